@@ -1,0 +1,31 @@
+// App-wide conventions (science sheet): pixels live in [0,1]; noise and models use x0 = 2·pixel − 1 ∈ [−1,1];
+// a discrete N-step schedule's step i sits at t = (i+1)/N and a continuous t maps back to
+// i = clamp(ceil(t·N) − 1, 0, N−1). Every panel goes through these helpers, never its own variant.
+
+/** Pixel value in [0,1] → model space [−1,1]. */
+export function pixelToModel(p: number): number {
+  return 2 * p - 1;
+}
+
+/** Model space [−1,1] → pixel value in [0,1] (not clamped: callers decide how to show overshoot). */
+export function modelToPixel(x: number): number {
+  return (x + 1) / 2;
+}
+
+/** Continuous t ∈ [0,1] of discrete step i in an N-step schedule. */
+export function tOfStep(i: number, steps: number): number {
+  return (i + 1) / steps;
+}
+
+/** Discrete step of a continuous t ∈ [0,1] in an N-step schedule. */
+export function stepOfT(t: number, steps: number): number {
+  return Math.min(Math.max(Math.ceil(t * steps) - 1, 0), steps - 1);
+}
+
+/** Working image sizes the user can choose (pixels per side). */
+export const WORKING_SIZES = [32, 64, 128, 256, 512] as const;
+export type WorkingSize = (typeof WORKING_SIZES)[number];
+export const DEFAULT_WORKING_SIZE: WorkingSize = 128;
+
+/** Uploads larger than this are refused before decoding. */
+export const MAX_UPLOAD_PIXELS = 50_000_000;

@@ -1,0 +1,156 @@
+// RGB images as plain typed arrays: row-major, interleaved R,G,B, values in [0,1].
+
+export type RgbImage = { width: number; height: number; data: Float32Array };
+
+export function createImage(width: number, height: number): RgbImage {
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+    throw new RangeError(`image size must be positive integers, got ${width}×${height}`);
+  }
+  return { width, height, data: new Float32Array(width * height * 3) };
+}
+
+/**
+ * From 8-bit RGBA (canvas ImageData layout) to RgbImage, compositing alpha over white:
+ * c = a·c_rgb + (1 − a)·1, the way the image would look on the page.
+ */
+export function fromRgba(rgba: ArrayLike<number>, width: number, height: number): RgbImage {
+  if (rgba.length !== width * height * 4) {
+    throw new RangeError(`expected ${width * height * 4} RGBA bytes, got ${rgba.length}`);
+  }
+  const img = createImage(width, height);
+  const out = img.data;
+  for (let p = 0, q = 0; p < width * height; p++, q += 4) {
+    const a = rgba[q + 3] / 255;
+    const white = 1 - a;
+    out[3 * p] = (a * rgba[q]) / 255 + white;
+    out[3 * p + 1] = (a * rgba[q + 1]) / 255 + white;
+    out[3 * p + 2] = (a * rgba[q + 2]) / 255 + white;
+  }
+  return img;
+}
+
+/** To 8-bit RGBA (opaque), rounding and clamping each value. */
+export function toRgba(img: RgbImage, out?: Uint8ClampedArray): Uint8ClampedArray {
+  const n = img.width * img.height;
+  const rgba = out ?? new Uint8ClampedArray(n * 4);
+  const d = img.data;
+  for (let p = 0, q = 0; p < n; p++, q += 4) {
+    rgba[q] = Math.round(d[3 * p] * 255);
+    rgba[q + 1] = Math.round(d[3 * p + 1] * 255);
+    rgba[q + 2] = Math.round(d[3 * p + 2] * 255);
+    rgba[q + 3] = 255;
+  }
+  return rgba;
+}
+
+/** The largest centred square of the image (the extra columns or rows split evenly, odd pixel to the end). */
+export function centerCropSquare(img: RgbImage): RgbImage {
+  const side = Math.min(img.width, img.height);
+  const x0 = Math.floor((img.width - side) / 2);
+  const y0 = Math.floor((img.height - side) / 2);
+  return crop(img, x0, y0, side, side);
+}
+
+export function crop(img: RgbImage, x0: number, y0: number, width: number, height: number): RgbImage {
+  if (x0 < 0 || y0 < 0 || x0 + width > img.width || y0 + height > img.height) {
+    throw new RangeError('crop rectangle outside the image');
+  }
+  const out = createImage(width, height);
+  for (let y = 0; y < height; y++) {
+    const src = ((y0 + y) * img.width + x0) * 3;
+    out.data.set(img.data.subarray(src, src + width * 3), y * width * 3);
+  }
+  return out;
+}
+
+/**
+ * Area-averaging resample: each output pixel is the mean of the input over the output pixel's footprint,
+ * with fractional overlaps weighted by area (exact box filter). Separable: rows first, then columns.
+ * Up-sampling degenerates to nearest-neighbour-with-blending at footprint borders, which keeps edges honest.
+ */
+export function resizeArea(img: RgbImage, width: number, height: number): RgbImage {
+  const out = createImage(width, height);
+  if (width === img.width && height === img.height) {
+    out.data.set(img.data);
+    return out;
+  }
+  const wx = areaWeights(img.width, width);
+  const wy = areaWeights(img.height, height);
+  // Horizontal pass: img.height × width.
+  const tmp = new Float64Array(img.height * width * 3);
+  for (let y = 0; y < img.height; y++) {
+    const row = y * img.width * 3;
+    for (let x = 0; x < width; x++) {
+      let r = 0, g = 0, b = 0;
+      const { start, weights } = wx[x];
+      for (let k = 0; k < weights.length; k++) {
+        const i = row + (start + k) * 3;
+        const w = weights[k];
+        r += w * img.data[i];
+        g += w * img.data[i + 1];
+        b += w * img.data[i + 2];
+      }
+      const o = (y * width + x) * 3;
+      tmp[o] = r;
+      tmp[o + 1] = g;
+      tmp[o + 2] = b;
+    }
+  }
+  // Vertical pass.
+  for (let y = 0; y < height; y++) {
+    const { start, weights } = wy[y];
+    for (let x = 0; x < width; x++) {
+      let r = 0, g = 0, b = 0;
+      for (let k = 0; k < weights.length; k++) {
+        const i = ((start + k) * width + x) * 3;
+        const w = weights[k];
+        r += w * tmp[i];
+        g += w * tmp[i + 1];
+        b += w * tmp[i + 2];
+      }
+      const o = (y * width + x) * 3;
+      out.data[o] = r;
+      out.data[o + 1] = g;
+      out.data[o + 2] = b;
+    }
+  }
+  return out;
+}
+
+/** For each output index, the first input index and the normalized overlap weights of its footprint. */
+function areaWeights(inSize: number, outSize: number): { start: number; weights: Float64Array }[] {
+  const scale = inSize / outSize;
+  const result: { start: number; weights: Float64Array }[] = [];
+  for (let o = 0; o < outSize; o++) {
+    const a = o * scale;
+    const b = (o + 1) * scale;
+    const start = Math.floor(a);
+    const end = Math.min(Math.ceil(b), inSize);
+    const weights = new Float64Array(end - start);
+    for (let i = start; i < end; i++) {
+      weights[i - start] = (Math.min(b, i + 1) - Math.max(a, i)) / scale;
+    }
+    result.push({ start, weights });
+  }
+  return result;
+}
+
+/** A cheap content hash (FNV-1a over the float bits) used to key per-image caches. */
+export function imageHash(img: RgbImage): string {
+  const words = new Uint32Array(img.data.buffer, img.data.byteOffset, img.data.length);
+  let h = 0x811c9dc5;
+  h = Math.imul(h ^ img.width, 0x01000193);
+  h = Math.imul(h ^ img.height, 0x01000193);
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Round every value to the nearest 8-bit code u/255, as a displayed or stored image would hold it. */
+export function quantize8(img: RgbImage): RgbImage {
+  const out = createImage(img.width, img.height);
+  for (let i = 0; i < img.data.length; i++) {
+    const u = Math.round(img.data[i] * 255);
+    out.data[i] = (u < 0 ? 0 : u > 255 ? 255 : u) / 255;
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+// The URL hash mirrors all view state: `#v=1&img=astronaut&size=128&dview=bitplanes&bits=4`.
+// One place turns the store into the hash and back; each slice validates its own keys.
+import { depthCodec, type DepthView } from './depthSlice';
+import { imageCodec, type ImageView } from './imageSlice';
+
+export const HASH_VERSION = 1;
+
+export interface ViewState {
+  image: ImageView;
+  depth: DepthView;
+}
+
+export function encodeView(v: ViewState): string {
+  const params = new URLSearchParams({ v: String(HASH_VERSION), ...imageCodec.encode(v.image), ...depthCodec.encode(v.depth) });
+  return params.toString();
+}
+
+export interface DecodedView {
+  view: ViewState;
+  /** Why some or all of the link was not used; empty when it was read as it is. */
+  problems: string[];
+}
+
+/** Read a hash (with or without '#'); never throws: anything unreadable falls back to defaults with a note. */
+export function decodeView(hash: string): DecodedView {
+  const text = hash.replace(/^#/, '');
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(text);
+  } catch {
+    params = new URLSearchParams();
+  }
+  const version = params.get('v');
+  if (text !== '' && version === null) {
+    return { view: decodeView('').view, problems: ['The link has no version (v=…); showing the default view.'] };
+  }
+  if (version !== null && version !== String(HASH_VERSION)) {
+    const n = Number(version);
+    const why = Number.isFinite(n) && n > HASH_VERSION
+      ? `The link was made by a newer version of the app (v=${version}); showing the default view.`
+      : `The link has an unknown version (v=${version.slice(0, 20)}); showing the default view.`;
+    return { view: decodeView('').view, problems: [why] };
+  }
+  const image = imageCodec.decode(params);
+  const depth = depthCodec.decode(params);
+  return { view: { image: image.value, depth: depth.value }, problems: [...image.problems, ...depth.problems] };
+}

@@ -1,0 +1,24 @@
+import { createStore } from 'zustand/vanilla';
+import { useStore as useZustand } from 'zustand';
+import { createImageSlice, type ImageSlice } from './imageSlice';
+import { createDepthSlice, type DepthSlice } from './depthSlice';
+import { createUiSlice, type UiSlice } from './uiSlice';
+
+export type Store = ImageSlice & DepthSlice & UiSlice;
+
+export function createAppStore() {
+  return createStore<Store>()((...a) => ({
+    ...createImageSlice(...a),
+    ...createDepthSlice(...a),
+    ...createUiSlice(...a),
+  }));
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;
+
+/** The app's one store; tests make their own with createAppStore(). */
+export const appStore = createAppStore();
+
+export function useStore<T>(selector: (s: Store) => T): T {
+  return useZustand(appStore, selector);
+}

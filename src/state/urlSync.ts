@@ -1,0 +1,71 @@
+// Keeps location.hash and the store in step: store → hash on every view change (one history entry per
+// gesture: rapid changes such as a dragged slider replace the entry they started), hash → store on
+// back/forward and on hand-edited links.
+import { decodeView, encodeView, type ViewState } from './hash';
+import type { AppStore, Store } from './store';
+
+/** Changes closer together than this belong to one gesture and share one history entry. */
+const GESTURE_MS = 600;
+
+export function viewOf(s: Store): ViewState {
+  return { image: { sampleId: s.image.sampleId, size: s.image.size }, depth: { ...s.depth } };
+}
+
+export function applyView(store: AppStore, view: ViewState): void {
+  const s = store.getState();
+  s.setImage({ sampleId: view.image.sampleId, size: view.image.size });
+  s.setDepth(view.depth);
+}
+
+/** Read a hash into the store, with a notice for whatever had to be replaced. */
+export function applyHash(store: AppStore, hash: string): void {
+  const { view, problems } = decodeView(hash);
+  applyView(store, view);
+  if (problems.length > 0) store.getState().notify('info', `Part of this link could not be used. ${problems.join(' ')}`);
+}
+
+export function currentHash(store: AppStore): string {
+  return encodeView(viewOf(store.getState()));
+}
+
+export function startUrlSync(store: AppStore, win: Window = window): () => void {
+  applyHash(store, win.location.hash);
+  let lastWrite = 0;
+  let applying = false;
+  const write = () => {
+    if (applying) return;
+    const hash = currentHash(store);
+    if (win.location.hash.replace(/^#/, '') === hash) return;
+    const now = Date.now();
+    const url = `${win.location.pathname}${win.location.search}#${hash}`;
+    if (now - lastWrite < GESTURE_MS) win.history.replaceState(null, '', url);
+    else win.history.pushState(null, '', url);
+    lastWrite = now;
+  };
+  // The first write replaces the entry the app was opened with (it may have been normalized).
+  win.history.replaceState(null, '', `${win.location.pathname}${win.location.search}#${currentHash(store)}`);
+  let prev = currentHash(store);
+  const unsubscribe = store.subscribe(() => {
+    const h = currentHash(store);
+    if (h !== prev) {
+      prev = h;
+      write();
+    }
+  });
+  const onPop = () => {
+    applying = true;
+    try {
+      applyHash(store, win.location.hash);
+      prev = currentHash(store);
+    } finally {
+      applying = false;
+    }
+  };
+  win.addEventListener('popstate', onPop);
+  win.addEventListener('hashchange', onPop);
+  return () => {
+    unsubscribe();
+    win.removeEventListener('popstate', onPop);
+    win.removeEventListener('hashchange', onPop);
+  };
+}

@@ -1,0 +1,84 @@
+import { useEffect, useState } from 'react';
+import { appStore } from '../state/store';
+import { Header } from './components/Header';
+import { Notices } from './components/Notices';
+import { handleFile, pickFile } from './image/upload';
+import { ComingSoon } from './panels/Panel';
+import { DepthPanel } from './panels/depth/DepthPanel';
+
+/** Drop anywhere on the page, or paste, to use an image (or restore a view from an exported PNG). */
+function useDropAndPaste(): boolean {
+  const [over, setOver] = useState(false);
+  useEffect(() => {
+    let depth = 0;
+    const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+    const enter = (e: DragEvent) => { if (hasFiles(e)) { depth++; setOver(true); } };
+    const leave = () => { depth = Math.max(0, depth - 1); if (depth === 0) setOver(false); };
+    const overFn = (e: DragEvent) => { if (hasFiles(e)) e.preventDefault(); };
+    const drop = (e: DragEvent) => {
+      depth = 0;
+      setOver(false);
+      const f = pickFile(e.dataTransfer?.files);
+      if (f) {
+        e.preventDefault();
+        void handleFile(appStore, f);
+      }
+    };
+    const paste = (e: ClipboardEvent) => {
+      const f = pickFile(e.clipboardData?.files);
+      if (f) {
+        e.preventDefault();
+        void handleFile(appStore, f);
+      }
+    };
+    window.addEventListener('dragenter', enter);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('dragover', overFn);
+    window.addEventListener('drop', drop);
+    window.addEventListener('paste', paste);
+    return () => {
+      window.removeEventListener('dragenter', enter);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('dragover', overFn);
+      window.removeEventListener('drop', drop);
+      window.removeEventListener('paste', paste);
+    };
+  }, []);
+  return over;
+}
+
+export function App() {
+  const dropping = useDropAndPaste();
+  return (
+    <>
+      <Header />
+      <Notices />
+      <main className="panels">
+        <ComingSoon
+          id="patch"
+          title="Patch order"
+          explanation="Autoregression over space: the image is cut into patches that are predicted one at a time in a fixed order (raster, snake, Hilbert, …). Whether the sub-tasks are alike depends on the order: at each row break the next patch lands far from the last one."
+          plan="This panel will show the context each step sees, where an order breaks continuity, and a tiny causal transformer's per-position loss."
+        />
+        <DepthPanel />
+        <ComingSoon
+          id="diffusion"
+          title="Diffusion"
+          explanation="Noise intensity as a decomposition: x_t = α_t·x₀ + σ_t·ε, one denoising sub-task per noise level t. Noise drowns fine detail first, so denoising works coarse to fine."
+          plan="This panel will show noise schedules in log-SNR, spectra per noise level, parameterizations, loss weightings and a live tfjs denoiser."
+        />
+      </main>
+      <section className="lab" aria-labelledby="lab-title">
+        <h2 id="lab-title">Equivalence lab</h2>
+        <p className="coming-soon" role="note">
+          <strong>Coming later.</strong> For any decomposition, how much its sub-tasks conflict: the cosine between the
+          gradients of their losses, and how training on one transfers to the others.
+        </p>
+      </section>
+      <footer className="app-footer">
+        Images never leave this page. Sample credits: <a href="samples/CREDITS.md">samples/CREDITS.md</a>.
+      </footer>
+      {dropping && <div className="drop-overlay" aria-hidden="true">Drop an image (or an exported PNG to restore its view)</div>}
+    </>
+  );
+}

@@ -1,0 +1,92 @@
+// Pure bar chart: (bars, options, doc) → detached <svg>. React only mounts the result.
+//
+// Bars grow from y = 0 (clamped into the domain), so with the default domain heights are
+// proportional to values. Non-finite values, as in lineChart: ±Infinity is clipped to the edge of
+// the domain and labelled "∞" / "−∞"; NaN draws a zero-height bar whose tooltip says "n/a".
+import { scaleBand, scaleLinear } from 'd3';
+import { attachTooltip, clipY, createFrame, defaultFormat, drawAxes, finiteExtent, formatValue, CHAR_W, TEXT } from './frame';
+import type { Margin, TooltipTarget } from './frame';
+
+export interface Bar { key: string; label: string; value: number; highlighted?: boolean }
+
+export interface BarChartOptions {
+  /** Rendered as <title> (screen readers) and drawn on top of the chart. */
+  title: string;
+  /** Rendered as <desc> for screen readers. */
+  description: string;
+  /** Axis labels, with units. */
+  xLabel: string;
+  yLabel: string;
+  /** Default 360 × 240. */
+  width?: number;
+  height?: number;
+  /** Default: [min(0, values), max(0, values)], niced. */
+  yDomain?: [number, number];
+  /** Formats values in tooltips and the highlighted bar's label (default: 4 significant digits). */
+  formatValue?: (v: number) => string;
+}
+
+// Plain bars: light fill with a 4.2:1 outline (non-text contrast); highlighted: a stronger, darker
+// blue (6.8:1) so it stands out without relying on hue alone.
+const FILL = '#a9c1dc';
+const STROKE = '#5b7fa6';
+const FILL_HIGHLIGHT = '#2c5d8f';
+const STROKE_HIGHLIGHT = '#1b3a5a';
+
+interface Drawn { bar: Bar; x: number; y: number; w: number; h: number; top: number }
+
+export function barChart(bars: Bar[], opts: BarChartOptions, doc: Document = document): SVGSVGElement {
+  const width = opts.width ?? 360;
+  const height = opts.height ?? 240;
+  const fmt = opts.formatValue ?? defaultFormat;
+
+  const x = scaleBand<string>().domain(bars.map((b) => b.key)).padding(0.2);
+  // Rotate category labels when they would not fit their band; rotated labels need a taller margin.
+  const longest = Math.max(0, ...bars.map((b) => b.label.length)) * CHAR_W;
+  const roughBand = ((width - 64) / Math.max(1, bars.length)) * 0.8;
+  const rotate = longest > roughBand;
+  const margin: Margin = { top: 30, right: 12, bottom: rotate ? 40 + Math.min(60, longest * 0.6) : 40, left: 52 };
+  const frame = createFrame(doc, { kind: 'bar-chart', title: opts.title, description: opts.description, width, height, margin });
+  x.range([0, frame.innerWidth]);
+
+  const y = scaleLinear()
+    .domain(opts.yDomain ?? finiteExtent([0, ...bars.map((b) => b.value)]))
+    .range([frame.innerHeight, 0]);
+  if (!opts.yDomain) y.nice();
+  const labels = new Map(bars.map((b) => [b.key, b.label]));
+  drawAxes(frame, {
+    x, y, xLabel: opts.xLabel, yLabel: opts.yLabel, margin, rotateXTicks: rotate,
+    xTickFormat: (k: string) => labels.get(k) ?? k,
+  });
+
+  const [d0, d1] = y.domain();
+  const base = y(Math.min(Math.max(0, Math.min(d0, d1)), Math.max(d0, d1)));
+  const drawn: Drawn[] = bars.map((bar) => {
+    const py = Number.isNaN(bar.value) ? base : clipY(bar.value, y);
+    return { bar, x: x(bar.key) ?? 0, w: x.bandwidth(), y: Math.min(py, base), h: Math.abs(base - py), top: py };
+  });
+  const describe = (b: Bar) => `${b.label}: ${formatValue(b.value, fmt)}`;
+
+  frame.marks.selectAll('rect.bar').data(drawn).join('rect')
+    .attr('class', (d) => (d.bar.highlighted ? 'bar highlight' : 'bar'))
+    .attr('data-key', (d) => d.bar.key)
+    .attr('x', (d) => d.x).attr('y', (d) => d.y).attr('width', (d) => d.w).attr('height', (d) => d.h)
+    .attr('fill', (d) => (d.bar.highlighted ? FILL_HIGHLIGHT : FILL))
+    .attr('stroke', (d) => (d.bar.highlighted ? STROKE_HIGHLIGHT : STROKE))
+    .attr('stroke-width', 1)
+    // Native tooltip: works without JS and in the exported SVG.
+    .append('title').text((d) => describe(d.bar));
+
+  // Text labels for the highlighted bars (the one the user selected) and for clipped infinite ones.
+  const labelled = drawn.filter((d) => d.bar.highlighted || Math.abs(d.bar.value) === Infinity);
+  frame.marks.selectAll('text.value-label').data(labelled).join('text')
+    .attr('class', 'value-label').attr('aria-hidden', 'true')
+    .attr('x', (d) => d.x + d.w / 2)
+    .attr('y', (d) => (d.top <= base ? d.top - 4 : d.top + 12))
+    .attr('text-anchor', 'middle').attr('fill', TEXT).attr('font-size', 10)
+    .text((d) => formatValue(d.bar.value, fmt));
+
+  const targets: TooltipTarget[] = drawn.map((d) => ({ x: d.x + d.w / 2, y: d.top, text: describe(d.bar) }));
+  attachTooltip(frame, targets, 'x');
+  return frame.svg;
+}

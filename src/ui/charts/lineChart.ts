@@ -1,0 +1,128 @@
+// Pure line chart: (series, options, doc) → detached <svg>. React only mounts the result.
+//
+// Non-finite values (documented behaviour):
+//  - y = +Infinity / -Infinity (e.g. PSNR of a lossless reconstruction) is drawn as a marker clipped
+//    to the top / bottom of the y domain, labelled "∞" / "−∞", and its tooltip says "∞". The line
+//    itself breaks there (it is not drawn towards the clipped marker, which would fake a slope).
+//  - y = NaN, or a non-finite x, has no position at all: the point is skipped (a gap in the line).
+// The automatic y domain uses only finite values.
+import { least, line, scaleLinear, schemeTableau10, format } from 'd3';
+import { attachTooltip, clipY, createFrame, defaultFormat, drawAxes, finiteExtent, formatValue, CHAR_W, TEXT } from './frame';
+import type { Frame, Margin, TooltipTarget } from './frame';
+
+export interface Series { id: string; label: string; points: { x: number; y: number }[]; color?: string }
+
+export interface LineChartOptions {
+  /** Rendered as <title> (screen readers) and drawn on top of the chart. */
+  title: string;
+  /** Rendered as <desc> for screen readers. */
+  description: string;
+  /** Axis labels, with units, e.g. 'bits per channel k', 'PSNR (dB)'. */
+  xLabel: string;
+  yLabel: string;
+  /** Default 360 × 240. */
+  width?: number;
+  height?: number;
+  xDomain?: [number, number];
+  yDomain?: [number, number];
+  /** Explicit x tick values (e.g. the integers 1..8). */
+  xTicks?: number[];
+  /** Marks the point of `seriesId` whose x is nearest to `x` (class 'highlight', data-x = that point's x). */
+  highlight?: { seriesId: string; x: number };
+  /** Formats y in tooltips (default: 4 significant digits). */
+  formatY?: (y: number) => string;
+}
+
+interface Drawn { x: number; y: number; px: number; py: number; infinite: boolean }
+interface LegendItem { label: string; color: string; x: number; row: number }
+
+const formatX = format('~g');
+const LEGEND_TOP = 30;
+const LEGEND_ROW = 16;
+
+export function lineChart(series: Series[], opts: LineChartOptions, doc: Document = document): SVGSVGElement {
+  const width = opts.width ?? 360;
+  const height = opts.height ?? 240;
+  const fmtY = opts.formatY ?? defaultFormat;
+  const colors = series.map((s, i) => s.color ?? schemeTableau10[i % schemeTableau10.length]);
+  const legend = series.length > 1 ? layoutLegend(series.map((s, i) => ({ label: s.label, color: colors[i] })), width) : [];
+  const legendRows = legend.length > 0 ? Math.max(...legend.map((l) => l.row)) + 1 : 0;
+  const margin: Margin = { top: 30 + legendRows * LEGEND_ROW, right: 16, bottom: 40, left: 52 };
+  const frame = createFrame(doc, { kind: 'line-chart', title: opts.title, description: opts.description, width, height, margin });
+
+  const all = series.flatMap((s) => s.points);
+  const x = scaleLinear()
+    .domain(opts.xDomain ?? finiteExtent([...all.map((p) => p.x), ...(opts.xTicks ?? [])]))
+    .range([0, frame.innerWidth]);
+  const y = scaleLinear().domain(opts.yDomain ?? finiteExtent(all.map((p) => p.y))).range([frame.innerHeight, 0]);
+  if (!opts.yDomain) y.nice();
+  drawAxes(frame, { x, y, xLabel: opts.xLabel, yLabel: opts.yLabel, margin, xTickValues: opts.xTicks, xTickFormat: formatX });
+
+  const targets: TooltipTarget[] = [];
+  const drawn = series.map((s, i) => {
+    const pts: Drawn[] = s.points
+      .filter((p) => Number.isFinite(p.x) && !Number.isNaN(p.y))
+      .map((p) => ({ x: p.x, y: p.y, px: x(p.x), py: clipY(p.y, y), infinite: !Number.isFinite(p.y) }));
+    const describe = (p: Drawn) => `${s.label}: ${formatX(p.x)} → ${formatValue(p.y, fmtY)}`;
+    const g = frame.marks.append('g').attr('class', 'series').attr('data-series', s.id);
+    const path = line<Drawn>().defined((d) => !d.infinite).x((d) => d.px).y((d) => d.py)(pts);
+    g.append('path').attr('class', 'line').attr('d', path ?? '')
+      .attr('fill', 'none').attr('stroke', colors[i]).attr('stroke-width', 2)
+      .attr('stroke-linejoin', 'round').attr('pointer-events', 'none');
+    g.selectAll('circle.point').data(pts).join('circle')
+      .attr('class', 'point').attr('cx', (d) => d.px).attr('cy', (d) => d.py).attr('r', 3.5)
+      .attr('fill', colors[i]).attr('stroke', '#fff').attr('stroke-width', 1)
+      .attr('data-x', (d) => d.x).attr('data-y', (d) => d.y)
+      // Native tooltip: works without JS and in the exported SVG.
+      .append('title').text(describe);
+    g.selectAll('text.infinite-label').data(pts.filter((d) => d.infinite)).join('text')
+      .attr('class', 'infinite-label').attr('x', (d) => d.px + 6).attr('y', (d) => d.py + 4)
+      .attr('fill', TEXT).attr('font-size', 12).text((d) => (d.y > 0 ? '∞' : '−∞'));
+    for (const p of pts) targets.push({ x: p.px, y: p.py, text: describe(p) });
+    return pts;
+  });
+
+  if (opts.highlight) drawHighlight(frame, opts.highlight, series, drawn, colors, fmtY);
+  if (legend.length > 0) drawLegend(frame, legend);
+  attachTooltip(frame, targets, 'xy');
+  return frame.svg;
+}
+
+function drawHighlight(
+  frame: Frame, h: { seriesId: string; x: number }, series: Series[], drawn: Drawn[][], colors: string[], fmtY: (y: number) => string,
+): void {
+  const i = series.findIndex((s) => s.id === h.seriesId);
+  if (i < 0) return;
+  // Nearest rather than exact x, so float round-off in callers (0.1 + 0.2) still finds the point.
+  const p = least(drawn[i], (d) => Math.abs(d.x - h.x));
+  if (!p) return;
+  frame.marks.append('circle')
+    .attr('class', 'highlight').attr('data-series', h.seriesId).attr('data-x', p.x)
+    .attr('cx', p.px).attr('cy', p.py).attr('r', 7)
+    .attr('fill', 'none').attr('stroke', colors[i]).attr('stroke-width', 2.5)
+    .append('title').text(`${series[i].label}: ${formatX(p.x)} → ${formatValue(p.y, fmtY)} (selected)`);
+}
+
+/** Left-to-right legend under the title, wrapping to a new row when an item would overflow. */
+function layoutLegend(entries: { label: string; color: string }[], width: number): LegendItem[] {
+  const items: LegendItem[] = [];
+  let x = 8;
+  let row = 0;
+  for (const e of entries) {
+    const w = 22 + e.label.length * CHAR_W + 14;
+    if (x + w > width - 8 && x > 8) { x = 8; row += 1; }
+    items.push({ ...e, x, row });
+    x += w;
+  }
+  return items;
+}
+
+function drawLegend(frame: Frame, items: LegendItem[]): void {
+  // aria-hidden: the svg is role="img"; its <title>/<desc> carry the accessible text.
+  const g = frame.root.append('g').attr('class', 'legend').attr('aria-hidden', 'true');
+  const item = g.selectAll('g.legend-item').data(items).join('g')
+    .attr('class', 'legend-item').attr('transform', (d) => `translate(${d.x},${LEGEND_TOP + d.row * LEGEND_ROW})`);
+  item.append('line').attr('x1', 0).attr('x2', 16).attr('y1', 0).attr('y2', 0).attr('stroke', (d) => d.color).attr('stroke-width', 2);
+  item.append('circle').attr('cx', 8).attr('cy', 0).attr('r', 3).attr('fill', (d) => d.color);
+  item.append('text').attr('x', 22).attr('y', 4).attr('fill', TEXT).text((d) => d.label);
+}

@@ -1,0 +1,113 @@
+import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import type { RgbImage } from '../../core/image';
+import { toRgba } from '../../core/image';
+import { appStore } from '../../state/store';
+import { currentHash } from '../../state/urlSync';
+import { exportPngWithState, exportSvg, imageToCanvas, svgToCanvas } from '../export/exportPng';
+import { exportFileName } from '../export/fileName';
+import { registerExportable } from '../export/registry';
+
+/** CSS pixels per side at which images are shown (they are exported at twice that). */
+export const IMAGE_DISPLAY_PX = 256;
+
+export interface ExportName {
+  panel: string;
+  what: string;
+  params: Record<string, string | number>;
+}
+
+interface FigureProps {
+  id: string;
+  title: string;
+  name: ExportName;
+  /** Draws the figure at export density (2×). */
+  toCanvas(): Promise<HTMLCanvasElement>;
+  svg?: () => SVGSVGElement | null;
+  children: ReactNode;
+  caption?: ReactNode;
+}
+
+/** A titled figure with its own export buttons; it also registers itself for "Export all". */
+export function Figure({ id, title, name, toCanvas, svg, children, caption }: FigureProps) {
+  const latest = useRef({ toCanvas, title, panel: name.panel });
+  useLayoutEffect(() => {
+    latest.current = { toCanvas, title, panel: name.panel };
+  });
+  useEffect(
+    () => registerExportable({ id, get panel() { return latest.current.panel; }, get title() { return latest.current.title; }, toCanvas: () => latest.current.toCanvas() }),
+    [id],
+  );
+  const file = (ext: 'png' | 'svg') => exportFileName(name.panel, name.what, name.params, ext);
+  const onPng = async () => exportPngWithState(await toCanvas(), file('png'), currentHash(appStore));
+  const onSvg = () => {
+    const el = svg?.();
+    if (el) exportSvg(el, file('svg'), currentHash(appStore));
+  };
+  return (
+    <figure className="figure" data-export-id={id} data-testid={`figure-${id}`}>
+      <figcaption>
+        <span className="figure-title">{title}</span>
+        <span className="figure-actions">
+          <button type="button" onClick={() => void onPng()} aria-label={`Export “${title}” as PNG`} data-testid={`export-png-${id}`}>PNG</button>
+          {svg && <button type="button" onClick={onSvg} aria-label={`Export “${title}” as SVG`} data-testid={`export-svg-${id}`}>SVG</button>}
+        </span>
+      </figcaption>
+      {children}
+      {caption && <div className="figure-note">{caption}</div>}
+    </figure>
+  );
+}
+
+interface PixelFigureProps extends Omit<FigureProps, 'toCanvas' | 'svg' | 'children'> {
+  image: RgbImage | null;
+  alt: string;
+}
+
+/** An RgbImage drawn pixel-exact on a canvas and scaled up without smoothing. */
+export function PixelFigure({ image, alt, ...rest }: PixelFigureProps) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useLayoutEffect(() => {
+    const canvas = ref.current;
+    if (!canvas || !image) return;
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    const pixels = ctx.createImageData(image.width, image.height);
+    toRgba(image, pixels.data);
+    ctx.putImageData(pixels, 0, 0);
+  }, [image]);
+  const toCanvas = async () => {
+    if (!ref.current) throw new Error('nothing to export yet');
+    // 2× the on-screen size: every working size divides the export side exactly.
+    return imageToCanvas(ref.current, (2 * IMAGE_DISPLAY_PX) / ref.current.width);
+  };
+  return (
+    <Figure {...rest} toCanvas={toCanvas}>
+      <canvas ref={ref} className="pixels" role="img" aria-label={alt} data-testid={`canvas-${rest.id}`} />
+    </Figure>
+  );
+}
+
+interface ChartFigureProps extends Omit<FigureProps, 'toCanvas' | 'svg' | 'children'> {
+  chart: SVGSVGElement | null;
+}
+
+/** A chart built by a pure (data, options) → SVG function; React only mounts it. */
+export function ChartFigure({ chart, ...rest }: ChartFigureProps) {
+  const host = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    el.replaceChildren(...(chart ? [chart] : []));
+  }, [chart]);
+  const toCanvas = async () => {
+    if (!chart) throw new Error('nothing to export yet');
+    return svgToCanvas(chart, 2);
+  };
+  return (
+    <Figure {...rest} toCanvas={toCanvas} svg={() => chart}>
+      <div ref={host} className="chart" />
+    </Figure>
+  );
+}

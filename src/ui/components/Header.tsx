@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import { UPLOAD_MARK } from '../../state/imageSlice';
+import { appStore } from '../../state/store';
+import { currentHash } from '../../state/urlSync';
+import { compositeCanvases } from '../export/composite';
+import { exportPngWithState } from '../export/exportPng';
+import { exportFileName } from '../export/fileName';
+import { exportables } from '../export/registry';
+import { BackendIndicator } from './BackendIndicator';
+import { ImagePicker } from './ImagePicker';
+
+export function linkForCurrentView(): string {
+  return `${location.origin}${location.pathname}#${currentHash(appStore)}`;
+}
+
+async function copyLink(): Promise<void> {
+  const url = linkForCurrentView();
+  const s = appStore.getState();
+  try {
+    await navigator.clipboard.writeText(url);
+  } catch {
+    // Clipboard access can be refused (permissions, insecure origin): show the link so it can be copied by hand.
+    s.notify('info', `Copy this link: ${url}`);
+    return;
+  }
+  if (s.image.sampleId === UPLOAD_MARK) {
+    s.notify('info', 'Link copied. Your uploaded image cannot travel in a link: whoever opens it sees the same settings on a built-in sample.');
+  } else {
+    s.notify('info', 'Link copied: it restores this exact view.');
+  }
+}
+
+/** One PNG of every figure on the page, with a caption of the parameters. */
+async function exportAll(setBusy: (b: boolean) => void): Promise<void> {
+  setBusy(true);
+  try {
+    const s = appStore.getState();
+    const items = await Promise.all(exportables().map(async (e) => ({ title: `${e.panel}: ${e.title}`, canvas: await e.toCanvas() })));
+    const hash = currentHash(appStore);
+    const image = s.image.sampleId === UPLOAD_MARK ? `uploaded image “${s.image.uploadName}”` : `sample “${s.image.sampleId}”`;
+    const caption = `Decomposition Explorer · ${image} at ${s.image.size}×${s.image.size} · depth: ${s.depth.view}, ${s.depth.bits} bits per channel · backend ${s.ui.backend?.active ?? 'n/a'} · view ${hash}`;
+    const canvas = compositeCanvases(items, caption, { columns: 3 });
+    await exportPngWithState(canvas, exportFileName('all', 'panels', { img: s.image.sampleId, size: s.image.size, bits: s.depth.bits }, 'png'), hash);
+  } catch (e) {
+    appStore.getState().notify('error', `Export all failed: ${(e as Error).message}`);
+  } finally {
+    setBusy(false);
+  }
+}
+
+export function Header() {
+  const [busy, setBusy] = useState(false);
+  return (
+    <header className="app-header">
+      <h1>Decomposition Explorer</h1>
+      <ImagePicker />
+      <BackendIndicator />
+      <div className="header-actions">
+        <button type="button" onClick={() => void copyLink()} data-testid="copy-link">Copy link</button>
+        <button type="button" onClick={() => void exportAll(setBusy)} disabled={busy} data-testid="export-all">
+          {busy ? 'Exporting…' : 'Export all'}
+        </button>
+      </div>
+    </header>
+  );
+}

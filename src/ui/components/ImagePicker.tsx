@@ -1,0 +1,66 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { WORKING_SIZES, type WorkingSize } from '../../core/conventions';
+import { UPLOAD_MARK } from '../../state/imageSlice';
+import { appStore, useStore } from '../../state/store';
+import { loadManifest, type SampleInfo } from '../image/samples';
+import { handleFile } from '../image/upload';
+
+export const ACCEPTED_TYPES = 'image/png,image/jpeg,image/webp,image/gif,image/bmp,.png,.jpg,.jpeg,.webp,.gif,.bmp';
+
+/** Sample choice, working size and upload, plus the credit line of what is shown. */
+export function ImagePicker() {
+  const sampleId = useStore((s) => s.image.sampleId);
+  const size = useStore((s) => s.image.size);
+  const uploadName = useStore((s) => s.image.uploadName);
+  const loading = useStore((s) => s.image.loading);
+  const [samples, setSamples] = useState<SampleInfo[]>([]);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const sampleSelect = useId();
+  const sizeSelect = useId();
+
+  useEffect(() => {
+    loadManifest().then(setSamples, (e: Error) => appStore.getState().notify('error', `The built-in samples could not be listed: ${e.message}`));
+  }, []);
+
+  const current = samples.find((s) => s.id === sampleId);
+  const { setImage } = appStore.getState();
+  return (
+    <div className="image-picker">
+      <label htmlFor={sampleSelect}>Image</label>
+      <select
+        id={sampleSelect}
+        value={sampleId}
+        data-testid="sample-select"
+        onChange={(e) => setImage({ sampleId: e.currentTarget.value })}
+      >
+        {sampleId === UPLOAD_MARK && <option value={UPLOAD_MARK}>Uploaded: {uploadName ?? 'image'}</option>}
+        {samples.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+      </select>
+      <label htmlFor={sizeSelect}>Size</label>
+      <select
+        id={sizeSelect}
+        value={size}
+        data-testid="size-select"
+        onChange={(e) => setImage({ size: Number(e.currentTarget.value) as WorkingSize })}
+      >
+        {WORKING_SIZES.map((n) => <option key={n} value={n}>{n}×{n}</option>)}
+      </select>
+      <button type="button" onClick={() => fileInput.current?.click()}>Upload…</button>
+      <input
+        ref={fileInput}
+        type="file"
+        accept={ACCEPTED_TYPES}
+        hidden
+        data-testid="file-input"
+        onChange={(e) => {
+          const f = e.currentTarget.files?.[0];
+          e.currentTarget.value = '';
+          if (f) void handleFile(appStore, f);
+        }}
+      />
+      <span className="credit" data-testid="credit">
+        {loading ? 'Loading…' : sampleId === UPLOAD_MARK ? `Your image “${uploadName}” (stays in this page; never uploaded)` : current ? `${current.credit} · ${current.licence}` : ''}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+// Turns the image choice in the store (sample id or upload, working size) into the working image every panel
+// reads. Runs outside React: it subscribes to the store and writes the result back.
+import { imageHash, quantize8, resizeArea, type RgbImage } from '../../core/image';
+import { DEFAULT_SAMPLE, UPLOAD_MARK } from '../../state/imageSlice';
+import type { AppStore } from '../../state/store';
+import { decodeImageUrl } from './decode';
+import { loadManifest } from './samples';
+
+const decoded = new Map<string, Promise<RgbImage>>();
+/** The last uploaded source stays in memory so back/forward between it and samples keeps working. */
+let uploaded: { source: RgbImage; name: string } | null = null;
+
+export function setUploadedSource(store: AppStore, source: RgbImage, name: string): void {
+  uploaded = { source, name };
+  const s = store.getState();
+  s.setImage({ sampleId: UPLOAD_MARK, uploadName: name });
+  // Same id twice (a second upload) does not change the key the pipeline watches: refresh directly.
+  void refresh(store);
+}
+
+function sampleSource(id: string, file: string): Promise<RgbImage> {
+  let p = decoded.get(id);
+  if (!p) {
+    p = decodeImageUrl(`samples/${file}`);
+    p.catch(() => decoded.delete(id));
+    decoded.set(id, p);
+  }
+  return p;
+}
+
+let generation = 0;
+
+async function refresh(store: AppStore): Promise<void> {
+  const my = ++generation;
+  const { sampleId, size } = store.getState().image;
+  store.getState().setImage({ loading: true });
+  try {
+    let source: RgbImage;
+    let uploadName: string | null = null;
+    if (sampleId === UPLOAD_MARK) {
+      if (!uploaded) {
+        store.getState().notify('info', 'This link was made with an uploaded image, which cannot travel in a link; showing a built-in sample instead.');
+        store.getState().setImage({ sampleId: DEFAULT_SAMPLE });
+        return;
+      }
+      source = uploaded.source;
+      uploadName = uploaded.name;
+    } else {
+      const samples = await loadManifest();
+      const info = samples.find((x) => x.id === sampleId);
+      if (!info) {
+        store.getState().notify('info', `There is no sample called “${sampleId}”; showing ${samples[0].name} instead.`);
+        store.getState().setImage({ sampleId: samples[0].id });
+        return;
+      }
+      source = await sampleSource(info.id, info.file);
+    }
+    if (my !== generation) return;
+    const working = quantize8(resizeArea(source, size, size));
+    store.getState().setImage({ source, working, workingHash: imageHash(working), uploadName, loading: false });
+  } catch (e) {
+    if (my !== generation) return;
+    store.getState().setImage({ loading: false });
+    store.getState().notify('error', `The image could not be loaded: ${(e as Error).message}`);
+  }
+}
+
+export function startImagePipeline(store: AppStore): () => void {
+  let key = '';
+  const check = () => {
+    const { sampleId, size } = store.getState().image;
+    const k = `${sampleId}@${size}`;
+    if (k !== key) {
+      key = k;
+      void refresh(store);
+    }
+  };
+  check();
+  return store.subscribe(check);
+}

@@ -1,0 +1,82 @@
+import { useMemo } from 'react';
+import { bitPlane, keepTopBits, planeOfStep, type BitplaneAnalysis } from '../../../core/depth/bitplanes';
+import { appStore, useStore } from '../../../state/store';
+import { barChart } from '../../charts/barChart';
+import { lineChart } from '../../charts/lineChart';
+import { ChartFigure, PixelFigure } from '../../components/Figure';
+import { Slider } from '../../components/Slider';
+import { useImageAnalysis } from '../../compute';
+
+
+const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '∞ dB (exact)');
+
+/** Bit-planes: the image rebuilt from the k most significant bits of each 8-bit channel. */
+export function BitplaneView() {
+  const image = useStore((s) => s.image.working);
+  const hash = useStore((s) => s.image.workingHash);
+  const sampleId = useStore((s) => s.image.sampleId);
+  const size = useStore((s) => s.image.size);
+  const bits = useStore((s) => s.depth.bits);
+  const analysis = useImageAnalysis<BitplaneAnalysis>('bitplane-analysis', image, hash);
+
+  // Per-slider work is one pass over the pixels (a lookup table per value); the per-image curves come from the worker.
+  const recon = useMemo(() => (image ? keepTopBits(image, bits) : null), [image, bits]);
+  const plane = useMemo(() => (image ? bitPlane(image, planeOfStep(bits)) : null), [image, bits]);
+
+  const a = analysis.result;
+  const psnrChart = useMemo(
+    () => a && lineChart(
+      [{ id: 'psnr', label: 'PSNR', points: a.psnr.map((y, i) => ({ x: i + 1, y })) }],
+      {
+        title: 'Reconstruction quality vs bits kept',
+        description: `PSNR in dB of the image rebuilt from the top k bit-planes of each channel, for k = 1 to 8. At k = ${bits}: ${fmtDb(a.psnr[bits - 1])}.`,
+        xLabel: 'bits per channel k', yLabel: 'PSNR (dB)', xTicks: [1, 2, 3, 4, 5, 6, 7, 8], xDomain: [1, 8],
+        highlight: { seriesId: 'psnr', x: bits }, formatY: fmtDb,
+      },
+    ),
+    [a, bits],
+  );
+  const entropyChart = useMemo(
+    () => a && barChart(
+      a.entropy.map((h, i) => ({ key: String(i + 1), label: `k=${i + 1} (bit ${planeOfStep(i + 1)})`, value: h, highlighted: i + 1 === bits })),
+      {
+        title: 'Entropy of each bit-plane',
+        description: `Empirical entropy, in bits per value, of the bit-plane added at each step k (most significant first). The plane at k = ${bits} has ${a.entropy[bits - 1].toFixed(3)} bits.`,
+        xLabel: 'step k (plane added)', yLabel: 'entropy (bits/value)', yDomain: [0, 1], formatValue: (v) => `${v.toFixed(3)} bits`,
+      },
+    ),
+    [a, bits],
+  );
+
+  const params = { img: sampleId, size, bits };
+  const psnrNow = a ? fmtDb(a.psnr[bits - 1]) : '…';
+  return (
+    <div className="view">
+      <Slider
+        label="Bits per channel k"
+        value={bits}
+        min={1}
+        max={8}
+        onChange={(v) => appStore.getState().setDepth({ bits: v })}
+        format={(v) => `${v} (${3 * v} bits/pixel)`}
+        testId="bits-slider"
+      />
+      <p className="readout" data-testid="bits-readout">
+        Top {bits} of 8 planes: PSNR {psnrNow}. The newest plane is bit {planeOfStep(bits)} ({bits === 1 ? 'most significant' : bits === 8 ? 'least significant' : `${bits}ᵗʰ from the top`}).
+      </p>
+      <div className="image-row">
+        <PixelFigure id="depth-original" title="Original" alt="The working image" image={image} name={{ panel: 'depth', what: 'original', params: { img: sampleId, size } }} />
+        <PixelFigure id="depth-recon" title={`Top ${bits} bits`} alt={`The image rebuilt from its top ${bits} bit-planes`} image={recon} name={{ panel: 'depth', what: 'bitplanes-recon', params }} />
+        <PixelFigure id="depth-plane" title={`Bit-plane k=${bits} (bit ${planeOfStep(bits)})`} alt={`Bit ${planeOfStep(bits)} of each channel, shown as R, G, B on or off`} image={plane} name={{ panel: 'depth', what: 'bitplanes-plane', params }} />
+      </div>
+      {analysis.status === 'working' && !a && (
+        <progress value={analysis.progress} max={1} aria-label="Analysing bit-planes" />
+      )}
+      {analysis.error && <p className="error-text" role="alert">The bit-plane analysis failed: {analysis.error}</p>}
+      <div className="chart-row">
+        <ChartFigure id="depth-psnr" title="PSNR vs bits" chart={psnrChart} name={{ panel: 'depth', what: 'bitplanes-psnr', params }} />
+        <ChartFigure id="depth-entropy" title="Entropy per plane" chart={entropyChart} name={{ panel: 'depth', what: 'bitplanes-entropy', params }} />
+      </div>
+    </div>
+  );
+}

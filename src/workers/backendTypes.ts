@@ -1,0 +1,24 @@
+// Backend names and status, tfjs-free. They live under src/workers (not src/models) so the UI and the
+// worker protocol can name them without the lint rule that keeps the UI away from src/models.
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export interface BackendFailure {
+  backend: BackendName;
+  error: string;
+}
+
+export interface BackendStatus {
+  /** The backend tfjs computes on now. */
+  active: BackendName;
+  /** Why it is the active one, as a short sentence for the UI. */
+  reason: string;
+  /** Every backend, best first for this device; unavailable ones last. */
+  order: BackendName[];
+  /** Backends that were tried before `active` and failed (or were lost), in the order tried. */
+  failures: BackendFailure[];
+  /** Backends this environment offers (the ones the UI lets the user pick). */
+  available: BackendName[];
+}

@@ -1,0 +1,1 @@
+// Shared setup for the jsdom component tests (intentionally empty for now).

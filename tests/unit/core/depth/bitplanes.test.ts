@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeBitplanes, bitPlane, keepTopBits, planeOfStep } from '../../../../src/core/depth/bitplanes';
+import { createImage, quantize8, type RgbImage } from '../../../../src/core/image';
+import { psnr } from '../../../../src/core/metrics';
+import { mulberry32 } from '../../../../src/core/random';
+
+function codesImage(codes: number[]): RgbImage {
+  const img = createImage(codes.length / 3, 1);
+  codes.forEach((u, i) => (img.data[i] = u / 255));
+  return img;
+}
+
+function randomCodes(n: number, seed: number): RgbImage {
+  const r = mulberry32(seed);
+  const img = createImage(n, n);
+  for (let i = 0; i < img.data.length; i++) img.data[i] = Math.floor(r() * 256) / 255;
+  return img;
+}
+
+describe('keepTopBits', () => {
+  it('reconstructs at the centre of the kept bin, as the contract formula says', () => {
+    const codes = [0, 1, 127, 128, 200, 255];
+    const img = codesImage(codes);
+    for (let bits = 0; bits <= 8; bits++) {
+      const drop = 8 - bits;
+      const out = keepTopBits(img, bits);
+      codes.forEach((u, i) => {
+        const expected = (((u >> drop) << drop) + (2 ** drop - 1) / 2) / 255;
+        expect(out.data[i]).toBeCloseTo(expected, 6);
+      });
+    }
+  });
+
+  it('gives 200 → 192 + 31.5 at 2 bits (a worked example)', () => {
+    expect(keepTopBits(codesImage([200, 0, 0]), 2).data[0] * 255).toBeCloseTo(223.5, 4);
+  });
+
+  it('is exact at 8 bits on an 8-bit image', () => {
+    const img = randomCodes(8, 2);
+    expect(psnr(keepTopBits(img, 8), img)).toBe(Infinity);
+  });
+
+  it('never has an error above half a bin', () => {
+    const img = randomCodes(16, 3);
+    for (let bits = 1; bits <= 8; bits++) {
+      const out = keepTopBits(img, bits);
+      const half = 2 ** (8 - bits) / 2 / 255;
+      for (let i = 0; i < img.data.length; i++) expect(Math.abs(out.data[i] - img.data[i])).toBeLessThanOrEqual(half + 1e-6);
+    }
+  });
+
+  it('rejects bit counts outside 0…8', () => {
+    expect(() => keepTopBits(createImage(1, 1), 9)).toThrow(RangeError);
+    expect(() => keepTopBits(createImage(1, 1), 1.5)).toThrow(RangeError);
+  });
+});
+
+describe('bitPlane', () => {
+  it('extracts (u >> b) & 1 per value', () => {
+    const img = codesImage([0b10110010, 255, 0]);
+    const bits = [7, 6, 5, 4, 3, 2, 1, 0].map((b) => bitPlane(img, b).data[0]);
+    expect(bits).toEqual([1, 0, 1, 1, 0, 0, 1, 0]);
+    expect(bitPlane(img, 0).data[1]).toBe(1);
+  });
+
+  it('sums back to the codes: Σ 2^b·plane_b = u', () => {
+    const img = randomCodes(6, 9);
+    const planes = Array.from({ length: 8 }, (_, b) => bitPlane(img, b));
+    for (let i = 0; i < img.data.length; i++) {
+      const u = planes.reduce((s, p, b) => s + p.data[i] * 2 ** b, 0);
+      expect(u).toBe(Math.round(img.data[i] * 255));
+    }
+  });
+});
+
+describe('analyzeBitplanes', () => {
+  it('has PSNR that grows with every added plane and ends exact', () => {
+    const a = analyzeBitplanes(randomCodes(32, 4));
+    for (let k = 1; k < 8; k++) expect(a.psnr[k]).toBeGreaterThan(a.psnr[k - 1]);
+    expect(a.psnr[7]).toBe(Infinity);
+    expect(a.bitsPerPixel).toEqual([3, 6, 9, 12, 15, 18, 21, 24]);
+  });
+
+  it('gives uniform noise about 1 bit of entropy in every plane', () => {
+    const a = analyzeBitplanes(randomCodes(64, 5));
+    for (const h of a.entropy) expect(h).toBeGreaterThan(0.99);
+  });
+
+  it('gives a constant image zero entropy and counts ones by the value’s bits', () => {
+    const img = createImage(4, 4);
+    img.data.fill(0b11000000 / 255);
+    const a = analyzeBitplanes(img);
+    expect(a.entropy.every((h) => h === 0)).toBe(true);
+    expect(a.ones).toEqual([1, 1, 0, 0, 0, 0, 0, 0]);
+    expect(planeOfStep(1)).toBe(7);
+  });
+
+  it('matches psnr of keepTopBits computed directly', () => {
+    const img = quantize8(randomCodes(8, 11));
+    const a = analyzeBitplanes(img);
+    expect(a.psnr[2]).toBeCloseTo(psnr(keepTopBits(img, 3), img), 10);
+  });
+});

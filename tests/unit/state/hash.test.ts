@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { decodeView, encodeView } from '../../../src/state/hash';
+import { depthDefaults } from '../../../src/state/depthSlice';
+import { imageDefaults } from '../../../src/state/imageSlice';
+
+const defaults = { image: imageDefaults, depth: depthDefaults };
+
+describe('view state in the URL hash', () => {
+  it('round-trips every view parameter', () => {
+    const view = { image: { sampleId: 'coffee', size: 256 as const }, depth: { view: 'bitplanes' as const, bits: 7 } };
+    const hash = encodeView(view);
+    expect(hash).toContain('v=1');
+    expect(decodeView(`#${hash}`)).toEqual({ view, problems: [] });
+  });
+
+  it('gives the defaults, silently, for an empty hash', () => {
+    expect(decodeView('')).toEqual({ view: defaults, problems: [] });
+  });
+
+  it('clamps out-of-range numbers and says so', () => {
+    const { view, problems } = decodeView('v=1&img=cat&bits=99&size=128');
+    expect(view.depth.bits).toBe(8);
+    expect(view.image.sampleId).toBe('cat');
+    expect(problems.join(' ')).toMatch(/bits=99/);
+  });
+
+  it('whitelists sizes and names', () => {
+    const { view, problems } = decodeView('v=1&size=100&img=<script>&bits=abc');
+    expect(view.image.size).toBe(128);
+    expect(view.image.sampleId).toBe(imageDefaults.sampleId);
+    expect(view.depth.bits).toBe(depthDefaults.bits);
+    expect(problems).toHaveLength(3);
+  });
+
+  it('falls back to defaults with a notice for a future version', () => {
+    const { view, problems } = decodeView('v=2&bits=3');
+    expect(view).toEqual(defaults);
+    expect(problems[0]).toMatch(/newer version/);
+  });
+
+  it('falls back to defaults for garbage without a version', () => {
+    const { view, problems } = decodeView('#%%%garbage');
+    expect(view).toEqual(defaults);
+    expect(problems).toHaveLength(1);
+  });
+});
