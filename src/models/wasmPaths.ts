@@ -9,7 +9,7 @@ import threadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-was
 let configured = false;
 
 /** Points tfjs-backend-wasm at the bundled binaries. Must run before the wasm backend first initialises. */
-export function useBundledWasmBinaries(): void {
+export function configureBundledWasmPaths(): void {
   if (configured) return;
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmUrl,

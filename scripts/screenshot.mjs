@@ -1,0 +1,23 @@
+// Takes the README screenshot (and any other view) from the running app:
+//   node scripts/screenshot.mjs [url] [out.png] [width] [height]
+// Start the app first (npm start). Uses the same Chromium lookup as the e2e tests.
+import { chromium } from 'playwright-core';
+import { existsSync } from 'node:fs';
+
+const [url = 'http://127.0.0.1:4173/', out = 'docs/screenshot.png', width = '1400', height = '1000'] = process.argv.slice(2);
+const path = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
+  ?? (await (await import('@sparticuz/chromium')).default.executablePath());
+const browser = await chromium.launch({
+  executablePath: path,
+  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader'],
+});
+const page = await browser.newPage({ viewport: { width: Number(width), height: Number(height) } });
+page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(`[${m.type()}] ${m.text()}`); });
+page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
+await page.goto(url);
+await page.waitForSelector('[data-testid="figure-depth-psnr"] svg', { timeout: 30_000 });
+await page.waitForFunction(() => !document.querySelector('[data-testid="backend-reason"]')?.textContent?.includes('Checking'), null, { timeout: 30_000 });
+await page.screenshot({ path: out, fullPage: true });
+console.log(`wrote ${out}`);
+await browser.close();

@@ -1,0 +1,177 @@
+// The UI thread's side of the compute worker: typed requests resolved by id, progress, cancellation,
+// and backend-change notices.
+import {
+  CANCELLED,
+  type BackendStatus,
+  type CancelMessage,
+  type Inbound,
+  type PayloadOf,
+  type Reply,
+  type Request,
+  type RequestKind,
+  type ResultOf,
+} from './protocol';
+
+/** The part of a Worker the client uses, so tests can pass a fake. */
+export interface WorkerLike {
+  postMessage(message: Inbound, transfer: Transferable[]): void;
+  addEventListener?(type: 'message' | 'error', listener: (event: { data?: unknown; message?: string }) => void): void;
+  onmessage?: ((event: MessageEvent) => void) | null;
+  terminate(): void;
+}
+
+export interface RequestOptions {
+  onProgress?: (done: number, total: number, label?: string) => void;
+  /** Aborting rejects the request with an AbortError and tells the worker to drop it. */
+  signal?: AbortSignal;
+}
+
+export interface ComputeClient {
+  /**
+   * Sends a request; resolves with its typed result. Rejects with an AbortError when aborted or superseded
+   * by a newer request on the same channel, and with an Error carrying the worker's message otherwise.
+   * An image's data buffer is transferred, not copied: pass a copy you no longer need (data.slice()).
+   */
+  request<K extends RequestKind>(kind: K, payload: PayloadOf<K>, opts?: RequestOptions): Promise<ResultOf<K>>;
+  /** Hears about backend switches the worker makes on its own (a lost GPU context); returns unsubscribe. */
+  onBackendChange(cb: (status: BackendStatus) => void): () => void;
+  /** Rejects what is pending and terminates the worker. */
+  dispose(): void;
+}
+
+type Pending = {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  onProgress?: RequestOptions['onProgress'];
+  cleanup: () => void;
+};
+
+function abortError(message = 'The request was aborted'): DOMException {
+  return new DOMException(message, 'AbortError');
+}
+
+/**
+ * The message and the buffers to transfer. Only a buffer that is exactly the image's array is transferred;
+ * a view into a larger buffer is copied first, so its neighbours are not detached along with it.
+ */
+function withTransfer(message: Request): { message: Request; transfer: Transferable[] } {
+  if (!('image' in message)) return { message, transfer: [] };
+  let { data } = message.image;
+  if (!(data.buffer instanceof ArrayBuffer) || data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) {
+    data = data.slice();
+  }
+  return { message: { ...message, image: { ...message.image, data } }, transfer: [data.buffer as ArrayBuffer] };
+}
+
+export function createComputeClient(worker: WorkerLike): ComputeClient {
+  let nextId = 1;
+  let disposed = false;
+  let heardFromWorker = false;
+  let broken: Error | null = null;
+  const pending = new Map<number, Pending>();
+  const backendListeners = new Set<(status: BackendStatus) => void>();
+
+  function take(id: number): Pending | undefined {
+    const p = pending.get(id);
+    if (p) {
+      pending.delete(id);
+      p.cleanup();
+    }
+    return p;
+  }
+
+  function rejectAll(error: unknown): void {
+    for (const id of [...pending.keys()]) take(id)?.reject(error);
+  }
+
+  const onMessage = (event: { data?: unknown }) => {
+    heardFromWorker = true;
+    const reply = event.data as Reply;
+    if (reply.kind === 'backend-changed') {
+      for (const cb of backendListeners) cb(reply.status);
+      return;
+    }
+    if (reply.kind === 'progress') {
+      pending.get(reply.id)?.onProgress?.(reply.done, reply.total, reply.label);
+      return;
+    }
+    const p = take(reply.id); // undefined once aborted: a late answer is dropped
+    if (!p) return;
+    if (reply.kind === 'result') p.resolve(reply.result);
+    else p.reject(reply.message === CANCELLED ? abortError('Superseded or cancelled') : new Error(reply.message));
+  };
+
+  const onError = (event: { message?: string }) => {
+    const error = new Error(`compute worker failed${event.message ? `: ${event.message}` : ''}`);
+    // An error before the worker ever answered means its script did not load: nothing will answer later.
+    if (!heardFromWorker) broken = error;
+    rejectAll(error);
+  };
+
+  if (worker.addEventListener) {
+    worker.addEventListener('message', onMessage);
+    worker.addEventListener('error', onError);
+  } else {
+    worker.onmessage = onMessage;
+  }
+
+  return {
+    request<K extends RequestKind>(kind: K, payload: PayloadOf<K>, opts: RequestOptions = {}): Promise<ResultOf<K>> {
+      if (disposed) return Promise.reject(new Error('compute client disposed'));
+      if (broken) return Promise.reject(broken);
+      const { signal, onProgress } = opts;
+      if (signal?.aborted) return Promise.reject(abortError());
+      const id = nextId++;
+      const { message, transfer } = withTransfer({ ...payload, id, kind } as Request);
+      return new Promise<ResultOf<K>>((resolve, reject) => {
+        const onAbort = () => {
+          if (!take(id)) return;
+          worker.postMessage({ id, kind: 'cancel' } satisfies CancelMessage, []);
+          reject(abortError());
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        pending.set(id, {
+          resolve: resolve as (value: unknown) => void,
+          reject,
+          onProgress,
+          cleanup: () => signal?.removeEventListener('abort', onAbort),
+        });
+        try {
+          worker.postMessage(message, transfer);
+        } catch (e) {
+          take(id);
+          reject(e);
+        }
+      });
+    },
+    onBackendChange(cb) {
+      backendListeners.add(cb);
+      return () => backendListeners.delete(cb);
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      rejectAll(abortError('The compute client was disposed'));
+      backendListeners.clear();
+      worker.terminate();
+    },
+  };
+}
+
+let shared: ComputeClient | null = null;
+
+/** The app's one compute client; the worker starts on first use. */
+export function getComputeClient(): ComputeClient {
+  if (!shared) {
+    // Written out in full so Vite sees the pattern and bundles the worker as its own module chunk.
+    const client = createComputeClient(new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module' }));
+    shared = {
+      ...client,
+      dispose() {
+        shared = null;
+        client.dispose();
+      },
+    };
+  }
+  return shared;
+}

@@ -1,0 +1,99 @@
+// The compute worker's logic, kept apart from the worker globals so Node tests can drive it directly.
+import { analyzeBitplanes, type BitplaneAnalysis } from '../core/depth/bitplanes';
+import { initBackend as startBackend } from '../models/backend';
+import {
+  CANCELLED,
+  CHANNEL,
+  type BackendName,
+  type BackendStatus,
+  type Inbound,
+  type Reply,
+  type Request,
+  type ResultMap,
+} from './protocol';
+
+export interface ComputeHandlerDeps {
+  post: (reply: Reply) => void;
+  /** Injectable so tests need not start tfjs. */
+  initBackend?: (preferred: BackendName | undefined, onChange: (status: BackendStatus) => void) => Promise<BackendStatus>;
+}
+
+type Job = { id: number; channel: string; cancelled: boolean };
+
+/** Per-image results kept for re-visited images; analyses are small, images are not kept. */
+const CACHE_ENTRIES = 32;
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Lets queued messages (a cancel, a newer request) run before this job spends CPU. Best effort. */
+function yieldToQueue(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+export function createComputeHandler({ post, initBackend = startBackend }: ComputeHandlerDeps): (msg: Inbound) => Promise<void> {
+  const pending = new Map<number, Job>();
+  const channels = new Map<string, Job>();
+  const bitplanes = new Map<string, BitplaneAnalysis>();
+
+  function cancel(job: Job): void {
+    if (job.cancelled) return;
+    job.cancelled = true;
+    post({ id: job.id, kind: 'error', message: CANCELLED });
+  }
+
+  function analyse(req: Extract<Request, { kind: 'bitplane-analysis' }>, job: Job): BitplaneAnalysis {
+    const { width, height, data, hash } = req.image;
+    const hit = bitplanes.get(hash);
+    if (hit) {
+      bitplanes.delete(hash); // re-insert: Map order doubles as least-recently-used order
+      bitplanes.set(hash, hit);
+      return hit;
+    }
+    if (data.length !== width * height * 3) throw new RangeError(`image data has ${data.length} values, expected ${width * height * 3}`);
+    post({ id: job.id, kind: 'progress', done: 0, total: 1, label: 'Analysing bit-planes' });
+    const result = analyzeBitplanes({ width, height, data });
+    bitplanes.set(hash, result);
+    if (bitplanes.size > CACHE_ENTRIES) bitplanes.delete(bitplanes.keys().next().value as string);
+    post({ id: job.id, kind: 'progress', done: 1, total: 1, label: 'Analysing bit-planes' });
+    return result;
+  }
+
+  async function run(req: Request, job: Job): Promise<ResultMap[Request['kind']]> {
+    switch (req.kind) {
+      case 'init-backend':
+        return initBackend(req.preferred, (status) => post({ id: -1, kind: 'backend-changed', status }));
+      case 'bitplane-analysis':
+        return analyse(req, job);
+      default:
+        throw new Error(`unknown request kind '${(req as { kind: unknown }).kind}'`);
+    }
+  }
+
+  return async function handle(msg: Inbound): Promise<void> {
+    if (msg.kind === 'cancel') {
+      const job = pending.get(msg.id);
+      if (job) cancel(job);
+      return;
+    }
+    const channel = CHANNEL[msg.kind] ?? msg.kind;
+    const older = channels.get(channel);
+    if (older) cancel(older); // a newer request on the same channel makes the older one pointless
+    const job: Job = { id: msg.id, channel, cancelled: false };
+    pending.set(job.id, job);
+    channels.set(channel, job);
+    try {
+      await yieldToQueue();
+      if (job.cancelled) return;
+      const result = await run(msg, job);
+      // Results are never transferred: cached ones must stay intact here.
+      if (!job.cancelled) post({ id: job.id, kind: 'result', result });
+    } catch (e) {
+      if (!job.cancelled) post({ id: job.id, kind: 'error', message: errorMessage(e) });
+    } finally {
+      pending.delete(job.id);
+      if (channels.get(channel) === job) channels.delete(channel);
+    }
+  };
+}

@@ -1,0 +1,219 @@
+// What a person does with the app, in a real Chromium against the production build.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { readPngSize, readPngTextChunks } from '../../src/core/png';
+import { launch } from './chromium';
+
+const require = createRequire(import.meta.url);
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let consoleErrors: string[];
+
+beforeAll(async () => {
+  ({ browser } = await launch());
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openApp(hash = ''): Promise<Page> {
+  const p = await context.newPage();
+  p.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  p.on('pageerror', (e) => consoleErrors.push(e.message));
+  await p.goto(`${baseUrl}${hash}`);
+  await waitReady(p);
+  return p;
+}
+
+/** The working image and the bit-plane charts are drawn. */
+async function waitReady(p: Page): Promise<void> {
+  await p.waitForSelector('[data-testid="figure-depth-psnr"] svg circle.highlight, [data-testid="figure-depth-psnr"] svg .highlight', { timeout: 30_000 });
+  await p.waitForFunction(() => !document.querySelector('[data-testid="credit"]')?.textContent?.startsWith('Loading'));
+}
+
+/** A fingerprint of what a canvas shows. */
+function canvasPixels(p: Page, testId: string): Promise<string> {
+  return p.$eval(`[data-testid="${testId}"]`, (c) => (c as HTMLCanvasElement).toDataURL());
+}
+
+function highlightX(p: Page): Promise<string | null> {
+  return p.$eval('[data-testid="figure-depth-psnr"] svg .highlight', (el) => el.getAttribute('data-x'));
+}
+
+beforeEach(async () => {
+  consoleErrors = [];
+  context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(baseUrl).origin });
+  page = await openApp();
+});
+afterEach(async () => {
+  await context?.close();
+  expect(consoleErrors, 'console errors').toEqual([]);
+});
+
+describe('the app in a real browser', () => {
+  it('loads with the three panels, a credit line and an active compute backend', async () => {
+    for (const id of ['patch', 'depth', 'diffusion']) await expect(page.isVisible(`[data-testid="panel-${id}"]`)).resolves.toBe(true);
+    await expect(page.textContent('[data-testid="credit"]')).resolves.toMatch(/NASA|public domain/i);
+    await page.waitForFunction(() => (document.querySelector('[data-testid="backend-select"]') as HTMLSelectElement)?.value !== '', null, { timeout: 30_000 });
+    const active = await page.$eval('[data-testid="backend-select"]', (s) => (s as HTMLSelectElement).value);
+    expect(['wasm', 'webgl', 'webgpu', 'cpu']).toContain(active);
+    await expect(page.textContent('[data-testid="backend-reason"]')).resolves.not.toBe('');
+  });
+
+  it('shows other pixels when another sample is chosen', async () => {
+    const before = await canvasPixels(page, 'canvas-depth-original');
+    await page.selectOption('[data-testid="sample-select"]', 'checkerboard');
+    await page.waitForFunction(() => location.hash.includes('img=checkerboard'));
+    await waitReady(page);
+    await expect.poll(() => canvasPixels(page, 'canvas-depth-original')).not.toBe(before);
+    await expect(page.textContent('[data-testid="credit"]')).resolves.toMatch(/CC0/);
+  });
+
+  it('changes the image and the highlighted chart point when the bit slider moves by keyboard', async () => {
+    const recon = await canvasPixels(page, 'canvas-depth-recon');
+    expect(await highlightX(page)).toBe('4');
+    await page.focus('[data-testid="bits-slider"]');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => highlightX(page)).toBe('2');
+    await expect(page.textContent('[data-testid="bits-slider-value"]')).resolves.toMatch(/^2 /);
+    expect(await canvasPixels(page, 'canvas-depth-recon')).not.toBe(recon);
+    expect(new URL(page.url()).hash).toContain('bits=2');
+  });
+
+  it('uses an uploaded image and refuses a text file renamed .png, keeping the old image', async () => {
+    const before = await canvasPixels(page, 'canvas-depth-original');
+    await page.setInputFiles('[data-testid="file-input"]', { name: 'board.png', mimeType: 'image/png', buffer: readFileSync('public/samples/checkerboard.png') });
+    await expect.poll(() => page.textContent('[data-testid="credit"]')).toMatch(/board\.png/);
+    await waitReady(page);
+    const uploaded = await canvasPixels(page, 'canvas-depth-original');
+    expect(uploaded).not.toBe(before);
+    expect(new URL(page.url()).hash).toContain('img=upload');
+
+    await page.setInputFiles('[data-testid="file-input"]', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('these are my notes, not a picture\n') });
+    const error = await page.waitForSelector('[data-testid="notice-error"]');
+    expect(await error.textContent()).toMatch(/notes\.png.*not an image/);
+    expect(await canvasPixels(page, 'canvas-depth-original')).toBe(uploaded);
+    await page.click('[data-testid="notice-error"] button[aria-label="Dismiss message"]');
+    await expect.poll(() => page.$('[data-testid="notice-error"]')).toBeNull();
+
+    await page.setInputFiles('[data-testid="file-input"]', { name: 'empty.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(0) });
+    await expect.poll(() => page.textContent('[data-testid="notice-error"]')).toMatch(/empty/);
+    expect(await canvasPixels(page, 'canvas-depth-original')).toBe(uploaded);
+  });
+
+  it('exports a PNG download that decodes, has twice the display size and carries the view state', async () => {
+    await page.focus('[data-testid="bits-slider"]');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => highlightX(page)).toBe('5');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-depth-recon"]')]);
+    expect(download.suggestedFilename()).toMatch(/^depth-bitplanes-recon.*bits-5.*\.png$/);
+    const bytes = new Uint8Array(readFileSync(await download.path()));
+    expect(readPngSize(bytes)).toEqual({ width: 512, height: 512 });
+    const state = readPngTextChunks(bytes)['decomposition-explorer'];
+    expect(state).toContain('v=1');
+    expect(state).toContain('bits=5');
+    const decoded = await page.evaluate(async (b64) => {
+      const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+      const bmp = await createImageBitmap(blob);
+      return [bmp.width, bmp.height];
+    }, Buffer.from(bytes).toString('base64'));
+    expect(decoded).toEqual([512, 512]);
+
+    const [chart] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-depth-psnr"]')]);
+    const chartBytes = new Uint8Array(readFileSync(await chart.path()));
+    expect(readPngSize(chartBytes).width).toBeGreaterThanOrEqual(700); // a 360-px-wide chart at 2×
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-svg-depth-psnr"]')]);
+    const svgText = readFileSync(await svg.path(), 'utf8');
+    expect(svgText).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*PSNR \(dB\)/);
+    expect(svgText).toMatch(/<metadata[^>]*>v=1&amp;[^<]*bits=5/);
+  });
+
+  it('exports all panels as one captioned PNG', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-all"]')]);
+    expect(download.suggestedFilename()).toMatch(/^all-panels.*\.png$/);
+    const bytes = new Uint8Array(readFileSync(await download.path()));
+    const { width, height } = readPngSize(bytes);
+    expect(width).toBeGreaterThan(1000);
+    expect(height).toBeGreaterThan(500);
+    expect(readPngTextChunks(bytes)['decomposition-explorer']).toContain('v=1');
+  });
+
+  it('restores the same view from a copied link in a fresh page', async () => {
+    await page.selectOption('[data-testid="sample-select"]', 'coffee');
+    await page.selectOption('[data-testid="size-select"]', '64');
+    await page.focus('[data-testid="bits-slider"]');
+    await page.keyboard.press('End');
+    await expect.poll(() => highlightX(page)).toBe('8');
+    await page.click('[data-testid="copy-link"]');
+    await page.waitForSelector('[data-testid="notice-info"]');
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    expect(link).toContain('bits=8');
+
+    const fresh = await context.browser()!.newContext();
+    const other = await fresh.newPage();
+    await other.goto(link);
+    await waitReady(other);
+    expect(await other.$eval('[data-testid="bits-slider"]', (i) => (i as HTMLInputElement).value)).toBe('8');
+    expect(await other.$eval('[data-testid="sample-select"]', (s) => (s as HTMLSelectElement).value)).toBe('coffee');
+    expect(await other.$eval('[data-testid="size-select"]', (s) => (s as HTMLSelectElement).value)).toBe('64');
+    expect(await other.$eval('[data-testid="canvas-depth-original"]', (c) => (c as HTMLCanvasElement).width)).toBe(64);
+    await fresh.close();
+  });
+
+  it('steps back and forward through views with the browser history', async () => {
+    await page.focus('[data-testid="bits-slider"]');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.url()).toContain('bits=5');
+    await page.waitForTimeout(800); // a new gesture, so a new history entry
+    await page.selectOption('[data-testid="sample-select"]', 'cat');
+    await expect.poll(() => page.url()).toContain('img=cat');
+    await page.goBack();
+    await expect.poll(() => page.$eval('[data-testid="sample-select"]', (s) => (s as HTMLSelectElement).value)).toBe('astronaut');
+    expect(await page.$eval('[data-testid="bits-slider"]', (i) => (i as HTMLInputElement).value)).toBe('5');
+    await page.goForward();
+    await expect.poll(() => page.$eval('[data-testid="sample-select"]', (s) => (s as HTMLSelectElement).value)).toBe('cat');
+  });
+
+  it('falls back to the default view with a notice for a link from a future version', async () => {
+    const other = await openApp('#v=7&bits=2');
+    await expect(other.textContent('[data-testid="notice-info"]')).resolves.toMatch(/newer version/);
+    expect(await other.$eval('[data-testid="bits-slider"]', (i) => (i as HTMLInputElement).value)).toBe('4');
+  });
+
+  it('restores the view saved in an exported PNG dropped onto the page', async () => {
+    await page.focus('[data-testid="bits-slider"]');
+    await page.keyboard.press('Home');
+    await expect.poll(() => highlightX(page)).toBe('1');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-depth-plane"]')]);
+    const b64 = readFileSync(await download.path()).toString('base64');
+    const other = await openApp('#v=1&bits=6');
+    await other.evaluate(async (data) => {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'exported.png', { type: 'image/png' }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, b64);
+    await expect.poll(() => other.$eval('[data-testid="bits-slider"]', (i) => (i as HTMLInputElement).value)).toBe('1');
+    const notice = await other.waitForSelector('[data-testid="notice-info"] >> text=Use this picture');
+    await notice.click();
+    await expect.poll(() => other.textContent('[data-testid="credit"]')).toMatch(/exported\.png/);
+  });
+
+  it('has no serious or critical accessibility violations (axe-core)', async () => {
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe;
+      const r = await axe.run();
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
+    });
+    expect(violations).toEqual([]);
+  });
+});

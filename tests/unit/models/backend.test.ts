@@ -1,0 +1,121 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  initBackend,
+  probeBackends,
+  rankBackends,
+  recoverFromBackendLoss,
+  type BackendProbe,
+  type BackendStatus,
+} from '../../../src/models/backend';
+
+const none: BackendProbe = { webgpu: { available: false }, webgl: { available: false }, wasm: { available: false } };
+const wasmSimd: BackendProbe['wasm'] = { available: true, simd: true };
+
+describe('rankBackends', () => {
+  it('puts WebGL on a real GPU above wasm', () => {
+    const r = rankBackends({ ...none, webgl: { available: true, renderer: 'ANGLE (NVIDIA GeForce RTX 3060)' }, wasm: wasmSimd });
+    expect(r.order.slice(0, 3)).toEqual(['webgl', 'wasm', 'cpu']);
+    expect(r.available).toEqual(['webgl', 'wasm', 'cpu']);
+    expect(r.reasons.webgl).toContain('NVIDIA');
+  });
+
+  it.each([
+    ['ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)', 'SwiftShader'],
+    ['llvmpipe (LLVM 15.0.7, 256 bits)', 'llvmpipe'],
+    ['Microsoft Basic Render Driver', 'Microsoft Basic Render Driver'],
+  ])('puts software WebGL (%s) below wasm but keeps it selectable', (renderer, name) => {
+    const r = rankBackends({ ...none, webgl: { available: true, renderer }, wasm: wasmSimd });
+    expect(r.available).toEqual(['wasm', 'webgl', 'cpu']);
+    expect(r.reasons.webgl).toBe(`WebGL renderer is ${name} (software): slower than wasm here`);
+  });
+
+  it('does not choose a fallback WebGPU adapter first', () => {
+    const r = rankBackends({ ...none, webgpu: { available: true, isFallbackAdapter: true }, wasm: wasmSimd });
+    expect(r.order[0]).toBe('wasm');
+    expect(r.available).toEqual(['wasm', 'webgpu', 'cpu']);
+    expect(r.reasons.webgpu).toMatch(/fallback/);
+  });
+
+  it('puts a hardware WebGPU adapter first', () => {
+    const r = rankBackends({
+      webgpu: { available: true, isFallbackAdapter: false, description: 'Apple M2' },
+      webgl: { available: true, renderer: 'Apple GPU' },
+      wasm: wasmSimd,
+    });
+    expect(r.order).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
+  });
+
+  it('falls to cpu when nothing else is available, listing the rest last', () => {
+    const r = rankBackends(none);
+    expect(r.order[0]).toBe('cpu');
+    expect(r.available).toEqual(['cpu']);
+    expect([...r.order].sort()).toEqual(['cpu', 'wasm', 'webgl', 'webgpu']);
+    for (const reason of Object.values(r.reasons)) expect(reason.length).toBeGreaterThan(0);
+  });
+});
+
+describe('probeBackends in Node', () => {
+  it('finds no GPU but does find wasm', async () => {
+    const p = await probeBackends();
+    expect(p.webgpu.available).toBe(false);
+    expect(p.webgl.available).toBe(false);
+    expect(p.wasm.available).toBe(true);
+  });
+});
+
+describe('initBackend in Node', () => {
+  it('really activates wasm when preferred, leaking no tensors', async () => {
+    const before = tf.memory().numTensors;
+    const status = await initBackend('wasm');
+    expect(status.active).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(status.failures).toEqual([]);
+    expect(status.available).toContain('wasm');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Array.from(await tf.tidy(() => tf.mul(tf.tensor([1, 2, 3]), 2)).data())).toEqual([2, 4, 6]);
+  }, 30_000);
+
+  it('falls back from a backend this environment cannot start, recording why', async () => {
+    const before = tf.memory().numTensors;
+    const status = await initBackend('webgpu');
+    expect(status.active).toBe('wasm');
+    expect(status.failures).toHaveLength(1);
+    expect(status.failures[0].backend).toBe('webgpu');
+    expect(status.failures[0].error).not.toBe('');
+    expect(tf.memory().numTensors).toBe(before);
+  }, 30_000);
+
+  it('records the real error of a backend whose initialisation throws', async () => {
+    // Node's tfjs registers no WebGL backend; stand in one that fails the way a blocked GPU does.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}); // tfjs logs the failure too
+    tf.registerBackend('webgl', () => {
+      throw new Error('WebGL is not supported on this device');
+    });
+    try {
+      const status = await initBackend('webgl');
+      expect(tf.getBackend()).toBe('wasm');
+      expect(status.failures).toEqual([{ backend: 'webgl', error: 'WebGL is not supported on this device' }]);
+    } finally {
+      tf.removeBackend('webgl');
+      warn.mockRestore();
+    }
+  }, 30_000);
+
+  it('says so when a preferred backend is not registered at all', async () => {
+    const status = await initBackend('webgl');
+    expect(status.failures).toEqual([{ backend: 'webgl', error: 'not offered in this environment' }]);
+  }, 30_000);
+
+  it('moves to the next backend when the active one is lost and reports it', async () => {
+    await initBackend('wasm');
+    const seen: BackendStatus[] = [];
+    const status = await recoverFromBackendLoss('wasm', 'simulated loss', (s) => seen.push(s));
+    expect(status.active).toBe('cpu');
+    expect(status.failures[0]).toEqual({ backend: 'wasm', error: 'simulated loss' });
+    expect(seen).toEqual([status]);
+    expect(tf.getBackend()).toBe('cpu');
+    // The lost backend stays selectable and starts afresh.
+    expect((await initBackend('wasm')).active).toBe('wasm');
+  }, 30_000);
+});

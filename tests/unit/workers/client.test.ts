@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { createComputeClient, type WorkerLike } from '../../../src/workers/client';
+import type { BackendStatus, Inbound, Reply } from '../../../src/workers/protocol';
+
+/** A stand-in worker: records what is posted and lets the test answer. */
+class FakeWorker implements WorkerLike {
+  posted: { message: Inbound; transfer: Transferable[] }[] = [];
+  terminated = false;
+  private listeners = new Map<string, ((event: { data?: unknown; message?: string }) => void)[]>();
+  /** When set, answers every request itself (an echo worker). */
+  autoReply?: (message: Inbound) => Reply[];
+
+  postMessage(message: Inbound, transfer: Transferable[]): void {
+    this.posted.push({ message, transfer });
+    const replies = this.autoReply?.(message) ?? [];
+    queueMicrotask(() => replies.forEach((r) => this.reply(r)));
+  }
+  addEventListener(type: 'message' | 'error', listener: (event: { data?: unknown; message?: string }) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  reply(data: Reply): void {
+    for (const l of this.listeners.get('message') ?? []) l({ data });
+  }
+  fail(message: string): void {
+    for (const l of this.listeners.get('error') ?? []) l({ message });
+  }
+  lastId(): number {
+    return this.posted[this.posted.length - 1].message.id;
+  }
+}
+
+const image = () => ({ width: 1, height: 1, data: new Float32Array([0.1, 0.2, 0.3]), hash: 'abc' });
+const status: BackendStatus = { active: 'wasm', reason: 'r', order: ['wasm', 'cpu'], failures: [], available: ['wasm', 'cpu'] };
+
+describe('createComputeClient', () => {
+  it('resolves each request by its id, whatever order the answers come in', async () => {
+    const w = new FakeWorker();
+    const client = createComputeClient(w);
+    const a = client.request('init-backend', {});
+    const b = client.request('init-backend', { preferred: 'cpu' });
+    const [idA, idB] = w.posted.map((p) => p.message.id);
+    expect(idA).not.toBe(idB);
+    expect(w.posted[1].message).toEqual({ id: idB, kind: 'init-backend', preferred: 'cpu' });
+    w.reply({ id: idB, kind: 'result', result: { ...status, active: 'cpu' } });
+    w.reply({ id: idA, kind: 'result', result: status });
+    expect((await a).active).toBe('wasm');
+    expect((await b).active).toBe('cpu');
+  });
+
+  it('works with an echo worker that answers by itself', async () => {
+    const w = new FakeWorker();
+    w.autoReply = (m) => [{ id: m.id, kind: 'result', result: { echoed: m.kind } }];
+    const client = createComputeClient(w);
+    expect(await client.request('init-backend', {})).toEqual({ echoed: 'init-backend' });
+  });
+
+  it('reports progress before resolving', async () => {
+    const w = new FakeWorker();
+    w.autoReply = (m) => [
+      { id: m.id, kind: 'progress', done: 0, total: 2, label: 'start' },
+      { id: m.id, kind: 'progress', done: 2, total: 2 },
+      { id: m.id, kind: 'result', result: 'done' },
+    ];
+    const seen: [number, number, string | undefined][] = [];
+    const result = await createComputeClient(w).request('bitplane-analysis', { image: image() }, {
+      onProgress: (done, total, label) => seen.push([done, total, label]),
+    });
+    expect(result).toBe('done');
+    expect(seen).toEqual([[0, 2, 'start'], [2, 2, undefined]]);
+  });
+
+  it('rejects with the worker message on an error reply', async () => {
+    const w = new FakeWorker();
+    w.autoReply = (m) => [{ id: m.id, kind: 'error', message: 'bad image' }];
+    await expect(createComputeClient(w).request('bitplane-analysis', { image: image() })).rejects.toThrow('bad image');
+  });
+
+  it('rejects with an AbortError on abort, sends a cancel, and ignores a late answer', async () => {
+    const w = new FakeWorker();
+    const client = createComputeClient(w);
+    const abort = new AbortController();
+    const p = client.request('bitplane-analysis', { image: image() }, { signal: abort.signal });
+    const id = w.lastId();
+    abort.abort();
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    expect(w.posted[1].message).toEqual({ id, kind: 'cancel' });
+    w.reply({ id, kind: 'result', result: 'late' }); // must not throw or resolve anything
+  });
+
+  it('rejects at once, sending nothing, when the signal is already aborted', async () => {
+    const w = new FakeWorker();
+    const abort = new AbortController();
+    abort.abort();
+    await expect(createComputeClient(w).request('init-backend', {}, { signal: abort.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    expect(w.posted).toEqual([]);
+  });
+
+  it('turns a "cancelled" reply (superseded by a newer request) into an AbortError', async () => {
+    const w = new FakeWorker();
+    w.autoReply = (m) => [{ id: m.id, kind: 'error', message: 'cancelled' }];
+    await expect(createComputeClient(w).request('init-backend', {})).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('transfers the image buffer it was given, but copies a view into a larger buffer', () => {
+    const w = new FakeWorker();
+    const client = createComputeClient(w);
+    const own = image();
+    void client.request('bitplane-analysis', { image: own });
+    expect(w.posted[0].transfer).toEqual([own.data.buffer]);
+
+    const big = new Float32Array(30);
+    const view = { ...image(), data: big.subarray(3, 6) };
+    void client.request('bitplane-analysis', { image: view });
+    const sent = w.posted[1];
+    expect(sent.transfer).toHaveLength(1);
+    expect(sent.transfer[0]).not.toBe(big.buffer);
+    expect(sent.message.kind === 'bitplane-analysis' && sent.message.image.data.length).toBe(3);
+  });
+
+  it('forwards backend changes to subscribers until they unsubscribe', () => {
+    const w = new FakeWorker();
+    const client = createComputeClient(w);
+    const seen: BackendStatus[] = [];
+    const off = client.onBackendChange((s) => seen.push(s));
+    w.reply({ id: -1, kind: 'backend-changed', status });
+    off();
+    w.reply({ id: -1, kind: 'backend-changed', status });
+    expect(seen).toEqual([status]);
+  });
+
+  it('rejects pending requests when the worker fails, and later ones if it never answered', async () => {
+    const w = new FakeWorker();
+    const client = createComputeClient(w);
+    const p = client.request('init-backend', {});
+    w.fail('script failed to load');
+    await expect(p).rejects.toThrow('script failed to load');
+    await expect(client.request('init-backend', {})).rejects.toThrow('script failed to load');
+  });
+
+  it('works with a worker that only has onmessage', async () => {
+    const posted: Inbound[] = [];
+    const w: WorkerLike = { postMessage: (m) => posted.push(m), onmessage: null, terminate: () => {} };
+    const client = createComputeClient(w);
+    const p = client.request('init-backend', {});
+    w.onmessage?.({ data: { id: posted[0].id, kind: 'result', result: status } } as MessageEvent);
+    expect(await p).toEqual(status);
+  });
+
+  it('rejects what is pending and terminates the worker on dispose', async () => {
+    const w = new FakeWorker();
+    const client = createComputeClient(w);
+    const p = client.request('init-backend', {});
+    client.dispose();
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    expect(w.terminated).toBe(true);
+    await expect(client.request('init-backend', {})).rejects.toThrow('disposed');
+  });
+});

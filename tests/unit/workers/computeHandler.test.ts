@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeBitplanes } from '../../../src/core/depth/bitplanes';
+import { createImage, imageHash } from '../../../src/core/image';
+import { createComputeClient, type WorkerLike } from '../../../src/workers/client';
+import { createComputeHandler, type ComputeHandlerDeps } from '../../../src/workers/computeHandler';
+import type { BackendStatus, ImagePayload, Inbound, Reply } from '../../../src/workers/protocol';
+
+const status: BackendStatus = { active: 'cpu', reason: 'r', order: ['cpu'], failures: [], available: ['cpu'] };
+
+function payload(seed: number): ImagePayload {
+  const img = createImage(4, 3);
+  for (let i = 0; i < img.data.length; i++) img.data[i] = ((i * 37 + seed * 11) % 256) / 255;
+  return { ...img, hash: imageHash(img) };
+}
+
+function setup(initBackend: ComputeHandlerDeps['initBackend'] = async () => status) {
+  const replies: Reply[] = [];
+  const handle = createComputeHandler({ post: (r) => replies.push(r), initBackend });
+  return { replies, handle };
+}
+
+describe('createComputeHandler', () => {
+  it('analyses bit-planes with progress, then answers from its cache', async () => {
+    const { replies, handle } = setup();
+    const image = payload(1);
+    await handle({ id: 1, kind: 'bitplane-analysis', image });
+    expect(replies.map((r) => r.kind)).toEqual(['progress', 'progress', 'result']);
+    expect(replies[2]).toEqual({ id: 1, kind: 'result', result: analyzeBitplanes(image) });
+
+    replies.length = 0;
+    await handle({ id: 2, kind: 'bitplane-analysis', image });
+    expect(replies.map((r) => r.kind)).toEqual(['result']);
+  });
+
+  it('answers an error for a malformed image', async () => {
+    const { replies, handle } = setup();
+    await handle({ id: 1, kind: 'bitplane-analysis', image: { ...payload(1), width: 5, hash: 'x' } });
+    expect(replies).toEqual([{ id: 1, kind: 'error', message: expect.stringContaining('expected 45') }]);
+  });
+
+  it('cancels a pending request on a cancel message', async () => {
+    const { replies, handle } = setup();
+    const done = handle({ id: 1, kind: 'bitplane-analysis', image: payload(1) });
+    await handle({ id: 1, kind: 'cancel' });
+    await done;
+    expect(replies).toEqual([{ id: 1, kind: 'error', message: 'cancelled' }]);
+  });
+
+  it('lets a newer request on the same channel supersede an older one', async () => {
+    const { replies, handle } = setup();
+    const first = handle({ id: 1, kind: 'bitplane-analysis', image: payload(1) });
+    const second = handle({ id: 2, kind: 'bitplane-analysis', image: payload(2) });
+    await Promise.all([first, second]);
+    expect(replies.filter((r) => r.id === 1)).toEqual([{ id: 1, kind: 'error', message: 'cancelled' }]);
+    expect(replies.filter((r) => r.id === 2).at(-1)?.kind).toBe('result');
+  });
+
+  it('starts the backend and forwards later backend changes', async () => {
+    const changed = { ...status, active: 'wasm' as const };
+    const { replies, handle } = setup(async (preferred, onChange) => {
+      setTimeout(() => onChange(changed), 0);
+      return { ...status, reason: `asked for ${preferred}` };
+    });
+    await handle({ id: 7, kind: 'init-backend', preferred: 'webgl' });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(replies).toEqual([
+      { id: 7, kind: 'result', result: { ...status, reason: 'asked for webgl' } },
+      { id: -1, kind: 'backend-changed', status: changed },
+    ]);
+  });
+});
+
+describe('client and handler together', () => {
+  it('round-trips a bit-plane analysis, transferring a copy the caller keeps intact', async () => {
+    let handle: (m: Inbound) => Promise<void> = async () => {};
+    // A loopback "worker": structuredClone with transfer detaches buffers exactly as postMessage does.
+    const listeners: ((e: { data?: unknown }) => void)[] = [];
+    const worker: WorkerLike = {
+      postMessage: (m, transfer) => void handle(structuredClone(m, { transfer })),
+      addEventListener: (type, l) => void (type === 'message' && listeners.push(l)),
+      terminate: () => {},
+    };
+    handle = createComputeHandler({ post: (r) => listeners.forEach((l) => l({ data: structuredClone(r) })) });
+    const client = createComputeClient(worker);
+    const image = payload(3);
+    const copy = { ...image, data: image.data.slice() };
+    const progress: number[] = [];
+    const result = await client.request('bitplane-analysis', { image: copy }, { onProgress: (d) => progress.push(d) });
+    expect(result).toEqual(analyzeBitplanes(image));
+    expect(progress).toEqual([0, 1]);
+    expect(copy.data.length).toBe(0); // transferred away
+    expect(image.data.length).toBe(12 * 3); // the caller's own image is untouched
+  });
+});
