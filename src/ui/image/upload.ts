@@ -8,7 +8,7 @@ import { STATE_KEYWORD } from '../export/exportPng';
 import { decodeImageBytes, ImageInputError } from './decode';
 import { setUploadedSource } from './pipeline';
 
-export async function useAsImage(store: AppStore, bytes: Uint8Array, name: string, type: string): Promise<void> {
+export async function loadAsImage(store: AppStore, bytes: Uint8Array, name: string, type: string): Promise<void> {
   try {
     const source = await decodeImageBytes(bytes, type);
     setUploadedSource(store, source, name);
@@ -35,11 +35,11 @@ export async function handleFile(store: AppStore, file: File): Promise<void> {
     applyHash(store, state);
     store.getState().notify('info', `Restored the view saved in “${file.name}”.`, {
       label: 'Use this picture as the image instead',
-      run: () => void useAsImage(store, bytes, file.name, file.type),
+      run: () => void loadAsImage(store, bytes, file.name, file.type),
     });
     return;
   }
-  await useAsImage(store, bytes, file.name, file.type);
+  await loadAsImage(store, bytes, file.name, file.type);
 }
 
 /** The first file of a drop or paste that could be an image (or any file, so that a wrong one is explained). */

@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createAppStore } from '../../src/state/store';
+import { startUrlSync } from '../../src/state/urlSync';
+
+let stop: (() => void) | undefined;
+afterEach(() => {
+  stop?.();
+  vi.useRealTimers();
+  history.replaceState(null, '', '/');
+});
+
+describe('URL hash ↔ store', () => {
+  it('applies the link it was opened with', () => {
+    history.replaceState(null, '', '/#v=1&img=coffee&size=64&dview=bitplanes&bits=2');
+    const store = createAppStore();
+    stop = startUrlSync(store);
+    expect(store.getState().image.sampleId).toBe('coffee');
+    expect(store.getState().image.size).toBe(64);
+    expect(store.getState().depth.bits).toBe(2);
+    expect(store.getState().ui.notices).toEqual([]);
+  });
+
+  it('writes view changes into the hash, one history entry per gesture', () => {
+    vi.useFakeTimers();
+    history.replaceState(null, '', '/');
+    const store = createAppStore();
+    stop = startUrlSync(store);
+    const start = history.length;
+    store.getState().setDepth({ bits: 5 });
+    store.getState().setDepth({ bits: 6 });
+    store.getState().setDepth({ bits: 7 });
+    expect(location.hash).toContain('bits=7');
+    expect(history.length).toBe(start + 1);
+    vi.advanceTimersByTime(1000);
+    store.getState().setImage({ sampleId: 'cat' });
+    expect(history.length).toBe(start + 2);
+  });
+
+  it('follows a hand-edited hash and reports what it had to fix', () => {
+    history.replaceState(null, '', '/');
+    const store = createAppStore();
+    stop = startUrlSync(store);
+    location.hash = '#v=1&bits=0&img=cat';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    expect(store.getState().depth.bits).toBe(1);
+    expect(store.getState().image.sampleId).toBe('cat');
+    expect(store.getState().ui.notices.map((n) => n.text).join(' ')).toMatch(/bits=0/);
+  });
+
+  it('shows the default view with a notice for a future version', () => {
+    history.replaceState(null, '', '/#v=3&bits=2');
+    const store = createAppStore();
+    stop = startUrlSync(store);
+    expect(store.getState().depth.bits).toBe(4);
+    expect(store.getState().ui.notices[0].text).toMatch(/newer version/);
+    expect(location.hash).toContain('v=1');
+  });
+});
