@@ -127,7 +127,8 @@ async function start(
     (b): b is BackendName => b !== undefined && b !== lost?.backend,
   );
   for (const name of candidates) {
-    const error = await tryBackend(tf, name, probe);
+    // A backend the probe found missing would only fail inside tfjs with a cryptic error; say why instead.
+    const error = available.includes(name) ? await tryBackend(tf, name, probe) : reasons[name];
     if (error !== null) {
       failures.push({ backend: name, error });
       continue;

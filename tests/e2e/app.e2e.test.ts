@@ -109,6 +109,37 @@ describe('the app in a real browser', () => {
     expect(await canvasPixels(page, 'canvas-depth-original')).toBe(uploaded);
   });
 
+  it('explains a damaged PNG the browser cannot decode, and takes a pasted image', async () => {
+    const good = readFileSync('public/samples/gradient.png');
+    // Keep the header and the end marker but scramble the compressed pixels: it sniffs as a PNG and fails to decode.
+    const bad = Buffer.from(good);
+    for (let i = 60; i < bad.length - 20; i++) bad[i] = (bad[i] * 31 + 7) & 255;
+    const before = await canvasPixels(page, 'canvas-depth-original');
+    await page.setInputFiles('[data-testid="file-input"]', { name: 'broken.png', mimeType: 'image/png', buffer: bad });
+    await expect.poll(() => page.textContent('[data-testid="notice-error"]')).toMatch(/broken\.png.*could not decode/);
+    expect(await canvasPixels(page, 'canvas-depth-original')).toBe(before);
+
+    await page.evaluate(async (data) => {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
+      window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }, good.toString('base64'));
+    await expect.poll(() => page.textContent('[data-testid="credit"]')).toMatch(/pasted\.png/);
+    await waitReady(page);
+    expect(await canvasPixels(page, 'canvas-depth-original')).not.toBe(before);
+
+    await page.click('[data-testid="copy-link"]');
+    await expect.poll(() => page.textContent('.notices')).toMatch(/cannot travel in a link/);
+  });
+
+  it('switches the compute backend on request and says which one is active', async () => {
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="backend-select"]') as HTMLSelectElement).disabled, null, { timeout: 30_000 });
+    await page.selectOption('[data-testid="backend-select"]', 'cpu');
+    await expect.poll(() => page.$eval('[data-testid="backend-select"]', (s) => (s as HTMLSelectElement).value), { timeout: 30_000 }).toBe('cpu');
+    await expect(page.textContent('[data-testid="backend-reason"]')).resolves.toMatch(/./);
+  });
+
   it('exports a PNG download that decodes, has twice the display size and carries the view state', async () => {
     await page.focus('[data-testid="bits-slider"]');
     await page.keyboard.press('ArrowRight');
