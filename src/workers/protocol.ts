@@ -39,6 +39,7 @@ export type ResultOf<K extends RequestKind> = ResultMap[K];
 /**
  * Requests on one channel supersede each other: a newer one answers the older pending one with 'cancelled'
  * (a newer image makes an older image's analysis pointless; a newer backend choice wins).
+ * Cancelling only stops the answer: a backend switch already under way still completes before the next.
  */
 export const CHANNEL: Record<RequestKind, string> = {
   'init-backend': 'backend',
