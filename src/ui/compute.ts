@@ -29,6 +29,8 @@ export async function switchBackend(store: AppStore, preferred: BackendName): Pr
       store.getState().notify('error', `${preferred} could not start (${status.failures.map((f) => f.error).join('; ')}); using ${status.active}.`);
     }
   } catch (e) {
+    // A newer choice superseded this one: its own answer updates the indicator.
+    if ((e as Error).name === 'AbortError') return;
     store.getState().setBackend(prev);
     store.getState().notify('error', `Switching to ${preferred} failed: ${(e as Error).message}`);
   }
