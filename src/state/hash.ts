@@ -2,16 +2,18 @@
 // One place turns the store into the hash and back; each slice validates its own keys.
 import { depthCodec, type DepthView } from './depthSlice';
 import { imageCodec, type ImageView } from './imageSlice';
+import { patchCodec, type PatchView } from './patchSlice';
 
 export const HASH_VERSION = 1;
 
 export interface ViewState {
   image: ImageView;
+  patch: PatchView;
   depth: DepthView;
 }
 
 export function encodeView(v: ViewState): string {
-  const params = new URLSearchParams({ v: String(HASH_VERSION), ...imageCodec.encode(v.image), ...depthCodec.encode(v.depth) });
+  const params = new URLSearchParams({ v: String(HASH_VERSION), ...imageCodec.encode(v.image), ...patchCodec.encode(v.patch), ...depthCodec.encode(v.depth) });
   return params.toString();
 }
 
@@ -42,6 +44,10 @@ export function decodeView(hash: string): DecodedView {
     return { view: decodeView('').view, problems: [why] };
   }
   const image = imageCodec.decode(params);
+  const patch = patchCodec.decode(params);
   const depth = depthCodec.decode(params);
-  return { view: { image: image.value, depth: depth.value }, problems: [...image.problems, ...depth.problems] };
+  return {
+    view: { image: image.value, patch: patch.value, depth: depth.value },
+    problems: [...image.problems, ...patch.problems, ...depth.problems],
+  };
 }

@@ -2,13 +2,15 @@ import { createStore } from 'zustand/vanilla';
 import { useStore as useZustand } from 'zustand';
 import { createImageSlice, type ImageSlice } from './imageSlice';
 import { createDepthSlice, type DepthSlice } from './depthSlice';
+import { createPatchSlice, type PatchSlice } from './patchSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
-export type Store = ImageSlice & DepthSlice & UiSlice;
+export type Store = ImageSlice & PatchSlice & DepthSlice & UiSlice;
 
 export function createAppStore() {
   return createStore<Store>()((...a) => ({
     ...createImageSlice(...a),
+    ...createPatchSlice(...a),
     ...createDepthSlice(...a),
     ...createUiSlice(...a),
   }));

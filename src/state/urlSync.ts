@@ -8,12 +8,13 @@ import type { AppStore, Store } from './store';
 const GESTURE_MS = 600;
 
 export function viewOf(s: Store): ViewState {
-  return { image: { sampleId: s.image.sampleId, size: s.image.size }, depth: { ...s.depth } };
+  return { image: { sampleId: s.image.sampleId, size: s.image.size }, patch: { ...s.patch }, depth: { ...s.depth } };
 }
 
 export function applyView(store: AppStore, view: ViewState): void {
   const s = store.getState();
   s.setImage({ sampleId: view.image.sampleId, size: view.image.size });
+  s.setPatch(view.patch);
   s.setDepth(view.depth);
 }
 

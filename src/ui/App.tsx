@@ -5,6 +5,7 @@ import { Notices } from './components/Notices';
 import { handleFile, pickFile } from './image/upload';
 import { ComingSoon } from './panels/Panel';
 import { DepthPanel } from './panels/depth/DepthPanel';
+import { PatchPanel } from './panels/patch/PatchPanel';
 
 /** Drop anywhere on the page, or paste, to use an image (or restore a view from an exported PNG). */
 function useDropAndPaste(): boolean {
@@ -54,12 +55,7 @@ export function App() {
       <Header />
       <Notices />
       <main className="panels">
-        <ComingSoon
-          id="patch"
-          title="Patch order"
-          explanation="Autoregression over space: the image is cut into patches that are predicted one at a time in a fixed order (raster, snake, Hilbert, …). Whether the sub-tasks are alike depends on the order: at each row break the next patch lands far from the last one."
-          plan="This panel will show the context each step sees, where an order breaks continuity, and a tiny causal transformer's per-position loss."
-        />
+        <PatchPanel />
         <DepthPanel />
         <ComingSoon
           id="diffusion"

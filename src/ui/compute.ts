@@ -1,9 +1,9 @@
 // The UI's one door to the compute worker: backend start-up and switching, and per-image analyses.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RgbImage } from '../core/image';
 import type { AppStore } from '../state/store';
 import { getComputeClient } from '../workers/client';
-import type { BackendName } from '../workers/protocol';
+import type { BackendName, ImagePayload, PayloadOf, RequestKind, ResultOf } from '../workers/protocol';
 
 export async function startCompute(store: AppStore): Promise<void> {
   const client = getComputeClient();
@@ -38,32 +38,36 @@ export async function switchBackend(store: AppStore, preferred: BackendName): Pr
 
 export type Pending<T> = { status: 'idle' | 'working'; result: T | null; progress: number; error: string | null };
 
+/** A copy of the image for the worker (its buffer is transferred); the store keeps its own. */
+export function imagePayload(image: RgbImage, hash: string): ImagePayload {
+  return { width: image.width, height: image.height, data: image.data.slice(), hash };
+}
+
 /**
- * Runs a per-image worker analysis whenever the image changes; a newer image cancels the older request,
- * so dragging never queues stale work.
+ * Runs a worker request whenever `key` changes (null payload: nothing to do yet). A newer request cancels the
+ * older one, so dragging never queues stale work; the last result stays shown until the new one arrives.
  */
-export function useImageAnalysis<T>(
-  kind: 'bitplane-analysis', image: RgbImage | null, hash: string,
-): Pending<T> {
-  const [state, setState] = useState<Pending<T>>({ status: 'idle', result: null, progress: 0, error: null });
+export function useWorkerRequest<K extends RequestKind>(kind: K, makePayload: (() => PayloadOf<K>) | null, key: string): Pending<ResultOf<K>> {
+  const [state, setState] = useState<Pending<ResultOf<K>>>({ status: 'idle', result: null, progress: 0, error: null });
+  const make = useRef(makePayload);
+  make.current = makePayload;
   useEffect(() => {
-    if (!image) return;
+    const build = make.current;
+    if (!build) return;
     const abort = new AbortController();
     setState((s) => ({ ...s, status: 'working', progress: 0, error: null }));
-    // A copy goes to the worker (its buffer is transferred); the store keeps its own.
-    const payload = { width: image.width, height: image.height, data: image.data.slice(), hash };
     getComputeClient()
-      .request(kind, { image: payload }, {
+      .request(kind, build(), {
         signal: abort.signal,
         onProgress: (done, total) => setState((s) => ({ ...s, progress: total > 0 ? done / total : 0 })),
       })
       .then(
-        (result) => setState({ status: 'idle', result: result as T, progress: 1, error: null }),
+        (result) => setState({ status: 'idle', result, progress: 1, error: null }),
         (e: Error) => {
           if (e.name !== 'AbortError') setState({ status: 'idle', result: null, progress: 0, error: e.message });
         },
       );
     return () => abort.abort();
-  }, [kind, image, hash]);
+  }, [kind, key]);
   return state;
 }

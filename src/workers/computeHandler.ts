@@ -1,5 +1,6 @@
 // The compute worker's logic, kept apart from the worker globals so Node tests can drive it directly.
 import { analyzeBitplanes, type BitplaneAnalysis } from '../core/depth/bitplanes';
+import { analyzeOrdering, specKey, type OrderingAnalysis } from '../core/patch/analysis';
 import { initBackend as startBackend } from '../models/backend';
 import {
   CANCELLED,
@@ -36,6 +37,36 @@ export function createComputeHandler({ post, initBackend = startBackend }: Compu
   const pending = new Map<number, Job>();
   const channels = new Map<string, Job>();
   const bitplanes = new Map<string, BitplaneAnalysis>();
+  const orderings = new Map<string, OrderingAnalysis>();
+
+  /** Least-recently-used caching: Map order doubles as recency order. */
+  function remember<T>(cache: Map<string, T>, key: string, value: T): void {
+    cache.set(key, value);
+    if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+  }
+
+  async function patchStats(req: Extract<Request, { kind: 'patch-stats' }>, job: Job): Promise<ResultMap['patch-stats']> {
+    const { width, height, data, hash } = req.image;
+    if (data.length !== width * height * 3) throw new RangeError(`image data has ${data.length} values, expected ${width * height * 3}`);
+    if (width % req.patch !== 0 || height % req.patch !== 0) throw new RangeError(`patch size ${req.patch} does not divide ${width}×${height}`);
+    const total = req.orderings.length;
+    const out: OrderingAnalysis[] = [];
+    for (let i = 0; i < total; i++) {
+      const key = `${hash}|${req.patch}|${specKey(req.orderings[i])}`;
+      let hit = orderings.get(key);
+      if (hit) orderings.delete(key);
+      else {
+        post({ id: job.id, kind: 'progress', done: i, total, label: 'Patch statistics' });
+        await yieldToQueue(); // a newer request (another step size, another image) may cancel this one
+        if (job.cancelled) throw new Error(CANCELLED);
+        hit = analyzeOrdering({ width, height, data }, req.patch, req.orderings[i]);
+      }
+      remember(orderings, key, hit);
+      out.push(hit);
+    }
+    post({ id: job.id, kind: 'progress', done: total, total, label: 'Patch statistics' });
+    return { rows: height / req.patch, cols: width / req.patch, orderings: out };
+  }
 
   function cancel(job: Job): void {
     if (job.cancelled) return;
@@ -54,8 +85,7 @@ export function createComputeHandler({ post, initBackend = startBackend }: Compu
     if (data.length !== width * height * 3) throw new RangeError(`image data has ${data.length} values, expected ${width * height * 3}`);
     post({ id: job.id, kind: 'progress', done: 0, total: 1, label: 'Analysing bit-planes' });
     const result = analyzeBitplanes({ width, height, data });
-    bitplanes.set(hash, result);
-    if (bitplanes.size > CACHE_ENTRIES) bitplanes.delete(bitplanes.keys().next().value as string);
+    remember(bitplanes, hash, result);
     post({ id: job.id, kind: 'progress', done: 1, total: 1, label: 'Analysing bit-planes' });
     return result;
   }
@@ -66,6 +96,8 @@ export function createComputeHandler({ post, initBackend = startBackend }: Compu
         return initBackend(req.preferred, (status) => post({ id: -1, kind: 'backend-changed', status }));
       case 'bitplane-analysis':
         return analyse(req, job);
+      case 'patch-stats':
+        return patchStats(req, job);
       default:
         throw new Error(`unknown request kind '${(req as { kind: unknown }).kind}'`);
     }

@@ -1,5 +1,6 @@
 // The typed messages between the UI thread and the compute worker. tfjs-free, so the UI can import it.
 import type { BitplaneAnalysis } from '../core/depth/bitplanes';
+import type { OrderingAnalysis, OrderingSpec } from '../core/patch/analysis';
 import type { BackendName, BackendStatus } from './backendTypes';
 
 export type { BackendFailure, BackendName, BackendStatus } from './backendTypes';
@@ -10,7 +11,11 @@ export type ImagePayload = { width: number; height: number; data: Float32Array; 
 
 export type Request =
   | { id: number; kind: 'init-backend'; preferred?: BackendName }
-  | { id: number; kind: 'bitplane-analysis'; image: ImagePayload };
+  | { id: number; kind: 'bitplane-analysis'; image: ImagePayload }
+  | { id: number; kind: 'patch-stats'; image: ImagePayload; patch: number; orderings: OrderingSpec[] };
+
+/** Per-ordering statistics, in the order the orderings were asked for. */
+export type PatchStatsResult = { rows: number; cols: number; orderings: OrderingAnalysis[] };
 
 /** Asks the worker to drop request `id`; it answers that request with an error 'cancelled' if still pending. */
 export type CancelMessage = { id: number; kind: 'cancel' };
@@ -28,6 +33,7 @@ export type Reply =
 export interface ResultMap {
   'init-backend': BackendStatus;
   'bitplane-analysis': BitplaneAnalysis;
+  'patch-stats': PatchStatsResult;
 }
 
 export type RequestKind = Request['kind'];
@@ -44,6 +50,7 @@ export type ResultOf<K extends RequestKind> = ResultMap[K];
 export const CHANNEL: Record<RequestKind, string> = {
   'init-backend': 'backend',
   'bitplane-analysis': 'bitplanes',
+  'patch-stats': 'patch-stats',
 };
 
 /** The error message of a cancelled or superseded request. */

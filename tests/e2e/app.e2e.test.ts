@@ -248,3 +248,38 @@ describe('the app in a real browser', () => {
     expect(violations).toEqual([]);
   });
 });
+
+describe('the Patch-order panel', () => {
+  it('redraws the step view and its chart when the ordering and the step change, and exports the per-step chart', async () => {
+    await page.waitForSelector('[data-testid="figure-patch-per-step"] svg .highlight');
+    const before = await canvasPixels(page, 'canvas-patch-step');
+    await page.focus('[data-testid="step-slider"]');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.$eval('[data-testid="figure-patch-per-step"] svg .highlight', (el) => el.getAttribute('data-x'))).toBe('21');
+    expect(await canvasPixels(page, 'canvas-patch-step')).not.toBe(before);
+
+    const rasterBreaks = await page.$$eval('[data-testid="figure-patch-per-step"] svg line.marker', (l) => l.length);
+    expect(rasterBreaks).toBe(7); // an 8×8 grid: one jump at each of the 7 row ends
+    await page.selectOption('[data-testid="ordering-select"]', 'hilbert');
+    await expect.poll(() => page.$$eval('[data-testid="figure-patch-per-step"] svg line.marker', (l) => l.length)).toBe(0);
+    expect(new URL(page.url()).hash).toContain('order=hilbert');
+    await expect(page.textContent('[data-testid="patch-summary"]')).resolves.toMatch(/hilbert/);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-patch-per-step"]')]);
+    expect(download.suggestedFilename()).toMatch(/^patch-per-step.*order-hilbert.*\.png$/);
+    const bytes = new Uint8Array(readFileSync(await download.path()));
+    expect(readPngTextChunks(bytes)['decomposition-explorer']).toContain('order=hilbert');
+  });
+
+  it('lets the user paint a custom order with the keyboard', async () => {
+    await page.selectOption('[data-testid="ordering-select"]', 'custom');
+    await page.focus('.step-view');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.url()).toContain('cells=1.9');
+    await page.keyboard.press('Backspace');
+    await expect.poll(() => page.url()).not.toContain('cells=1.9');
+  });
+});

@@ -6,7 +6,7 @@
 //    itself breaks there (it is not drawn towards the clipped marker, which would fake a slope).
 //  - y = NaN, or a non-finite x, has no position at all: the point is skipped (a gap in the line).
 // The automatic y domain uses only finite values.
-import { least, line, scaleLinear, schemeTableau10, format } from 'd3';
+import { least, line, scaleLinear, schemeTableau10, format, type ScaleLinear } from 'd3';
 import { attachTooltip, clipY, createFrame, defaultFormat, drawAxes, finiteExtent, formatValue, CHAR_W, TEXT } from './frame';
 import type { Frame, Margin, TooltipTarget } from './frame';
 
@@ -31,7 +31,12 @@ export interface LineChartOptions {
   highlight?: { seriesId: string; x: number };
   /** Formats y in tooltips (default: 4 significant digits). */
   formatY?: (y: number) => string;
+  /** Vertical reference lines (e.g. the steps where an ordering breaks continuity). */
+  markers?: { x: number; label?: string }[];
 }
+
+/** Above this many points a series is drawn as a line only: hundreds of circles add nothing but weight. */
+const MAX_MARKED_POINTS = 120;
 
 interface Drawn { x: number; y: number; px: number; py: number; infinite: boolean }
 interface LegendItem { label: string; color: string; x: number; row: number }
@@ -58,6 +63,7 @@ export function lineChart(series: Series[], opts: LineChartOptions, doc: Documen
   if (!opts.yDomain) y.nice();
   drawAxes(frame, { x, y, xLabel: opts.xLabel, yLabel: opts.yLabel, margin, xTickValues: opts.xTicks, xTickFormat: formatX });
 
+  if (opts.markers && opts.markers.length > 0) drawMarkers(frame, opts.markers.filter((m) => Number.isFinite(m.x)), x);
   const targets: TooltipTarget[] = [];
   const drawn = series.map((s, i) => {
     const pts: Drawn[] = s.points
@@ -69,7 +75,7 @@ export function lineChart(series: Series[], opts: LineChartOptions, doc: Documen
     g.append('path').attr('class', 'line').attr('d', path ?? '')
       .attr('fill', 'none').attr('stroke', colors[i]).attr('stroke-width', 2)
       .attr('stroke-linejoin', 'round').attr('pointer-events', 'none');
-    g.selectAll('circle.point').data(pts).join('circle')
+    g.selectAll('circle.point').data(pts.length <= MAX_MARKED_POINTS ? pts : []).join('circle')
       .attr('class', 'point').attr('cx', (d) => d.px).attr('cy', (d) => d.py).attr('r', 3.5)
       .attr('fill', colors[i]).attr('stroke', '#fff').attr('stroke-width', 1)
       .attr('data-x', (d) => d.x).attr('data-y', (d) => d.y)
@@ -86,6 +92,14 @@ export function lineChart(series: Series[], opts: LineChartOptions, doc: Documen
   if (legend.length > 0) drawLegend(frame, legend);
   attachTooltip(frame, targets, 'xy');
   return frame.svg;
+}
+
+function drawMarkers(frame: Frame, markers: { x: number; label?: string }[], x: ScaleLinear<number, number>): void {
+  const g = frame.marks.append('g').attr('class', 'markers').attr('pointer-events', 'none');
+  g.selectAll('line.marker').data(markers).join('line')
+    .attr('class', 'marker').attr('x1', (d) => x(d.x)).attr('x2', (d) => x(d.x))
+    .attr('y1', 0).attr('y2', frame.innerHeight)
+    .attr('stroke', '#b04a2f').attr('stroke-opacity', 0.35).attr('stroke-dasharray', '3,3');
 }
 
 function drawHighlight(

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { decodeView, encodeView } from '../../../src/state/hash';
 import { depthDefaults } from '../../../src/state/depthSlice';
 import { imageDefaults } from '../../../src/state/imageSlice';
+import { patchDefaults, type PatchView } from '../../../src/state/patchSlice';
 
-const defaults = { image: imageDefaults, depth: depthDefaults };
+const defaults = { image: imageDefaults, patch: patchDefaults, depth: depthDefaults };
 
 describe('view state in the URL hash', () => {
   it('round-trips every view parameter', () => {
-    const view = { image: { sampleId: 'coffee', size: 256 as const }, depth: { view: 'bitplanes' as const, bits: 7 } };
+    const patch: PatchView = { ordering: 'custom', patch: 8, step: 33, seed: 9, numbers: false, stat: 'linear', custom: [5, 0, 40, 1000] };
+    const view = { image: { sampleId: 'coffee', size: 256 as const }, patch, depth: { view: 'bitplanes' as const, bits: 7 } };
     const hash = encodeView(view);
     expect(hash).toContain('v=1');
     expect(decodeView(`#${hash}`)).toEqual({ view, problems: [] });
@@ -30,6 +32,12 @@ describe('view state in the URL hash', () => {
     expect(view.image.sampleId).toBe(imageDefaults.sampleId);
     expect(view.depth.bits).toBe(depthDefaults.bits);
     expect(problems).toHaveLength(3);
+  });
+
+  it('drops invalid or repeated painted cells with a note', () => {
+    const { view, problems } = decodeView('v=1&order=custom&cells=5.5.zz.-1.!');
+    expect(view.patch.custom).toEqual([5, 35 * 36 + 35]);
+    expect(problems).toHaveLength(1);
   });
 
   it('falls back to defaults with a notice for a future version', () => {

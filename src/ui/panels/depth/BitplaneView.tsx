@@ -1,11 +1,11 @@
 import { useMemo } from 'react';
-import { bitPlane, keepTopBits, planeOfStep, type BitplaneAnalysis } from '../../../core/depth/bitplanes';
+import { bitPlane, keepTopBits, planeOfStep } from '../../../core/depth/bitplanes';
 import { appStore, useStore } from '../../../state/store';
 import { barChart } from '../../charts/barChart';
 import { lineChart } from '../../charts/lineChart';
 import { ChartFigure, PixelFigure } from '../../components/Figure';
 import { Slider } from '../../components/Slider';
-import { useImageAnalysis } from '../../compute';
+import { imagePayload, useWorkerRequest } from '../../compute';
 
 
 const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '∞ dB (exact)');
@@ -17,7 +17,7 @@ export function BitplaneView() {
   const sampleId = useStore((s) => s.image.sampleId);
   const size = useStore((s) => s.image.size);
   const bits = useStore((s) => s.depth.bits);
-  const analysis = useImageAnalysis<BitplaneAnalysis>('bitplane-analysis', image, hash);
+  const analysis = useWorkerRequest('bitplane-analysis', image && (() => ({ image: imagePayload(image, hash) })), hash);
 
   // Per-slider work is one pass over the pixels (a lookup table per value); the per-image curves come from the worker.
   const recon = useMemo(() => (image ? keepTopBits(image, bits) : null), [image, bits]);

@@ -1,0 +1,215 @@
+import { useEffect, useId, useMemo } from 'react';
+import { ORDERING_KINDS, ORDERING_LABELS } from '../../../core/orderings';
+import { binMeans, orderOf, type OrderingSpec } from '../../../core/patch/analysis';
+import { summarize } from '../../../core/patch/stats';
+import { PATCH_ORDERINGS, PATCH_SIZES, PATCH_STATS, type PatchOrdering } from '../../../state/patchSlice';
+import { appStore, useStore } from '../../../state/store';
+import { lineChart } from '../../charts/lineChart';
+import { ChartFigure } from '../../components/Figure';
+import { Slider } from '../../components/Slider';
+import { imagePayload, useWorkerRequest } from '../../compute';
+import { Panel } from '../Panel';
+import { STAT_INFO, statValues } from './patchCharts';
+import { StepView } from './StepView';
+
+const LABELS: Record<PatchOrdering, string> = { ...ORDERING_LABELS, custom: 'Custom (paint it)' };
+/** Charts show at most this many points per curve (longer ones are averaged in bins). */
+const CHART_POINTS = 400;
+/** The all-orderings overlay shows trends: nine noisy curves on top of each other read as one blur. */
+const OVERLAY_BINS = 24;
+const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 0.1 ? v.toFixed(2) : v.toPrecision(2)) : '—');
+
+function specOf(kind: PatchOrdering, seed: number, custom: number[]): OrderingSpec {
+  return kind === 'custom' ? { kind, cells: custom } : kind === 'random' ? { kind, seed } : { kind };
+}
+
+/** Plays the steps: the whole order in about eight seconds, whatever the grid. */
+function usePlayer(playing: boolean, total: number) {
+  useEffect(() => {
+    if (!playing) return;
+    const perTick = Math.max(1, Math.round(total / 240));
+    const id = setInterval(() => {
+      const { patch, setPatch, setPlaying } = appStore.getState();
+      const next = Math.min(total - 1, patch.step + perTick);
+      setPatch({ step: next });
+      if (next >= total - 1) setPlaying(false);
+    }, 33);
+    return () => clearInterval(id);
+  }, [playing, total]);
+}
+
+export function PatchPanel() {
+  const image = useStore((s) => s.image.working);
+  const hash = useStore((s) => s.image.workingHash);
+  const sampleId = useStore((s) => s.image.sampleId);
+  const size = useStore((s) => s.image.size);
+  const view = useStore((s) => s.patch);
+  const playing = useStore((s) => s.ui.playing);
+  const { setPatch } = appStore.getState();
+  const orderId = useId();
+  const statId = useId();
+
+  const rows = size / view.patch;
+  const n = rows * rows;
+  const step = Math.min(view.step, n - 1);
+  const spec = specOf(view.ordering, view.seed, view.custom);
+  const order = useMemo(() => orderOf(spec, rows, rows), [rows, view.ordering, view.seed, view.custom]); // eslint-disable-line react-hooks/exhaustive-deps
+  usePlayer(playing, n);
+
+  const specs = useMemo(
+    () => [...ORDERING_KINDS.map((k) => specOf(k, view.seed, [])), ...(view.ordering === 'custom' ? [specOf('custom', 0, view.custom)] : [])],
+    [view.seed, view.ordering, view.custom],
+  );
+  const kinds: PatchOrdering[] = specs.map((s) => s.kind);
+  const stats = useWorkerRequest(
+    'patch-stats',
+    image && (() => ({ image: imagePayload(image, hash), patch: view.patch, orderings: specs })),
+    `${hash}|${view.patch}|${specs.map((s) => JSON.stringify(s)).join(';')}`,
+  );
+  const result = stats.result && stats.result.rows === rows ? stats.result : null;
+  const mine = result ? result.orderings[kinds.indexOf(view.ordering)] : null;
+  const info = STAT_INFO[view.stat];
+  const params = { img: sampleId, size, order: view.ordering, patch: view.patch, stat: view.stat };
+
+  const stepChart = useMemo(() => {
+    if (!mine) return null;
+    const values = statValues(mine, view.stat);
+    const exact = values.length <= CHART_POINTS;
+    return lineChart(
+      [{ id: view.ordering, label: LABELS[view.ordering], points: binMeans(values, CHART_POINTS) }],
+      {
+        title: `${info.label}, per step`,
+        description: `${info.label} at each step of the ${LABELS[view.ordering]} order over a ${rows}×${rows} grid of ${view.patch}-pixel patches. Dashed lines mark continuity breaks (the next patch is not adjacent to the previous one): ${mine.context.breaks.length} of them.${exact ? '' : ' Curves are averaged in bins.'}`,
+        xLabel: 'step s', yLabel: info.axis, xDomain: [0, n - 1],
+        markers: mine.context.breaks.length <= 200 ? mine.context.breaks.map((x) => ({ x })) : [],
+        highlight: exact ? { seriesId: view.ordering, x: step } : undefined,
+        width: 420, height: 240,
+      },
+    );
+  }, [mine, view.stat, view.ordering, view.patch, rows, n, step, info]);
+
+  const allChart = useMemo(() => {
+    if (!result) return null;
+    return lineChart(
+      result.orderings.map((a, i) => ({ id: kinds[i], label: kinds[i], points: binMeans(statValues(a, view.stat), OVERLAY_BINS) })),
+      {
+        title: `${info.short} per step, every ordering`,
+        description: `${info.label} against the step for every ordering, averaged in ${Math.min(OVERLAY_BINS, n)} bins of steps, on a ${rows}×${rows} grid.`,
+        xLabel: 'step s', yLabel: info.axis, xDomain: [0, n - 1], width: 420, height: 300,
+      },
+    );
+  }, [result, view.stat, rows, n, info]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const table = result?.orderings.map((a, i) => ({
+    kind: kinds[i],
+    breaks: a.context.breaks.length,
+    stats: PATCH_STATS.map((st) => summarize(statValues(a, st))),
+  }));
+
+  return (
+    <Panel
+      id="patch"
+      title="Patch order"
+      explanation={
+        <>
+          Autoregression over space cuts the image into patches and predicts them one at a time in a fixed order.
+          Each step is a sub-task: predict the next patch from the ones already made. How alike those sub-tasks are
+          depends on the order — in raster order most next patches touch the last one, but every row break jumps
+          far away, and the first patches have no context at all.
+        </>
+      }
+    >
+      <div className="controls">
+        <div className="field">
+          <label htmlFor={orderId}>Ordering</label>
+          <select id={orderId} value={view.ordering} data-testid="ordering-select" onChange={(e) => setPatch({ ordering: e.currentTarget.value as PatchOrdering })}>
+            {PATCH_ORDERINGS.map((k) => <option key={k} value={k}>{LABELS[k]}</option>)}
+          </select>
+        </div>
+        <Slider
+          label="Patch size"
+          value={PATCH_SIZES.indexOf(view.patch as (typeof PATCH_SIZES)[number])}
+          min={0}
+          max={PATCH_SIZES.length - 1}
+          onChange={(i) => setPatch({ patch: PATCH_SIZES[i], step: 0 })}
+          format={(i) => `${PATCH_SIZES[i]} px (${size / PATCH_SIZES[i]}×${size / PATCH_SIZES[i]} patches)`}
+          testId="patch-size-slider"
+        />
+        <Slider label="Step s" value={step} min={0} max={n - 1} onChange={(v) => setPatch({ step: v })} format={(v) => `${v} (${v} of ${n} patches generated)`} testId="step-slider" />
+        <div className="button-row">
+          <button type="button" data-testid="play" onClick={() => {
+            if (!playing && step >= n - 1) setPatch({ step: 0 });
+            appStore.getState().setPlaying(!playing);
+          }}>{playing ? 'Pause' : 'Play'}</button>
+          <label className="check"><input type="checkbox" checked={view.numbers} onChange={(e) => setPatch({ numbers: e.currentTarget.checked })} /> Step numbers</label>
+          {view.ordering === 'random' && (
+            <label className="check">Seed <input type="number" min={0} value={view.seed} className="seed" onChange={(e) => setPatch({ seed: Math.max(0, Math.floor(Number(e.currentTarget.value) || 0)) })} /></label>
+          )}
+          {view.ordering === 'custom' && (
+            <>
+              <button type="button" onClick={() => setPatch({ custom: view.custom.slice(0, -1) })} disabled={view.custom.length === 0}>Undo</button>
+              <button type="button" onClick={() => setPatch({ custom: [], step: 0 })} disabled={view.custom.length === 0}>Clear</button>
+            </>
+          )}
+        </div>
+        {view.ordering === 'custom' && (
+          <p className="hint">Click patches (or focus the image and use the arrow keys and Enter) to set the order; unpainted patches follow in raster order. {view.custom.filter((c) => c < n).length} of {n} painted.</p>
+        )}
+      </div>
+      {image && (
+        <StepView
+          image={image}
+          patch={view.patch}
+          order={order}
+          step={step}
+          numbers={view.numbers}
+          painted={view.custom.length}
+          onPaint={view.ordering === 'custom' ? (cell) => {
+            const { custom } = appStore.getState().patch;
+            if (!custom.includes(cell)) setPatch({ custom: [...custom, cell], step: custom.length });
+          } : undefined}
+          onUnpaint={() => setPatch({ custom: appStore.getState().patch.custom.slice(0, -1) })}
+          name={{ panel: 'patch', what: 'step', params: { ...params, step } }}
+        />
+      )}
+      {mine && (
+        <p className="readout" data-testid="patch-readout">
+          Step {step}: the next patch is {fmt(mine.context.distance[step])} patches from the nearest generated one, with {mine.context.visibleNeighbours[step]} generated
+          4-neighbours; copying its nearest neighbour gives MSE {fmt(mine.predictors.copy[step])}.
+          {mine.context.breaks.includes(step) ? ' This step breaks continuity: it is not next to the previous patch.' : ''}
+        </p>
+      )}
+      <div className="field">
+        <label htmlFor={statId}>Statistic</label>
+        <select id={statId} value={view.stat} data-testid="stat-select" onChange={(e) => setPatch({ stat: e.currentTarget.value as typeof view.stat })}>
+          {PATCH_STATS.map((s) => <option key={s} value={s}>{STAT_INFO[s].label}</option>)}
+        </select>
+      </div>
+      {stats.status === 'working' && <progress value={stats.progress} max={1} aria-label="Computing patch statistics" />}
+      {stats.error && <p className="error-text" role="alert">The patch statistics failed: {stats.error}</p>}
+      <div className="chart-row">
+        <ChartFigure id="patch-per-step" title="Per step (this ordering)" chart={stepChart} name={{ panel: 'patch', what: 'per-step', params }} />
+        <ChartFigure id="patch-all" title="Per step (all orderings)" chart={allChart} name={{ panel: 'patch', what: 'all-orderings', params }} />
+      </div>
+      {table && (
+        <div className="table-wrap">
+          <table className="summary" data-testid="patch-summary">
+            <caption>How equal are the sub-tasks? Mean ± spread (standard deviation) over the steps of each ordering.</caption>
+            <thead>
+              <tr><th scope="col">ordering</th><th scope="col">breaks</th>{PATCH_STATS.map((s) => <th key={s} scope="col">{STAT_INFO[s].short}</th>)}</tr>
+            </thead>
+            <tbody>
+              {table.map((row) => (
+                <tr key={row.kind} className={row.kind === view.ordering ? 'current' : undefined}>
+                  <th scope="row">{row.kind}</th>
+                  <td>{row.breaks}</td>
+                  {row.stats.map((s, i) => <td key={i}>{fmt(s.mean)} ± {fmt(s.std)}</td>)}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Panel>
+  );
+}
