@@ -1,6 +1,7 @@
 // The compute worker's logic, kept apart from the worker globals so Node tests can drive it directly.
 import { analyzeBitplanes, type BitplaneAnalysis } from '../core/depth/bitplanes';
 import { analyzeOrdering, specKey, type OrderingAnalysis } from '../core/patch/analysis';
+import { patchGrid, type PatchGrid } from '../core/patch/grid';
 import { initBackend as startBackend } from '../models/backend';
 import {
   CANCELLED,
@@ -51,6 +52,7 @@ export function createComputeHandler({ post, initBackend = startBackend }: Compu
     if (width % req.patch !== 0 || height % req.patch !== 0) throw new RangeError(`patch size ${req.patch} does not divide ${width}×${height}`);
     const total = req.orderings.length;
     const out: OrderingAnalysis[] = [];
+    let grid: PatchGrid | null = null; // built once, on the first cache miss
     for (let i = 0; i < total; i++) {
       const key = `${hash}|${req.patch}|${specKey(req.orderings[i])}`;
       let hit = orderings.get(key);
@@ -59,7 +61,8 @@ export function createComputeHandler({ post, initBackend = startBackend }: Compu
         post({ id: job.id, kind: 'progress', done: i, total, label: 'Patch statistics' });
         await yieldToQueue(); // a newer request (another step size, another image) may cancel this one
         if (job.cancelled) throw new Error(CANCELLED);
-        hit = analyzeOrdering({ width, height, data }, req.patch, req.orderings[i]);
+        grid ??= patchGrid({ width, height, data }, req.patch);
+        hit = analyzeOrdering(grid, req.orderings[i]);
       }
       remember(orderings, key, hit);
       out.push(hit);

@@ -1,8 +1,7 @@
 // Everything the Patch-order panel charts for one image and patch size: per ordering, the context each step
 // sees and the error of the simple predictors. Pure; the worker runs it and caches it per image.
 import { orderFromCustom, patchOrder, type OrderingKind } from '../orderings';
-import type { RgbImage } from '../image';
-import { patchGrid } from './grid';
+import type { PatchGrid } from './grid';
 import { contextStats, predictorErrors, type ContextStats, type PredictorErrors } from './stats';
 
 export type OrderingSpec = { kind: OrderingKind; seed?: number } | { kind: 'custom'; cells: number[] };
@@ -15,8 +14,10 @@ export interface OrderingAnalysis {
 
 export function orderOf(spec: OrderingSpec, rows: number, cols: number): Int32Array {
   if (spec.kind === 'custom') {
+    // Painted cells may come from a link made on another grid: keep the valid, first-painted ones.
     const n = rows * cols;
-    return orderFromCustom(spec.cells.filter((c) => c < n), rows, cols);
+    const cells = [...new Set(spec.cells)].filter((c) => Number.isInteger(c) && c >= 0 && c < n);
+    return orderFromCustom(cells, rows, cols);
   }
   return patchOrder(spec.kind, rows, cols, spec.seed ?? 0);
 }
@@ -25,8 +26,8 @@ export function specKey(spec: OrderingSpec): string {
   return spec.kind === 'custom' ? `custom:${spec.cells.join('.')}` : spec.kind === 'random' ? `random:${spec.seed ?? 0}` : spec.kind;
 }
 
-export function analyzeOrdering(img: RgbImage, patch: number, spec: OrderingSpec): OrderingAnalysis {
-  const grid = patchGrid(img, patch);
+/** Statistics of one ordering; pass the same grid for every ordering of an image (it caches per-patch sums). */
+export function analyzeOrdering(grid: PatchGrid, spec: OrderingSpec): OrderingAnalysis {
   const order = orderOf(spec, grid.rows, grid.cols);
   return { order, context: contextStats(order, grid.rows, grid.cols), predictors: predictorErrors(grid, order) };
 }
