@@ -158,18 +158,29 @@ export function createComputeClient(worker: WorkerLike): ComputeClient {
   };
 }
 
+/**
+ * Two workers: model work (tfjs start-up, training, sampling) can keep a thread busy for seconds, so the
+ * light per-image analyses that follow every slider get a worker of their own and never wait behind it.
+ */
+const MODEL_KINDS: ReadonlySet<RequestKind> = new Set(['init-backend']);
+
 let shared: ComputeClient | null = null;
 
-/** The app's one compute client; the worker starts on first use. */
+/** The app's compute client; each worker starts on its first request. */
 export function getComputeClient(): ComputeClient {
   if (!shared) {
-    // Written out in full so Vite sees the pattern and bundles the worker as its own module chunk.
-    const client = createComputeClient(new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module' }));
+    let analysis: ComputeClient | null = null;
+    let model: ComputeClient | null = null;
+    // Written out in full so Vite sees the pattern and bundles each worker as its own module chunk.
+    const analysisClient = () => (analysis ??= createComputeClient(new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module' })));
+    const modelClient = () => (model ??= createComputeClient(new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module' })));
     shared = {
-      ...client,
+      request: (kind, payload, opts) => (MODEL_KINDS.has(kind) ? modelClient() : analysisClient()).request(kind, payload, opts),
+      onBackendChange: (cb) => modelClient().onBackendChange(cb),
       dispose() {
         shared = null;
-        client.dispose();
+        analysis?.dispose();
+        model?.dispose();
       },
     };
   }

@@ -1,0 +1,178 @@
+// npm run bench [-- --compare] [-- --quick]
+// Builds the app, serves it on loopback, drives Chromium and records, per case: name, backend, image size,
+// n, p50, p95 and unit, plus a native (numpy) reference for core math when python3 with numpy is present.
+// Results go to bench/results.json and bench/results.md; --compare prints ratios against bench/baseline.json.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { preview } from 'vite';
+import { launch } from '../../tests/e2e/chromium';
+import { coreCases } from './core';
+import { numpyReference } from './native';
+
+export interface BenchCase {
+  name: string;
+  backend: string;
+  size: number | null;
+  n: number;
+  p50: number;
+  p95: number;
+  unit: string;
+  reference?: { what: string; p50: number; ratio: number };
+}
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const MOVES = quick ? 20 : 60;
+
+export function quantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+
+/**
+ * Input event → next painted frame, for `moves` slider changes after warm-up. The frame is taken as painted
+ * when a message posted from the requestAnimationFrame callback arrives (it runs after rendering).
+ */
+// Plain JavaScript source: tsx would wrap named functions with a helper that does not exist in the page.
+const SLIDER_REPAINT_JS = `async ({ testId, values }) => {
+  const el = document.querySelector('[data-testid="' + testId + '"]');
+  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => resolve();
+    ch.port2.postMessage(0);
+  }));
+  let longTasks = 0;
+  const obs = new PerformanceObserver((list) => { longTasks += list.getEntries().filter((e) => e.duration > 50).length; });
+  obs.observe({ type: 'longtask', buffered: false });
+  const times = [];
+  for (let i = 0; i < values.length; i++) {
+    const t0 = performance.now();
+    setValue.call(el, String(values[i]));
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    await frame();
+    if (i >= 5) times.push(performance.now() - t0); // the first moves warm up caches and the JIT
+  }
+  obs.disconnect();
+  return { times, longTasks };
+}`;
+
+/**
+ * Input event → next painted frame, for slider changes after warm-up. The frame is taken as painted when a
+ * message posted from the requestAnimationFrame callback arrives (it runs after rendering).
+ */
+async function sliderRepaint(page: Page, testId: string, values: number[]): Promise<{ times: number[]; longTasks: number }> {
+  return page.evaluate(`(${SLIDER_REPAINT_JS})(${JSON.stringify({ testId, values })})`) as Promise<{ times: number[]; longTasks: number }>;
+}
+
+function sweep(min: number, max: number, moves: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < moves + 5; i++) {
+    const phase = i % (2 * (max - min));
+    out.push(phase <= max - min ? min + phase : max - (phase - (max - min)));
+  }
+  return out;
+}
+
+async function waitReady(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="figure-depth-psnr"] svg .highlight', { timeout: 60_000 });
+  await page.waitForFunction('!document.querySelector(\'[data-testid="credit"]\').textContent.startsWith("Loading")');
+}
+
+function bundleCases(): BenchCase[] {
+  const dir = 'dist/assets';
+  const html = readFileSync('dist/index.html', 'utf8');
+  const out: BenchCase[] = [];
+  let initial = 0;
+  let lazy = 0;
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith('.js')) continue;
+    const gz = gzipSync(readFileSync(`${dir}/${f}`)).length / 1024;
+    if (html.includes(f)) initial += gz;
+    else lazy += gz;
+  }
+  out.push({ name: 'bundle: initial JS (gzip)', backend: '-', size: null, n: 1, p50: initial, p95: initial, unit: 'kB' });
+  out.push({ name: 'bundle: lazily loaded JS (gzip)', backend: '-', size: null, n: 1, p50: lazy, p95: lazy, unit: 'kB' });
+  return out;
+}
+
+async function main(): Promise<void> {
+  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('build failed');
+  const server = await preview({ preview: { host: '127.0.0.1', port: 0 }, logLevel: 'warn' });
+  const url = server.resolvedUrls!.local[0];
+  const { browser, found } = await launch();
+  const results: BenchCase[] = [...bundleCases()];
+  try {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    // Initial load: navigation start → the Depth panel's charts drawn (first panel interactive).
+    const loads: number[] = [];
+    for (let i = 0; i < (quick ? 3 : 7); i++) {
+      const page = await context.newPage();
+      await page.goto(url);
+      await waitReady(page);
+      loads.push((await page.evaluate('performance.now()')) as number);
+      await page.close();
+    }
+    results.push({ name: 'initial load to first interactive panel', backend: '-', size: 128, n: loads.length, p50: quantile(loads, 0.5), p95: quantile(loads, 0.95), unit: 'ms' });
+
+    const page = await context.newPage();
+    for (const size of [128, 256, 512]) {
+      await page.goto(`${url}#v=1&img=astronaut&size=${size}&patch=8&step=0`);
+      await waitReady(page);
+      await page.waitForFunction('document.querySelector(\'[data-testid="backend-select"]\').value !== ""', null, { timeout: 60_000 });
+      const backend = (await page.evaluate('document.querySelector(\'[data-testid="backend-select"]\').value')) as string;
+      const bits = await sliderRepaint(page, 'bits-slider', sweep(1, 8, MOVES));
+      results.push({ name: 'depth: bit slider repaint', backend, size, n: bits.times.length, p50: quantile(bits.times, 0.5), p95: quantile(bits.times, 0.95), unit: 'ms' });
+      results.push({ name: 'depth: bit slider long tasks (>50 ms)', backend, size, n: bits.times.length, p50: bits.longTasks, p95: bits.longTasks, unit: 'tasks' });
+      const n = (size / 8) ** 2;
+      const steps = sweep(0, n - 1, MOVES).map((v, i) => (v * 37 + i) % n);
+      const step = await sliderRepaint(page, 'step-slider', steps);
+      results.push({ name: 'patch: step slider repaint (8-px patches)', backend, size, n: step.times.length, p50: quantile(step.times, 0.5), p95: quantile(step.times, 0.95), unit: 'ms' });
+      results.push({ name: 'patch: step slider long tasks (>50 ms)', backend, size, n: step.times.length, p50: step.longTasks, p95: step.longTasks, unit: 'tasks' });
+    }
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+
+  const native = numpyReference();
+  results.push(...coreCases(native));
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, Chromium at ${found.path}`;
+  writeFileSync('bench/results.json', `${JSON.stringify({ date: new Date().toISOString(), machine, quick, results }, null, 2)}\n`);
+  const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3)) : '—');
+  const md = [
+    `# Benchmark results`, '', `Machine: ${machine}${quick ? ' (quick run)' : ''}`, '',
+    '| case | backend | size | n | p50 | p95 | unit | native reference | ratio |', '|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.name} | ${r.backend} | ${r.size ?? ''} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.unit} | ${r.reference ? `${r.reference.what}: ${fmt(r.reference.p50)}` : ''} | ${r.reference ? fmt(r.reference.ratio) : ''} |`),
+    '',
+  ].join('\n');
+  writeFileSync('bench/results.md', md);
+  console.log(md);
+
+  if (args.has('--compare')) {
+    if (!existsSync('bench/baseline.json')) throw new Error('bench/baseline.json is missing');
+    const base = JSON.parse(readFileSync('bench/baseline.json', 'utf8')) as { results: BenchCase[] };
+    let regressions = 0;
+    for (const r of results) {
+      const b = base.results.find((x) => x.name === r.name && x.size === r.size && x.backend === r.backend);
+      if (!b || !(b.p95 > 0)) continue;
+      const ratio = r.p95 / b.p95;
+      const bad = ratio > 1.2 && r.unit !== 'tasks';
+      if (bad) regressions++;
+      console.log(`${bad ? 'REGRESSION' : 'ok        '} ${r.name} @${r.size ?? '-'}: p95 ${fmt(r.p95)} vs ${fmt(b.p95)} ${r.unit} (×${ratio.toFixed(2)})`);
+    }
+    if (regressions > 0) process.exitCode = 1;
+  }
+}
+
+await main();
