@@ -39,3 +39,19 @@ export function readChoice<T extends string | number>(
   }
   return hit;
 }
+
+/** A real parameter, clamped to [min, max] and rounded to `decimals`; missing → default. */
+export function readNumber(
+  params: URLSearchParams, key: string, min: number, max: number, fallback: number, problems: string[], decimals = 3,
+): number {
+  const raw = params.get(key);
+  if (raw === null) return fallback;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n)) {
+    problems.push(`“${key}=${raw}” is not a number; using ${fallback}.`);
+    return fallback;
+  }
+  const v = Number(Math.min(max, Math.max(min, n)).toFixed(decimals));
+  if (n < min || n > max) problems.push(`“${key}=${raw}” is outside ${min}…${max}; using ${v}.`);
+  return v;
+}

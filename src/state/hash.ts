@@ -3,6 +3,7 @@
 import { depthCodec, type DepthView } from './depthSlice';
 import { imageCodec, type ImageView } from './imageSlice';
 import { patchCodec, type PatchView } from './patchSlice';
+import { diffusionCodec, type DiffusionView } from './diffusionSlice';
 
 export const HASH_VERSION = 1;
 
@@ -10,10 +11,11 @@ export interface ViewState {
   image: ImageView;
   patch: PatchView;
   depth: DepthView;
+  diffusion: DiffusionView;
 }
 
 export function encodeView(v: ViewState): string {
-  const params = new URLSearchParams({ v: String(HASH_VERSION), ...imageCodec.encode(v.image), ...patchCodec.encode(v.patch), ...depthCodec.encode(v.depth) });
+  const params = new URLSearchParams({ v: String(HASH_VERSION), ...imageCodec.encode(v.image), ...patchCodec.encode(v.patch), ...depthCodec.encode(v.depth), ...diffusionCodec.encode(v.diffusion) });
   return params.toString();
 }
 
@@ -46,8 +48,9 @@ export function decodeView(hash: string): DecodedView {
   const image = imageCodec.decode(params);
   const patch = patchCodec.decode(params);
   const depth = depthCodec.decode(params);
+  const diffusion = diffusionCodec.decode(params);
   return {
-    view: { image: image.value, patch: patch.value, depth: depth.value },
-    problems: [...image.problems, ...patch.problems, ...depth.problems],
+    view: { image: image.value, patch: patch.value, depth: depth.value, diffusion: diffusion.value },
+    problems: [...image.problems, ...patch.problems, ...depth.problems, ...diffusion.problems],
   };
 }

@@ -3,15 +3,17 @@ import { useStore as useZustand } from 'zustand';
 import { createImageSlice, type ImageSlice } from './imageSlice';
 import { createDepthSlice, type DepthSlice } from './depthSlice';
 import { createPatchSlice, type PatchSlice } from './patchSlice';
+import { createDiffusionSlice, type DiffusionSlice } from './diffusionSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
-export type Store = ImageSlice & PatchSlice & DepthSlice & UiSlice;
+export type Store = ImageSlice & PatchSlice & DepthSlice & DiffusionSlice & UiSlice;
 
 export function createAppStore() {
   return createStore<Store>()((...a) => ({
     ...createImageSlice(...a),
     ...createPatchSlice(...a),
     ...createDepthSlice(...a),
+    ...createDiffusionSlice(...a),
     ...createUiSlice(...a),
   }));
 }

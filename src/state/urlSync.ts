@@ -8,7 +8,7 @@ import type { AppStore, Store } from './store';
 const GESTURE_MS = 600;
 
 export function viewOf(s: Store): ViewState {
-  return { image: { sampleId: s.image.sampleId, size: s.image.size }, patch: { ...s.patch }, depth: { ...s.depth } };
+  return { image: { sampleId: s.image.sampleId, size: s.image.size }, patch: { ...s.patch }, depth: { ...s.depth }, diffusion: { ...s.diffusion } };
 }
 
 export function applyView(store: AppStore, view: ViewState): void {
@@ -16,6 +16,7 @@ export function applyView(store: AppStore, view: ViewState): void {
   s.setImage({ sampleId: view.image.sampleId, size: view.image.size });
   s.setPatch(view.patch);
   s.setDepth(view.depth);
+  s.setDiffusion(view.diffusion);
 }
 
 /** Read a hash into the store, with a notice for whatever had to be replaced. */

@@ -3,13 +3,18 @@ import { decodeView, encodeView } from '../../../src/state/hash';
 import { depthDefaults } from '../../../src/state/depthSlice';
 import { imageDefaults } from '../../../src/state/imageSlice';
 import { patchDefaults, type PatchView } from '../../../src/state/patchSlice';
+import { diffusionDefaults, type DiffusionView } from '../../../src/state/diffusionSlice';
 
-const defaults = { image: imageDefaults, patch: patchDefaults, depth: depthDefaults };
+const defaults = { image: imageDefaults, patch: patchDefaults, depth: depthDefaults, diffusion: diffusionDefaults };
 
 describe('view state in the URL hash', () => {
   it('round-trips every view parameter', () => {
     const patch: PatchView = { ordering: 'custom', patch: 8, step: 33, seed: 9, numbers: false, stat: 'linear', custom: [5, 0, 40, 1000] };
-    const view = { image: { sampleId: 'coffee', size: 256 as const }, patch, depth: { view: 'bitplanes' as const, bits: 7 } };
+    const diffusion: DiffusionView = {
+      t: 0.123, schedule: 'custom', shift: 2.5, seed: 4, target: 'v', weighting: 'edm', gamma: 3,
+      points: [{ t: 0, logSnr: 8 }, { t: 0.4, logSnr: 1.25 }, { t: 1, logSnr: -9 }],
+    };
+    const view = { image: { sampleId: 'coffee', size: 256 as const }, patch, depth: { view: 'bitplanes' as const, bits: 7 }, diffusion };
     const hash = encodeView(view);
     expect(hash).toContain('v=1');
     expect(decodeView(`#${hash}`)).toEqual({ view, problems: [] });
@@ -31,6 +36,14 @@ describe('view state in the URL hash', () => {
     expect(view.image.size).toBe(128);
     expect(view.image.sampleId).toBe(imageDefaults.sampleId);
     expect(view.depth.bits).toBe(depthDefaults.bits);
+    expect(problems).toHaveLength(3);
+  });
+
+  it('clamps diffusion time and shift, and sorts custom schedule points', () => {
+    const { view, problems } = decodeView('v=1&t=1.7&shift=0.2&sched=custom&pts=1:-5_0:30_x:1');
+    expect(view.diffusion.t).toBe(1);
+    expect(view.diffusion.shift).toBe(1);
+    expect(view.diffusion.points).toEqual([{ t: 0, logSnr: 20 }, { t: 1, logSnr: -5 }]);
     expect(problems).toHaveLength(3);
   });
 
