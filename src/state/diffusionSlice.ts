@@ -6,7 +6,7 @@ export const DIFFUSION_SCHEDULES = ['ddpm-linear', 'scaled-linear', 'cosine', 'c
 export type DiffusionSchedule = (typeof DIFFUSION_SCHEDULES)[number];
 export const TARGETS = ['eps', 'x0', 'v', 'velocity'] as const;
 export type Target = (typeof TARGETS)[number];
-export const WEIGHTINGS = ['eps-mse', 'x0-mse', 'v-mse', 'min-snr', 'edm', 'sd3-logit-normal', 'vdmpp-sigmoid'] as const;
+export const WEIGHTINGS = ['eps-mse', 'x0-mse', 'v-mse', 'velocity-mse', 'min-snr', 'edm', 'sd3-logit-normal', 'vdmpp-sigmoid'] as const;
 export type Weighting = (typeof WEIGHTINGS)[number];
 
 export interface ControlPoint { t: number; logSnr: number }

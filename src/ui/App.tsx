@@ -3,9 +3,9 @@ import { appStore } from '../state/store';
 import { Header } from './components/Header';
 import { Notices } from './components/Notices';
 import { handleFile, pickFile } from './image/upload';
-import { ComingSoon } from './panels/Panel';
 import { DepthPanel } from './panels/depth/DepthPanel';
 import { PatchPanel } from './panels/patch/PatchPanel';
+import { DiffusionPanel } from './panels/diffusion/DiffusionPanel';
 
 /** Drop anywhere on the page, or paste, to use an image (or restore a view from an exported PNG). */
 function useDropAndPaste(): boolean {
@@ -57,12 +57,7 @@ export function App() {
       <main className="panels">
         <PatchPanel />
         <DepthPanel />
-        <ComingSoon
-          id="diffusion"
-          title="Diffusion"
-          explanation="Noise intensity as a decomposition: x_t = α_t·x₀ + σ_t·ε, one denoising sub-task per noise level t. Noise drowns fine detail first, so denoising works coarse to fine."
-          plan="This panel will show noise schedules in log-SNR, spectra per noise level, parameterizations, loss weightings and a live tfjs denoiser."
-        />
+        <DiffusionPanel />
       </main>
       <section className="lab" aria-labelledby="lab-title">
         <h2 id="lab-title">Equivalence lab</h2>

@@ -2,6 +2,9 @@
 import { analyzeBitplanes, type BitplaneAnalysis } from '../core/depth/bitplanes';
 import { analyzeOrdering, specKey, type OrderingAnalysis } from '../core/patch/analysis';
 import { patchGrid, type PatchGrid } from '../core/patch/grid';
+import { pixelToModel } from '../core/conventions';
+import { seededNoise } from '../core/diffusion/forward';
+import { spectraForImage, type SpectraPrecomputed } from '../core/diffusion/spectrum';
 import { initBackend as startBackend } from '../models/backend';
 import {
   CANCELLED,
@@ -39,6 +42,23 @@ export function createComputeHandler({ post, initBackend = startBackend }: Compu
   const channels = new Map<string, Job>();
   const bitplanes = new Map<string, BitplaneAnalysis>();
   const orderings = new Map<string, OrderingAnalysis>();
+  const spectra = new Map<string, SpectraPrecomputed>();
+
+  /** FFTs of x0 and of the seeded ε, once per image and seed: every t is then a per-ring combination. */
+  function diffusionSpectra(req: Extract<Request, { kind: 'diffusion-spectra' }>): SpectraPrecomputed {
+    const { width, height, data, hash } = req.image;
+    if (width !== height || (width & (width - 1)) !== 0) throw new RangeError(`spectra need a square power-of-two image, got ${width}×${height}`);
+    const key = `${hash}|${req.seed}`;
+    let hit = spectra.get(key);
+    if (hit) spectra.delete(key);
+    else {
+      const x0 = new Float32Array(data.length);
+      for (let i = 0; i < data.length; i++) x0[i] = pixelToModel(data[i]);
+      hit = spectraForImage(x0, seededNoise(data.length, req.seed), width);
+    }
+    remember(spectra, key, hit);
+    return hit;
+  }
 
   /** Least-recently-used caching: Map order doubles as recency order. */
   function remember<T>(cache: Map<string, T>, key: string, value: T): void {
@@ -101,6 +121,8 @@ export function createComputeHandler({ post, initBackend = startBackend }: Compu
         return analyse(req, job);
       case 'patch-stats':
         return patchStats(req, job);
+      case 'diffusion-spectra':
+        return diffusionSpectra(req);
       default:
         throw new Error(`unknown request kind '${(req as { kind: unknown }).kind}'`);
     }

@@ -1,6 +1,7 @@
 // The typed messages between the UI thread and the compute worker. tfjs-free, so the UI can import it.
 import type { BitplaneAnalysis } from '../core/depth/bitplanes';
 import type { OrderingAnalysis, OrderingSpec } from '../core/patch/analysis';
+import type { SpectraPrecomputed } from '../core/diffusion/spectrum';
 import type { BackendName, BackendStatus } from './backendTypes';
 
 export type { BackendFailure, BackendName, BackendStatus } from './backendTypes';
@@ -12,7 +13,8 @@ export type ImagePayload = { width: number; height: number; data: Float32Array; 
 export type Request =
   | { id: number; kind: 'init-backend'; preferred?: BackendName }
   | { id: number; kind: 'bitplane-analysis'; image: ImagePayload }
-  | { id: number; kind: 'patch-stats'; image: ImagePayload; patch: number; orderings: OrderingSpec[] };
+  | { id: number; kind: 'patch-stats'; image: ImagePayload; patch: number; orderings: OrderingSpec[] }
+  | { id: number; kind: 'diffusion-spectra'; image: ImagePayload; seed: number };
 
 /** Per-ordering statistics, in the order the orderings were asked for. */
 export type PatchStatsResult = { rows: number; cols: number; orderings: OrderingAnalysis[] };
@@ -34,6 +36,7 @@ export interface ResultMap {
   'init-backend': BackendStatus;
   'bitplane-analysis': BitplaneAnalysis;
   'patch-stats': PatchStatsResult;
+  'diffusion-spectra': SpectraPrecomputed;
 }
 
 export type RequestKind = Request['kind'];
@@ -51,6 +54,7 @@ export const CHANNEL: Record<RequestKind, string> = {
   'init-backend': 'backend',
   'bitplane-analysis': 'bitplanes',
   'patch-stats': 'patch-stats',
+  'diffusion-spectra': 'diffusion-spectra',
 };
 
 /** The error message of a cancelled or superseded request. */

@@ -283,3 +283,41 @@ describe('the Patch-order panel', () => {
     await expect.poll(() => page.url()).not.toContain('cells=1.9');
   });
 });
+
+describe('the Diffusion panel', () => {
+  it('noises the image as t moves, follows the schedule, and exports the spectrum with the state', async () => {
+    await page.waitForSelector('[data-testid="figure-diffusion-spectrum"] svg');
+    const before = await canvasPixels(page, 'canvas-diffusion-xt');
+    const readout = await page.textContent('[data-testid="diffusion-readout"]');
+    await page.focus('[data-testid="t-slider"]');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('PageUp');
+    await expect.poll(() => page.textContent('[data-testid="diffusion-readout"]')).not.toBe(readout);
+    expect(await canvasPixels(page, 'canvas-diffusion-xt')).not.toBe(before);
+    expect(new URL(page.url()).hash).toMatch(/[&#]t=(?!0\.500)\d/);
+
+    await page.selectOption('[data-testid="schedule-select"]', 'rectified-flow');
+    await page.selectOption('[data-testid="weighting-select"]', 'velocity-mse');
+    // Velocity-MSE with uniform t on rectified flow has w = ½·e^{−λ/2}: non-increasing, so ELBO-equivalent.
+    await expect.poll(() => page.textContent('[data-testid="elbo-badge"]')).toMatch(/^ELBO-equivalent/);
+    await page.selectOption('[data-testid="weighting-select"]', 'edm');
+    await expect.poll(() => page.textContent('[data-testid="elbo-badge"]')).toMatch(/^Not ELBO-equivalent/);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-diffusion-spectrum"]')]);
+    expect(download.suggestedFilename()).toMatch(/^diffusion-spectrum.*sched-rectified-flow.*\.png$/);
+    const bytes = new Uint8Array(readFileSync(await download.path()));
+    expect(readPngTextChunks(bytes)['decomposition-explorer']).toContain('sched=rectified-flow');
+  });
+
+  it('edits a custom schedule with the keyboard, keeping λ(t) non-increasing', async () => {
+    await page.selectOption('[data-testid="schedule-select"]', 'custom');
+    const point = page.locator('.schedule-editor circle').nth(2);
+    await point.focus();
+    const before = Number(await point.getAttribute('aria-valuenow'));
+    for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowUp');
+    const after = Number(await point.getAttribute('aria-valuenow'));
+    const previous = Number(await page.locator('.schedule-editor circle').nth(1).getAttribute('aria-valuenow'));
+    expect(after).toBeGreaterThan(before);
+    expect(after).toBeLessThanOrEqual(previous); // clamped by the point before it
+    expect(new URL(page.url()).hash).toContain('pts=');
+  });
+});

@@ -4,7 +4,7 @@
 // inline presentation attribute (never CSS classes or `currentColor`): the export path serializes
 // the SVG and draws it onto a canvas, where page stylesheets do not apply.
 import { axisBottom, axisLeft, format, pointer, select } from 'd3';
-import type { AxisDomain, AxisScale, ScaleLinear, Selection } from 'd3';
+import type { AxisDomain, AxisScale, ScaleContinuousNumeric, Selection } from 'd3';
 
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 export const FONT = 'system-ui, sans-serif';
@@ -80,7 +80,7 @@ export function createFrame(doc: Document, spec: FrameSpec): Frame {
 
 export interface AxesSpec<X extends AxisDomain> {
   x: AxisScale<X>;
-  y: ScaleLinear<number, number>;
+  y: ScaleContinuousNumeric<number, number>;
   xLabel: string;
   yLabel: string;
   margin: Margin;
@@ -88,6 +88,10 @@ export interface AxesSpec<X extends AxisDomain> {
   xTickFormat?: (d: X) => string;
   /** Rotate x tick labels (long category names) so they do not overlap. */
   rotateXTicks?: boolean;
+}
+
+function isLog(scale: unknown): boolean {
+  return typeof (scale as { base?: unknown }).base === 'function';
 }
 
 /** Axes, horizontal grid lines and axis titles. d3-axis writes `currentColor`/`sans-serif`; we override them. */
@@ -100,15 +104,16 @@ export function drawAxes<X extends AxisDomain>(frame: Frame, spec: AxesSpec<X>):
     .attr('stroke', GRID);
 
   const xAxis = axisBottom(spec.x).tickSizeOuter(0);
-  // About one tick per 50px; band scales ignore the count and tick every category.
-  xAxis.ticks(Math.max(2, Math.round(innerWidth / 50)));
+  // About one tick per 50px; band scales ignore the count and tick every category. Log scales label in
+  // plain numbers (1e-4, 0.01, 100), not SI prefixes, which read as units ("100m").
+  xAxis.ticks(Math.max(2, Math.round(innerWidth / 50)), isLog(spec.x) ? '~g' : undefined);
   if (spec.xTickValues) xAxis.tickValues(spec.xTickValues);
   if (spec.xTickFormat) xAxis.tickFormat(spec.xTickFormat);
   const gx = plot.insert('g', '.overlay').attr('class', 'axis x-axis').attr('transform', `translate(0,${innerHeight})`).call(xAxis);
   if (spec.rotateXTicks) {
     gx.selectAll('.tick text').attr('text-anchor', 'end').attr('dx', '-0.4em').attr('dy', '0.4em').attr('transform', 'rotate(-35)');
   }
-  const gy = plot.insert('g', '.overlay').attr('class', 'axis y-axis').call(axisLeft(spec.y).ticks(yTicks).tickSizeOuter(0));
+  const gy = plot.insert('g', '.overlay').attr('class', 'axis y-axis').call(axisLeft(spec.y).ticks(yTicks, isLog(spec.y) ? '~g' : undefined).tickSizeOuter(0));
   for (const g of [gx, gy]) {
     g.attr('font-family', FONT).attr('font-size', 10).attr('pointer-events', 'none');
     g.selectAll('text').attr('fill', TEXT);
@@ -173,7 +178,7 @@ export function formatValue(v: number, fmt: (v: number) => string): string {
 }
 
 /** Pixel position of y; ±∞ is clipped to the top/bottom of the domain so no attribute becomes NaN. */
-export function clipY(v: number, y: ScaleLinear<number, number>): number {
+export function clipY(v: number, y: ScaleContinuousNumeric<number, number>): number {
   const [a, b] = y.domain();
   if (v === Infinity) return y(Math.max(a, b));
   if (v === -Infinity) return y(Math.min(a, b));

@@ -6,7 +6,7 @@
 //    itself breaks there (it is not drawn towards the clipped marker, which would fake a slope).
 //  - y = NaN, or a non-finite x, has no position at all: the point is skipped (a gap in the line).
 // The automatic y domain uses only finite values.
-import { least, line, scaleLinear, schemeTableau10, format, type ScaleLinear } from 'd3';
+import { least, line, scaleLinear, scaleLog, schemeTableau10, format, type ScaleContinuousNumeric } from 'd3';
 import { attachTooltip, clipY, createFrame, defaultFormat, drawAxes, finiteExtent, formatValue, CHAR_W, TEXT } from './frame';
 import type { Frame, Margin, TooltipTarget } from './frame';
 
@@ -25,6 +25,9 @@ export interface LineChartOptions {
   height?: number;
   xDomain?: [number, number];
   yDomain?: [number, number];
+  /** Logarithmic axes (spectra): points with a non-positive coordinate are left out. */
+  xLog?: boolean;
+  yLog?: boolean;
   /** Explicit x tick values (e.g. the integers 1..8). */
   xTicks?: number[];
   /** Marks the point of `seriesId` whose x is nearest to `x` (class 'highlight', data-x = that point's x). */
@@ -36,7 +39,7 @@ export interface LineChartOptions {
 }
 
 /** Above this many points a series is drawn as a line only: hundreds of circles add nothing but weight. */
-const MAX_MARKED_POINTS = 120;
+const MAX_MARKED_POINTS = 40;
 
 interface Drawn { x: number; y: number; px: number; py: number; infinite: boolean }
 interface LegendItem { label: string; color: string; x: number; row: number }
@@ -55,11 +58,16 @@ export function lineChart(series: Series[], opts: LineChartOptions, doc: Documen
   const margin: Margin = { top: 30 + legendRows * LEGEND_ROW, right: 16, bottom: 40, left: 52 };
   const frame = createFrame(doc, { kind: 'line-chart', title: opts.title, description: opts.description, width, height, margin });
 
+  const usable = (p: { x: number; y: number }) => (!opts.xLog || p.x > 0) && (!opts.yLog || p.y > 0);
+  series = series.map((s) => ({ ...s, points: s.points.filter(usable) }));
   const all = series.flatMap((s) => s.points);
-  const x = scaleLinear()
-    .domain(opts.xDomain ?? finiteExtent([...all.map((p) => p.x), ...(opts.xTicks ?? [])]))
+  // A log axis needs a positive domain even when no point survives (e.g. a curve that is zero everywhere).
+  const x: ScaleContinuousNumeric<number, number> = (opts.xLog ? scaleLog() : scaleLinear())
+    .domain(opts.xDomain ?? finiteExtent([...all.map((p) => p.x), ...(opts.xTicks ?? [])], opts.xLog ? [1, 10] : undefined))
     .range([0, frame.innerWidth]);
-  const y = scaleLinear().domain(opts.yDomain ?? finiteExtent(all.map((p) => p.y))).range([frame.innerHeight, 0]);
+  const y: ScaleContinuousNumeric<number, number> = (opts.yLog ? scaleLog() : scaleLinear())
+    .domain(opts.yDomain ?? finiteExtent(all.map((p) => p.y), opts.yLog ? [1e-3, 1] : undefined))
+    .range([frame.innerHeight, 0]);
   if (!opts.yDomain) y.nice();
   drawAxes(frame, { x, y, xLabel: opts.xLabel, yLabel: opts.yLabel, margin, xTickValues: opts.xTicks, xTickFormat: formatX });
 
@@ -94,9 +102,9 @@ export function lineChart(series: Series[], opts: LineChartOptions, doc: Documen
   return frame.svg;
 }
 
-function drawMarkers(frame: Frame, markers: { x: number; label?: string }[], x: ScaleLinear<number, number>): void {
+function drawMarkers(frame: Frame, markers: { x: number; label?: string }[], x: ScaleContinuousNumeric<number, number>): void {
   const g = frame.marks.append('g').attr('class', 'markers').attr('pointer-events', 'none');
-  g.selectAll('line.marker').data(markers).join('line')
+  g.selectAll('line.marker').data(markers.filter((m) => Number.isFinite(x(m.x)))).join('line')
     .attr('class', 'marker').attr('x1', (d) => x(d.x)).attr('x2', (d) => x(d.x))
     .attr('y1', 0).attr('y2', frame.innerHeight)
     .attr('stroke', '#b04a2f').attr('stroke-opacity', 0.35).attr('stroke-dasharray', '3,3');

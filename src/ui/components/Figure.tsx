@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 import type { RgbImage } from '../../core/image';
-import { toRgba } from '../../core/image';
+import { PixelCanvas } from './PixelCanvas';
 import { appStore } from '../../state/store';
 import { currentHash } from '../../state/urlSync';
 import { exportPngWithState, exportSvg, imageToCanvas, svgToCanvas } from '../export/exportPng';
@@ -66,17 +66,6 @@ interface PixelFigureProps extends Omit<FigureProps, 'toCanvas' | 'svg' | 'child
 /** An RgbImage drawn pixel-exact on a canvas and scaled up without smoothing. */
 export function PixelFigure({ image, alt, ...rest }: PixelFigureProps) {
   const ref = useRef<HTMLCanvasElement>(null);
-  useLayoutEffect(() => {
-    const canvas = ref.current;
-    if (!canvas || !image) return;
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    const pixels = ctx.createImageData(image.width, image.height);
-    toRgba(image, pixels.data);
-    ctx.putImageData(pixels, 0, 0);
-  }, [image]);
   const toCanvas = async () => {
     if (!ref.current) throw new Error('nothing to export yet');
     // 2× the on-screen size: every working size divides the export side exactly.
@@ -84,7 +73,7 @@ export function PixelFigure({ image, alt, ...rest }: PixelFigureProps) {
   };
   return (
     <Figure {...rest} toCanvas={toCanvas}>
-      <canvas ref={ref} className="pixels" role="img" aria-label={alt} data-testid={`canvas-${rest.id}`} />
+      <PixelCanvas ref={ref} image={image} className="pixels" role="img" aria-label={alt} testId={`canvas-${rest.id}`} />
     </Figure>
   );
 }

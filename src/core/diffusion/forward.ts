@@ -1,0 +1,89 @@
+// The forward (noising) process and the regression targets a model can be trained on (science sheet,
+// "Diffusion forward process" and "Targets"). Images are in model space [−1,1] (conventions.pixelToModel).
+import { gaussian, mulberry32 } from '../random';
+import { logSnrAt, scheduleAt, discreteOf, isDiscrete, tOfLogSnr, type ScheduleOptions, type ScheduleSpec } from './schedules';
+import { tOfStep } from '../conventions';
+
+function checkSameLength(a: ArrayLike<number>, b: ArrayLike<number>): void {
+  if (a.length !== b.length) throw new RangeError(`x0 and eps differ in length: ${a.length} vs ${b.length}`);
+}
+
+/** x_t = α·x0 + σ·ε, elementwise. */
+export function noisyImage(x0: Float32Array, eps: Float32Array, alpha: number, sigma: number): Float32Array {
+  checkSameLength(x0, eps);
+  const out = new Float32Array(x0.length);
+  for (let i = 0; i < x0.length; i++) out[i] = alpha * x0[i] + sigma * eps[i];
+  return out;
+}
+
+/** n standard-normal samples from a seed (mulberry32 + Box–Muller, random.ts): the same seed, the same noise. */
+export function seededNoise(n: number, seed: number): Float32Array {
+  const g = gaussian(mulberry32(seed));
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = g();
+  return out;
+}
+
+export type Targets = {
+  /** ε-prediction target. */
+  eps: Float32Array;
+  /** x0-prediction target. */
+  x0: Float32Array;
+  /** v = α·ε − σ·x0 (Salimans & Ho 2022, §4; for VP, x0 = α·x_t − σ·v). */
+  v: Float32Array;
+  /** Rectified-flow velocity u = dx_t/dt = ε − x0 (Liu et al. 2022; SD3 eq. 3 with a_t = 1 − t, b_t = t). */
+  velocity: Float32Array;
+};
+
+/**
+ * The four targets for one (x0, ε) at noise level (α, σ). Only v depends on (α, σ); none depends on t itself,
+ * so there is no t argument.
+ */
+export function targets(x0: Float32Array, eps: Float32Array, alpha: number, sigma: number): Targets {
+  checkSameLength(x0, eps);
+  const n = x0.length;
+  const v = new Float32Array(n);
+  const velocity = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    v[i] = alpha * eps[i] - sigma * x0[i];
+    velocity[i] = eps[i] - x0[i];
+  }
+  return { eps: Float32Array.from(eps), x0: Float32Array.from(x0), v, velocity };
+}
+
+export type StripOptions = ScheduleOptions & {
+  /** λ at either end is clamped to [−lambdaClip, lambdaClip] (default 10: σ_EDM from 0.0067 to 148). */
+  lambdaClip?: number;
+};
+
+export type StripEntry = { t: number; logSnr: number };
+
+/**
+ * `count` noise levels evenly spaced in λ, from the schedule's least noisy end to its noisiest: the ends are
+ * λ(0) and λ(1) clamped to ±lambdaClip (so the infinite ends of rectified flow, SD3 and zero-terminal-SNR are
+ * finite), and each λ_k is mapped back to t with tOfLogSnr. For a discrete schedule each entry is snapped to the
+ * step with the nearest λ (t = tOfStep(i)), so scheduleAt(t) returns that step exactly. `logSnr` is the
+ * schedule's actual λ at the returned t.
+ */
+export function logSnrStrip(kind: ScheduleSpec, count = 8, opts: StripOptions = {}): StripEntry[] {
+  if (!Number.isInteger(count) || count < 2) throw new RangeError(`count must be an integer ≥ 2, got ${count}`);
+  const clip = opts.lambdaClip ?? 10;
+  const clamp = (l: number) => Math.min(clip, Math.max(-clip, l));
+  const hi = clamp(logSnrAt(kind, 0, opts));
+  const lo = clamp(logSnrAt(kind, 1, opts));
+  const out: StripEntry[] = [];
+  for (let k = 0; k < count; k++) {
+    const target = hi + ((lo - hi) * k) / (count - 1);
+    let t: number;
+    if (typeof kind !== 'function' && isDiscrete(kind)) {
+      const { logSnr: l, steps } = discreteOf(kind, opts);
+      let best = 0;
+      for (let i = 1; i < steps; i++) if (Math.abs(l[i] - target) < Math.abs(l[best] - target)) best = i;
+      t = tOfStep(best, steps);
+    } else {
+      t = tOfLogSnr(kind, target, opts);
+    }
+    out.push({ t, logSnr: scheduleAt(kind, t, opts).logSnr });
+  }
+  return out;
+}

@@ -1,0 +1,180 @@
+// The loss-weighting explorer (Kingma & Gao 2023, "Understanding Diffusion Objectives as the ELBO with Simple Data
+// Augmentation"; science sheet, "Weighting"). Every objective is ∫ w(λ)·E‖ε̂ − ε‖² dλ with w = p·c·m:
+// p the density of λ in training (densities.ts), c converting the model's own loss to ε-MSE units, m any extra
+// per-sample weight. Units: the sheet's, with no ½ in front; Kingma & Gao write L = ½∫w_KG·…, so w_KG = 2w.
+import { edmLogNormalDensityOfLogSnr, logitNormalDensityOfLogSnr, uniformTDensityOfLogSnr } from './densities';
+import { sigmoid } from './editable';
+import type { ScheduleOptions, ScheduleSpec } from './schedules';
+
+export type Prediction = 'eps' | 'x0' | 'v';
+export type LossTarget = Prediction | 'velocity';
+
+/**
+ * c(λ): a model's squared error on `target` in ε-MSE units, from x̂0 − x0 = −(σ/α)(ε̂ − ε) and σ/α = e^{−λ/2}:
+ * ε: 1; x0: e^{−λ}; v (variance-preserving, v̂ − v = (ε̂ − ε)/α): 1 + e^{−λ};
+ * velocity u = ε − x0 (û − u = (1 + σ/α)(ε̂ − ε)): (1 + e^{−λ/2})², which for rectified flow is 1/(1 − t)².
+ */
+export function epsLossFactor(target: LossTarget, logSnr: number): number {
+  switch (target) {
+    case 'eps':
+      return 1;
+    case 'x0':
+      return Math.exp(-logSnr);
+    case 'v':
+      return 1 + Math.exp(-logSnr);
+    case 'velocity':
+      return (1 + Math.exp(-logSnr / 2)) ** 2;
+  }
+}
+
+/**
+ * Min-SNR-γ (Hang et al. 2023) as diffusers' examples/text_to_image/train_text_to_image.py applies it to the
+ * model's own MSE: min(SNR, γ), divided by SNR for ε-prediction and by SNR + 1 for v-prediction, undivided for
+ * x0 ("sample"). Limits: ε 1 at SNR = 0 and 0 at ∞; x0 0 and γ; v 0 and 0.
+ * (examples/dreambooth/train_dreambooth.py divides by SNR for every type except v, i.e. treats x0 like ε.)
+ */
+export function minSnrLossWeight(snr: number, gamma: number, prediction: Prediction): number {
+  if (!(snr >= 0)) throw new RangeError(`SNR must be ≥ 0, got ${snr}`);
+  const m = Math.min(snr, gamma);
+  switch (prediction) {
+    case 'eps':
+      return snr === 0 ? 1 : m / snr;
+    case 'x0':
+      return m;
+    case 'v':
+      return m / (snr + 1);
+  }
+}
+
+/**
+ * c(λ)·m(λ) of Min-SNR-γ in ε-MSE units. It is min(1, γ/SNR) for all three prediction types — the point of
+ * Min-SNR's per-type divisors; computed as the product with the limits at λ = ±∞ taken explicitly (1 at −∞,
+ * 0 at +∞), where c and m alone are ∞·0.
+ */
+export function minSnrEpsWeight(logSnr: number, gamma: number, prediction: Prediction): number {
+  if (logSnr === -Infinity) return 1;
+  if (logSnr === Infinity) return 0;
+  return epsLossFactor(prediction, logSnr) * minSnrLossWeight(Math.exp(logSnr), gamma, prediction);
+}
+
+export type WeightingKind =
+  | 'eps-mse'
+  | 'x0-mse'
+  | 'v-mse'
+  | 'velocity-mse'
+  | 'min-snr'
+  | 'edm'
+  | 'sd3-logit-normal'
+  | 'vdmpp-sigmoid';
+
+export const WEIGHTING_KINDS: readonly WeightingKind[] = [
+  'eps-mse', 'x0-mse', 'v-mse', 'velocity-mse', 'min-snr', 'edm', 'sd3-logit-normal', 'vdmpp-sigmoid',
+];
+
+export type WeightingOptions = ScheduleOptions & {
+  /** Schedule sampled with uniform t (eps/x0/v/velocity-mse, min-snr, vdmpp-sigmoid); default 'cosine'. */
+  schedule?: ScheduleSpec;
+  /** Min-SNR γ (default 5) and prediction type (default 'eps'). */
+  gamma?: number;
+  prediction?: Prediction;
+  /** EDM σ_data (0.5), P_mean (−1.2), P_std (1.2). */
+  sigmaData?: number;
+  pMean?: number;
+  pStd?: number;
+  /** SD3 logit-normal m (0), s (1); the SD3 shift comes from `shift` (default 3.0). */
+  logitMean?: number;
+  logitStd?: number;
+  /** VDM++ sigmoid bias b (default 2). */
+  bias?: number;
+};
+
+export type WeightingCurve = {
+  lambda: Float64Array;
+  /** Density of λ in training. */
+  p: Float64Array;
+  /** Per-sample weight on the ε-loss, c·m (NaN where p = 0 and the kind prescribes w directly). */
+  cm: Float64Array;
+  /** Effective weight w = p·c·m. */
+  w: Float64Array;
+};
+
+/**
+ * p, c·m and w over a λ grid:
+ * - eps-mse / x0-mse / v-mse / velocity-mse: uniform t on `schedule`, c of the target, m = 1;
+ * - min-snr: uniform t on `schedule`, c·m = min(1, γ/SNR);
+ * - edm: λ ~ N(2.4, 2.4²), c = 1 + e^{−λ}/σ_d² (EDM's λ(σ)·‖D − x0‖² = (σ² + σ_d²)/σ_d²·ε-MSE);
+ * - sd3-logit-normal: λ ~ N(−2m − 2 ln shift, 4s²), rectified-flow velocity loss, c = (1 + e^{−λ/2})²;
+ * - vdmpp-sigmoid: w prescribed, w = ½·sigmoid(b − λ) (Kingma & Gao's sigmoid(−λ + b), b = 2, in the sheet's
+ *   units) on the λ range of `schedule` (0 outside), p uniform t on `schedule`, c·m = w/p.
+ */
+export function weightingCurve(kind: WeightingKind, lambdas: ArrayLike<number>, opts: WeightingOptions = {}): WeightingCurve {
+  const n = lambdas.length;
+  const curve: WeightingCurve = { lambda: Float64Array.from(lambdas), p: new Float64Array(n), cm: new Float64Array(n), w: new Float64Array(n) };
+  const schedule = opts.schedule ?? 'cosine';
+  for (let i = 0; i < n; i++) {
+    const l = lambdas[i];
+    let p: number;
+    let cm: number;
+    switch (kind) {
+      case 'eps-mse':
+      case 'x0-mse':
+      case 'v-mse':
+      case 'velocity-mse':
+        p = uniformTDensityOfLogSnr(schedule, l, opts);
+        cm = epsLossFactor(kind === 'eps-mse' ? 'eps' : kind === 'x0-mse' ? 'x0' : kind === 'v-mse' ? 'v' : 'velocity', l);
+        break;
+      case 'min-snr':
+        p = uniformTDensityOfLogSnr(schedule, l, opts);
+        cm = minSnrEpsWeight(l, opts.gamma ?? 5, opts.prediction ?? 'eps');
+        break;
+      case 'edm': {
+        const sd = opts.sigmaData ?? 0.5;
+        p = edmLogNormalDensityOfLogSnr(l, opts.pMean ?? -1.2, opts.pStd ?? 1.2);
+        cm = 1 + Math.exp(-l) / (sd * sd);
+        break;
+      }
+      case 'sd3-logit-normal':
+        p = logitNormalDensityOfLogSnr(l, opts.logitMean ?? 0, opts.logitStd ?? 1, opts.shift ?? 3);
+        cm = epsLossFactor('velocity', l);
+        break;
+      case 'vdmpp-sigmoid': {
+        p = uniformTDensityOfLogSnr(schedule, l, opts);
+        const w = p > 0 ? 0.5 * sigmoid((opts.bias ?? 2) - l) : 0;
+        curve.p[i] = p;
+        curve.cm[i] = p > 0 ? w / p : NaN;
+        curve.w[i] = w;
+        continue;
+      }
+    }
+    curve.p[i] = p;
+    curve.cm[i] = cm;
+    curve.w[i] = p === 0 ? 0 : p * cm; // p = 0 means never sampled, whatever c·m is there
+  }
+  return curve;
+}
+
+/**
+ * The "ELBO-equivalent" badge (Kingma & Gao 2023, §4): the objective is the ELBO of noise-perturbed data when
+ * w(λ) is monotone non-increasing in λ. Decided from the curve: points are ordered by λ (non-finite λ skipped);
+ * points before the first positive w are skipped — λ below the trained range is never sampled, like the prior
+ * term of the VDM bound (Kingma et al. 2021), which has no trainable part — and every later step must satisfy
+ * w[i+1] ≤ w[i] + tol·max(w). A non-finite w, or no positive w at all, gives false.
+ */
+export function isElboEquivalent(w: ArrayLike<number>, lambdas: ArrayLike<number>, tol = 1e-6): boolean {
+  if (w.length !== lambdas.length) throw new RangeError(`w and lambdas differ in length: ${w.length} vs ${lambdas.length}`);
+  const pts: { l: number; w: number }[] = [];
+  for (let i = 0; i < w.length; i++) {
+    if (!Number.isFinite(lambdas[i])) continue;
+    if (!Number.isFinite(w[i])) return false;
+    pts.push({ l: lambdas[i], w: w[i] });
+  }
+  pts.sort((a, b) => a.l - b.l);
+  const first = pts.findIndex((q) => q.w > 0);
+  if (first < 0) return false;
+  let max = 0;
+  for (const q of pts) max = Math.max(max, Math.abs(q.w));
+  for (let i = first; i + 1 < pts.length; i++) {
+    if (pts[i + 1].w - pts[i].w > tol * max) return false;
+  }
+  return true;
+}

@@ -1,0 +1,54 @@
+// Shaping for the Diffusion panel: the schedule the view describes, images for display, target scales.
+import { createImage, type RgbImage } from '../../../core/image';
+import { monotoneLogSnr, type ScheduleSpec } from '../../../core/diffusion/schedules';
+import type { DiffusionView } from '../../../state/diffusionSlice';
+
+export const SCHEDULE_LABELS: Record<DiffusionView['schedule'], string> = {
+  'ddpm-linear': 'DDPM linear',
+  'scaled-linear': 'Scaled linear (Stable Diffusion)',
+  cosine: 'Cosine (Nichol & Dhariwal)',
+  'cosine-zsnr': 'Cosine, zero terminal SNR',
+  edm: 'EDM (Karras et al.)',
+  'rectified-flow': 'Rectified flow',
+  sd3: 'SD3 (shifted flow)',
+  custom: 'Custom (drag λ(t))',
+};
+
+export function scheduleSpec(view: Pick<DiffusionView, 'schedule' | 'points'>): ScheduleSpec {
+  return view.schedule === 'custom' ? monotoneLogSnr(view.points) : view.schedule;
+}
+
+/** A model-space array (interleaved RGB) as an image: pixel = 0.5 + x/(2·range), clipped when drawn. */
+export function modelImage(x: Float32Array, size: number, range = 1, scale = 1): RgbImage {
+  const img = createImage(size, size);
+  const k = scale / (2 * range);
+  for (let i = 0; i < x.length; i++) img.data[i] = 0.5 + k * x[i];
+  return img;
+}
+
+/** Sums that give the RMS of any α·ε + β·x0 combination in O(1): E[ε²], E[x0²], E[ε·x0] over all values. */
+export interface PairMoments { ee: number; xx: number; ex: number }
+
+export function pairMoments(x0: Float32Array, eps: Float32Array): PairMoments {
+  let ee = 0, xx = 0, ex = 0;
+  for (let i = 0; i < x0.length; i++) {
+    ee += eps[i] * eps[i];
+    xx += x0[i] * x0[i];
+    ex += eps[i] * x0[i];
+  }
+  const n = x0.length;
+  return { ee: ee / n, xx: xx / n, ex: ex / n };
+}
+
+/** RMS of a·ε + b·x0 from the moments (exact for these arrays). */
+export function rmsOf(m: PairMoments, a: number, b: number): number {
+  return Math.sqrt(Math.max(0, a * a * m.ee + b * b * m.xx + 2 * a * b * m.ex));
+}
+
+export function fmtNum(v: number, digits = 3): string {
+  if (v === Infinity) return '∞';
+  if (v === -Infinity) return '−∞';
+  if (!Number.isFinite(v)) return '—';
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(2) : v.toFixed(digits);
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { logSnrStrip, noisyImage, seededNoise, targets } from '../../../../src/core/diffusion/forward';
+import { scheduleAt, SCHEDULE_KINDS } from '../../../../src/core/diffusion/schedules';
+
+const x0 = Float32Array.from([-1, -0.5, 0, 0.25, 1, 0.8]);
+const eps = Float32Array.from([0.3, -1.2, 2, 0.1, -0.7, 0.05]);
+
+describe('forward process', () => {
+  it('x_t = α·x0 + σ·ε elementwise (float32 tol 1e-6)', () => {
+    const xt = noisyImage(x0, eps, 0.6, 0.8);
+    for (let i = 0; i < x0.length; i++) expect(xt[i]).toBeCloseTo(0.6 * x0[i] + 0.8 * eps[i], 6);
+    expect(() => noisyImage(x0, eps.subarray(1), 1, 0)).toThrow(RangeError);
+  });
+
+  it('seeded noise repeats per seed and is standard normal (mean ±0.02, variance ±3 % over 50 000)', () => {
+    expect(seededNoise(5, 3)).toEqual(seededNoise(5, 3));
+    expect(seededNoise(5, 3)).not.toEqual(seededNoise(5, 4));
+    const e = seededNoise(50000, 9);
+    let s = 0, s2 = 0;
+    for (const v of e) {
+      s += v;
+      s2 += v * v;
+    }
+    expect(Math.abs(s / e.length)).toBeLessThan(0.02);
+    expect(Math.abs(s2 / e.length - 1)).toBeLessThan(0.03);
+  });
+
+  it('targets: v = α·ε − σ·x0, velocity = ε − x0, and for VP x0 = α·x_t − σ·v, ε = σ·x_t + α·v (tol 1e-6)', () => {
+    const alpha = Math.cos(0.7), sigma = Math.sin(0.7);
+    const tg = targets(x0, eps, alpha, sigma);
+    const xt = noisyImage(x0, eps, alpha, sigma);
+    for (let i = 0; i < x0.length; i++) {
+      expect(tg.v[i]).toBeCloseTo(alpha * eps[i] - sigma * x0[i], 6);
+      expect(tg.velocity[i]).toBeCloseTo(eps[i] - x0[i], 6);
+      expect(alpha * xt[i] - sigma * tg.v[i]).toBeCloseTo(x0[i], 6);
+      expect(sigma * xt[i] + alpha * tg.v[i]).toBeCloseTo(eps[i], 6);
+    }
+    expect(tg.eps).toEqual(eps);
+    expect(tg.x0).toEqual(x0);
+  });
+
+  it('rectified-flow velocity is dx_t/dt: (x_{t+h} − x_{t−h})/2h = ε − x0 (tol 1e-3 in float32)', () => {
+    const t = 0.4, h = 1e-3;
+    const a = noisyImage(x0, eps, 1 - (t + h), t + h);
+    const b = noisyImage(x0, eps, 1 - (t - h), t - h);
+    const u = targets(x0, eps, 1 - t, t).velocity;
+    for (let i = 0; i < x0.length; i++) expect((a[i] - b[i]) / (2 * h)).toBeCloseTo(u[i], 3);
+  });
+});
+
+describe('logSnrStrip', () => {
+  it('gives 8 t values whose λ are evenly spaced between finite ends (continuous kinds: tol 1e-9)', () => {
+    for (const kind of ['rectified-flow', 'sd3', 'edm'] as const) {
+      const strip = logSnrStrip(kind);
+      expect(strip).toHaveLength(8);
+      const gaps = strip.slice(1).map((e, i) => e.logSnr - strip[i].logSnr);
+      for (const g of gaps) expect(g).toBeCloseTo(gaps[0], 9);
+      expect(gaps[0]).toBeLessThan(0);
+      for (const e of strip) expect(Number.isFinite(e.logSnr)).toBe(true);
+    }
+    // Rectified flow's infinite ends are clamped to ±10: t = sigmoid(∓5).
+    const rf = logSnrStrip('rectified-flow');
+    expect(rf[0].logSnr).toBeCloseTo(10, 9);
+    expect(rf[7].logSnr).toBeCloseTo(-10, 9);
+    // EDM's upper end is λ(σ_min) = 12.4, clamped to 10; its lower end −2 ln 80 is inside the window.
+    const edm = logSnrStrip('edm');
+    expect(edm[7].logSnr).toBeCloseTo(-2 * Math.log(80), 9);
+  });
+
+  it('discrete kinds snap to steps (t = (i+1)/N) nearest the even λ grid, never to a λ = −∞ step', () => {
+    for (const kind of SCHEDULE_KINDS.filter((k) => k !== 'rectified-flow' && k !== 'sd3' && k !== 'edm')) {
+      const strip = logSnrStrip(kind, 6);
+      for (const e of strip) {
+        expect(Number.isInteger(Math.round(e.t * 1000)) && Math.abs(e.t * 1000 - Math.round(e.t * 1000)) < 1e-9).toBe(true);
+        expect(scheduleAt(kind, e.t).logSnr).toBe(e.logSnr);
+        expect(Number.isFinite(e.logSnr), kind).toBe(true);
+      }
+      for (let i = 1; i < strip.length; i++) expect(strip[i].t).toBeGreaterThan(strip[i - 1].t);
+    }
+  });
+});
