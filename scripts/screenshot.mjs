@@ -16,7 +16,8 @@ const page = await browser.newPage({ viewport: { width: Number(width), height: N
 page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(`[${m.type()}] ${m.text()}`); });
 page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
 await page.goto(url);
-await page.waitForSelector('[data-testid="figure-depth-psnr"] svg', { timeout: 30_000 });
+await page.waitForSelector('[data-testid="figure-depth-rd"] svg', { timeout: 60_000 });
+await page.waitForTimeout(1500); // let the other panels' worker results arrive
 await page.waitForFunction(() => !document.querySelector('[data-testid="backend-reason"]')?.textContent?.includes('Checking'), null, { timeout: 30_000 });
 await page.screenshot({ path: out, fullPage: true });
 console.log(`wrote ${out}`);

@@ -3,13 +3,24 @@ import { BIT_DEPTH } from '../core/depth/bitplanes';
 import { readChoice, readInt, type UrlCodec } from './codec';
 import type { Store } from './store';
 
-export const DEPTH_VIEWS = ['bitplanes'] as const;
+export const DEPTH_VIEWS = ['bitplanes', 'channels', 'scales', 'dct-block', 'dct-whole', 'rq', 'vq'] as const;
 export type DepthViewKind = (typeof DEPTH_VIEWS)[number];
+export const CHANNEL_SPACES = ['rgb', 'ycbcr'] as const;
+export const RQ_PATCHES = [2, 4, 8] as const;
+export const RQ_CODEBOOKS = [4, 8, 16, 32, 64, 128, 256, 512, 1024] as const;
 
 export interface DepthView {
   view: DepthViewKind;
-  /** Bit-planes kept per 8-bit channel, 1…8. */
+  /** Bit-planes kept per 8-bit channel, 1…8 (the bit-plane view). */
   bits: number;
+  /** Depth step d of the other views (clamped to the view's number of steps when shown). */
+  d: number;
+  space: (typeof CHANNEL_SPACES)[number];
+  /** Uniform quantizer step for DCT coefficients and scale residuals, in units of 1/255. */
+  qstep: number;
+  patch: number;
+  K: number;
+  depth: number;
 }
 
 export interface DepthSlice {
@@ -17,15 +28,28 @@ export interface DepthSlice {
   setDepth(patch: Partial<DepthView>): void;
 }
 
-export const depthDefaults: DepthView = { view: 'bitplanes', bits: 4 };
+export const depthDefaults: DepthView = { view: 'bitplanes', bits: 4, d: 3, space: 'ycbcr', qstep: 4, patch: 4, K: 64, depth: 4 };
 
 export const depthCodec: UrlCodec<DepthView> = {
-  encode: (s) => ({ dview: s.view, bits: String(s.bits) }),
+  encode: (s) => ({
+    dview: s.view, bits: String(s.bits), d: String(s.d), space: s.space, qstep: String(s.qstep),
+    rqp: String(s.patch), rqk: String(s.K), rqd: String(s.depth),
+  }),
   decode(params) {
     const problems: string[] = [];
-    const view = readChoice(params, 'dview', DEPTH_VIEWS, depthDefaults.view, problems);
-    const bits = readInt(params, 'bits', 1, BIT_DEPTH, depthDefaults.bits, problems);
-    return { value: { view, bits }, problems };
+    return {
+      value: {
+        view: readChoice(params, 'dview', DEPTH_VIEWS, depthDefaults.view, problems),
+        bits: readInt(params, 'bits', 1, BIT_DEPTH, depthDefaults.bits, problems),
+        d: readInt(params, 'd', 1, 64, depthDefaults.d, problems),
+        space: readChoice(params, 'space', CHANNEL_SPACES, depthDefaults.space, problems),
+        qstep: readInt(params, 'qstep', 1, 64, depthDefaults.qstep, problems),
+        patch: readChoice(params, 'rqp', RQ_PATCHES, 4, problems),
+        K: readChoice(params, 'rqk', RQ_CODEBOOKS, 64, problems),
+        depth: readInt(params, 'rqd', 1, 16, depthDefaults.depth, problems),
+      },
+      problems,
+    };
   },
 };
 

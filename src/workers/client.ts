@@ -2,10 +2,12 @@
 // and backend-change notices.
 import {
   CANCELLED,
+  PATCH_MODEL_KINDS,
   type BackendStatus,
   type CancelMessage,
   type Inbound,
   type PayloadOf,
+  type ProgressDataOf,
   type Reply,
   type Request,
   type RequestKind,
@@ -20,8 +22,9 @@ export interface WorkerLike {
   terminate(): void;
 }
 
-export interface RequestOptions {
-  onProgress?: (done: number, total: number, label?: string) => void;
+export interface RequestOptions<K extends RequestKind = RequestKind> {
+  /** `data` is the kind's own progress details (see ProgressDataOf), when its progress replies carry any. */
+  onProgress?: (done: number, total: number, label?: string, data?: ProgressDataOf<K>) => void;
   /** Aborting rejects the request with an AbortError and tells the worker to drop it. */
   signal?: AbortSignal;
 }
@@ -32,7 +35,7 @@ export interface ComputeClient {
    * by a newer request on the same channel, and with an Error carrying the worker's message otherwise.
    * An image's data buffer is transferred, not copied: pass a copy you no longer need (data.slice()).
    */
-  request<K extends RequestKind>(kind: K, payload: PayloadOf<K>, opts?: RequestOptions): Promise<ResultOf<K>>;
+  request<K extends RequestKind>(kind: K, payload: PayloadOf<K>, opts?: RequestOptions<K>): Promise<ResultOf<K>>;
   /** Hears about backend switches the worker makes on its own (a lost GPU context); returns unsubscribe. */
   onBackendChange(cb: (status: BackendStatus) => void): () => void;
   /** Rejects what is pending and terminates the worker. */
@@ -42,7 +45,7 @@ export interface ComputeClient {
 type Pending = {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
-  onProgress?: RequestOptions['onProgress'];
+  onProgress?: (done: number, total: number, label?: string, data?: unknown) => void;
   cleanup: () => void;
 };
 
@@ -92,7 +95,7 @@ export function createComputeClient(worker: WorkerLike): ComputeClient {
       return;
     }
     if (reply.kind === 'progress') {
-      pending.get(reply.id)?.onProgress?.(reply.done, reply.total, reply.label);
+      pending.get(reply.id)?.onProgress?.(reply.done, reply.total, reply.label, reply.data);
       return;
     }
     const p = take(reply.id); // undefined once aborted: a late answer is dropped
@@ -116,7 +119,7 @@ export function createComputeClient(worker: WorkerLike): ComputeClient {
   }
 
   return {
-    request<K extends RequestKind>(kind: K, payload: PayloadOf<K>, opts: RequestOptions = {}): Promise<ResultOf<K>> {
+    request<K extends RequestKind>(kind: K, payload: PayloadOf<K>, opts: RequestOptions<K> = {}): Promise<ResultOf<K>> {
       if (disposed) return Promise.reject(new Error('compute client disposed'));
       if (broken) return Promise.reject(broken);
       const { signal, onProgress } = opts;
@@ -133,7 +136,7 @@ export function createComputeClient(worker: WorkerLike): ComputeClient {
         pending.set(id, {
           resolve: resolve as (value: unknown) => void,
           reject,
-          onProgress,
+          onProgress: onProgress as Pending['onProgress'],
           cleanup: () => signal?.removeEventListener('abort', onAbort),
         });
         try {
@@ -162,7 +165,7 @@ export function createComputeClient(worker: WorkerLike): ComputeClient {
  * Two workers: model work (tfjs start-up, training, sampling) can keep a thread busy for seconds, so the
  * light per-image analyses that follow every slider get a worker of their own and never wait behind it.
  */
-const MODEL_KINDS: ReadonlySet<RequestKind> = new Set(['init-backend']);
+const MODEL_KINDS: ReadonlySet<RequestKind> = new Set<RequestKind>(['init-backend', ...PATCH_MODEL_KINDS]);
 
 let shared: ComputeClient | null = null;
 

@@ -5,22 +5,29 @@ import { patchGrid, type PatchGrid } from '../core/patch/grid';
 import { pixelToModel } from '../core/conventions';
 import { seededNoise } from '../core/diffusion/forward';
 import { spectraForImage, type SpectraPrecomputed } from '../core/diffusion/spectrum';
+import { depthSteps, type DepthSpec, type DepthStep } from '../core/depth/views';
 import { initBackend as startBackend } from '../models/backend';
 import {
   CANCELLED,
   CHANNEL,
   type BackendName,
   type BackendStatus,
+  type DepthStepInfo,
+  type ImagePayload,
   type Inbound,
   type Reply,
   type Request,
   type ResultMap,
 } from './protocol';
+import type { PatchModelHost, PatchModelHostOptions } from './patchModel';
+import { PATCH_MODEL_CHANNELS, type PatchModelRequest } from './patchModelProtocol';
 
 export interface ComputeHandlerDeps {
   post: (reply: Reply) => void;
   /** Injectable so tests need not start tfjs. */
   initBackend?: (preferred: BackendName | undefined, onChange: (status: BackendStatus) => void) => Promise<BackendStatus>;
+  /** Options of the patch transformers' host (tests pass a file fetch and an in-memory store). */
+  patchModel?: Omit<PatchModelHostOptions, 'ready'>;
 }
 
 type Job = { id: number; channel: string; cancelled: boolean };
@@ -37,12 +44,67 @@ function yieldToQueue(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-export function createComputeHandler({ post, initBackend = startBackend }: ComputeHandlerDeps): (msg: Inbound) => Promise<void> {
+export function createComputeHandler({ post, initBackend = startBackend, patchModel }: ComputeHandlerDeps): (msg: Inbound) => Promise<void> {
+  // Model work needs a running backend: the UI starts one at once, but a model request may come first.
+  let backendReady: Promise<BackendStatus> | null = null;
+  let patchHost: Promise<PatchModelHost> | null = null;
+  const backendChanged = (status: BackendStatus) => {
+    void patchHost?.then((h) => h.clear()); // tensors are gone with a lost backend: reload on the next request
+    post({ id: -1, kind: 'backend-changed', status });
+  };
+  const startBackendOnce = (preferred?: BackendName) => {
+    const started = initBackend(preferred, backendChanged);
+    backendReady = started;
+    started.catch(() => backendReady === started && (backendReady = null));
+    return started;
+  };
+  /** The model host is loaded on first use, so the analysis worker never pulls in tfjs. */
+  function runPatchModel(req: PatchModelRequest, job: Job) {
+    patchHost ??= import('./patchModel').then((m) => m.createPatchModelHost({ ...patchModel, ready: () => backendReady ?? startBackendOnce() }));
+    return patchHost.then((host) => host.handle(req, {
+      cancelled: () => job.cancelled,
+      progress: (done, total, label, data) => post({ id: job.id, kind: 'progress', done, total, label, data }),
+    }));
+  }
   const pending = new Map<number, Job>();
   const channels = new Map<string, Job>();
   const bitplanes = new Map<string, BitplaneAnalysis>();
   const orderings = new Map<string, OrderingAnalysis>();
   const spectra = new Map<string, SpectraPrecomputed>();
+  // Depth steps hold one reconstruction per step: keep few of them (a 512² view of 16 steps is ~50 MB).
+  const depthCache = new Map<string, DepthStep[]>();
+  const DEPTH_ENTRIES = 8;
+
+  async function stepsFor(image: ImagePayload, spec: DepthSpec, job: Job, label: string): Promise<DepthStep[]> {
+    const key = `${image.hash}|${JSON.stringify(spec)}`;
+    let hit = depthCache.get(key);
+    if (hit) depthCache.delete(key);
+    else {
+      await yieldToQueue();
+      if (job.cancelled) throw new Error(CANCELLED);
+      hit = depthSteps({ width: image.width, height: image.height, data: image.data }, spec, (done, total) => post({ id: job.id, kind: 'progress', done, total, label }));
+    }
+    depthCache.set(key, hit);
+    if (depthCache.size > DEPTH_ENTRIES) depthCache.delete(depthCache.keys().next().value as string);
+    return hit;
+  }
+
+  const info = (steps: DepthStep[]): DepthStepInfo[] => steps.map(({ reconstruction: _r, ...rest }) => rest);
+
+  async function depthView(req: Extract<Request, { kind: 'depth-view' }>, job: Job): Promise<ResultMap['depth-view']> {
+    const steps = await stepsFor(req.image, req.spec, job, `Computing ${req.spec.kind}`);
+    const d = Math.min(Math.max(1, Math.round(req.d)), steps.length);
+    return { steps: info(steps), d, reconstruction: steps[d - 1].reconstruction, previous: d > 1 ? steps[d - 2].reconstruction : null };
+  }
+
+  async function depthRd(req: Extract<Request, { kind: 'depth-rd' }>, job: Job): Promise<ResultMap['depth-rd']> {
+    const out: DepthStepInfo[][] = [];
+    for (let i = 0; i < req.specs.length; i++) {
+      post({ id: job.id, kind: 'progress', done: i, total: req.specs.length, label: 'Rate–distortion curves' });
+      out.push(info(await stepsFor(req.image, req.specs[i], job, 'Rate–distortion curves')));
+    }
+    return out;
+  }
 
   /** FFTs of x0 and of the seeded ε, once per image and seed: every t is then a per-ring combination. */
   function diffusionSpectra(req: Extract<Request, { kind: 'diffusion-spectra' }>): SpectraPrecomputed {
@@ -114,15 +176,20 @@ export function createComputeHandler({ post, initBackend = startBackend }: Compu
   }
 
   async function run(req: Request, job: Job): Promise<ResultMap[Request['kind']]> {
+    if (req.kind in PATCH_MODEL_CHANNELS) return runPatchModel(req as PatchModelRequest, job);
     switch (req.kind) {
       case 'init-backend':
-        return initBackend(req.preferred, (status) => post({ id: -1, kind: 'backend-changed', status }));
+        return startBackendOnce(req.preferred);
       case 'bitplane-analysis':
         return analyse(req, job);
       case 'patch-stats':
         return patchStats(req, job);
       case 'diffusion-spectra':
         return diffusionSpectra(req);
+      case 'depth-view':
+        return depthView(req, job);
+      case 'depth-rd':
+        return depthRd(req, job);
       default:
         throw new Error(`unknown request kind '${(req as { kind: unknown }).kind}'`);
     }

@@ -2,19 +2,30 @@
 import type { BitplaneAnalysis } from '../core/depth/bitplanes';
 import type { OrderingAnalysis, OrderingSpec } from '../core/patch/analysis';
 import type { SpectraPrecomputed } from '../core/diffusion/spectrum';
+import type { DepthSpec, DepthStep } from '../core/depth/views';
+import type { RgbImage } from '../core/image';
 import type { BackendName, BackendStatus } from './backendTypes';
+import { PATCH_MODEL_CHANNELS, type PatchModelProgressData, type PatchModelRequest, type PatchModelResults } from './patchModelProtocol';
 
 export type { BackendFailure, BackendName, BackendStatus } from './backendTypes';
 export { BACKEND_NAMES } from './backendTypes';
+export * from './patchModelProtocol';
 
 /** An RgbImage plus its content hash (core/image imageHash), which keys the worker's per-image caches. */
 export type ImagePayload = { width: number; height: number; data: Float32Array; hash: string };
 
 export type Request =
+  | PatchModelRequest
   | { id: number; kind: 'init-backend'; preferred?: BackendName }
   | { id: number; kind: 'bitplane-analysis'; image: ImagePayload }
   | { id: number; kind: 'patch-stats'; image: ImagePayload; patch: number; orderings: OrderingSpec[] }
-  | { id: number; kind: 'diffusion-spectra'; image: ImagePayload; seed: number };
+  | { id: number; kind: 'diffusion-spectra'; image: ImagePayload; seed: number }
+  | { id: number; kind: 'depth-view'; image: ImagePayload; spec: DepthSpec; d: number }
+  | { id: number; kind: 'depth-rd'; image: ImagePayload; specs: DepthSpec[] };
+
+/** A step's numbers without its image (curves travel; images only for the step on screen). */
+export type DepthStepInfo = Omit<DepthStep, 'reconstruction'>;
+export type DepthViewResult = { steps: DepthStepInfo[]; d: number; reconstruction: RgbImage; previous: RgbImage | null };
 
 /** Per-ordering statistics, in the order the orderings were asked for. */
 export type PatchStatsResult = { rows: number; cols: number; orderings: OrderingAnalysis[] };
@@ -26,17 +37,20 @@ export type CancelMessage = { id: number; kind: 'cancel' };
 export type Inbound = Request | CancelMessage;
 
 export type Reply =
-  | { id: number; kind: 'progress'; done: number; total: number; label?: string }
+  /** `data`: a kind's own progress details (ProgressDataOf), e.g. the running loss of a training run. */
+  | { id: number; kind: 'progress'; done: number; total: number; label?: string; data?: unknown }
   | { id: number; kind: 'result'; result: unknown }
   | { id: number; kind: 'error'; message: string }
   | { id: -1; kind: 'backend-changed'; status: BackendStatus };
 
 /** What each request kind resolves to. */
-export interface ResultMap {
+export interface ResultMap extends PatchModelResults {
   'init-backend': BackendStatus;
   'bitplane-analysis': BitplaneAnalysis;
   'patch-stats': PatchStatsResult;
   'diffusion-spectra': SpectraPrecomputed;
+  'depth-view': DepthViewResult;
+  'depth-rd': DepthStepInfo[][];
 }
 
 export type RequestKind = Request['kind'];
@@ -44,6 +58,8 @@ export type RequestOf<K extends RequestKind> = Extract<Request, { kind: K }>;
 /** A request's fields besides id and kind. */
 export type PayloadOf<K extends RequestKind> = Omit<RequestOf<K>, 'id' | 'kind'>;
 export type ResultOf<K extends RequestKind> = ResultMap[K];
+/** What the `data` of a kind's progress replies holds (undefined for kinds that send none). */
+export type ProgressDataOf<K extends RequestKind> = K extends keyof PatchModelProgressData ? PatchModelProgressData[K] : undefined;
 
 /**
  * Requests on one channel supersede each other: a newer one answers the older pending one with 'cancelled'
@@ -51,10 +67,13 @@ export type ResultOf<K extends RequestKind> = ResultMap[K];
  * Cancelling only stops the answer: a backend switch already under way still completes before the next.
  */
 export const CHANNEL: Record<RequestKind, string> = {
+  ...PATCH_MODEL_CHANNELS,
   'init-backend': 'backend',
   'bitplane-analysis': 'bitplanes',
   'patch-stats': 'patch-stats',
   'diffusion-spectra': 'diffusion-spectra',
+  'depth-view': 'depth-view',
+  'depth-rd': 'depth-rd',
 };
 
 /** The error message of a cancelled or superseded request. */

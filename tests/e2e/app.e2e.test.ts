@@ -321,3 +321,31 @@ describe('the Diffusion panel', () => {
     expect(new URL(page.url()).hash).toContain('pts=');
   });
 });
+
+describe('the Depth panel views', () => {
+  it('switches between decompositions, steps through depth, and exports the rate–distortion chart', async () => {
+    await page.waitForSelector('[data-testid="figure-depth-rd"] svg path.line', { timeout: 60_000 });
+    for (const view of ['channels', 'scales', 'dct-block', 'dct-whole']) {
+      await page.selectOption('[data-testid="depth-view-select"]', view);
+      await page.waitForSelector('[data-testid="depth-readout"]', { timeout: 60_000 });
+      await page.focus('[data-testid="depth-step-slider"]');
+      await page.keyboard.press('Home');
+      await expect.poll(() => page.textContent('[data-testid="depth-readout"]'), { timeout: 30_000 }).toMatch(/^After step 1:/);
+      const first = await canvasPixels(page, 'canvas-depth-steps-recon');
+      await page.keyboard.press('End');
+      await expect.poll(() => page.textContent('[data-testid="depth-readout"]'), { timeout: 30_000 }).not.toMatch(/^After step 1:/);
+      expect(await canvasPixels(page, 'canvas-depth-steps-recon')).not.toBe(first);
+      expect(new URL(page.url()).hash).toContain(`dview=${view}`);
+    }
+    // Y, Cb, Cr with all three channels is the image again (to rounding): high PSNR at the last step.
+    await page.selectOption('[data-testid="depth-view-select"]', 'channels');
+    await page.focus('[data-testid="depth-step-slider"]');
+    await page.keyboard.press('End');
+    await expect.poll(async () => Number((await page.textContent('[data-testid="depth-readout"]'))?.match(/PSNR ([\d.]+) dB/)?.[1] ?? 0)).toBeGreaterThan(40);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-depth-rd"]')]);
+    expect(download.suggestedFilename()).toMatch(/^depth-rate-distortion.*\.png$/);
+    const bytes = new Uint8Array(readFileSync(await download.path()));
+    expect(readPngTextChunks(bytes)['decomposition-explorer']).toContain('dview=channels');
+  });
+});

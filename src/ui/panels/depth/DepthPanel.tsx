@@ -1,21 +1,45 @@
+import { useId } from 'react';
+import { DEPTH_VIEWS, type DepthViewKind } from '../../../state/depthSlice';
+import { appStore, useStore } from '../../../state/store';
 import { Panel } from '../Panel';
 import { BitplaneView } from './BitplaneView';
+import { RateDistortion } from './RateDistortion';
+import { StepsView } from './StepsView';
+
+const VIEW_LABELS: Record<DepthViewKind, string> = {
+  bitplanes: 'Bit-planes (most significant first)',
+  channels: 'Colour channels',
+  scales: 'Coarse-to-fine scales (VAR)',
+  'dct-block': 'Frequencies: 8×8 block DCT',
+  'dct-whole': 'Frequencies: whole-image DCT',
+  rq: 'Residual quantization (RQ)',
+  vq: 'Plain VQ (one-shot, for comparison)',
+};
 
 export function DepthPanel() {
+  const view = useStore((s) => s.depth.view);
+  const id = useId();
   return (
     <Panel
       id="depth"
       title="Depth"
       explanation={
         <>
-          Depth decompositions rebuild the same pixels in successive refinements. Here each 8-bit colour value is
-          split into its eight bits: the first step predicts the most significant bit of every value (a coarse,
-          posterized picture), each later step adds the next bit. Early steps add a lot of quality and carry
-          structure; late steps add little and look like noise — the sub-tasks are not alike.
+          Depth decompositions rebuild the same pixels in successive refinements: colour channels, the bits of each
+          value, residual codes (quantize, then quantize what is left), coarse-to-fine scales, frequency bands. Each
+          step is a sub-task — predict the next refinement. Early steps add a lot and carry structure; late steps add
+          little and look like noise, so the sub-tasks are not alike.
         </>
       }
     >
-      <BitplaneView />
+      <div className="field">
+        <label htmlFor={id}>Decomposition</label>
+        <select id={id} value={view} data-testid="depth-view-select" onChange={(e) => appStore.getState().setDepth({ view: e.currentTarget.value as DepthViewKind })}>
+          {DEPTH_VIEWS.map((v) => <option key={v} value={v}>{VIEW_LABELS[v]}</option>)}
+        </select>
+      </div>
+      {view === 'bitplanes' ? <BitplaneView /> : <StepsView />}
+      <RateDistortion />
     </Panel>
   );
 }

@@ -1,0 +1,141 @@
+// One interface over every depth decomposition the Depth panel shows: each is a list of steps d = 1…D, each
+// step a reconstruction of the same pixels plus what it cost (rate, counted the same way for every view:
+// science sheet, "Rate") and what it bought (PSNR, SSIM). The worker runs these and caches them per image.
+import { createImage, type RgbImage } from '../image';
+import { entropyBits, psnr, ssim } from '../metrics';
+import { analyzeBitplanes, keepTopBits } from './bitplanes';
+import { channelSteps, rgbToYcbcr, type ChannelSpace } from './channels';
+import { blockDctCode, wholeDctCoefficients, wholeDctFromCoefficients } from './dct';
+import { rqFit, vqFit } from './rq';
+import { scalePyramid, varScalesFor } from './scales';
+
+export type DepthSpec =
+  | { kind: 'bitplanes' }
+  | { kind: 'channels'; space: ChannelSpace }
+  | { kind: 'scales'; step: number }
+  | { kind: 'dct-block'; step: number }
+  | { kind: 'dct-whole'; step: number }
+  | { kind: 'rq'; patch: number; K: number; depth: number }
+  | { kind: 'vq'; patch: number; K: number; depth: number };
+
+export type DepthKind = DepthSpec['kind'];
+
+export interface DepthStep {
+  d: number;
+  /** What step d adds, in words (e.g. "bit 7", "Cb", "13×13", "16 coefficients"). */
+  label: string;
+  reconstruction: RgbImage;
+  psnr: number;
+  /** SSIM on luma; NaN for images under 11×11. */
+  ssim: number;
+  /** Cumulative bits per pixel after this step: fixed-length and entropy-coded. */
+  fixedBpp: number;
+  entropyBpp: number;
+  /** Entropy of the symbols this step emits (bits per symbol). */
+  stepEntropy: number;
+}
+
+/** Block DCT: coefficients kept per 8×8 block at each step (of 64). */
+export const DCT_BLOCK_KEEPS = [1, 2, 3, 4, 6, 8, 10, 15, 21, 28, 36, 45, 64] as const;
+const DCT_BLOCK = 8;
+
+function ssimOrNaN(a: RgbImage, b: RgbImage): number {
+  return a.width >= 11 && a.height >= 11 ? ssim(a, b) : NaN;
+}
+
+/** Entropy in bits of 8-bit codes of one channel (values in [0,1]) of an interleaved image. */
+function channelCodeEntropy(img: RgbImage, c: number): number {
+  const counts = new Float64Array(256);
+  for (let i = c; i < img.data.length; i += 3) counts[Math.min(255, Math.max(0, Math.round(img.data[i] * 255)))]++;
+  return entropyBits(counts);
+}
+
+/** Whole-image DCT: coefficients kept per channel at each step, lowest frequencies first (log-spaced to all). */
+export function wholeDctKeeps(width: number, height: number): number[] {
+  const n = width * height;
+  const out: number[] = [];
+  for (let k = 1; k < n; k *= 2) out.push(k);
+  out.push(n);
+  return out;
+}
+
+function finish(img: RgbImage, d: number, label: string, reconstruction: RgbImage, fixedBpp: number, entropyBpp: number, stepEntropy: number): DepthStep {
+  return { d, label, reconstruction, psnr: psnr(reconstruction, img), ssim: ssimOrNaN(reconstruction, img), fixedBpp, entropyBpp, stepEntropy };
+}
+
+export type DepthProgress = (done: number, total: number) => void;
+
+/** Every step of a decomposition of `img` (reconstructions included). */
+export function depthSteps(img: RgbImage, spec: DepthSpec, onProgress: DepthProgress = () => {}): DepthStep[] {
+  const pixels = img.width * img.height;
+  const steps: DepthStep[] = [];
+  switch (spec.kind) {
+    case 'bitplanes': {
+      // Each plane costs 1 bit per value (3 per pixel) fixed; entropy-coded, its empirical entropy per value.
+      const a = analyzeBitplanes(img);
+      let ent = 0;
+      for (let k = 1; k <= 8; k++) {
+        ent += 3 * a.entropy[k - 1];
+        steps.push(finish(img, k, `bit ${8 - k}`, keepTopBits(img, k), 3 * k, ent, a.entropy[k - 1]));
+        onProgress(k, 8);
+      }
+      return steps;
+    }
+    case 'channels': {
+      // Each channel is sent as 8-bit codes: 8 bits per pixel fixed, its code entropy entropy-coded.
+      const coded = spec.space === 'rgb' ? img : rgbToYcbcr(img);
+      let ent = 0;
+      channelSteps(img, spec.space).forEach((s, i) => {
+        const h = channelCodeEntropy(coded, i);
+        ent += h;
+        steps.push(finish(img, s.d, s.channel, s.reconstruction, 8 * s.d, ent, h));
+        onProgress(i + 1, 3);
+      });
+      return steps;
+    }
+    case 'scales': {
+      const scales = varScalesFor(Math.max(img.width, img.height));
+      scalePyramid(img, scales, { step: spec.step }).forEach((s, i) => {
+        const r = s.cumulativeRate ?? { fixedBpp: NaN, entropyBpp: NaN };
+        steps.push(finish(img, i + 1, `${s.scale}×${s.scale}`, s.reconstruction, r.fixedBpp, r.entropyBpp, s.rate ? s.rate.entropyBpp * pixels / Math.max(1, s.scale * s.scale * 3) : NaN));
+        onProgress(i + 1, scales.length);
+      });
+      return steps;
+    }
+    case 'dct-block': {
+      DCT_BLOCK_KEEPS.forEach((keep, i) => {
+        const code = blockDctCode(img, DCT_BLOCK, keep, spec.step);
+        const r = code.rate ?? { fixedBpp: NaN, entropyBpp: NaN };
+        steps.push(finish(img, i + 1, `${keep} of 64 per block`, code.image, r.fixedBpp, r.entropyBpp, r.entropyBpp * DCT_BLOCK * DCT_BLOCK / (3 * keep)));
+        onProgress(i + 1, DCT_BLOCK_KEEPS.length);
+      });
+      return steps;
+    }
+    case 'dct-whole': {
+      const coeffs = wholeDctCoefficients(img);
+      const keeps = wholeDctKeeps(img.width, img.height);
+      keeps.forEach((keep, i) => {
+        const code = wholeDctFromCoefficients(coeffs, img.width, img.height, keep, spec.step);
+        const r = code.rate ?? { fixedBpp: NaN, entropyBpp: NaN };
+        steps.push(finish(img, i + 1, `${keep} coefficients`, code.image, r.fixedBpp, r.entropyBpp, r.entropyBpp * pixels / (3 * keep)));
+        onProgress(i + 1, keeps.length);
+      });
+      return steps;
+    }
+    case 'rq':
+    case 'vq': {
+      const fit = (spec.kind === 'rq' ? rqFit : vqFit)(img, spec.patch, spec.K, spec.depth, 10, 0, onProgress);
+      for (const level of fit.levels) {
+        steps.push(finish(img, level.depth, spec.kind === 'rq' ? `code ${level.depth}` : `${level.codebookSize} codewords`, level.reconstruction, level.fixedBpp, level.entropyBpp, level.codeEntropy));
+      }
+      return steps;
+    }
+  }
+}
+
+/** Image minus image, shown around mid-grey: 0.5 + (a − b). */
+export function differenceImage(a: RgbImage, b: RgbImage | null): RgbImage {
+  const out = createImage(a.width, a.height);
+  for (let i = 0; i < a.data.length; i++) out.data[i] = 0.5 + a.data[i] - (b ? b.data[i] : 0);
+  return out;
+}

@@ -1,0 +1,51 @@
+import { useMemo } from 'react';
+import type { DepthSpec } from '../../../core/depth/views';
+import { useStore } from '../../../state/store';
+import { lineChart } from '../../charts/lineChart';
+import { ChartFigure } from '../../components/Figure';
+import { imagePayload, useWorkerRequest } from '../../compute';
+import { specOf } from './StepsView';
+
+const CHEAP: { id: string; label: string; spec: (q: number) => DepthSpec }[] = [
+  { id: 'bitplanes', label: 'bit-planes', spec: () => ({ kind: 'bitplanes' }) },
+  { id: 'rgb', label: 'R, G, B', spec: () => ({ kind: 'channels', space: 'rgb' }) },
+  { id: 'ycbcr', label: 'Y, Cb, Cr', spec: () => ({ kind: 'channels', space: 'ycbcr' }) },
+  { id: 'scales', label: 'scales', spec: (q) => ({ kind: 'scales', step: q / 255 }) },
+  { id: 'dct-block', label: 'block DCT', spec: (q) => ({ kind: 'dct-block', step: q / 255 }) },
+  { id: 'dct-whole', label: 'whole DCT', spec: (q) => ({ kind: 'dct-whole', step: q / 255 }) },
+];
+
+/** Every decomposition on one rate–distortion chart, so they can be compared at equal rate. */
+export function RateDistortion() {
+  const image = useStore((s) => s.image.working);
+  const hash = useStore((s) => s.image.workingHash);
+  const sampleId = useStore((s) => s.image.sampleId);
+  const size = useStore((s) => s.image.size);
+  const view = useStore((s) => s.depth);
+  const entropyCoded = true;
+  const learned = view.view === 'rq' || view.view === 'vq' ? [{ id: view.view, label: `${view.view.toUpperCase()} (K=${view.K})`, spec: specOf(view) }] : [];
+  const specs = [...CHEAP.map((c) => ({ ...c, spec: c.spec(view.qstep) })), ...learned];
+  const key = `${hash}|${JSON.stringify(specs.map((s) => s.spec))}`;
+  const rd = useWorkerRequest('depth-rd', image && (() => ({ image: imagePayload(image, hash), specs: specs.map((s) => s.spec) })), key);
+  const chart = useMemo(() => {
+    if (!rd.result || rd.result.length !== specs.length) return null;
+    return lineChart(
+      specs.map((s, i) => ({
+        id: s.id, label: s.label,
+        points: rd.result![i].map((p) => ({ x: entropyCoded ? p.entropyBpp : p.fixedBpp, y: Math.min(p.psnr, 60) })),
+      })),
+      {
+        title: 'Rate–distortion of every decomposition',
+        description: 'PSNR (dB, capped at 60 for exact reconstructions) against the entropy-coded rate in bits per pixel, one curve per decomposition; higher and further left is better.',
+        xLabel: 'rate (bits per pixel, entropy-coded)', yLabel: 'PSNR (dB)', width: 420, height: 300,
+      },
+    );
+  }, [rd.result]); // eslint-disable-line react-hooks/exhaustive-deps
+  return (
+    <>
+      {rd.status === 'working' && !chart && <progress value={rd.progress} max={1} aria-label="Computing rate–distortion curves" />}
+      {rd.error && <p className="error-text" role="alert">The rate–distortion curves failed: {rd.error}</p>}
+      <ChartFigure id="depth-rd" title="Rate–distortion" chart={chart} name={{ panel: 'depth', what: 'rate-distortion', params: { img: sampleId, size, qstep: view.qstep } }} />
+    </>
+  );
+}

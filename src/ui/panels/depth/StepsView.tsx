@@ -1,0 +1,119 @@
+import { useId, useMemo } from 'react';
+import { differenceImage, type DepthSpec } from '../../../core/depth/views';
+import { CHANNEL_SPACES, RQ_CODEBOOKS, RQ_PATCHES, type DepthView } from '../../../state/depthSlice';
+import { appStore, useStore } from '../../../state/store';
+import { barChart } from '../../charts/barChart';
+import { lineChart } from '../../charts/lineChart';
+import { ChartFigure, PixelFigure } from '../../components/Figure';
+import { Slider } from '../../components/Slider';
+import { imagePayload, useWorkerRequest } from '../../compute';
+
+export function specOf(v: DepthView): DepthSpec {
+  switch (v.view) {
+    case 'channels': return { kind: 'channels', space: v.space };
+    case 'scales': return { kind: 'scales', step: v.qstep / 255 };
+    case 'dct-block': return { kind: 'dct-block', step: v.qstep / 255 };
+    case 'dct-whole': return { kind: 'dct-whole', step: v.qstep / 255 };
+    case 'rq': return { kind: 'rq', patch: v.patch, K: v.K, depth: v.depth };
+    case 'vq': return { kind: 'vq', patch: v.patch, K: v.K, depth: v.depth };
+    case 'bitplanes': return { kind: 'bitplanes' };
+  }
+}
+
+const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : v > 0 ? '∞ (exact)' : '—');
+
+/** Any depth decomposition as steps d = 1…D: the reconstruction, what is left, what step d added, and curves. */
+export function StepsView() {
+  const image = useStore((s) => s.image.working);
+  const hash = useStore((s) => s.image.workingHash);
+  const sampleId = useStore((s) => s.image.sampleId);
+  const size = useStore((s) => s.image.size);
+  const view = useStore((s) => s.depth);
+  const { setDepth } = appStore.getState();
+  const spaceId = useId();
+  const spec = specOf(view);
+  const specKey = JSON.stringify(spec);
+  const res = useWorkerRequest('depth-view', image && (() => ({ image: imagePayload(image, hash), spec, d: view.d })), `${hash}|${specKey}|${view.d}`);
+  const r = res.result;
+  const steps = useMemo(() => r?.steps ?? [], [r]);
+  const D = steps.length;
+  const d = r ? r.d : view.d;
+  const current = steps[d - 1];
+  const params = { img: sampleId, size, view: view.view, d };
+
+  const residual = useMemo(() => (r && image && r.reconstruction.width === image.width ? differenceImage(image, r.reconstruction) : null), [r, image]);
+  const added = useMemo(() => (r ? (r.previous ? differenceImage(r.reconstruction, r.previous) : r.reconstruction) : null), [r]);
+
+  const psnrChart = useMemo(() => (steps.length > 0 ? lineChart(
+    [
+      { id: 'psnr', label: 'PSNR', points: steps.map((s) => ({ x: s.d, y: s.psnr })) },
+    ],
+    {
+      title: 'Reconstruction quality per step',
+      description: `PSNR (dB) after each step of the ${view.view} decomposition; at step ${d}: ${fmtDb(current?.psnr ?? NaN)}, SSIM ${current ? current.ssim.toFixed(3) : '—'}.`,
+      xLabel: 'step d', yLabel: 'PSNR (dB)', xTicks: steps.length <= 16 ? steps.map((s) => s.d) : undefined,
+      highlight: { seriesId: 'psnr', x: d }, formatY: fmtDb,
+    },
+  ) : null), [steps, d, current, view.view]);
+
+  const gainChart = useMemo(() => (steps.length > 0 ? barChart(
+    steps.map((s, i) => {
+      const before = i === 0 ? 0 : steps[i - 1].psnr;
+      const gain = Number.isFinite(s.psnr) ? s.psnr - before : Infinity;
+      return { key: String(s.d), label: s.label, value: gain, highlighted: s.d === d };
+    }),
+    {
+      title: 'Information added per step (Δ PSNR)',
+      description: `How many dB each step adds (step 1 against a black image); the last exact step is ∞. Entropy of step ${d}'s symbols: ${current ? current.stepEntropy.toFixed(2) : '—'} bits.`,
+      xLabel: 'step (what it adds)', yLabel: 'Δ PSNR (dB)', formatValue: (v) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '∞'),
+    },
+  ) : null), [steps, d, current]);
+
+  return (
+    <div className="view">
+      {view.view === 'channels' && (
+        <div className="field">
+          <label htmlFor={spaceId}>Colour space</label>
+          <select id={spaceId} value={view.space} onChange={(e) => setDepth({ space: e.currentTarget.value as DepthView['space'] })}>
+            {CHANNEL_SPACES.map((s) => <option key={s} value={s}>{s === 'rgb' ? 'R, G, B' : 'Y, Cb, Cr (luma first)'}</option>)}
+          </select>
+        </div>
+      )}
+      {(view.view === 'scales' || view.view === 'dct-block' || view.view === 'dct-whole') && (
+        <Slider label="Quantizer step" value={view.qstep} min={1} max={32} onChange={(v) => setDepth({ qstep: v })} format={(v) => `${v}/255`} hint="Coefficients and residuals are rounded to multiples of this step; their integer levels are the symbols counted for the rate." />
+      )}
+      {(view.view === 'rq' || view.view === 'vq') && (
+        <>
+          <Slider label="Patch size" value={RQ_PATCHES.indexOf(view.patch as 2 | 4 | 8)} min={0} max={RQ_PATCHES.length - 1} onChange={(i) => setDepth({ patch: RQ_PATCHES[i] })} format={(i) => `${RQ_PATCHES[i]}×${RQ_PATCHES[i]} px`} />
+          <Slider label="Codebook size K" value={RQ_CODEBOOKS.indexOf(view.K as 64)} min={0} max={RQ_CODEBOOKS.length - 1} onChange={(i) => setDepth({ K: RQ_CODEBOOKS[i] })} format={(i) => `${RQ_CODEBOOKS[i]} (${Math.log2(RQ_CODEBOOKS[i])} bits per code)`} />
+          <Slider label="Depth D" value={view.depth} min={1} max={16} onChange={(v) => setDepth({ depth: v, d: Math.min(view.d, v) })} format={(v) => (view.view === 'vq' ? `${v} (codebook min(K^${v}, 4096))` : `${v} codes per patch`)} />
+        </>
+      )}
+      <Slider
+        label="Step d"
+        value={Math.min(view.d, Math.max(1, D || view.d))}
+        min={1}
+        max={Math.max(1, D || 1)}
+        onChange={(v) => setDepth({ d: v })}
+        format={(v) => (steps[v - 1] ? `${v} of ${D}: ${steps[v - 1].label}` : String(v))}
+        testId="depth-step-slider"
+      />
+      {current && (
+        <p className="readout" data-testid="depth-readout">
+          After step {d}: PSNR {fmtDb(current.psnr)}, SSIM {Number.isFinite(current.ssim) ? current.ssim.toFixed(3) : '—'}, rate {current.fixedBpp.toFixed(2)} bits/pixel fixed-length, {current.entropyBpp.toFixed(2)} entropy-coded.
+        </p>
+      )}
+      {res.status === 'working' && <progress value={res.progress} max={1} aria-label="Computing the decomposition" />}
+      {res.error && <p className="error-text" role="alert">This view failed: {res.error}</p>}
+      <div className="image-row">
+        <PixelFigure id="depth-steps-recon" title={`Step ${d} reconstruction`} alt={`The image rebuilt after ${d} steps`} image={r?.reconstruction ?? null} name={{ panel: 'depth', what: `${view.view}-recon`, params }} />
+        <PixelFigure id="depth-steps-residual" title="Left to predict" alt="The residual, image minus reconstruction, around grey" image={residual} name={{ panel: 'depth', what: `${view.view}-residual`, params }} />
+        <PixelFigure id="depth-steps-added" title={`Added by step ${d}`} alt={`What step ${d} added, around grey`} image={added} name={{ panel: 'depth', what: `${view.view}-added`, params }} />
+      </div>
+      <div className="chart-row">
+        <ChartFigure id="depth-steps-psnr" title="PSNR per step" chart={psnrChart} name={{ panel: 'depth', what: `${view.view}-psnr`, params }} />
+        <ChartFigure id="depth-steps-gain" title="Δ PSNR per step" chart={gainChart} name={{ panel: 'depth', what: `${view.view}-gain`, params }} />
+      </div>
+    </div>
+  );
+}
