@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 import type { RgbImage } from '../../core/image';
-import { PixelCanvas } from './PixelCanvas';
+import { PixelCanvas, type RgbaFrame } from './PixelCanvas';
 import { appStore } from '../../state/store';
 import { currentHash } from '../../state/urlSync';
 import { exportPngWithState, exportSvg, imageToCanvas, svgToCanvas } from '../export/exportPng';
@@ -59,7 +59,7 @@ export function Figure({ id, title, name, toCanvas, svg, children, caption }: Fi
 }
 
 interface PixelFigureProps extends Omit<FigureProps, 'toCanvas' | 'svg' | 'children'> {
-  image: RgbImage | null;
+  image: RgbImage | RgbaFrame | null;
   alt: string;
 }
 

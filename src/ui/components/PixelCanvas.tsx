@@ -1,8 +1,15 @@
 import { useLayoutEffect, useRef, type Ref } from 'react';
 import { toRgba, type RgbImage } from '../../core/image';
 
+/** Pixels already converted to 8-bit RGBA (cached frames skip the conversion on every draw). */
+export interface RgbaFrame { width: number; height: number; data: Uint8ClampedArray }
+
+export function toFrame(image: RgbImage): RgbaFrame {
+  return { width: image.width, height: image.height, data: toRgba(image) };
+}
+
 interface PixelCanvasProps {
-  image: RgbImage | null;
+  image: RgbImage | RgbaFrame | null;
   className?: string;
   role?: string;
   'aria-label'?: string;
@@ -20,7 +27,8 @@ export function PixelCanvas({ image, className, role, testId, ref, ...aria }: Pi
     canvas.width = image.width;
     canvas.height = image.height;
     const pixels = ctx.createImageData(image.width, image.height);
-    toRgba(image, pixels.data);
+    if (image.data instanceof Uint8ClampedArray) pixels.data.set(image.data);
+    else toRgba(image as RgbImage, pixels.data);
     ctx.putImageData(pixels, 0, 0);
   }, [image]);
   const setRef = (el: HTMLCanvasElement | null) => {

@@ -1,4 +1,6 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
+import type { RgbImage } from '../../../core/image';
+import { toFrame, type RgbaFrame } from '../../components/PixelCanvas';
 import { bitPlane, keepTopBits, planeOfStep } from '../../../core/depth/bitplanes';
 import { appStore, useStore } from '../../../state/store';
 import { barChart } from '../../charts/barChart';
@@ -19,9 +21,11 @@ export function BitplaneView() {
   const bits = useStore((s) => s.depth.bits);
   const analysis = useWorkerRequest('bitplane-analysis', image && (() => ({ image: imagePayload(image, hash) })), hash);
 
-  // Per-slider work is one pass over the pixels (a lookup table per value); the per-image curves come from the worker.
-  const recon = useMemo(() => (image ? keepTopBits(image, bits) : null), [image, bits]);
-  const plane = useMemo(() => (image ? bitPlane(image, planeOfStep(bits)) : null), [image, bits]);
+  // The 8 reconstructions and planes are built once per image, ahead of time in idle moments, so that a slider
+  // move only draws cached pixels; the per-image curves come from the worker.
+  const frames = useFrameCache(image);
+  const recon = image ? frames.get(bits, 'recon') : null;
+  const plane = image ? frames.get(bits, 'plane') : null;
 
   const a = analysis.result;
   const psnrChart = useMemo(
@@ -79,4 +83,50 @@ export function BitplaneView() {
       </div>
     </div>
   );
+}
+
+type FrameKind = 'recon' | 'plane';
+
+function buildFrame(image: RgbImage, k: number, kind: FrameKind): RgbaFrame {
+  return toFrame(kind === 'recon' ? keepTopBits(image, k) : bitPlane(image, planeOfStep(k)));
+}
+
+/** Per-image cache of the bit-plane frames, filled one frame per idle slot (each well under 50 ms at 512²). */
+const frameCaches = new WeakMap<RgbImage, Map<string, RgbaFrame>>();
+
+function cacheOf(image: RgbImage): Map<string, RgbaFrame> {
+  let cache = frameCaches.get(image);
+  if (!cache) frameCaches.set(image, (cache = new Map()));
+  return cache;
+}
+
+function useFrameCache(image: RgbImage | null) {
+  useEffect(() => {
+    if (!image) return;
+    const cache = cacheOf(image);
+    const todo: [number, FrameKind][] = [];
+    for (let k = 1; k <= 8; k++) todo.push([k, 'recon'], [k, 'plane']);
+    let handle = 0;
+    const idle = (cb: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(cb) : window.setTimeout(cb, 16));
+    const cancel = (h: number) => (typeof cancelIdleCallback === 'function' ? cancelIdleCallback(h) : window.clearTimeout(h));
+    const next = () => {
+      const job = todo.shift();
+      if (!job) return;
+      const key = `${job[1]}${job[0]}`;
+      if (!cache.has(key)) cache.set(key, buildFrame(image, job[0], job[1]));
+      handle = idle(next);
+    };
+    handle = idle(next);
+    return () => cancel(handle);
+  }, [image]);
+  return {
+    /** The frame, built now if the idle fill has not reached it yet. */
+    get(k: number, kind: FrameKind): RgbaFrame {
+      const cache = cacheOf(image!);
+      const key = `${kind}${k}`;
+      let f = cache.get(key);
+      if (!f) cache.set(key, (f = buildFrame(image!, k, kind)));
+      return f;
+    },
+  };
 }
