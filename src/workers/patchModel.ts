@@ -83,6 +83,8 @@ type Entry = {
   /** Bumped to stop a running training loop (reset, eviction). */
   run: number;
   training: boolean;
+  /** Freed (evicted or cleared): jobs still queued on its lock fail instead of touching freed tensors. */
+  disposed: boolean;
   lastUsed: number;
 };
 
@@ -123,6 +125,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
   let heldout: Promise<Digits> | null = null;
   let train: Promise<DigitSet> | null = null;
   let useCounter = 0;
+  let versions = 0; // host-wide, so a reloaded model never reuses an old version number
 
   async function fetchDigitSet(url: string): Promise<DigitSet> {
     const response = await fetchFn(url);
@@ -147,7 +150,8 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
   }
 
   function withLock<T>(entry: Entry, job: () => Promise<T>): Promise<T> {
-    const run = entry.lock.then(job, job);
+    const guarded = () => (entry.disposed ? Promise.reject(new Error('the model was unloaded to free memory; try again')) : job());
+    const run = entry.lock.then(guarded, guarded);
     entry.lock = run.catch(() => undefined);
     return run;
   }
@@ -221,6 +225,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
 
   function disposeEntry(entry: Entry): void {
     entry.run++;
+    entry.training = false;
     try {
       entry.trainer?.dispose();
       dispose(entry.model);
@@ -239,7 +244,10 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
       if (entries.size <= maxModels) break;
       if (e.training) continue;
       entries.delete(e.key);
-      void withLock(e, async () => disposeEntry(e));
+      void withLock(e, async () => {
+        disposeEntry(e);
+        e.disposed = true;
+      });
     }
   }
 
@@ -249,7 +257,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     let pending = entries.get(key);
     if (!pending) {
       pending = build(target, ctx, true).then((b) => ({
-        ...b, trainer: null, batch: null, version: 1, evaluated: null, lock: Promise.resolve(), run: 0, training: false, lastUsed: 0,
+        ...b, trainer: null, batch: null, version: ++versions, evaluated: null, lock: Promise.resolve(), run: 0, training: false, disposed: false, lastUsed: ++useCounter,
       }));
       entries.set(key, pending);
       pending.catch(() => entries.get(key) === pending && entries.delete(key));
@@ -341,7 +349,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
         for (let p = 0; p < DIM; p++) e += (predictions[s * DIM + p] - tokens[s * DIM + p]) ** 2;
         return e / DIM;
       });
-      return { version: entry.version, digit: req.digit, digitCount: count, truth, predictions, perStepMse: perStep };
+      return { key: entry.key, version: entry.version, digit: req.digit, digitCount: count, truth, predictions, perStepMse: perStep };
     });
   }
 
@@ -383,7 +391,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
         if (ctx.cancelled() || entry.run !== run) break;
         const loss = await withLock(entry, () => trainer.step());
         if (entry.run !== run) break; // reset while this step ran: its result belongs to discarded weights
-        entry.version++;
+        entry.version = ++versions;
         done++;
         if (!Number.isFinite(loss)) throw new Error(`training diverged (the loss is ${loss}); reset the model to start again`);
         ctx.progress(done, steps, 'Training', { step: trainer.steps, loss, stepsPerSecond: rate() } satisfies PatchTrainProgress);
@@ -402,7 +410,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
       const b = await build(req, ctx, false);
       disposeEntry(entry);
       Object.assign(entry, { model: b.model, source: b.source, note: b.note, trainedSteps: b.trainedSteps, saved: b.saved, evaluated: null });
-      entry.version++;
+      entry.version = ++versions;
     });
     return status(entry, req.baseUrl, ctx);
   }
@@ -457,7 +465,12 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     clear(): void {
       const all = [...entries.values()];
       entries.clear();
-      for (const p of all) void p.then(disposeEntry, () => undefined);
+      for (const p of all) {
+        void p.then((e) => {
+          disposeEntry(e);
+          e.disposed = true;
+        }, () => undefined);
+      }
     },
     /** Keys of the models in memory (tests). */
     loaded: () => [...entries.keys()],

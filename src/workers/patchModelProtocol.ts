@@ -68,6 +68,8 @@ export interface PatchModelStatus {
 }
 
 export interface PatchPrediction {
+  /** specKey of the ordering, and the weights' version. */
+  key: string;
   version: number;
   digit: number;
   /** How many held-out digits there are (digit indices run 0 … count − 1). */

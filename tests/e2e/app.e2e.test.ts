@@ -284,6 +284,56 @@ describe('the Patch-order panel', () => {
   });
 });
 
+describe('the Patch-order model', () => {
+  it('loads the raster model, shows its loss per patch and per step, predicts, samples, and trains with pause', async () => {
+    const model = '[data-testid="patch-model"]';
+    await page.click('[data-testid="model-load"]');
+    await page.waitForSelector('[data-testid="canvas-patch-model-heatmap"]', { timeout: 30_000 });
+    await expect(page.textContent('[data-testid="model-readout"]')).resolves.toMatch(/shipped pretrained weights.*Held-out MSE \d\.\d+/s);
+    // The heat map carries its numbers; the per-step chart has the model and the three baselines, the step marked.
+    expect(await page.getAttribute('[data-testid="canvas-patch-model-heatmap"]', 'title')).toMatch(/^row 1: \d\.\d+(e-\d+)? \(step 0\)/);
+    await page.waitForSelector('[data-testid="figure-patch-model-per-step"] svg .highlight[data-x="24"]');
+    expect(await page.$$eval('[data-testid="figure-patch-model-per-step"] svg g.series', (g) => g.map((e) => e.getAttribute('data-series')))).toEqual(['model', 'copy', 'mean', 'linear']);
+    await expect(page.textContent('[data-testid="figure-patch-model-per-step"] svg desc')).resolves.toMatch(/transformer \(mean \d\.\d+\)/);
+
+    await page.waitForSelector('[data-testid="model-prediction-readout"]');
+    const before = await canvasPixels(page, 'canvas-patch-model-prediction');
+    await page.focus('[data-testid="model-step-slider"]');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.$eval('[data-testid="figure-patch-model-per-step"] svg .highlight', (el) => el.getAttribute('data-x'))).toBe('25');
+    await expect.poll(() => canvasPixels(page, 'canvas-patch-model-prediction')).not.toBe(before);
+    await expect(page.textContent('[data-testid="model-prediction-readout"]')).resolves.toMatch(/^Step 25: .*MSE is \d/);
+
+    await page.click('[data-testid="model-generate"]');
+    await page.waitForFunction(() => /Generated \(sample \d+\)/.test(document.querySelector('[data-testid="figure-patch-model-generated"]')?.textContent ?? ''), null, { timeout: 30_000 });
+    const lit = await page.$eval('[data-testid="canvas-patch-model-generated"]', (c) => {
+      const canvas = c as HTMLCanvasElement;
+      const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i] > 128) n++;
+      return n / (px.length / 4);
+    });
+    expect(lit).toBeGreaterThan(0.01); // some ink, and not a blank or grey canvas
+    expect(lit).toBeLessThan(0.9);
+
+    await page.fill('[data-testid="model-train-steps"]', '40');
+    await page.click('[data-testid="model-train"]');
+    await page.waitForSelector('[data-testid="figure-patch-model-loss"] svg circle.point', { timeout: 30_000 });
+    await page.click('[data-testid="model-pause"]');
+    await expect.poll(() => page.textContent('[data-testid="model-train-readout"]'), { timeout: 30_000 }).toMatch(/^Step \d+, loss \d\.\d+.*steps\/s.*\(paused\)/);
+    expect(await page.$$eval('[data-testid="figure-patch-model-loss"] svg circle.point', (c) => c.length)).toBeGreaterThanOrEqual(1);
+    await expect(page.textContent('[data-testid="model-train"]')).resolves.toBe('Resume training');
+
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const violations = await page.evaluate(async (sel) => {
+      const axe = (window as unknown as { axe: { run(el: Element): Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
+      const r = await axe.run(document.querySelector(sel)!);
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+    }, model);
+    expect(violations).toEqual([]);
+  });
+});
+
 describe('the Diffusion panel', () => {
   it('noises the image as t moves, follows the schedule, and exports the spectrum with the state', async () => {
     await page.waitForSelector('[data-testid="figure-diffusion-spectrum"] svg');

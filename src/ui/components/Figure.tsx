@@ -20,8 +20,8 @@ interface FigureProps {
   id: string;
   title: string;
   name: ExportName;
-  /** Draws the figure at export density (2×). */
-  toCanvas(): Promise<HTMLCanvasElement>;
+  /** Draws the figure at export density (2×); null while it has nothing to show yet (still computing). */
+  toCanvas(): Promise<HTMLCanvasElement | null>;
   svg?: () => SVGSVGElement | null;
   children: ReactNode;
   caption?: ReactNode;
@@ -38,7 +38,11 @@ export function Figure({ id, title, name, toCanvas, svg, children, caption }: Fi
     [id],
   );
   const file = (ext: 'png' | 'svg') => exportFileName(name.panel, name.what, name.params, ext);
-  const onPng = async () => exportPngWithState(await toCanvas(), file('png'), currentHash(appStore));
+  const onPng = async () => {
+    const canvas = await toCanvas();
+    if (canvas) await exportPngWithState(canvas, file('png'), currentHash(appStore));
+    else appStore.getState().notify('info', `“${title}” is still being computed; export it once it is shown.`);
+  };
   const onSvg = () => {
     const el = svg?.();
     if (el) exportSvg(el, file('svg'), currentHash(appStore));
@@ -67,7 +71,7 @@ interface PixelFigureProps extends Omit<FigureProps, 'toCanvas' | 'svg' | 'child
 export function PixelFigure({ image, alt, ...rest }: PixelFigureProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   const toCanvas = async () => {
-    if (!ref.current) throw new Error('nothing to export yet');
+    if (!ref.current || !image) return null;
     // 2× the on-screen size: every working size divides the export side exactly.
     return imageToCanvas(ref.current, (2 * IMAGE_DISPLAY_PX) / ref.current.width);
   };
@@ -91,7 +95,7 @@ export function ChartFigure({ chart, ...rest }: ChartFigureProps) {
     el.replaceChildren(...(chart ? [chart] : []));
   }, [chart]);
   const toCanvas = async () => {
-    if (!chart) throw new Error('nothing to export yet');
+    if (!chart) return null;
     return svgToCanvas(chart, 2);
   };
   return (

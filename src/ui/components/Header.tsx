@@ -35,10 +35,13 @@ async function exportAll(setBusy: (b: boolean) => void): Promise<void> {
   setBusy(true);
   try {
     const s = appStore.getState();
-    const items = await Promise.all(exportables().map(async (e) => ({ title: `${e.panel}: ${e.title}`, canvas: await e.toCanvas() })));
+    const drawn = await Promise.all(exportables().map(async (e) => ({ title: `${e.panel}: ${e.title}`, canvas: await e.toCanvas() })));
+    // Figures still being computed are left out, and the caption says how many.
+    const items = drawn.filter((d): d is { title: string; canvas: HTMLCanvasElement } => d.canvas !== null);
+    const pending = drawn.length - items.length;
     const hash = currentHash(appStore);
     const image = s.image.sampleId === UPLOAD_MARK ? `uploaded image “${s.image.uploadName}”` : `sample “${s.image.sampleId}”`;
-    const caption = `Decomposition Explorer · ${image} at ${s.image.size}×${s.image.size} · depth: ${s.depth.view}, ${s.depth.bits} bits per channel · backend ${s.ui.backend?.active ?? 'n/a'} · view ${hash}`;
+    const caption = `Decomposition Explorer · ${image} at ${s.image.size}×${s.image.size} · patch order: ${s.patch.ordering}, ${s.patch.patch}-px patches, step ${s.patch.step} · depth: ${s.depth.view === 'bitplanes' ? `bit-planes, ${s.depth.bits} bits per channel` : `${s.depth.view}, step ${s.depth.d}`} · diffusion: ${s.diffusion.schedule}, t = ${s.diffusion.t.toFixed(3)}, ${s.diffusion.weighting} · backend ${s.ui.backend?.active ?? 'n/a'} · view ${hash}${pending > 0 ? ` · ${pending} figure(s) still computing were left out` : ''}`;
     const canvas = compositeCanvases(items, caption, { columns: 3 });
     await exportPngWithState(canvas, exportFileName('all', 'panels', { img: s.image.sampleId, size: s.image.size, bits: s.depth.bits }, 'png'), hash);
   } catch (e) {

@@ -3,7 +3,8 @@ export interface Exportable {
   id: string;
   panel: string;
   title: string;
-  toCanvas(): Promise<HTMLCanvasElement>;
+  /** null while the figure has nothing to show yet. */
+  toCanvas(): Promise<HTMLCanvasElement | null>;
 }
 
 const figures = new Map<string, Exportable>();

@@ -11,6 +11,7 @@ import { imagePayload, useWorkerRequest } from '../../compute';
 import { Panel } from '../Panel';
 import { STAT_INFO, statValues } from './patchCharts';
 import { StepView } from './StepView';
+import { ModelSection } from './ModelSection';
 
 const LABELS: Record<PatchOrdering, string> = { ...ORDERING_LABELS, custom: 'Custom (paint it)' };
 /** Charts show at most this many points per curve (longer ones are averaged in bins). */
@@ -191,6 +192,7 @@ export function PatchPanel() {
         <ChartFigure id="patch-per-step" title="Per step (this ordering)" chart={stepChart} name={{ panel: 'patch', what: 'per-step', params }} />
         <ChartFigure id="patch-all" title="Per step (all orderings)" chart={allChart} name={{ panel: 'patch', what: 'all-orderings', params }} />
       </div>
+      <ModelSection />
       {table && (
         <div className="table-wrap">
           <table className="summary" data-testid="patch-summary">

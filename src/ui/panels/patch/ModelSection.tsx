@@ -1,0 +1,447 @@
+// The Patch-order panel's model: a tiny causal transformer trained on MNIST digits per ordering. It loads on
+// request (a button, so start-up stays fast), then shows its held-out loss per patch and per step against the
+// simple predictors, its next-patch prediction next to the truth, samples digits patch by patch, and trains in
+// the model worker (pause/resume, reset, save in this browser). All model work goes through the worker client.
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { ORDERING_LABELS } from '../../../core/orderings';
+import { binMeans, specKey, type OrderingSpec } from '../../../core/patch/analysis';
+import { useStore } from '../../../state/store';
+import { lineChart } from '../../charts/lineChart';
+import { ChartFigure, Figure, PixelFigure } from '../../components/Figure';
+import { Slider } from '../../components/Slider';
+import { useWorkerRequest } from '../../compute';
+import { getComputeClient } from '../../../workers/client';
+import type { PatchGeneration, PatchModelStatus, PatchSampleMode } from '../../../workers/protocol';
+import { digitAtStep, drawHeatmap, fmtMse, heatmapSize, heatmapText, HEATMAP_CELL, niceMax } from './modelDraw';
+
+const SOURCE_TEXT: Record<PatchModelStatus['source'], string> = {
+  shipped: 'the shipped pretrained weights',
+  indexeddb: 'the weights you saved in this browser',
+  fresh: 'fresh, untrained weights',
+};
+const BATCHES = [8, 16, 32, 64] as const;
+const LOSS_POINTS = 300;
+/** Generated digits are revealed one patch per tick. */
+const REVEAL_MS = 40;
+
+type LoadState = { working: boolean; progress: number; label: string; error: string | null };
+type Live = { losses: number[]; stepsPerSecond: number | null };
+
+function isAbort(e: unknown): boolean {
+  return (e as Error)?.name === 'AbortError';
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The app's public folder as an absolute URL: the worker resolves relative URLs against its own script. */
+function publicBase(): string {
+  return new URL('./', document.baseURI).href;
+}
+
+const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
+
+export function ModelSection() {
+  const ordering = useStore((s) => s.patch.ordering);
+  const seed = useStore((s) => s.patch.seed);
+  const spec: OrderingSpec | null = ordering === 'custom' ? null : ordering === 'random' ? { kind: 'random', seed } : { kind: ordering };
+  const key = spec ? specKey(spec) : 'custom';
+  const label = ordering === 'custom' ? 'custom' : ORDERING_LABELS[ordering];
+  const target = useMemo(() => (spec ? { ordering: spec, baseUrl: publicBase() } : null), [key]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const [requested, setRequested] = useState(false);
+  const [tick, setTick] = useState(0); // re-reads the model's status (after training)
+  const [load, setLoad] = useState<LoadState>({ working: false, progress: 0, label: '', error: null });
+  const [status, setStatus] = useState<PatchModelStatus | null>(null);
+  const current = status && status.key === key ? status : null;
+
+  const [step, setStep] = useState(24); // the centre patch in raster order: a step with something to predict
+  const [digit, setDigit] = useState(0);
+  const [logScale, setLogScale] = useState(true);
+  const [mode, setMode] = useState<PatchSampleMode>('bernoulli');
+  const [gen, setGen] = useState<{ key: string; result: PatchGeneration } | null>(null);
+  const [revealed, setRevealed] = useState(0);
+  const [genBusy, setGenBusy] = useState(false);
+  const generations = useRef(0);
+  const [trainSteps, setTrainSteps] = useState(200);
+  const [batch, setBatch] = useState<number>(32);
+  const [training, setTraining] = useState(false);
+  const [live, setLive] = useState<Live | null>(null);
+  const trainAbort = useRef<AbortController | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const ids = { digit: useId(), steps: useId(), batch: useId(), mode: useId(), heading: useId() };
+
+  // Load (or re-read) the model for this ordering, once the user asked for it.
+  useEffect(() => {
+    if (!requested || !target) return;
+    const abort = new AbortController();
+    setLoad({ working: true, progress: 0, label: 'Starting…', error: null });
+    getComputeClient()
+      .request('patch-model-load', target, {
+        signal: abort.signal,
+        onProgress: (done, total, text) => setLoad((l) => ({ ...l, progress: total > 0 ? done / total : 0, label: text ?? l.label })),
+      })
+      .then(
+        (s) => {
+          setStatus(s);
+          setLoad({ working: false, progress: 1, label: '', error: null });
+        },
+        (e) => {
+          if (!isAbort(e)) setLoad({ working: false, progress: 0, label: '', error: message(e) });
+        },
+      );
+    return () => abort.abort();
+  }, [requested, target, tick]);
+
+  // Training belongs to one ordering: switching pauses it (the worker keeps its state for a later resume).
+  useEffect(() => () => trainAbort.current?.abort(), [key]);
+
+  const prediction = useWorkerRequest(
+    'patch-model-predict',
+    current && target ? () => ({ ...target, digit }) : null,
+    `${key}|${digit}|${current?.version ?? 0}`,
+  );
+  // The last answer stays until the next arrives; never draw another ordering's prediction on this one's grid.
+  const pred = prediction.result && prediction.result.key === key ? prediction.result : null;
+
+  const n = current ? current.order.length : 49;
+  const s = Math.min(step, n - 1);
+  const geo = current ? { side: current.side, patch: current.patch, order: current.order } : null;
+  const exportParams = { order: key, step: s };
+
+  // Generated digits appear patch by patch.
+  useEffect(() => {
+    if (!gen) return;
+    setRevealed(0);
+    const total = gen.result.tokens.length / 16;
+    const id = setInterval(() => {
+      setRevealed((r) => {
+        if (r + 1 >= total) clearInterval(id);
+        return Math.min(total, r + 1);
+      });
+    }, REVEAL_MS);
+    return () => clearInterval(id);
+  }, [gen]);
+
+  const heat = useMemo(() => {
+    if (!current) return null;
+    const cells = new Float32Array(n);
+    const steps = new Int32Array(n);
+    current.order.forEach((cell, i) => {
+      cells[cell] = current.perStepMse[i];
+      steps[cell] = i;
+    });
+    return { rows: current.rows, cols: current.cols, cells, steps, max: niceMax(Math.max(...current.perStepMse)) };
+  }, [current, n]);
+
+  const perStepChart = useMemo(() => {
+    if (!current) return null;
+    const pts = (v: number[]) => v.map((y, x) => ({ x, y }));
+    return lineChart(
+      [
+        { id: 'model', label: 'transformer', points: pts(current.perStepMse), color: '#1f5fa8' },
+        { id: 'copy', label: 'copy', points: pts(current.baselines.copy), color: '#e15759' },
+        { id: 'mean', label: 'mean', points: pts(current.baselines.mean), color: '#59a14f' },
+        { id: 'linear', label: 'linear', points: pts(current.baselines.linear), color: '#b07aa1' },
+      ],
+      {
+        title: 'Held-out loss per step',
+        description: `Next-patch MSE at each step of the ${label} order on ${current.heldoutCount} held-out digits: the transformer (mean ${fmtMse(current.meanMse)}) against copying the nearest generated patch (${fmtMse(mean(current.baselines.copy))}), the mean of the generated neighbours (${fmtMse(mean(current.baselines.mean))}) and a per-image linear fit (${fmtMse(mean(current.baselines.linear))}).${logScale ? ' Logarithmic y axis; exact zeros are left out.' : ''}`,
+        xLabel: 'step s', yLabel: 'MSE (pixels in [0,1])', xDomain: [0, n - 1], yLog: logScale,
+        highlight: { seriesId: 'model', x: s },
+        formatY: fmtMse,
+        width: 420, height: 260,
+      },
+    );
+  }, [current, label, logScale, n, s]);
+
+  const sessionLosses = current?.losses;
+  const losses = useMemo(() => (training ? live?.losses : sessionLosses) ?? [], [training, live, sessionLosses]);
+  const lossChart = useMemo(() => {
+    if (losses.length === 0) return null;
+    return lineChart([{ id: 'loss', label: 'training loss', points: binMeans(losses, LOSS_POINTS), color: '#1f5fa8' }], {
+      title: 'Training loss',
+      description: `Mean squared error of each training batch over ${losses.length} steps in this session${losses.length > LOSS_POINTS ? ', averaged in bins' : ''}; latest ${fmtMse(losses[losses.length - 1])}.`,
+      xLabel: 'training step', yLabel: 'batch MSE', xDomain: [0, Math.max(1, losses.length - 1)], formatY: fmtMse, width: 420, height: 220,
+    });
+  }, [losses]);
+
+  const predictionImage = useMemo(() => {
+    if (!geo || !pred) return null;
+    const next = pred.predictions.subarray(s * geo.patch * geo.patch, (s + 1) * geo.patch * geo.patch);
+    return digitAtStep(geo, pred.truth, s, { next });
+  }, [geo?.order, pred, s]); // eslint-disable-line react-hooks/exhaustive-deps
+  const truthImage = useMemo(() => (geo && pred ? digitAtStep(geo, pred.truth, s, { fadeFuture: true }) : null), [geo?.order, pred, s]); // eslint-disable-line react-hooks/exhaustive-deps
+  const genImage = useMemo(
+    () => (geo && gen && gen.key === key ? digitAtStep(geo, gen.result.image, revealed) : null),
+    [geo?.order, gen, key, revealed], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+
+  async function act(kind: 'patch-model-reset' | 'patch-model-save' | 'patch-model-forget', what: string) {
+    if (!target) return;
+    if (kind === 'patch-model-reset') trainAbort.current?.abort();
+    setBusy(what);
+    setActionError(null);
+    try {
+      setStatus(await getComputeClient().request(kind, target));
+      if (kind === 'patch-model-reset') setLive(null);
+    } catch (e) {
+      if (!isAbort(e)) setActionError(`${what} failed: ${message(e)}`);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function onGenerate() {
+    if (!target) return;
+    setGenBusy(true);
+    setActionError(null);
+    const sampleNo = generations.current++;
+    try {
+      const result = await getComputeClient().request('patch-model-generate', { ...target, seed: seed + sampleNo, mode });
+      setGen({ key, result });
+    } catch (e) {
+      if (!isAbort(e)) setActionError(`Generating failed: ${message(e)}`);
+    } finally {
+      setGenBusy(false);
+    }
+  }
+
+  function onTrain() {
+    if (!target || !current || training) return;
+    const abort = new AbortController();
+    trainAbort.current = abort;
+    setTraining(true);
+    setActionError(null);
+    setLive({ losses: [...current.losses], stepsPerSecond: null });
+    getComputeClient()
+      .request('patch-model-train', { ...target, steps: trainSteps, batch }, {
+        signal: abort.signal,
+        onProgress: (_done, _total, _label, data) => {
+          if (data) setLive((l) => ({ losses: [...(l?.losses ?? []), data.loss], stepsPerSecond: data.stepsPerSecond }));
+        },
+      })
+      .then(
+        (r) => setLive({ losses: r.losses, stepsPerSecond: r.stepsPerSecond }),
+        (e) => {
+          if (!isAbort(e)) setActionError(`Training stopped: ${message(e)}`);
+        },
+      )
+      .finally(() => {
+        if (trainAbort.current !== abort) return;
+        trainAbort.current = null;
+        setTraining(false);
+        setTick((t) => t + 1); // re-evaluate the trained weights on the held-out digits
+      });
+  }
+
+  const runDone = training && live ? live.losses.length - (current?.losses.length ?? 0) : 0;
+  const latest = losses.length > 0 ? losses[losses.length - 1] : null;
+
+  return (
+    <section className="model-section" aria-labelledby={ids.heading} data-testid="patch-model">
+      <h3 id={ids.heading} className="subhead">The model: a tiny causal transformer</h3>
+      <p className="hint">
+        A two-layer transformer (about 79 000 parameters) trained on MNIST digits predicts each 4×4 patch of a 28×28 digit
+        from the patches before it in the chosen order; its loss at each step shows how hard that sub-task really is.
+      </p>
+      {!spec && (
+        <p className="hint" role="note" data-testid="model-custom-note">
+          Custom orders apply to the image grid above; the digit model uses a 7×7 grid of patches, so pick another ordering to see it.
+        </p>
+      )}
+      {spec && !requested && (
+        <button type="button" data-testid="model-load" onClick={() => setRequested(true)}>Load the model</button>
+      )}
+      {spec && load.working && (
+        <div className="model-progress">
+          <progress value={load.progress} max={1} aria-label="Loading the model" data-testid="model-progress" />
+          <span className="hint">{load.label}</span>
+        </div>
+      )}
+      {spec && load.error && (
+        <p className="error-text" role="alert" data-testid="model-error">
+          The model could not load: {load.error}{' '}
+          <button type="button" onClick={() => setTick((t) => t + 1)}>Try again</button>
+        </p>
+      )}
+      {spec && current && geo && heat && (
+        <>
+          <p className="readout" data-testid="model-readout">
+            {ORDERING_LABELS[spec.kind]} order, {SOURCE_TEXT[current.source]}
+            {current.trainedSteps !== null ? ` (${current.trainedSteps.toLocaleString('en')} training steps)` : ''}, on {current.backend || 'tfjs'}.
+            Held-out MSE {fmtMse(current.meanMse)}; copy {fmtMse(mean(current.baselines.copy))}, mean {fmtMse(mean(current.baselines.mean))},
+            linear {fmtMse(mean(current.baselines.linear))}.
+            {current.saved && current.source !== 'indexeddb' ? ' A copy you saved earlier is in this browser.' : ''}
+          </p>
+          {current.note && <p className="hint" role="note" data-testid="model-note">{current.note}</p>}
+          {training && <p className="hint">These charts show the weights from before this training run; they update when it stops.</p>}
+          <div className="chart-row">
+            <HeatmapFigure
+              heat={heat}
+              current={current.order[s]}
+              onPick={(cell) => setStep(heat.steps[cell])}
+              name={{ panel: 'patch', what: 'model-heatmap', params: exportParams }}
+              label={label}
+            />
+            <ChartFigure id="patch-model-per-step" title="Held-out loss per step" chart={perStepChart} name={{ panel: 'patch', what: 'model-per-step', params: exportParams }} />
+          </div>
+          <label className="check"><input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.currentTarget.checked)} /> Logarithmic loss axis</label>
+          <Slider
+            label="Model step s"
+            value={s}
+            min={0}
+            max={n - 1}
+            onChange={setStep}
+            format={(v) => `${v} (held-out MSE ${fmtMse(current.perStepMse[v])})`}
+            testId="model-step-slider"
+          />
+          <div className="button-row">
+            <label htmlFor={ids.digit}>Held-out digit</label>
+            <input
+              id={ids.digit}
+              type="number"
+              className="seed"
+              min={0}
+              max={current.heldoutCount - 1}
+              value={digit}
+              data-testid="model-digit"
+              onChange={(e) => setDigit(Math.min(current.heldoutCount - 1, Math.max(0, Math.floor(Number(e.currentTarget.value) || 0))))}
+            />
+            <button type="button" onClick={() => setDigit((d) => (d + 1 + Math.floor(Math.random() * (current.heldoutCount - 1))) % current.heldoutCount)}>Another digit</button>
+          </div>
+          {prediction.error && <p className="error-text" role="alert">The prediction failed: {prediction.error}</p>}
+          <div className="image-row">
+            <PixelFigure
+              id="patch-model-prediction"
+              title={`Prediction at step ${s}`}
+              image={predictionImage}
+              alt={`Digit ${digit}: the true patches of steps 0 to ${s - 1}, the model's prediction for step ${s} outlined, later patches grey`}
+              name={{ panel: 'patch', what: 'model-prediction', params: { ...exportParams, digit } }}
+            />
+            <PixelFigure
+              id="patch-model-truth"
+              title="Truth"
+              image={truthImage}
+              alt={`Digit ${digit} as it is, the patch of step ${s} outlined, later patches faded`}
+              name={{ panel: 'patch', what: 'model-truth', params: { ...exportParams, digit } }}
+            />
+          </div>
+          {pred && (
+            <p className="readout" data-testid="model-prediction-readout">
+              Step {s}: this digit's next-patch MSE is {fmtMse(pred.perStepMse[s])} (held-out mean at this step {fmtMse(current.perStepMse[s])}).
+            </p>
+          )}
+
+          <h4 className="subhead">Sample a digit</h4>
+          <div className="button-row">
+            <button type="button" data-testid="model-generate" onClick={() => void onGenerate()} disabled={genBusy}>{genBusy ? 'Generating…' : 'Generate'}</button>
+            <label htmlFor={ids.mode}>Sampling</label>
+            <select id={ids.mode} value={mode} onChange={(e) => setMode(e.currentTarget.value as PatchSampleMode)}>
+              <option value="bernoulli">pixels on with their predicted probability</option>
+              <option value="mean">predicted mean (deterministic, blurry)</option>
+            </select>
+          </div>
+          {genImage && gen && (
+            <div className="image-row">
+              <PixelFigure
+                id="patch-model-generated"
+                title={revealed < n ? `Generating: ${revealed} of ${n} patches` : `Generated (sample ${gen.result.seed})`}
+                image={genImage}
+                alt={`A digit sampled patch by patch in the ${label} order: ${revealed} of ${n} patches shown`}
+                name={{ panel: 'patch', what: 'model-generated', params: { order: key, sample: gen.result.seed, mode: gen.result.mode } }}
+              />
+            </div>
+          )}
+
+          <h4 className="subhead">Train it here</h4>
+          <div className="button-row">
+            <label htmlFor={ids.steps}>Steps</label>
+            <input id={ids.steps} type="number" className="seed" min={1} max={5000} value={trainSteps} disabled={training} data-testid="model-train-steps"
+              onChange={(e) => setTrainSteps(Math.min(5000, Math.max(1, Math.floor(Number(e.currentTarget.value) || 1))))} />
+            <label htmlFor={ids.batch}>Batch</label>
+            <select id={ids.batch} value={batch} disabled={training} onChange={(e) => setBatch(Number(e.currentTarget.value))}>
+              {BATCHES.map((b) => <option key={b} value={b}>{b} digits</option>)}
+            </select>
+          </div>
+          <div className="button-row">
+            {training ? (
+              <button type="button" data-testid="model-pause" onClick={() => trainAbort.current?.abort()}>Pause</button>
+            ) : (
+              <button type="button" data-testid="model-train" onClick={onTrain} disabled={busy !== null}>{current.losses.length > 0 ? 'Resume training' : 'Start training'}</button>
+            )}
+            <button type="button" data-testid="model-reset" onClick={() => void act('patch-model-reset', 'Reset')} disabled={busy !== null}>Reset</button>
+            <button type="button" data-testid="model-save" onClick={() => void act('patch-model-save', 'Saving')} disabled={busy !== null || training}>Save in this browser</button>
+            {current.saved && (
+              <button type="button" onClick={() => void act('patch-model-forget', 'Deleting the saved copy')} disabled={busy !== null}>Delete the saved copy</button>
+            )}
+          </div>
+          {training && <progress value={runDone} max={trainSteps} aria-label="Training progress" />}
+          <p className="readout" data-testid="model-train-readout" aria-live="polite">
+            {busy ? `${busy}…` : losses.length === 0
+              ? `Not trained in this session. Training runs in the model worker on ${current.backend || 'tfjs'}; Reset returns to ${current.source === 'fresh' ? 'fresh' : 'the shipped'} weights.`
+              : `Step ${losses.length}, loss ${fmtMse(latest ?? NaN)}${live?.stepsPerSecond ? `, ${live.stepsPerSecond.toFixed(1)} steps/s on ${current.backend || 'tfjs'}` : ''}${training ? '' : ' (paused)'}.`}
+          </p>
+          {actionError && <p className="error-text" role="alert" data-testid="model-action-error">{actionError}</p>}
+          {lossChart && (
+            <ChartFigure id="patch-model-loss" title="Training loss" chart={lossChart} name={{ panel: 'patch', what: 'model-loss', params: { order: key, steps: losses.length } }} />
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+interface HeatmapFigureProps {
+  heat: { rows: number; cols: number; cells: Float32Array; steps: Int32Array; max: number };
+  current: number;
+  onPick(cell: number): void;
+  name: { panel: string; what: string; params: Record<string, string | number> };
+  label: string;
+}
+
+/** Held-out loss per patch position, coloured on the 7×7 grid, the current step's patch outlined. */
+function HeatmapFigure({ heat, current, onPick, name, label }: HeatmapFigureProps) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const data = useMemo(() => ({ ...heat, current, title: `Held-out loss per patch, ${label} order` }), [heat, current, label]);
+  useLayoutEffect(() => {
+    if (ref.current) drawHeatmap(ref.current, data, Math.max(1, Math.min(3, window.devicePixelRatio || 1)));
+  }, [data]);
+  const size = heatmapSize(heat.rows, heat.cols);
+  const text = heatmapText(heat, heat.steps);
+  const toCanvas = async () => {
+    const out = document.createElement('canvas');
+    drawHeatmap(out, data, 2, true);
+    return out;
+  };
+  let lo = 0;
+  let hi = 0;
+  heat.cells.forEach((v, i) => {
+    if (v < heat.cells[lo]) lo = i;
+    if (v > heat.cells[hi]) hi = i;
+  });
+  const where = (i: number) => `row ${Math.floor(i / heat.cols) + 1}, column ${(i % heat.cols) + 1}`;
+  return (
+    <Figure id="patch-model-heatmap" title="Held-out loss per patch" name={name} toCanvas={toCanvas}>
+      <canvas
+        ref={ref}
+        className="heatmap"
+        style={{ width: size.width, maxWidth: '100%', aspectRatio: `${size.width} / ${size.height}` }}
+        role="img"
+        aria-label={`Held-out next-patch MSE of each patch in the ${label} order, from ${fmtMse(heat.cells[lo])} (${where(lo)}) to ${fmtMse(heat.cells[hi])} (${where(hi)}); the current step's patch is outlined. Colour scale 0 to ${fmtMse(heat.max)}.`}
+        title={text}
+        data-testid="canvas-patch-model-heatmap"
+        onClick={(e) => {
+          const r = e.currentTarget.getBoundingClientRect();
+          const px = ((e.clientX - r.left) / r.width) * size.width;
+          const py = ((e.clientY - r.top) / r.height) * size.height;
+          const c = Math.floor(px / HEATMAP_CELL);
+          const row = Math.floor(py / HEATMAP_CELL);
+          if (c >= 0 && c < heat.cols && row >= 0 && row < heat.rows) onPick(row * heat.cols + c);
+        }}
+      />
+    </Figure>
+  );
+}

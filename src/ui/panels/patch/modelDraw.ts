@@ -1,0 +1,174 @@
+// Pictures for the Patch-order panel's model section: digits shown step by step (generated patches, the next
+// one outlined, future ones greyed) and the heat map of held-out loss over the patch grid.
+import { interpolateViridis } from 'd3';
+import type { RgbImage } from '../../../core/image';
+import { inverseOrder } from '../../../core/orderings';
+
+/** Digit pictures are drawn this many screen pixels per digit pixel (28 → 224), so outlines stay sharp. */
+export const DIGIT_SCALE = 8;
+/** Not-yet-generated patches: a flat blue-grey, neither ink (white) nor background (black). */
+const FUTURE = [0.55, 0.58, 0.63];
+const OUTLINE = [0.84, 0.2, 0.42]; // #d6336c, the panel's "next patch" colour
+
+export interface DigitGeometry {
+  side: number;
+  patch: number;
+  /** Row-major cell of each step. */
+  order: ArrayLike<number>;
+}
+
+/**
+ * A digit at step `step`: patches of earlier steps from `shown` (side × side), the patch of this step from
+ * `next` (patch² values; default: `shown`'s own), later ones greyed (or faded from `shown` when `fadeFuture`).
+ * `step` = steps count shows the finished digit with no outline.
+ */
+export function digitAtStep(
+  geo: DigitGeometry,
+  shown: Float32Array,
+  step: number,
+  options: { next?: Float32Array; fadeFuture?: boolean } = {},
+): RgbImage {
+  const { side, patch, order } = geo;
+  const cols = side / patch;
+  const inv = inverseOrder(Array.from(order));
+  const nextCell = step < order.length ? order[step] : -1;
+  const w = side * DIGIT_SCALE;
+  const data = new Float32Array(w * w * 3);
+  const lw = Math.max(1, DIGIT_SCALE / 4); // outline width in output pixels
+  for (let y = 0; y < w; y++) {
+    const py = Math.floor(y / DIGIT_SCALE);
+    for (let x = 0; x < w; x++) {
+      const px = Math.floor(x / DIGIT_SCALE);
+      const cell = Math.floor(py / patch) * cols + Math.floor(px / patch);
+      const s = inv[cell];
+      const o = (y * w + x) * 3;
+      let rgb: number[];
+      if (s < step) {
+        const v = shown[py * side + px];
+        rgb = [v, v, v];
+      } else if (s === step) {
+        const v = options.next ? options.next[(py % patch) * patch + (px % patch)] : shown[py * side + px];
+        rgb = [v, v, v];
+      } else if (options.fadeFuture) {
+        const v = 0.25 * shown[py * side + px];
+        rgb = FUTURE.map((f) => 0.75 * f + v);
+      } else {
+        rgb = FUTURE;
+      }
+      if (cell === nextCell) {
+        // The outline sits just inside the cell.
+        const cx = x - (nextCell % cols) * patch * DIGIT_SCALE;
+        const cy = y - Math.floor(nextCell / cols) * patch * DIGIT_SCALE;
+        const edge = patch * DIGIT_SCALE;
+        if (cx < lw || cy < lw || cx >= edge - lw || cy >= edge - lw) rgb = OUTLINE;
+      }
+      data[o] = rgb[0];
+      data[o + 1] = rgb[1];
+      data[o + 2] = rgb[2];
+    }
+  }
+  return { width: w, height: w, data };
+}
+
+/** A round upper end for a colour scale: 1, 2 or 5 times a power of ten, at least `max`. */
+export function niceMax(max: number): number {
+  if (!(max > 0) || !Number.isFinite(max)) return 1;
+  const p = 10 ** Math.floor(Math.log10(max));
+  for (const m of [1, 2, 5, 10]) if (m * p >= max * (1 - 1e-9)) return m * p;
+  return 10 * p;
+}
+
+export function heatColor(t: number): string {
+  return interpolateViridis(Math.min(1, Math.max(0, t)));
+}
+
+export const fmtMse = (v: number) => (Number.isFinite(v) ? (v >= 0.01 ? v.toFixed(3) : v.toPrecision(2)) : '—');
+
+export interface HeatmapData {
+  rows: number;
+  cols: number;
+  /** Value per row-major cell. */
+  cells: ArrayLike<number>;
+  /** The colour scale runs from 0 to max. */
+  max: number;
+  /** Row-major cell to outline (the current step's), or −1. */
+  current: number;
+  title: string;
+}
+
+/** Logical size of the heat map drawing (CSS pixels): the grid, then the colour legend under it. */
+export const HEATMAP_CELL = 36;
+const LEGEND_H = 46;
+export function heatmapSize(rows: number, cols: number): { width: number; height: number } {
+  return { width: cols * HEATMAP_CELL, height: rows * HEATMAP_CELL + LEGEND_H };
+}
+
+const TITLE_H = 22;
+
+/**
+ * Draws the heat map and its legend at `scale` device pixels per CSS pixel (resizes the canvas). `withTitle`
+ * adds d.title above it (exports stand alone; on screen the figure caption says it).
+ */
+export function drawHeatmap(canvas: HTMLCanvasElement, d: HeatmapData, scale: number, withTitle = false): void {
+  const size = heatmapSize(d.rows, d.cols);
+  const width = size.width;
+  const height = size.height + (withTitle ? TITLE_H : 0);
+  canvas.width = Math.round(width * scale);
+  canvas.height = Math.round(height * scale);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(scale, 0, 0, scale, 0, 0);
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, width, height);
+  if (withTitle) {
+    ctx.fillStyle = '#1d1f23';
+    ctx.font = '600 12px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(d.title, width / 2, TITLE_H / 2, width - 8);
+    ctx.translate(0, TITLE_H);
+  }
+  for (let i = 0; i < d.rows * d.cols; i++) {
+    const x = (i % d.cols) * HEATMAP_CELL;
+    const y = Math.floor(i / d.cols) * HEATMAP_CELL;
+    ctx.fillStyle = heatColor(d.cells[i] / d.max);
+    ctx.fillRect(x, y, HEATMAP_CELL, HEATMAP_CELL);
+  }
+  if (d.current >= 0) {
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = '#d6336c';
+    ctx.strokeRect((d.current % d.cols) * HEATMAP_CELL + 1.5, Math.floor(d.current / d.cols) * HEATMAP_CELL + 1.5, HEATMAP_CELL - 3, HEATMAP_CELL - 3);
+  }
+  // Legend: a gradient bar from 0 to max with three labelled ticks.
+  const top = d.rows * HEATMAP_CELL + 8;
+  const barH = 10;
+  const left = 8;
+  const barW = width - 16;
+  const gradient = ctx.createLinearGradient(left, 0, left + barW, 0);
+  for (let k = 0; k <= 10; k++) gradient.addColorStop(k / 10, heatColor(k / 10));
+  ctx.fillStyle = gradient;
+  ctx.fillRect(left, top, barW, barH);
+  ctx.strokeStyle = '#555';
+  ctx.lineWidth = 1;
+  ctx.strokeRect(left + 0.5, top + 0.5, barW - 1, barH - 1);
+  ctx.fillStyle = '#1d1f23';
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textBaseline = 'top';
+  for (const [t, align] of [[0, 'left'], [0.5, 'center'], [1, 'right']] as const) {
+    ctx.textAlign = align;
+    ctx.fillText(fmtMse(t * d.max), left + t * barW, top + barH + 3);
+  }
+  ctx.textAlign = 'center';
+  ctx.fillText('held-out MSE per patch', width / 2, top + barH + 17);
+}
+
+/** The heat map's numbers as text, one grid row per line (for the title attribute and screen readers). */
+export function heatmapText(d: Pick<HeatmapData, 'rows' | 'cols' | 'cells'>, steps: ArrayLike<number>): string {
+  const lines: string[] = [];
+  for (let r = 0; r < d.rows; r++) {
+    const row: string[] = [];
+    for (let c = 0; c < d.cols; c++) row.push(`${fmtMse(d.cells[r * d.cols + c])} (step ${steps[r * d.cols + c]})`);
+    lines.push(`row ${r + 1}: ${row.join(', ')}`);
+  }
+  return lines.join('\n');
+}

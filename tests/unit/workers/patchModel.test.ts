@@ -1,0 +1,195 @@
+// The model worker's patch transformers, driven through the real handler on tfjs's wasm backend with the
+// shipped files read from public/ (a 404 for anything missing) and an in-memory store standing in for IndexedDB.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deserialize, serialize, type ModelJson } from '../../../src/models/patchAR';
+import { createComputeHandler } from '../../../src/workers/computeHandler';
+import { NO_WEIGHTS, type PatchModelStorage } from '../../../src/workers/patchModel';
+import type {
+  BackendStatus, PatchGeneration, PatchModelStatus, PatchPrediction, PatchTrainProgress, PatchTrainResult, Reply, Request,
+} from '../../../src/workers/protocol';
+
+const PUBLIC = fileURLToPath(new URL('../../../public/', import.meta.url));
+const baseUrl = 'http://app.test/';
+const status: BackendStatus = { active: 'wasm', reason: 'test', order: ['wasm'], failures: [], available: ['wasm'] };
+const raster = { kind: 'raster' as const };
+const hasRaster = existsSync(`${PUBLIC}models/patch-ar/raster/model.json`);
+
+/** Serves public/ by URL; `missing` lists path fragments that answer 404 as if absent. */
+function fileFetch(missing: string[] = [], log: string[] = []) {
+  return async (url: string) => {
+    log.push(url);
+    const path = `${PUBLIC}${url.slice(baseUrl.length)}`;
+    if (missing.some((m) => url.includes(m)) || !existsSync(path)) return new Response('not found', { status: 404 });
+    return new Response(readFileSync(path));
+  };
+}
+
+function memoryStorage(): PatchModelStorage & { items: Map<string, { json: ModelJson; weights: ArrayBuffer }> } {
+  const items = new Map<string, { json: ModelJson; weights: ArrayBuffer }>();
+  return {
+    items,
+    has: async (name) => items.has(name),
+    load: async (name) => {
+      const item = items.get(name);
+      if (!item) throw new Error(`nothing saved as ${name}`);
+      return { model: deserialize(item.json, item.weights), json: item.json };
+    },
+    save: async (name, model, meta) => void items.set(name, await serialize(model, meta)),
+    remove: async (name) => void items.delete(name),
+  };
+}
+
+type Payload = Request extends infer R ? (R extends { kind: infer K } ? Omit<R, 'id'> & { kind: K } : never) : never;
+
+function setup(options: { missing?: string[]; storage?: PatchModelStorage; log?: string[]; maxModels?: number } = {}) {
+  const replies: Reply[] = [];
+  const handle = createComputeHandler({
+    post: (r) => replies.push(r),
+    initBackend: async () => status, // the suite's beforeAll already runs wasm
+    patchModel: { fetch: fileFetch(options.missing, options.log), storage: options.storage ?? memoryStorage(), heldoutLimit: 40, maxModels: options.maxModels },
+  });
+  let nextId = 1;
+  /** Sends a request and resolves with its result (rejects with its error). */
+  async function ask<T = unknown>(payload: Payload): Promise<T> {
+    const id = nextId++;
+    await handle({ ...payload, id } as Request);
+    const last = replies.filter((r) => r.id === id).at(-1);
+    if (last?.kind === 'result') return last.result as T;
+    throw new Error(last?.kind === 'error' ? last.message : 'no answer');
+  }
+  return { replies, handle, ask, next: () => nextId++ };
+}
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  await tf.ready();
+});
+
+describe.skipIf(!hasRaster)('the patch-model host (shipped raster weights)', () => {
+  it('loads, evaluates against the baselines, predicts and samples without leaking tensors', async () => {
+    const { ask, replies } = setup();
+    const loaded = await ask<PatchModelStatus>({ kind: 'patch-model-load', ordering: raster, baseUrl });
+    expect(loaded.source).toBe('shipped');
+    expect(loaded.note).toBeNull();
+    expect(loaded.perStepMse).toHaveLength(49);
+    expect(loaded.baselines.copy).toHaveLength(49);
+    expect(loaded.heldoutCount).toBe(40);
+    expect(loaded.paramCount).toBe(78_608);
+    expect(loaded.meanMse).toBeGreaterThan(0);
+    // A trained model beats copying the nearest patch on average.
+    const copyMean = loaded.baselines.copy.reduce((a, b) => a + b, 0) / 49;
+    expect(loaded.meanMse).toBeLessThan(copyMean);
+    const progress = replies.filter((r) => r.kind === 'progress');
+    expect(progress.length).toBeGreaterThan(2);
+    expect(progress.at(-1)).toMatchObject({ done: 1000, total: 1000 });
+
+    const first = await ask<PatchPrediction>({ kind: 'patch-model-predict', ordering: raster, baseUrl, digit: 3 });
+    expect(first.truth).toHaveLength(784);
+    expect(first.predictions).toHaveLength(49 * 16);
+    expect(first.predictions.every((v) => v >= 0 && v <= 1)).toBe(true);
+    const tensors = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) {
+      const again = await ask<PatchPrediction>({ kind: 'patch-model-predict', ordering: raster, baseUrl, digit: 3 });
+      expect(again.predictions).toEqual(first.predictions);
+    }
+    expect(tf.memory().numTensors).toBe(tensors);
+
+    const sample = await ask<PatchGeneration>({ kind: 'patch-model-generate', ordering: raster, baseUrl, seed: 7 });
+    expect(sample.tokens).toHaveLength(49 * 16);
+    expect(sample.image).toHaveLength(784);
+    expect(sample.tokens.every((v) => v === 0 || v === 1)).toBe(true);
+    expect(tf.memory().numTensors).toBe(tensors);
+    await expect(ask({ kind: 'patch-model-load', ordering: raster, baseUrl })).resolves.toMatchObject({ version: loaded.version });
+    expect(tf.memory().numTensors).toBe(tensors);
+    await expect(ask({ kind: 'patch-model-predict', ordering: raster, baseUrl, digit: 40 })).rejects.toThrow(/held-out digits/);
+  });
+
+  it('trains with live progress, pauses on cancel, resumes, saves (later loads prefer it) and resets', async () => {
+    const storage = memoryStorage();
+    const { ask, handle, replies, next } = setup({ storage });
+    await ask({ kind: 'patch-model-load', ordering: raster, baseUrl });
+    const tensors = tf.memory().numTensors;
+
+    // A long run, cancelled after its second step: the worker answers 'cancelled' and keeps its state.
+    const id = next();
+    const running = handle({ id, kind: 'patch-model-train', ordering: raster, baseUrl, steps: 1000, batch: 4 });
+    await expect.poll(() => replies.filter((r) => r.id === id && r.kind === 'progress').length, { timeout: 15_000, interval: 5 }).toBeGreaterThanOrEqual(2);
+    await handle({ id, kind: 'cancel' });
+    await running;
+    const mine = replies.filter((r) => r.id === id);
+    expect(mine.at(-1)).toEqual({ id, kind: 'error', message: 'cancelled' });
+    const data = mine.flatMap((r) => (r.kind === 'progress' ? [r.data as PatchTrainProgress] : []));
+    expect(data[0].step).toBe(1);
+    expect(Number.isFinite(data[0].loss) && data[0].stepsPerSecond > 0).toBe(true);
+    const paused = await ask<PatchModelStatus>({ kind: 'patch-model-load', ordering: raster, baseUrl });
+    const pausedAt = paused.losses.length;
+    expect(pausedAt).toBeGreaterThanOrEqual(2);
+
+    const resumed = await ask<PatchTrainResult>({ kind: 'patch-model-train', ordering: raster, baseUrl, steps: 2, batch: 4 });
+    expect(resumed.losses).toHaveLength(pausedAt + 2);
+    expect(resumed.losses.slice(0, pausedAt)).toEqual(paused.losses);
+
+    const saved = await ask<PatchModelStatus>({ kind: 'patch-model-save', ordering: raster, baseUrl });
+    expect(saved.saved).toBe(true);
+    expect(storage.items.get('raster')?.json.meta.training).toMatchObject({ stepsInBrowser: pausedAt + 2, basedOn: 'shipped' });
+
+    const other = setup({ storage });
+    const beforeOther = tf.memory().numTensors;
+    const fromSaved = await other.ask<PatchModelStatus>({ kind: 'patch-model-load', ordering: raster, baseUrl });
+    expect(fromSaved.source).toBe('indexeddb');
+    const otherModel = tf.memory().numTensors - beforeOther;
+    expect(fromSaved.perStepMse).toEqual(saved.perStepMse);
+
+    const reset = await ask<PatchModelStatus>({ kind: 'patch-model-reset', ordering: raster, baseUrl });
+    expect(reset).toMatchObject({ source: 'shipped', losses: [], saved: true });
+    expect(reset.version).toBeGreaterThan(saved.version);
+    // The optimizer's slots and the trained weights are freed; only the other handler's model is new.
+    expect(tf.memory().numTensors).toBe(tensors + otherModel);
+    const forgot = await ask<PatchModelStatus>({ kind: 'patch-model-forget', ordering: raster, baseUrl });
+    expect(forgot.saved).toBe(false);
+    expect(storage.items.size).toBe(0);
+  }, 20_000);
+});
+
+describe('the patch-model host without shipped weights', () => {
+  it('starts fresh with a clear note when an order ships no weights, and explains custom orders', async () => {
+    const log: string[] = [];
+    const { ask } = setup({ missing: ['/hilbert/'], log });
+    const hilbert = await ask<PatchModelStatus>({ kind: 'patch-model-load', ordering: { kind: 'hilbert' }, baseUrl });
+    expect(hilbert).toMatchObject({ source: 'fresh', note: NO_WEIGHTS });
+    expect(hilbert.perStepMse).toHaveLength(49);
+    const snake = await ask<PatchModelStatus>({ kind: 'patch-model-load', ordering: { kind: 'snake' }, baseUrl });
+    expect(snake.source).toBe('fresh');
+    expect(log.some((u) => u.includes('/snake/'))).toBe(false); // no request for weights that never ship
+    await expect(ask({ kind: 'patch-model-load', ordering: { kind: 'custom', cells: [1, 2] }, baseUrl })).rejects.toThrow(/Custom orders.*7×7/);
+    await expect(ask({ kind: 'patch-model-train', ordering: { kind: 'snake' }, baseUrl, steps: 0 })).rejects.toThrow(/between 1 and/);
+  });
+
+  it('keeps at most maxModels models in memory', async () => {
+    const { ask } = setup({ maxModels: 2 });
+    await ask({ kind: 'patch-model-load', ordering: { kind: 'snake' }, baseUrl });
+    const one = tf.memory().numTensors;
+    await ask({ kind: 'patch-model-load', ordering: { kind: 'column' }, baseUrl });
+    const perModel = tf.memory().numTensors - one;
+    expect(perModel).toBeGreaterThan(0);
+    await ask({ kind: 'patch-model-load', ordering: { kind: 'zigzag' }, baseUrl });
+    await ask({ kind: 'patch-model-load', ordering: { kind: 'spiral' }, baseUrl });
+    await expect.poll(() => tf.memory().numTensors).toBe(one + perModel); // still two models: the oldest were freed
+    await expect(ask({ kind: 'patch-model-load', ordering: { kind: 'snake' }, baseUrl })).resolves.toMatchObject({ source: 'fresh' });
+  });
+
+  it.skipIf(!existsSync(`${PUBLIC}models/patch-ar/random/model.json`))('says which seed the shipped random-order model is for', async () => {
+    const json = JSON.parse(readFileSync(`${PUBLIC}models/patch-ar/random/model.json`, 'utf8')) as ModelJson;
+    const seed = json.meta.order.seed ?? 0;
+    const { ask } = setup();
+    const other = await ask<PatchModelStatus>({ kind: 'patch-model-load', ordering: { kind: 'random', seed: seed + 1 }, baseUrl });
+    expect(other.source).toBe('fresh');
+    expect(other.note).toContain(`seed ${seed}`);
+    const same = await ask<PatchModelStatus>({ kind: 'patch-model-load', ordering: { kind: 'random', seed }, baseUrl });
+    expect(same.source).toBe('shipped');
+  });
+});
