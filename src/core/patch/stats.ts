@@ -29,9 +29,15 @@ export interface PredictorErrors {
   copy: number[];
   /** MSE of the mean of the visible 4-neighbours (the nearest visible patch when no 4-neighbour is visible). */
   mean: number[];
-  /** MSE of the least-squares linear predictor (see predictorErrors); equals `mean` where it falls back. */
+  /**
+   * MSE of the linear predictor: a least-squares fit on the visible patches, ridge-shrunk towards `mean`
+   * (see predictorErrors); equals `mean` where it falls back.
+   */
   linear: number[];
-  /** linearFitted[s]: whether step s used a fitted linear predictor rather than the `mean` fallback. */
+  /**
+   * linearFitted[s]: whether step s used a fitted linear predictor rather than the `mean` fallback (a fit may
+   * still stay close to `mean` when the training data say little).
+   */
   linearFitted: boolean[];
 }
 
@@ -196,6 +202,11 @@ export function contextStats(order: ArrayLike<number>, rows: number, cols: numbe
 
 /** The linear predictor needs at least this many training patches per unknown (weights + bias). */
 export const LINEAR_MIN_PATCHES_PER_UNKNOWN = 2;
+/**
+ * Strength of the linear predictor's ridge towards the mean predictor, in units of the mean predictor's
+ * training residual per training patch: ρ = LINEAR_RIDGE · RSS_mean / count (see predictorErrors).
+ */
+export const LINEAR_RIDGE = 1;
 /** A fitted variable whose residual variance (given the earlier ones) is below this fraction is collinear. */
 const COLLINEAR_TOLERANCE = 1e-9;
 
@@ -347,20 +358,22 @@ function addTraining(st: NormalEquations, q: number, mask: number, required: num
 }
 
 /**
- * Solves the normal equations of configuration `mask` over `unknowns` (ascending slots) by Cholesky into
- * st.weights; false when (numerically) singular: some unknown's residual given the earlier ones is below
- * COLLINEAR_TOLERANCE of its own sum of squares.
+ * Solves the ridge-regularized normal equations of configuration `mask` over `unknowns` (ascending slots),
+ * (G + ρI)·θ = g + ρ·θ0 with θ0 = `prior`, by Cholesky into st.weights; false when (numerically) singular:
+ * some unknown's residual given the earlier ones is below COLLINEAR_TOLERANCE of its own (regularized) sum
+ * of squares — only possible when ρ = 0.
  */
-function solveNormal(st: NormalEquations, mask: number, unknowns: Int8Array): boolean {
+function solveNormal(st: NormalEquations, mask: number, unknowns: Int8Array, rho: number, prior: Float64Array): boolean {
   const { gram, chol, y, weights } = st;
   const m = unknowns.length;
   const g = mask * 36;
   for (let i = 0; i < m; i++) {
     for (let j = 0; j <= i; j++) {
       let s = gram[g + unknowns[j] * 6 + unknowns[i]];
+      if (i === j) s += rho;
       for (let k = 0; k < j; k++) s -= chol[i * 5 + k] * chol[j * 5 + k];
       if (i === j) {
-        const diag = gram[g + unknowns[i] * 6 + unknowns[i]];
+        const diag = gram[g + unknowns[i] * 6 + unknowns[i]] + rho;
         if (!(diag > 0) || !(s > COLLINEAR_TOLERANCE * diag)) return false;
         chol[i * 5 + i] = Math.sqrt(s);
       } else {
@@ -369,7 +382,7 @@ function solveNormal(st: NormalEquations, mask: number, unknowns: Int8Array): bo
     }
   }
   for (let i = 0; i < m; i++) {
-    let s = gram[g + unknowns[i] * 6 + CENTRE];
+    let s = gram[g + unknowns[i] * 6 + CENTRE] + rho * prior[i];
     for (let k = 0; k < i; k++) s -= chol[i * 5 + k] * y[k];
     y[i] = s / chol[i * 5 + i];
   }
@@ -381,17 +394,25 @@ function solveNormal(st: NormalEquations, mask: number, unknowns: Int8Array): bo
   return true;
 }
 
-/** ‖centre − Σ_i w_i · slot unknowns[i]‖² / P from the neighbourhood Gram in st.local (clamped at 0). */
-function residual(st: NormalEquations, unknowns: Int8Array, w: Float64Array): number {
-  const local = st.local;
-  let e = local[CENTRE * 6 + CENTRE];
+/**
+ * ‖centre − Σ_i w_i · slot unknowns[i]‖² from the Gram matrix (upper triangle) stored at G[offset …]: for
+ * st.local the squared error on the patch at hand, for a configuration's gram the sum over its training
+ * patches. Clamped at 0.
+ */
+function squaredError(G: Float64Array, offset: number, unknowns: Int8Array, w: Float64Array): number {
+  let e = G[offset + CENTRE * 6 + CENTRE];
   for (let i = 0; i < unknowns.length; i++) {
     const a = unknowns[i];
-    e -= 2 * w[i] * local[a * 6 + CENTRE];
-    e += w[i] * w[i] * local[a * 6 + a];
-    for (let j = i + 1; j < unknowns.length; j++) e += 2 * w[i] * w[j] * local[a * 6 + unknowns[j]];
+    e -= 2 * w[i] * G[offset + a * 6 + CENTRE];
+    e += w[i] * w[i] * G[offset + a * 6 + a];
+    for (let j = i + 1; j < unknowns.length; j++) e += 2 * w[i] * w[j] * G[offset + a * 6 + unknowns[j]];
   }
-  return Math.max(0, e / st.size);
+  return Math.max(0, e);
+}
+
+/** ‖centre − Σ_i w_i · slot unknowns[i]‖² / P from the neighbourhood Gram in st.local (clamped at 0). */
+function residual(st: NormalEquations, unknowns: Int8Array, w: Float64Array): number {
+  return squaredError(st.local, 0, unknowns, w) / st.size;
 }
 
 /** Mean squared difference between patch `a` and the constant `v`. */
@@ -414,17 +435,34 @@ function msePatch(a: Float32Array, b: Float32Array): number {
  * - mean: the value-wise mean of the visible 4-neighbours; the nearest visible patch when none is visible.
  * - linear: let D be the set of directions (up/left/right/down) whose neighbour of the target is visible and
  *   k = |D|. Every value i of the target is predicted as  b + Σ_{d∈D} w_d · n_d[i],  where n_d is the
- *   neighbour patch in direction d and the k + 1 scalars (w, b) are shared by all pixel positions and
- *   channels. They are fitted by ordinary least squares over the already generated part of the image: every
- *   visible patch Q whose neighbours in all directions of D are visible too (a superset of D is fine) is a
- *   training example contributing one equation per value, Q[i] ≈ b + Σ_d w_d · n_d(Q)[i]. Falls back to
- *   `mean` when D is empty, when there are fewer than LINEAR_MIN_PATCHES_PER_UNKNOWN·(k + 1) training
- *   patches, or when the normal equations are (numerically) singular — a neighbour's values are collinear
- *   with the bias and the other neighbours (constant patches, for instance). Predictions are not clamped.
+ *   neighbour patch in direction d and the k + 1 scalars θ = (w, b) are shared by all pixel positions and
+ *   channels. The training set is the already generated part of the image (never the target): every visible
+ *   patch Q whose neighbours in all directions of D are visible too (a superset of D is fine), contributing
+ *   one equation per value, Q[i] ≈ b + Σ_d w_d · n_d(Q)[i]; let count be their number. θ is the ridge
+ *   regression shrunk towards the `mean` predictor, θ0 = (w_d = 1/k, b = 0):
+ *     θ = argmin ‖y − Xθ‖² + ρ · ‖θ − θ0‖²,   ρ = LINEAR_RIDGE · RSS_mean / count,
+ *   where ‖y − Xθ‖² sums the squared errors over all training values and RSS_mean = ‖y − Xθ0‖² is the mean
+ *   predictor's error on the same training patches. Why: on sparse images (MNIST digits: mostly black
+ *   patches) a direction's training neighbours may be nearly all black, so plain least squares fits its
+ *   weight to a handful of dim values and it can come out at ±10…100, blowing the target's error up far
+ *   beyond predicting grey. With ρ, moving θ by δ from the mean predictor costs |δ|² times the mean
+ *   predictor's average error on one training patch, so a weight moves only as far as the data pay for
+ *   across several patches: with few or dim training patches θ stays near θ0, while the penalty's share of
+ *   the objective falls like 1/count as training patches accumulate, so the fit tends to ordinary least
+ *   squares: θ − θ_LS ≈ ρ·G⁻¹·(θ0 − θ_LS), of relative size O(1/count) since G grows like count, so an
+ *   exact linear relation is recovered up to that (and exactly when RSS_mean = 0). ρ scales like the Gram
+ *   sums, so the fit does not depend on
+ *   the number of values per patch (one channel or three identical ones give the same θ). Since θ0 is
+ *   feasible, the fit's training error is never above the mean predictor's. Falls back to `mean` when D is
+ *   empty, when count < LINEAR_MIN_PATCHES_PER_UNKNOWN·(k + 1), or when the normal equations are
+ *   (numerically) singular — which needs ρ ≈ 0 (the mean predictor (nearly) exact on the training patches)
+ *   and a neighbour's values collinear with the bias and the other neighbours (constant patches, for
+ *   instance). Predictions are not clamped.
  * At s = 0 every predictor predicts 0.5. Deterministic.
  *
  * Cost: everything is expressed through inner products within 3×3 neighbourhoods, computed once per grid.
- * The normal equations are accumulated incrementally per configuration D as patches become visible, and
+ * The normal equations (Gram sums) are accumulated incrementally per configuration D as patches become
+ * visible; RSS_mean and the ridge system come from the same sums, solved in closed form by Cholesky; and
  * each error is ‖t − p‖²/P expanded into those inner products, so a step costs O(1) (plus one pass over the
  * patch when copy's nearest patch is farther than the precomputed neighbourhood). Errors computed this way
  * carry float64 rounding of about 1e−16 relative to ‖t‖²/P and are clamped at 0.
@@ -469,7 +507,7 @@ export function predictorErrors(grid: PatchGrid, order: ArrayLike<number>): Pred
   };
 
   const out: PredictorErrors = { copy: [], mean: [], linear: [], linearFitted: [] };
-  const meanWeights = new Float64Array(4);
+  const meanWeights = new Float64Array(5);
   for (let s = 0; s < n; s++) {
     const x = order[s];
     const r = Math.floor(x / cols);
@@ -494,16 +532,21 @@ export function predictorErrors(grid: PatchGrid, order: ArrayLike<number>): Pred
       const k = dirs.length;
       let mean = copy;
       if (k > 0) {
-        meanWeights.fill(1 / k);
+        // The mean predictor as a linear one over (directions, bias): weights 1/k, bias 0 — the ridge prior.
+        meanWeights.fill(1 / k, 0, k);
+        meanWeights[k] = 0;
         mean = residual(st, dirs, meanWeights);
       }
       let linear = mean;
       let fitted = false;
       const unknowns = MASK_UNKNOWNS[mask];
-      const enough = st.count[mask] >= LINEAR_MIN_PATCHES_PER_UNKNOWN * unknowns.length;
-      if (k > 0 && enough && solveNormal(st, mask, unknowns)) {
-        fitted = true;
-        linear = residual(st, unknowns, st.weights);
+      const count = st.count[mask];
+      if (k > 0 && count >= LINEAR_MIN_PATCHES_PER_UNKNOWN * unknowns.length) {
+        const rho = (LINEAR_RIDGE * squaredError(st.gram, mask * 36, unknowns, meanWeights)) / count;
+        if (solveNormal(st, mask, unknowns, rho, meanWeights)) {
+          fitted = true;
+          linear = residual(st, unknowns, st.weights);
+        }
       }
       out.copy.push(copy);
       out.mean.push(mean);

@@ -1,7 +1,7 @@
 // The simple context predictors the transformer must beat (the quality floor), on single-channel
 // images such as digits. Plain TypeScript, no tfjs: the training script and the tests share it.
 // - copy / mean / linear: core/patch/stats predictorErrors, per image (nearest visible patch; mean of the
-//   visible 4-neighbours; a 5-scalar least-squares fit on the image's own visible patches).
+//   visible 4-neighbours; a 5-scalar ridge fit, towards the mean predictor, on the image's own visible patches).
 // - regression: a stronger linear predictor fitted on the TRAINING digits: for each set of visible
 //   4-neighbours, a full linear map (ridge least squares) from their pixels plus a bias to the patch's pixels.
 import type { PatchGrid } from '../../core/patch/grid';

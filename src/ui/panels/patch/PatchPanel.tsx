@@ -194,7 +194,7 @@ export function PatchPanel() {
       </div>
       <ModelSection />
       {table && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Summary per ordering (scrolls sideways)">
           <table className="summary" data-testid="patch-summary">
             <caption>How equal are the sub-tasks? Mean ± spread (standard deviation) over the steps of each ordering.</caption>
             <thead>

@@ -7,7 +7,7 @@ export const STAT_INFO: Record<PatchStat, { label: string; axis: string; short: 
   neighbours: { label: 'Generated 4-neighbours of the next patch', axis: 'visible neighbours (0–4)', short: 'neighbours' },
   copy: { label: 'Error of copying the nearest generated patch', axis: 'MSE (pixels in [0,1])', short: 'copy MSE' },
   mean: { label: 'Error of the mean of generated neighbours', axis: 'MSE (pixels in [0,1])', short: 'mean MSE' },
-  linear: { label: 'Error of a least-squares linear predictor', axis: 'MSE (pixels in [0,1])', short: 'linear MSE' },
+  linear: { label: 'Error of a linear predictor (ridge fit towards the mean)', axis: 'MSE (pixels in [0,1])', short: 'linear MSE' },
 };
 
 export function statValues(a: OrderingAnalysis, stat: PatchStat): ArrayLike<number> {
