@@ -72,6 +72,8 @@ export function PatchPanel() {
   const info = STAT_INFO[view.stat];
   const params = { img: sampleId, size, order: view.ordering, patch: view.patch, stat: view.stat };
 
+  // Long curves are binned and show no per-step highlight: their chart need not be rebuilt on every step.
+  const chartStep = n <= CHART_POINTS ? step : -1;
   const stepChart = useMemo(() => {
     if (!mine) return null;
     const values = statValues(mine, view.stat);
@@ -83,11 +85,11 @@ export function PatchPanel() {
         description: `${info.label} at each step of the ${LABELS[view.ordering]} order over a ${rows}×${rows} grid of ${view.patch}-pixel patches. Dashed lines mark continuity breaks (the next patch is not adjacent to the previous one): ${mine.context.breaks.length} of them.${exact ? '' : ' Curves are averaged in bins.'}`,
         xLabel: 'step s', yLabel: info.axis, xDomain: [0, n - 1],
         markers: mine.context.breaks.length <= 200 ? mine.context.breaks.map((x) => ({ x })) : [],
-        highlight: exact ? { seriesId: view.ordering, x: step } : undefined,
+        highlight: exact ? { seriesId: view.ordering, x: chartStep } : undefined,
         width: 420, height: 240,
       },
     );
-  }, [mine, view.stat, view.ordering, view.patch, rows, n, step, info]);
+  }, [mine, view.stat, view.ordering, view.patch, rows, n, chartStep, info]);
 
   const allChart = useMemo(() => {
     if (!result) return null;
