@@ -127,6 +127,8 @@ async function main(): Promise<void> {
     for (const size of [128, 256, 512]) {
       await page.goto(`${url}#v=1&img=astronaut&size=${size}&patch=8&step=0`);
       await waitReady(page);
+      // Let every panel's first worker results arrive and draw, so they do not land inside the measurement.
+      await page.waitForTimeout(3000);
       await page.waitForFunction('document.querySelector(\'[data-testid="backend-select"]\').value !== ""', null, { timeout: 60_000 });
       const backend = (await page.evaluate('document.querySelector(\'[data-testid="backend-select"]\').value')) as string;
       const bits = await sliderRepaint(page, 'bits-slider', sweep(1, 8, MOVES));
