@@ -1,10 +1,10 @@
 // Takes the README screenshot (and any other view) from the running app:
-//   node scripts/screenshot.mjs [url] [out.png] [width] [height]
+//   node scripts/screenshot.mjs [url] [out.png] [width] [height] [viewport|full]
 // Start the app first (npm start). Uses the same Chromium lookup as the e2e tests.
 import { chromium } from 'playwright-core';
 import { existsSync } from 'node:fs';
 
-const [url = 'http://127.0.0.1:4173/', out = 'docs/screenshot.png', width = '1400', height = '1000'] = process.argv.slice(2);
+const [url = 'http://127.0.0.1:4173/', out = 'docs/screenshot.png', width = '1400', height = '1000', full = 'viewport'] = process.argv.slice(2);
 const path = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
   ?? (await (await import('@sparticuz/chromium')).default.executablePath());
 const browser = await chromium.launch({
@@ -19,6 +19,6 @@ await page.goto(url);
 await page.waitForSelector('[data-testid="figure-depth-rd"] svg', { timeout: 60_000 });
 await page.waitForTimeout(1500); // let the other panels' worker results arrive
 await page.waitForFunction(() => !document.querySelector('[data-testid="backend-reason"]')?.textContent?.includes('Checking'), null, { timeout: 30_000 });
-await page.screenshot({ path: out, fullPage: true });
+await page.screenshot({ path: out, fullPage: full === 'full' });
 console.log(`wrote ${out}`);
 await browser.close();
