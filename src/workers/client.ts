@@ -58,7 +58,7 @@ function abortError(message = 'The request was aborted'): DOMException {
  * a view into a larger buffer is copied first, so its neighbours are not detached along with it.
  */
 function withTransfer(message: Request): { message: Request; transfer: Transferable[] } {
-  if (!('image' in message)) return { message, transfer: [] };
+  if (!('image' in message) || !message.image) return { message, transfer: [] };
   let { data } = message.image;
   if (!(data.buffer instanceof ArrayBuffer) || data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) {
     data = data.slice();

@@ -1,25 +1,37 @@
-// The model worker's patch transformers: one digit model per ordering, loaded lazily (saved copy in this
-// browser → shipped weights → fresh), evaluated on the held-out digits, and trained, sampled, saved and reset
-// on request. The handler (computeHandler.ts) starts tfjs first and passes each request here.
+// The model worker's patch transformers: one model per (data, ordering), loaded lazily and evaluated on
+// held-out data, and trained, sampled, saved and reset on request. Digit models load the saved copy in this
+// browser → shipped weights → fresh ones, and are evaluated on the held-out digits; crop models start fresh,
+// train on random 32×32 crops of the image sent with the request, are evaluated on a fixed seeded set of
+// crops of that image and live for the session only. The handler (computeHandler.ts) starts tfjs first and
+// passes each request here.
 import { orderOf, specKey, type OrderingSpec } from '../core/patch/analysis';
 import { mulberry32 } from '../core/random';
+import type { RgbImage } from '../core/image';
 import {
-  createPatchAR, createTrainer, DIGIT_CONFIG, digitImages, dispose, generate, indexedDbUrl, loadFrom, loadFromUrl, paramCount, patchify,
-  perStepMse, predictAll, readDigitFile, sampleIndices, saveTo, unpatchify,
-  type DigitSet, type ModelJson, type PatchAR, type PatchARMeta, type Trainer,
+  createPatchAR, createTrainer, CROP_CONFIG, DIGIT_CONFIG, digitImages, dispose, generate, indexedDbUrl, loadFrom, loadFromUrl, paramCount, patchify,
+  perStepMse, predictAll, randomCrops, readDigitFile, sampleIndices, saveTo, unpatchify,
+  type DigitSet, type ImageShape, type ModelJson, type PatchAR, type PatchARConfig, type PatchARMeta, type Trainer,
 } from '../models/patchAR';
 import { contextPredictorCurves, digitGrid } from '../models/patchAR/baselines';
 import { activeBackendName, listSavedModels, removeSavedModel } from '../models/savedModels';
 import type {
-  PatchBaselines, PatchGeneration, PatchModelRequest, PatchModelResults, PatchModelSource, PatchModelStatus, PatchPrediction,
-  PatchTrainProgress, PatchTrainResult, PatchLoadProgress,
+  ImagePayload, PatchBaselines, PatchDataKind, PatchGeneration, PatchModelRequest, PatchModelResults, PatchModelSource, PatchModelStatus,
+  PatchModelTarget, PatchPrediction, PatchTrainProgress, PatchTrainResult, PatchLoadProgress,
 } from './patchModelProtocol';
 
+/** The sizes of one kind of model: its config, image side, steps, values per patch token, image shape. */
+type Layout = { config: PatchARConfig; side: number; n: number; dim: number; shape: ImageShape };
+
+function layoutOf(config: PatchARConfig): Layout {
+  const side = config.rows * config.patch;
+  return { config, side, n: config.rows * config.cols, dim: config.patch * config.patch * config.channels, shape: { height: side, width: side, channels: config.channels } };
+}
+
+const LAYOUTS: Record<PatchDataKind, Layout> = { digits: layoutOf(DIGIT_CONFIG), crops: layoutOf(CROP_CONFIG) };
 const CONFIG = DIGIT_CONFIG;
-const SIDE = CONFIG.rows * CONFIG.patch; // 28
-const N = CONFIG.rows * CONFIG.cols; // 49
-const DIM = CONFIG.patch * CONFIG.patch * CONFIG.channels; // 16
-const SHAPE = { height: SIDE, width: SIDE, channels: 1 };
+/** Held-out crops per image, and the seed that places them (the same crops every time for one image). */
+const CROP_HELDOUT = 64;
+const CROP_HELDOUT_SEED = 20240612;
 /** The orderings scripts/train-patch-ar.ts ships weights for; others start fresh without asking the server. */
 const SHIPPED_KINDS = new Set(['raster', 'hilbert', 'random']);
 /** Seed of a fresh model's initial weights (the training script's). */
@@ -27,6 +39,7 @@ const FRESH_SEED = 20240611;
 const MAX_BATCH = 256;
 const MAX_STEPS = 100_000;
 export const NO_WEIGHTS = 'No pretrained weights for this order — train one here.';
+export const CROPS_NOT_SAVED = 'Crop models live for this session only; they are not saved in this browser.';
 
 /** Where saved models live: IndexedDB through tf.io in the browser, something in memory in tests. */
 export interface PatchModelStorage {
@@ -63,6 +76,8 @@ export interface PatchModelContext {
 
 type Entry = {
   key: string;
+  data: PatchDataKind;
+  layout: Layout;
   /** The IndexedDB name part: the key with characters safe in any store name. */
   name: string;
   spec: OrderingSpec;
@@ -77,7 +92,8 @@ type Entry = {
   /** The batch size of the newest training request (the trainer's source reads it at every step). */
   batch: number | null;
   version: number;
-  evaluated: { version: number; perStep: number[] } | null;
+  /** The held-out evaluation of weights `version` on held-out set `heldout` (HeldOut.id). */
+  evaluated: { version: number; heldout: string; perStep: number[] } | null;
   /** Weights are read and written one job at a time (an evaluation never sees half a training step). */
   lock: Promise<unknown>;
   /** Bumped to stop a running training loop (reset, eviction). */
@@ -89,9 +105,15 @@ type Entry = {
 };
 
 /** What loading settles; the rest of an Entry is session state. */
-type Built = Pick<Entry, 'key' | 'name' | 'spec' | 'order' | 'model' | 'source' | 'note' | 'trainedSteps' | 'saved'>;
+type Built = Pick<Entry, 'key' | 'data' | 'layout' | 'name' | 'spec' | 'order' | 'model' | 'source' | 'note' | 'trainedSteps' | 'saved'>;
 
 type Digits = { set: DigitSet; images: Float32Array };
+
+/** A held-out set: `count` images in the layout's shape; `id` names it ('digits', or 'crops:' + image hash). */
+type HeldOut = { id: string; count: number; images: Float32Array };
+
+/** The image crop models currently train on, and its held-out crops. */
+type CropData = { hash: string; image: RgbImage; heldout: HeldOut };
 
 function yieldToQueue(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -101,10 +123,24 @@ function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function checkTarget(spec: OrderingSpec): void {
-  if (spec.kind === 'custom') {
-    throw new Error('Custom orders apply to the image grid; the digit model uses a 7×7 grid of patches, so pick another ordering for it.');
+function dataOf(target: Pick<PatchModelTarget, 'data'>): PatchDataKind {
+  return target.data ?? 'digits';
+}
+
+function checkTarget(target: PatchModelTarget): void {
+  const data = dataOf(target);
+  if (data !== 'digits' && data !== 'crops') throw new Error(`unknown training data '${String(data)}'`);
+  if (target.ordering.kind === 'custom') {
+    throw new Error(data === 'crops'
+      ? 'Custom orders apply to the image grid; the crop model uses an 8×8 grid of patches, so pick another ordering for it.'
+      : 'Custom orders apply to the image grid; the digit model uses a 7×7 grid of patches, so pick another ordering for it.');
   }
+}
+
+/** A model's key: the ordering's specKey for digit models (as before crops existed), prefixed for crop models. */
+function keyOf(target: PatchModelTarget): string {
+  const key = specKey(target.ordering);
+  return dataOf(target) === 'crops' ? `crops|${key}` : key;
 }
 
 const sameCells = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
@@ -123,6 +159,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
   const entries = new Map<string, Promise<Entry>>();
   const baselineCache = new Map<string, PatchBaselines>();
   let heldout: Promise<Digits> | null = null;
+  let crops: CropData | null = null;
   let train: Promise<DigitSet> | null = null;
   let useCounter = 0;
   let versions = 0; // host-wide, so a reloaded model never reuses an old version number
@@ -147,6 +184,30 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     train ??= fetchDigitSet(`${baseUrl}models/patch-ar/digits-train.bin`);
     train.catch(() => (train = null));
     return train;
+  }
+
+  /** Makes the request's image the one crop models train and are evaluated on (its held-out crops cut once). */
+  function takeCropImage(payload: ImagePayload | undefined): CropData {
+    if (!payload || !(payload.data instanceof Float32Array) || payload.data.length !== payload.width * payload.height * 3) {
+      throw new Error('the crop model needs the current image with each request');
+    }
+    const side = LAYOUTS.crops.side;
+    if (payload.width < side || payload.height < side) throw new Error(`the image (${payload.width}×${payload.height}) is smaller than a ${side}×${side} crop`);
+    if (crops && crops.hash === payload.hash && payload.hash !== '') return crops;
+    const image: RgbImage = { width: payload.width, height: payload.height, data: payload.data };
+    const count = Math.min(CROP_HELDOUT, options.heldoutLimit ?? CROP_HELDOUT);
+    const images = randomCrops(image, side, count, mulberry32(CROP_HELDOUT_SEED));
+    crops = { hash: payload.hash, image, heldout: { id: `crops:${payload.hash}`, count, images } };
+    return crops;
+  }
+
+  async function heldoutFor(entry: Entry, baseUrl: string): Promise<HeldOut> {
+    if (entry.data === 'crops') {
+      if (!crops) throw new Error('the crop model needs the current image with each request');
+      return crops.heldout;
+    }
+    const digits = await heldoutDigits(baseUrl);
+    return { id: 'digits', count: digits.set.count, images: digits.images };
   }
 
   function withLock<T>(entry: Entry, job: () => Promise<T>): Promise<T> {
@@ -189,15 +250,24 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     }
   }
 
-  function fresh(): PatchAR {
-    return createPatchAR(CONFIG, FRESH_SEED);
+  function fresh(config: PatchARConfig = CONFIG): PatchAR {
+    return createPatchAR(config, FRESH_SEED);
   }
 
-  /** Loads weights into a new entry: the copy saved here, else the shipped ones, else fresh ones. */
-  async function build(target: { ordering: OrderingSpec; baseUrl: string }, ctx: PatchModelContext, preferSaved: boolean): Promise<Built> {
+  /**
+   * Loads weights into a new entry: for digits the copy saved here, else the shipped ones, else fresh ones;
+   * crop models always start fresh.
+   */
+  async function build(target: PatchModelTarget, ctx: PatchModelContext, preferSaved: boolean): Promise<Built> {
     const spec = target.ordering;
-    const key = specKey(spec);
+    const key = keyOf(target);
     const name = key.replace(/[^a-z0-9-]/gi, '-');
+    const data = dataOf(target);
+    const layout = LAYOUTS[data];
+    if (data === 'crops') {
+      const order = orderOf(spec, layout.config.rows, layout.config.cols);
+      return { key, data, layout, name, spec, order, model: fresh(layout.config), source: 'fresh', note: null, trainedSteps: null, saved: false };
+    }
     const order = orderOf(spec, CONFIG.rows, CONFIG.cols);
     const phase = (done: number, label: string, p: PatchLoadProgress['phase']) => ctx.progress(done, 1000, label, { phase: p } satisfies PatchLoadProgress);
     const saved = await storage.has(name).catch(() => false);
@@ -207,7 +277,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
       try {
         const { model, json } = await storage.load(name);
         if (fitsDigits(json) && sameCells(json.meta.order.cells, order)) {
-          return { key, name, spec, order, model, source: 'indexeddb', note: null, trainedSteps: trainedStepsOf(json), saved };
+          return { key, data, layout, name, spec, order, model, source: 'indexeddb', note: null, trainedSteps: trainedStepsOf(json), saved };
         }
         dispose(model);
         note = 'The copy saved in this browser is for another model shape or order; using the shipped weights.';
@@ -218,9 +288,9 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     phase(150, 'Downloading the weights', 'weights');
     const got = await shipped(spec, order, target.baseUrl, (f) => phase(150 + Math.round(350 * f), 'Downloading the weights', 'weights'));
     if ('model' in got) {
-      return { key, name, spec, order, model: got.model, source: 'shipped', note, trainedSteps: trainedStepsOf(got.json), saved };
+      return { key, data, layout, name, spec, order, model: got.model, source: 'shipped', note, trainedSteps: trainedStepsOf(got.json), saved };
     }
-    return { key, name, spec, order, model: fresh(), source: 'fresh', note: note ? `${note} ${got.note}` : got.note, trainedSteps: null, saved };
+    return { key, data, layout, name, spec, order, model: fresh(), source: 'fresh', note: note ? `${note} ${got.note}` : got.note, trainedSteps: null, saved };
   }
 
   function disposeEntry(entry: Entry): void {
@@ -251,9 +321,9 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     }
   }
 
-  async function entryFor(target: { ordering: OrderingSpec; baseUrl: string }, ctx: PatchModelContext): Promise<Entry> {
-    checkTarget(target.ordering);
-    const key = specKey(target.ordering);
+  async function entryFor(target: PatchModelTarget, ctx: PatchModelContext): Promise<Entry> {
+    checkTarget(target);
+    const key = keyOf(target);
     let pending = entries.get(key);
     if (!pending) {
       pending = build(target, ctx, true).then((b) => ({
@@ -268,58 +338,70 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     return entry;
   }
 
-  function baselinesFor(entry: Entry, digits: Digits): PatchBaselines {
-    let hit = baselineCache.get(entry.key);
+  function baselinesFor(entry: Entry, held: HeldOut): PatchBaselines {
+    const cacheKey = entry.data === 'digits' ? entry.key : `${entry.key}|${held.id}`;
+    let hit = baselineCache.get(cacheKey);
     if (!hit) {
-      const c = contextPredictorCurves(digits.images, digitGrid(SIDE, CONFIG.patch), entry.order);
+      const { side, config } = entry.layout;
+      const c = contextPredictorCurves(held.images, digitGrid(side, config.patch), entry.order, config.channels);
       hit = { copy: Array.from(c.copy), mean: Array.from(c.mean), linear: Array.from(c.linear) };
-      baselineCache.set(entry.key, hit);
+      if (entry.data === 'crops') {
+        // One image's crops at a time: forget the curves of the images before it.
+        for (const k of baselineCache.keys()) if (k.startsWith(`${entry.key}|`)) baselineCache.delete(k);
+      }
+      baselineCache.set(cacheKey, hit);
     }
     return hit;
   }
 
-  /** Held-out per-step MSE of the current weights (cached until they change), in chunks with progress. */
-  async function evaluate(entry: Entry, digits: Digits, ctx: PatchModelContext): Promise<number[]> {
+  const nounOf = (entry: Entry) => (entry.data === 'crops' ? 'crops' : 'digits');
+
+  /** Held-out per-step MSE of the current weights (cached until they or the held-out set change), in chunks with progress. */
+  async function evaluate(entry: Entry, held: HeldOut, ctx: PatchModelContext): Promise<number[]> {
     return withLock(entry, async () => {
-      if (entry.evaluated?.version === entry.version) return entry.evaluated.perStep;
-      const tokens = patchify(digits.images, SHAPE, CONFIG.patch, entry.order);
-      const count = digits.set.count;
+      if (entry.evaluated?.version === entry.version && entry.evaluated.heldout === held.id) return entry.evaluated.perStep;
+      const { n, dim, shape, config } = entry.layout;
+      const tokens = patchify(held.images, shape, config.patch, entry.order);
+      const count = held.count;
       const chunk = 100;
-      const sum = new Float64Array(N);
+      const sum = new Float64Array(n);
       for (let start = 0; start < count; start += chunk) {
-        ctx.progress(600 + Math.round((400 * start) / count), 1000, 'Evaluating on the held-out digits', { phase: 'evaluating' } satisfies PatchLoadProgress);
+        ctx.progress(600 + Math.round((400 * start) / count), 1000, `Evaluating on the held-out ${nounOf(entry)}`, { phase: 'evaluating' } satisfies PatchLoadProgress);
         await yieldToQueue();
         const size = Math.min(chunk, count - start);
-        const curve = await perStepMse(entry.model, tokens.subarray(start * N * DIM, (start + size) * N * DIM), entry.order, chunk);
-        for (let s = 0; s < N; s++) sum[s] += (curve[s] * size) / count;
+        const curve = await perStepMse(entry.model, tokens.subarray(start * n * dim, (start + size) * n * dim), entry.order, chunk);
+        for (let s = 0; s < n; s++) sum[s] += (curve[s] * size) / count;
       }
       const perStep = Array.from(sum);
-      entry.evaluated = { version: entry.version, perStep };
+      entry.evaluated = { version: entry.version, heldout: held.id, perStep };
       return perStep;
     });
   }
 
   async function status(entry: Entry, baseUrl: string, ctx: PatchModelContext): Promise<PatchModelStatus> {
-    const digits = await heldoutDigits(baseUrl);
+    const held = await heldoutFor(entry, baseUrl);
     ctx.progress(500, 1000, 'Scoring the simple predictors', { phase: 'evaluating' } satisfies PatchLoadProgress);
-    const baselines = baselinesFor(entry, digits);
-    const perStepMse = await evaluate(entry, digits, ctx);
+    const baselines = baselinesFor(entry, held);
+    const perStepMse = await evaluate(entry, held, ctx);
     ctx.progress(1000, 1000, 'Ready', { phase: 'evaluating' } satisfies PatchLoadProgress);
+    const { config, side, n } = entry.layout;
     return {
       key: entry.key,
+      data: entry.data,
       order: Array.from(entry.order),
-      rows: CONFIG.rows,
-      cols: CONFIG.cols,
-      patch: CONFIG.patch,
-      side: SIDE,
+      rows: config.rows,
+      cols: config.cols,
+      patch: config.patch,
+      side,
+      channels: config.channels,
       source: entry.source,
       note: entry.note,
       saved: entry.saved,
-      paramCount: paramCount(CONFIG),
+      paramCount: paramCount(config),
       perStepMse,
-      meanMse: perStepMse.reduce((a, b) => a + b, 0) / N,
+      meanMse: perStepMse.reduce((a, b) => a + b, 0) / n,
       baselines,
-      heldoutCount: digits.set.count,
+      heldoutCount: held.count,
       version: entry.version,
       losses: entry.trainer ? [...entry.trainer.losses] : [],
       trainedSteps: entry.trainedSteps,
@@ -328,26 +410,32 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
   }
 
   async function load(req: Extract<PatchModelRequest, { kind: 'patch-model-load' }>, ctx: PatchModelContext): Promise<PatchModelStatus> {
-    ctx.progress(100, 1000, 'Downloading the held-out digits', { phase: 'data' } satisfies PatchLoadProgress);
-    await heldoutDigits(req.baseUrl);
+    if (dataOf(req) === 'crops') {
+      ctx.progress(100, 1000, 'Cutting the held-out crops', { phase: 'data' } satisfies PatchLoadProgress);
+    } else {
+      ctx.progress(100, 1000, 'Downloading the held-out digits', { phase: 'data' } satisfies PatchLoadProgress);
+      await heldoutDigits(req.baseUrl);
+    }
     const entry = await entryFor(req, ctx);
     return status(entry, req.baseUrl, ctx);
   }
 
   async function predict(req: Extract<PatchModelRequest, { kind: 'patch-model-predict' }>, ctx: PatchModelContext): Promise<PatchPrediction> {
     const entry = await entryFor(req, ctx);
-    const digits = await heldoutDigits(req.baseUrl);
-    const count = digits.set.count;
-    if (!(Number.isInteger(req.digit) && req.digit >= 0 && req.digit < count)) throw new RangeError(`digit ${req.digit} is not one of the ${count} held-out digits (0…${count - 1})`);
-    const size = SIDE * SIDE;
-    const truth = digits.images.slice(req.digit * size, (req.digit + 1) * size);
-    const tokens = patchify(truth, SHAPE, CONFIG.patch, entry.order);
+    const held = await heldoutFor(entry, req.baseUrl);
+    const count = held.count;
+    const noun = entry.data === 'crops' ? 'crop' : 'digit';
+    if (!(Number.isInteger(req.digit) && req.digit >= 0 && req.digit < count)) throw new RangeError(`${noun} ${req.digit} is not one of the ${count} held-out ${noun}s (0…${count - 1})`);
+    const { side, n, dim, shape, config } = entry.layout;
+    const size = side * side * config.channels;
+    const truth = held.images.slice(req.digit * size, (req.digit + 1) * size);
+    const tokens = patchify(truth, shape, config.patch, entry.order);
     return withLock(entry, async () => {
       const predictions = await predictAll(entry.model, tokens, entry.order);
-      const perStep = Array.from({ length: N }, (_, s) => {
+      const perStep = Array.from({ length: n }, (_, s) => {
         let e = 0;
-        for (let p = 0; p < DIM; p++) e += (predictions[s * DIM + p] - tokens[s * DIM + p]) ** 2;
-        return e / DIM;
+        for (let p = 0; p < dim; p++) e += (predictions[s * dim + p] - tokens[s * dim + p]) ** 2;
+        return e / dim;
       });
       return { key: entry.key, version: entry.version, digit: req.digit, digitCount: count, truth, predictions, perStepMse: perStep };
     });
@@ -355,11 +443,12 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
 
   async function sample(req: Extract<PatchModelRequest, { kind: 'patch-model-generate' }>, ctx: PatchModelContext): Promise<PatchGeneration> {
     const entry = await entryFor(req, ctx);
-    const mode = req.mode ?? 'bernoulli';
+    const mode = req.mode ?? (entry.data === 'crops' ? 'gaussian' : 'bernoulli');
     const seed = Number.isFinite(req.seed) ? Math.floor(req.seed) : 0;
+    const { n, shape, config } = entry.layout;
     return withLock(entry, async () => {
-      const tokens = await generate(entry.model, entry.order, { seed, mode, onStep: (s) => ctx.progress(s + 1, N, 'Sampling patch by patch') });
-      return { seed, mode, tokens, image: unpatchify(tokens, SHAPE, CONFIG.patch, entry.order) };
+      const tokens = await generate(entry.model, entry.order, { seed, mode, onStep: (s) => ctx.progress(s + 1, n, 'Sampling patch by patch') });
+      return { seed, mode, tokens, image: unpatchify(tokens, shape, config.patch, entry.order) };
     });
   }
 
@@ -369,11 +458,16 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     if (!(steps >= 1 && steps <= MAX_STEPS)) throw new RangeError(`train between 1 and ${MAX_STEPS} steps, not ${req.steps}`);
     if (!(batch >= 1 && batch <= MAX_BATCH)) throw new RangeError(`the batch size must be 1…${MAX_BATCH}, not ${req.batch}`);
     const entry = await entryFor(req, ctx);
-    const digits = await trainDigits(req.baseUrl);
+    const digits = entry.data === 'digits' ? await trainDigits(req.baseUrl) : null;
     if (!entry.trainer) {
       const rand = mulberry32(FRESH_SEED + entry.version);
       const order = entry.order;
-      const source = (b: number) => patchify(digitImages(digits, sampleIndices(digits.count, b, rand)), SHAPE, CONFIG.patch, order);
+      const { shape, config, side } = entry.layout;
+      // Crops come from the newest image a request brought (read at every step).
+      const source = (b: number) => {
+        const images = digits ? digitImages(digits, sampleIndices(digits.count, b, rand)) : randomCrops(crops!.image, side, b, rand);
+        return patchify(images, shape, config.patch, order);
+      };
       // Fine-tuning trained weights wants a gentler start than training fresh ones.
       const schedule = entry.source === 'fresh' ? { lr: 2e-3, warmup: 100, total: 3000, minLr: 1e-4 } : { lr: 5e-4, warmup: 20, total: 3000, minLr: 5e-5 };
       entry.trainer = createTrainer(entry.model, { order, batchSize: batch, schedule, source: (b) => source(entry.batch ?? b) });
@@ -416,6 +510,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
   }
 
   async function save(req: Extract<PatchModelRequest, { kind: 'patch-model-save' }>, ctx: PatchModelContext): Promise<PatchModelStatus> {
+    if (dataOf(req) === 'crops') throw new Error(CROPS_NOT_SAVED);
     const entry = await entryFor(req, ctx);
     await withLock(entry, async () => {
       const trained = entry.trainer?.steps ?? 0;
@@ -434,6 +529,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
   }
 
   async function forget(req: Extract<PatchModelRequest, { kind: 'patch-model-forget' }>, ctx: PatchModelContext): Promise<PatchModelStatus> {
+    if (dataOf(req) === 'crops') throw new Error(CROPS_NOT_SAVED);
     const entry = await entryFor(req, ctx);
     await storage.remove(entry.name);
     entry.saved = false;
@@ -444,7 +540,8 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     handle<K extends PatchModelRequest['kind']>(req: Extract<PatchModelRequest, { kind: K }>, ctx: PatchModelContext): Promise<PatchModelResults[K]> {
       const r = req as PatchModelRequest;
       const run = async (): Promise<PatchModelResults[PatchModelRequest['kind']]> => {
-        checkTarget(r.ordering);
+        checkTarget(r);
+        if (dataOf(r) === 'crops' && r.kind !== 'patch-model-save' && r.kind !== 'patch-model-forget') takeCropImage(r.image);
         if (r.kind === 'patch-model-load' || r.kind === 'patch-model-reset') {
           ctx.progress(0, 1000, 'Starting tfjs', { phase: 'backend' } satisfies PatchLoadProgress);
         }

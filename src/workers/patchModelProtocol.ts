@@ -2,15 +2,32 @@
 // data of progress replies. tfjs-free, so the UI can import it (through protocol.ts).
 import type { OrderingSpec } from '../core/patch/analysis';
 
-/** Which ordering's digit model, and where the app's public files are (an absolute URL ending in '/'). */
-export type PatchModelTarget = { ordering: OrderingSpec; baseUrl: string };
+/** An RgbImage plus its content hash (the same shape as protocol.ts's ImagePayload, which re-exports this). */
+export type ImagePayload = { width: number; height: number; data: Float32Array; hash: string };
 
-export type PatchSampleMode = 'bernoulli' | 'mean';
+/**
+ * What a model is trained and evaluated on: MNIST digits (28×28, one channel; shipped weights), or 32×32 RGB
+ * crops of the image sent with the request (a fresh model trained here; held out: a fixed seeded set of crops
+ * of that image). Models are kept per (data, ordering).
+ */
+export type PatchDataKind = 'digits' | 'crops';
+
+/**
+ * Which model (data, default 'digits', and ordering), and where the app's public files are (an absolute URL
+ * ending in '/'). Crop models need `image`: the working image their crops are cut from.
+ */
+export type PatchModelTarget = { ordering: OrderingSpec; baseUrl: string; data?: PatchDataKind; image?: ImagePayload };
+
+/** 'bernoulli' suits near-binary digits; 'gaussian' (mean plus noise of std 0.1) suits natural crops. */
+export type PatchSampleMode = 'bernoulli' | 'mean' | 'gaussian';
 
 export type PatchModelRequest =
   /** Loads (or returns the already loaded) model for an ordering and evaluates it on the held-out digits. */
   | ({ id: number; kind: 'patch-model-load' } & PatchModelTarget)
-  /** The model's next-patch prediction at every step of one held-out digit (teacher-forced context). */
+  /**
+   * The model's next-patch prediction at every step of one held-out example (teacher-forced context): `digit`
+   * indexes the held-out digits, or the held-out crops for crop models.
+   */
   | ({ id: number; kind: 'patch-model-predict'; digit: number } & PatchModelTarget)
   /** Samples one digit patch by patch in the ordering. */
   | ({ id: number; kind: 'patch-model-generate'; seed: number; mode?: PatchSampleMode } & PatchModelTarget)
@@ -22,7 +39,7 @@ export type PatchModelRequest =
   | ({ id: number; kind: 'patch-model-train'; steps: number; batch?: number } & PatchModelTarget)
   /** Back to the shipped weights (fresh ones where none ship), forgetting the training done here. */
   | ({ id: number; kind: 'patch-model-reset' } & PatchModelTarget)
-  /** Saves the current weights in this browser (IndexedDB); later loads prefer them. */
+  /** Saves the current weights in this browser (IndexedDB); later loads prefer them. Digit models only. */
   | ({ id: number; kind: 'patch-model-save' } & PatchModelTarget)
   /** Deletes the copy saved in this browser (the weights in memory stay). */
   | ({ id: number; kind: 'patch-model-forget' } & PatchModelTarget);
@@ -37,15 +54,17 @@ export type PatchBaselines = { copy: number[]; mean: number[]; linear: number[] 
 
 /** A model's state and its held-out evaluation: what patch-model-load, -reset, -save and -forget answer. */
 export interface PatchModelStatus {
-  /** specKey of the ordering. */
+  /** specKey of the ordering for digit models; 'crops|' + specKey for crop models. */
   key: string;
-  /** Row-major cell of each step on the 7×7 patch grid. */
+  data: PatchDataKind;
+  /** Row-major cell of each step on the patch grid (7×7 for digits, 8×8 for crops). */
   order: number[];
   rows: number;
   cols: number;
-  /** Patch side in pixels, and the digit side (28). */
+  /** Patch side in pixels, the image side (28 for digits, 32 for crops) and its channels (1 or 3). */
   patch: number;
   side: number;
+  channels: number;
   source: PatchModelSource;
   /** Why the weights are fresh (no shipped weights for this order), when they are. */
   note: string | null;
@@ -68,15 +87,15 @@ export interface PatchModelStatus {
 }
 
 export interface PatchPrediction {
-  /** specKey of the ordering, and the weights' version. */
+  /** The status key of the model, and the weights' version. */
   key: string;
   version: number;
   digit: number;
-  /** How many held-out digits there are (digit indices run 0 … count − 1). */
+  /** How many held-out examples there are (digit indices run 0 … count − 1). */
   digitCount: number;
-  /** The digit, side × side, pixels in [0, 1]. */
+  /** The example, side × side × channels (interleaved), pixels in [0, 1]. */
   truth: Float32Array;
-  /** The prediction for every step, steps × patch² in generation order (step s sees the true patches 0…s−1). */
+  /** The prediction for every step, steps × patch²·channels in generation order (step s sees the true patches 0…s−1). */
   predictions: Float32Array;
   /** This digit's MSE per step. */
   perStepMse: number[];
@@ -85,9 +104,9 @@ export interface PatchPrediction {
 export interface PatchGeneration {
   seed: number;
   mode: PatchSampleMode;
-  /** The sampled patches, steps × patch² in generation order (reveal them one step at a time). */
+  /** The sampled patches, steps × patch²·channels in generation order (reveal them one step at a time). */
   tokens: Float32Array;
-  /** The finished digit, side × side. */
+  /** The finished image, side × side × channels. */
   image: Float32Array;
 }
 

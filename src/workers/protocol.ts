@@ -5,14 +5,13 @@ import type { SpectraPrecomputed } from '../core/diffusion/spectrum';
 import type { DepthSpec, DepthStep } from '../core/depth/views';
 import type { RgbImage } from '../core/image';
 import type { BackendName, BackendStatus } from './backendTypes';
-import { PATCH_MODEL_CHANNELS, type PatchModelProgressData, type PatchModelRequest, type PatchModelResults } from './patchModelProtocol';
+import { PATCH_MODEL_CHANNELS, type ImagePayload, type PatchModelProgressData, type PatchModelRequest, type PatchModelResults } from './patchModelProtocol';
 
 export type { BackendFailure, BackendName, BackendStatus } from './backendTypes';
 export { BACKEND_NAMES } from './backendTypes';
 export * from './patchModelProtocol';
-
-/** An RgbImage plus its content hash (core/image imageHash), which keys the worker's per-image caches. */
-export type ImagePayload = { width: number; height: number; data: Float32Array; hash: string };
+// ImagePayload (an RgbImage plus its content hash, core/image imageHash, which keys the worker's per-image
+// caches) lives in patchModelProtocol.ts, whose crop models take one too; it is re-exported above.
 
 export type Request =
   | PatchModelRequest

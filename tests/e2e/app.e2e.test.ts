@@ -332,6 +332,24 @@ describe('the Patch-order model', () => {
     }, model);
     expect(violations).toEqual([]);
   });
+
+  it('trains a fresh model on 32×32 crops of the current image, with pause', async () => {
+    await page.click('[data-testid="model-load"]');
+    await page.selectOption('[data-testid="model-data"]', 'crops');
+    await expect.poll(() => page.textContent('[data-testid="model-readout"]'), { timeout: 30_000 }).toMatch(/crop model.*Held-out MSE \d\.\d+/s);
+    // An 8×8 grid of patches, the baselines scored on the same held-out crops.
+    expect(await page.getAttribute('[data-testid="canvas-patch-model-heatmap"]', 'title')).toMatch(/^row 1: .*\nrow 8: /s);
+    await expect(page.textContent('[data-testid="figure-patch-model-per-step"] svg desc')).resolves.toMatch(/on \d+ held-out crops/);
+    await page.waitForSelector('[data-testid="model-prediction-readout"]');
+    expect(await page.$('[data-testid="model-save"]')).toBeNull(); // crop models are not saved
+
+    await page.fill('[data-testid="model-train-steps"]', '40');
+    await page.click('[data-testid="model-train"]');
+    await page.waitForSelector('[data-testid="figure-patch-model-loss"] svg circle.point', { timeout: 30_000 });
+    await page.click('[data-testid="model-pause"]');
+    await expect.poll(() => page.textContent('[data-testid="model-train-readout"]'), { timeout: 30_000 }).toMatch(/^Step \d+, loss \d\.\d+.*steps\/s.*\(paused\)/);
+    await expect(page.textContent('[data-testid="model-train"]')).resolves.toBe('Resume training');
+  });
 });
 
 describe('the Diffusion panel', () => {

@@ -1,5 +1,5 @@
 // The simple context predictors the transformer must beat (the issue's quality floor), on single-channel
-// images such as digits. Plain TypeScript, no tfjs: the training script and the tests share it.
+// images such as digits (and, for copy / mean / linear, RGB crops). Plain TypeScript, no tfjs: the training script and the tests share it.
 // - copy / mean / linear: core/patch/stats predictorErrors, per image (nearest visible patch; mean of the
 //   visible 4-neighbours; a 5-scalar ridge fit, towards the mean predictor, on the image's own visible patches).
 // - regression: a stronger linear predictor fitted on the TRAINING digits: for each set of visible
@@ -17,13 +17,16 @@ export function digitGrid(side: number, patch: number): Grid {
 /** Per-step MSE of each simple predictor, averaged over `images` ([count, side, side] in [0, 1]). */
 export type BaselineCurves = { copy: Float64Array; mean: Float64Array; linear: Float64Array; regression?: Float64Array };
 
-/** core/patch/stats' three predictors, averaged per step over the images. */
-export function contextPredictorCurves(images: Float32Array, grid: Grid, order: Int32Array): BaselineCurves {
+/**
+ * core/patch/stats' three predictors, averaged per step over the images ([count, side, side, channels];
+ * channels = 3 for RGB crops, whose patches hold interleaved RGB like core/patch/grid's).
+ */
+export function contextPredictorCurves(images: Float32Array, grid: Grid, order: Int32Array, channels: 1 | 3 = 1): BaselineCurves {
   const n = order.length;
   const identity = Int32Array.from({ length: n }, (_, i) => i);
-  const cells = patchify(images, { height: grid.side, width: grid.side, channels: 1 }, grid.patch, identity);
-  const dim = grid.patch * grid.patch;
-  const count = images.length / (grid.side * grid.side);
+  const cells = patchify(images, { height: grid.side, width: grid.side, channels }, grid.patch, identity);
+  const dim = grid.patch * grid.patch * channels;
+  const count = images.length / (grid.side * grid.side * channels);
   const out = { copy: new Float64Array(n), mean: new Float64Array(n), linear: new Float64Array(n) };
   for (let i = 0; i < count; i++) {
     const patches = Array.from({ length: n }, (_, c) => cells.subarray((i * n + c) * dim, (i * n + c + 1) * dim));

@@ -7,9 +7,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deserialize, serialize, type ModelJson } from '../../../src/models/patchAR';
 import { createComputeHandler } from '../../../src/workers/computeHandler';
-import { NO_WEIGHTS, type PatchModelStorage } from '../../../src/workers/patchModel';
+import { CROPS_NOT_SAVED, NO_WEIGHTS, type PatchModelStorage } from '../../../src/workers/patchModel';
 import type {
-  BackendStatus, PatchGeneration, PatchModelStatus, PatchPrediction, PatchTrainProgress, PatchTrainResult, Reply, Request,
+  BackendStatus, ImagePayload, PatchGeneration, PatchModelStatus, PatchPrediction, PatchTrainProgress, PatchTrainResult, Reply, Request,
 } from '../../../src/workers/protocol';
 
 const PUBLIC = fileURLToPath(new URL('../../../public/', import.meta.url));
@@ -192,4 +192,83 @@ describe('the patch-model host without shipped weights', () => {
     const same = await ask<PatchModelStatus>({ kind: 'patch-model-load', ordering: { kind: 'random', seed }, baseUrl });
     expect(same.source).toBe('shipped');
   });
+});
+
+/** A 64×48 RGB test picture: smooth colour ramps plus seeded speckle, so crops differ and neighbours predict. */
+function testImage(hash: string, phase = 0): ImagePayload {
+  const width = 64;
+  const height = 48;
+  const data = new Float32Array(width * height * 3);
+  let r = 12345 + phase;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      r = (r * 1103515245 + 12345) % 2147483648;
+      const o = (y * width + x) * 3;
+      data[o] = x / width;
+      data[o + 1] = 0.5 + 0.4 * Math.sin((x + y + phase) / 6);
+      data[o + 2] = Math.min(1, y / height + 0.1 * (r / 2147483648));
+    }
+  }
+  return { width, height, data, hash };
+}
+
+describe('the patch-model host on crops of the current image', () => {
+  it('trains a fresh 8×8 RGB model on crops, evaluates it on held-out crops, predicts and samples without leaking tensors', async () => {
+    const storage = memoryStorage();
+    const log: string[] = [];
+    const { ask } = setup({ storage, log });
+    const target = { ordering: raster, baseUrl, data: 'crops' as const };
+    const image = testImage('img-a');
+    await expect(ask({ kind: 'patch-model-load', ...target })).rejects.toThrow(/needs the current image/);
+    const before = tf.memory().numTensors;
+    const loaded = await ask<PatchModelStatus>({ kind: 'patch-model-load', ...target, image });
+    expect(loaded).toMatchObject({ key: 'crops|raster', data: 'crops', source: 'fresh', note: null, rows: 8, cols: 8, side: 32, channels: 3, heldoutCount: 40, losses: [] });
+    expect(loaded.perStepMse).toHaveLength(64);
+    expect(loaded.baselines.copy).toHaveLength(64);
+    expect(loaded.baselines.linear.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+    expect(loaded.paramCount).toBeGreaterThan(78_608); // wider patch tokens (48 values) and a 64-step grid
+    expect(log).toEqual([]); // nothing downloaded: no digits, no weights
+    const model = tf.memory().numTensors - before;
+
+    // Digit and crop models of one ordering live side by side.
+    const digits = await ask<PatchModelStatus>({ kind: 'patch-model-load', ordering: { kind: 'snake' }, baseUrl });
+    const cropSnake = await ask<PatchModelStatus>({ kind: 'patch-model-load', ordering: { kind: 'snake' }, baseUrl, data: 'crops', image: testImage('img-a') });
+    expect([digits.key, digits.data, digits.perStepMse.length, digits.channels]).toEqual(['snake', 'digits', 49, 1]);
+    expect([cropSnake.key, cropSnake.perStepMse.length]).toEqual(['crops|snake', 64]);
+
+    const trained = await ask<PatchTrainResult>({ kind: 'patch-model-train', ...target, image: testImage('img-a'), steps: 3, batch: 4 });
+    expect(trained.losses).toHaveLength(3);
+    expect(trained.losses.every(Number.isFinite)).toBe(true);
+    const after = await ask<PatchModelStatus>({ kind: 'patch-model-load', ...target, image: testImage('img-a') });
+    expect(after.version).toBeGreaterThan(loaded.version);
+    expect(after.losses).toEqual(trained.losses);
+    expect(after.baselines).toEqual(loaded.baselines); // same image, same held-out crops
+    expect(after.perStepMse).not.toEqual(loaded.perStepMse);
+
+    const tensors = tf.memory().numTensors;
+    const pred = await ask<PatchPrediction>({ kind: 'patch-model-predict', ...target, image: testImage('img-a'), digit: 5 });
+    expect(pred.truth).toHaveLength(32 * 32 * 3);
+    expect(pred.predictions).toHaveLength(64 * 48);
+    expect(pred.perStepMse).toHaveLength(64);
+    await expect(ask({ kind: 'patch-model-predict', ...target, image: testImage('img-a'), digit: 40 })).rejects.toThrow(/held-out crops/);
+    const sample = await ask<PatchGeneration>({ kind: 'patch-model-generate', ...target, image: testImage('img-a'), seed: 3 });
+    expect(sample.mode).toBe('gaussian');
+    expect(sample.tokens).toHaveLength(64 * 48);
+    expect(sample.image).toHaveLength(32 * 32 * 3);
+    expect(sample.image.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(tf.memory().numTensors).toBe(tensors);
+
+    // Another image: new held-out crops, so new baselines; the model and its training stay.
+    const other = await ask<PatchModelStatus>({ kind: 'patch-model-load', ...target, image: testImage('img-b', 17) });
+    expect(other.baselines).not.toEqual(loaded.baselines);
+    expect(other.losses).toHaveLength(3);
+
+    await expect(ask({ kind: 'patch-model-save', ...target, image: testImage('img-b', 17) })).rejects.toThrow(CROPS_NOT_SAVED);
+    expect(storage.items.size).toBe(0);
+    const reset = await ask<PatchModelStatus>({ kind: 'patch-model-reset', ...target, image: testImage('img-b', 17) });
+    expect(reset).toMatchObject({ source: 'fresh', losses: [] });
+    // The optimizer's slots and the trained weights are freed: three models' tensors (two crop, one digit) remain.
+    expect(tf.memory().numTensors).toBe(before + 3 * model);
+    await expect(ask({ kind: 'patch-model-load', ordering: { kind: 'custom', cells: [1, 2] }, baseUrl, data: 'crops', image })).rejects.toThrow(/8×8/);
+  }, 30_000);
 });

@@ -1,7 +1,8 @@
-// The Patch-order panel's model: a tiny causal transformer trained on MNIST digits per ordering. It loads on
-// request (a button, so start-up stays fast), then shows its held-out loss per patch and per step against the
-// simple predictors, its next-patch prediction next to the truth, samples digits patch by patch, and trains in
-// the model worker (pause/resume, reset, save in this browser). All model work goes through the worker client.
+// The Patch-order panel's model: a tiny causal transformer per ordering, trained on MNIST digits (shipped
+// weights) or on 32×32 crops of the current image (a fresh model trained here). It loads on request (a button,
+// so start-up stays fast), then shows its held-out loss per patch and per step against the simple predictors,
+// its next-patch prediction next to the truth, samples patch by patch, and trains in the model worker
+// (pause/resume, reset; digit models save in this browser). All model work goes through the worker client.
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ORDERING_LABELS } from '../../../core/orderings';
 import { binMeans, specKey, type OrderingSpec } from '../../../core/patch/analysis';
@@ -9,9 +10,9 @@ import { useStore } from '../../../state/store';
 import { lineChart } from '../../charts/lineChart';
 import { ChartFigure, Figure, PixelFigure } from '../../components/Figure';
 import { Slider } from '../../components/Slider';
-import { useWorkerRequest } from '../../compute';
+import { imagePayload, useWorkerRequest } from '../../compute';
 import { getComputeClient } from '../../../workers/client';
-import type { PatchGeneration, PatchModelStatus, PatchSampleMode } from '../../../workers/protocol';
+import type { PatchDataKind, PatchGeneration, PatchModelStatus, PatchModelTarget, PatchSampleMode } from '../../../workers/protocol';
 import { digitAtStep, drawHeatmap, fmtMse, heatmapSize, heatmapText, HEATMAP_CELL, niceMax } from './modelDraw';
 
 const SOURCE_TEXT: Record<PatchModelStatus['source'], string> = {
@@ -19,13 +20,22 @@ const SOURCE_TEXT: Record<PatchModelStatus['source'], string> = {
   indexeddb: 'the weights you saved in this browser',
   fresh: 'fresh, untrained weights',
 };
+const DATA_LABELS: Record<PatchDataKind, string> = {
+  digits: 'MNIST digits (28×28, shipped weights)',
+  crops: '32×32 crops of the current image',
+};
+const SAMPLE_MODES: Record<PatchDataKind, [PatchSampleMode, string][]> = {
+  digits: [['bernoulli', 'pixels on with their predicted probability'], ['mean', 'predicted mean (deterministic, blurry)']],
+  crops: [['gaussian', 'predicted mean plus noise (σ 0.1)'], ['mean', 'predicted mean (deterministic, blurry)']],
+};
 const BATCHES = [8, 16, 32, 64] as const;
 const LOSS_POINTS = 300;
 /** Generated digits are revealed one patch per tick. */
 const REVEAL_MS = 40;
 
 type LoadState = { working: boolean; progress: number; label: string; error: string | null };
-type Live = { losses: number[]; stepsPerSecond: number | null };
+/** The newest training run's losses and speed, for the model (status key) it trained. */
+type Live = { key: string; losses: number[]; stepsPerSecond: number | null };
 
 function isAbort(e: unknown): boolean {
   return (e as Error)?.name === 'AbortError';
@@ -45,10 +55,29 @@ const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.lengt
 export function ModelSection() {
   const ordering = useStore((s) => s.patch.ordering);
   const seed = useStore((s) => s.patch.seed);
+  const image = useStore((s) => s.image.working);
+  const hash = useStore((s) => s.image.workingHash);
+  const [data, setData] = useState<PatchDataKind>('digits');
+  const crops = data === 'crops';
+  const noun = crops ? 'crop' : 'digit';
   const spec: OrderingSpec | null = ordering === 'custom' ? null : ordering === 'random' ? { kind: 'random', seed } : { kind: ordering };
-  const key = spec ? specKey(spec) : 'custom';
+  const orderKey = spec ? specKey(spec) : 'custom';
+  const key = crops ? `crops|${orderKey}` : orderKey; // the worker's model key (status.key)
   const label = ordering === 'custom' ? 'custom' : ORDERING_LABELS[ordering];
-  const target = useMemo(() => (spec ? { ordering: spec, baseUrl: publicBase() } : null), [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Crop models follow the working image: a new one re-evaluates (held-out crops of it) and pauses training.
+  const cropHash = crops ? hash : '';
+  const hasImage = !crops || image !== null;
+  const target = useMemo(
+    () => (spec && hasImage ? { ordering: spec, baseUrl: publicBase(), data } : null),
+    [key, cropHash, hasImage], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+  // Each request gets its own copy of the image: the client transfers (detaches) the buffer it sends.
+  const imageRef = useRef({ image, hash });
+  imageRef.current = { image, hash };
+  const withImage = <T extends Omit<PatchModelTarget, 'image'>>(t: T): T & { image?: PatchModelTarget['image'] } => {
+    const { image: img, hash: h } = imageRef.current;
+    return t.data === 'crops' && img ? { ...t, image: imagePayload(img, h) } : t;
+  };
 
   const [requested, setRequested] = useState(false);
   const [tick, setTick] = useState(0); // re-reads the model's status (after training)
@@ -59,8 +88,9 @@ export function ModelSection() {
   const [step, setStep] = useState(24); // the centre patch in raster order: a step with something to predict
   const [digit, setDigit] = useState(0);
   const [logScale, setLogScale] = useState(true);
-  const [mode, setMode] = useState<PatchSampleMode>('bernoulli');
-  const [gen, setGen] = useState<{ key: string; result: PatchGeneration } | null>(null);
+  const [modes, setModes] = useState<Record<PatchDataKind, PatchSampleMode>>({ digits: 'bernoulli', crops: 'gaussian' });
+  const mode = modes[data];
+  const [gen, setGen] = useState<{ key: string; steps: number; result: PatchGeneration } | null>(null);
   const [revealed, setRevealed] = useState(0);
   const [genBusy, setGenBusy] = useState(false);
   const generations = useRef(0);
@@ -71,7 +101,7 @@ export function ModelSection() {
   const trainAbort = useRef<AbortController | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const ids = { digit: useId(), steps: useId(), batch: useId(), mode: useId(), heading: useId() };
+  const ids = { digit: useId(), steps: useId(), batch: useId(), mode: useId(), heading: useId(), data: useId() };
 
   // Load (or re-read) the model for this ordering, once the user asked for it.
   useEffect(() => {
@@ -79,7 +109,7 @@ export function ModelSection() {
     const abort = new AbortController();
     setLoad({ working: true, progress: 0, label: 'Starting…', error: null });
     getComputeClient()
-      .request('patch-model-load', target, {
+      .request('patch-model-load', withImage(target), {
         signal: abort.signal,
         onProgress: (done, total, text) => setLoad((l) => ({ ...l, progress: total > 0 ? done / total : 0, label: text ?? l.label })),
       })
@@ -95,27 +125,30 @@ export function ModelSection() {
     return () => abort.abort();
   }, [requested, target, tick]);
 
-  // Training belongs to one ordering: switching pauses it (the worker keeps its state for a later resume).
-  useEffect(() => () => trainAbort.current?.abort(), [key]);
+  // Training belongs to one model (and a crop model to one image): switching pauses it (the worker keeps its
+  // state for a later resume).
+  useEffect(() => () => trainAbort.current?.abort(), [key, cropHash]);
 
+  // Another source has another number of held-out examples.
+  const example = current ? Math.min(digit, current.heldoutCount - 1) : digit;
   const prediction = useWorkerRequest(
     'patch-model-predict',
-    current && target ? () => ({ ...target, digit }) : null,
-    `${key}|${digit}|${current?.version ?? 0}`,
+    current && target ? () => withImage({ ...target, digit: example }) : null,
+    `${key}|${cropHash}|${example}|${current?.version ?? 0}`,
   );
   // The last answer stays until the next arrives; never draw another ordering's prediction on this one's grid.
   const pred = prediction.result && prediction.result.key === key ? prediction.result : null;
 
   const n = current ? current.order.length : 49;
   const s = Math.min(step, n - 1);
-  const geo = current ? { side: current.side, patch: current.patch, order: current.order } : null;
-  const exportParams = { order: key, step: s };
+  const geo = current ? { side: current.side, patch: current.patch, order: current.order, channels: current.channels } : null;
+  const exportParams = { order: orderKey, ...(crops ? { data: 'crops' } : {}), step: s };
 
   // Generated digits appear patch by patch.
   useEffect(() => {
     if (!gen) return;
     setRevealed(0);
-    const total = gen.result.tokens.length / 16;
+    const total = gen.steps;
     const id = setInterval(() => {
       setRevealed((r) => {
         if (r + 1 >= total) clearInterval(id);
@@ -148,17 +181,22 @@ export function ModelSection() {
       ],
       {
         title: 'Held-out loss per step',
-        description: `Next-patch MSE at each step of the ${label} order on ${current.heldoutCount} held-out digits: the transformer (mean ${fmtMse(current.meanMse)}) against copying the nearest generated patch (${fmtMse(mean(current.baselines.copy))}), the mean of the generated neighbours (${fmtMse(mean(current.baselines.mean))}) and a per-image linear fit (${fmtMse(mean(current.baselines.linear))}).${logScale ? ' Logarithmic y axis; exact zeros are left out.' : ''}`,
+        description: `Next-patch MSE at each step of the ${label} order on ${current.heldoutCount} held-out ${noun}s: the transformer (mean ${fmtMse(current.meanMse)}) against copying the nearest generated patch (${fmtMse(mean(current.baselines.copy))}), the mean of the generated neighbours (${fmtMse(mean(current.baselines.mean))}) and a per-image linear fit (${fmtMse(mean(current.baselines.linear))}).${logScale ? ' Logarithmic y axis; exact zeros are left out.' : ''}`,
         xLabel: 'step s', yLabel: 'MSE (pixels in [0,1])', xDomain: [0, n - 1], yLog: logScale,
         highlight: { seriesId: 'model', x: s },
         formatY: fmtMse,
         width: 420, height: 260,
       },
     );
-  }, [current, label, logScale, n, s]);
+  }, [current, label, logScale, n, s, noun]);
 
   const sessionLosses = current?.losses;
-  const losses = useMemo(() => (training ? live?.losses : sessionLosses) ?? [], [training, live, sessionLosses]);
+  // Another model's run says nothing about this one; a finished run's losses stay until the re-read status has them.
+  const liveHere = live && live.key === key ? live : null;
+  const losses = useMemo(
+    () => (training || (liveHere && liveHere.losses.length > (sessionLosses?.length ?? 0)) ? liveHere?.losses : sessionLosses) ?? [],
+    [training, liveHere, sessionLosses],
+  );
   const lossChart = useMemo(() => {
     if (losses.length === 0) return null;
     return lineChart([{ id: 'loss', label: 'training loss', points: binMeans(losses, LOSS_POINTS), color: '#1f5fa8' }], {
@@ -170,7 +208,8 @@ export function ModelSection() {
 
   const predictionImage = useMemo(() => {
     if (!geo || !pred) return null;
-    const next = pred.predictions.subarray(s * geo.patch * geo.patch, (s + 1) * geo.patch * geo.patch);
+    const dim = geo.patch * geo.patch * geo.channels;
+    const next = pred.predictions.subarray(s * dim, (s + 1) * dim);
     return digitAtStep(geo, pred.truth, s, { next });
   }, [geo?.order, pred, s]); // eslint-disable-line react-hooks/exhaustive-deps
   const truthImage = useMemo(() => (geo && pred ? digitAtStep(geo, pred.truth, s, { fadeFuture: true }) : null), [geo?.order, pred, s]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -185,7 +224,7 @@ export function ModelSection() {
     setBusy(what);
     setActionError(null);
     try {
-      setStatus(await getComputeClient().request(kind, target));
+      setStatus(await getComputeClient().request(kind, withImage(target)));
       if (kind === 'patch-model-reset') setLive(null);
     } catch (e) {
       if (!isAbort(e)) setActionError(`${what} failed: ${message(e)}`);
@@ -199,9 +238,10 @@ export function ModelSection() {
     setGenBusy(true);
     setActionError(null);
     const sampleNo = generations.current++;
+    const steps = n;
     try {
-      const result = await getComputeClient().request('patch-model-generate', { ...target, seed: seed + sampleNo, mode });
-      setGen({ key, result });
+      const result = await getComputeClient().request('patch-model-generate', withImage({ ...target, seed: seed + sampleNo, mode }));
+      setGen({ key, steps, result });
     } catch (e) {
       if (!isAbort(e)) setActionError(`Generating failed: ${message(e)}`);
     } finally {
@@ -215,16 +255,17 @@ export function ModelSection() {
     trainAbort.current = abort;
     setTraining(true);
     setActionError(null);
-    setLive({ losses: [...current.losses], stepsPerSecond: null });
+    const runKey = key;
+    setLive({ key: runKey, losses: [...current.losses], stepsPerSecond: null });
     getComputeClient()
-      .request('patch-model-train', { ...target, steps: trainSteps, batch }, {
+      .request('patch-model-train', withImage({ ...target, steps: trainSteps, batch }), {
         signal: abort.signal,
         onProgress: (_done, _total, _label, data) => {
-          if (data) setLive((l) => ({ losses: [...(l?.losses ?? []), data.loss], stepsPerSecond: data.stepsPerSecond }));
+          if (data) setLive((l) => ({ key: runKey, losses: [...(l?.losses ?? []), data.loss], stepsPerSecond: data.stepsPerSecond }));
         },
       })
       .then(
-        (r) => setLive({ losses: r.losses, stepsPerSecond: r.stepsPerSecond }),
+        (r) => setLive({ key: runKey, losses: r.losses, stepsPerSecond: r.stepsPerSecond }),
         (e) => {
           if (!isAbort(e)) setActionError(`Training stopped: ${message(e)}`);
         },
@@ -233,23 +274,37 @@ export function ModelSection() {
         if (trainAbort.current !== abort) return;
         trainAbort.current = null;
         setTraining(false);
-        setTick((t) => t + 1); // re-evaluate the trained weights on the held-out digits
+        setTick((t) => t + 1); // re-evaluate the trained weights on the held-out data
       });
   }
 
-  const runDone = training && live ? live.losses.length - (current?.losses.length ?? 0) : 0;
+  const runDone = training && liveHere ? liveHere.losses.length - (current?.losses.length ?? 0) : 0;
   const latest = losses.length > 0 ? losses[losses.length - 1] : null;
 
   return (
     <section className="model-section" aria-labelledby={ids.heading} data-testid="patch-model">
       <h3 id={ids.heading} className="subhead">The model: a tiny causal transformer</h3>
-      <p className="hint">
-        A two-layer transformer (about 79 000 parameters) trained on MNIST digits predicts each 4×4 patch of a 28×28 digit
-        from the patches before it in the chosen order; its loss at each step shows how hard that sub-task really is.
-      </p>
+      {crops ? (
+        <p className="hint">
+          A two-layer transformer (about 80 000 parameters), fresh and trained here on random 32×32 crops of the current image,
+          predicts each 4×4 RGB patch of a crop from the patches before it in the chosen order; it is scored on a fixed, seeded set of {current?.heldoutCount ?? 64} held-out crops of the same image (which training crops may overlap).
+          Crop models live for this session only.
+        </p>
+      ) : (
+        <p className="hint">
+          A two-layer transformer (about 79 000 parameters) trained on MNIST digits predicts each 4×4 patch of a 28×28 digit
+          from the patches before it in the chosen order; its loss at each step shows how hard that sub-task really is.
+        </p>
+      )}
+      <div className="button-row">
+        <label htmlFor={ids.data}>Train and evaluate on</label>
+        <select id={ids.data} value={data} disabled={training} data-testid="model-data" onChange={(e) => setData(e.currentTarget.value as PatchDataKind)}>
+          {(Object.keys(DATA_LABELS) as PatchDataKind[]).map((d) => <option key={d} value={d}>{DATA_LABELS[d]}</option>)}
+        </select>
+      </div>
       {!spec && (
         <p className="hint" role="note" data-testid="model-custom-note">
-          Custom orders apply to the image grid above; the digit model uses a 7×7 grid of patches, so pick another ordering to see it.
+          Custom orders apply to the image grid above; the {noun} model uses a {crops ? '8×8' : '7×7'} grid of patches, so pick another ordering to see it.
         </p>
       )}
       {spec && !requested && (
@@ -270,7 +325,7 @@ export function ModelSection() {
       {spec && current && geo && heat && (
         <>
           <p className="readout" data-testid="model-readout">
-            {ORDERING_LABELS[spec.kind]} order, {SOURCE_TEXT[current.source]}
+            {ORDERING_LABELS[spec.kind]} order, {crops ? 'a crop model: fresh weights trained only in this session' : SOURCE_TEXT[current.source]}
             {current.trainedSteps !== null ? ` (${current.trainedSteps.toLocaleString('en')} training steps)` : ''}, on {current.backend || 'tfjs'}.
             Held-out MSE {fmtMse(current.meanMse)}; copy {fmtMse(mean(current.baselines.copy))}, mean {fmtMse(mean(current.baselines.mean))},
             linear {fmtMse(mean(current.baselines.linear))}.
@@ -299,18 +354,18 @@ export function ModelSection() {
             testId="model-step-slider"
           />
           <div className="button-row">
-            <label htmlFor={ids.digit}>Held-out digit</label>
+            <label htmlFor={ids.digit}>Held-out {noun}</label>
             <input
               id={ids.digit}
               type="number"
               className="seed"
               min={0}
               max={current.heldoutCount - 1}
-              value={digit}
+              value={example}
               data-testid="model-digit"
               onChange={(e) => setDigit(Math.min(current.heldoutCount - 1, Math.max(0, Math.floor(Number(e.currentTarget.value) || 0))))}
             />
-            <button type="button" onClick={() => setDigit((d) => (d + 1 + Math.floor(Math.random() * (current.heldoutCount - 1))) % current.heldoutCount)}>Another digit</button>
+            <button type="button" onClick={() => setDigit((d) => (Math.min(d, current.heldoutCount - 1) + 1 + Math.floor(Math.random() * (current.heldoutCount - 1))) % current.heldoutCount)}>Another {noun}</button>
           </div>
           {prediction.error && <p className="error-text" role="alert">The prediction failed: {prediction.error}</p>}
           <div className="image-row">
@@ -318,30 +373,29 @@ export function ModelSection() {
               id="patch-model-prediction"
               title={`Prediction at step ${s}`}
               image={predictionImage}
-              alt={`Digit ${digit}: the true patches of steps 0 to ${s - 1}, the model's prediction for step ${s} outlined, later patches grey`}
-              name={{ panel: 'patch', what: 'model-prediction', params: { ...exportParams, digit } }}
+              alt={`${crops ? 'Crop' : 'Digit'} ${example}: the true patches of steps 0 to ${s - 1}, the model's prediction for step ${s} outlined, later patches grey`}
+              name={{ panel: 'patch', what: 'model-prediction', params: { ...exportParams, [noun]: example } }}
             />
             <PixelFigure
               id="patch-model-truth"
               title="Truth"
               image={truthImage}
-              alt={`Digit ${digit} as it is, the patch of step ${s} outlined, later patches faded`}
-              name={{ panel: 'patch', what: 'model-truth', params: { ...exportParams, digit } }}
+              alt={`${crops ? 'Crop' : 'Digit'} ${example} as it is, the patch of step ${s} outlined, later patches faded`}
+              name={{ panel: 'patch', what: 'model-truth', params: { ...exportParams, [noun]: example } }}
             />
           </div>
           {pred && (
             <p className="readout" data-testid="model-prediction-readout">
-              Step {s}: this digit's next-patch MSE is {fmtMse(pred.perStepMse[s])} (held-out mean at this step {fmtMse(current.perStepMse[s])}).
+              Step {s}: this {noun}'s next-patch MSE is {fmtMse(pred.perStepMse[s])} (held-out mean at this step {fmtMse(current.perStepMse[s])}).
             </p>
           )}
 
-          <h4 className="subhead">Sample a digit</h4>
+          <h4 className="subhead">Sample a {noun}</h4>
           <div className="button-row">
             <button type="button" data-testid="model-generate" onClick={() => void onGenerate()} disabled={genBusy}>{genBusy ? 'Generating…' : 'Generate'}</button>
             <label htmlFor={ids.mode}>Sampling</label>
-            <select id={ids.mode} value={mode} onChange={(e) => setMode(e.currentTarget.value as PatchSampleMode)}>
-              <option value="bernoulli">pixels on with their predicted probability</option>
-              <option value="mean">predicted mean (deterministic, blurry)</option>
+            <select id={ids.mode} value={mode} onChange={(e) => { const m = e.currentTarget.value as PatchSampleMode; setModes((ms) => ({ ...ms, [data]: m })); }}>
+              {SAMPLE_MODES[data].map(([m, text]) => <option key={m} value={m}>{text}</option>)}
             </select>
           </div>
           {genImage && gen && (
@@ -350,8 +404,8 @@ export function ModelSection() {
                 id="patch-model-generated"
                 title={revealed < n ? `Generating: ${revealed} of ${n} patches` : `Generated (sample ${gen.result.seed})`}
                 image={genImage}
-                alt={`A digit sampled patch by patch in the ${label} order: ${revealed} of ${n} patches shown`}
-                name={{ panel: 'patch', what: 'model-generated', params: { order: key, sample: gen.result.seed, mode: gen.result.mode } }}
+                alt={`A ${noun} sampled patch by patch in the ${label} order: ${revealed} of ${n} patches shown`}
+                name={{ panel: 'patch', what: 'model-generated', params: { order: orderKey, ...(crops ? { data: 'crops' } : {}), sample: gen.result.seed, mode: gen.result.mode } }}
               />
             </div>
           )}
@@ -363,30 +417,32 @@ export function ModelSection() {
               onChange={(e) => setTrainSteps(Math.min(5000, Math.max(1, Math.floor(Number(e.currentTarget.value) || 1))))} />
             <label htmlFor={ids.batch}>Batch</label>
             <select id={ids.batch} value={batch} disabled={training} onChange={(e) => setBatch(Number(e.currentTarget.value))}>
-              {BATCHES.map((b) => <option key={b} value={b}>{b} digits</option>)}
+              {BATCHES.map((b) => <option key={b} value={b}>{b} {noun}s</option>)}
             </select>
           </div>
           <div className="button-row">
             {training ? (
               <button type="button" data-testid="model-pause" onClick={() => trainAbort.current?.abort()}>Pause</button>
             ) : (
-              <button type="button" data-testid="model-train" onClick={onTrain} disabled={busy !== null}>{current.losses.length > 0 ? 'Resume training' : 'Start training'}</button>
+              <button type="button" data-testid="model-train" onClick={onTrain} disabled={busy !== null}>{losses.length > 0 ? 'Resume training' : 'Start training'}</button>
             )}
             <button type="button" data-testid="model-reset" onClick={() => void act('patch-model-reset', 'Reset')} disabled={busy !== null}>Reset</button>
-            <button type="button" data-testid="model-save" onClick={() => void act('patch-model-save', 'Saving')} disabled={busy !== null || training}>Save in this browser</button>
-            {current.saved && (
+            {!crops && (
+              <button type="button" data-testid="model-save" onClick={() => void act('patch-model-save', 'Saving')} disabled={busy !== null || training}>Save in this browser</button>
+            )}
+            {!crops && current.saved && (
               <button type="button" onClick={() => void act('patch-model-forget', 'Deleting the saved copy')} disabled={busy !== null}>Delete the saved copy</button>
             )}
           </div>
           {training && <progress value={runDone} max={trainSteps} aria-label="Training progress" />}
           <p className="readout" data-testid="model-train-readout" aria-live="polite">
             {busy ? `${busy}…` : losses.length === 0
-              ? `Not trained in this session. Training runs in the model worker on ${current.backend || 'tfjs'}; Reset returns to ${current.source === 'fresh' ? 'fresh' : 'the shipped'} weights.`
-              : `Step ${losses.length}, loss ${fmtMse(latest ?? NaN)}${live?.stepsPerSecond ? `, ${live.stepsPerSecond.toFixed(1)} steps/s on ${current.backend || 'tfjs'}` : ''}${training ? '' : ' (paused)'}.`}
+              ? `Not trained in this session. Training runs in the model worker on ${current.backend || 'tfjs'}${crops ? ', on random crops of the current image' : ''}; Reset returns to ${current.source === 'fresh' ? 'fresh' : 'the shipped'} weights.`
+              : `Step ${losses.length}, loss ${fmtMse(latest ?? NaN)}${liveHere?.stepsPerSecond ? `, ${liveHere.stepsPerSecond.toFixed(1)} steps/s on ${current.backend || 'tfjs'}` : ''}${training ? '' : ' (paused)'}.`}
           </p>
           {actionError && <p className="error-text" role="alert" data-testid="model-action-error">{actionError}</p>}
           {lossChart && (
-            <ChartFigure id="patch-model-loss" title="Training loss" chart={lossChart} name={{ panel: 'patch', what: 'model-loss', params: { order: key, steps: losses.length } }} />
+            <ChartFigure id="patch-model-loss" title="Training loss" chart={lossChart} name={{ panel: 'patch', what: 'model-loss', params: { order: orderKey, ...(crops ? { data: 'crops' } : {}), steps: losses.length } }} />
           )}
         </>
       )}

@@ -15,12 +15,14 @@ export interface DigitGeometry {
   patch: number;
   /** Row-major cell of each step. */
   order: ArrayLike<number>;
+  /** 1 (grey digits, the default) or 3 (RGB crops, channels interleaved). */
+  channels?: number;
 }
 
 /**
- * A digit at step `step`: patches of earlier steps from `shown` (side × side), the patch of this step from
- * `next` (patch² values; default: `shown`'s own), later ones greyed (or faded from `shown` when `fadeFuture`).
- * `step` = steps count shows the finished digit with no outline.
+ * A digit (or crop) at step `step`: patches of earlier steps from `shown` (side × side × channels), the patch
+ * of this step from `next` (patch²·channels values; default: `shown`'s own), later ones greyed (or faded from
+ * `shown` when `fadeFuture`). `step` = steps count shows the finished image with no outline.
  */
 export function digitAtStep(
   geo: DigitGeometry,
@@ -29,6 +31,9 @@ export function digitAtStep(
   options: { next?: Float32Array; fadeFuture?: boolean } = {},
 ): RgbImage {
   const { side, patch, order } = geo;
+  const ch = geo.channels ?? 1;
+  /** The pixel's value(s) at index i of a ch-channel array, as RGB. */
+  const rgbAt = (a: Float32Array, i: number): number[] => (ch === 3 ? [a[3 * i], a[3 * i + 1], a[3 * i + 2]] : [a[i], a[i], a[i]]);
   const cols = side / patch;
   const inv = inverseOrder(Array.from(order));
   const nextCell = step < order.length ? order[step] : -1;
@@ -44,14 +49,12 @@ export function digitAtStep(
       const o = (y * w + x) * 3;
       let rgb: number[];
       if (s < step) {
-        const v = shown[py * side + px];
-        rgb = [v, v, v];
+        rgb = rgbAt(shown, py * side + px);
       } else if (s === step) {
-        const v = options.next ? options.next[(py % patch) * patch + (px % patch)] : shown[py * side + px];
-        rgb = [v, v, v];
+        rgb = options.next ? rgbAt(options.next, (py % patch) * patch + (px % patch)) : rgbAt(shown, py * side + px);
       } else if (options.fadeFuture) {
-        const v = 0.25 * shown[py * side + px];
-        rgb = FUTURE.map((f) => 0.75 * f + v);
+        const v = rgbAt(shown, py * side + px);
+        rgb = FUTURE.map((f, k) => 0.75 * f + 0.25 * v[k]);
       } else {
         rgb = FUTURE;
       }
