@@ -1,5 +1,8 @@
 // Core math timed in Node on the same kind of arrays as the numpy reference.
 import { analyzeBitplanes, keepTopBits } from '../../src/core/depth/bitplanes';
+import { blockDctKeep } from '../../src/core/depth/dct';
+import { rqFit } from '../../src/core/depth/rq';
+import { spectraForImage } from '../../src/core/diffusion/spectrum';
 import { createImage } from '../../src/core/image';
 import { mulberry32 } from '../../src/core/random';
 import type { BenchCase } from './run';
@@ -19,7 +22,21 @@ function timeIt(f: () => unknown, reps = 15): number[] {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
 
-export function coreCases(native: NativeTimes): BenchCase[] {
+function randomImage(n: number, seed: number) {
+  const img = createImage(n, n);
+  const r = mulberry32(seed);
+  for (let i = 0; i < img.data.length; i++) img.data[i] = r();
+  return img;
+}
+
+function withReference(native: NativeTimes, key: string, what: string, p50: number): BenchCase['reference'] {
+  const ref = native?.[key];
+  if (typeof ref !== 'number') return undefined;
+  const named = native?.[`${key}:what`];
+  return { what: typeof named === 'string' ? named : what, p50: ref, ratio: p50 / ref };
+}
+
+export function coreCases(native: NativeTimes, quick = false): BenchCase[] {
   const out: BenchCase[] = [];
   for (const n of [128, 256, 512]) {
     const img = createImage(n, n);
@@ -31,13 +48,27 @@ export function coreCases(native: NativeTimes): BenchCase[] {
     ];
     for (const [name, key, f] of cases) {
       const ts = timeIt(f);
-      const ref = native?.[key];
       const p50 = median(ts);
-      out.push({
-        name, backend: 'node', size: n, n: ts.length, p50, p95: p95(ts), unit: 'ms',
-        reference: ref === undefined ? undefined : { what: `numpy ${key.split('@')[0]}`, p50: ref, ratio: p50 / ref },
-      });
+      out.push({ name, backend: 'node', size: n, n: ts.length, p50, p95: p95(ts), unit: 'ms', reference: withReference(native, key, `numpy ${key.split('@')[0]}`, p50) });
     }
+  }
+
+  // Heavier depth and diffusion math. RQ takes seconds per fit: few reps, no separate warm-up in quick runs.
+  const img256 = randomImage(256, 1);
+  const img512 = randomImage(512, 2);
+  const eps = new Float32Array(512 * 512 * 3);
+  const r = mulberry32(3);
+  for (let i = 0; i < eps.length; i++) eps[i] = r() * 2 - 1;
+  const heavy: [string, string, number, string, () => unknown, number][] = [
+    ['core: RQ k-means (4×4 patches, K 256, depth 8, 10 iters; reference: random seeds, no k-means++)', 'rqKmeans@256', 256,
+      'numpy Lloyd (random seeds)', () => rqFit(img256, 4, 256, 8, 10, 0), quick ? 2 : 3],
+    ['core: block DCT 8×8 keep-all (forward + inverse)', 'blockDct8@512', 512, 'numpy block DCT', () => blockDctKeep(img512, 8, 64), quick ? 5 : 15],
+    ['core: diffusion spectra precompute (2 FFTs + ring means)', 'spectra@512', 512, 'numpy.fft.fft2 + ring means', () => spectraForImage(img512.data, eps, 512), quick ? 5 : 15],
+  ];
+  for (const [name, key, size, what, f, reps] of heavy) {
+    const ts = timeIt(f, reps);
+    const p50 = median(ts);
+    out.push({ name, backend: 'node', size, n: ts.length, p50, p95: p95(ts), unit: 'ms', reference: withReference(native, key, what, p50) });
   }
   return out;
 }

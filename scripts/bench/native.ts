@@ -29,15 +29,72 @@ for n in (128, 256, 512):
             res.append((10 * np.log10(1 / max(float(((rec - v) ** 2).mean()), 1e-30)), ((u >> drop) & 1).mean()))
         return res
     out[f'analyzeBitplanes@{n}'] = timeit(analyze)
+# RQ k-means, 256² image, 4×4 patches (4096 vectors of 48), K = 256, depth 8, 10 Lloyd iterations per depth on
+# the residuals; seeds are K random rows (no k-means++), distances by the ‖x‖² − 2x·c + ‖c‖² expansion.
+X256 = rng.random((256, 256, 3)).reshape(64, 4, 64, 4, 3).transpose(0, 2, 1, 3, 4).reshape(4096, 48)
+def rq():
+    r = X256.copy()
+    K, N = 256, r.shape[0]
+    rows = np.arange(N)
+    for d in range(8):
+        C = r[rng.choice(N, K, replace=False)].copy()
+        for it in range(10):
+            dist = (r * r).sum(1)[:, None] - 2 * r @ C.T + (C * C).sum(1)[None, :]
+            lab = dist.argmin(1)
+            M = np.zeros((K, N)); M[lab, rows] = 1
+            cnt = M.sum(1)
+            nz = cnt > 0
+            C[nz] = (M @ r)[nz] / cnt[nz, None]
+        dist = (r * r).sum(1)[:, None] - 2 * r @ C.T + (C * C).sum(1)[None, :]
+        r = r - C[dist.argmin(1)]
+    return r
+out['rqKmeans@256'] = timeit(rq, reps=3)
+# Block DCT 8×8 keep-all of a 512² RGB image: forward and inverse orthonormal DCT of every tile.
+V512 = rng.random((512, 512, 3))
+try:
+    from scipy.fft import dctn, idctn
+    def bdct():
+        t = V512.reshape(64, 8, 64, 8, 3).transpose(0, 2, 4, 1, 3)
+        c = dctn(t, axes=(-2, -1), norm='ortho')
+        return idctn(c, axes=(-2, -1), norm='ortho').transpose(0, 3, 1, 4, 2).reshape(512, 512, 3)
+    dct_what = 'scipy dctn'
+except ImportError:
+    k = np.arange(8)
+    D = np.sqrt(2 / 8) * np.cos(np.pi * (2 * k[None, :] + 1) * k[:, None] / 16); D[0] /= np.sqrt(2)
+    def bdct():
+        t = V512.reshape(64, 8, 64, 8, 3).transpose(0, 2, 4, 1, 3)
+        c = D @ t @ D.T
+        return (D.T @ c @ D).transpose(0, 3, 1, 4, 2).reshape(512, 512, 3)
+    dct_what = 'numpy matrix DCT'
+out['blockDct8@512'] = timeit(bdct)
+out['blockDct8@512:what'] = dct_what
+# Diffusion spectra: luma of x0 and ε, means removed, np.fft.fft2 of both, ring means of |X|², |E|², Re(X·conj E).
+E512 = rng.standard_normal((512, 512, 3))
+fy = np.fft.fftfreq(512) * 512
+ringk = np.floor(np.sqrt(fy[:, None] ** 2 + fy[None, :] ** 2)).astype(np.int64).ravel()
+inside = ringk < 256
+ringk_in = ringk[inside]
+cnt = np.bincount(ringk_in, minlength=256)
+def spectra():
+    w = np.array([0.299, 0.587, 0.114])
+    a = V512 @ w; a = a - a.mean()
+    b = E512 @ w; b = b - b.mean()
+    A = np.fft.fft2(a).ravel()[inside]; B = np.fft.fft2(b).ravel()[inside]
+    norm = cnt * 512 * 512
+    return (np.bincount(ringk_in, (A.real ** 2 + A.imag ** 2), 256) / norm,
+            np.bincount(ringk_in, (B.real ** 2 + B.imag ** 2), 256) / norm,
+            np.bincount(ringk_in, (A.real * B.real + A.imag * B.imag), 256) / norm)
+out['spectra@512'] = timeit(spectra)
 json.dump(out, sys.stdout)
 `;
 
-export type NativeTimes = Record<string, number> | null;
+/** Median ms per case key; `<key>:what` entries name the reference implementation when it varies. */
+export type NativeTimes = Record<string, number | string> | null;
 
 export function numpyReference(): NativeTimes {
   for (const py of ['python3', '/usr/bin/python3']) {
     const r = spawnSync(py, ['-c', SCRIPT], { encoding: 'utf8' });
-    if (r.status === 0) return JSON.parse(r.stdout) as Record<string, number>;
+    if (r.status === 0) return JSON.parse(r.stdout) as Record<string, number | string>;
   }
   console.warn('numpy not available: no native reference column');
   return null;

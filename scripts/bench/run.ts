@@ -103,6 +103,50 @@ function bundleCases(): BenchCase[] {
   return out;
 }
 
+// Plain JavaScript (see above). Clicks "Load the model" and resolves with click → the heat map canvas in the DOM.
+const MODEL_LOAD_JS = `() => new Promise((resolve, reject) => {
+  const t0 = performance.now();
+  document.querySelector('[data-testid="model-load"]').click();
+  const id = setInterval(() => {
+    if (document.querySelector('[data-testid="canvas-patch-model-heatmap"]')) { clearInterval(id); resolve(performance.now() - t0); }
+    else if (document.querySelector('[data-testid="model-error"]')) { clearInterval(id); reject(new Error(document.querySelector('[data-testid="model-error"]').textContent)); }
+    else if (performance.now() - t0 > 120000) { clearInterval(id); reject(new Error('the model did not load in 120 s')); }
+  }, 5);
+})`;
+
+/**
+ * Plain JavaScript. Snapshots the depth bit-plane chart (entropy per plane), the patch summary table and the
+ * diffusion spectrum chart, then (installed before the upload) resolves with the first `change` event on the page
+ * (the file input receiving the file) → the first animation frame at which the credit line names the file and all
+ * three figures hold content that differs from their snapshot (each recomputed for the new image and drawn).
+ */
+const UPLOAD_WATCH_JS = `({ fileName }) => {
+  const sels = ['[data-testid="figure-depth-entropy"] svg', '[data-testid="patch-summary"]', '[data-testid="figure-diffusion-spectrum"] svg'];
+  const read = (sel) => { const el = document.querySelector(sel); return el ? el.innerHTML : ''; };
+  const before = sels.map(read);
+  let t0 = null;
+  window.addEventListener('change', () => { t0 = performance.now(); }, { capture: true, once: true });
+  window.__benchUpload = new Promise((resolve, reject) => {
+    const start = performance.now();
+    const tick = () => {
+      const credit = document.querySelector('[data-testid="credit"]');
+      const done = t0 !== null && credit && credit.textContent.includes(fileName)
+        && sels.every((sel, i) => { const now = read(sel); return now !== '' && now !== before[i]; });
+      if (done) resolve(performance.now() - t0);
+      else if (performance.now() - start > 120000) reject(new Error('the panels did not update within 120 s: ' + sels.map((sel, i) => sel + (read(sel) === before[i] ? ' unchanged' : ' changed')).join(', ')));
+      else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}`;
+
+/** Parses the training readout: "Step N, loss x, R steps/s on backend." */
+function trainReadout(text: string): { step: number; rate: number | null; backend: string | null } {
+  const m = /^Step (\d+)/.exec(text);
+  const r = /([\d.]+) steps\/s on ([^.\s]+)/.exec(text);
+  return { step: m ? Number(m[1]) : 0, rate: r ? Number(r[1]) : null, backend: r ? r[2] : null };
+}
+
 async function main(): Promise<void> {
   const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
@@ -140,6 +184,64 @@ async function main(): Promise<void> {
       results.push({ name: 'patch: step slider repaint (8-px patches)', backend, size, n: step.times.length, p50: quantile(step.times, 0.5), p95: quantile(step.times, 0.95), unit: 'ms' });
       results.push({ name: 'patch: step slider long tasks (>50 ms)', backend, size, n: step.times.length, p50: step.longTasks, p95: step.longTasks, unit: 'tasks' });
     }
+    // Patch model (tfjs in the model worker): click "Load the model" → heat map drawn, on fresh pages.
+    const modelLoads: number[] = [];
+    let modelPage: Page | null = null;
+    for (let i = 0; i < (quick ? 1 : 3); i++) {
+      await modelPage?.close();
+      modelPage = await context.newPage();
+      await modelPage.goto(`${url}#v=1&img=astronaut&size=128`);
+      await waitReady(modelPage);
+      await modelPage.waitForSelector('[data-testid="model-load"]');
+      modelLoads.push((await modelPage.evaluate(`(${MODEL_LOAD_JS})()`)) as number);
+    }
+    const modelText = (await modelPage!.textContent('[data-testid="model-readout"]')) ?? '';
+    const modelBackend = / on ([a-z0-9-]+)\./i.exec(modelText)?.[1] ?? 'tfjs';
+    results.push({ name: 'patch model: load', backend: modelBackend, size: null, n: modelLoads.length, p50: quantile(modelLoads, 0.5), p95: quantile(modelLoads, 0.95), unit: 'ms' });
+
+    // Training at batch 32 (the default): start a long run, let it warm up, count steps over a window, pause.
+    {
+      const mp = modelPage!;
+      await mp.fill('[data-testid="model-train-steps"]', '5000');
+      await mp.getByLabel('Batch', { exact: true }).selectOption('32');
+      await mp.click('[data-testid="model-train"]');
+      const readout = async () => trainReadout((await mp.textContent('[data-testid="model-train-readout"]')) ?? '');
+      await mp.waitForFunction('/steps\\/s/.test(document.querySelector(\'[data-testid="model-train-readout"]\').textContent)', null, { timeout: 60_000 });
+      await mp.waitForTimeout(2000); // the first steps compile kernels
+      const a = await readout();
+      const ta = Date.now();
+      await mp.waitForTimeout(quick ? 8000 : 15_000);
+      const b = await readout();
+      const tb = Date.now();
+      await mp.click('[data-testid="model-pause"]');
+      await mp.waitForSelector('[data-testid="model-train"]', { timeout: 30_000 });
+      const steps = b.step - a.step;
+      const counted = steps / ((tb - ta) / 1000);
+      console.log(`[bench] patch model training: UI ${b.rate ?? '—'} steps/s (whole run); ${steps} steps in ${((tb - ta) / 1000).toFixed(1)} s = ${counted.toFixed(2)} steps/s`);
+      const rate = b.rate ?? counted;
+      results.push({ name: 'patch model: training steps/s (batch 32)', backend: b.backend ?? modelBackend, size: null, n: steps, p50: rate, p95: rate, unit: 'steps/s' });
+      await mp.close();
+    }
+
+    // Upload → all panels updated at 512²: coffee.jpg through the file input, timed in the page from the input's
+    // change event until the credit names the file and the depth entropy-per-plane chart, the patch summary
+    // table and the diffusion spectrum chart all differ from what they showed for the previous image.
+    const uploads: number[] = [];
+    const coffee = readFileSync('public/samples/coffee.jpg');
+    for (let i = 0; i < 3; i++) {
+      const up = await context.newPage();
+      await up.goto(`${url}#v=1&size=512`);
+      await waitReady(up);
+      for (const sel of ['[data-testid="figure-depth-entropy"] svg', '[data-testid="patch-summary"]', '[data-testid="figure-diffusion-spectrum"] svg']) {
+        await up.waitForSelector(sel, { timeout: 120_000 });
+      }
+      await up.waitForTimeout(3000); // let the first image's results settle
+      await up.evaluate(`(${UPLOAD_WATCH_JS})(${JSON.stringify({ fileName: 'coffee.jpg' })})`);
+      await up.setInputFiles('[data-testid="file-input"]', { name: 'coffee.jpg', mimeType: 'image/jpeg', buffer: coffee });
+      uploads.push((await up.evaluate('window.__benchUpload')) as number);
+      await up.close();
+    }
+    results.push({ name: 'upload to all panels updated (coffee.jpg)', backend: '-', size: 512, n: uploads.length, p50: quantile(uploads, 0.5), p95: quantile(uploads, 0.95), unit: 'ms' });
     await context.close();
   } finally {
     await browser.close();
@@ -147,7 +249,7 @@ async function main(): Promise<void> {
   }
 
   const native = numpyReference();
-  results.push(...coreCases(native));
+  results.push(...coreCases(native, quick));
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, Chromium at ${found.path}`;
   writeFileSync('bench/results.json', `${JSON.stringify({ date: new Date().toISOString(), machine, quick, results }, null, 2)}\n`);
