@@ -89,12 +89,12 @@ export function createComputeHandler({ post, initBackend = startBackend, patchMo
     return hit;
   }
 
-  const info = (steps: DepthStep[]): DepthStepInfo[] => steps.map(({ reconstruction: _r, ...rest }) => rest);
+  const info = (steps: DepthStep[]): DepthStepInfo[] => steps.map(({ reconstruction: _r, codes: _c, ...rest }) => rest);
 
   async function depthView(req: Extract<Request, { kind: 'depth-view' }>, job: Job): Promise<ResultMap['depth-view']> {
     const steps = await stepsFor(req.image, req.spec, job, `Computing ${req.spec.kind}`);
     const d = Math.min(Math.max(1, Math.round(req.d)), steps.length);
-    return { steps: info(steps), d, reconstruction: steps[d - 1].reconstruction, previous: d > 1 ? steps[d - 2].reconstruction : null };
+    return { steps: info(steps), d, reconstruction: steps[d - 1].reconstruction, previous: d > 1 ? steps[d - 2].reconstruction : null, codes: steps[d - 1].codes ?? null };
   }
 
   async function depthRd(req: Extract<Request, { kind: 'depth-rd' }>, job: Job): Promise<ResultMap['depth-rd']> {

@@ -22,9 +22,10 @@ export type Request =
   | { id: number; kind: 'depth-view'; image: ImagePayload; spec: DepthSpec; d: number }
   | { id: number; kind: 'depth-rd'; image: ImagePayload; specs: DepthSpec[] };
 
-/** A step's numbers without its image (curves travel; images only for the step on screen). */
-export type DepthStepInfo = Omit<DepthStep, 'reconstruction'>;
-export type DepthViewResult = { steps: DepthStepInfo[]; d: number; reconstruction: RgbImage; previous: RgbImage | null };
+/** A step's numbers without its image or codes (curves travel; images and codes only for the step on screen). */
+export type DepthStepInfo = Omit<DepthStep, 'reconstruction' | 'codes'>;
+/** `codes`: step d's code per patch (RQ / VQ; null for other views), over steps[d − 1].grid. */
+export type DepthViewResult = { steps: DepthStepInfo[]; d: number; reconstruction: RgbImage; previous: RgbImage | null; codes: Int32Array | null };
 
 /** Per-ordering statistics, in the order the orderings were asked for. */
 export type PatchStatsResult = { rows: number; cols: number; orderings: OrderingAnalysis[] };

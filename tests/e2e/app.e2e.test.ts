@@ -405,6 +405,14 @@ describe('the Depth panel views', () => {
       expect(await canvasPixels(page, 'canvas-depth-steps-recon')).not.toBe(first);
       expect(new URL(page.url()).hash).toContain(`dview=${view}`);
     }
+    // Residual quantization: the codes of step d as a map over the patch grid (one pixel per 4×4 patch) and
+    // codebook health (perplexity, dead codes).
+    await page.selectOption('[data-testid="depth-view-select"]', 'rq');
+    await expect.poll(() => page.textContent('[data-testid="depth-codebook-readout"]').catch(() => null), { timeout: 60_000 })
+      .toMatch(/perplexity [\d.]+ of \d+ codewords, \d+ dead/);
+    await page.waitForSelector('[data-testid="figure-depth-steps-usage"] svg rect', { timeout: 30_000 });
+    const reconWidth = await page.$eval('[data-testid="canvas-depth-steps-recon"]', (c) => (c as HTMLCanvasElement).width);
+    await expect.poll(() => page.$eval('[data-testid="canvas-depth-steps-codes"]', (c) => (c as HTMLCanvasElement).width), { timeout: 30_000 }).toBe(reconWidth / 4);
     // Y, Cb, Cr with all three channels is the image again (to rounding): high PSNR at the last step.
     await page.selectOption('[data-testid="depth-view-select"]', 'channels');
     await page.focus('[data-testid="depth-step-slider"]');

@@ -5,6 +5,7 @@ import { createImage, type RgbImage } from '../image';
 import { entropyBits, psnr, ssim } from '../metrics';
 import { analyzeBitplanes, keepTopBits } from './bitplanes';
 import { channelSteps, rgbToYcbcr, type ChannelSpace } from './channels';
+import { codebookHealth } from './codebook';
 import { blockDctCode, wholeDctCoefficients, wholeDctFromCoefficients } from './dct';
 import { rqFit, vqFit } from './rq';
 import { scalePyramid, varScalesFor } from './scales';
@@ -33,6 +34,13 @@ export interface DepthStep {
   entropyBpp: number;
   /** Entropy of the symbols this step emits (bits per symbol). */
   stepEntropy: number;
+  /** RQ / VQ only: every patch's code at this step (patch grid row-major), the codebook's size, the grid. */
+  codes?: Int32Array;
+  codebookSize?: number;
+  grid?: { rows: number; cols: number };
+  /** RQ / VQ only: 2^H(codes) (effective codewords) and codewords used by no patch. */
+  perplexity?: number;
+  deadCodes?: number;
 }
 
 /** Block DCT: coefficients kept per 8×8 block at each step (of 64). */
@@ -126,7 +134,12 @@ export function depthSteps(img: RgbImage, spec: DepthSpec, onProgress: DepthProg
     case 'vq': {
       const fit = (spec.kind === 'rq' ? rqFit : vqFit)(img, spec.patch, spec.K, spec.depth, 10, 0, onProgress);
       for (const level of fit.levels) {
-        steps.push(finish(img, level.depth, spec.kind === 'rq' ? `code ${level.depth}` : `${level.codebookSize} codewords`, level.reconstruction, level.fixedBpp, level.entropyBpp, level.codeEntropy));
+        const step = finish(img, level.depth, spec.kind === 'rq' ? `code ${level.depth}` : `${level.codebookSize} codewords`, level.reconstruction, level.fixedBpp, level.entropyBpp, level.codeEntropy);
+        const health = codebookHealth(level.codes, level.codebookSize);
+        steps.push({
+          ...step, codes: level.codes, codebookSize: level.codebookSize, grid: { rows: fit.rows, cols: fit.cols },
+          perplexity: health.perplexity, deadCodes: health.dead,
+        });
       }
       return steps;
     }

@@ -22,6 +22,8 @@ export interface BarChartOptions {
   height?: number;
   /** Default: [min(0, values), max(0, values)], niced. */
   yDomain?: [number, number];
+  /** Keys of the bars whose category is labelled on the x axis (default: every bar). */
+  xTickKeys?: string[];
   /** Formats values in tooltips and the highlighted bar's label (default: 4 significant digits). */
   formatValue?: (v: number) => string;
 }
@@ -42,8 +44,10 @@ export function barChart(bars: Bar[], opts: BarChartOptions, doc: Document = doc
 
   const x = scaleBand<string>().domain(bars.map((b) => b.key)).padding(0.2);
   // Rotate category labels when they would not fit their band; rotated labels need a taller margin.
-  const longest = Math.max(0, ...bars.map((b) => b.label.length)) * CHAR_W;
-  const roughBand = ((width - 64) / Math.max(1, bars.length)) * 0.8;
+  const ticked = opts.xTickKeys ? new Set(opts.xTickKeys) : null;
+  const tickBars = ticked ? bars.filter((b) => ticked.has(b.key)) : bars;
+  const longest = Math.max(0, ...tickBars.map((b) => b.label.length)) * CHAR_W;
+  const roughBand = ((width - 64) / Math.max(1, tickBars.length)) * 0.8;
   const rotate = longest > roughBand;
   const margin: Margin = { top: 30, right: 12, bottom: rotate ? 40 + Math.min(60, longest * 0.6) : 40, left: 52 };
   const frame = createFrame(doc, { kind: 'bar-chart', title: opts.title, description: opts.description, width, height, margin });
@@ -55,7 +59,7 @@ export function barChart(bars: Bar[], opts: BarChartOptions, doc: Document = doc
   if (!opts.yDomain) y.nice();
   const labels = new Map(bars.map((b) => [b.key, b.label]));
   drawAxes(frame, {
-    x, y, xLabel: opts.xLabel, yLabel: opts.yLabel, margin, rotateXTicks: rotate,
+    x, y, xLabel: opts.xLabel, yLabel: opts.yLabel, margin, rotateXTicks: rotate, xTickValues: opts.xTickKeys,
     xTickFormat: (k: string) => labels.get(k) ?? k,
   });
 

@@ -3,7 +3,7 @@ import { analyzeBitplanes } from '../../../src/core/depth/bitplanes';
 import { createImage, imageHash } from '../../../src/core/image';
 import { createComputeClient, type WorkerLike } from '../../../src/workers/client';
 import { createComputeHandler, type ComputeHandlerDeps } from '../../../src/workers/computeHandler';
-import type { BackendStatus, ImagePayload, Inbound, Reply } from '../../../src/workers/protocol';
+import type { BackendStatus, DepthViewResult, ImagePayload, Inbound, Reply } from '../../../src/workers/protocol';
 
 const status: BackendStatus = { active: 'cpu', reason: 'r', order: ['cpu'], failures: [], available: ['cpu'] };
 
@@ -53,6 +53,36 @@ describe('createComputeHandler', () => {
     await Promise.all([first, second]);
     expect(replies.filter((r) => r.id === 1)).toEqual([{ id: 1, kind: 'error', message: 'cancelled' }]);
     expect(replies.filter((r) => r.id === 2).at(-1)?.kind).toBe('result');
+  });
+
+  it('keeps RQ codes for the requested step only; per-step info carries codebook health numbers', async () => {
+    const { replies, handle } = setup();
+    const img = createImage(8, 8);
+    for (let i = 0; i < img.data.length; i++) img.data[i] = ((i * 53) % 97) / 96;
+    const image = { ...img, hash: imageHash(img) };
+    await handle({ id: 1, kind: 'depth-view', image, spec: { kind: 'rq', patch: 2, K: 4, depth: 3 }, d: 2 });
+    const last = replies.at(-1);
+    expect(last?.kind).toBe('result');
+    const result = (last as Extract<Reply, { kind: 'result' }>).result as DepthViewResult;
+    expect(result.d).toBe(2);
+    expect(result.codes).toBeInstanceOf(Int32Array);
+    expect(result.codes?.length).toBe(16);
+    expect(result.steps).toHaveLength(3);
+    for (const s of result.steps) {
+      expect('codes' in s).toBe(false);
+      expect('reconstruction' in s).toBe(false);
+      expect(s.grid).toEqual({ rows: 4, cols: 4 });
+      expect(s.codebookSize).toBe(4);
+      expect(s.perplexity).toBeGreaterThanOrEqual(1);
+      expect(s.perplexity).toBeLessThanOrEqual(4 + 1e-9);
+      expect(s.deadCodes).toBeGreaterThanOrEqual(0);
+    }
+
+    replies.length = 0;
+    await handle({ id: 2, kind: 'depth-view', image, spec: { kind: 'bitplanes' }, d: 1 });
+    const bits = (replies.at(-1) as Extract<Reply, { kind: 'result' }>).result as DepthViewResult;
+    expect(bits.codes).toBeNull();
+    expect(bits.steps[0].perplexity).toBeUndefined();
   });
 
   it('starts the backend and forwards later backend changes', async () => {

@@ -1,4 +1,5 @@
 import { useId, useMemo } from 'react';
+import { codebookHealth, usageByRank } from '../../../core/depth/codebook';
 import { differenceImage, type DepthSpec } from '../../../core/depth/views';
 import { CHANNEL_SPACES, RQ_CODEBOOKS, RQ_PATCHES, type DepthView } from '../../../state/depthSlice';
 import { appStore, useStore } from '../../../state/store';
@@ -7,6 +8,7 @@ import { lineChart } from '../../charts/lineChart';
 import { ChartFigure, PixelFigure } from '../../components/Figure';
 import { Slider } from '../../components/Slider';
 import { imagePayload, useWorkerRequest } from '../../compute';
+import { codeMapImage } from './codeMap';
 
 export function specOf(v: DepthView): DepthSpec {
   switch (v.view) {
@@ -69,6 +71,48 @@ export function StepsView() {
     },
   ) : null), [steps, d, current]);
 
+  // RQ / VQ: the codes of step d over the patch grid, how the codewords are used, and health per depth.
+  const codeMap = useMemo(() => {
+    const grid = current?.grid;
+    if (!r?.codes || !grid || !current?.codebookSize || r.codes.length !== grid.rows * grid.cols) return null;
+    return codeMapImage(r.codes, grid.rows, grid.cols, current.codebookSize);
+  }, [r, current]);
+
+  const usageChart = useMemo(() => {
+    if (!r?.codes || !current?.codebookSize) return null;
+    const health = codebookHealth(r.codes, current.codebookSize);
+    const bins = usageByRank(health.counts, 64);
+    const binned = bins.some((b) => b.to > b.from);
+    const every = Math.max(1, Math.ceil(bins.length / 8));
+    return barChart(
+      bins.map((b) => ({ key: String(b.from), label: b.from === b.to ? String(b.from + 1) : `${b.from + 1}–${b.to + 1}`, value: b.value })),
+      {
+        xTickKeys: bins.filter((_, i) => i % every === 0).map((b) => String(b.from)),
+        title: `Codeword usage at step ${d}`,
+        description: `Patches per codeword at step ${d}, codewords sorted from most to least used${binned ? ' (the tail grouped, mean per codeword)' : ''}; ${current.codebookSize} codewords, perplexity ${health.perplexity.toFixed(1)}, ${health.dead} unused.`,
+        xLabel: 'codeword rank (most used first)', yLabel: 'patches per codeword', formatValue: (v) => v.toFixed(v % 1 === 0 ? 0 : 2),
+      },
+    );
+  }, [r, current, d]);
+
+  const healthChart = useMemo(() => {
+    const coded = steps.filter((s) => s.perplexity !== undefined && s.codebookSize !== undefined);
+    if (coded.length === 0) return null;
+    return lineChart(
+      [
+        { id: 'perplexity', label: 'perplexity 2ᴴ', points: coded.map((s) => ({ x: s.d, y: s.perplexity ?? NaN })) },
+        { id: 'used', label: 'codewords used', points: coded.map((s) => ({ x: s.d, y: (s.codebookSize ?? NaN) - (s.deadCodes ?? NaN) })) },
+        { id: 'size', label: 'codebook size', points: coded.map((s) => ({ x: s.d, y: s.codebookSize ?? NaN })) },
+      ],
+      {
+        title: 'Codebook health per step',
+        description: `Per step: the codebook size, codewords used by at least one patch, and the perplexity 2^H of the codes (effective codewords). At step ${d}: perplexity ${current?.perplexity?.toFixed(1) ?? '—'}, ${current?.deadCodes ?? '—'} dead of ${current?.codebookSize ?? '—'}.`,
+        xLabel: 'step d', yLabel: 'codewords', xTicks: coded.length <= 16 ? coded.map((s) => s.d) : undefined,
+        highlight: { seriesId: 'perplexity', x: d }, formatY: (v) => v.toFixed(1),
+      },
+    );
+  }, [steps, d, current]);
+
   return (
     <div className="view">
       {view.view === 'channels' && (
@@ -103,6 +147,11 @@ export function StepsView() {
           After step {d}: PSNR {fmtDb(current.psnr)}, SSIM {Number.isFinite(current.ssim) ? current.ssim.toFixed(3) : '—'}, rate {current.fixedBpp.toFixed(2)} bits/pixel fixed-length, {current.entropyBpp.toFixed(2)} entropy-coded.
         </p>
       )}
+      {current?.perplexity !== undefined && current.codebookSize !== undefined && (
+        <p className="readout" data-testid="depth-codebook-readout">
+          Codebook at step {d}: perplexity {current.perplexity.toFixed(1)} of {current.codebookSize} codewords, {current.deadCodes ?? 0} dead (used by no patch).
+        </p>
+      )}
       {res.status === 'working' && <progress value={res.progress} max={1} aria-label="Computing the decomposition" />}
       {res.error && <p className="error-text" role="alert">This view failed: {res.error}</p>}
       <div className="image-row">
@@ -110,6 +159,13 @@ export function StepsView() {
         <PixelFigure id="depth-steps-residual" title="Left to predict" alt="The residual, image minus reconstruction, around grey" image={residual} name={{ panel: 'depth', what: `${view.view}-residual`, params }} />
         <PixelFigure id="depth-steps-added" title={`Added by step ${d}`} alt={`What step ${d} added, around grey`} image={added} name={{ panel: 'depth', what: `${view.view}-added`, params }} />
       </div>
+      {(view.view === 'rq' || view.view === 'vq') && (
+        <div className="chart-row">
+          <PixelFigure id="depth-steps-codes" title={`Codes at step ${d}`} alt={`Each patch coloured by its step-${d} code (one colour per codeword)`} image={codeMap} name={{ panel: 'depth', what: `${view.view}-codes`, params }} />
+          <ChartFigure id="depth-steps-usage" title="Codeword usage" chart={usageChart} name={{ panel: 'depth', what: `${view.view}-usage`, params }} />
+          <ChartFigure id="depth-steps-health" title="Codebook health" chart={healthChart} name={{ panel: 'depth', what: `${view.view}-health`, params }} />
+        </div>
+      )}
       <div className="chart-row">
         <ChartFigure id="depth-steps-psnr" title="PSNR per step" chart={psnrChart} name={{ panel: 'depth', what: `${view.view}-psnr`, params }} />
         <ChartFigure id="depth-steps-gain" title="Δ PSNR per step" chart={gainChart} name={{ panel: 'depth', what: `${view.view}-gain`, params }} />
