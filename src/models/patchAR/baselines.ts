@@ -71,18 +71,26 @@ function visibleNeighbours(grid: Grid, order: Int32Array): { mask: number; cells
 /** Fitted weights per visibility mask: [features = k·dim + 1 (bias last)] × dim, row-major. */
 export type Regression = { grid: Grid; order: Int32Array; weights: (Float64Array | null)[] };
 
+/** What both regression passes need: the images' patches in raster order and each step's visible neighbours. */
+function cellSetup(images: Float32Array, grid: Grid, order: Int32Array) {
+  const n = order.length;
+  const identity = Int32Array.from({ length: n }, (_, i) => i);
+  return {
+    n,
+    dim: grid.patch * grid.patch,
+    cells: patchify(images, { height: grid.side, width: grid.side, channels: 1 }, grid.patch, identity),
+    count: images.length / (grid.side * grid.side),
+    vis: visibleNeighbours(grid, order),
+  };
+}
+
 /**
  * Ridge least squares per visibility mask on the training images: minimises Σ‖W·f − target‖² + λ‖W‖²
  * with λ = ridge · mean diagonal of the Gram matrix (scale-free; the bias is not penalised less, which at
  * 1e-4 does not matter).
  */
 export function fitRegression(images: Float32Array, grid: Grid, order: Int32Array, ridge = 1e-4): Regression {
-  const n = order.length;
-  const dim = grid.patch * grid.patch;
-  const identity = Int32Array.from({ length: n }, (_, i) => i);
-  const cells = patchify(images, { height: grid.side, width: grid.side, channels: 1 }, grid.patch, identity);
-  const count = images.length / (grid.side * grid.side);
-  const vis = visibleNeighbours(grid, order);
+  const { n, dim, cells, count, vis } = cellSetup(images, grid, order);
   const gram: (Float64Array | null)[] = new Array(16).fill(null);
   const cross: (Float64Array | null)[] = new Array(16).fill(null);
   const f = new Float64Array(4 * dim + 1);
@@ -147,12 +155,7 @@ function solveRidge(G: Float64Array, X: Float64Array, dim: number, ridge: number
 /** Per-step MSE of a fitted regression on `images`. */
 export function regressionCurve(reg: Regression, images: Float32Array): Float64Array {
   const { grid, order } = reg;
-  const n = order.length;
-  const dim = grid.patch * grid.patch;
-  const identity = Int32Array.from({ length: n }, (_, i) => i);
-  const cells = patchify(images, { height: grid.side, width: grid.side, channels: 1 }, grid.patch, identity);
-  const count = images.length / (grid.side * grid.side);
-  const vis = visibleNeighbours(grid, order);
+  const { n, dim, cells, count, vis } = cellSetup(images, grid, order);
   const out = new Float64Array(n);
   for (let i = 0; i < count; i++) {
     for (let s = 0; s < n; s++) {
