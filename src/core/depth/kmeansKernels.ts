@@ -31,7 +31,10 @@ export function distXC(data: Float32Array, i: number, c: Float64Array, j: number
   return s0 + s1 + (s2 + s3);
 }
 
-/** ‖a_i − b_j‖² between rows of two centroid arrays. */
+/**
+ * ‖a_i − b_j‖² between rows of two centroid arrays. The twin of distXC on purpose: each call site sees one
+ * typed-array kind (Float32 data vs Float64 centroids), which keeps these hot loops monomorphic for the JIT.
+ */
 export function distCC(a: Float64Array, i: number, b: Float64Array, j: number, dim: number): number {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   const p = i * dim, q = j * dim;
