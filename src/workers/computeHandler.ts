@@ -21,6 +21,8 @@ import {
 } from './protocol';
 import type { PatchModelHost, PatchModelHostOptions } from './patchModel';
 import { PATCH_MODEL_CHANNELS, type PatchModelRequest } from './patchModelProtocol';
+import { DENOISER_CHANNELS, type DenoiserRequest } from './diffusionModelProtocol';
+import type { DenoiserHost, DenoiserHostOptions } from './diffusionModel';
 
 export interface ComputeHandlerDeps {
   post: (reply: Reply) => void;
@@ -28,6 +30,8 @@ export interface ComputeHandlerDeps {
   initBackend?: (preferred: BackendName | undefined, onChange: (status: BackendStatus) => void) => Promise<BackendStatus>;
   /** Options of the patch transformers' host (tests pass a file fetch and an in-memory store). */
   patchModel?: Omit<PatchModelHostOptions, 'ready'>;
+  /** Options of the denoisers' host (tests pass a file fetch and an in-memory store). */
+  denoiser?: Omit<DenoiserHostOptions, 'ready'>;
 }
 
 type Job = { id: number; channel: string; cancelled: boolean };
@@ -44,12 +48,14 @@ function yieldToQueue(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-export function createComputeHandler({ post, initBackend = startBackend, patchModel }: ComputeHandlerDeps): (msg: Inbound) => Promise<void> {
+export function createComputeHandler({ post, initBackend = startBackend, patchModel, denoiser }: ComputeHandlerDeps): (msg: Inbound) => Promise<void> {
   // Model work needs a running backend: the UI starts one at once, but a model request may come first.
   let backendReady: Promise<BackendStatus> | null = null;
   let patchHost: Promise<PatchModelHost> | null = null;
+  let denoiserHost: Promise<DenoiserHost> | null = null;
   const backendChanged = (status: BackendStatus) => {
     void patchHost?.then((h) => h.clear()); // tensors are gone with a lost backend: reload on the next request
+    void denoiserHost?.then((h) => h.clear());
     post({ id: -1, kind: 'backend-changed', status });
   };
   const startBackendOnce = (preferred?: BackendName) => {
@@ -62,6 +68,13 @@ export function createComputeHandler({ post, initBackend = startBackend, patchMo
   function runPatchModel(req: PatchModelRequest, job: Job) {
     patchHost ??= import('./patchModel').then((m) => m.createPatchModelHost({ ...patchModel, ready: () => backendReady ?? startBackendOnce() }));
     return patchHost.then((host) => host.handle(req, {
+      cancelled: () => job.cancelled,
+      progress: (done, total, label, data) => post({ id: job.id, kind: 'progress', done, total, label, data }),
+    }));
+  }
+  function runDenoiser(req: DenoiserRequest, job: Job) {
+    denoiserHost ??= import('./diffusionModel').then((m) => m.createDenoiserHost({ ...denoiser, ready: () => backendReady ?? startBackendOnce() }));
+    return denoiserHost.then((host) => host.handle(req, {
       cancelled: () => job.cancelled,
       progress: (done, total, label, data) => post({ id: job.id, kind: 'progress', done, total, label, data }),
     }));
@@ -177,6 +190,7 @@ export function createComputeHandler({ post, initBackend = startBackend, patchMo
 
   async function run(req: Request, job: Job): Promise<ResultMap[Request['kind']]> {
     if (req.kind in PATCH_MODEL_CHANNELS) return runPatchModel(req as PatchModelRequest, job);
+    if (req.kind in DENOISER_CHANNELS) return runDenoiser(req as DenoiserRequest, job);
     switch (req.kind) {
       case 'init-backend':
         return startBackendOnce(req.preferred);

@@ -6,15 +6,18 @@ import type { DepthSpec, DepthStep } from '../core/depth/views';
 import type { RgbImage } from '../core/image';
 import type { BackendName, BackendStatus } from './backendTypes';
 import { PATCH_MODEL_CHANNELS, type ImagePayload, type PatchModelProgressData, type PatchModelRequest, type PatchModelResults } from './patchModelProtocol';
+import { DENOISER_CHANNELS, type DenoiserProgressData, type DenoiserRequest, type DenoiserResults } from './diffusionModelProtocol';
 
 export type { BackendFailure, BackendName, BackendStatus } from './backendTypes';
 export { BACKEND_NAMES } from './backendTypes';
 export * from './patchModelProtocol';
+export * from './diffusionModelProtocol';
 // ImagePayload (an RgbImage plus its content hash, core/image imageHash, which keys the worker's per-image
 // caches) lives in patchModelProtocol.ts, whose crop models take one too; it is re-exported above.
 
 export type Request =
   | PatchModelRequest
+  | DenoiserRequest
   | { id: number; kind: 'init-backend'; preferred?: BackendName }
   | { id: number; kind: 'bitplane-analysis'; image: ImagePayload }
   | { id: number; kind: 'patch-stats'; image: ImagePayload; patch: number; orderings: OrderingSpec[] }
@@ -44,7 +47,7 @@ export type Reply =
   | { id: -1; kind: 'backend-changed'; status: BackendStatus };
 
 /** What each request kind resolves to. */
-export interface ResultMap extends PatchModelResults {
+export interface ResultMap extends PatchModelResults, DenoiserResults {
   'init-backend': BackendStatus;
   'bitplane-analysis': BitplaneAnalysis;
   'patch-stats': PatchStatsResult;
@@ -59,7 +62,11 @@ export type RequestOf<K extends RequestKind> = Extract<Request, { kind: K }>;
 export type PayloadOf<K extends RequestKind> = Omit<RequestOf<K>, 'id' | 'kind'>;
 export type ResultOf<K extends RequestKind> = ResultMap[K];
 /** What the `data` of a kind's progress replies holds (undefined for kinds that send none). */
-export type ProgressDataOf<K extends RequestKind> = K extends keyof PatchModelProgressData ? PatchModelProgressData[K] : undefined;
+export type ProgressDataOf<K extends RequestKind> = K extends keyof PatchModelProgressData
+  ? PatchModelProgressData[K]
+  : K extends keyof DenoiserProgressData
+    ? DenoiserProgressData[K]
+    : undefined;
 
 /**
  * Requests on one channel supersede each other: a newer one answers the older pending one with 'cancelled'
@@ -68,6 +75,7 @@ export type ProgressDataOf<K extends RequestKind> = K extends keyof PatchModelPr
  */
 export const CHANNEL: Record<RequestKind, string> = {
   ...PATCH_MODEL_CHANNELS,
+  ...DENOISER_CHANNELS,
   'init-backend': 'backend',
   'bitplane-analysis': 'bitplanes',
   'patch-stats': 'patch-stats',

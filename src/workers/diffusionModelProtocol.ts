@@ -1,0 +1,163 @@
+// The denoisers' part of the worker protocol (protocol.ts re-exports it): requests, results and the data of
+// progress replies. tfjs-free, so the UI can import it (through protocol.ts).
+//
+// Conventions (science sheet): pixels in [0, 1] travel; the models work on x0 in [−1, 1]. A denoiser is
+// conditioned on the log-SNR λ, not on t, and sees the variance-preserving input x_t / sqrt(α² + σ²), so any
+// schedule of the panel (each gives α_t, σ_t, hence λ) drives the same network.
+
+/** 'digits': class-conditional 28×28×1 MNIST digits (class 10 = the null class of classifier-free guidance). 'patches': unconditional 32×32×3 natural-image patches. */
+export type DenoiserId = 'digits' | 'patches';
+
+/** What the network outputs (and the loss compares): ε, x0, v = α·ε − σ·x0, or the flow velocity ε − x0. */
+export type DenoiserParameterization = 'eps' | 'x0' | 'v' | 'velocity';
+
+/** Per-sample weight on the loss during training here (names as the panel's weighting selector). */
+export type DenoiserWeighting = 'eps-mse' | 'x0-mse' | 'v-mse' | 'velocity-mse' | 'min-snr' | 'edm' | 'sd3-logit-normal' | 'vdmpp-sigmoid';
+
+export type DenoiserSampler = 'ddpm' | 'ddim' | 'euler';
+
+/** α_t and σ_t of the panel's schedule at one t (any schedule: VP, EDM or flow). */
+export type NoiseLevel = { alpha: number; sigma: number };
+
+/** Which denoiser, and where the app's public files are (an absolute URL ending in '/'). */
+export type DenoiserTarget = { model: DenoiserId; baseUrl: string };
+
+export type DenoiserRequest =
+  /** Loads (or returns the already loaded) denoiser and evaluates it on its held-out set. */
+  | ({ id: number; kind: 'denoiser-load' } & DenoiserTarget)
+  /**
+   * The model's x̂0 from x_t = α·x0 + σ·ε for one image: `pixels` is side × side × channels in [0, 1] (the
+   * panel's image resized to the model's side, or a held-out example), ε drawn from `seed` (the same ε for the
+   * same seed while the t slider moves). `label`: the class to condition on (digits; 10 or absent = null).
+   * Or `heldout`: held-out example i (and, for digits, its true label unless `label` is given) instead of pixels.
+   */
+  | ({ id: number; kind: 'denoiser-predict'; pixels?: Float32Array; heldout?: number; level: NoiseLevel; seed: number; label?: number } & DenoiserTarget)
+  /**
+   * Samples `count` images from pure noise. `levels`: the sampler's noise levels from noisiest to cleanest
+   * (steps + 1 values, the last one α = 1, σ = 0), taken from the panel's schedule. Guidance (digits only):
+   * ε = ε_null + guidance·(ε_label − ε_null) when the level's σ/α (σ_EDM) lies in [interval[0], interval[1]],
+   * the conditional prediction alone elsewhere. `stripCount` intermediate x̂0 are returned per image.
+   */
+  | ({
+      id: number; kind: 'denoiser-sample'; sampler: DenoiserSampler; levels: NoiseLevel[]; seed: number; count: number;
+      label?: number; guidance?: number; interval?: [number, number]; stripCount?: number;
+    } & DenoiserTarget)
+  /**
+   * Trains `steps` more Adam steps at batch `batch` with the chosen parameterization and weighting (Min-SNR γ
+   * when weighting is 'min-snr'). Long-running: progress carries a DenoiserTrainProgress. Cancelling pauses;
+   * the next train request resumes (weights, optimizer state and loss history are kept per model).
+   */
+  | ({ id: number; kind: 'denoiser-train'; steps: number; batch?: number; parameterization: DenoiserParameterization; weighting: DenoiserWeighting; gamma?: number } & DenoiserTarget)
+  /** Back to the shipped weights, forgetting training done here. */
+  | ({ id: number; kind: 'denoiser-reset' } & DenoiserTarget)
+  /** Saves the current weights in this browser (IndexedDB); later loads prefer them. */
+  | ({ id: number; kind: 'denoiser-save' } & DenoiserTarget)
+  /** Deletes the copy saved in this browser (the weights in memory stay). */
+  | ({ id: number; kind: 'denoiser-forget' } & DenoiserTarget);
+
+export type DenoiserKind = DenoiserRequest['kind'];
+
+export type DenoiserSource = 'shipped' | 'indexeddb' | 'fresh';
+
+/** A denoiser's state and held-out evaluation: what -load, -reset, -save and -forget answer. */
+export interface DenoiserStatus {
+  model: DenoiserId;
+  side: number;
+  channels: number;
+  /** 11 for digits (10 classes and the null class), 0 for the unconditional model. */
+  classes: number;
+  /** What the network outputs (shipped models: as trained by the script). */
+  parameterization: DenoiserParameterization;
+  source: DenoiserSource;
+  saved: boolean;
+  paramCount: number;
+  /**
+   * The sub-task difficulty profile: held-out ε-MSE of the model in 50 equal bins of λ (centres in `lambda`,
+   * from high noise to low noise), at a fixed seed; `loss[i]` is the mean over the held-out batch.
+   */
+  lambda: number[];
+  loss: number[];
+  heldoutCount: number;
+  /** Held-out accuracy of the shipped digit classifier (digits only), as a fraction. */
+  classifierAccuracy: number | null;
+  /** Changes whenever the weights change: key predictions on it. */
+  version: number;
+  /** Training loss of every step taken in this session (since load or reset). */
+  losses: number[];
+  trainedSteps: number | null;
+  backend: string;
+}
+
+export interface DenoiserPrediction {
+  model: DenoiserId;
+  version: number;
+  /** The clean image x0 in pixels, side × side × channels, and its label (digits from the held-out set). */
+  clean: Float32Array;
+  label: number | null;
+  /** x_t as the model saw it, mapped back to pixels (clipped to [0, 1] for display), side × side × channels. */
+  noisy: Float32Array;
+  /** x̂0 in pixels (clipped to [0, 1]), and |x̂0 − x0| per pixel (in pixel units). */
+  x0hat: Float32Array;
+  error: Float32Array;
+  /** MSE of x̂0 against x0 (pixels in [0, 1]) and the λ of the level. */
+  mse: number;
+  lambda: number;
+}
+
+export interface DenoiserSampleResult {
+  model: DenoiserId;
+  /** count × side × side × channels, pixels in [0, 1]. */
+  images: Float32Array;
+  /** Per image, stripCount x̂0 snapshots: count × stripCount × side × side × channels, in [0, 1]. */
+  strip: Float32Array;
+  /** σ/α of each strip snapshot's level. */
+  stripSigma: number[];
+  /** Digits: the classifier's class per sample, and its probability. */
+  predictedClass: number[] | null;
+  confidence: number[] | null;
+  milliseconds: number;
+}
+
+export interface DenoiserTrainResult {
+  losses: number[];
+  stepsPerSecond: number;
+}
+
+export interface DenoiserTrainProgress {
+  step: number;
+  loss: number;
+  stepsPerSecond: number;
+}
+
+export interface DenoiserLoadProgress {
+  phase: 'backend' | 'data' | 'weights' | 'evaluating';
+}
+
+export interface DenoiserResults {
+  'denoiser-load': DenoiserStatus;
+  'denoiser-predict': DenoiserPrediction;
+  'denoiser-sample': DenoiserSampleResult;
+  'denoiser-train': DenoiserTrainResult;
+  'denoiser-reset': DenoiserStatus;
+  'denoiser-save': DenoiserStatus;
+  'denoiser-forget': DenoiserStatus;
+}
+
+export interface DenoiserProgressData {
+  'denoiser-load': DenoiserLoadProgress;
+  'denoiser-reset': DenoiserLoadProgress;
+  'denoiser-train': DenoiserTrainProgress;
+  'denoiser-sample': { step: number };
+}
+
+export const DENOISER_CHANNELS: Record<DenoiserKind, string> = {
+  'denoiser-load': 'denoiser-load',
+  'denoiser-predict': 'denoiser-predict',
+  'denoiser-sample': 'denoiser-sample',
+  'denoiser-train': 'denoiser-train',
+  'denoiser-reset': 'denoiser-reset',
+  'denoiser-save': 'denoiser-save',
+  'denoiser-forget': 'denoiser-forget',
+};
+
+export const DENOISER_KINDS = Object.keys(DENOISER_CHANNELS) as DenoiserKind[];
