@@ -105,6 +105,8 @@ async function tryBackend(tf: Tf, name: BackendName, probe: BackendProbe): Promi
   initErrors.delete(name);
   try {
     if (!(await tf.setBackend(name))) return initErrors.get(name) ?? 'failed to initialise';
+    // wasm lacks a conv weight-gradient kernel: supply it (and a faster input gradient) so conv nets train.
+    if (name === 'wasm') (await import('./wasmKernels')).registerWasmTrainingKernels();
     await smokeTest(tf);
     return null;
   } catch (e) {
