@@ -1,9 +1,10 @@
 import type { StateCreator } from 'zustand';
 import { BIT_DEPTH } from '../core/depth/bitplanes';
+import { BIT_ORDERS, type BitOrder } from '../core/depth/bitOrders';
 import { readChoice, readInt, type UrlCodec } from './codec';
 import type { Store } from './store';
 
-export const DEPTH_VIEWS = ['bitplanes', 'channels', 'scales', 'dct-block', 'dct-whole', 'rq', 'vq'] as const;
+export const DEPTH_VIEWS = ['bitplanes', 'bit-order', 'channels', 'scales', 'dct-block', 'dct-whole', 'rq', 'vq'] as const;
 export type DepthViewKind = (typeof DEPTH_VIEWS)[number];
 export const CHANNEL_SPACES = ['rgb', 'ycbcr'] as const;
 export const RQ_PATCHES = [2, 4, 8] as const;
@@ -13,6 +14,8 @@ export interface DepthView {
   view: DepthViewKind;
   /** Bit-planes kept per 8-bit channel, 1…8 (the bit-plane view). */
   bits: number;
+  /** The order in which the bit-order view sends the 24 bit-planes. */
+  bitOrder: BitOrder;
   /** Depth step d of the other views (clamped to the view's number of steps when shown). */
   d: number;
   space: (typeof CHANNEL_SPACES)[number];
@@ -28,11 +31,11 @@ export interface DepthSlice {
   setDepth(patch: Partial<DepthView>): void;
 }
 
-export const depthDefaults: DepthView = { view: 'bitplanes', bits: 4, d: 3, space: 'ycbcr', qstep: 4, patch: 4, K: 64, depth: 4 };
+export const depthDefaults: DepthView = { view: 'bitplanes', bits: 4, bitOrder: 'lsb', d: 3, space: 'ycbcr', qstep: 4, patch: 4, K: 64, depth: 4 };
 
 export const depthCodec: UrlCodec<DepthView> = {
   encode: (s) => ({
-    dview: s.view, bits: String(s.bits), d: String(s.d), space: s.space, qstep: String(s.qstep),
+    dview: s.view, bits: String(s.bits), border: s.bitOrder, d: String(s.d), space: s.space, qstep: String(s.qstep),
     rqp: String(s.patch), rqk: String(s.K), rqd: String(s.depth),
   }),
   decode(params) {
@@ -41,6 +44,7 @@ export const depthCodec: UrlCodec<DepthView> = {
       value: {
         view: readChoice(params, 'dview', DEPTH_VIEWS, depthDefaults.view, problems),
         bits: readInt(params, 'bits', 1, BIT_DEPTH, depthDefaults.bits, problems),
+        bitOrder: readChoice(params, 'border', BIT_ORDERS, depthDefaults.bitOrder, problems),
         d: readInt(params, 'd', 1, 64, depthDefaults.d, problems),
         space: readChoice(params, 'space', CHANNEL_SPACES, depthDefaults.space, problems),
         qstep: readInt(params, 'qstep', 1, 64, depthDefaults.qstep, problems),

@@ -4,6 +4,7 @@
 import { createImage, type RgbImage } from '../image';
 import { entropyBits, psnr, ssim } from '../metrics';
 import { analyzeBitplanes, keepTopBits } from './bitplanes';
+import { bitOrderSteps, knownBitsImage, knownMasks, planeEntropy, type BitOrder } from './bitOrders';
 import { channelSteps, rgbToYcbcr, type ChannelSpace } from './channels';
 import { codebookHealth } from './codebook';
 import { blockDctCode, wholeDctCoefficients, wholeDctFromCoefficients } from './dct';
@@ -12,6 +13,7 @@ import { scalePyramid, varScalesFor } from './scales';
 
 export type DepthSpec =
   | { kind: 'bitplanes' }
+  | { kind: 'bit-order'; order: BitOrder }
   | { kind: 'channels'; space: ChannelSpace }
   | { kind: 'scales'; step: number }
   | { kind: 'dct-block'; step: number }
@@ -87,6 +89,20 @@ export function depthSteps(img: RgbImage, spec: DepthSpec, onProgress: DepthProg
         steps.push(finish(img, k, `bit ${8 - k}`, keepTopBits(img, k), 3 * k, ent, a.entropy[k - 1]));
         onProgress(k, 8);
       }
+      return steps;
+    }
+    case 'bit-order': {
+      // A plane of c channels costs c bits per pixel fixed; entropy-coded, c times its entropy per value.
+      const order = bitOrderSteps(spec.order);
+      let fixed = 0, ent = 0;
+      order.forEach((step, k) => {
+        const h = planeEntropy(img, step.plane, step.channels);
+        fixed += step.channels.length;
+        ent += step.channels.length * h;
+        const where = step.channels.length === 3 ? '' : ` of ${'RGB'[step.channels[0]]}`;
+        steps.push(finish(img, k + 1, `bit ${step.plane}${where}`, knownBitsImage(img, knownMasks(order, k + 1)), fixed, ent, h));
+        onProgress(k + 1, order.length);
+      });
       return steps;
     }
     case 'channels': {

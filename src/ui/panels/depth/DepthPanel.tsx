@@ -8,6 +8,7 @@ import { StepsView } from './StepsView';
 
 const VIEW_LABELS: Record<DepthViewKind, string> = {
   bitplanes: 'Bit-planes (most significant first)',
+  'bit-order': 'Bit-planes in another order (LSB-first, interleaved)',
   channels: 'Colour channels',
   scales: 'Coarse-to-fine scales (VAR)',
   'dct-block': 'Frequencies: 8×8 block DCT',

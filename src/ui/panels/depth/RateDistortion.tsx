@@ -23,7 +23,10 @@ export function RateDistortion() {
   const size = useStore((s) => s.image.size);
   const view = useStore((s) => s.depth);
   const entropyCoded = true;
-  const learned = view.view === 'rq' || view.view === 'vq' ? [{ id: view.view, label: `${view.view.toUpperCase()} (K=${view.K})`, spec: specOf(view) }] : [];
+  // The costly or order-specific curves join only while their view is on screen.
+  const learned = view.view === 'rq' || view.view === 'vq' ? [{ id: view.view, label: `${view.view.toUpperCase()} (K=${view.K})`, spec: specOf(view) }]
+    : view.view === 'bit-order' && view.bitOrder !== 'msb' ? [{ id: `bits-${view.bitOrder}`, label: `bit-planes, ${view.bitOrder === 'lsb' ? 'LSB first' : 'interleaved'}`, spec: specOf(view) }]
+      : [];
   const specs = [...CHEAP.map((c) => ({ ...c, spec: c.spec(view.qstep) })), ...learned];
   const key = `${hash}|${JSON.stringify(specs.map((s) => s.spec))}`;
   const rd = useWorkerRequest('depth-rd', image && (() => ({ image: imagePayload(image, hash), specs: specs.map((s) => s.spec) })), key);

@@ -1,4 +1,5 @@
 import { useId, useMemo } from 'react';
+import { BIT_ORDERS, type BitOrder } from '../../../core/depth/bitOrders';
 import { codebookHealth, usageByRank } from '../../../core/depth/codebook';
 import { differenceImage, type DepthSpec } from '../../../core/depth/views';
 import { CHANNEL_SPACES, RQ_CODEBOOKS, RQ_PATCHES, type DepthView } from '../../../state/depthSlice';
@@ -19,8 +20,15 @@ export function specOf(v: DepthView): DepthSpec {
     case 'rq': return { kind: 'rq', patch: v.patch, K: v.K, depth: v.depth };
     case 'vq': return { kind: 'vq', patch: v.patch, K: v.K, depth: v.depth };
     case 'bitplanes': return { kind: 'bitplanes' };
+    case 'bit-order': return { kind: 'bit-order', order: v.bitOrder };
   }
 }
+
+const BIT_ORDER_LABELS: Record<BitOrder, string> = {
+  msb: 'Most significant bit first (8 steps, all channels)',
+  lsb: 'Least significant bit first (8 steps, all channels)',
+  interleaved: 'Interleaved: bit 7 of R, G, B, then bit 6, … (24 steps)',
+};
 
 const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : v > 0 ? '∞ (exact)' : '—');
 
@@ -120,6 +128,14 @@ export function StepsView() {
           <label htmlFor={spaceId}>Colour space</label>
           <select id={spaceId} value={view.space} onChange={(e) => setDepth({ space: e.currentTarget.value as DepthView['space'] })}>
             {CHANNEL_SPACES.map((s) => <option key={s} value={s}>{s === 'rgb' ? 'R, G, B' : 'Y, Cb, Cr (luma first)'}</option>)}
+          </select>
+        </div>
+      )}
+      {view.view === 'bit-order' && (
+        <div className="field">
+          <label htmlFor={spaceId}>Bit order</label>
+          <select id={spaceId} value={view.bitOrder} data-testid="depth-bit-order" onChange={(e) => setDepth({ bitOrder: e.currentTarget.value as BitOrder })}>
+            {BIT_ORDERS.map((o) => <option key={o} value={o}>{BIT_ORDER_LABELS[o]}</option>)}
           </select>
         </div>
       )}
