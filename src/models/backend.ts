@@ -205,3 +205,10 @@ function watchForLoss(tf: Tf, status: BackendStatus, onChange: BackendChangeList
     });
   }
 }
+
+/** Live tensors and their bytes on the active backend (null before tfjs starts): for leak checks and the bench. */
+export async function tensorMemory(): Promise<{ numTensors: number; numBytes: number } | null> {
+  if (!tfPromise) return null;
+  const { numTensors, numBytes } = (await tfPromise).memory();
+  return { numTensors, numBytes };
+}

@@ -166,7 +166,7 @@ export function createComputeClient(worker: WorkerLike): ComputeClient {
  * Two workers: model work (tfjs start-up, training, sampling) can keep a thread busy for seconds, so the
  * light per-image analyses that follow every slider get a worker of their own and never wait behind it.
  */
-const MODEL_KINDS: ReadonlySet<RequestKind> = new Set<RequestKind>(['init-backend', ...PATCH_MODEL_KINDS, ...DENOISER_KINDS]);
+const MODEL_KINDS: ReadonlySet<RequestKind> = new Set<RequestKind>(['init-backend', 'tf-memory', ...PATCH_MODEL_KINDS, ...DENOISER_KINDS]);
 
 let shared: ComputeClient | null = null;
 

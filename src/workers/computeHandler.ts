@@ -6,7 +6,7 @@ import { pixelToModel } from '../core/conventions';
 import { seededNoise } from '../core/diffusion/forward';
 import { spectraForImage, type SpectraPrecomputed } from '../core/diffusion/spectrum';
 import { depthSteps, type DepthSpec, type DepthStep } from '../core/depth/views';
-import { initBackend as startBackend } from '../models/backend';
+import { initBackend as startBackend, tensorMemory } from '../models/backend';
 import {
   CANCELLED,
   CHANNEL,
@@ -194,6 +194,8 @@ export function createComputeHandler({ post, initBackend = startBackend, patchMo
     switch (req.kind) {
       case 'init-backend':
         return startBackendOnce(req.preferred);
+      case 'tf-memory':
+        return tensorMemory();
       case 'bitplane-analysis':
         return analyse(req, job);
       case 'patch-stats':

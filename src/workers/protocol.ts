@@ -19,6 +19,8 @@ export type Request =
   | PatchModelRequest
   | DenoiserRequest
   | { id: number; kind: 'init-backend'; preferred?: BackendName }
+  /** Live tensors and bytes of the model worker's tfjs (null before it starts): leak checks. */
+  | { id: number; kind: 'tf-memory' }
   | { id: number; kind: 'bitplane-analysis'; image: ImagePayload }
   | { id: number; kind: 'patch-stats'; image: ImagePayload; patch: number; orderings: OrderingSpec[] }
   | { id: number; kind: 'diffusion-spectra'; image: ImagePayload; seed: number }
@@ -49,6 +51,7 @@ export type Reply =
 /** What each request kind resolves to. */
 export interface ResultMap extends PatchModelResults, DenoiserResults {
   'init-backend': BackendStatus;
+  'tf-memory': { numTensors: number; numBytes: number } | null;
   'bitplane-analysis': BitplaneAnalysis;
   'patch-stats': PatchStatsResult;
   'diffusion-spectra': SpectraPrecomputed;
@@ -77,6 +80,7 @@ export const CHANNEL: Record<RequestKind, string> = {
   ...PATCH_MODEL_CHANNELS,
   ...DENOISER_CHANNELS,
   'init-backend': 'backend',
+  'tf-memory': 'tf-memory',
   'bitplane-analysis': 'bitplanes',
   'patch-stats': 'patch-stats',
   'diffusion-spectra': 'diffusion-spectra',

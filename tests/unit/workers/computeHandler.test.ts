@@ -32,6 +32,12 @@ describe('createComputeHandler', () => {
     expect(replies.map((r) => r.kind)).toEqual(['result']);
   });
 
+  it('reports no tensor memory before tfjs has started (the analysis worker never loads it)', async () => {
+    const { replies, handle } = setup();
+    await handle({ id: 1, kind: 'tf-memory' });
+    expect(replies).toEqual([{ id: 1, kind: 'result', result: null }]);
+  });
+
   it('answers an error for a malformed image', async () => {
     const { replies, handle } = setup();
     await handle({ id: 1, kind: 'bitplane-analysis', image: { ...payload(1), width: 5, hash: 'x' } });
