@@ -1,7 +1,8 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import type { BackendName } from '../../workers/protocol';
 import { appStore, useStore } from '../../state/store';
 import { switchBackend } from '../compute';
+import { getComputeClient } from '../../workers/client';
 
 const LABELS: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly (wasm)', cpu: 'CPU (plain JS)' };
 
@@ -11,6 +12,13 @@ export function BackendIndicator() {
   const busy = useStore((s) => s.ui.backendBusy);
   const id = useId();
   const options: BackendName[] = status ? status.order : ['wasm'];
+  const [memory, setMemory] = useState<string | null>(null);
+  const checkMemory = () => {
+    getComputeClient().request('tf-memory', {}).then(
+      (m) => setMemory(m ? `${m.numTensors} tensors, ${(m.numBytes / 2 ** 20).toFixed(2)} MB` : 'no models loaded yet'),
+      (e: Error) => setMemory(`unavailable: ${e.message}`),
+    );
+  };
   return (
     <div className="backend" data-testid="backend">
       <label htmlFor={id}>Compute</label>
@@ -30,6 +38,10 @@ export function BackendIndicator() {
         {status ? status.reason : busy ? 'Checking what this browser offers…' : ''}
         {status && status.failures.length > 0 && ` (fell back: ${status.failures.map((f) => `${f.backend} failed: ${f.error}`).join('; ')})`}
       </span>
+      <button type="button" className="small-button" data-testid="tensor-memory-check" onClick={checkMemory} title="Tensors the models hold right now (they should not grow as you interact)">
+        Tensors in memory
+      </button>
+      {memory && <output data-testid="tensor-memory" aria-live="polite">{memory}</output>}
     </div>
   );
 }
