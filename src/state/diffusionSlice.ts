@@ -11,6 +11,17 @@ export type Weighting = (typeof WEIGHTINGS)[number];
 
 export interface ControlPoint { t: number; logSnr: number }
 
+export const DENOISER_MODELS = ['digits', 'patches'] as const;
+export type DenoiserModel = (typeof DENOISER_MODELS)[number];
+export const SAMPLERS = ['ddpm', 'ddim', 'euler'] as const;
+export type Sampler = (typeof SAMPLERS)[number];
+/** The digit model's null class (classifier-free guidance's unconditional branch). */
+export const NULL_CLASS = 10;
+/** x̂0 of a held-out digit conditioned on its own label. */
+export const OWN_LABEL = -1;
+/** Guidance-interval ends, on σ_EDM = σ/α: the slider's ends mean "no bound" (0 and ∞). */
+export const GUIDANCE_SIGMA_RANGE: readonly [number, number] = [0.002, 100];
+
 export interface DiffusionView {
   /** Diffusion time t ∈ [0,1], kept to 1/1000 (one step of a 1000-step schedule). */
   t: number;
@@ -24,6 +35,22 @@ export interface DiffusionView {
   gamma: number;
   /** The user-edited λ(t) for the 'custom' schedule. */
   points: ControlPoint[];
+  /** The denoiser: 28×28 class-conditional digits or unconditional 32×32 natural-image patches. */
+  denoiser: DenoiserModel;
+  /** x̂0 of held-out digit number `heldout`, conditioned on class `predictLabel` (OWN_LABEL: its own; NULL_CLASS: none). */
+  heldout: number;
+  predictLabel: number;
+  sampler: Sampler;
+  sampleSteps: number;
+  sampleSeed: number;
+  sampleCount: number;
+  /** The class to sample (0–9, or NULL_CLASS for unconditional). */
+  sampleLabel: number;
+  /** Classifier-free guidance scale w (1 = the conditional model alone, 0 = the unconditional one). */
+  guidance: number;
+  /** Guidance applies for σ_EDM in [guidanceLo, guidanceHi]; the ends of GUIDANCE_SIGMA_RANGE mean unbounded. */
+  guidanceLo: number;
+  guidanceHi: number;
 }
 
 export interface DiffusionSlice {
@@ -37,7 +64,12 @@ export const DEFAULT_POINTS: ControlPoint[] = [
 
 export const diffusionDefaults: DiffusionView = {
   t: 0.5, schedule: 'cosine', shift: 3, seed: 0, target: 'eps', weighting: 'min-snr', gamma: 5, points: DEFAULT_POINTS,
+  denoiser: 'digits', heldout: 0, predictLabel: OWN_LABEL, sampler: 'ddim', sampleSteps: 20, sampleSeed: 0, sampleCount: 9,
+  sampleLabel: 3, guidance: 2, guidanceLo: GUIDANCE_SIGMA_RANGE[0], guidanceHi: GUIDANCE_SIGMA_RANGE[1],
 };
+
+export const SAMPLE_COUNTS = [1, 4, 9, 16] as const;
+const HELDOUT_MAX = 9999;
 
 const LOGSNR_LIMIT = 20;
 
@@ -56,11 +88,26 @@ function readPoints(raw: string | null, problems: string[]): ControlPoint[] {
   return ok.map((p) => ({ t: p.t, logSnr: Math.max(-LOGSNR_LIMIT, Math.min(LOGSNR_LIMIT, p.logSnr)) })).sort((a, b) => a.t - b.t);
 }
 
+/** The guidance interval, each end on σ_EDM within GUIDANCE_SIGMA_RANGE; swapped ends are put back in order. */
+function readInterval(params: URLSearchParams, problems: string[]): { guidanceLo: number; guidanceHi: number } {
+  const [min, max] = GUIDANCE_SIGMA_RANGE;
+  const lo = readNumber(params, 'dnglo', min, max, diffusionDefaults.guidanceLo, problems, 4);
+  const hi = readNumber(params, 'dnghi', min, max, diffusionDefaults.guidanceHi, problems, 4);
+  if (lo <= hi) return { guidanceLo: lo, guidanceHi: hi };
+  problems.push(`The guidance interval in the link runs backwards (σ from ${lo} to ${hi}); using it from ${hi} to ${lo}.`);
+  return { guidanceLo: hi, guidanceHi: lo };
+}
+
 export const diffusionCodec: UrlCodec<DiffusionView> = {
   encode(s) {
     const out: Record<string, string> = {
       t: s.t.toFixed(3), sched: s.schedule, shift: s.shift.toFixed(2), dseed: String(s.seed), target: s.target, weight: s.weighting, gamma: String(s.gamma),
     };
+    Object.assign(out, {
+      dnmodel: s.denoiser, dnheld: String(s.heldout), dnlabel: String(s.predictLabel), dnsampler: s.sampler, dnsteps: String(s.sampleSteps),
+      dnseed: String(s.sampleSeed), dncount: String(s.sampleCount), dnclass: String(s.sampleLabel), dnguide: s.guidance.toFixed(1),
+      dnglo: String(s.guidanceLo), dnghi: String(s.guidanceHi),
+    });
     if (s.schedule === 'custom') out.pts = s.points.map((p) => `${+p.t.toFixed(3)}:${+p.logSnr.toFixed(2)}`).join('_');
     return out;
   },
@@ -76,6 +123,16 @@ export const diffusionCodec: UrlCodec<DiffusionView> = {
         weighting: readChoice(params, 'weight', WEIGHTINGS, diffusionDefaults.weighting, problems),
         gamma: readInt(params, 'gamma', 1, 20, diffusionDefaults.gamma, problems),
         points: readPoints(params.get('pts'), problems),
+        denoiser: readChoice(params, 'dnmodel', DENOISER_MODELS, diffusionDefaults.denoiser, problems),
+        heldout: readInt(params, 'dnheld', 0, HELDOUT_MAX, diffusionDefaults.heldout, problems),
+        predictLabel: readInt(params, 'dnlabel', OWN_LABEL, NULL_CLASS, diffusionDefaults.predictLabel, problems),
+        sampler: readChoice(params, 'dnsampler', SAMPLERS, diffusionDefaults.sampler, problems),
+        sampleSteps: readInt(params, 'dnsteps', 1, 1000, diffusionDefaults.sampleSteps, problems),
+        sampleSeed: readInt(params, 'dnseed', 0, 2 ** 31 - 1, diffusionDefaults.sampleSeed, problems),
+        sampleCount: readChoice<number>(params, 'dncount', SAMPLE_COUNTS, diffusionDefaults.sampleCount, problems),
+        sampleLabel: readInt(params, 'dnclass', 0, NULL_CLASS, diffusionDefaults.sampleLabel, problems),
+        guidance: readNumber(params, 'dnguide', 0, 8, diffusionDefaults.guidance, problems, 1),
+        ...readInterval(params, problems),
       },
       problems,
     };

@@ -13,6 +13,8 @@ describe('view state in the URL hash', () => {
     const diffusion: DiffusionView = {
       t: 0.123, schedule: 'custom', shift: 2.5, seed: 4, target: 'v', weighting: 'edm', gamma: 3,
       points: [{ t: 0, logSnr: 8 }, { t: 0.4, logSnr: 1.25 }, { t: 1, logSnr: -9 }],
+      denoiser: 'patches', heldout: 17, predictLabel: 10, sampler: 'euler', sampleSteps: 250, sampleSeed: 42, sampleCount: 16,
+      sampleLabel: 7, guidance: 3.5, guidanceLo: 0.28, guidanceHi: 5.42,
     };
     const depth = { view: 'rq' as const, bits: 7, bitOrder: 'interleaved' as const, d: 2, space: 'rgb' as const, qstep: 9, patch: 8, K: 256, depth: 12 };
     const view = { image: { sampleId: 'coffee', size: 256 as const }, patch, depth, diffusion };

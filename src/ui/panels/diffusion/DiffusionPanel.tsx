@@ -14,6 +14,7 @@ import { imagePayload, useWorkerRequest } from '../../compute';
 import { Panel } from '../Panel';
 import { fmtNum, modelImage, pairMoments, rmsOf, SCHEDULE_LABELS, scheduleSpec } from './diffusionData';
 import { ScheduleEditor } from './ScheduleEditor';
+import { DenoiserSection } from './DenoiserSection';
 
 const WEIGHTING_LABELS: Record<Weighting, string> = {
   'eps-mse': 'ε-MSE, uniform t',
@@ -266,7 +267,7 @@ export function DiffusionPanel() {
         {elbo ? 'ELBO-equivalent' : 'Not ELBO-equivalent'} on λ ∈ [{LAMBDA_RANGE[0]}, {LAMBDA_RANGE[1]}]: w(λ) {elbo ? 'never increases' : 'increases somewhere'} with λ (Kingma &amp; Gao 2023), judged from the curve.
       </p>
       <ChartFigure id="diffusion-weighting" title="Weighting over λ" chart={weightChart} name={{ panel: 'diffusion', what: 'weighting', params: { ...params, weight: view.weighting } }} />
-      <div className="coming-soon" role="note"><strong>Coming soon.</strong> A tiny tfjs denoiser: what it predicts at each t, its per-t loss, fine-tuning here, and guided sampling.</div>
+      <DenoiserSection />
     </Panel>
   );
 }

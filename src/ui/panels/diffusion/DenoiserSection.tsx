@@ -1,0 +1,166 @@
+// The Diffusion panel's real denoiser (tfjs, in the model worker): chosen here (digits or natural patches),
+// loaded on request with a progress bar, then shown as its held-out loss per noise level (the sub-task
+// difficulty profile, with the panel's t and the guidance interval on it), its x̂0 at the panel's t, sampling
+// and training here. Every number comes from the worker; a failed request says so in place and the rest of the
+// panel keeps working.
+import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { levelAt, levelLogSnr } from '../../../core/diffusion/levels';
+import { DENOISER_MODELS, NULL_CLASS, type DenoiserModel } from '../../../state/diffusionSlice';
+import { appStore, useStore } from '../../../state/store';
+import { ChartFigure } from '../../components/Figure';
+import { getComputeClient } from '../../../workers/client';
+import type { DenoiserLoadProgress, DenoiserSource, DenoiserStatus, DenoiserTarget } from '../../../workers/protocol';
+import { lossProfileChart } from './denoiserCharts';
+import { fmtPercent, guidanceInterval, PARAMETERIZATION_LABELS } from './denoiserData';
+import { scheduleSpec } from './diffusionData';
+import { PredictView } from './PredictView';
+import { SamplerSection } from './SamplerSection';
+import { TrainSection } from './TrainSection';
+import { useSettled } from './useSettled';
+
+export const MODEL_LABELS: Record<DenoiserModel, string> = {
+  digits: 'MNIST digits, 28×28, class-conditional',
+  patches: 'natural-image patches, 32×32 RGB, unconditional',
+};
+const MODEL_SHORT: Record<DenoiserModel, string> = { digits: 'digit', patches: 'patch' };
+const SOURCE_TEXT: Record<DenoiserSource, string> = {
+  shipped: 'the shipped pretrained weights',
+  indexeddb: 'the weights you saved in this browser',
+  fresh: 'fresh, untrained weights',
+};
+const PHASE_TEXT: Record<DenoiserLoadProgress['phase'], string> = {
+  backend: 'Starting the compute backend…',
+  data: 'Loading the held-out data…',
+  weights: 'Loading the weights…',
+  evaluating: 'Measuring the held-out loss per noise level…',
+};
+
+type LoadState = { working: boolean; progress: number; label: string; error: string | null };
+
+export function isAbort(e: unknown): boolean {
+  return (e as Error)?.name === 'AbortError';
+}
+
+export function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The app's public folder as an absolute URL: the worker resolves relative URLs against its own script. */
+function publicBase(): string {
+  return new URL('./', document.baseURI).href;
+}
+
+/** Memoized: the panel re-renders on every t move, and nothing here needs that (useSettled follows t). */
+export const DenoiserSection = memo(function DenoiserSection() {
+  const model = useStore((s) => s.diffusion.denoiser);
+  const { setDiffusion } = appStore.getState();
+  const ids = { heading: useId(), model: useId() };
+  const [requested, setRequested] = useState(false);
+  const [tick, setTick] = useState(0); // re-reads the status (after training, or to retry)
+  const [load, setLoad] = useState<LoadState>({ working: false, progress: 0, label: '', error: null });
+  const [statuses, setStatuses] = useState<Partial<Record<DenoiserModel, DenoiserStatus>>>({});
+  const status = statuses[model] ?? null;
+  const target: DenoiserTarget = useMemo(() => ({ model, baseUrl: publicBase() }), [model]);
+  const onStatus = useCallback((s: DenoiserStatus) => setStatuses((m) => ({ ...m, [s.model]: s })), []);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+
+  useEffect(() => {
+    if (!requested) return;
+    const abort = new AbortController();
+    setLoad({ working: true, progress: 0, label: 'Starting…', error: null });
+    getComputeClient()
+      .request('denoiser-load', target, {
+        signal: abort.signal,
+        onProgress: (done, total, label, data) => setLoad((l) => ({
+          ...l, progress: total > 0 ? done / total : l.progress, label: data ? PHASE_TEXT[data.phase] : label ?? l.label,
+        })),
+      })
+      .then(
+        (s) => {
+          onStatus(s);
+          setLoad({ working: false, progress: 1, label: '', error: null });
+        },
+        (e) => {
+          if (!isAbort(e)) setLoad({ working: false, progress: 0, label: '', error: message(e) });
+        },
+      );
+    return () => abort.abort();
+  }, [requested, target, tick, onStatus]);
+
+  return (
+    <section className="model-section" aria-labelledby={ids.heading} data-testid="denoiser">
+      <h3 id={ids.heading} className="subhead">A real denoiser</h3>
+      <p className="hint">
+        A small network (tfjs, in the model worker) trained to undo this noise: it sees x_t scaled to unit variance and
+        its log-SNR λ, so every schedule above drives the same network. Its held-out loss per λ shows how hard each
+        denoising sub-task is; it predicts x̂₀ at the panel's t, samples with DDPM, DDIM or an Euler flow sampler
+        (digits: with classifier-free guidance), and can be trained further here.
+      </p>
+      <div className="button-row">
+        <label htmlFor={ids.model}>Model</label>
+        <select id={ids.model} value={model} data-testid="denoiser-model" onChange={(e) => setDiffusion({ denoiser: e.currentTarget.value as DenoiserModel })}>
+          {DENOISER_MODELS.map((m) => <option key={m} value={m}>{MODEL_LABELS[m]}</option>)}
+        </select>
+        {!requested && <button type="button" data-testid="denoiser-load" onClick={() => setRequested(true)}>Load the denoiser</button>}
+      </div>
+      {load.working && (
+        <div className="model-progress">
+          <progress value={load.progress} max={1} aria-label="Loading the denoiser" data-testid="denoiser-progress" />
+          <span className="hint" aria-live="polite">{load.label}</span>
+        </div>
+      )}
+      {load.error && (
+        <p className="error-text" role="alert" data-testid="denoiser-error">
+          The {MODEL_SHORT[model]} denoiser could not load: {load.error}{' '}
+          <button type="button" onClick={reload}>Try again</button>
+        </p>
+      )}
+      {status && (
+        <>
+          <StatusReadout status={status} />
+          <LossProfile status={status} />
+          <PredictView key={`predict-${model}`} status={status} target={target} />
+          <SamplerSection key={`sample-${model}`} status={status} target={target} />
+          <TrainSection key={`train-${model}`} status={status} target={target} onStatus={onStatus} onTrained={reload} />
+        </>
+      )}
+    </section>
+  );
+});
+
+function StatusReadout({ status }: { status: DenoiserStatus }) {
+  return (
+    <p className="readout" data-testid="denoiser-readout">
+      {status.paramCount.toLocaleString('en')} parameters, {SOURCE_TEXT[status.source]}
+      {status.trainedSteps !== null ? ` (${status.trainedSteps.toLocaleString('en')} training steps)` : ''}, predicting {PARAMETERIZATION_LABELS[status.parameterization]}, on {status.backend || 'tfjs'}.
+      {' '}Measured on {status.heldoutCount} held-out {status.model === 'digits' ? 'digits' : 'patches'}.
+      {status.classifierAccuracy !== null ? ` The digit classifier that judges samples is ${fmtPercent(status.classifierAccuracy, 1)} accurate on held-out digits.` : ''}
+      {status.saved && status.source !== 'indexeddb' ? ' A copy you saved earlier is in this browser.' : ''}
+    </p>
+  );
+}
+
+/** The loss profile follows the t slider (settled) and the guidance controls. */
+function LossProfile({ status }: { status: DenoiserStatus }) {
+  const at = useSettled((s) => ({ t: s.diffusion.t, schedule: s.diffusion.schedule, shift: s.diffusion.shift, points: s.diffusion.points }));
+  const guidance = useStore((s) => s.diffusion.guidance);
+  const lo = useStore((s) => s.diffusion.guidanceLo);
+  const hi = useStore((s) => s.diffusion.guidanceHi);
+  const label = useStore((s) => s.diffusion.sampleLabel);
+  const guided = status.model === 'digits' && guidance !== 1 && label !== NULL_CLASS;
+  const lambda = levelLogSnr(levelAt(scheduleSpec(at), at.t, { shift: at.shift }));
+  const chart = useMemo(
+    () => (status.lambda.length > 0
+      ? lossProfileChart(status.lambda, status.loss, { currentLambda: lambda, interval: guided ? guidanceInterval(lo, hi) : null, what: MODEL_SHORT[status.model] })
+      : null),
+    [status, lambda, guided, lo, hi],
+  );
+  return (
+    <ChartFigure
+      id="diffusion-denoiser-loss"
+      title="Held-out loss per noise level"
+      chart={chart}
+      name={{ panel: 'diffusion', what: 'denoiser-loss', params: { model: status.model, v: status.version, t: at.t.toFixed(3), sched: at.schedule } }}
+    />
+  );
+}

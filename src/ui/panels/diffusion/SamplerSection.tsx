@@ -1,0 +1,200 @@
+// Sampling from the denoiser: DDPM, DDIM or an Euler flow sampler over the panel's schedule (steps evenly
+// spaced in t), a seed, and for digits a class with classifier-free guidance limited to an interval of σ_EDM
+// (Kynkäänniemi et al. 2024). Shows the samples with the classifier's verdict, the x̂0 strip of the first one,
+// and the time taken; a progress bar and Cancel while it runs.
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/shallow';
+import { samplerLevels } from '../../../core/diffusion/levels';
+import { GUIDANCE_SIGMA_RANGE, NULL_CLASS, SAMPLE_COUNTS, SAMPLERS, type Sampler } from '../../../state/diffusionSlice';
+import { appStore, useStore } from '../../../state/store';
+import { Figure } from '../../components/Figure';
+import { PixelCanvas } from '../../components/PixelCanvas';
+import { Slider } from '../../components/Slider';
+import { getComputeClient } from '../../../workers/client';
+import type { DenoiserSampleResult, DenoiserStatus, DenoiserTarget } from '../../../workers/protocol';
+import { drawTiles } from './denoiserCharts';
+import { batchCount, CLASS_NAMES, EDM2_INTERVAL, fmtMs, fmtPercent, guidanceInterval, modelImage, modelLogSnrRange, positionOfSigma, sigmaOfPosition, SIGMA_POSITIONS, STEP_CHOICES, stepChoiceIndex } from './denoiserData';
+import { fmtNum, SCHEDULE_LABELS, scheduleSpec } from './diffusionData';
+import { isAbort, message } from './DenoiserSection';
+
+const SAMPLER_LABELS: Record<Sampler, string> = {
+  ddpm: 'DDPM (ancestral, stochastic)',
+  ddim: 'DDIM (η = 0, deterministic)',
+  euler: 'Euler (probability-flow ODE)',
+};
+const STRIP = 8;
+const EXPORT_SCALE = 4;
+
+/** What a finished run was asked for, to describe and name its pictures. */
+interface Run { result: DenoiserSampleResult; sampler: Sampler; steps: number; seed: number; label: number | null; guidance: number | null; interval: [number, number] | null; schedule: string }
+
+export function SamplerSection({ status, target }: { status: DenoiserStatus; target: DenoiserTarget }) {
+  const d = useStore(useShallow((s) => ({
+    sampler: s.diffusion.sampler, steps: s.diffusion.sampleSteps, seed: s.diffusion.sampleSeed, count: s.diffusion.sampleCount,
+    label: s.diffusion.sampleLabel, guidance: s.diffusion.guidance, lo: s.diffusion.guidanceLo, hi: s.diffusion.guidanceHi,
+  })));
+  const { setDiffusion } = appStore.getState();
+  const ids = { sampler: useId(), seed: useId(), count: useId(), label: useId() };
+  const digits = status.model === 'digits';
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [run, setRun] = useState<Run | null>(null);
+  const abort = useRef<AbortController | null>(null);
+  useEffect(() => () => abort.current?.abort(), []);
+
+  function onSample() {
+    const v = appStore.getState().diffusion;
+    const range = modelLogSnrRange(status);
+    const levels = samplerLevels(scheduleSpec(v), v.sampleSteps, { shift: v.shift, minLogSnr: range ? range[0] : undefined });
+    const conditional = digits && v.sampleLabel !== NULL_CLASS;
+    const interval = conditional ? guidanceInterval(v.guidanceLo, v.guidanceHi) : null;
+    const controller = new AbortController();
+    abort.current?.abort();
+    abort.current = controller;
+    setBusy(true);
+    setProgress(0);
+    setError(null);
+    const asked = {
+      sampler: v.sampler, steps: levels.length - 1, seed: v.sampleSeed, label: digits ? v.sampleLabel : null,
+      guidance: conditional ? v.guidance : null, interval, schedule: SCHEDULE_LABELS[v.schedule],
+    };
+    getComputeClient()
+      .request('denoiser-sample', {
+        ...target, sampler: v.sampler, levels, seed: v.sampleSeed, count: v.sampleCount, stripCount: Math.min(STRIP, levels.length - 1),
+        ...(digits ? { label: v.sampleLabel } : {}),
+        ...(conditional && interval ? { guidance: v.guidance, interval } : {}),
+      }, {
+        signal: controller.signal,
+        onProgress: (done, total) => setProgress(total > 0 ? done / total : 0),
+      })
+      .then(
+        (result) => setRun({ result, ...asked }),
+        (e) => setError(isAbort(e) ? 'Sampling was cancelled; the samples shown are from the previous run.' : `Sampling failed: ${message(e)}`),
+      )
+      .finally(() => {
+        if (abort.current !== controller) return;
+        abort.current = null;
+        setBusy(false);
+      });
+  }
+
+  const conditional = digits && d.label !== NULL_CLASS;
+  const lo = positionOfSigma(d.lo);
+  const hi = positionOfSigma(d.hi);
+  const fmtSigma = (p: number, end: 'lo' | 'hi') => (p === 0 && end === 'lo' ? '0 (no lower bound)' : p === SIGMA_POSITIONS && end === 'hi' ? '∞ (no upper bound)' : `σ = ${fmtNum(sigmaOfPosition(p))} (λ = ${fmtNum(-2 * Math.log(sigmaOfPosition(p)), 2)})`);
+
+  return (
+    <div data-testid="denoiser-sampler">
+      <h4 className="subhead">Sample from it</h4>
+      <div className="controls">
+        <div className="field">
+          <label htmlFor={ids.sampler}>Sampler</label>
+          <select id={ids.sampler} value={d.sampler} data-testid="denoiser-sampler-select" onChange={(e) => setDiffusion({ sampler: e.currentTarget.value as Sampler })}>
+            {SAMPLERS.map((s) => <option key={s} value={s}>{SAMPLER_LABELS[s]}</option>)}
+          </select>
+        </div>
+        <Slider
+          label="Steps" value={stepChoiceIndex(d.steps)} min={0} max={STEP_CHOICES.length - 1}
+          onChange={(i) => setDiffusion({ sampleSteps: STEP_CHOICES[i] })}
+          format={(i) => `${i === stepChoiceIndex(d.steps) ? d.steps : STEP_CHOICES[i]}`}
+          hint="Evenly spaced in t over the panel's schedule, from its noisiest level to clean." testId="denoiser-steps"
+        />
+        <div className="button-row">
+          <label htmlFor={ids.seed}>Seed</label>
+          <input id={ids.seed} type="number" className="seed" min={0} value={d.seed} data-testid="denoiser-sample-seed"
+            onChange={(e) => setDiffusion({ sampleSeed: Math.max(0, Math.min(2 ** 31 - 1, Math.floor(Number(e.currentTarget.value) || 0))) })} />
+          <label htmlFor={ids.count}>Samples</label>
+          <select id={ids.count} value={d.count} onChange={(e) => setDiffusion({ sampleCount: Number(e.currentTarget.value) })}>
+            {SAMPLE_COUNTS.map((c) => <option key={c} value={c}>{c}</option>)}
+          </select>
+          {digits && (
+            <>
+              <label htmlFor={ids.label}>Class</label>
+              <select id={ids.label} value={d.label} data-testid="denoiser-sample-class" onChange={(e) => setDiffusion({ sampleLabel: Number(e.currentTarget.value) })}>
+                {CLASS_NAMES.map((c, i) => <option key={c} value={i}>{i === NULL_CLASS ? 'none (unconditional)' : c}</option>)}
+              </select>
+            </>
+          )}
+        </div>
+        {digits && (
+          <>
+            <Slider
+              label="Guidance scale w" value={Math.round(d.guidance * 10)} min={0} max={80}
+              onChange={(v) => setDiffusion({ guidance: v / 10 })}
+              format={(v) => `${(v / 10).toFixed(1)}${v === 10 ? ' (no guidance)' : v === 0 ? ' (unconditional)' : ''}`}
+              hint={conditional ? 'ε = ε_null + w·(ε_class − ε_null) inside the interval below; the class alone outside it.' : 'Pick a class to guide towards; unconditional samples use no guidance.'}
+              testId="denoiser-guidance"
+            />
+            <Slider label="Guidance from σ_lo" value={lo} min={0} max={SIGMA_POSITIONS} onChange={(p) => setDiffusion({ guidanceLo: sigmaOfPosition(Math.min(p, hi)) })} format={(p) => fmtSigma(p, 'lo')} testId="denoiser-guidance-lo" />
+            <Slider label="up to σ_hi" value={hi} min={0} max={SIGMA_POSITIONS} onChange={(p) => setDiffusion({ guidanceHi: sigmaOfPosition(Math.max(p, lo)) })} format={(p) => fmtSigma(p, 'hi')} testId="denoiser-guidance-hi" />
+            <div className="button-row">
+              <button type="button" onClick={() => setDiffusion({ guidanceLo: EDM2_INTERVAL[0], guidanceHi: EDM2_INTERVAL[1] })}>Middle noise only (EDM2: σ 0.28–5.42)</button>
+              <button type="button" onClick={() => setDiffusion({ guidanceLo: GUIDANCE_SIGMA_RANGE[0], guidanceHi: GUIDANCE_SIGMA_RANGE[1] })}>At every noise level</button>
+            </div>
+          </>
+        )}
+      </div>
+      <div className="button-row">
+        <button type="button" data-testid="denoiser-sample" onClick={onSample} disabled={busy}>{busy ? 'Sampling…' : 'Sample'}</button>
+        {busy && <button type="button" data-testid="denoiser-sample-cancel" onClick={() => abort.current?.abort()}>Cancel</button>}
+        {busy && <progress value={progress} max={1} aria-label="Sampling progress" data-testid="denoiser-sample-progress" />}
+      </div>
+      {error && <p className="error-text" role="alert" data-testid="denoiser-sample-error">{error}</p>}
+      {run && <SampleResults run={run} status={status} />}
+    </div>
+  );
+}
+
+function SampleResults({ run, status }: { run: Run; status: DenoiserStatus }) {
+  const { side, channels } = status;
+  const { result } = run;
+  const count = batchCount(result.images, side, channels);
+  const stripCount = count > 0 ? Math.floor(batchCount(result.strip, side, channels) / count) : 0;
+  const samples = useMemo(() => Array.from({ length: count }, (_, i) => modelImage(result.images, side, channels, i, 2)), [result, side, channels, count]);
+  const strip = useMemo(() => Array.from({ length: stripCount }, (_, i) => modelImage(result.strip, side, channels, i, 2)), [result, side, channels, stripCount]);
+  const verdict = (i: number) => (result.predictedClass && result.confidence ? `${result.predictedClass[i]} (${fmtPercent(result.confidence[i])})` : `#${i + 1}`);
+  const hits = run.label !== null && run.label !== NULL_CLASS && result.predictedClass ? result.predictedClass.filter((c) => c === run.label).length : null;
+  const cols = Math.ceil(Math.sqrt(count));
+  const what = `${run.steps} ${run.sampler.toUpperCase()} steps, seed ${run.seed}${run.label !== null ? `, class ${CLASS_NAMES[run.label]}` : ''}${run.guidance !== null ? `, guidance ${run.guidance.toFixed(1)}` : ''}`;
+  const params = { model: status.model, sampler: run.sampler, steps: run.steps, seed: run.seed, ...(run.label !== null ? { class: CLASS_NAMES[run.label] } : {}), ...(run.guidance !== null ? { w: run.guidance.toFixed(1) } : {}) };
+  // Exports draw each image at EXPORT_SCALE screen pixels per model pixel, captions under them.
+  const tiles = (batch: Float32Array, n: number, captions: string[], c: number, title: string) => async () => {
+    const canvas = document.createElement('canvas');
+    drawTiles(canvas, Array.from({ length: n }, (_, i) => modelImage(batch, side, channels, i, EXPORT_SCALE)), captions, c, title, 2);
+    return canvas;
+  };
+  return (
+    <>
+      <p className="readout" data-testid="denoiser-samples-readout" aria-live="polite">
+        {count} sample{count === 1 ? '' : 's'} in {fmtMs(result.milliseconds)} ({what}, {run.schedule}).
+        {hits !== null ? ` The classifier reads ${hits} of ${count} as a ${CLASS_NAMES[run.label as number]}.` : ''}
+        {run.interval ? ` Guidance applied for σ_EDM in [${fmtNum(run.interval[0])}, ${fmtNum(run.interval[1])}].` : ''}
+      </p>
+      <div className="chart-row">
+        <Figure id="diffusion-samples" title="Samples" name={{ panel: 'diffusion', what: 'samples', params }} toCanvas={tiles(result.images, count, samples.map((_, i) => verdict(i)), cols, `Samples: ${what}`)}>
+          <ol className="strip" style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, listStyle: 'none', padding: 0 }} aria-label={`${count} samples with the class the classifier reads`} data-testid="denoiser-samples">
+            {samples.map((img, i) => (
+              <li key={i} className="strip-item">
+                <PixelCanvas image={img} className="thumb" role="img" aria-label={result.predictedClass ? `Sample ${i + 1}, read as ${verdict(i)}` : `Sample ${i + 1}`} />
+                <span data-testid="denoiser-sample-class-readout">{verdict(i)}</span>
+              </li>
+            ))}
+          </ol>
+        </Figure>
+        {stripCount > 0 && (
+          <Figure id="diffusion-sample-strip" title="x̂₀ along the run (first sample)" name={{ panel: 'diffusion', what: 'sample-strip', params }} toCanvas={tiles(result.strip, stripCount, result.stripSigma.map((s) => `σ ${fmtNum(s, 2)}`), stripCount, `x̂₀ of sample 1 along the run: ${what}`)}>
+            <ol className="strip" style={{ listStyle: 'none', padding: 0 }} aria-label="The first sample's prediction x̂₀ at noise levels along the run, noisiest first" data-testid="denoiser-strip">
+              {strip.map((img, i) => (
+                <li key={i} className="strip-item">
+                  <PixelCanvas image={img} className="thumb" role="img" aria-label={`x̂₀ at σ_EDM ${fmtNum(result.stripSigma[i] ?? NaN, 2)}`} />
+                  <span>σ {fmtNum(result.stripSigma[i] ?? NaN, 2)}</span>
+                </li>
+              ))}
+            </ol>
+          </Figure>
+        )}
+      </div>
+    </>
+  );
+}
