@@ -1,6 +1,9 @@
 // Core math timed in Node on the same kind of arrays as the numpy reference.
 import { analyzeBitplanes, keepTopBits } from '../../src/core/depth/bitplanes';
 import { blockDctKeep } from '../../src/core/depth/dct';
+import { dct2Rect } from '../../src/core/depth/dctTransform';
+import { depthSteps, type DepthSpec } from '../../src/core/depth/views';
+import { ssimAgainst, ssimReference } from '../../src/core/ssimFast';
 import { rqFit } from '../../src/core/depth/rq';
 import { spectraForImage } from '../../src/core/diffusion/spectrum';
 import { createImage } from '../../src/core/image';
@@ -56,6 +59,9 @@ export function coreCases(native: NativeTimes, quick = false): BenchCase[] {
   // Heavier depth and diffusion math. RQ takes seconds per fit: few reps, no separate warm-up in quick runs.
   const img256 = randomImage(256, 1);
   const img512 = randomImage(512, 2);
+  const planes512 = [0, 1, 2].map((c) => Float64Array.from({ length: 512 * 512 }, (_, p) => img512.data[3 * p + c]));
+  const img512b = randomImage(512, 4);
+  const ssimRef512 = ssimReference(img512);
   const eps = new Float32Array(512 * 512 * 3);
   const r = mulberry32(3);
   for (let i = 0; i < eps.length; i++) eps[i] = r() * 2 - 1;
@@ -64,11 +70,33 @@ export function coreCases(native: NativeTimes, quick = false): BenchCase[] {
       'numpy Lloyd (random seeds)', () => rqFit(img256, 4, 256, 8, 10, 0), quick ? 2 : 3],
     ['core: block DCT 8×8 keep-all (forward + inverse)', 'blockDct8@512', 512, 'numpy block DCT', () => blockDctKeep(img512, 8, 64), quick ? 5 : 15],
     ['core: diffusion spectra precompute (2 FFTs + ring means)', 'spectra@512', 512, 'numpy.fft.fft2 + ring means', () => spectraForImage(img512.data, eps, 512), quick ? 5 : 15],
+    ['core: whole-image DCT, 3 channels (forward + inverse)', 'wholeDct@512', 512, 'scipy dctn + idctn', () => {
+      for (const plane of planes512) dct2Rect(dct2Rect(plane, 512, 512), 512, 512, true);
+    }, quick ? 5 : 15],
+    ['core: SSIM on luma against a prepared reference (per Depth step)', 'ssim@512', 512, 'scipy.ndimage Gaussian SSIM, reference statistics precomputed',
+      () => ssimAgainst(ssimRef512, img512b), quick ? 5 : 15],
   ];
   for (const [name, key, size, what, f, reps] of heavy) {
     const ts = timeIt(f, reps);
     const p50 = median(ts);
     out.push({ name, backend: 'node', size, n: ts.length, p50, p95: p95(ts), unit: 'ms', reference: withReference(native, key, what, p50) });
+  }
+  // Every Depth view at 512² (all steps with PSNR and SSIM, as the rate–distortion curves compute them),
+  // on a smooth 8-bit picture; no native reference (there is no numpy twin of the whole view).
+  const picture = createImage(512, 512);
+  const pr = mulberry32(5);
+  for (let p = 0; p < 512 * 512; p++) for (let c = 0; c < 3; c++) {
+    const x = p % 512, y = Math.floor(p / 512);
+    const v = 0.5 + 0.3 * Math.sin(x / 23 + c) * Math.cos(y / 37) + 0.05 * (pr() - 0.5);
+    picture.data[3 * p + c] = Math.round(Math.min(1, Math.max(0, v)) * 255) / 255;
+  }
+  const views: [string, DepthSpec][] = [
+    ['bit-planes', { kind: 'bitplanes' }], ['channels RGB', { kind: 'channels', space: 'rgb' }], ['channels YCbCr', { kind: 'channels', space: 'ycbcr' }],
+    ['scales', { kind: 'scales', step: 8 / 255 }], ['block DCT', { kind: 'dct-block', step: 8 / 255 }], ['whole DCT', { kind: 'dct-whole', step: 8 / 255 }],
+  ];
+  for (const [label, spec] of views) {
+    const ts = timeIt(() => depthSteps(picture, spec), quick ? 2 : 5);
+    out.push({ name: `core: depth view ${label} (every step, PSNR + SSIM)`, backend: 'node', size: 512, n: ts.length, p50: median(ts), p95: p95(ts), unit: 'ms' });
   }
   return out;
 }

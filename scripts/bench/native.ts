@@ -68,6 +68,32 @@ except ImportError:
     dct_what = 'numpy matrix DCT'
 out['blockDct8@512'] = timeit(bdct)
 out['blockDct8@512:what'] = dct_what
+# Whole-image DCT of the three channels of a 512² image, forward and inverse (scipy when present).
+try:
+    from scipy.fft import dctn as _dctn, idctn as _idctn
+    def wdct():
+        for c in range(3):
+            _idctn(_dctn(V512[..., c], norm='ortho'), norm='ortho')
+    out['wholeDct@512'] = timeit(wdct)
+except ImportError:
+    pass
+# SSIM on luma against a reference whose local statistics are precomputed (as the Depth views do): Gaussian
+# σ = 1.5 truncated at 3.5σ (scipy.ndimage, as scikit-image), K1 = 0.01, K2 = 0.03, 5-pixel border cropped.
+try:
+    from scipy.ndimage import gaussian_filter as _gf
+    _w = np.array([0.299, 0.587, 0.114])
+    _y = V512 @ _w
+    _x = rng.random((512, 512, 3)) @ _w
+    _g = lambda a: _gf(a, 1.5, truncate=3.5, mode='reflect')
+    _uy = _g(_y); _yy = _g(_y * _y)
+    def ssim():
+        ux = _g(_x); uxx = _g(_x * _x); uxy = _g(_x * _y)
+        vx = uxx - ux * ux; vy = _yy - _uy * _uy; vxy = uxy - ux * _uy
+        s = ((2 * ux * _uy + 1e-4) * (2 * vxy + 9e-4)) / ((ux * ux + _uy * _uy + 1e-4) * (vx + vy + 9e-4))
+        return s[5:-5, 5:-5].mean()
+    out['ssim@512'] = timeit(ssim)
+except ImportError:
+    pass
 # Diffusion spectra: luma of x0 and ε, means removed, np.fft.fft2 of both, ring means of |X|², |E|², Re(X·conj E).
 E512 = rng.standard_normal((512, 512, 3))
 fy = np.fft.fftfreq(512) * 512

@@ -34,24 +34,32 @@ function toCode(v: number): number {
   return u < 0 ? 0 : u > 255 ? 255 : u;
 }
 
+/** The 8-bit code round(255·v) (clamped) of every value: compute once, then rebuild or count planes per step. */
+export function imageCodes(img: RgbImage): Uint8Array {
+  const out = new Uint8Array(img.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = toCode(img.data[i]);
+  return out;
+}
+
 /** The image rebuilt from the known bits of each channel (masks per R, G, B), unknown bits at their mean. */
-export function knownBitsImage(img: RgbImage, masks: readonly [number, number, number]): RgbImage {
-  const tables = masks.map((m) => {
+export function knownBitsImage(img: RgbImage, masks: readonly [number, number, number], codes: Uint8Array = imageCodes(img)): RgbImage {
+  const out = createImage(img.width, img.height);
+  const d = out.data;
+  for (let c = 0; c < 3; c++) {
+    const m = masks[c];
     const t = new Float32Array(256);
     for (let u = 0; u < 256; u++) t[u] = ((u & m) + (255 - m) / 2) / 255;
-    return t;
-  });
-  const out = createImage(img.width, img.height);
-  for (let i = 0; i < img.data.length; i++) out.data[i] = tables[i % 3][toCode(img.data[i])];
+    for (let i = c; i < d.length; i += 3) d[i] = t[codes[i]];
+  }
   return out;
 }
 
 /** Empirical entropy (bits per value) of bit-plane `plane` over the given channels of an interleaved image. */
-export function planeEntropy(img: RgbImage, plane: number, channels: readonly number[]): number {
+export function planeEntropy(img: RgbImage, plane: number, channels: readonly number[], codes: Uint8Array = imageCodes(img)): number {
   let ones = 0, n = 0;
   for (const c of channels) {
-    for (let i = c; i < img.data.length; i += 3) {
-      ones += (toCode(img.data[i]) >> plane) & 1;
+    for (let i = c; i < codes.length; i += 3) {
+      ones += (codes[i] >> plane) & 1;
       n++;
     }
   }

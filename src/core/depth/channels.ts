@@ -76,9 +76,10 @@ export function channelSteps(img: RgbImage, space: ChannelSpace): ChannelStep[] 
   const steps: ChannelStep[] = [];
   for (let d = 1; d <= 3; d++) {
     const partial = createImage(img.width, img.height);
-    for (let i = 0; i < partial.data.length; i++) {
-      const ch = i % 3;
-      partial.data[i] = ch < d ? src.data[i] : fill[ch];
+    const pd = partial.data, sd = src.data;
+    for (let ch = 0; ch < 3; ch++) {
+      if (ch < d) for (let i = ch; i < pd.length; i += 3) pd[i] = sd[i];
+      else for (let i = ch; i < pd.length; i += 3) pd[i] = fill[ch];
     }
     const reconstruction = space === 'rgb' ? partial : ycbcrToRgb(partial);
     steps.push({ d, channel: CHANNEL_NAMES[space][d - 1], reconstruction, psnr: psnr(reconstruction, img) });

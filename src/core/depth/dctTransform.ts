@@ -4,63 +4,21 @@
 // (Ahmed, Natarajan & Rao 1974). Short or non-power-of-two lines use the precomputed cosine matrix (O(N²) per
 // line; the 8×8 JPEG block has its own unrolled kernel); power-of-two lines from FFT_MIN use Makhoul's
 // N-point FFT algorithm (Makhoul 1980, "A fast cosine transform in one and two dimensions", IEEE TASSP 28(1)),
-// O(N log N), so a 512² channel takes tens of milliseconds.
+// O(N log N), two real lines per complex FFT (fftDctLines.ts), so a 512² channel takes a few milliseconds.
+// Each pass writes its lines transposed, so the column pass reads contiguous rows too.
+
+import { dctLinePlan, forwardPair, inversePair } from './fftDctLines';
 
 /** Power-of-two lines at least this long go through the FFT; shorter ones through the cosine matrix. */
 const FFT_MIN = 32;
-
-type LinePlan = {
-  n: number;
-  /** Forward matrix C[k·n + i] = a_k cos(π(2i+1)k/(2n)) and its transpose (the inverse), or null (FFT). */
-  c: Float64Array | null;
-  ct: Float64Array | null;
-  /** FFT tables: bit reversal, twiddles cos/sin(2πj/n) for j < n/2, post-twiddles cos/sin(πk/(2n)). */
-  rev: Uint32Array;
-  tw: Float64Array;
-  twi: Float64Array;
-  pc: Float64Array;
-  ps: Float64Array;
-  re: Float64Array;
-  im: Float64Array;
-};
-
-const plans = new Map<number, LinePlan>();
+/**
+ * An inverse line with at most this many leading non-zero coefficients goes through the cosine matrix
+ * (n·m multiply-adds) rather than the FFT (≈ n·log2(n) complex work): measured crossover at n = 512.
+ */
+const PRUNED_MAX = 12;
 
 function isPow2(n: number): boolean {
   return (n & (n - 1)) === 0;
-}
-
-function planFor(n: number): LinePlan {
-  let p = plans.get(n);
-  if (p) return p;
-  const empty = new Float64Array(0);
-  p = { n, c: null, ct: null, rev: new Uint32Array(0), tw: empty, twi: empty, pc: empty, ps: empty, re: new Float64Array(n), im: new Float64Array(n) };
-  if (n >= FFT_MIN && isPow2(n)) {
-    const bits = Math.log2(n);
-    p.rev = new Uint32Array(n);
-    for (let i = 0; i < n; i++) {
-      let r = 0;
-      for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
-      p.rev[i] = r;
-    }
-    p.tw = new Float64Array(n / 2);
-    p.twi = new Float64Array(n / 2);
-    for (let j = 0; j < n / 2; j++) {
-      p.tw[j] = Math.cos((2 * Math.PI * j) / n);
-      p.twi[j] = Math.sin((2 * Math.PI * j) / n);
-    }
-    p.pc = new Float64Array(n);
-    p.ps = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      p.pc[k] = Math.cos((Math.PI * k) / (2 * n));
-      p.ps[k] = Math.sin((Math.PI * k) / (2 * n));
-    }
-  } else {
-    p.c = cosineMatrix(n, false);
-    p.ct = cosineMatrix(n, true);
-  }
-  plans.set(n, p);
-  return p;
 }
 
 const matrices = new Map<string, Float64Array>();
@@ -79,75 +37,31 @@ export function cosineMatrix(n: number, transposed: boolean): Float64Array {
   return m;
 }
 
-/** In-place iterative radix-2 FFT, X[k] = Σ x[j] e^{−2πi jk/n}. */
-function fft(p: LinePlan): void {
-  const { n, re, im, rev, tw, twi } = p;
-  for (let i = 0; i < n; i++) {
-    const j = rev[i];
-    if (j > i) {
-      let t = re[i]; re[i] = re[j]; re[j] = t;
-      t = im[i]; im[i] = im[j]; im[j] = t;
+/**
+ * One pass: transforms rows 0…rows−1 of src (rows × n; only rows below `rowsUsed` and, per row, only the first
+ * `used` entries may be non-zero) and writes them transposed into dst (n × rows).
+ */
+function pass(src: Float64Array, rows: number, n: number, dst: Float64Array, inverse: boolean, rowsUsed = rows, used = n): void {
+  if (rowsUsed < rows) dst.fill(0);
+  if (n >= FFT_MIN && isPow2(n) && !(inverse && used <= PRUNED_MAX)) {
+    const p = dctLinePlan(n);
+    for (let y = 0; y < rowsUsed; y += 2) {
+      const y1 = y + 1 < rowsUsed ? y + 1 : -1;
+      if (inverse) inversePair(p, src, y, y1, dst, rows, y, used);
+      else forwardPair(p, src, y, y1, dst, rows, y);
     }
+    return;
   }
-  for (let size = 2; size <= n; size <<= 1) {
-    const half = size >> 1;
-    const step = n / size;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0, t = 0; k < half; k++, t += step) {
-        const wr = tw[t];
-        const wi = -twi[t];
-        const a = start + k;
-        const b = a + half;
-        const tr = re[b] * wr - im[b] * wi;
-        const ti = re[b] * wi + im[b] * wr;
-        re[b] = re[a] - tr; im[b] = im[a] - ti;
-        re[a] += tr; im[a] += ti;
-      }
-    }
-  }
-}
-
-/** One line: src[s0 + i·stride], i < n → dst[d0 + k·stride], forward (DCT-II) or inverse (DCT-III). */
-function line(p: LinePlan, src: ArrayLike<number>, s0: number, dst: Float64Array, d0: number, stride: number, inverse: boolean): void {
-  const n = p.n;
-  const m = inverse ? p.ct : p.c;
-  if (m) {
+  const m = cosineMatrix(n, inverse);
+  const taps = inverse ? used : n;
+  for (let y = 0; y < rowsUsed; y++) {
+    const row = y * n;
     for (let k = 0; k < n; k++) {
       let s = 0;
-      const row = k * n;
-      for (let i = 0; i < n; i++) s += m[row + i] * src[s0 + i * stride];
-      p.re[k] = s;
+      const mr = k * n;
+      for (let i = 0; i < taps; i++) s += m[mr + i] * src[row + i];
+      dst[k * rows + y] = s;
     }
-    for (let k = 0; k < n; k++) dst[d0 + k * stride] = p.re[k];
-    return;
-  }
-  const { re, im, pc, ps } = p;
-  const a0 = Math.sqrt(1 / n);
-  const ak = Math.sqrt(2 / n);
-  const h = n / 2;
-  if (!inverse) {
-    // Makhoul: v = (x0, x2, x4, …, x5, x3, x1); DCT[k] = Re(e^{−iπk/(2n)} FFT(v)[k]).
-    for (let j = 0; j < h; j++) {
-      re[j] = src[s0 + 2 * j * stride];
-      re[n - 1 - j] = src[s0 + (2 * j + 1) * stride];
-    }
-    im.fill(0);
-    fft(p);
-    for (let k = 0; k < n; k++) dst[d0 + k * stride] = (k === 0 ? a0 : ak) * (re[k] * pc[k] + im[k] * ps[k]);
-    return;
-  }
-  // Inverse: with C the un-normalized DCT, V[k] = e^{iπk/(2n)} (C[k] − i·C[n−k]) (C[n] = 0), v = IFFT(V).
-  // The IFFT is conj(FFT(conj(V)))/n; only the real part is needed.
-  for (let k = 0; k < n; k++) {
-    const c = src[s0 + k * stride] / (k === 0 ? a0 : ak);
-    const q = k === 0 ? 0 : -src[s0 + (n - k) * stride] / ak;
-    re[k] = c * pc[k] - q * ps[k];
-    im[k] = -(c * ps[k] + q * pc[k]);
-  }
-  fft(p);
-  for (let j = 0; j < h; j++) {
-    dst[d0 + 2 * j * stride] = re[j] / n;
-    dst[d0 + (2 * j + 1) * stride] = re[n - 1 - j] / n;
   }
 }
 
@@ -197,17 +111,30 @@ function dct8Into(src: Float64Array, dst: Float64Array, m: Float64Array, tmp: Fl
 /** Separable 2-D transform of a w×h row-major array: every row (length w), then every column (length h). */
 export function dct2Rect(data: ArrayLike<number>, w: number, h: number, inverse = false): Float64Array {
   if (data.length !== w * h) throw new RangeError(`expected ${w}×${h} = ${w * h} values, got ${data.length}`);
-  const pw = planFor(w);
-  const ph = planFor(h);
-  if (w === h && pw.c && pw.ct) {
-    const out = new Float64Array(w * h);
-    const src = data instanceof Float64Array ? data : Float64Array.from(data);
-    matrixDct2Into(src, out, w, inverse ? pw.ct : pw.c, new Float64Array(w * h));
+  const src = data instanceof Float64Array ? data : Float64Array.from(data);
+  const out = new Float64Array(w * h);
+  if (w === h && !(w >= FFT_MIN && isPow2(w))) {
+    matrixDct2Into(src, out, w, cosineMatrix(w, inverse), new Float64Array(w * h));
     return out;
   }
   const tmp = new Float64Array(w * h);
-  for (let y = 0; y < h; y++) line(pw, data, y * w, tmp, y * w, 1, inverse);
-  const out = new Float64Array(w * h);
-  for (let x = 0; x < w; x++) line(ph, tmp, x, out, x, w, inverse);
+  pass(src, h, w, tmp, inverse); // rows → columns of tmp (w × h)
+  pass(tmp, w, h, out, inverse); // columns (rows of tmp) → back to h × w
+  return out;
+}
+
+/**
+ * Inverse 2-D DCT (= dct2Rect(coeffs, w, h, true)) of coefficients that are zero outside the top-left
+ * `rows` × `cols` corner (a low-pass truncation such as the first k in zig-zag order). Lines that are all zero
+ * are skipped and lines with few leading coefficients go through the cosine matrix, so small corners cost
+ * far less than a full transform. Only the corner of `coeffs` is read. `out` (h × w) and `tmp` (w × h) may be
+ * passed to reuse memory.
+ */
+export function idct2Lowpass(coeffs: Float64Array, w: number, h: number, rows: number, cols: number, out = new Float64Array(w * h), tmp = new Float64Array(w * h)): Float64Array {
+  if (coeffs.length !== w * h) throw new RangeError(`expected ${w}×${h} = ${w * h} values, got ${coeffs.length}`);
+  const r = Math.max(0, Math.min(h, rows));
+  const c = Math.max(0, Math.min(w, cols));
+  pass(coeffs, h, w, tmp, true, r, c);
+  pass(tmp, w, h, out, true, w, r);
   return out;
 }

@@ -9,7 +9,8 @@
 // then identities). Residual energy does not have to shrink at every scale (bicubic up-sampling of an area
 // average is not an orthogonal projection), but on natural images it does; the tests check it on fixed images.
 import { createImage, resizeArea, type RgbImage } from '../image';
-import { assertStep, levelRate, quantizeUniform, type Rate } from './rate';
+import { levelRateFast } from './levelRateFast';
+import { assertStep, quantizeUniform, type Rate } from './rate';
 import { resizeBicubic } from './resample';
 
 /** VAR's scales: tokens per side at each of its ten steps (Tian et al. 2024, 256² model). */
@@ -90,13 +91,13 @@ export function scalePyramid(img: RgbImage, scales: readonly number[], options: 
     if (step !== undefined) {
       levels = quantizeUniform(tokens.data, step);
       for (let i = 0; i < levels.length; i++) tokens.data[i] = levels[i] * step;
-      rate = levelRate(levels, pixels);
+      rate = levelRateFast(levels, pixels);
       cumFixed += rate.fixedBpp;
       cumEntropy += rate.entropyBpp;
     }
     const added = resizeBicubic(tokens, w, h);
     const next = createImage(w, h);
-    const [nd, rd, ad, id, res] = [next.data, rec.data, added.data, img.data, residual.data];
+    const nd = next.data, rd = rec.data, ad = added.data, id = img.data, res = residual.data;
     let energy = 0; // Σ (img − rec)², from the stored (float32) reconstruction: exactly what mse() sums
     for (let i = 0; i < nd.length; i++) {
       nd[i] = rd[i] + ad[i];

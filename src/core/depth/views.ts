@@ -2,12 +2,13 @@
 // step a reconstruction of the same pixels plus what it cost (rate, counted the same way for every view:
 // science sheet, "Rate") and what it bought (PSNR, SSIM). The worker runs these and caches them per image.
 import { createImage, type RgbImage } from '../image';
-import { entropyBits, psnr, ssim } from '../metrics';
-import { analyzeBitplanes, keepTopBits } from './bitplanes';
-import { bitOrderSteps, knownBitsImage, knownMasks, planeEntropy, type BitOrder } from './bitOrders';
+import { entropyBits, psnr } from '../metrics';
+import { ssimAgainst, ssimReference, type SsimReference } from '../ssimFast';
+import { analyzeBitplanes } from './bitplanes';
+import { bitOrderSteps, imageCodes, knownBitsImage, knownMasks, planeEntropy, type BitOrder } from './bitOrders';
 import { channelSteps, rgbToYcbcr, type ChannelSpace } from './channels';
 import { codebookHealth } from './codebook';
-import { blockDctCode, wholeDctCoefficients, wholeDctFromCoefficients } from './dct';
+import { blockDctCoefficients, blockDctFromCoefficients, wholeDctCoefficients, wholeDctFromCoefficients } from './dct';
 import { rqFit, vqFit } from './rq';
 import { scalePyramid, varScalesFor } from './scales';
 
@@ -49,9 +50,6 @@ export interface DepthStep {
 export const DCT_BLOCK_KEEPS = [1, 2, 3, 4, 6, 8, 10, 15, 21, 28, 36, 45, 64] as const;
 const DCT_BLOCK = 8;
 
-function ssimOrNaN(a: RgbImage, b: RgbImage): number {
-  return a.width >= 11 && a.height >= 11 ? ssim(a, b) : NaN;
-}
 
 /** Entropy in bits of 8-bit codes of one channel (values in [0,1]) of an interleaved image. */
 function channelCodeEntropy(img: RgbImage, c: number): number {
@@ -69,8 +67,20 @@ export function wholeDctKeeps(width: number, height: number): number[] {
   return out;
 }
 
-function finish(img: RgbImage, d: number, label: string, reconstruction: RgbImage, fixedBpp: number, entropyBpp: number, stepEntropy: number): DepthStep {
-  return { d, label, reconstruction, psnr: psnr(reconstruction, img), ssim: ssimOrNaN(reconstruction, img), fixedBpp, entropyBpp, stepEntropy };
+/**
+ * Scores every step against the image: PSNR, and SSIM (metrics.ssim) through a reference prepared once per
+ * decomposition (the image's luma and local statistics; ssimFast.ts), not once per step.
+ */
+function stepScorer(img: RgbImage) {
+  let ref: SsimReference | null = null;
+  const ssimOf = (rec: RgbImage) => {
+    if (img.width < 11 || img.height < 11) return NaN;
+    ref ??= ssimReference(img);
+    return ssimAgainst(ref, rec);
+  };
+  return (d: number, label: string, reconstruction: RgbImage, fixedBpp: number, entropyBpp: number, stepEntropy: number): DepthStep => ({
+    d, label, reconstruction, psnr: psnr(reconstruction, img), ssim: ssimOf(reconstruction), fixedBpp, entropyBpp, stepEntropy,
+  });
 }
 
 export type DepthProgress = (done: number, total: number) => void;
@@ -79,14 +89,18 @@ export type DepthProgress = (done: number, total: number) => void;
 export function depthSteps(img: RgbImage, spec: DepthSpec, onProgress: DepthProgress = () => {}): DepthStep[] {
   const pixels = img.width * img.height;
   const steps: DepthStep[] = [];
+  const finish = stepScorer(img);
   switch (spec.kind) {
     case 'bitplanes': {
       // Each plane costs 1 bit per value (3 per pixel) fixed; entropy-coded, its empirical entropy per value.
       const a = analyzeBitplanes(img);
+      const codes = imageCodes(img);
       let ent = 0;
       for (let k = 1; k <= 8; k++) {
         ent += 3 * a.entropy[k - 1];
-        steps.push(finish(img, k, `bit ${8 - k}`, keepTopBits(img, k), 3 * k, ent, a.entropy[k - 1]));
+        // = keepTopBits(img, k) (the top-k mask, unknown bits at their mean), from codes rounded once.
+        const top = (0xff << (8 - k)) & 0xff;
+        steps.push(finish(k, `bit ${8 - k}`, knownBitsImage(img, [top, top, top], codes), 3 * k, ent, a.entropy[k - 1]));
         onProgress(k, 8);
       }
       return steps;
@@ -94,13 +108,14 @@ export function depthSteps(img: RgbImage, spec: DepthSpec, onProgress: DepthProg
     case 'bit-order': {
       // A plane of c channels costs c bits per pixel fixed; entropy-coded, c times its entropy per value.
       const order = bitOrderSteps(spec.order);
+      const codes = imageCodes(img); // rounded once, read by every step
       let fixed = 0, ent = 0;
       order.forEach((step, k) => {
-        const h = planeEntropy(img, step.plane, step.channels);
+        const h = planeEntropy(img, step.plane, step.channels, codes);
         fixed += step.channels.length;
         ent += step.channels.length * h;
         const where = step.channels.length === 3 ? '' : ` of ${'RGB'[step.channels[0]]}`;
-        steps.push(finish(img, k + 1, `bit ${step.plane}${where}`, knownBitsImage(img, knownMasks(order, k + 1)), fixed, ent, h));
+        steps.push(finish(k + 1, `bit ${step.plane}${where}`, knownBitsImage(img, knownMasks(order, k + 1), codes), fixed, ent, h));
         onProgress(k + 1, order.length);
       });
       return steps;
@@ -112,7 +127,7 @@ export function depthSteps(img: RgbImage, spec: DepthSpec, onProgress: DepthProg
       channelSteps(img, spec.space).forEach((s, i) => {
         const h = channelCodeEntropy(coded, i);
         ent += h;
-        steps.push(finish(img, s.d, s.channel, s.reconstruction, 8 * s.d, ent, h));
+        steps.push(finish(s.d, s.channel, s.reconstruction, 8 * s.d, ent, h));
         onProgress(i + 1, 3);
       });
       return steps;
@@ -121,16 +136,17 @@ export function depthSteps(img: RgbImage, spec: DepthSpec, onProgress: DepthProg
       const scales = varScalesFor(Math.max(img.width, img.height));
       scalePyramid(img, scales, { step: spec.step }).forEach((s, i) => {
         const r = s.cumulativeRate ?? { fixedBpp: NaN, entropyBpp: NaN };
-        steps.push(finish(img, i + 1, `${s.scale}×${s.scale}`, s.reconstruction, r.fixedBpp, r.entropyBpp, s.rate ? s.rate.entropyBpp * pixels / Math.max(1, s.scale * s.scale * 3) : NaN));
+        steps.push(finish(i + 1, `${s.scale}×${s.scale}`, s.reconstruction, r.fixedBpp, r.entropyBpp, s.rate ? s.rate.entropyBpp * pixels / Math.max(1, s.scale * s.scale * 3) : NaN));
         onProgress(i + 1, scales.length);
       });
       return steps;
     }
     case 'dct-block': {
+      const coeffs = blockDctCoefficients(img, DCT_BLOCK); // the forward transform once, for every keep
       DCT_BLOCK_KEEPS.forEach((keep, i) => {
-        const code = blockDctCode(img, DCT_BLOCK, keep, spec.step);
+        const code = blockDctFromCoefficients(coeffs, img.width, img.height, DCT_BLOCK, keep, spec.step);
         const r = code.rate ?? { fixedBpp: NaN, entropyBpp: NaN };
-        steps.push(finish(img, i + 1, `${keep} of 64 per block`, code.image, r.fixedBpp, r.entropyBpp, r.entropyBpp * DCT_BLOCK * DCT_BLOCK / (3 * keep)));
+        steps.push(finish(i + 1, `${keep} of 64 per block`, code.image, r.fixedBpp, r.entropyBpp, r.entropyBpp * DCT_BLOCK * DCT_BLOCK / (3 * keep)));
         onProgress(i + 1, DCT_BLOCK_KEEPS.length);
       });
       return steps;
@@ -141,7 +157,7 @@ export function depthSteps(img: RgbImage, spec: DepthSpec, onProgress: DepthProg
       keeps.forEach((keep, i) => {
         const code = wholeDctFromCoefficients(coeffs, img.width, img.height, keep, spec.step);
         const r = code.rate ?? { fixedBpp: NaN, entropyBpp: NaN };
-        steps.push(finish(img, i + 1, `${keep} coefficients`, code.image, r.fixedBpp, r.entropyBpp, r.entropyBpp * pixels / (3 * keep)));
+        steps.push(finish(i + 1, `${keep} coefficients`, code.image, r.fixedBpp, r.entropyBpp, r.entropyBpp * pixels / (3 * keep)));
         onProgress(i + 1, keeps.length);
       });
       return steps;
@@ -150,7 +166,7 @@ export function depthSteps(img: RgbImage, spec: DepthSpec, onProgress: DepthProg
     case 'vq': {
       const fit = (spec.kind === 'rq' ? rqFit : vqFit)(img, spec.patch, spec.K, spec.depth, 10, 0, onProgress);
       for (const level of fit.levels) {
-        const step = finish(img, level.depth, spec.kind === 'rq' ? `code ${level.depth}` : `${level.codebookSize} codewords`, level.reconstruction, level.fixedBpp, level.entropyBpp, level.codeEntropy);
+        const step = finish(level.depth, spec.kind === 'rq' ? `code ${level.depth}` : `${level.codebookSize} codewords`, level.reconstruction, level.fixedBpp, level.entropyBpp, level.codeEntropy);
         const health = codebookHealth(level.codes, level.codebookSize);
         steps.push({
           ...step, codes: level.codes, codebookSize: level.codebookSize, grid: { rows: fit.rows, cols: fit.cols },
