@@ -12,11 +12,13 @@ export function BackendIndicator() {
   const busy = useStore((s) => s.ui.backendBusy);
   const id = useId();
   const options: BackendName[] = status ? status.order : ['wasm'];
-  const [memory, setMemory] = useState<string | null>(null);
+  // `checks` counts answers, so a repeated identical reading is still visibly a new one.
+  const [memory, setMemory] = useState<{ text: string; checks: number } | null>(null);
   const checkMemory = () => {
+    const show = (text: string) => setMemory((m) => ({ text, checks: (m?.checks ?? 0) + 1 }));
     getComputeClient().request('tf-memory', {}).then(
-      (m) => setMemory(m ? `${m.numTensors} tensors, ${(m.numBytes / 2 ** 20).toFixed(2)} MB` : 'no models loaded yet'),
-      (e: Error) => setMemory(`unavailable: ${e.message}`),
+      (m) => show(m ? `${m.numTensors} tensors, ${(m.numBytes / 2 ** 20).toFixed(2)} MB` : 'no models loaded yet'),
+      (e: Error) => show(`unavailable: ${e.message}`),
     );
   };
   return (
@@ -41,7 +43,7 @@ export function BackendIndicator() {
       <button type="button" className="small-button" data-testid="tensor-memory-check" onClick={checkMemory} title="Tensors the models hold right now (they should not grow as you interact)">
         Tensors in memory
       </button>
-      {memory && <output data-testid="tensor-memory" aria-live="polite">{memory}</output>}
+      {memory && <output data-testid="tensor-memory" data-checks={memory.checks} aria-live="polite">{memory.text}</output>}
     </div>
   );
 }
