@@ -4,6 +4,7 @@ import {
   CANCELLED,
   PATCH_MODEL_KINDS,
   DENOISER_KINDS,
+  RQAE_MODEL_KINDS,
   type BackendStatus,
   type CancelMessage,
   type Inbound,
@@ -163,10 +164,22 @@ export function createComputeClient(worker: WorkerLike): ComputeClient {
 }
 
 /**
- * Two workers: model work (tfjs start-up, training, sampling) can keep a thread busy for seconds, so the
+ * Three workers: model work (tfjs start-up, training, sampling) can keep a thread busy for seconds, so the
  * light per-image analyses that follow every slider get a worker of their own and never wait behind it.
+ * The rate–distortion curves compute every step of every decomposition (most of a second at 512² even when
+ * fast), after every upload and quantizer change: they run in a third, background worker (same analysis
+ * code), so a slider's depth view, bit-planes or spectra never queue behind them. The price is that the RD
+ * worker recomputes the steps of the view on screen instead of sharing its cache, a trade taken for latency.
  */
-const MODEL_KINDS: ReadonlySet<RequestKind> = new Set<RequestKind>(['init-backend', 'tf-memory', ...PATCH_MODEL_KINDS, ...DENOISER_KINDS]);
+const MODEL_KINDS: ReadonlySet<RequestKind> = new Set<RequestKind>(['init-backend', 'tf-memory', ...PATCH_MODEL_KINDS, ...DENOISER_KINDS, ...RQAE_MODEL_KINDS]);
+
+/** Background analyses: long, never waited on by a slider. */
+const BACKGROUND_KINDS: ReadonlySet<RequestKind> = new Set<RequestKind>(['depth-rd']);
+
+/** Which worker serves a request kind. */
+export function workerFor(kind: RequestKind): 'model' | 'analysis' | 'background' {
+  return MODEL_KINDS.has(kind) ? 'model' : BACKGROUND_KINDS.has(kind) ? 'background' : 'analysis';
+}
 
 let shared: ComputeClient | null = null;
 
@@ -175,16 +188,20 @@ export function getComputeClient(): ComputeClient {
   if (!shared) {
     let analysis: ComputeClient | null = null;
     let model: ComputeClient | null = null;
+    let background: ComputeClient | null = null;
     // Written out in full so Vite sees the pattern and bundles each worker as its own module chunk.
     const analysisClient = () => (analysis ??= createComputeClient(new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module' })));
     const modelClient = () => (model ??= createComputeClient(new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module' })));
+    const backgroundClient = () => (background ??= createComputeClient(new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module' })));
+    const clients = { model: modelClient, analysis: analysisClient, background: backgroundClient };
     shared = {
-      request: (kind, payload, opts) => (MODEL_KINDS.has(kind) ? modelClient() : analysisClient()).request(kind, payload, opts),
+      request: (kind, payload, opts) => clients[workerFor(kind)]().request(kind, payload, opts),
       onBackendChange: (cb) => modelClient().onBackendChange(cb),
       dispose() {
         shared = null;
         analysis?.dispose();
         model?.dispose();
+        background?.dispose();
       },
     };
   }

@@ -23,6 +23,8 @@ import type { PatchModelHost, PatchModelHostOptions } from './patchModel';
 import { PATCH_MODEL_CHANNELS, type PatchModelRequest } from './patchModelProtocol';
 import { DENOISER_CHANNELS, type DenoiserRequest } from './diffusionModelProtocol';
 import type { DenoiserHost, DenoiserHostOptions } from './diffusionModel';
+import { RQAE_MODEL_CHANNELS, type RqaeModelRequest } from './rqaeModelProtocol';
+import type { RqaeModelHost, RqaeModelHostOptions } from './rqaeModel';
 
 export interface ComputeHandlerDeps {
   post: (reply: Reply) => void;
@@ -32,6 +34,8 @@ export interface ComputeHandlerDeps {
   patchModel?: Omit<PatchModelHostOptions, 'ready'>;
   /** Options of the denoisers' host (tests pass a file fetch and an in-memory store). */
   denoiser?: Omit<DenoiserHostOptions, 'ready'>;
+  /** Options of the RQ auto-encoders' host (tests pass a file fetch and an in-memory store). */
+  rqaeModel?: Omit<RqaeModelHostOptions, 'ready'>;
 }
 
 type Job = { id: number; channel: string; cancelled: boolean };
@@ -48,14 +52,16 @@ function yieldToQueue(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-export function createComputeHandler({ post, initBackend = startBackend, patchModel, denoiser }: ComputeHandlerDeps): (msg: Inbound) => Promise<void> {
+export function createComputeHandler({ post, initBackend = startBackend, patchModel, denoiser, rqaeModel }: ComputeHandlerDeps): (msg: Inbound) => Promise<void> {
   // Model work needs a running backend: the UI starts one at once, but a model request may come first.
   let backendReady: Promise<BackendStatus> | null = null;
   let patchHost: Promise<PatchModelHost> | null = null;
   let denoiserHost: Promise<DenoiserHost> | null = null;
+  let rqaeHost: Promise<RqaeModelHost> | null = null;
   const backendChanged = (status: BackendStatus) => {
     void patchHost?.then((h) => h.clear()); // tensors are gone with a lost backend: reload on the next request
     void denoiserHost?.then((h) => h.clear());
+    void rqaeHost?.then((h) => h.clear());
     post({ id: -1, kind: 'backend-changed', status });
   };
   const startBackendOnce = (preferred?: BackendName) => {
@@ -75,6 +81,13 @@ export function createComputeHandler({ post, initBackend = startBackend, patchMo
   function runDenoiser(req: DenoiserRequest, job: Job) {
     denoiserHost ??= import('./diffusionModel').then((m) => m.createDenoiserHost({ ...denoiser, ready: () => backendReady ?? startBackendOnce() }));
     return denoiserHost.then((host) => host.handle(req, {
+      cancelled: () => job.cancelled,
+      progress: (done, total, label, data) => post({ id: job.id, kind: 'progress', done, total, label, data }),
+    }));
+  }
+  function runRqaeModel(req: RqaeModelRequest, job: Job) {
+    rqaeHost ??= import('./rqaeModel').then((m) => m.createRqaeModelHost({ ...rqaeModel, ready: () => backendReady ?? startBackendOnce() }));
+    return rqaeHost.then((host) => host.handle(req, {
       cancelled: () => job.cancelled,
       progress: (done, total, label, data) => post({ id: job.id, kind: 'progress', done, total, label, data }),
     }));
@@ -110,11 +123,27 @@ export function createComputeHandler({ post, initBackend = startBackend, patchMo
     return { steps: info(steps), d, reconstruction: steps[d - 1].reconstruction, previous: d > 1 ? steps[d - 2].reconstruction : null, codes: steps[d - 1].codes ?? null };
   }
 
+  // The curves need only each step's numbers: keep those (small), not the reconstructions. The RD curves
+  // run in a background worker of their own (client.ts), so this cache is what that worker remembers.
+  const rdCache = new Map<string, DepthStepInfo[]>();
+
   async function depthRd(req: Extract<Request, { kind: 'depth-rd' }>, job: Job): Promise<ResultMap['depth-rd']> {
     const out: DepthStepInfo[][] = [];
+    const label = 'Rate–distortion curves';
     for (let i = 0; i < req.specs.length; i++) {
-      post({ id: job.id, kind: 'progress', done: i, total: req.specs.length, label: 'Rate–distortion curves' });
-      out.push(info(await stepsFor(req.image, req.specs[i], job, 'Rate–distortion curves')));
+      post({ id: job.id, kind: 'progress', done: i, total: req.specs.length, label });
+      const key = `${req.image.hash}|${JSON.stringify(req.specs[i])}`;
+      const full = depthCache.get(key);
+      let hit = rdCache.get(key) ?? (full && info(full));
+      if (!hit) {
+        await yieldToQueue(); // between curves: a cancel or a newer request gets through
+        if (job.cancelled) throw new Error(CANCELLED);
+        const { width, height, data } = req.image;
+        hit = info(depthSteps({ width, height, data }, req.specs[i], (done, total) => post({ id: job.id, kind: 'progress', done, total, label })));
+      }
+      rdCache.delete(key);
+      remember(rdCache, key, hit);
+      out.push(hit);
     }
     return out;
   }
@@ -191,6 +220,7 @@ export function createComputeHandler({ post, initBackend = startBackend, patchMo
   async function run(req: Request, job: Job): Promise<ResultMap[Request['kind']]> {
     if (req.kind in PATCH_MODEL_CHANNELS) return runPatchModel(req as PatchModelRequest, job);
     if (req.kind in DENOISER_CHANNELS) return runDenoiser(req as DenoiserRequest, job);
+    if (req.kind in RQAE_MODEL_CHANNELS) return runRqaeModel(req as RqaeModelRequest, job);
     switch (req.kind) {
       case 'init-backend':
         return startBackendOnce(req.preferred);

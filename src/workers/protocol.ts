@@ -7,17 +7,20 @@ import type { RgbImage } from '../core/image';
 import type { BackendName, BackendStatus } from './backendTypes';
 import { PATCH_MODEL_CHANNELS, type ImagePayload, type PatchModelProgressData, type PatchModelRequest, type PatchModelResults } from './patchModelProtocol';
 import { DENOISER_CHANNELS, type DenoiserProgressData, type DenoiserRequest, type DenoiserResults } from './diffusionModelProtocol';
+import { RQAE_MODEL_CHANNELS, type RqaeModelProgressData, type RqaeModelRequest, type RqaeModelResults } from './rqaeModelProtocol';
 
 export type { BackendFailure, BackendName, BackendStatus } from './backendTypes';
 export { BACKEND_NAMES } from './backendTypes';
 export * from './patchModelProtocol';
 export * from './diffusionModelProtocol';
+export * from './rqaeModelProtocol';
 // ImagePayload (an RgbImage plus its content hash, core/image imageHash, which keys the worker's per-image
 // caches) lives in patchModelProtocol.ts, whose crop models take one too; it is re-exported above.
 
 export type Request =
   | PatchModelRequest
   | DenoiserRequest
+  | RqaeModelRequest
   | { id: number; kind: 'init-backend'; preferred?: BackendName }
   /** Live tensors and bytes of the model worker's tfjs (null before it starts): leak checks. */
   | { id: number; kind: 'tf-memory' }
@@ -49,7 +52,7 @@ export type Reply =
   | { id: -1; kind: 'backend-changed'; status: BackendStatus };
 
 /** What each request kind resolves to. */
-export interface ResultMap extends PatchModelResults, DenoiserResults {
+export interface ResultMap extends PatchModelResults, DenoiserResults, RqaeModelResults {
   'init-backend': BackendStatus;
   'tf-memory': { numTensors: number; numBytes: number } | null;
   'bitplane-analysis': BitplaneAnalysis;
@@ -69,7 +72,9 @@ export type ProgressDataOf<K extends RequestKind> = K extends keyof PatchModelPr
   ? PatchModelProgressData[K]
   : K extends keyof DenoiserProgressData
     ? DenoiserProgressData[K]
-    : undefined;
+    : K extends keyof RqaeModelProgressData
+      ? RqaeModelProgressData[K]
+      : undefined;
 
 /**
  * Requests on one channel supersede each other: a newer one answers the older pending one with 'cancelled'
@@ -79,6 +84,7 @@ export type ProgressDataOf<K extends RequestKind> = K extends keyof PatchModelPr
 export const CHANNEL: Record<RequestKind, string> = {
   ...PATCH_MODEL_CHANNELS,
   ...DENOISER_CHANNELS,
+  ...RQAE_MODEL_CHANNELS,
   'init-backend': 'backend',
   'tf-memory': 'tf-memory',
   'bitplane-analysis': 'bitplanes',

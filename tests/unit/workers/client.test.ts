@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createComputeClient, type WorkerLike } from '../../../src/workers/client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createComputeClient, getComputeClient, workerFor, type WorkerLike } from '../../../src/workers/client';
 import type { BackendStatus, Inbound, Reply } from '../../../src/workers/protocol';
 
 /** A stand-in worker: records what is posted and lets the test answer. */
@@ -159,5 +159,59 @@ describe('createComputeClient', () => {
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(w.terminated).toBe(true);
     await expect(client.request('init-backend', {})).rejects.toThrow('disposed');
+  });
+});
+
+describe('getComputeClient (three workers)', () => {
+  /** Stands in for the browser's Worker: remembers each instance's script and what it was sent. */
+  class StubWorker {
+    static made: StubWorker[] = [];
+    posted: Inbound[] = [];
+    terminated = false;
+    constructor(public url: URL | string) {
+      StubWorker.made.push(this);
+    }
+    postMessage(message: Inbound): void {
+      this.posted.push(message);
+    }
+    addEventListener(): void {}
+    terminate(): void {
+      this.terminated = true;
+    }
+  }
+
+  afterEach(() => {
+    getComputeClient().dispose();
+    StubWorker.made = [];
+    vi.unstubAllGlobals();
+  });
+
+  it('routes the rate–distortion curves to a background worker, apart from the interactive analyses and the models', () => {
+    expect(workerFor('depth-rd')).toBe('background');
+    for (const kind of ['depth-view', 'bitplane-analysis', 'patch-stats', 'diffusion-spectra'] as const) expect(workerFor(kind)).toBe('analysis');
+    expect(workerFor('init-backend')).toBe('model');
+  });
+
+  it('sends a depth view to the analysis worker while the RD curves run in the other one', () => {
+    vi.stubGlobal('Worker', StubWorker);
+    const client = getComputeClient();
+    void client.request('depth-rd', { image: image(), specs: [{ kind: 'dct-whole', step: 1 / 255 }] }).catch(() => {});
+    void client.request('depth-view', { image: image(), spec: { kind: 'bitplanes' }, d: 1 }).catch(() => {});
+    void client.request('bitplane-analysis', { image: image() }).catch(() => {});
+    expect(StubWorker.made).toHaveLength(2);
+    const [background, analysis] = StubWorker.made;
+    expect(String(background.url)).toMatch(/compute\.worker\.ts$/);
+    expect(String(analysis.url)).toMatch(/compute\.worker\.ts$/);
+    expect(background.posted.map((m) => m.kind)).toEqual(['depth-rd']);
+    expect(analysis.posted.map((m) => m.kind)).toEqual(['depth-view', 'bitplane-analysis']);
+  });
+
+  it('terminates all the workers it started on dispose', () => {
+    vi.stubGlobal('Worker', StubWorker);
+    const client = getComputeClient();
+    void client.request('depth-rd', { image: image(), specs: [] }).catch(() => {});
+    void client.request('depth-view', { image: image(), spec: { kind: 'bitplanes' }, d: 1 }).catch(() => {});
+    client.dispose();
+    expect(StubWorker.made.map((w) => w.terminated)).toEqual([true, true]);
   });
 });

@@ -3,6 +3,7 @@ import { DEPTH_VIEWS, type DepthViewKind } from '../../../state/depthSlice';
 import { appStore, useStore } from '../../../state/store';
 import { Panel } from '../Panel';
 import { BitplaneView } from './BitplaneView';
+import { LearnedRQSection } from './LearnedRQSection';
 import { RateDistortion } from './RateDistortion';
 import { StepsView } from './StepsView';
 
@@ -41,6 +42,7 @@ export function DepthPanel() {
       </div>
       {view === 'bitplanes' ? <BitplaneView /> : <StepsView />}
       <RateDistortion />
+      <LearnedRQSection />
     </Panel>
   );
 }

@@ -1,0 +1,122 @@
+// Residual quantization of latent vectors (Lee et al. 2022, "Autoregressive Image Generation using Residual
+// Quantization", RQ-VAE): r_0 = z; code_d = argmin_k ‖r_{d−1} − e_k‖²; r_d = r_{d−1} − e_{code_d};
+// ẑ^(d) = Σ_{i≤d} e_{code_i}. With a straight-through estimator the decoder input z + sg(ẑ^(d) − z) has the
+// value ẑ^(d) and passes the decoder's gradient to the encoder unchanged.
+// Written for tfjs-backend-wasm: no tf.gather (its gradient needs UnsortedSegmentSum, which wasm lacks) —
+// codewords are looked up as one-hot · codebook; and no matMul with transpose flags in gradients (10–17×
+// slower on wasm, see patchAR/ops.ts) — the lookup's gradient transposes explicitly.
+import * as tf from '@tensorflow/tfjs';
+import type { Rqae } from './model';
+
+type Save = (tensors: tf.Tensor[]) => void;
+
+/** Identity in the forward pass, zero gradient: the sg(·) of the VQ-VAE / RQ-VAE losses. */
+export const stopGradient: (x: tf.Tensor) => tf.Tensor = tf.customGrad((x) => ({
+  value: tf.clone(x as tf.Tensor),
+  gradFunc: (dy: tf.Tensor) => [tf.zerosLike(dy)],
+})) as (x: tf.Tensor) => tf.Tensor;
+
+/** Straight-through: the value of `quantized`, the gradient of `x`. */
+export function straightThrough(x: tf.Tensor, quantized: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => x.add(stopGradient(quantized.sub(x))));
+}
+
+/** one-hot [M, K] · table [K, C] with both gradients written as plain (flag-free) matMuls. */
+const lookup2d = tf.customGrad((oneHot, table, save) => {
+  (save as Save)([oneHot as tf.Tensor, table as tf.Tensor]);
+  return {
+    value: tf.matMul(oneHot as tf.Tensor2D, table as tf.Tensor2D),
+    gradFunc: (dy: tf.Tensor, [oh, t]: tf.Tensor[]) => [
+      tf.matMul(dy as tf.Tensor2D, t.transpose() as tf.Tensor2D),
+      tf.matMul(oh.transpose() as tf.Tensor2D, dy as tf.Tensor2D),
+    ],
+  };
+}) as (oneHot: tf.Tensor2D, table: tf.Tensor2D) => tf.Tensor2D;
+
+/** Batched one-hot [D, M, K] · tables [D, K, C] (per-depth codebooks), gradients as above. */
+const lookup3d = tf.customGrad((oneHot, table, save) => {
+  (save as Save)([oneHot as tf.Tensor, table as tf.Tensor]);
+  return {
+    value: tf.matMul(oneHot as tf.Tensor3D, table as tf.Tensor3D),
+    gradFunc: (dy: tf.Tensor, [oh, t]: tf.Tensor[]) => [
+      tf.matMul(dy as tf.Tensor3D, t.transpose([0, 2, 1]) as tf.Tensor3D),
+      tf.matMul(oh.transpose([0, 2, 1]) as tf.Tensor3D, dy as tf.Tensor3D),
+    ],
+  };
+}) as (oneHot: tf.Tensor3D, table: tf.Tensor3D) => tf.Tensor3D;
+
+/** The codewords of depth d [K, C] (all of them for a shared codebook). */
+export function codebookAt(model: Rqae, codebook: tf.Tensor2D, d: number): tf.Tensor2D {
+  const { sharedCodebook, codebookSize: k, latentDim } = model.config;
+  return sharedCodebook ? codebook : (codebook.slice([d * k, 0], [k, latentDim]) as tf.Tensor2D);
+}
+
+/**
+ * Greedy RQ codes [D, M] (int32) of latent vectors z [M, C], and the residual each depth quantized
+ * [D, M, C] (r_0 … r_{D−1}; dead-code restarts draw replacements from them). No gradient flows here.
+ */
+export function residualCodes(model: Rqae, z: tf.Tensor2D): { codes: tf.Tensor2D; residuals: tf.Tensor3D } {
+  return tf.tidy(() => {
+    const codebook = stopGradient(model.params.codebook) as tf.Tensor2D;
+    let r = stopGradient(z) as tf.Tensor2D;
+    const codes: tf.Tensor1D[] = [];
+    const residuals: tf.Tensor2D[] = [];
+    for (let d = 0; d < model.config.depth; d++) {
+      const e = codebookAt(model, codebook, d);
+      // argmin ‖r − e‖² = argmin (‖e‖² − 2 r·e): ‖r‖² is the same for every codeword.
+      const score = e.square().sum(1).sub(tf.matMul(r, e.transpose()).mul(2));
+      const code = score.argMin(1) as tf.Tensor1D;
+      residuals.push(r);
+      codes.push(code);
+      r = r.sub(tf.matMul(tf.oneHot(code, e.shape[0]).toFloat(), e));
+    }
+    return { codes: tf.stack(codes) as tf.Tensor2D, residuals: tf.stack(residuals) as tf.Tensor3D };
+  });
+}
+
+/** The partial sums ẑ^(1) … ẑ^(D) [D, M, C] of given codes [D, M], differentiable in the codebook. */
+export function partialSums(model: Rqae, codes: tf.Tensor2D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const { depth, codebookSize: k, latentDim, sharedCodebook } = model.config;
+    const m = codes.shape[1];
+    const codebook = model.params.codebook as tf.Tensor2D;
+    const oneHot = tf.oneHot(codes, k).toFloat() as tf.Tensor3D; // [D, M, K]
+    const words = sharedCodebook
+      ? lookup2d(oneHot.reshape([depth * m, k]), codebook).reshape([depth, m, latentDim])
+      : lookup3d(oneHot, codebook.reshape([depth, k, latentDim]) as tf.Tensor3D);
+    // A running sum, not tf.cumsum: Cumsum's gradient along a non-last axis returns the wrong shape (tfjs 4.22).
+    const parts = tf.unstack(words);
+    for (let d = 1; d < depth; d++) parts[d] = parts[d - 1].add(parts[d]);
+    return tf.stack(parts) as tf.Tensor3D;
+  });
+}
+
+export type Quantized = {
+  /** Codes [D, M] per depth and latent vector. */
+  codes: tf.Tensor2D;
+  /** ẑ^(d) [D, M, C]: gradients reach the codebook (the codebook loss). */
+  sums: tf.Tensor3D;
+  /** Decoder inputs [D, M, C]: the value of ẑ^(d), the gradient of z (straight-through). */
+  decoderInputs: tf.Tensor3D;
+  /** Per depth: ‖sg(z) − ẑ^(d)‖² (codebook loss, moves codewords) and ‖z − sg(ẑ^(d))‖² (commitment, moves
+   *  the encoder), each a mean over latent vectors and channels [D]. Equal in value, not in gradient. */
+  codebookLoss: tf.Tensor1D;
+  commitment: tf.Tensor1D;
+};
+
+/**
+ * Residual quantization of z [M, C] with every term the losses need. `given` codes (computed from the same
+ * weights by residualCodes before a gradient step) skip the code search: under a gradient tape the search's
+ * ops would all be recorded and back-propagated (as zeros), which costs more than the rest of the quantizer.
+ */
+export function quantize(model: Rqae, z: tf.Tensor2D, given?: tf.Tensor2D): Quantized {
+  return tf.tidy(() => {
+    const codes = given ? tf.clone(given) : residualCodes(model, z).codes;
+    const sums = partialSums(model, codes);
+    const zs = z.expandDims(0);
+    const decoderInputs = straightThrough(zs, sums) as tf.Tensor3D;
+    const codebookLoss = stopGradient(zs).sub(sums).square().mean([1, 2]) as tf.Tensor1D;
+    const commitment = zs.sub(stopGradient(sums)).square().mean([1, 2]) as tf.Tensor1D;
+    return { codes, sums, decoderInputs, codebookLoss, commitment };
+  });
+}

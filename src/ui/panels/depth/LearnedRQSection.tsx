@@ -1,0 +1,252 @@
+// The Depth panel's learned residual-quantization auto-encoder: pick a shipped model (objective (a) or (b),
+// depth 4/8/16), load it (a button, so start-up stays fast), then see its held-out PSNR per depth next to the
+// other shipped models, how many digits get worse with more depth (next to the talk's reported numbers),
+// one digit rebuilt depth by depth, codebook health per depth, and train it here (LearnedRQTrain). All model
+// work goes through the worker client.
+import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { getComputeClient } from '../../../workers/client';
+import { useStore } from '../../../state/store';
+import { RQAE_SHIPPED_MODELS, type RqaeComparison, type RqaeDataKind, type RqaeModelStatus, type RqaeModelTarget } from '../../../workers/protocol';
+import { ChartFigure, PixelFigure } from '../../components/Figure';
+import { Slider } from '../../components/Slider';
+import { imagePayload, useWorkerRequest } from '../../compute';
+import {
+  digitMseChart, fmtDb, healthChart, modelLabel, nonMonotoneChart, OBJECTIVE_LABELS, pct, psnrChart, toRgb, usageChart, type Measured,
+} from './learnedRqCharts';
+import { LearnedRQTrain } from './LearnedRQTrain';
+
+type LoadState = { working: boolean; progress: number; label: string; error: string | null };
+
+const SOURCE_TEXT: Record<RqaeModelStatus['source'], string> = {
+  shipped: 'the shipped pretrained weights',
+  indexeddb: 'the weights you saved in this browser',
+  fresh: 'fresh weights trained only in this session',
+};
+
+const DATA_LABELS: Record<RqaeDataKind, string> = {
+  digits: 'MNIST digits (28×28, shipped weights)',
+  crops: '32×32 crops of the current image (fresh model)',
+};
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const isAbort = (e: unknown) => (e as Error)?.name === 'AbortError';
+
+/** The app's public folder as an absolute URL: the worker resolves relative URLs against its own script. */
+function publicBase(): string {
+  return new URL('./', document.baseURI).href;
+}
+
+export const LearnedRQSection = memo(function LearnedRQSection() {
+  const [modelKey, setModelKey] = useState('summed-d8');
+  const [requested, setRequested] = useState(false);
+  const [tick, setTick] = useState(0);
+  const [load, setLoad] = useState<LoadState>({ working: false, progress: 0, label: '', error: null });
+  const [status, setStatus] = useState<RqaeModelStatus | null>(null);
+  const [comparison, setComparison] = useState<RqaeComparison | null>(null);
+  const [compare, setCompare] = useState<LoadState>({ working: false, progress: 0, label: '', error: null });
+  const [depth, setDepth] = useState(8);
+  const [digit, setDigit] = useState(0);
+  const [training, setTraining] = useState(false);
+  const [data, setData] = useState<RqaeDataKind>('digits');
+  const [perDepth, setPerDepth] = useState(false);
+  const ids = { heading: useId(), model: useId(), digit: useId(), data: useId() };
+  const crops = data === 'crops';
+  const noun = crops ? 'crop' : 'digit';
+  const image = useStore((s) => s.image.working);
+  const hash = useStore((s) => s.image.workingHash);
+  // Crop models follow the working image: a new one re-evaluates on held-out crops of it.
+  const cropHash = crops ? hash : '';
+  const perDepthHere = crops && perDepth; // the shipped digit models share one codebook
+  const statusKey = crops ? `crops|${modelKey}${perDepthHere ? '|per-depth' : ''}` : modelKey;
+  const target = useMemo<RqaeModelTarget>(
+    () => ({ model: modelKey, baseUrl: publicBase(), data, ...(perDepthHere ? { perDepthCodebooks: true } : {}) }),
+    [modelKey, data, cropHash, perDepthHere], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+  // Each request gets its own copy of the image: the client transfers (detaches) the buffer it sends.
+  const imageRef = useRef({ image, hash });
+  imageRef.current = { image, hash };
+  const withImage = <T extends RqaeModelTarget>(t: T): T => {
+    const { image: img, hash: h } = imageRef.current;
+    return t.data === 'crops' && img ? { ...t, image: imagePayload(img, h) } : t;
+  };
+  const current = status && status.key === statusKey ? status : null;
+
+  useEffect(() => {
+    if (!requested || (crops && !image)) return;
+    const abort = new AbortController();
+    setLoad({ working: true, progress: 0, label: 'Starting…', error: null });
+    getComputeClient()
+      .request('rqae-load', withImage(target), {
+        signal: abort.signal,
+        onProgress: (done, total, text) => setLoad((l) => ({ ...l, progress: total > 0 ? done / total : 0, label: text ?? l.label })),
+      })
+      .then(
+        (s) => {
+          setStatus(s);
+          setLoad({ working: false, progress: 1, label: '', error: null });
+        },
+        (e) => {
+          if (!isAbort(e)) setLoad({ working: false, progress: 0, label: '', error: message(e) });
+        },
+      );
+    return () => abort.abort();
+  }, [requested, target, tick]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Once a model is loaded, measure every shipped model on the same digits for the overlay and the bars.
+  const loaded = current !== null;
+  useEffect(() => {
+    if (!requested || comparison || !loaded || crops) return;
+    const abort = new AbortController();
+    setCompare({ working: true, progress: 0, label: 'Measuring the shipped models', error: null });
+    getComputeClient()
+      .request('rqae-compare', { baseUrl: target.baseUrl }, {
+        signal: abort.signal,
+        onProgress: (done, total, text) => setCompare((l) => ({ ...l, progress: total > 0 ? done / total : 0, label: text ?? l.label })),
+      })
+      .then(
+        (c) => {
+          setComparison(c);
+          setCompare({ working: false, progress: 1, label: '', error: null });
+        },
+        (e) => {
+          if (!isAbort(e)) setCompare({ working: false, progress: 0, label: '', error: message(e) });
+        },
+      );
+    return () => abort.abort();
+  }, [requested, comparison, loaded, crops, target.baseUrl]);
+
+  const D = current?.depth ?? 8;
+  const d = Math.min(Math.max(1, depth), D);
+  const example = current ? Math.min(digit, current.heldoutCount - 1) : digit;
+  const recon = useWorkerRequest('rqae-reconstruct', current ? () => withImage({ ...target, digit: example }) : null, `${statusKey}|${cropHash}|${example}|${current?.version ?? 0}`);
+  const rec = recon.result && recon.result.key === statusKey ? recon.result : null;
+
+  // The loaded model's live numbers win over the comparison's (they differ after training here); the shipped
+  // digit models are no comparison for a crop model.
+  const others = useMemo(() => (crops ? [] : (comparison?.models ?? []).filter((m) => m.model !== modelKey)), [comparison, crops, modelKey]);
+  const curves = useMemo(() => {
+    const list = others.map((m) => ({ model: m.model, psnrPerDepth: m.psnrPerDepth }));
+    return current ? [...list, { model: modelKey, psnrPerDepth: current.psnrPerDepth }] : list;
+  }, [others, current, modelKey]);
+  const measured = useMemo<Measured[]>(() => {
+    const list: Measured[] = [...others];
+    if (current) list.push({ model: modelKey, depth: current.depth, objective: current.objective, nonMonotoneFraction: current.nonMonotoneFraction });
+    return RQAE_SHIPPED_MODELS.flatMap((s) => list.filter((m) => m.model === s.key));
+  }, [others, current, modelKey]);
+  const heldout = current?.heldoutCount ?? 0;
+  const charts = useMemo(() => {
+    if (!current) return null;
+    return {
+      psnr: psnrChart(curves, modelKey, d, heldout, noun),
+      bars: nonMonotoneChart(measured, heldout, noun),
+      perplexity: healthChart(current.health, 'perplexity', current.codebookSize),
+      dead: healthChart(current.health, 'dead', current.codebookSize),
+    };
+  }, [current, curves, measured, modelKey, d, heldout, noun]);
+  const usage = useMemo(() => (current ? usageChart(current.health[d - 1], d) : null), [current, d]);
+  const digitChart = useMemo(() => (rec ? digitMseChart(rec.msePerDepth, d, rec.digit, noun) : null), [rec, d, noun]);
+  const images = useMemo(() => {
+    if (!current || !rec) return null;
+    const size = current.side * current.side * current.channels;
+    return { truth: toRgb(rec.truth, current.side, current.channels), recon: toRgb(rec.reconstructions, current.side, current.channels, (d - 1) * size) };
+  }, [current, rec, d]);
+  const params = { model: modelKey, ...(crops ? { data: 'crops' } : {}), ...(perDepthHere ? { codebooks: 'per-depth' } : {}), depth: d };
+  const rose = rec && d > 1 && rec.msePerDepth[d - 1] > rec.msePerDepth[d - 2] * (1 + 1e-6);
+
+  return (
+    <section className="model-section" aria-labelledby={ids.heading} data-testid="rqae-section">
+      <h3 id={ids.heading} className="subhead">Learned RQ auto-encoder</h3>
+      <p className="hint">
+        A small convolutional auto-encoder turns a 28×28 digit into a 7×7 grid of latent vectors and quantizes each one
+        residually with D codes from one shared codebook of 128 codewords. Objective (a) trains the reconstruction at full
+        depth only (RQ-VAE); objective (b) sums the reconstruction losses of every depth — the one the talk analyses, where
+        later codes can make the reconstruction worse.
+      </p>
+      <div className="button-row">
+        <label htmlFor={ids.model}>Model</label>
+        <select id={ids.model} value={modelKey} disabled={training} data-testid="rqae-model" onChange={(e) => setModelKey(e.currentTarget.value)}>
+          {RQAE_SHIPPED_MODELS.map((m) => <option key={m.key} value={m.key}>{OBJECTIVE_LABELS[m.objective]}, D = {m.depth}</option>)}
+        </select>
+        <label htmlFor={ids.data}>Data</label>
+        <select id={ids.data} value={data} disabled={training} data-testid="rqae-data" onChange={(e) => setData(e.currentTarget.value as RqaeDataKind)}>
+          {(Object.keys(DATA_LABELS) as RqaeDataKind[]).map((k) => <option key={k} value={k}>{DATA_LABELS[k]}</option>)}
+        </select>
+        {crops && (
+          <label className="check">
+            <input type="checkbox" checked={perDepth} disabled={training} data-testid="rqae-per-depth" onChange={(e) => setPerDepth(e.currentTarget.checked)} /> One codebook per depth
+          </label>
+        )}
+        {!requested && <button type="button" data-testid="rqae-load" onClick={() => setRequested(true)}>Load the model</button>}
+      </div>
+      {crops && !image && <p className="hint" role="note">Pick an image first: the crop model trains on 32×32 crops of it.</p>}
+      {load.working && (
+        <div className="model-progress">
+          <progress value={load.progress} max={1} aria-label="Loading the RQ auto-encoder" data-testid="rqae-progress" />
+          <span className="hint">{load.label}</span>
+        </div>
+      )}
+      {load.error && (
+        <p className="error-text" role="alert" data-testid="rqae-error">
+          The model could not load: {load.error} <button type="button" onClick={() => setTick((t) => t + 1)}>Try again</button>
+        </p>
+      )}
+      {current && charts && (
+        <>
+          <p className="readout" data-testid="rqae-readout">
+            {modelLabel(modelKey)}: {SOURCE_TEXT[current.source]}
+            {current.trainedSteps !== null ? ` (${current.trainedSteps.toLocaleString('en')} training steps)` : ''}, {current.paramCount.toLocaleString('en')} parameters, {current.sharedCodebook ? 'one shared codebook' : 'one codebook per depth'} of {current.codebookSize} codewords, on {current.backend || 'tfjs'}.
+            Held-out PSNR {fmtDb(current.psnrPerDepth[0])} at depth 1, {fmtDb(current.psnrPerDepth[D - 1])} at depth {D};
+            {' '}{pct(current.nonMonotoneFraction)} of {heldout} held-out {noun}s get worse somewhere between depth 1 and {D}
+            {current.largeRiseFraction !== undefined ? ` (${pct(current.largeRiseFraction)} by more than 1 %)` : ''}.
+            {current.recorded && current.source === 'shipped' ? ` (Recorded at training time: ${fmtDb(current.recorded.psnrPerDepth[D - 1])}, ${pct(current.recorded.nonMonotoneFraction)}.)` : ''}
+          </p>
+          {current.note && <p className="hint" role="note">{current.note}</p>}
+          {compare.working && (
+            <div className="model-progress">
+              <progress value={compare.progress} max={1} aria-label="Measuring all shipped models" />
+              <span className="hint">{compare.label}</span>
+            </div>
+          )}
+          {compare.error && <p className="error-text" role="alert">Measuring the other models failed: {compare.error}</p>}
+          <div className="chart-row">
+            <ChartFigure id="rqae-psnr" title="Held-out PSNR per depth" chart={charts.psnr} name={{ panel: 'depth', what: 'rqae-psnr', params }} />
+            <ChartFigure
+              id="rqae-nonmonotone"
+              title="Non-monotone fraction: reported in the talk vs measured here"
+              chart={charts.bars}
+              name={{ panel: 'depth', what: 'rqae-nonmonotone', params: { model: modelKey } }}
+              caption="Light bars: reported in the talk (summed objective, shared codebook, with an information bottleneck). Dark bars: measured here on the held-out data."
+            />
+          </div>
+          <Slider label="Depth d" value={d} min={1} max={D} onChange={setDepth} format={(v) => `${v} of ${D} (held-out PSNR ${fmtDb(current.psnrPerDepth[v - 1])})`} testId="rqae-depth-slider" />
+          <div className="button-row">
+            <label htmlFor={ids.digit}>Held-out {noun}</label>
+            <input id={ids.digit} type="number" className="seed" min={0} max={current.heldoutCount - 1} value={example} data-testid="rqae-digit"
+              onChange={(e) => setDigit(Math.min(current.heldoutCount - 1, Math.max(0, Math.floor(Number(e.currentTarget.value) || 0))))} />
+            <button type="button" onClick={() => setDigit((x) => (x + 1) % current.heldoutCount)}>Next {noun}</button>
+          </div>
+          {recon.error && <p className="error-text" role="alert">The reconstruction failed: {recon.error}</p>}
+          <div className="image-row">
+            <PixelFigure id="rqae-truth" title={`${crops ? 'Crop' : 'Digit'} ${example}`} image={images?.truth ?? null} alt={`Held-out ${noun} ${example} as it is`} name={{ panel: 'depth', what: 'rqae-truth', params: { ...params, digit: example } }} />
+            <PixelFigure id="rqae-recon" title={`From its first ${d} code${d === 1 ? '' : 's'}`} image={images?.recon ?? null}
+              alt={`${crops ? 'Crop' : 'Digit'} ${example} reconstructed by the decoder from the first ${d} codes of each latent vector`} name={{ panel: 'depth', what: 'rqae-recon', params: { ...params, digit: example } }} />
+            {digitChart && <ChartFigure id="rqae-digit-mse" title={`This ${noun}'s MSE per depth`} chart={digitChart} name={{ panel: 'depth', what: 'rqae-digit-mse', params: { ...params, digit: example } }} />}
+          </div>
+          {rec && (
+            <p className="readout" data-testid="rqae-digit-readout">
+              Depth {d}: MSE {rec.msePerDepth[d - 1].toFixed(5)}{d > 1 ? ` (depth ${d - 1}: ${rec.msePerDepth[d - 2].toFixed(5)})` : ''}
+              {rose ? ' — this code made the reconstruction worse.' : '.'}
+            </p>
+          )}
+          <h4 className="subhead">Codebook health per depth</h4>
+          <div className="chart-row">
+            <ChartFigure id="rqae-perplexity" title="Perplexity per depth" chart={charts.perplexity} name={{ panel: 'depth', what: 'rqae-perplexity', params: { model: modelKey } }} />
+            <ChartFigure id="rqae-dead" title="Dead codes per depth" chart={charts.dead} name={{ panel: 'depth', what: 'rqae-dead', params: { model: modelKey } }} />
+            <ChartFigure id="rqae-usage" title={`Codeword usage at depth ${d}`} chart={usage} name={{ panel: 'depth', what: 'rqae-usage', params }} />
+          </div>
+          <LearnedRQTrain status={current} target={() => withImage(target)} onTraining={setTraining} onStatus={setStatus} onReload={() => setTick((t) => t + 1)} />
+        </>
+      )}
+    </section>
+  );
+});

@@ -1,0 +1,124 @@
+// Data shaping for the learned RQ auto-encoder's charts: (worker results) → lineChart / barChart SVGs and images.
+import { usageByRank } from '../../../core/depth/codebook';
+import type { RgbImage } from '../../../core/image';
+import { binMeans } from '../../../core/patch/analysis';
+import { RQAE_SHIPPED_MODELS, RQAE_TALK_NON_MONOTONE, type RqaeCodebookHealth, type RqaeObjective } from '../../../workers/protocol';
+import { barChart, type Bar } from '../../charts/barChart';
+import { lineChart, type Series } from '../../charts/lineChart';
+
+export const OBJECTIVE_LABELS: Record<RqaeObjective, string> = {
+  summed: '(b) summed over depths',
+  full: '(a) full depth only (RQ-VAE)',
+};
+
+export function modelLabel(key: string): string {
+  const m = RQAE_SHIPPED_MODELS.find((s) => s.key === key);
+  return m ? `${m.objective === 'summed' ? '(b)' : '(a)'} D = ${m.depth}` : key;
+}
+
+// One colour per shipped model (colour-blind-safe Tableau hues); the full-depth model dashed by its colour alone
+// would rely on hue, so its label says (a) as well.
+const COLORS: Record<string, string> = { 'summed-d4': '#4e79a7', 'summed-d8': '#f28e2b', 'summed-d16': '#59a14f', 'full-d8': '#b07aa1' };
+
+export const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+export const fmtDb = (v: number) => `${v.toFixed(2)} dB`;
+
+export type CurveInput = { model: string; psnrPerDepth: number[] };
+
+/** Held-out PSNR against depth for one or more models, `highlight` marking a depth of `current`. */
+export function psnrChart(curves: CurveInput[], current: string, depth: number, heldout: number, noun = 'digit'): SVGSVGElement {
+  const series: Series[] = curves.map((c) => ({
+    id: c.model,
+    label: modelLabel(c.model),
+    points: c.psnrPerDepth.map((y, i) => ({ x: i + 1, y })),
+    color: COLORS[c.model],
+  }));
+  const maxDepth = Math.max(...curves.map((c) => c.psnrPerDepth.length));
+  const text = curves.map((c) => `${modelLabel(c.model)}: ${c.psnrPerDepth.map((p) => p.toFixed(1)).join(', ')} dB`).join('; ');
+  return lineChart(series, {
+    title: 'Held-out PSNR per depth',
+    description: `PSNR of decoder(ẑ^(d)), the reconstruction from the first d codes, on ${heldout} held-out ${noun}s, d = 1…${maxDepth}. ${text}.`,
+    xLabel: 'depth d (codes used)', yLabel: 'PSNR (dB)', xDomain: [1, maxDepth],
+    highlight: curves.some((c) => c.model === current) ? { seriesId: current, x: depth } : undefined,
+    formatY: fmtDb, width: 440, height: 260,
+  });
+}
+
+export type Measured = { model: string; depth: number; objective: RqaeObjective; nonMonotoneFraction: number };
+
+/** The talk's reported non-monotone fractions next to the ones measured here, bar by bar. */
+export function nonMonotoneBars(measured: Measured[]): Bar[] {
+  const bars: Bar[] = [];
+  for (const ref of RQAE_TALK_NON_MONOTONE) {
+    bars.push({ key: `talk-${ref.depth}`, label: `D=${ref.depth} talk`, value: ref.fraction });
+    const mine = measured.find((m) => m.objective === 'summed' && m.depth === ref.depth);
+    if (mine) bars.push({ key: mine.model, label: `D=${ref.depth} (b) here`, value: mine.nonMonotoneFraction, highlighted: true });
+  }
+  for (const m of measured) if (m.objective === 'full') bars.push({ key: m.model, label: `D=${m.depth} (a) here`, value: m.nonMonotoneFraction, highlighted: true });
+  return bars;
+}
+
+export function nonMonotoneChart(measured: Measured[], heldout: number, noun = 'digit'): SVGSVGElement {
+  const bars = nonMonotoneBars(measured);
+  const here = measured.map((m) => `${modelLabel(m.model)} ${pct(m.nonMonotoneFraction)}`).join(', ');
+  return barChart(bars, {
+    title: `${noun === 'digit' ? 'Digits' : 'Crops'} whose error rises with more depth`,
+    description: `Fraction of held-out ${noun}s whose reconstruction MSE increases from some depth d to d+1. Light bars: reported in the talk for the summed objective (${RQAE_TALK_NON_MONOTONE.map((r) => `D=${r.depth} ${r.label}`).join(', ')}). Dark bars: measured here on ${heldout} held-out ${noun}s (${here || 'none yet'}).`,
+    xLabel: 'model (talk = reported in the talk, here = measured here)', yLabel: 'non-monotone fraction', yDomain: [0, 1],
+    formatValue: pct, width: 440, height: 280,
+  });
+}
+
+/** Perplexity (effective codewords) and dead codes per depth. */
+export function healthChart(health: RqaeCodebookHealth[], what: 'perplexity' | 'dead', codebookSize: number): SVGSVGElement {
+  const bars: Bar[] = health.map((h, d) => ({ key: String(d + 1), label: String(d + 1), value: what === 'perplexity' ? h.perplexity : h.dead }));
+  const list = bars.map((b) => `${b.label}: ${what === 'perplexity' ? b.value.toFixed(1) : b.value}`).join(', ');
+  return barChart(bars, {
+    title: what === 'perplexity' ? 'Codebook perplexity per depth' : 'Dead codes per depth',
+    description: what === 'perplexity'
+      ? `2^H of the codes chosen at each depth on the held-out set: the effective number of the ${codebookSize} codewords in use. Depth ${list}.`
+      : `Codewords of the ${codebookSize} that no held-out latent vector chose at each depth. Depth ${list}.`,
+    xLabel: 'depth d', yLabel: what === 'perplexity' ? 'perplexity (codewords)' : 'unused codewords',
+    yDomain: [0, codebookSize], width: 300, height: 220, formatValue: (v) => (what === 'perplexity' ? v.toFixed(1) : String(v)),
+  });
+}
+
+/** Codeword usage at one depth, most used first (the histogram of src/core/depth/codebook.ts). */
+export function usageChart(h: RqaeCodebookHealth, depth: number): SVGSVGElement {
+  const bins = usageByRank(h.counts, 64);
+  const bars: Bar[] = bins.map((b) => ({ key: `${b.from}-${b.to}`, label: b.from === b.to ? String(b.from + 1) : `${b.from + 1}–${b.to + 1}`, value: b.value }));
+  const total = h.counts.reduce((a, b) => a + b, 0);
+  return barChart(bars, {
+    title: `Codeword usage at depth ${depth}`,
+    description: `Latent vectors per codeword at depth ${depth}, codewords ranked from most to least used (${total} vectors, perplexity ${h.perplexity.toFixed(1)}, ${h.dead} dead codes).`,
+    xLabel: 'codeword rank', yLabel: 'latent vectors', width: 440, height: 220,
+    xTickKeys: bars.filter((_, i) => i % 8 === 0).map((b) => b.key),
+  });
+}
+
+/** One digit's MSE per depth, the chosen depth marked. */
+export function digitMseChart(mse: number[], depth: number, digit: number, noun = 'digit'): SVGSVGElement {
+  return lineChart([{ id: 'digit', label: `${noun} ${digit}`, points: mse.map((y, i) => ({ x: i + 1, y })), color: '#1f5fa8' }], {
+    title: `${noun === 'digit' ? 'Digit' : 'Crop'} ${digit}: MSE per depth`,
+    description: `Reconstruction MSE of held-out ${noun} ${digit} from its first d codes: ${mse.map((m) => m.toFixed(4)).join(', ')}.`,
+    xLabel: 'depth d', yLabel: 'MSE (pixels in [0,1])', xDomain: [1, Math.max(2, mse.length)], highlight: { seriesId: 'digit', x: depth },
+    formatY: (v) => v.toFixed(4), width: 300, height: 220,
+  });
+}
+
+export function lossChart(losses: number[]): SVGSVGElement {
+  return lineChart([{ id: 'loss', label: 'training loss', points: binMeans(losses, 300), color: '#1f5fa8' }], {
+    title: 'Training loss',
+    description: `The objective's value on each training batch over ${losses.length} steps in this session${losses.length > 300 ? ', averaged in bins' : ''}; latest ${losses[losses.length - 1].toFixed(4)}. The first steps of a fresh model train a plain auto-encoder (no codebook yet).`,
+    xLabel: 'training step', yLabel: 'batch loss', xDomain: [0, Math.max(1, losses.length - 1)], formatY: (v) => v.toFixed(4), width: 420, height: 220,
+  });
+}
+
+/** side × side × channels pixels (interleaved) as an RgbImage (grey digits copied to all three channels). */
+export function toRgb(values: Float32Array, side: number, channels: number, offset = 0): RgbImage {
+  const data = new Float32Array(side * side * 3);
+  for (let i = 0; i < side * side; i++) {
+    for (let c = 0; c < 3; c++) data[i * 3 + c] = values[offset + i * channels + (channels === 3 ? c : 0)];
+  }
+  return { width: side, height: side, data };
+}
