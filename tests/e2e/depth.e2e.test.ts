@@ -1,0 +1,101 @@
+// The Depth panel's bit orders and its learned RQ auto-encoder as a person uses them, in a real Chromium
+// against the production build.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { readPngSize, readPngTextChunks } from '../../src/core/png';
+import { launch } from './chromium';
+
+const require = createRequire(import.meta.url);
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let consoleErrors: string[];
+
+beforeAll(async () => {
+  ({ browser } = await launch());
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openApp(hash = ''): Promise<Page> {
+  const p = await context.newPage();
+  p.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  p.on('pageerror', (e) => consoleErrors.push(e.message));
+  await p.goto(`${baseUrl}${hash}`);
+  await p.waitForFunction(() => !document.querySelector('[data-testid="credit"]')?.textContent?.startsWith('Loading'), null, { timeout: 30_000 });
+  await p.waitForSelector('[data-testid="figure-depth-psnr"] svg .highlight', { timeout: 30_000 });
+  return p;
+}
+
+function canvasPixels(p: Page, testId: string): Promise<string> {
+  return p.$eval(`[data-testid="${testId}"]`, (c) => (c as HTMLCanvasElement).toDataURL());
+}
+
+
+async function axeViolations(p: Page, selector: string): Promise<string[]> {
+  await p.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  return p.evaluate(async (sel) => {
+    const axe = (window as unknown as { axe: { run(el: Element): Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
+    const r = await axe.run(document.querySelector(sel)!);
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+  }, selector);
+}
+
+beforeEach(async () => {
+  consoleErrors = [];
+  context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+  page = await openApp();
+});
+afterEach(async () => {
+  await context?.close();
+  expect(consoleErrors, 'console errors').toEqual([]);
+});
+
+describe('the Depth panel in a real browser', () => {
+  it('sends the bit-planes interleaved per channel in 24 steps, with its own rate–distortion curve', async () => {
+    await page.selectOption('[data-testid="depth-view-select"]', 'bit-order');
+    await page.selectOption('[data-testid="depth-bit-order"]', 'interleaved');
+    await page.focus('[data-testid="depth-step-slider"]');
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.textContent('[data-testid="depth-readout"]'), { timeout: 60_000 }).toMatch(/^After step 1:/);
+    const first = await canvasPixels(page, 'canvas-depth-steps-recon');
+    await page.keyboard.press('End');
+    await expect.poll(() => page.textContent('[data-testid="depth-readout"]'), { timeout: 30_000 }).toMatch(/^After step 24:/);
+    expect(await canvasPixels(page, 'canvas-depth-steps-recon')).not.toBe(first);
+    expect(new URL(page.url()).hash).toContain('border=interleaved');
+    // The order's own curve joins the rate–distortion chart.
+    await page.waitForSelector('[data-testid="figure-depth-rd"] svg g.series[data-series="bits-interleaved"]', { timeout: 90_000 });
+  }, 180_000);
+
+  it('loads the learned RQ auto-encoder, steps through its depths, exports its PSNR chart and trains a few steps', async () => {
+    const section = '[data-testid="rqae-section"]';
+    await page.click('[data-testid="rqae-load"]');
+    await page.waitForSelector('[data-testid="rqae-readout"]', { timeout: 90_000 });
+    await page.waitForSelector('[data-testid="figure-rqae-psnr"] svg path.line', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid="figure-rqae-nonmonotone"] svg rect', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid="canvas-rqae-recon"]', { timeout: 30_000 });
+    await page.focus('[data-testid="rqae-depth-slider"]');
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.textContent('[data-testid="rqae-depth-slider-value"]')).toMatch(/^1\b/);
+    const shallow = await canvasPixels(page, 'canvas-rqae-recon');
+    await page.keyboard.press('End');
+    await expect.poll(() => canvasPixels(page, 'canvas-rqae-recon'), { timeout: 30_000 }).not.toBe(shallow);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-rqae-psnr"]')]);
+    expect(download.suggestedFilename()).toMatch(/^depth-rqae-psnr.*\.png$/);
+    const bytes = new Uint8Array(readFileSync(await download.path()));
+    expect(readPngSize(bytes).width).toBeGreaterThan(300);
+    expect(readPngTextChunks(bytes)['decomposition-explorer']).toContain('v=1');
+
+    await page.fill('[data-testid="rqae-train-steps"]', '3');
+    await page.click('[data-testid="rqae-train"]');
+    await expect.poll(() => page.textContent('[data-testid="rqae-train-readout"]'), { timeout: 90_000 }).toMatch(/^Step [1-9]/);
+    expect(await axeViolations(page, section)).toEqual([]);
+  });
+});
