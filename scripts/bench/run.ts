@@ -1,10 +1,11 @@
-// npm run bench [-- --compare] [-- --quick]
+// npm run bench [-- --compare] [-- --quick] [-- --dist <dir>]
 // Builds the app, serves it on loopback, drives Chromium and records, per case: name, backend, image size,
 // n, p50, p95 and unit, plus a native (numpy) reference for core math when python3 with numpy is present.
 // Results go to bench/results.json and bench/results.md; --compare prints ratios against bench/baseline.json.
+// --dist <dir> measures an existing build instead of building (e.g. an older build, for a before/after pair).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { preview } from 'vite';
@@ -23,8 +24,11 @@ export interface BenchCase {
   reference?: { what: string; p50: number; ratio: number };
 }
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 const quick = args.has('--quick');
+const distArg = argv.indexOf('--dist') >= 0 ? argv[argv.indexOf('--dist') + 1] : null;
+const distDir = distArg ?? 'dist';
 const MOVES = quick ? 20 : 60;
 
 export function quantile(values: number[], q: number): number {
@@ -87,8 +91,8 @@ async function waitReady(page: Page): Promise<void> {
 }
 
 function bundleCases(): BenchCase[] {
-  const dir = 'dist/assets';
-  const html = readFileSync('dist/index.html', 'utf8');
+  const dir = `${distDir}/assets`;
+  const html = readFileSync(`${distDir}/index.html`, 'utf8');
   const out: BenchCase[] = [];
   let initial = 0;
   let lazy = 0;
@@ -148,9 +152,13 @@ function trainReadout(text: string): { step: number; rate: number | null; backen
 }
 
 async function main(): Promise<void> {
-  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('build failed');
-  const server = await preview({ preview: { host: '127.0.0.1', port: 0 }, logLevel: 'warn' });
+  // The machine is shared: the 1-minute load average at start and end says how far to trust the timings.
+  const loadStart = loadavg()[0];
+  if (!distArg) {
+    const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('build failed');
+  }
+  const server = await preview({ build: { outDir: distDir }, preview: { host: '127.0.0.1', port: 0 }, logLevel: 'warn' });
   const url = server.resolvedUrls!.local[0];
   const { browser, found } = await launch();
   const results: BenchCase[] = [...bundleCases()];
@@ -252,10 +260,12 @@ async function main(): Promise<void> {
   results.push(...coreCases(native, quick));
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, Chromium at ${found.path}`;
-  writeFileSync('bench/results.json', `${JSON.stringify({ date: new Date().toISOString(), machine, quick, results }, null, 2)}\n`);
+  const loadAverage = [loadStart, loadavg()[0]].map((v) => Number(v.toFixed(2)));
+  writeFileSync('bench/results.json', `${JSON.stringify({ date: new Date().toISOString(), machine, quick, loadAverage, results }, null, 2)}\n`);
   const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3)) : '—');
   const md = [
     `# Benchmark results`, '', `Machine: ${machine}${quick ? ' (quick run)' : ''}`, '',
+    `Load average (1 min) at start and end: ${loadAverage.join(', ')} (2 cores; timings stretch with it).`, '',
     '| case | backend | size | n | p50 | p95 | unit | native reference | ratio |', '|---|---|---|---|---|---|---|---|---|',
     ...results.map((r) => `| ${r.name} | ${r.backend} | ${r.size ?? ''} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.unit} | ${r.reference ? `${r.reference.what}: ${fmt(r.reference.p50)}` : ''} | ${r.reference ? fmt(r.reference.ratio) : ''} |`),
     '',

@@ -3,7 +3,7 @@
 // so start-up stays fast), then shows its held-out loss per patch and per step against the simple predictors,
 // its next-patch prediction next to the truth, samples patch by patch, and trains in the model worker
 // (pause/resume, reset; digit models save in this browser). All model work goes through the worker client.
-import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ORDERING_LABELS } from '../../../core/orderings';
 import { binMeans, specKey, type OrderingSpec } from '../../../core/patch/analysis';
 import { useStore } from '../../../state/store';
@@ -13,6 +13,7 @@ import { Slider } from '../../components/Slider';
 import { imagePayload, useWorkerRequest } from '../../compute';
 import { getComputeClient } from '../../../workers/client';
 import type { PatchDataKind, PatchGeneration, PatchModelStatus, PatchModelTarget, PatchSampleMode } from '../../../workers/protocol';
+import { HighlightedChartFigure } from './HighlightedChartFigure';
 import { digitAtStep, drawHeatmap, fmtMse, heatmapSize, heatmapText, HEATMAP_CELL, niceMax } from './modelDraw';
 
 const SOURCE_TEXT: Record<PatchModelStatus['source'], string> = {
@@ -52,7 +53,8 @@ function publicBase(): string {
 
 const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
 
-export function ModelSection() {
+// No props: the panel's step slider and other controls re-render the panel, not this section.
+export const ModelSection = memo(function ModelSection() {
   const ordering = useStore((s) => s.patch.ordering);
   const seed = useStore((s) => s.patch.seed);
   const image = useStore((s) => s.image.working);
@@ -169,12 +171,18 @@ export function ModelSection() {
     return { rows: current.rows, cols: current.cols, cells, steps, max: niceMax(Math.max(...current.perStepMse)) };
   }, [current, n]);
 
+  // Built once per model and axis; the step marker moves on the built chart (HighlightedChartFigure).
+  const modelSeries = useMemo(
+    () => (current ? { id: 'model', label: 'transformer', points: current.perStepMse.map((y, x) => ({ x, y })), color: '#1f5fa8' } : null),
+    [current],
+  );
+  const modelTarget = useMemo(() => (modelSeries ? { series: modelSeries, yLog: logScale, formatY: fmtMse } : null), [modelSeries, logScale]);
   const perStepChart = useMemo(() => {
-    if (!current) return null;
+    if (!current || !modelSeries) return null;
     const pts = (v: number[]) => v.map((y, x) => ({ x, y }));
     return lineChart(
       [
-        { id: 'model', label: 'transformer', points: pts(current.perStepMse), color: '#1f5fa8' },
+        modelSeries,
         { id: 'copy', label: 'copy', points: pts(current.baselines.copy), color: '#e15759' },
         { id: 'mean', label: 'mean', points: pts(current.baselines.mean), color: '#59a14f' },
         { id: 'linear', label: 'linear', points: pts(current.baselines.linear), color: '#b07aa1' },
@@ -183,12 +191,12 @@ export function ModelSection() {
         title: 'Held-out loss per step',
         description: `Next-patch MSE at each step of the ${label} order on ${current.heldoutCount} held-out ${noun}s: the transformer (mean ${fmtMse(current.meanMse)}) against copying the nearest generated patch (${fmtMse(mean(current.baselines.copy))}), the mean of the generated neighbours (${fmtMse(mean(current.baselines.mean))}) and a per-image linear fit (${fmtMse(mean(current.baselines.linear))}).${logScale ? ' Logarithmic y axis; exact zeros are left out.' : ''}`,
         xLabel: 'step s', yLabel: 'MSE (pixels in [0,1])', xDomain: [0, n - 1], yLog: logScale,
-        highlight: { seriesId: 'model', x: s },
+        highlight: { seriesId: 'model', x: 0 },
         formatY: fmtMse,
         width: 420, height: 260,
       },
     );
-  }, [current, label, logScale, n, s, noun]);
+  }, [current, modelSeries, label, logScale, n, noun]);
 
   const sessionLosses = current?.losses;
   // Another model's run says nothing about this one; a finished run's losses stay until the re-read status has them.
@@ -341,7 +349,7 @@ export function ModelSection() {
               name={{ panel: 'patch', what: 'model-heatmap', params: exportParams }}
               label={label}
             />
-            <ChartFigure id="patch-model-per-step" title="Held-out loss per step" chart={perStepChart} name={{ panel: 'patch', what: 'model-per-step', params: exportParams }} />
+            <HighlightedChartFigure id="patch-model-per-step" title="Held-out loss per step" chart={perStepChart} target={modelTarget} x={s} name={{ panel: 'patch', what: 'model-per-step', params: exportParams }} />
           </div>
           <label className="check"><input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.currentTarget.checked)} /> Logarithmic loss axis</label>
           <Slider
@@ -448,7 +456,7 @@ export function ModelSection() {
       )}
     </section>
   );
-}
+});
 
 interface HeatmapFigureProps {
   heat: { rows: number; cols: number; cells: Float32Array; steps: Int32Array; max: number };

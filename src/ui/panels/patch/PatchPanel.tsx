@@ -1,17 +1,18 @@
 import { useEffect, useId, useMemo } from 'react';
+import { useShallow } from 'zustand/shallow';
 import { ORDERING_KINDS, ORDERING_LABELS } from '../../../core/orderings';
 import { binMeans, orderOf, type OrderingSpec } from '../../../core/patch/analysis';
 import { summarize } from '../../../core/patch/stats';
 import { PATCH_ORDERINGS, PATCH_SIZES, PATCH_STATS, type PatchOrdering } from '../../../state/patchSlice';
 import { appStore, useStore } from '../../../state/store';
-import { lineChart } from '../../charts/lineChart';
+import { lineChart, type Series } from '../../charts/lineChart';
 import { ChartFigure } from '../../components/Figure';
 import { Slider } from '../../components/Slider';
 import { imagePayload, useWorkerRequest } from '../../compute';
 import { Panel } from '../Panel';
 import { STAT_INFO, statValues } from './patchCharts';
-import { StepView } from './StepView';
 import { ModelSection } from './ModelSection';
+import { LiveStepView, StepChartFigure, StepReadout, StepSlider } from './stepParts';
 
 const LABELS: Record<PatchOrdering, string> = { ...ORDERING_LABELS, custom: 'Custom (paint it)' };
 /** Charts show at most this many points per curve (longer ones are averaged in bins). */
@@ -44,7 +45,10 @@ export function PatchPanel() {
   const hash = useStore((s) => s.image.workingHash);
   const sampleId = useStore((s) => s.image.sampleId);
   const size = useStore((s) => s.image.size);
-  const view = useStore((s) => s.patch);
+  // Everything but the step: a step move re-renders only the parts that show it (stepParts), not the panel.
+  const view = useStore(useShallow((s) => ({
+    ordering: s.patch.ordering, patch: s.patch.patch, seed: s.patch.seed, numbers: s.patch.numbers, stat: s.patch.stat, custom: s.patch.custom,
+  })));
   const playing = useStore((s) => s.ui.playing);
   const { setPatch } = appStore.getState();
   const orderId = useId();
@@ -52,7 +56,6 @@ export function PatchPanel() {
 
   const rows = size / view.patch;
   const n = rows * rows;
-  const step = Math.min(view.step, n - 1);
   const spec = specOf(view.ordering, view.seed, view.custom);
   const order = useMemo(() => orderOf(spec, rows, rows), [rows, view.ordering, view.seed, view.custom]); // eslint-disable-line react-hooks/exhaustive-deps
   usePlayer(playing, n);
@@ -72,24 +75,28 @@ export function PatchPanel() {
   const info = STAT_INFO[view.stat];
   const params = { img: sampleId, size, order: view.ordering, patch: view.patch, stat: view.stat };
 
-  // Long curves are binned and show no per-step highlight: their chart need not be rebuilt on every step.
-  const chartStep = n <= CHART_POINTS ? step : -1;
+  // Built once per curve with its marker at step 0; the step marker then moves without a rebuild. Binned curves
+  // (long orders) have no per-step marker: moving one still repaints the chart, about a millisecond a frame.
+  const stepSeries: Series | null = useMemo(
+    () => (mine ? { id: view.ordering, label: LABELS[view.ordering], points: binMeans(statValues(mine, view.stat), CHART_POINTS) } : null),
+    [mine, view.stat, view.ordering],
+  );
+  const stepTarget = useMemo(() => (stepSeries && n <= CHART_POINTS ? { series: stepSeries } : null), [stepSeries, n]);
   const stepChart = useMemo(() => {
-    if (!mine) return null;
-    const values = statValues(mine, view.stat);
-    const exact = values.length <= CHART_POINTS;
+    if (!mine || !stepSeries) return null;
+    const exact = n <= CHART_POINTS;
     return lineChart(
-      [{ id: view.ordering, label: LABELS[view.ordering], points: binMeans(values, CHART_POINTS) }],
+      [stepSeries],
       {
         title: `${info.label}, per step`,
         description: `${info.label} at each step of the ${LABELS[view.ordering]} order over a ${rows}×${rows} grid of ${view.patch}-pixel patches. Dashed lines mark continuity breaks (the next patch is not adjacent to the previous one): ${mine.context.breaks.length} of them.${exact ? '' : ' Curves are averaged in bins.'}`,
         xLabel: 'step s', yLabel: info.axis, xDomain: [0, n - 1],
         markers: mine.context.breaks.length <= 200 ? mine.context.breaks.map((x) => ({ x })) : [],
-        highlight: exact ? { seriesId: view.ordering, x: chartStep } : undefined,
+        highlight: exact ? { seriesId: view.ordering, x: 0 } : undefined,
         width: 420, height: 240,
       },
     );
-  }, [mine, view.stat, view.ordering, view.patch, rows, n, chartStep, info]);
+  }, [mine, stepSeries, view.ordering, view.patch, rows, n, info]);
 
   const allChart = useMemo(() => {
     if (!result) return null;
@@ -103,11 +110,11 @@ export function PatchPanel() {
     );
   }, [result, view.stat, rows, n, info]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const table = result?.orderings.map((a, i) => ({
+  const table = useMemo(() => result?.orderings.map((a, i) => ({
     kind: kinds[i],
     breaks: a.context.breaks.length,
     stats: PATCH_STATS.map((st) => summarize(statValues(a, st))),
-  }));
+  })), [result, specs]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <Panel
@@ -138,10 +145,10 @@ export function PatchPanel() {
           format={(i) => `${PATCH_SIZES[i]} px (${size / PATCH_SIZES[i]}×${size / PATCH_SIZES[i]} patches)`}
           testId="patch-size-slider"
         />
-        <Slider label="Step s" value={step} min={0} max={n - 1} onChange={(v) => setPatch({ step: v })} format={(v) => `${v} (${v} of ${n} patches generated)`} testId="step-slider" />
+        <StepSlider n={n} />
         <div className="button-row">
           <button type="button" data-testid="play" onClick={() => {
-            if (!playing && step >= n - 1) setPatch({ step: 0 });
+            if (!playing && appStore.getState().patch.step >= n - 1) setPatch({ step: 0 });
             appStore.getState().setPlaying(!playing);
           }}>{playing ? 'Pause' : 'Play'}</button>
           <label className="check"><input type="checkbox" checked={view.numbers} onChange={(e) => setPatch({ numbers: e.currentTarget.checked })} /> Step numbers</label>
@@ -160,11 +167,11 @@ export function PatchPanel() {
         )}
       </div>
       {image && (
-        <StepView
+        <LiveStepView
+          n={n}
           image={image}
           patch={view.patch}
           order={order}
-          step={step}
           numbers={view.numbers}
           painted={view.custom.length}
           onPaint={view.ordering === 'custom' ? (cell) => {
@@ -172,16 +179,10 @@ export function PatchPanel() {
             if (!custom.includes(cell)) setPatch({ custom: [...custom, cell], step: custom.length });
           } : undefined}
           onUnpaint={() => setPatch({ custom: appStore.getState().patch.custom.slice(0, -1) })}
-          name={{ panel: 'patch', what: 'step', params: { ...params, step } }}
+          params={params}
         />
       )}
-      {mine && (
-        <p className="readout" data-testid="patch-readout">
-          Step {step}: the next patch is {fmt(mine.context.distance[step])} patches from the nearest generated one, with {mine.context.visibleNeighbours[step]} generated
-          4-neighbours; copying its nearest neighbour gives MSE {fmt(mine.predictors.copy[step])}.
-          {mine.context.breaks.includes(step) ? ' This step breaks continuity: it is not next to the previous patch.' : ''}
-        </p>
-      )}
+      {mine && <StepReadout analysis={mine} n={n} />}
       <div className="field">
         <label htmlFor={statId}>Statistic</label>
         <select id={statId} value={view.stat} data-testid="stat-select" onChange={(e) => setPatch({ stat: e.currentTarget.value as typeof view.stat })}>
@@ -191,7 +192,7 @@ export function PatchPanel() {
       {stats.status === 'working' && <progress value={stats.progress} max={1} aria-label="Computing patch statistics" />}
       {stats.error && <p className="error-text" role="alert">The patch statistics failed: {stats.error}</p>}
       <div className="chart-row">
-        <ChartFigure id="patch-per-step" title="Per step (this ordering)" chart={stepChart} name={{ panel: 'patch', what: 'per-step', params }} />
+        <StepChartFigure n={n} id="patch-per-step" title="Per step (this ordering)" chart={stepChart} target={stepTarget} name={{ panel: 'patch', what: 'per-step', params }} />
         <ChartFigure id="patch-all" title="Per step (all orderings)" chart={allChart} name={{ panel: 'patch', what: 'all-orderings', params }} />
       </div>
       <ModelSection />

@@ -1,10 +1,8 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { toRgba, type RgbImage } from '../../../core/image';
 import { inverseOrder } from '../../../core/orderings';
 import { Figure, IMAGE_DISPLAY_PX, type ExportName } from '../../components/Figure';
-
-/** Overlay drawing resolution (CSS scales it to the image's box). */
-const OVERLAY_PX = 512;
+import { changedCells, CURSOR, drawNumbers, drawOutlines, fadeMask, MAX_NUMBERED_COLS, NUMBERS_PX, OUTLINE, outlineRect } from './stepLayers';
 
 interface StepViewProps {
   image: RgbImage;
@@ -19,62 +17,34 @@ interface StepViewProps {
   name: ExportName;
 }
 
-/** Generated patches as they are, the next one outlined, future ones faded towards grey. */
-function composeStep(image: RgbImage, patch: number, inv: Int32Array, step: number): Uint8ClampedArray {
-  const rgba = toRgba(image);
-  const cols = image.width / patch;
-  for (let y = 0; y < image.height; y++) {
-    const rowCell = Math.floor(y / patch) * cols;
-    for (let x = 0; x < image.width; x++) {
-      if (inv[rowCell + Math.floor(x / patch)] <= step) continue;
-      const q = (y * image.width + x) * 4;
-      // A faint trace of the content keeps the layout readable while saying "not generated yet".
-      rgba[q] = 0.2 * rgba[q] + 0.8 * 215;
-      rgba[q + 1] = 0.2 * rgba[q + 1] + 0.8 * 215;
-      rgba[q + 2] = 0.2 * rgba[q + 2] + 0.8 * 215;
-    }
-  }
-  return rgba;
+/** The layers over the image cover its content box (the image canvas has a 1-px border). */
+const LAYER: CSSProperties = { position: 'absolute', top: 1, left: 1, width: 'calc(100% - 2px)', height: 'calc(100% - 2px)', pointerEvents: 'none' };
+const MASK: CSSProperties = { ...LAYER, imageRendering: 'pixelated' };
+
+function Outline({ cell, cols, kind }: { cell: number; cols: number; kind: 'next' | 'cursor' }) {
+  const r = outlineRect(cell, cols, kind);
+  return (
+    <rect x={r.x} y={r.y} width={r.size} height={r.size} fill="none" stroke={kind === 'next' ? OUTLINE : CURSOR}
+      strokeWidth={r.stroke} strokeDasharray={r.dash ?? undefined} data-testid={`patch-step-${kind}`} />
+  );
 }
 
-function drawOverlay(ctx: CanvasRenderingContext2D, rows: number, cols: number, order: Int32Array, inv: Int32Array, step: number, numbers: boolean, cursor: number | null): void {
-  const cell = OVERLAY_PX / cols;
-  ctx.clearRect(0, 0, OVERLAY_PX, OVERLAY_PX);
-  if (numbers && cols <= 16) {
-    ctx.font = `${Math.max(8, Math.min(16, cell * 0.32))}px system-ui, sans-serif`;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    for (let i = 0; i < rows * cols; i++) {
-      const cx = (i % cols) * cell + cell / 2;
-      const cy = Math.floor(i / cols) * cell + cell / 2;
-      const label = String(inv[i]);
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = 'rgba(255,255,255,0.85)';
-      ctx.strokeText(label, cx, cy);
-      ctx.fillStyle = inv[i] < step ? '#111' : '#444';
-      ctx.fillText(label, cx, cy);
-    }
-  }
-  const next = order[step];
-  ctx.lineWidth = Math.max(2, cell * 0.08);
-  ctx.strokeStyle = '#d6336c';
-  ctx.strokeRect((next % cols) * cell + 1, Math.floor(next / cols) * cell + 1, cell - 2, cell - 2);
-  if (cursor !== null) {
-    ctx.setLineDash([4, 3]);
-    ctx.strokeStyle = '#1f5fa8';
-    ctx.strokeRect((cursor % cols) * cell + 2, Math.floor(cursor / cols) * cell + 2, cell - 4, cell - 4);
-    ctx.setLineDash([]);
-  }
-}
-
-export function StepView({ image, patch, order, step, numbers, onPaint, onUnpaint, painted = 0, name }: StepViewProps) {
+/**
+ * Generated patches as they are, the next one outlined, future ones faded towards grey. Layers: the image (drawn
+ * once per image), a fade mask of one pixel per patch, the step numbers (only the cells whose state changed are
+ * redrawn) and the outlines as SVG, so a step move costs what changed, not the image.
+ */
+export const StepView = memo(function StepView({ image, patch, order, step, numbers, onPaint, onUnpaint, painted = 0, name }: StepViewProps) {
   const base = useRef<HTMLCanvasElement>(null);
-  const overlay = useRef<HTMLCanvasElement>(null);
+  const mask = useRef<HTMLCanvasElement>(null);
+  const nums = useRef<HTMLCanvasElement>(null);
+  const box = useRef<HTMLDivElement>(null);
   const cols = image.width / patch;
   const rows = image.height / patch;
   const inv = useMemo(() => inverseOrder(order), [order]);
   const [cursor, setCursor] = useState<number | null>(null);
   const painting = Boolean(onPaint);
+  const showNumbers = numbers && cols <= MAX_NUMBERED_COLS;
 
   useLayoutEffect(() => {
     const c = base.current;
@@ -83,21 +53,49 @@ export function StepView({ image, patch, order, step, numbers, onPaint, onUnpain
     c.width = image.width;
     c.height = image.height;
     const data = ctx.createImageData(image.width, image.height);
-    data.data.set(composeStep(image, patch, inv, step));
+    toRgba(image, data.data);
     ctx.putImageData(data, 0, 0);
-  }, [image, patch, inv, step]);
+  }, [image]);
 
+  const maskData = useRef<ImageData | null>(null);
   useLayoutEffect(() => {
-    const ctx = overlay.current?.getContext('2d');
-    if (ctx) drawOverlay(ctx, rows, cols, order, inv, step, numbers, painting ? cursor : null);
-  }, [rows, cols, order, inv, step, numbers, painting, cursor]);
+    const c = mask.current;
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx || inv.length !== rows * cols) return;
+    if (c.width !== cols || c.height !== rows) {
+      c.width = cols;
+      c.height = rows;
+    }
+    let data = maskData.current;
+    if (!data || data.width !== cols || data.height !== rows) data = maskData.current = ctx.createImageData(cols, rows);
+    fadeMask(inv, step, data.data);
+    ctx.putImageData(data, 0, 0);
+  }, [inv, step, rows, cols]);
+
+  // Which numbers the canvas shows: a step move redraws only the cells whose shade changed.
+  const drawn = useRef<{ inv: Int32Array; step: number } | null>(null);
+  useLayoutEffect(() => {
+    // The canvas exists only while numbers show (an empty 512² layer still costs every frame's paint).
+    const ctx = nums.current?.getContext('2d');
+    if (!ctx || !showNumbers || inv.length !== rows * cols) {
+      drawn.current = null;
+      return;
+    }
+    const last = drawn.current;
+    if (last && last.inv === inv) {
+      if (last.step !== step) drawNumbers(ctx, cols, inv, step, changedCells(order, last.step, step));
+    } else {
+      drawNumbers(ctx, cols, inv, step);
+    }
+    drawn.current = { inv, step };
+  }, [showNumbers, inv, order, step, rows, cols]);
 
   useEffect(() => {
     if (!painting) setCursor(null);
   }, [painting]);
 
   const cellAt = (clientX: number, clientY: number): number => {
-    const r = overlay.current!.getBoundingClientRect();
+    const r = box.current!.getBoundingClientRect();
     const cx = Math.min(cols - 1, Math.max(0, Math.floor(((clientX - r.left) / r.width) * cols)));
     const cy = Math.min(rows - 1, Math.max(0, Math.floor(((clientY - r.top) / r.height) * rows)));
     return cy * cols + cx;
@@ -119,19 +117,25 @@ export function StepView({ image, patch, order, step, numbers, onPaint, onUnpain
     }
   };
 
+  const next = step < order.length ? order[step] : -1;
+  const shownCursor = painting ? cursor : null;
   const toCanvas = async () => {
     const out = document.createElement('canvas');
     out.width = out.height = 2 * IMAGE_DISPLAY_PX;
     const ctx = out.getContext('2d')!;
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(base.current!, 0, 0, out.width, out.height);
-    ctx.drawImage(overlay.current!, 0, 0, out.width, out.height);
+    ctx.drawImage(mask.current!, 0, 0, out.width, out.height);
+    ctx.imageSmoothingEnabled = true;
+    if (showNumbers) ctx.drawImage(nums.current!, 0, 0, out.width, out.height);
+    drawOutlines(ctx, out.width, cols, next, shownCursor);
     return out;
   };
 
   return (
     <Figure id="patch-step" title={`Step ${step}: ${step} of ${rows * cols} generated`} name={name} toCanvas={toCanvas}>
       <div
+        ref={box}
         className={`step-view${painting ? ' painting' : ''}`}
         tabIndex={painting ? 0 : undefined}
         role={painting ? 'application' : undefined}
@@ -144,9 +148,14 @@ export function StepView({ image, patch, order, step, numbers, onPaint, onUnpain
           onPaint(cell);
         }}
       >
-        <canvas ref={base} className="pixels" role="img" aria-label={`The image at step ${step}: ${step} patches generated, the next one outlined, later ones faded`} data-testid="canvas-patch-step" />
-        <canvas ref={overlay} width={OVERLAY_PX} height={OVERLAY_PX} className="overlay" aria-hidden="true" />
+        <canvas ref={base} className="pixels" aria-hidden="true" />
+        <canvas ref={mask} className="overlay" style={MASK} role="img" aria-label={`The image at step ${step}: ${step} patches generated, the next one outlined, later ones faded`} data-testid="canvas-patch-step" />
+        {showNumbers && <canvas ref={nums} width={NUMBERS_PX} height={NUMBERS_PX} className="overlay" style={LAYER} aria-hidden="true" />}
+        <svg viewBox={`0 0 ${cols} ${rows}`} preserveAspectRatio="none" style={LAYER} aria-hidden="true">
+          {next >= 0 && <Outline cell={next} cols={cols} kind="next" />}
+          {shownCursor !== null && <Outline cell={shownCursor} cols={cols} kind="cursor" />}
+        </svg>
       </div>
     </Figure>
   );
-}
+});

@@ -1,0 +1,242 @@
+// npx tsx scripts/bench/profile.ts [--dist <dir>] [--size 256] [--patch 8] [--moves 60] [--testid step-slider]
+//   [--no-history] [--css <rules>] [--invalidations] [--paints] [--idle] [--plain] [--trace-only] [--noop] | --load
+// Where a slider move spends its main-thread time: serves a built app (default dist/; build it first), drags one
+// slider as the bench does (input event → next painted frame) under the CDP sampling profiler and a trace, then
+// prints the per-move times, the functions with the most self time and the main-thread trace events by time.
+// --load instead prints the start-up timeline (resources, first paint, image shown, first panel interactive).
+// A diagnosis aid for the bench's cases, not part of it.
+import type { CDPSession } from 'playwright-core';
+import { preview } from 'vite';
+import { launch } from '../../tests/e2e/chromium';
+
+const argv = process.argv.slice(2);
+const opt = (name: string, dflt: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const dist = opt('dist', 'dist');
+const size = Number(opt('size', '256'));
+const patch = Number(opt('patch', '8'));
+const moves = Number(opt('moves', '60'));
+const testId = opt('testid', 'step-slider');
+const extraHash = opt('hash', '');
+/** CSS added to the page before measuring: hide parts of it to see what they cost. */
+const css = opt('css', '');
+
+// Same as the bench's SLIDER_REPAINT_JS, plus per-phase marks (script until the rAF callback, then paint).
+const MOVES_JS = `async ({ testId, values }) => {
+  const el = document.querySelector('[data-testid="' + testId + '"]');
+  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+  const times = [], toRaf = [];
+  let longTasks = 0;
+  const obs = new PerformanceObserver((list) => { longTasks += list.getEntries().filter((e) => e.duration > 50).length; });
+  obs.observe({ type: 'longtask', buffered: false });
+  for (let i = 0; i < values.length; i++) {
+    const t0 = performance.now();
+    let tRaf = 0;
+    setValue.call(el, String(values[i]));
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    await new Promise((resolve) => requestAnimationFrame(() => {
+      tRaf = performance.now();
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => resolve();
+      ch.port2.postMessage(0);
+    }));
+    if (i >= 5) { times.push(performance.now() - t0); toRaf.push(tRaf - t0); }
+  }
+  obs.disconnect();
+  return { times, toRaf, longTasks };
+}`;
+
+const QUIET_JS = `new Promise((resolve) => {
+  let last = performance.now();
+  const obs = new MutationObserver(() => { last = performance.now(); });
+  obs.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  const id = setInterval(() => { if (performance.now() - last > 2000) { clearInterval(id); obs.disconnect(); resolve(); } }, 100);
+})`;
+
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }
+interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+
+function selfTimes(p: Profile): [string, number][] {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  for (let i = 0; i < p.samples.length; i++) {
+    const n = byId.get(p.samples[i])!;
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  }
+  return [...self.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+interface TraceEvent { name: string; ph: string; ts?: number; dur?: number; tid: number; pid: number; args?: { data?: { frame?: string } } }
+
+/** The renderer main thread: the thread with the most FunctionCall time. */
+function mainThread(events: TraceEvent[]): string | undefined {
+  const perThread = new Map<string, number>();
+  for (const e of events) if (e.ph === 'X' && e.name === 'FunctionCall') perThread.set(`${e.pid}:${e.tid}`, (perThread.get(`${e.pid}:${e.tid}`) ?? 0) + (e.dur ?? 0));
+  return [...perThread.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+/** Complete events ('X') summed by name, on the renderer main thread (the thread with the most RunTask time). */
+function traceTotals(events: TraceEvent[]): [string, number][] {
+  const main = mainThread(events);
+  const sums = new Map<string, number>();
+  for (const e of events) {
+    if (e.ph !== 'X' || `${e.pid}:${e.tid}` !== main) continue;
+    sums.set(e.name, (sums.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+  }
+  return [...sums.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+const q = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.round((s.length - 1) * p))];
+};
+
+/** Start-up timeline, in ms from navigation start, for the first panel interactive (as the bench measures it). */
+const LOAD_JS = `new Promise((resolve) => {
+  const tick = () => {
+    const ready = document.querySelector('[data-testid="figure-depth-psnr"] svg .highlight')
+      && !document.querySelector('[data-testid="credit"]').textContent.startsWith('Loading');
+    if (!ready) return requestAnimationFrame(tick);
+    const t = performance.now();
+    const res = performance.getEntriesByType('resource').map((r) => ({ name: r.name.split('/').pop(), start: r.startTime, end: r.responseEnd, size: r.transferSize }));
+    const paints = performance.getEntriesByType('paint').map((p) => ({ name: p.name, t: p.startTime }));
+    const nav = performance.getEntriesByType('navigation')[0];
+    resolve({ ready: t, dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, res, paints });
+  };
+  tick();
+})`;
+
+async function loadTimeline(url: string): Promise<void> {
+  const { browser } = await launch();
+  try {
+    for (let i = 0; i < 3; i++) {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const cdp = await page.context().newCDPSession(page);
+      const events: TraceEvent[] = [];
+      cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+      const traced = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+      // Marks for the start-up chain: when workers are created and image decodes start and end.
+      await page.addInitScript(`(() => {
+        const marks = (window.__marks = []);
+        const W = window.Worker;
+        window.Worker = function (url, opts) { marks.push(['new Worker ' + String(url).split('/').pop(), performance.now()]); return new W(url, opts); };
+        window.Worker.prototype = W.prototype;
+        const cib = window.createImageBitmap;
+        window.createImageBitmap = (...a) => { marks.push(['createImageBitmap start', performance.now()]); return cib(...a).then((b) => { marks.push(['createImageBitmap end', performance.now()]); return b; }); };
+      })()`);
+      await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'v8.execute', 'blink', 'loading'] } });
+      await page.goto(url);
+      const r = (await page.evaluate(LOAD_JS)) as { ready: number; dcl: number; load: number; res: { name: string; start: number; end: number; size: number }[]; paints: { name: string; t: number }[] };
+      console.log(`run ${i + 1}: first panel interactive ${r.ready.toFixed(0)} ms; DOMContentLoaded ${r.dcl.toFixed(0)}; ${r.paints.map((p) => `${p.name} ${p.t.toFixed(0)}`).join(', ')}`);
+      for (const x of r.res) console.log(`  ${x.start.toFixed(0).padStart(6)} → ${x.end.toFixed(0).padStart(6)} ms  ${x.name}`);
+      for (const [what, t] of (await page.evaluate('window.__marks')) as [string, number][]) console.log(`  ${t.toFixed(0).padStart(6)} ms  ${what}`);
+      await cdp.send('Tracing.end');
+      await traced;
+      // Main-thread tasks over 30 ms, in time order, with what ran in them.
+      const main = mainThread(events);
+      // Anchor trace time to the page's clock (navigation start) at DOMContentLoaded.
+      const dcl = events.find((e) => e.name === 'MarkDOMContent' && `${e.pid}:${e.tid}` === main);
+      const nav = dcl ? dcl.ts! - r.dcl * 1000 : Math.min(...events.filter((e) => e.ts).map((e) => e.ts!));
+      const tasks = events.filter((e) => e.ph === 'X' && /(^|::)RunTask$/.test(e.name) && `${e.pid}:${e.tid}` === main && (e.dur ?? 0) > Number(opt("task-ms", "30")) * 1000);
+      if (argv.includes('--other-threads')) {
+        // Off-main-thread work over 20 ms (image decode, worker start-up): what the main thread waits for.
+        const names = new Map(events.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, String((e.args as { name?: string } | undefined)?.name ?? '')]));
+        for (const e of events) {
+          if (e.ph !== 'X' || `${e.pid}:${e.tid}` === main || (e.dur ?? 0) < 20_000 || /RunTask|ThreadPool|ThreadController/.test(e.name)) continue;
+          console.log(`  [${names.get(`${e.pid}:${e.tid}`) ?? e.tid}] ${e.name} at ${((e.ts! - nav) / 1000).toFixed(0)} ms, ${(e.dur! / 1000).toFixed(0)} ms`);
+        }
+      }
+      for (const t of tasks) {
+        const inner = events.filter((e) => e.ph === 'X' && `${e.pid}:${e.tid}` === main && e.ts! >= t.ts! && e.ts! < t.ts! + t.dur! && !/RunTask$/.test(e.name) && (e.dur ?? 0) > 5000);
+        const what = [...new Set(inner.map((e) => `${e.name}${(e.args?.data as { url?: string; functionName?: string } | undefined)?.functionName ? ':' + (e.args!.data as { functionName: string }).functionName : ''}`))].slice(0, 8).join(', ');
+        console.log(`  task at ${((t.ts! - nav) / 1000).toFixed(0).padStart(6)} ms, ${(t.dur! / 1000).toFixed(0)} ms: ${what}`);
+      }
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const server = await preview({ build: { outDir: dist }, preview: { host: '127.0.0.1', port: 0 }, logLevel: 'warn' });
+  const url = server.resolvedUrls!.local[0];
+  if (argv.includes('--load')) {
+    await loadTimeline(url);
+    await server.close();
+    return;
+  }
+  const { browser } = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${url}#v=1&img=astronaut&size=${size}&patch=${patch}&step=0${extraHash}`);
+    await page.waitForSelector('[data-testid="figure-depth-psnr"] svg .highlight', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid="patch-summary"]', { timeout: 120_000 });
+    // Worker results landing mid-run would be counted as the slider's cost: wait for 2 s without DOM changes.
+    await page.evaluate(QUIET_JS);
+    if (css) await page.addStyleTag({ content: css });
+    // What the URL sync costs: history writes become no-ops (the hash stops following the view).
+    if (argv.includes('--no-history')) await page.evaluate('history.replaceState = () => {}; history.pushState = () => {};');
+    const n = (size / patch) ** 2;
+    const values = Array.from({ length: moves + 5 }, (_, i) => (i * 37 + i) % n);
+    // --noop: drive a bare range input appended to the page (no listener): the floor of input → painted frame.
+    if (argv.includes('--noop')) await page.evaluate(`document.body.insertAdjacentHTML('beforeend', '<input type="range" min="0" max="5000" data-testid="${testId}">')`);
+    if (argv.includes('--plain')) {
+      // Timing only: no profiler or trace overhead.
+      const r = (await page.evaluate(`(${MOVES_JS})(${JSON.stringify({ testId, values })})`)) as { times: number[]; toRaf: number[]; longTasks: number };
+      console.log(`${testId} at ${size}², ${patch}-px patches: ${r.times.length} moves, p50 ${q(r.times, 0.5).toFixed(1)} ms, p95 ${q(r.times, 0.95).toFixed(1)} ms; long tasks ${r.longTasks}`);
+      return;
+    }
+    const cdp: CDPSession = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    const events: TraceEvent[] = [];
+    cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+    const traced = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+    await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'blink', 'cc', ...(argv.includes('--invalidations') ? ['disabled-by-default-devtools.timeline.invalidationTracking', 'disabled-by-default-blink.invalidation'] : [])] } });
+    await cdp.send('Profiler.start');
+    // --idle: the same recording over a second without input (what the page costs on its own).
+    const r = argv.includes('--idle')
+      ? ((await page.evaluate('new Promise((r) => setTimeout(() => r({ times: [0], toRaf: [0], longTasks: 0 }), 1000))')) as { times: number[]; toRaf: number[]; longTasks: number })
+      : ((await page.evaluate(`(${MOVES_JS})(${JSON.stringify({ testId, values })})`)) as { times: number[]; toRaf: number[]; longTasks: number });
+    const { profile } = argv.includes('--trace-only') ? { profile: { nodes: [], samples: [], timeDeltas: [], startTime: 0, endTime: 0 } as Profile } : ((await cdp.send('Profiler.stop')) as unknown as { profile: Profile });
+    await cdp.send('Tracing.end');
+    await traced;
+    const total = r.times.reduce((a, b) => a + b, 0);
+    console.log(`${testId} at ${size}², ${patch}-px patches: ${r.times.length} moves, p50 ${q(r.times, 0.5).toFixed(1)} ms, p95 ${q(r.times, 0.95).toFixed(1)} ms; input→rAF p50 ${q(r.toRaf, 0.5).toFixed(1)} ms; long tasks ${r.longTasks}`);
+    const top = selfTimes(profile).slice(0, 30);
+    console.log(`self time over the run (${total.toFixed(0)} ms of moves):`);
+    for (const [k, v] of top) console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
+    if (argv.includes('--invalidations')) {
+      const inv = new Map<string, number>();
+      for (const e of events) {
+        if (!/Invalidat/i.test(e.name)) continue;
+        const d = (e.args?.data ?? e.args ?? {}) as Record<string, unknown>;
+        const k = `${e.name} ${String(d.nodeName ?? d.object ?? '')} ${String(d.reason ?? '')}`.slice(0, 160);
+        inv.set(k, (inv.get(k) ?? 0) + 1);
+      }
+      if (argv.includes('--raw')) for (const e of events.filter((x) => /Invalidat/i.test(x.name)).slice(0, 400).filter((_, i) => i % 10 === 0)) console.log(e.name, JSON.stringify(e.args).slice(0, 300));
+      console.log('invalidations (count):');
+      for (const [k, v] of [...inv.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${String(v).padStart(6)}  ${k}`);
+    }
+    if (argv.includes('--paints')) {
+      const paints = events.filter((e) => e.ph === 'X' && e.name === 'Paint').slice(-12);
+      for (const e of paints) console.log('Paint', ((e.dur ?? 0) / 1000).toFixed(2), 'ms', JSON.stringify(e.args?.data));
+    }
+    const main = mainThread(events);
+    const busy = events.filter((e) => e.ph === 'X' && /(^|::)RunTask$/.test(e.name) && `${e.pid}:${e.tid}` === main).reduce((a, e) => a + (e.dur ?? 0) / 1000, 0);
+    const per = (name: string) => (traceTotals(events).find(([k]) => k === name)?.[1] ?? 0) / values.length;
+    console.log(`main thread per move: busy ${(busy / values.length).toFixed(1)} ms; script (input + React) ${per('EventDispatch').toFixed(1)} ms; frame ${per('ProxyMain::BeginMainFrame').toFixed(1)} ms (paint ${per('Paint').toFixed(1)}, layerize ${per('Layerize').toFixed(1)}, layout ${per('Layout').toFixed(1)})`);
+    console.log('main-thread trace events by total duration (nested events overlap):');
+    for (const [k, v] of traceTotals(events).slice(0, 25)) console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+await main();
