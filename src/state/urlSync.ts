@@ -6,6 +6,12 @@ import type { AppStore, Store } from './store';
 
 /** Changes closer together than this belong to one gesture and share one history entry. */
 const GESTURE_MS = 600;
+/**
+ * While a slider is dragged the address bar is written at most this often (the first change at once, the
+ * newest one when the interval ends): a history write costs the browser several ms per call, too much for
+ * every frame of a drag.
+ */
+export const WRITE_INTERVAL_MS = 150;
 
 export function viewOf(s: Store): ViewState {
   return { image: { sampleId: s.image.sampleId, size: s.image.size }, patch: { ...s.patch }, depth: { ...s.depth }, diffusion: { ...s.diffusion } };
@@ -34,7 +40,9 @@ export function startUrlSync(store: AppStore, win: Window = window): () => void 
   applyHash(store, win.location.hash);
   let lastWrite = 0;
   let applying = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   const write = () => {
+    timer = null;
     if (applying) return;
     const hash = currentHash(store);
     if (win.location.hash.replace(/^#/, '') === hash) return;
@@ -49,10 +57,12 @@ export function startUrlSync(store: AppStore, win: Window = window): () => void 
   let prev = currentHash(store);
   const unsubscribe = store.subscribe(() => {
     const h = currentHash(store);
-    if (h !== prev) {
-      prev = h;
-      write();
-    }
+    if (h === prev) return;
+    prev = h;
+    if (timer !== null) return; // the pending write takes the newest state
+    const wait = lastWrite + WRITE_INTERVAL_MS - Date.now();
+    if (wait <= 0) write();
+    else timer = setTimeout(write, wait);
   });
   const onPop = () => {
     applying = true;
@@ -66,6 +76,7 @@ export function startUrlSync(store: AppStore, win: Window = window): () => void 
   win.addEventListener('popstate', onPop);
   win.addEventListener('hashchange', onPop);
   return () => {
+    if (timer !== null) clearTimeout(timer);
     unsubscribe();
     win.removeEventListener('popstate', onPop);
     win.removeEventListener('hashchange', onPop);
