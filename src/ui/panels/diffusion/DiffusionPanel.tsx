@@ -1,4 +1,5 @@
 import { useId, useMemo } from 'react';
+import { useShallow } from 'zustand/shallow';
 import { pixelToModel, stepOfT } from '../../../core/conventions';
 import { logSnrStrip, noisyImage, seededNoise, targets } from '../../../core/diffusion/forward';
 import { scheduleAt, scheduleCurve, SCHEDULE_KINDS } from '../../../core/diffusion/schedules';
@@ -35,7 +36,11 @@ export function DiffusionPanel() {
   const hash = useStore((s) => s.image.workingHash);
   const sampleId = useStore((s) => s.image.sampleId);
   const size = useStore((s) => s.image.size);
-  const view = useStore((s) => s.diffusion);
+  // Only the keys drawn here: the denoiser's own controls (sampler, guidance, …) must not re-render the panel.
+  const view = useStore(useShallow((s) => {
+    const { t, schedule, shift, seed, target, weighting, gamma, points } = s.diffusion;
+    return { t, schedule, shift, seed, target, weighting, gamma, points };
+  }));
   const { setDiffusion } = appStore.getState();
   const schedId = useId();
   const weightId = useId();
