@@ -1,0 +1,200 @@
+// The model worker's denoisers, driven through the real handler on tfjs's wasm backend with the shipped files
+// read from public/ (a 404 for anything missing) and an in-memory store standing in for IndexedDB.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scheduleLevels } from '../../../src/core/diffusion/samplers';
+import { deserialize, serialize, type WeightsJson } from '../../../src/models/diffusion';
+import { registerWasmTrainingKernels } from '../../../src/models/wasmKernels';
+import { createComputeHandler } from '../../../src/workers/computeHandler';
+import type { DenoiserStorage } from '../../../src/workers/diffusionModel';
+import type {
+  DenoiserPrediction, DenoiserSampleResult, DenoiserStatus, DenoiserTrainProgress, DenoiserTrainResult,
+} from '../../../src/workers/diffusionModelProtocol';
+import type { BackendStatus, Reply, Request } from '../../../src/workers/protocol';
+
+const PUBLIC = fileURLToPath(new URL('../../../public/', import.meta.url));
+const baseUrl = 'http://app.test/';
+const status: BackendStatus = { active: 'wasm', reason: 'test', order: ['wasm'], failures: [], available: ['wasm'] };
+const hasDigits = existsSync(`${PUBLIC}models/diffusion/digits/model.json`);
+const digits = { model: 'digits' as const, baseUrl };
+
+function fileFetch(missing: string[] = []) {
+  return async (url: string) => {
+    const path = `${PUBLIC}${url.slice(baseUrl.length)}`;
+    if (missing.some((m) => url.includes(m)) || !existsSync(path)) return new Response('not found', { status: 404 });
+    return new Response(readFileSync(path));
+  };
+}
+
+function memoryStorage(): DenoiserStorage & { items: Map<string, { json: WeightsJson; weights: ArrayBuffer }> } {
+  const items = new Map<string, { json: WeightsJson; weights: ArrayBuffer }>();
+  return {
+    items,
+    has: async (name) => items.has(name),
+    load: async (name) => {
+      const item = items.get(name);
+      if (!item) throw new Error(`nothing saved as ${name}`);
+      return { model: deserialize('diffusion-denoiser', item.json, item.weights), json: item.json as WeightsJson<'diffusion-denoiser'> };
+    },
+    save: async (name, model, meta) => void items.set(name, await serialize('diffusion-denoiser', model, meta)),
+    remove: async (name) => void items.delete(name),
+  };
+}
+
+type Payload = Request extends infer R ? (R extends { kind: infer K } ? Omit<R, 'id'> & { kind: K } : never) : never;
+
+function setup(options: { missing?: string[]; storage?: DenoiserStorage } = {}) {
+  const replies: Reply[] = [];
+  const handle = createComputeHandler({
+    post: (r) => replies.push(r),
+    initBackend: async () => status,
+    denoiser: { fetch: fileFetch(options.missing), storage: options.storage ?? memoryStorage(), heldoutLimit: 20 },
+  });
+  let nextId = 1;
+  async function ask<T = unknown>(payload: Payload): Promise<T> {
+    const id = nextId++;
+    await handle({ ...payload, id } as Request);
+    const last = replies.filter((r) => r.id === id).at(-1);
+    if (last?.kind === 'result') return last.result as T;
+    throw new Error(last?.kind === 'error' ? last.message : 'no answer');
+  }
+  return { replies, handle, ask, next: () => nextId++ };
+}
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  registerWasmTrainingKernels();
+});
+
+describe.skipIf(!hasDigits)('the denoiser host (shipped digit weights)', () => {
+  it('loads with progress phases, evaluates the 50-bin λ profile, predicts and samples without leaking tensors', async () => {
+    const { ask, replies } = setup();
+    const loaded = await ask<DenoiserStatus>({ kind: 'denoiser-load', ...digits });
+    expect(loaded).toMatchObject({ model: 'digits', side: 28, channels: 1, classes: 11, parameterization: 'eps', source: 'shipped', saved: false, heldoutCount: 20 });
+    expect(loaded.lambda).toHaveLength(50);
+    expect(loaded.loss).toHaveLength(50);
+    expect(loaded.lambda[0]).toBeLessThan(loaded.lambda[49]); // from high noise to low noise
+    expect(loaded.classifierAccuracy).toBeGreaterThanOrEqual(0.98);
+    const phases = replies.filter((r) => r.kind === 'progress').map((r) => (r.kind === 'progress' ? (r.data as { phase: string }).phase : ''));
+    expect(new Set(phases)).toEqual(new Set(['backend', 'data', 'weights', 'evaluating']));
+
+    const tensors = tf.memory().numTensors;
+    const level = { alpha: 0.8, sigma: 0.6 };
+    const first = await ask<DenoiserPrediction>({ kind: 'denoiser-predict', ...digits, heldout: 3, level, seed: 1 });
+    expect(first.clean).toHaveLength(784);
+    expect(first.label).not.toBeNull();
+    expect(first.x0hat.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(first.lambda).toBeCloseTo(2 * Math.log(0.8 / 0.6), 6);
+    // A trained denoiser's x̂0 beats the noisy input as a guess of x0.
+    const noisyMse = first.noisy.reduce((a, v, i) => a + (v - first.clean[i]) ** 2, 0) / 784;
+    expect(first.mse).toBeLessThan(noisyMse);
+    for (let i = 0; i < 20; i++) {
+      const again = await ask<DenoiserPrediction>({ kind: 'denoiser-predict', ...digits, heldout: 3, level: { alpha: Math.cos(i / 15), sigma: Math.sin(i / 15) }, seed: 1 });
+      expect(again.version).toBe(loaded.version);
+    }
+    const fromPixels = await ask<DenoiserPrediction>({ kind: 'denoiser-predict', ...digits, pixels: first.clean, level, seed: 1, label: first.label! });
+    expect(fromPixels.x0hat).toEqual(first.x0hat);
+    expect(tf.memory().numTensors).toBe(tensors);
+
+    const levels = scheduleLevels('cosine', 10);
+    const id0 = replies.length;
+    const sampled = await ask<DenoiserSampleResult>({ kind: 'denoiser-sample', ...digits, sampler: 'ddim', levels, seed: 4, count: 3, label: 7, guidance: 2, interval: [0.1, 20], stripCount: 4 });
+    expect(sampled.images).toHaveLength(3 * 784);
+    expect(sampled.strip).toHaveLength(3 * 4 * 784);
+    expect(sampled.stripSigma).toHaveLength(4);
+    expect(sampled.stripSigma[0]).toBeGreaterThan(sampled.stripSigma[3]);
+    expect(sampled.predictedClass).toHaveLength(3);
+    expect(sampled.confidence!.every((c) => c > 0 && c <= 1)).toBe(true);
+    const stepReplies = replies.slice(id0).filter((r) => r.kind === 'progress').map((r) => (r.kind === 'progress' ? (r.data as { step: number }).step : 0));
+    expect(stepReplies).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const again = await ask<DenoiserSampleResult>({ kind: 'denoiser-sample', ...digits, sampler: 'ddim', levels, seed: 4, count: 3, label: 7, guidance: 2, interval: [0.1, 20], stripCount: 4 });
+    expect(again.images).toEqual(sampled.images); // seeded
+    for (const sampler of ['ddpm', 'euler'] as const) {
+      const s = await ask<DenoiserSampleResult>({ kind: 'denoiser-sample', ...digits, sampler, levels, seed: 4, count: 1 });
+      expect(s.images.every((v) => v >= 0 && v <= 1)).toBe(true);
+    }
+    expect(tf.memory().numTensors).toBe(tensors);
+    await expect(ask({ kind: 'denoiser-predict', ...digits, heldout: 20, level, seed: 1 })).rejects.toThrow(/held-out digits/);
+    await expect(ask({ kind: 'denoiser-sample', ...digits, sampler: 'ddim', levels: [levels[0]], seed: 1, count: 1 })).rejects.toThrow(/noise levels/);
+  }, 60_000);
+
+  it('trains with live progress, pauses on cancel, resumes, saves (later loads prefer it), resets and forgets', async () => {
+    const storage = memoryStorage();
+    const { ask, handle, replies, next } = setup({ storage });
+    const loaded = await ask<DenoiserStatus>({ kind: 'denoiser-load', ...digits });
+    const tensors = tf.memory().numTensors;
+
+    const id = next();
+    const running = handle({ id, kind: 'denoiser-train', ...digits, steps: 1000, batch: 8, parameterization: 'v', weighting: 'min-snr', gamma: 5 });
+    await expect.poll(() => replies.filter((r) => r.id === id && r.kind === 'progress').length, { timeout: 20_000, interval: 5 }).toBeGreaterThanOrEqual(2);
+    await handle({ id, kind: 'cancel' });
+    await running;
+    const mine = replies.filter((r) => r.id === id);
+    expect(mine.at(-1)).toEqual({ id, kind: 'error', message: 'cancelled' });
+    const data = mine.flatMap((r) => (r.kind === 'progress' ? [r.data as DenoiserTrainProgress] : []));
+    expect(data[0].step).toBe(1);
+    expect(Number.isFinite(data[0].loss) && data[0].stepsPerSecond > 0).toBe(true);
+
+    const paused = await ask<DenoiserStatus>({ kind: 'denoiser-load', ...digits });
+    expect(paused.parameterization).toBe('v');
+    expect(paused.version).toBeGreaterThan(loaded.version);
+    const pausedAt = paused.losses.length;
+    expect(pausedAt).toBeGreaterThanOrEqual(2);
+    const resumed = await ask<DenoiserTrainResult>({ kind: 'denoiser-train', ...digits, steps: 2, batch: 8, parameterization: 'v', weighting: 'min-snr' });
+    expect(resumed.losses).toHaveLength(pausedAt + 2);
+    expect(resumed.losses.slice(0, pausedAt)).toEqual(paused.losses);
+    expect(resumed.stepsPerSecond).toBeGreaterThan(0);
+
+    const saved = await ask<DenoiserStatus>({ kind: 'denoiser-save', ...digits });
+    expect(saved.saved).toBe(true);
+    expect(storage.items.get('digits')?.json.meta).toMatchObject({ parameterization: 'v', training: { stepsInBrowser: pausedAt + 2, basedOn: 'shipped' } });
+
+    const other = setup({ storage });
+    const before = tf.memory().numTensors;
+    const fromSaved = await other.ask<DenoiserStatus>({ kind: 'denoiser-load', ...digits });
+    expect(fromSaved).toMatchObject({ source: 'indexeddb', parameterization: 'v' });
+    expect(fromSaved.loss).toEqual(saved.loss);
+    const otherModel = tf.memory().numTensors - before;
+
+    const reset = await ask<DenoiserStatus>({ kind: 'denoiser-reset', ...digits });
+    expect(reset).toMatchObject({ source: 'shipped', parameterization: 'eps', losses: [], saved: true });
+    expect(reset.loss).toEqual(loaded.loss);
+    expect(tf.memory().numTensors).toBe(tensors + otherModel); // optimizer slots and trained weights freed
+    const forgot = await ask<DenoiserStatus>({ kind: 'denoiser-forget', ...digits });
+    expect(forgot.saved).toBe(false);
+    expect(storage.items.size).toBe(0);
+    await expect(ask({ kind: 'denoiser-train', ...digits, steps: 0, parameterization: 'eps', weighting: 'eps-mse' })).rejects.toThrow(/between 1 and/);
+  }, 90_000);
+});
+
+describe('the denoiser host without shipped weights', () => {
+  it('starts a fresh model when the weights are missing, and rejects unknown models', async () => {
+    const { ask } = setup({ missing: ['/digits/model.json', '/classifier/'] });
+    const fresh = await ask<DenoiserStatus>({ kind: 'denoiser-load', ...digits });
+    expect(fresh).toMatchObject({ source: 'fresh', classifierAccuracy: null, trainedSteps: null });
+    await expect(ask({ kind: 'denoiser-load', model: 'faces' as never, baseUrl })).rejects.toThrow(/unknown denoiser/);
+  }, 60_000);
+});
+
+describe.skipIf(!existsSync(`${PUBLIC}models/diffusion/patches/model.json`))('the denoiser host (shipped patch weights)', () => {
+  it('loads the unconditional patch denoiser, predicts a held-out crop and samples RGB patches', async () => {
+    const { ask } = setup();
+    const patches = { model: 'patches' as const, baseUrl };
+    const loaded = await ask<DenoiserStatus>({ kind: 'denoiser-load', ...patches });
+    expect(loaded).toMatchObject({ side: 32, channels: 3, classes: 0, source: 'shipped', classifierAccuracy: null });
+    const tensors = tf.memory().numTensors;
+    const p = await ask<DenoiserPrediction>({ kind: 'denoiser-predict', ...patches, heldout: 2, level: { alpha: 0.7, sigma: 0.7 }, seed: 2 });
+    expect(p.x0hat).toHaveLength(3072);
+    expect(p.label).toBeNull();
+    const noisyMse = p.noisy.reduce((a, v, i) => a + (v - p.clean[i]) ** 2, 0) / 3072;
+    expect(p.mse).toBeLessThan(noisyMse);
+    const s = await ask<DenoiserSampleResult>({ kind: 'denoiser-sample', ...patches, sampler: 'euler', levels: scheduleLevels('rectified-flow', 8), seed: 1, count: 2, stripCount: 2 });
+    expect(s.images).toHaveLength(2 * 3072);
+    expect(s.predictedClass).toBeNull();
+    expect(tf.memory().numTensors).toBe(tensors);
+  }, 60_000);
+});
