@@ -191,6 +191,9 @@ async function main(): Promise<void> {
       const step = await sliderRepaint(page, 'step-slider', steps);
       results.push({ name: 'patch: step slider repaint (8-px patches)', backend, size, n: step.times.length, p50: quantile(step.times, 0.5), p95: quantile(step.times, 0.95), unit: 'ms' });
       results.push({ name: 'patch: step slider long tasks (>50 ms)', backend, size, n: step.times.length, p50: step.longTasks, p95: step.longTasks, unit: 'tasks' });
+      const t = await sliderRepaint(page, 't-slider', sweep(0, 60, MOVES).map((v) => 300 + 7 * v));
+      results.push({ name: 'diffusion: t slider repaint (model-free views)', backend, size, n: t.times.length, p50: quantile(t.times, 0.5), p95: quantile(t.times, 0.95), unit: 'ms' });
+      results.push({ name: 'diffusion: t slider long tasks (>50 ms)', backend, size, n: t.times.length, p50: t.longTasks, p95: t.longTasks, unit: 'tasks' });
     }
     // Patch model (tfjs in the model worker): click "Load the model" → heat map drawn, on fresh pages.
     const modelLoads: number[] = [];
@@ -229,6 +232,53 @@ async function main(): Promise<void> {
       const rate = b.rate ?? counted;
       results.push({ name: 'patch model: training steps/s (batch 32)', backend: b.backend ?? modelBackend, size: null, n: steps, p50: rate, p95: rate, unit: 'steps/s' });
       await mp.close();
+    }
+
+    // The digit denoiser: load, then 10-step DDIM samples of one digit (time reported by the worker), then
+    // training at batch 32 like the patch model.
+    {
+      const dp = await context.newPage();
+      await dp.goto(`${url}#v=1&img=astronaut&size=128&dnmodel=digits&dnsampler=ddim&dnsteps=10&dncount=1&dnguide=2.0`);
+      await waitReady(dp);
+      const t0 = Date.now();
+      await dp.click('[data-testid="denoiser-load"]');
+      await dp.waitForSelector('[data-testid="denoiser-readout"]', { timeout: 120_000 });
+      results.push({ name: 'denoiser (digits): load', backend: '-', size: null, n: 1, p50: Date.now() - t0, p95: Date.now() - t0, unit: 'ms' });
+      const sampleTimes: number[] = [];
+      for (let i = 0; i < (quick ? 5 : 15); i++) {
+        const before = await dp.textContent('[data-testid="denoiser-samples-readout"]').catch(() => null);
+        await dp.fill('[data-testid="denoiser-sample-seed"]', String(i + 1));
+        await dp.click('[data-testid="denoiser-sample"]');
+        await dp.waitForFunction((b) => { const e = document.querySelector('[data-testid="denoiser-samples-readout"]'); return !!e && e.textContent !== b; }, before, { timeout: 60_000 });
+        const text = (await dp.textContent('[data-testid="denoiser-samples-readout"]')) ?? '';
+        const ms = /in ([\d.]+) ms/.exec(text);
+        if (ms) sampleTimes.push(Number(ms[1]));
+      }
+      results.push({ name: 'denoiser (digits): 10-step guided DDIM sample, one digit (in the worker)', backend: 'wasm', size: 28, n: sampleTimes.length, p50: quantile(sampleTimes, 0.5), p95: quantile(sampleTimes, 0.95), unit: 'ms' });
+      await dp.fill('[data-testid="denoiser-train-steps"]', '5000');
+      await dp.click('[data-testid="denoiser-train-start"]');
+      await dp.waitForFunction('/steps\\/s/.test(document.querySelector(\'[data-testid="denoiser-train-readout"]\').textContent)', null, { timeout: 60_000 });
+      await dp.waitForTimeout(quick ? 8000 : 15_000);
+      const r = trainReadout((await dp.textContent('[data-testid="denoiser-train-readout"]')) ?? '');
+      await dp.click('[data-testid="denoiser-pause"]');
+      if (r.rate !== null) results.push({ name: 'denoiser (digits): training steps/s (batch 32)', backend: r.backend ?? 'tfjs', size: null, n: r.step, p50: r.rate, p95: r.rate, unit: 'steps/s' });
+      await dp.close();
+    }
+    // The learned RQ auto-encoder (summed objective, D = 8): training at batch 32.
+    {
+      const rp = await context.newPage();
+      await rp.goto(`${url}#v=1&img=astronaut&size=128`);
+      await waitReady(rp);
+      await rp.click('[data-testid="rqae-load"]');
+      await rp.waitForSelector('[data-testid="rqae-readout"]', { timeout: 120_000 });
+      await rp.fill('[data-testid="rqae-train-steps"]', '5000');
+      await rp.click('[data-testid="rqae-train"]');
+      await rp.waitForFunction('/steps\\/s/.test(document.querySelector(\'[data-testid="rqae-train-readout"]\').textContent)', null, { timeout: 90_000 });
+      await rp.waitForTimeout(quick ? 8000 : 15_000);
+      const r = trainReadout((await rp.textContent('[data-testid="rqae-train-readout"]')) ?? '');
+      await rp.click('[data-testid="rqae-pause"]');
+      if (r.rate !== null) results.push({ name: 'RQ auto-encoder (D = 8, summed): training steps/s (batch 32)', backend: r.backend ?? 'tfjs', size: null, n: r.step, p50: r.rate, p95: r.rate, unit: 'steps/s' });
+      await rp.close();
     }
 
     // Upload → all panels updated at 512²: coffee.jpg through the file input, timed in the page from the input's
