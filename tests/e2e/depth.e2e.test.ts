@@ -61,6 +61,8 @@ describe('the Depth panel in a real browser', () => {
   it('sends the bit-planes interleaved per channel in 24 steps, with its own rate–distortion curve', async () => {
     await page.selectOption('[data-testid="depth-view-select"]', 'bit-order');
     await page.selectOption('[data-testid="depth-bit-order"]', 'interleaved');
+    // Keys go to the slider once the interleaved steps have arrived (24 of them).
+    await page.waitForSelector('[data-testid="depth-step-slider"][max="24"]', { timeout: 60_000 });
     await page.focus('[data-testid="depth-step-slider"]');
     await page.keyboard.press('Home');
     await expect.poll(() => page.textContent('[data-testid="depth-readout"]'), { timeout: 60_000 }).toMatch(/^After step 1:/);
