@@ -1,4 +1,4 @@
-import { useId, useMemo } from 'react';
+import { useDeferredValue, useId, useMemo } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { pixelToModel, stepOfT } from '../../../core/conventions';
 import { logSnrStrip, noisyImage, seededNoise, targets } from '../../../core/diffusion/forward';
@@ -49,6 +49,10 @@ export function DiffusionPanel() {
   const spec = useMemo(() => scheduleSpec(view), [view.schedule, view.points]); // eslint-disable-line react-hooks/exhaustive-deps
   const opts = useMemo(() => ({ shift: view.shift }), [view.shift]);
   const at = scheduleAt(spec, view.t, opts);
+  // x_t and the readout follow t at once; the charts and target images follow a deferred t, which React renders
+  // in interruptible background passes, so a dragged slider paints its frame without waiting for them.
+  const tD = useDeferredValue(view.t);
+  const atD = scheduleAt(spec, tD, opts);
   const step = stepOfT(view.t, 1000);
   const params = { img: sampleId, size, sched: view.schedule, t: view.t.toFixed(3), seed: view.seed };
 
@@ -65,7 +69,9 @@ export function DiffusionPanel() {
   const norm = 1 / Math.sqrt(at.alpha * at.alpha + at.sigma * at.sigma);
   const xt = useMemo(() => (x0 && eps ? modelImage(noisyImage(x0, eps, at.alpha, at.sigma), size, 1, norm) : null), [x0, eps, at.alpha, at.sigma, size, norm]);
   const x0Img = useMemo(() => (x0 ? modelImage(x0, size) : null), [x0, size]);
-  const tg = useMemo(() => (x0 && eps ? targets(x0, eps, at.alpha, at.sigma) : null), [x0, eps, at.alpha, at.sigma]);
+  const tg = useMemo(() => (x0 && eps ? targets(x0, eps, atD.alpha, atD.sigma) : null), [x0, eps, atD.alpha, atD.sigma]);
+  const epsImg = useMemo(() => (eps ? modelImage(eps, size, 2) : null), [eps, size]);
+  const targetImgs = useMemo(() => (tg ? { eps: epsImg, x0: modelImage(tg.x0, size, 2), v: modelImage(tg.v, size, 2), velocity: modelImage(tg.velocity, size, 2) } : null), [tg, epsImg, size]);
   const strip = useMemo(() => (x0 && eps ? logSnrStrip(spec, 8, opts).map((e) => {
     const p = scheduleAt(spec, e.t, opts);
     return { ...e, img: modelImage(noisyImage(x0, eps, p.alpha, p.sigma), size, 1, 1 / Math.sqrt(p.alpha ** 2 + p.sigma ** 2)) };
@@ -83,12 +89,12 @@ export function DiffusionPanel() {
       }),
       {
         title: 'Noise schedules in log-SNR',
-        description: `log-SNR λ = log(α²/σ²) against t for every schedule; ${SCHEDULE_LABELS[view.schedule]} is marked at t = ${view.t.toFixed(3)} (λ = ${fmtNum(at.logSnr, 2)}). λ is clipped to ±${CLIP} for display; infinite ends are marked ∞.`,
+        description: `log-SNR λ = log(α²/σ²) against t for every schedule; ${SCHEDULE_LABELS[view.schedule]} is marked at t = ${tD.toFixed(3)} (λ = ${fmtNum(atD.logSnr, 2)}). λ is clipped to ±${CLIP} for display; infinite ends are marked ∞.`,
         xLabel: 't', yLabel: 'log-SNR λ', xDomain: [0, 1], yDomain: [-CLIP, CLIP],
-        highlight: { seriesId: view.schedule, x: Math.round(view.t * 100) / 100 }, width: 420, height: 280,
+        highlight: { seriesId: view.schedule, x: Math.round(tD * 100) / 100 }, width: 420, height: 280,
       },
     );
-  }, [spec, opts, view.schedule, view.t, at.logSnr]);
+  }, [spec, opts, view.schedule, tD, atD.logSnr]);
 
   const alphaSigmaChart = useMemo(() => {
     const c = scheduleCurve(spec, 101, opts);
@@ -99,46 +105,47 @@ export function DiffusionPanel() {
       ],
       {
         title: `α and σ of ${SCHEDULE_LABELS[view.schedule]}`,
-        description: `Signal and noise scales against t. At t = ${view.t.toFixed(3)}: α = ${fmtNum(at.alpha)}, σ = ${fmtNum(at.sigma)}.`,
+        description: `Signal and noise scales against t. At t = ${tD.toFixed(3)}: α = ${fmtNum(atD.alpha)}, σ = ${fmtNum(atD.sigma)}.`,
         xLabel: 't', yLabel: 'scale', xDomain: [0, 1], yLog: view.schedule === 'edm',
-        highlight: { seriesId: 'alpha', x: Math.round(view.t * 100) / 100 }, width: 420, height: 220,
+        highlight: { seriesId: 'alpha', x: Math.round(tD * 100) / 100 }, width: 420, height: 220,
       },
     );
-  }, [spec, opts, view.schedule, view.t, at.alpha, at.sigma]);
+  }, [spec, opts, view.schedule, tD, atD.alpha, atD.sigma]);
 
-  const drowned = pre ? drownedFrequency(pre, at.alpha, at.sigma) : null;
+  const drowned = pre ? drownedFrequency(pre, atD.alpha, atD.sigma) : null;
+  const drownedNow = pre ? drownedFrequency(pre, at.alpha, at.sigma) : null;
   const spectrumChart = useMemo(() => {
     if (!pre) return null;
-    const pxt = spectrumAt(pre, at.alpha, at.sigma);
+    const pxt = spectrumAt(pre, atD.alpha, atD.sigma);
     const ks = Array.from({ length: pxt.length - 1 }, (_, i) => i + 1);
     return lineChart(
       [
-        { id: 'signal', label: 'α²·P(x₀)', points: ks.map((k) => ({ x: k, y: at.alpha ** 2 * pre.pX0[k] })) },
-        { id: 'noise', label: 'σ²·P(ε)', points: ks.map((k) => ({ x: k, y: at.sigma ** 2 * pre.pEps[k] })) },
+        { id: 'signal', label: 'α²·P(x₀)', points: ks.map((k) => ({ x: k, y: atD.alpha ** 2 * pre.pX0[k] })) },
+        { id: 'noise', label: 'σ²·P(ε)', points: ks.map((k) => ({ x: k, y: atD.sigma ** 2 * pre.pEps[k] })) },
         { id: 'xt', label: 'P(x_t)', points: ks.map((k) => ({ x: k, y: pxt[k] })) },
       ],
       {
         title: 'Radially averaged power spectrum',
-        description: `Power per spatial frequency ring k of the signal, the noise and x_t at t = ${view.t.toFixed(3)}. Frequencies from k = ${drowned ?? 'none'} up are drowned (noise power above signal power).`,
+        description: `Power per spatial frequency ring k of the signal, the noise and x_t at t = ${tD.toFixed(3)}. Frequencies from k = ${drowned ?? 'none'} up are drowned (noise power above signal power).`,
         xLabel: 'frequency k (cycles per image)', yLabel: 'power', xLog: true, yLog: true,
         markers: drowned ? [{ x: drowned }] : [], width: 420, height: 260,
       },
     );
-  }, [pre, at.alpha, at.sigma, view.t, drowned]);
+  }, [pre, atD.alpha, atD.sigma, tD, drowned]);
 
   const snrChart = useMemo(() => {
     if (!pre) return null;
-    const snr = bandSnr(pre, at.alpha, at.sigma);
+    const snr = bandSnr(pre, atD.alpha, atD.sigma);
     return lineChart(
       [{ id: 'snr', label: 'SNR per band', points: Array.from(snr, (v, k) => ({ x: k, y: v })).filter((p) => p.x >= 1) }],
       {
         title: 'Signal-to-noise ratio per frequency band',
-        description: `α²P(x₀)/σ²P(ε) per ring at t = ${view.t.toFixed(3)}; bands below 1 are drowned.`,
+        description: `α²P(x₀)/σ²P(ε) per ring at t = ${tD.toFixed(3)}; bands below 1 are drowned.`,
         xLabel: 'frequency k (cycles per image)', yLabel: 'SNR', xLog: true, yLog: true,
         markers: drowned ? [{ x: drowned }] : [], width: 420, height: 220,
       },
     );
-  }, [pre, at.alpha, at.sigma, view.t, drowned]);
+  }, [pre, atD.alpha, atD.sigma, tD, drowned]);
 
   const targetChart = useMemo(() => {
     if (!moments) return null;
@@ -152,10 +159,10 @@ export function DiffusionPanel() {
       {
         title: 'Scale of each training target across t',
         description: 'Root-mean-square value of the ε, x₀, v and velocity targets for this image and noise, against t.',
-        xLabel: 't', yLabel: 'RMS (model units)', xDomain: [0, 1], highlight: { seriesId: 'v', x: Math.round(view.t * 100) / 100 }, width: 420, height: 220,
+        xLabel: 't', yLabel: 'RMS (model units)', xDomain: [0, 1], highlight: { seriesId: 'v', x: Math.round(tD * 100) / 100 }, width: 420, height: 220,
       },
     );
-  }, [moments, spec, opts, view.t]);
+  }, [moments, spec, opts, tD]);
 
   const prediction: Prediction = view.target === 'velocity' ? 'eps' : view.target;
   const weighting = useMemo(() => weightingCurve(view.weighting, LAMBDAS, { ...opts, schedule: spec, gamma: view.gamma, prediction }), [view.weighting, opts, spec, view.gamma, prediction]);
@@ -170,9 +177,9 @@ export function DiffusionPanel() {
       title: `Loss weighting: ${WEIGHTING_LABELS[view.weighting]}`,
       description: `Over log-SNR λ from ${LAMBDA_RANGE[0]} to ${LAMBDA_RANGE[1]}: the training density p(λ), the per-sample weight on the ε-MSE c(λ)·m(λ), and the effective weight w(λ). ${elbo ? 'w is non-increasing in λ here: ELBO-equivalent.' : 'w is not monotone here: not ELBO-equivalent.'}`,
       xLabel: 'log-SNR λ', yLabel: 'weight (log scale)', yLog: true, xDomain: LAMBDA_RANGE, width: 420, height: 280,
-      markers: Number.isFinite(at.logSnr) ? [{ x: Math.max(LAMBDA_RANGE[0], Math.min(LAMBDA_RANGE[1], at.logSnr)) }] : [],
+      markers: Number.isFinite(atD.logSnr) ? [{ x: Math.max(LAMBDA_RANGE[0], Math.min(LAMBDA_RANGE[1], atD.logSnr)) }] : [],
     },
-  ), [weighting, view.weighting, elbo, at.logSnr]);
+  ), [weighting, view.weighting, elbo, atD.logSnr]);
 
   return (
     <Panel
@@ -212,7 +219,7 @@ export function DiffusionPanel() {
       </div>
       <p className="readout" data-testid="diffusion-readout">
         t = {view.t.toFixed(3)} (step {step}): α = {fmtNum(at.alpha)}, σ = {fmtNum(at.sigma)}, λ = {fmtNum(at.logSnr, 2)}, σ_EDM = {fmtNum(at.sigmaEdm)}.
-        {drowned !== null ? ` Frequencies from ${drowned} cycles per image up are drowned.` : pre ? ' No frequency is drowned yet.' : ''}
+        {drownedNow !== null ? ` Frequencies from ${drownedNow} cycles per image up are drowned.` : pre ? ' No frequency is drowned yet.' : ''}
       </p>
       {view.schedule === 'custom' && (
         <div className="editor-wrap">
@@ -222,7 +229,7 @@ export function DiffusionPanel() {
       )}
       <div className="image-row">
         <PixelFigure id="diffusion-x0" title="x₀" alt="The image in model space" image={x0Img} name={{ panel: 'diffusion', what: 'x0', params }} />
-        <PixelFigure id="diffusion-eps" title="ε (seeded)" alt="The Gaussian noise, shown as 0.5 + ε/4" image={tg ? modelImage(tg.eps, size, 2) : null} name={{ panel: 'diffusion', what: 'noise', params }} />
+        <PixelFigure id="diffusion-eps" title="ε (seeded)" alt="The Gaussian noise, shown as 0.5 + ε/4" image={epsImg} name={{ panel: 'diffusion', what: 'noise', params }} />
         <PixelFigure id="diffusion-xt" title={`x_t, t = ${view.t.toFixed(2)}`} alt={`The noised image at t = ${view.t.toFixed(3)}`} image={xt} name={{ panel: 'diffusion', what: 'xt', params }} />
       </div>
       <div className="strip" aria-label="x_t at 8 noise levels evenly spaced in log-SNR">
@@ -243,8 +250,8 @@ export function DiffusionPanel() {
       {spectra.error && <p className="error-text" role="alert">The spectra failed: {spectra.error}</p>}
       <h3 className="subhead">Training targets at this t</h3>
       <div className="image-row four">
-        {tg && (['eps', 'x0', 'v', 'velocity'] as const).map((k) => (
-          <PixelFigure key={k} id={`diffusion-target-${k}`} title={k === 'eps' ? 'ε' : k === 'x0' ? 'x₀' : k} alt={`The ${k} target at t = ${view.t.toFixed(3)}`} image={modelImage(tg[k], size, 2)} name={{ panel: 'diffusion', what: `target-${k}`, params }} />
+        {targetImgs && (['eps', 'x0', 'v', 'velocity'] as const).map((k) => (
+          <PixelFigure key={k} id={`diffusion-target-${k}`} title={k === 'eps' ? 'ε' : k === 'x0' ? 'x₀' : k} alt={`The ${k} target at t = ${tD.toFixed(3)}`} image={targetImgs[k]} name={{ panel: 'diffusion', what: `target-${k}`, params }} />
         ))}
       </div>
       <ChartFigure id="diffusion-target-scale" title="Target scale across t" chart={targetChart} name={{ panel: 'diffusion', what: 'target-scale', params }} />
