@@ -2,8 +2,11 @@
 // manifest) next to one little-endian float32 weights.bin, as shipped in public/models/diffusion/<name>/, and
 // the same artifacts through any tf.io handler ('indexeddb://…' for models fine-tuned in the browser).
 import * as tf from '@tensorflow/tfjs';
+import { loadArtifacts, readWithProgress, saveArtifacts, type Progress } from '../weightsIo';
 import { classifierShapes, createClassifier, validateClassifierConfig, type Classifier, type ClassifierConfig } from './classifier';
 import { createDenoiser, paramShapes, validateConfig, type Denoiser, type DenoiserConfig } from './denoiser';
+
+export type { Progress } from '../weightsIo';
 
 export const WEIGHTS_VERSION = 1;
 
@@ -73,32 +76,6 @@ export function deserialize<F extends WeightsFormat>(format: F, json: WeightsJso
   }
 }
 
-export type Progress = (loadedBytes: number, totalBytes: number | null) => void;
-
-async function readWithProgress(response: Response, onProgress?: Progress): Promise<ArrayBuffer> {
-  if (!response.ok) throw new Error(`${response.url || 'weights'}: HTTP ${response.status}`);
-  const header = response.headers.get('content-length');
-  const total = header ? Number(header) : null;
-  if (!response.body || !onProgress) return response.arrayBuffer();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    onProgress(loaded, total);
-  }
-  const out = new Uint8Array(loaded);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out.buffer;
-}
-
 /** Loads a shipped model from `dir` (a URL ending in '/'); `fetchFn` defaults to the global fetch. */
 export async function loadFromUrl<F extends WeightsFormat>(format: F, dir: string, onProgress?: Progress, fetchFn: (url: string) => Promise<Response> = (url) => fetch(url)): Promise<{ model: Kinds[F]['model']; json: WeightsJson<F> }> {
   const response = await fetchFn(`${dir}model.json`);
@@ -110,22 +87,14 @@ export async function loadFromUrl<F extends WeightsFormat>(format: F, dir: strin
 
 /** Saves through any tf.io handler ('indexeddb://name' in the browser). */
 export async function saveTo(handler: tf.io.IOHandler | string, format: WeightsFormat, model: Denoiser | Classifier, meta: WeightsMeta): Promise<void> {
-  const io = typeof handler === 'string' ? tf.io.getSaveHandlers(handler)[0] : handler;
-  if (!io?.save) throw new Error(`no save handler for ${String(handler)}`);
   const { json, weights } = await serialize(format, model as never, meta);
-  const { weightsManifest, ...topology } = json;
-  await io.save({ modelTopology: topology as unknown as tf.io.ModelJSON['modelTopology'], weightSpecs: weightsManifest[0].weights, weightData: weights, format });
+  await saveArtifacts(handler, json, weights, format);
 }
 
 /** Loads what saveTo saved. */
 export async function loadFrom<F extends WeightsFormat>(handler: tf.io.IOHandler | string, format: F): Promise<{ model: Kinds[F]['model']; json: WeightsJson<F> }> {
-  const io = typeof handler === 'string' ? tf.io.getLoadHandlers(handler)[0] : handler;
-  if (!io?.load) throw new Error(`no load handler for ${String(handler)}`);
-  const artifacts = await io.load();
-  const topology = artifacts.modelTopology as Omit<WeightsJson<F>, 'weightsManifest'> | undefined;
-  if (!topology || !artifacts.weightSpecs || !artifacts.weightData) throw new Error('saved model is incomplete');
-  const json = { ...topology, weightsManifest: [{ paths: [], weights: artifacts.weightSpecs }] } as WeightsJson<F>;
-  return { model: deserialize(format, json, tf.io.CompositeArrayBuffer.join(artifacts.weightData)), json };
+  const { json, weights } = await loadArtifacts<WeightsJson<F>>(handler);
+  return { model: deserialize(format, json, weights), json };
 }
 
 /** The IndexedDB key of a denoiser fine-tuned in this browser. */

@@ -2,6 +2,9 @@
 // next to one little-endian float32 weights.bin, as shipped in public/models/patch-ar/<order>/; and the
 // same artifacts in IndexedDB (tf.io's 'indexeddb://' handler) for models fine-tuned in the browser.
 import * as tf from '@tensorflow/tfjs';
+import { loadArtifacts, readWithProgress, saveArtifacts, type Progress } from '../weightsIo';
+
+export type { Progress } from '../weightsIo';
 import { createPatchAR, dispose, paramShapes, validateConfig, type PatchAR, type PatchARConfig } from './model';
 
 export const WEIGHTS_FORMAT = 'patch-ar';
@@ -84,33 +87,6 @@ function specOffset(specs: tf.io.WeightsManifestEntry[], name: string): number {
   throw new Error(`no weight ${name}`);
 }
 
-export type Progress = (loadedBytes: number, totalBytes: number | null) => void;
-
-/** Reads a response body, reporting bytes as they arrive (total from Content-Length when known). */
-async function readWithProgress(response: Response, onProgress?: Progress): Promise<ArrayBuffer> {
-  if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
-  const header = response.headers.get('content-length');
-  const total = header ? Number(header) : null;
-  if (!response.body || !onProgress) return response.arrayBuffer();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    onProgress(loaded, total);
-  }
-  const out = new Uint8Array(loaded);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out.buffer;
-}
-
 /**
  * Loads a shipped model from `dir` (a URL ending in '/', e.g. `${base}models/patch-ar/raster/`).
  * `fetchFn` defaults to the global fetch; tests pass one that reads files.
@@ -128,27 +104,13 @@ export async function loadFromUrl(
 
 /** Saves through any tf.io handler ('indexeddb://name' in the browser, an in-memory one in tests). */
 export async function saveTo(handler: tf.io.IOHandler | string, model: PatchAR, meta: PatchARMeta): Promise<void> {
-  const io = typeof handler === 'string' ? tf.io.getSaveHandlers(handler)[0] : handler;
-  if (!io?.save) throw new Error(`no save handler for ${String(handler)}`);
   const { json, weights } = await serialize(model, meta);
-  const { weightsManifest, ...topology } = json;
-  await io.save({
-    modelTopology: topology as unknown as tf.io.ModelJSON['modelTopology'],
-    weightSpecs: weightsManifest[0].weights,
-    weightData: weights,
-    format: WEIGHTS_FORMAT,
-  });
+  await saveArtifacts(handler, json, weights, WEIGHTS_FORMAT);
 }
 
 /** Loads what saveTo saved. */
 export async function loadFrom(handler: tf.io.IOHandler | string): Promise<{ model: PatchAR; json: ModelJson }> {
-  const io = typeof handler === 'string' ? tf.io.getLoadHandlers(handler)[0] : handler;
-  if (!io?.load) throw new Error(`no load handler for ${String(handler)}`);
-  const artifacts = await io.load();
-  const topology = artifacts.modelTopology as Omit<ModelJson, 'weightsManifest'> | undefined;
-  if (!topology || !artifacts.weightSpecs || !artifacts.weightData) throw new Error('saved model is incomplete');
-  const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-  const json: ModelJson = { ...topology, weightsManifest: [{ paths: [], weights: artifacts.weightSpecs }] };
+  const { json, weights } = await loadArtifacts<ModelJson>(handler);
   return { model: deserialize(json, weights), json };
 }
 

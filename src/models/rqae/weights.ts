@@ -2,8 +2,11 @@
 // weight manifest) next to one little-endian float32 weights.bin, as shipped in public/models/rqae/<key>/;
 // and the same artifacts in IndexedDB (tf.io's 'indexeddb://' handler) for models trained in the browser.
 import * as tf from '@tensorflow/tfjs';
+import { loadArtifacts, readWithProgress, saveArtifacts, type Progress } from '../weightsIo';
 import type { Objective } from './losses';
 import { createRqae, dispose, paramShapes, validateConfig, type Rqae, type RqaeConfig } from './model';
+
+export type { Progress } from '../weightsIo';
 
 export const WEIGHTS_FORMAT = 'rqae';
 export const WEIGHTS_VERSION = 1;
@@ -68,33 +71,6 @@ export function deserialize(json: ModelJson, weights: ArrayBuffer): Rqae {
   }
 }
 
-export type Progress = (loadedBytes: number, totalBytes: number | null) => void;
-
-/** Reads a response body, reporting bytes as they arrive (total from Content-Length when known). */
-async function readWithProgress(response: Response, onProgress?: Progress): Promise<ArrayBuffer> {
-  if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
-  const header = response.headers.get('content-length');
-  const total = header ? Number(header) : null;
-  if (!response.body || !onProgress) return response.arrayBuffer();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    onProgress(loaded, total);
-  }
-  const out = new Uint8Array(loaded);
-  let pos = 0;
-  for (const c of chunks) {
-    out.set(c, pos);
-    pos += c.length;
-  }
-  return out.buffer;
-}
-
 /** Loads a shipped model from `dir` (a URL ending in '/', e.g. `${base}models/rqae/summed-d8/`). */
 export async function loadFromUrl(
   dir: string, onProgress?: Progress, fetchFn: (url: string) => Promise<Response> = (url) => fetch(url),
@@ -106,27 +82,14 @@ export async function loadFromUrl(
 
 /** Saves through any tf.io handler ('indexeddb://name' in the browser, an in-memory one in tests). */
 export async function saveTo(handler: tf.io.IOHandler | string, model: Rqae, meta: RqaeMeta): Promise<void> {
-  const io = typeof handler === 'string' ? tf.io.getSaveHandlers(handler)[0] : handler;
-  if (!io?.save) throw new Error(`no save handler for ${String(handler)}`);
   const { json, weights } = await serialize(model, meta);
-  const { weightsManifest, ...topology } = json;
-  await io.save({
-    modelTopology: topology as unknown as tf.io.ModelJSON['modelTopology'],
-    weightSpecs: weightsManifest[0].weights,
-    weightData: weights,
-    format: WEIGHTS_FORMAT,
-  });
+  await saveArtifacts(handler, json, weights, WEIGHTS_FORMAT);
 }
 
 /** Loads what saveTo saved. */
 export async function loadFrom(handler: tf.io.IOHandler | string): Promise<{ model: Rqae; json: ModelJson }> {
-  const io = typeof handler === 'string' ? tf.io.getLoadHandlers(handler)[0] : handler;
-  if (!io?.load) throw new Error(`no load handler for ${String(handler)}`);
-  const artifacts = await io.load();
-  const topology = artifacts.modelTopology as Omit<ModelJson, 'weightsManifest'> | undefined;
-  if (!topology || !artifacts.weightSpecs || !artifacts.weightData) throw new Error('saved model is incomplete');
-  const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-  return { model: deserialize({ ...topology, weightsManifest: [{ paths: [], weights: artifacts.weightSpecs }] }, weights), json: { ...topology, weightsManifest: [{ paths: [], weights: artifacts.weightSpecs }] } };
+  const { json, weights } = await loadArtifacts<ModelJson>(handler);
+  return { model: deserialize(json, weights), json };
 }
 
 /** The IndexedDB key of the user's trained copy of a shipped model (e.g. 'summed-d8'). */
