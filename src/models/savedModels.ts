@@ -20,3 +20,25 @@ export async function removeSavedModel(url: string): Promise<void> {
 export function activeBackendName(): string {
   return tf.getBackend() ?? '';
 }
+
+/** Where a model kind's copies saved in this browser live: IndexedDB through tf.io, or memory in tests. */
+export interface ModelStorage<M, J, Meta> {
+  has(name: string): Promise<boolean>;
+  load(name: string): Promise<{ model: M; json: J }>;
+  save(name: string, model: M, meta: Meta): Promise<void>;
+  remove(name: string): Promise<void>;
+}
+
+/** tf.io's IndexedDB store for one model kind (it works in workers): `url` maps a name to 'indexeddb://…'. */
+export function savedModelStorage<M, J, Meta>(
+  url: (name: string) => string,
+  loadFrom: (url: string) => Promise<{ model: M; json: J }>,
+  saveTo: (url: string, model: M, meta: Meta) => Promise<void>,
+): ModelStorage<M, J, Meta> {
+  return {
+    has: async (name) => (await listSavedModels()).includes(url(name)),
+    load: (name) => loadFrom(url(name)),
+    save: (name, model, meta) => saveTo(url(name), model, meta),
+    remove: (name) => removeSavedModel(url(name)),
+  };
+}

@@ -14,27 +14,20 @@ import {
   randomIndices, readImageSet, saveTo, toPixels, type Classifier, type Denoiser, type DenoiserConfig, type ImageSet, type Parameterization,
   type Trainer, type WeightsJson, type WeightsMeta,
 } from '../models/diffusion';
-import { activeBackendName, listSavedModels, removeSavedModel } from '../models/savedModels';
+import { activeBackendName, savedModelStorage, type ModelStorage } from '../models/savedModels';
 import type {
   DenoiserId, DenoiserLoadProgress, DenoiserPrediction, DenoiserRequest, DenoiserResults, DenoiserSampleResult, DenoiserSource, DenoiserStatus,
   DenoiserTarget, DenoiserTrainProgress, DenoiserTrainResult,
 } from './diffusionModelProtocol';
 
-/** Where saved denoisers live: IndexedDB through tf.io in the browser, something in memory in tests. */
-export interface DenoiserStorage {
-  has(name: string): Promise<boolean>;
-  load(name: string): Promise<{ model: Denoiser; json: WeightsJson<'diffusion-denoiser'> }>;
-  save(name: string, model: Denoiser, meta: WeightsMeta): Promise<void>;
-  remove(name: string): Promise<void>;
-}
+/** Where saved denoisers live: IndexedDB through tf.io in the browser ('indexeddb://diffusion-<model>'), something in memory in tests. */
+export type DenoiserStorage = ModelStorage<Denoiser, WeightsJson<'diffusion-denoiser'>, WeightsMeta>;
 
-/** tf.io's IndexedDB store ('indexeddb://diffusion-<model>'), which works in workers. */
-export const indexedDbStorage: DenoiserStorage = {
-  has: async (name) => (await listSavedModels()).includes(indexedDbUrl(name)),
-  load: (name) => loadFrom(indexedDbUrl(name), 'diffusion-denoiser'),
-  save: (name, model, meta) => saveTo(indexedDbUrl(name), 'diffusion-denoiser', model, meta),
-  remove: (name) => removeSavedModel(indexedDbUrl(name)),
-};
+export const indexedDbStorage: DenoiserStorage = savedModelStorage(
+  indexedDbUrl,
+  (url) => loadFrom(url, 'diffusion-denoiser'),
+  (url, model, meta) => saveTo(url, 'diffusion-denoiser', model, meta),
+);
 
 export interface DenoiserHostOptions {
   fetch?: (url: string) => Promise<Response>;

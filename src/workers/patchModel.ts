@@ -13,7 +13,7 @@ import {
   type DigitSet, type ImageShape, type ModelJson, type PatchAR, type PatchARConfig, type PatchARMeta, type Trainer,
 } from '../models/patchAR';
 import { contextPredictorCurves, digitGrid } from '../models/patchAR/baselines';
-import { activeBackendName, listSavedModels, removeSavedModel } from '../models/savedModels';
+import { activeBackendName, savedModelStorage, type ModelStorage } from '../models/savedModels';
 import type {
   ImagePayload, PatchBaselines, PatchDataKind, PatchGeneration, PatchModelRequest, PatchModelResults, PatchModelSource, PatchModelStatus,
   PatchModelTarget, PatchPrediction, PatchTrainProgress, PatchTrainResult, PatchLoadProgress,
@@ -41,21 +41,10 @@ const MAX_STEPS = 100_000;
 export const NO_WEIGHTS = 'No pretrained weights for this order — train one here.';
 export const CROPS_NOT_SAVED = 'Crop models live for this session only; they are not saved in this browser.';
 
-/** Where saved models live: IndexedDB through tf.io in the browser, something in memory in tests. */
-export interface PatchModelStorage {
-  has(name: string): Promise<boolean>;
-  load(name: string): Promise<{ model: PatchAR; json: ModelJson }>;
-  save(name: string, model: PatchAR, meta: PatchARMeta): Promise<void>;
-  remove(name: string): Promise<void>;
-}
+/** Where saved models live: IndexedDB through tf.io in the browser ('indexeddb://patch-ar-<order>'), something in memory in tests. */
+export type PatchModelStorage = ModelStorage<PatchAR, ModelJson, PatchARMeta>;
 
-/** tf.io's IndexedDB store ('indexeddb://patch-ar-<order>'), which works in workers. */
-export const indexedDbStorage: PatchModelStorage = {
-  has: async (name) => (await listSavedModels()).includes(indexedDbUrl(name)),
-  load: (name) => loadFrom(indexedDbUrl(name)),
-  save: (name, model, meta) => saveTo(indexedDbUrl(name), model, meta),
-  remove: (name) => removeSavedModel(indexedDbUrl(name)),
-};
+export const indexedDbStorage: PatchModelStorage = savedModelStorage(indexedDbUrl, loadFrom, saveTo);
 
 export interface PatchModelHostOptions {
   fetch?: (url: string) => Promise<Response>;

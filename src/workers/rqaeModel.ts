@@ -11,7 +11,7 @@ import {
   loadFrom, loadFromUrl, nonMonotoneFraction, paramCount, psnrPerDepth, reconstructionsOf, saveTo, SHIPPED_MODELS, shippedModel,
   type ModelJson, type Rqae, type RqaeMeta, type ShippedModel, type Trainer,
 } from '../models/rqae';
-import { activeBackendName, listSavedModels, removeSavedModel } from '../models/savedModels';
+import { activeBackendName, savedModelStorage, type ModelStorage } from '../models/savedModels';
 import type { ImagePayload } from './patchModelProtocol';
 import type {
   RqaeComparison, RqaeCurve, RqaeDataKind, RqaeLoadProgress, RqaeModelRequest, RqaeModelResults, RqaeModelSource, RqaeModelStatus,
@@ -28,19 +28,9 @@ const MAX_STEPS = 100_000;
 export const CROPS_NOT_SAVED = 'Crop models live for this session only; they are not saved in this browser.';
 
 /** Where saved models live: IndexedDB through tf.io in the browser, something in memory in tests. */
-export interface RqaeModelStorage {
-  has(name: string): Promise<boolean>;
-  load(name: string): Promise<{ model: Rqae; json: ModelJson }>;
-  save(name: string, model: Rqae, meta: RqaeMeta): Promise<void>;
-  remove(name: string): Promise<void>;
-}
+export type RqaeModelStorage = ModelStorage<Rqae, ModelJson, RqaeMeta>;
 
-export const indexedDbStorage: RqaeModelStorage = {
-  has: async (name) => (await listSavedModels()).includes(indexedDbUrl(name)),
-  load: (name) => loadFrom(indexedDbUrl(name)),
-  save: (name, model, meta) => saveTo(indexedDbUrl(name), model, meta),
-  remove: (name) => removeSavedModel(indexedDbUrl(name)),
-};
+export const indexedDbStorage: RqaeModelStorage = savedModelStorage(indexedDbUrl, loadFrom, saveTo);
 
 export interface RqaeModelHostOptions {
   fetch?: (url: string) => Promise<Response>;
