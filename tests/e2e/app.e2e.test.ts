@@ -1,12 +1,11 @@
 // What a person does with the app, in a real Chromium against the production build.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { readPngSize, readPngTextChunks } from '../../src/core/png';
 import { launch } from './chromium';
+import { axeViolations, canvasPixels } from './pageHelpers';
 
-const require = createRequire(import.meta.url);
 const baseUrl = inject('baseUrl');
 let browser: Browser;
 let context: BrowserContext;
@@ -35,11 +34,6 @@ async function openApp(hash = ''): Promise<Page> {
 async function waitReady(p: Page): Promise<void> {
   await p.waitForSelector('[data-testid="figure-depth-psnr"] svg circle.highlight, [data-testid="figure-depth-psnr"] svg .highlight', { timeout: 30_000 });
   await p.waitForFunction(() => !document.querySelector('[data-testid="credit"]')?.textContent?.startsWith('Loading'));
-}
-
-/** A fingerprint of what a canvas shows. */
-function canvasPixels(p: Page, testId: string): Promise<string> {
-  return p.$eval(`[data-testid="${testId}"]`, (c) => (c as HTMLCanvasElement).toDataURL());
 }
 
 function highlightX(p: Page): Promise<string | null> {
@@ -239,13 +233,7 @@ describe('the app in a real browser', () => {
   });
 
   it('has no serious or critical accessibility violations (axe-core)', async () => {
-    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe;
-      const r = await axe.run();
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
-    });
-    expect(violations).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 });
 
@@ -324,13 +312,7 @@ describe('the Patch-order model', () => {
     expect(await page.$$eval('[data-testid="figure-patch-model-loss"] svg circle.point', (c) => c.length)).toBeGreaterThanOrEqual(1);
     await expect(page.textContent('[data-testid="model-train"]')).resolves.toBe('Resume training');
 
-    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-    const violations = await page.evaluate(async (sel) => {
-      const axe = (window as unknown as { axe: { run(el: Element): Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
-      const r = await axe.run(document.querySelector(sel)!);
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-    }, model);
-    expect(violations).toEqual([]);
+    expect(await axeViolations(page, model)).toEqual([]);
   });
 
   it('trains a fresh model on 32×32 crops of the current image, with pause', async () => {

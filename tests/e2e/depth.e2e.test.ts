@@ -1,13 +1,12 @@
 // The Depth panel's bit orders and its learned RQ auto-encoder as a person uses them, in a real Chromium
 // against the production build.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { readPngSize, readPngTextChunks } from '../../src/core/png';
 import { launch } from './chromium';
+import { axeViolations, canvasPixels } from './pageHelpers';
 
-const require = createRequire(import.meta.url);
 const baseUrl = inject('baseUrl');
 let browser: Browser;
 let context: BrowserContext;
@@ -31,20 +30,6 @@ async function openApp(hash = ''): Promise<Page> {
   await p.waitForFunction(() => !document.querySelector('[data-testid="credit"]')?.textContent?.startsWith('Loading'), null, { timeout: 30_000 });
   await p.waitForSelector('[data-testid="figure-depth-psnr"] svg .highlight', { timeout: 30_000 });
   return p;
-}
-
-function canvasPixels(p: Page, testId: string): Promise<string> {
-  return p.$eval(`[data-testid="${testId}"]`, (c) => (c as HTMLCanvasElement).toDataURL());
-}
-
-
-async function axeViolations(p: Page, selector: string): Promise<string[]> {
-  await p.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  return p.evaluate(async (sel) => {
-    const axe = (window as unknown as { axe: { run(el: Element): Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
-    const r = await axe.run(document.querySelector(sel)!);
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-  }, selector);
 }
 
 beforeEach(async () => {

@@ -1,13 +1,12 @@
 // The Diffusion panel as a person uses it, in a real Chromium against the production build: the t slider and
 // the schedule, the log-SNR chart's export, and the digit denoiser (load, x̂0 at t, a 10-step sample).
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { readPngSize, readPngTextChunks } from '../../src/core/png';
 import { launch } from './chromium';
+import { axeViolations, canvasPixels } from './pageHelpers';
 
-const require = createRequire(import.meta.url);
 const baseUrl = inject('baseUrl');
 let browser: Browser;
 let context: BrowserContext;
@@ -34,20 +33,7 @@ async function openApp(hash = ''): Promise<Page> {
   return p;
 }
 
-function canvasPixels(p: Page, testId: string): Promise<string> {
-  return p.$eval(`[data-testid="${testId}"]`, (c) => (c as HTMLCanvasElement).toDataURL());
-}
-
 const hashParam = (p: Page, key: string) => new URLSearchParams(new URL(p.url()).hash.slice(1)).get(key);
-
-async function axeViolations(p: Page, selector: string): Promise<string[]> {
-  await p.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  return p.evaluate(async (sel) => {
-    const axe = (window as unknown as { axe: { run(el: Element): Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
-    const r = await axe.run(document.querySelector(sel)!);
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-  }, selector);
-}
 
 beforeEach(async () => {
   consoleErrors = [];

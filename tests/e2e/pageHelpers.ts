@@ -1,0 +1,21 @@
+// What the end-to-end tests read off a page: a canvas's pixels and axe-core's accessibility verdict.
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+
+/** A fingerprint of what a canvas shows. */
+export function canvasPixels(p: Page, testId: string): Promise<string> {
+  return p.$eval(`[data-testid="${testId}"]`, (c) => (c as HTMLCanvasElement).toDataURL());
+}
+
+/** axe-core's serious and critical violations in `selector` (the whole page when omitted). */
+export async function axeViolations(p: Page, selector?: string): Promise<string[]> {
+  await p.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  return p.evaluate(async (sel) => {
+    type Result = { violations: { id: string; impact: string; nodes: unknown[] }[] };
+    const axe = (window as unknown as { axe: { run(el?: Element): Promise<Result> } }).axe;
+    const r = await (sel ? axe.run(document.querySelector(sel)!) : axe.run());
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
+  }, selector ?? null);
+}
