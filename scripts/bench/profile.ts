@@ -1,13 +1,14 @@
 // npx tsx scripts/bench/profile.ts [--dist <dir>] [--size 256] [--patch 8] [--moves 60] [--testid step-slider]
-//   [--no-history] [--css <rules>] [--invalidations] [--paints] [--idle] [--plain] [--trace-only] [--noop] | --load
+//   [--range lo:hi] [--no-history] [--css <rules>] [--invalidations] [--paints] [--idle] [--plain] [--trace-only] [--noop] | --load
 // Where a slider move spends its main-thread time: serves a built app (default dist/; build it first), drags one
-// slider as the bench does (input event → next painted frame) under the CDP sampling profiler and a trace, then
+// slider as the bench does (one input per frame, frame start → painted) under the CDP sampling profiler and a trace, then
 // prints the per-move times, the functions with the most self time and the main-thread trace events by time.
 // --load instead prints the start-up timeline (resources, first paint, image shown, first panel interactive).
 // A diagnosis aid for the bench's cases, not part of it.
 import type { CDPSession } from 'playwright-core';
 import { preview } from 'vite';
 import { launch } from '../../tests/e2e/chromium';
+import { SLIDER_DRAG_JS, sweep } from './sliders';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -23,30 +24,9 @@ const extraHash = opt('hash', '');
 /** CSS added to the page before measuring: hide parts of it to see what they cost. */
 const css = opt('css', '');
 
-// Same as the bench's SLIDER_REPAINT_JS, plus per-phase marks (script until the rAF callback, then paint).
-const MOVES_JS = `async ({ testId, values }) => {
-  const el = document.querySelector('[data-testid="' + testId + '"]');
-  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
-  const times = [], toRaf = [];
-  let longTasks = 0;
-  const obs = new PerformanceObserver((list) => { longTasks += list.getEntries().filter((e) => e.duration > 50).length; });
-  obs.observe({ type: 'longtask', buffered: false });
-  for (let i = 0; i < values.length; i++) {
-    const t0 = performance.now();
-    let tRaf = 0;
-    setValue.call(el, String(values[i]));
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-    await new Promise((resolve) => requestAnimationFrame(() => {
-      tRaf = performance.now();
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => resolve();
-      ch.port2.postMessage(0);
-    }));
-    if (i >= 5) { times.push(performance.now() - t0); toRaf.push(tRaf - t0); }
-  }
-  obs.disconnect();
-  return { times, toRaf, longTasks };
-}`;
+// The bench's drag: one input per frame, from the frame's start to that frame painted (see sliders.ts).
+const MOVES_JS = SLIDER_DRAG_JS;
+type Moves = { times: number[]; droppedFrames: number; longTasks: number };
 
 const QUIET_JS = `new Promise((resolve) => {
   let last = performance.now();
@@ -182,13 +162,15 @@ async function main(): Promise<void> {
     // What the URL sync costs: history writes become no-ops (the hash stops following the view).
     if (argv.includes('--no-history')) await page.evaluate('history.replaceState = () => {}; history.pushState = () => {};');
     const n = (size / patch) ** 2;
-    const values = Array.from({ length: moves + 5 }, (_, i) => (i * 37 + i) % n);
+    // --range lo:hi sweeps the slider back and forth one step at a time (as the bench does); else patch-step jumps.
+    const range = opt('range', '').split(':').map(Number);
+    const values = range.length === 2 ? sweep(range[0], range[1], moves) : Array.from({ length: moves + 5 }, (_, i) => (i * 37 + i) % n);
     // --noop: drive a bare range input appended to the page (no listener): the floor of input → painted frame.
     if (argv.includes('--noop')) await page.evaluate(`document.body.insertAdjacentHTML('beforeend', '<input type="range" min="0" max="5000" data-testid="${testId}">')`);
     if (argv.includes('--plain')) {
       // Timing only: no profiler or trace overhead.
-      const r = (await page.evaluate(`(${MOVES_JS})(${JSON.stringify({ testId, values })})`)) as { times: number[]; toRaf: number[]; longTasks: number };
-      console.log(`${testId} at ${size}², ${patch}-px patches: ${r.times.length} moves, p50 ${q(r.times, 0.5).toFixed(1)} ms, p95 ${q(r.times, 0.95).toFixed(1)} ms; long tasks ${r.longTasks}`);
+      const r = (await page.evaluate(`(${MOVES_JS})(${JSON.stringify({ testId, values })})`)) as Moves;
+      console.log(`${testId} at ${size}², ${patch}-px patches: ${r.times.length} moves, p50 ${q(r.times, 0.5).toFixed(1)} ms, p95 ${q(r.times, 0.95).toFixed(1)} ms; dropped frames ${r.droppedFrames}; long tasks ${r.longTasks}`);
       return;
     }
     const cdp: CDPSession = await page.context().newCDPSession(page);
@@ -201,13 +183,13 @@ async function main(): Promise<void> {
     await cdp.send('Profiler.start');
     // --idle: the same recording over a second without input (what the page costs on its own).
     const r = argv.includes('--idle')
-      ? ((await page.evaluate('new Promise((r) => setTimeout(() => r({ times: [0], toRaf: [0], longTasks: 0 }), 1000))')) as { times: number[]; toRaf: number[]; longTasks: number })
-      : ((await page.evaluate(`(${MOVES_JS})(${JSON.stringify({ testId, values })})`)) as { times: number[]; toRaf: number[]; longTasks: number });
+      ? ((await page.evaluate('new Promise((r) => setTimeout(() => r({ times: [0], droppedFrames: 0, longTasks: 0 }), 1000))')) as Moves)
+      : ((await page.evaluate(`(${MOVES_JS})(${JSON.stringify({ testId, values })})`)) as Moves);
     const { profile } = argv.includes('--trace-only') ? { profile: { nodes: [], samples: [], timeDeltas: [], startTime: 0, endTime: 0 } as Profile } : ((await cdp.send('Profiler.stop')) as unknown as { profile: Profile });
     await cdp.send('Tracing.end');
     await traced;
     const total = r.times.reduce((a, b) => a + b, 0);
-    console.log(`${testId} at ${size}², ${patch}-px patches: ${r.times.length} moves, p50 ${q(r.times, 0.5).toFixed(1)} ms, p95 ${q(r.times, 0.95).toFixed(1)} ms; input→rAF p50 ${q(r.toRaf, 0.5).toFixed(1)} ms; long tasks ${r.longTasks}`);
+    console.log(`${testId} at ${size}², ${patch}-px patches: ${r.times.length} moves, p50 ${q(r.times, 0.5).toFixed(1)} ms, p95 ${q(r.times, 0.95).toFixed(1)} ms; dropped frames ${r.droppedFrames}; long tasks ${r.longTasks}`);
     const top = selfTimes(profile).slice(0, 30);
     console.log(`self time over the run (${total.toFixed(0)} ms of moves):`);
     for (const [k, v] of top) console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);

@@ -7,11 +7,11 @@ import type { AppStore, Store } from './store';
 /** Changes closer together than this belong to one gesture and share one history entry. */
 const GESTURE_MS = 600;
 /**
- * While a slider is dragged the address bar is written at most this often (the first change at once, the
- * newest one when the interval ends): a history write costs the browser several ms per call, too much for
- * every frame of a drag.
+ * A change after a quiet spell is written at once; changes that follow it closer than this (a dragged slider)
+ * are written once, this long after the last of them: a history write costs the browser several ms per call,
+ * too much for the frames of a drag.
  */
-export const WRITE_INTERVAL_MS = 150;
+export const SETTLE_MS = 200;
 
 export function viewOf(s: Store): ViewState {
   return { image: { sampleId: s.image.sampleId, size: s.image.size }, patch: { ...s.patch }, depth: { ...s.depth }, diffusion: { ...s.diffusion } };
@@ -38,7 +38,7 @@ export function currentHash(store: AppStore): string {
 
 export function startUrlSync(store: AppStore, win: Window = window): () => void {
   applyHash(store, win.location.hash);
-  let lastWrite = 0;
+  let newGesture = false;
   let applying = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const write = () => {
@@ -46,23 +46,28 @@ export function startUrlSync(store: AppStore, win: Window = window): () => void 
     if (applying) return;
     const hash = currentHash(store);
     if (win.location.hash.replace(/^#/, '') === hash) return;
-    const now = Date.now();
     const url = `${win.location.pathname}${win.location.search}#${hash}`;
-    if (now - lastWrite < GESTURE_MS) win.history.replaceState(null, '', url);
-    else win.history.pushState(null, '', url);
-    lastWrite = now;
+    if (newGesture) win.history.pushState(null, '', url);
+    else win.history.replaceState(null, '', url);
+    newGesture = false;
   };
   // The first write replaces the entry the app was opened with (it may have been normalized).
   win.history.replaceState(null, '', `${win.location.pathname}${win.location.search}#${currentHash(store)}`);
   let prev = currentHash(store);
+  let lastChange = -Infinity;
   const unsubscribe = store.subscribe(() => {
     const h = currentHash(store);
     if (h === prev) return;
     prev = h;
-    if (timer !== null) return; // the pending write takes the newest state
-    const wait = lastWrite + WRITE_INTERVAL_MS - Date.now();
-    if (wait <= 0) write();
-    else timer = setTimeout(write, wait);
+    const now = Date.now();
+    const gap = now - lastChange;
+    lastChange = now;
+    if (gap > GESTURE_MS) newGesture = true;
+    const quiet = gap > SETTLE_MS;
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (quiet) write();
+    else timer = setTimeout(write, SETTLE_MS);
   });
   const onPop = () => {
     applying = true;

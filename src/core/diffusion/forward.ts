@@ -16,6 +16,25 @@ export function noisyImage(x0: Float32Array, eps: Float32Array, alpha: number, s
   return out;
 }
 
+/**
+ * x_t = α·x0 + σ·ε straight into 8-bit RGBA for display, in one pass with no intermediate arrays: each value v
+ * becomes round(255·(0.5 + k·v)), clamped to 0…255, alpha 255. With k = scale/(2·range) these are exactly the
+ * bytes of noisyImage → a float32 image 0.5 + k·v → toRgba (the float32 roundings are kept), at a fraction of
+ * the cost: a dragged t slider redraws x_t every frame.
+ */
+export function noisyRgba(x0: Float32Array, eps: Float32Array, alpha: number, sigma: number, k: number, out?: Uint8ClampedArray): Uint8ClampedArray {
+  checkSameLength(x0, eps);
+  const n = x0.length / 3;
+  const rgba = out ?? new Uint8ClampedArray(n * 4);
+  for (let p = 0, i = 0, q = 0; p < n; p++, i += 3, q += 4) {
+    rgba[q] = Math.round(Math.fround(0.5 + k * Math.fround(alpha * x0[i] + sigma * eps[i])) * 255);
+    rgba[q + 1] = Math.round(Math.fround(0.5 + k * Math.fround(alpha * x0[i + 1] + sigma * eps[i + 1])) * 255);
+    rgba[q + 2] = Math.round(Math.fround(0.5 + k * Math.fround(alpha * x0[i + 2] + sigma * eps[i + 2])) * 255);
+    rgba[q + 3] = 255;
+  }
+  return rgba;
+}
+
 /** n standard-normal samples from a seed (mulberry32 + Box–Muller, random.ts): the same seed, the same noise. */
 export function seededNoise(n: number, seed: number): Float32Array {
   const g = gaussian(mulberry32(seed));

@@ -5,7 +5,7 @@
 // the domain and labelled "∞" / "−∞"; NaN draws a zero-height bar whose tooltip says "n/a".
 import { scaleBand, scaleLinear } from 'd3';
 import { attachTooltip, clipY, createFrame, defaultFormat, drawAxes, finiteExtent, formatValue, CHAR_W, TEXT } from './frame';
-import type { Margin, TooltipTarget } from './frame';
+import type { Frame, Margin, TooltipTarget } from './frame';
 
 export interface Bar { key: string; label: string; value: number; highlighted?: boolean }
 
@@ -72,15 +72,30 @@ export function barChart(bars: Bar[], opts: BarChartOptions, doc: Document = doc
   const describe = (b: Bar) => `${b.label}: ${formatValue(b.value, fmt)}`;
 
   frame.marks.selectAll('rect.bar').data(drawn).join('rect')
-    .attr('class', (d) => (d.bar.highlighted ? 'bar highlight' : 'bar'))
+    .attr('class', 'bar')
     .attr('data-key', (d) => d.bar.key)
     .attr('x', (d) => d.x).attr('y', (d) => d.y).attr('width', (d) => d.w).attr('height', (d) => d.h)
-    .attr('fill', (d) => (d.bar.highlighted ? FILL_HIGHLIGHT : FILL))
-    .attr('stroke', (d) => (d.bar.highlighted ? STROKE_HIGHLIGHT : STROKE))
     .attr('stroke-width', 1)
     // Native tooltip: works without JS and in the exported SVG.
     .append('title').text((d) => describe(d.bar));
+  const handle: BarHandle = { frame, drawn, fmt, base };
+  styleHighlight(handle);
 
+  const targets: TooltipTarget[] = drawn.map((d) => ({ x: d.x + d.w / 2, y: d.top, text: describe(d.bar) }));
+  attachTooltip(frame, targets, 'x');
+  barHandles.set(frame.svg, handle);
+  return frame.svg;
+}
+
+interface BarHandle { frame: Frame; drawn: Drawn[]; fmt: (v: number) => string; base: number }
+const barHandles = new WeakMap<SVGSVGElement, BarHandle>();
+
+/** Fill, outline and value label of the highlighted bars (and labels of clipped infinite ones). */
+function styleHighlight({ frame, drawn, fmt, base }: BarHandle): void {
+  frame.marks.selectAll<SVGRectElement, Drawn>('rect.bar').data(drawn)
+    .attr('class', (d) => (d.bar.highlighted ? 'bar highlight' : 'bar'))
+    .attr('fill', (d) => (d.bar.highlighted ? FILL_HIGHLIGHT : FILL))
+    .attr('stroke', (d) => (d.bar.highlighted ? STROKE_HIGHLIGHT : STROKE));
   // Text labels for the highlighted bars (the one the user selected) and for clipped infinite ones.
   const labelled = drawn.filter((d) => d.bar.highlighted || Math.abs(d.bar.value) === Infinity);
   frame.marks.selectAll('text.value-label').data(labelled).join('text')
@@ -89,8 +104,19 @@ export function barChart(bars: Bar[], opts: BarChartOptions, doc: Document = doc
     .attr('y', (d) => (d.top <= base ? d.top - 4 : d.top + 12))
     .attr('text-anchor', 'middle').attr('fill', TEXT).attr('font-size', 10)
     .text((d) => formatValue(d.bar.value, fmt));
+}
 
-  const targets: TooltipTarget[] = drawn.map((d) => ({ x: d.x + d.w / 2, y: d.top, text: describe(d.bar) }));
-  attachTooltip(frame, targets, 'x');
-  return frame.svg;
+/**
+ * Re-marks which bars are highlighted on a chart barChart built (fill, outline, class, value label), without
+ * rebuilding it, and optionally replaces its <desc> text. Returns false when the svg was not built by barChart.
+ */
+export function updateBarChart(svg: SVGSVGElement, change: { highlightedKeys: string[]; description?: string }): boolean {
+  const h = barHandles.get(svg);
+  if (!h) return false;
+  const keys = new Set(change.highlightedKeys);
+  if (h.drawn.every((d) => !!d.bar.highlighted === keys.has(d.bar.key)) && change.description === undefined) return true;
+  h.drawn = h.drawn.map((d) => ({ ...d, bar: { ...d.bar, highlighted: keys.has(d.bar.key) } }));
+  styleHighlight(h);
+  if (change.description !== undefined) h.frame.root.select('desc').text(change.description);
+  return true;
 }

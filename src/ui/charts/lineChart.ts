@@ -71,7 +71,7 @@ export function lineChart(series: Series[], opts: LineChartOptions, doc: Documen
   if (!opts.yDomain) y.nice();
   drawAxes(frame, { x, y, xLabel: opts.xLabel, yLabel: opts.yLabel, margin, xTickValues: opts.xTicks, xTickFormat: formatX });
 
-  if (opts.markers && opts.markers.length > 0) drawMarkers(frame, opts.markers.filter((m) => Number.isFinite(m.x)), x);
+  if (opts.markers) drawMarkers(frame, opts.markers, x);
   const targets: TooltipTarget[] = [];
   const drawn = series.map((s, i) => {
     const pts: Drawn[] = s.points
@@ -96,33 +96,70 @@ export function lineChart(series: Series[], opts: LineChartOptions, doc: Documen
     return pts;
   });
 
-  if (opts.highlight) drawHighlight(frame, opts.highlight, series, drawn, colors, fmtY);
+  const handle: LineHandle = { frame, x, series, drawn, colors, fmtY };
+  if (opts.highlight) drawHighlight(handle, opts.highlight);
   if (legend.length > 0) drawLegend(frame, legend);
   attachTooltip(frame, targets, 'xy');
+  lineHandles.set(frame.svg, handle);
   return frame.svg;
 }
 
+/** What a built chart keeps to move its "current" marks later (see updateLineChart). */
+interface LineHandle {
+  frame: Frame;
+  x: ScaleContinuousNumeric<number, number>;
+  series: Series[];
+  drawn: Drawn[][];
+  colors: string[];
+  fmtY: (y: number) => string;
+}
+const lineHandles = new WeakMap<SVGSVGElement, LineHandle>();
+
+/**
+ * Moves the marks that follow a slider on a chart lineChart built, without rebuilding it: the highlight (built
+ * with the `highlight` option) to the point of its series nearest to `highlightX`, exactly as the option places
+ * it; the vertical markers (built with the `markers` option, possibly empty) to `markers`; the <desc> text.
+ * A dragged slider then changes a few attributes instead of rebuilding and repainting the whole chart.
+ * Returns false when the svg was not built by lineChart.
+ */
+export function updateLineChart(svg: SVGSVGElement, change: { highlightX?: number; markers?: { x: number; label?: string }[]; description?: string }): boolean {
+  const h = lineHandles.get(svg);
+  if (!h) return false;
+  if (change.highlightX !== undefined) {
+    const circle = h.frame.marks.select<SVGCircleElement>('circle.highlight');
+    if (!circle.empty()) drawHighlight(h, { seriesId: circle.attr('data-series'), x: change.highlightX });
+  }
+  if (change.markers) drawMarkers(h.frame, change.markers, h.x);
+  if (change.description !== undefined) h.frame.root.select('desc').text(change.description);
+  return true;
+}
+
 function drawMarkers(frame: Frame, markers: { x: number; label?: string }[], x: ScaleContinuousNumeric<number, number>): void {
-  const g = frame.marks.append('g').attr('class', 'markers').attr('pointer-events', 'none');
-  g.selectAll('line.marker').data(markers.filter((m) => Number.isFinite(x(m.x)))).join('line')
+  // The group sits under the series (first child of the plot's marks), so lines are drawn over it.
+  let g = frame.marks.select<SVGGElement>('g.markers');
+  if (g.empty()) g = frame.marks.insert('g', ':first-child').attr('class', 'markers').attr('pointer-events', 'none');
+  g.selectAll('line.marker').data(markers.filter((m) => Number.isFinite(m.x) && Number.isFinite(x(m.x)))).join('line')
     .attr('class', 'marker').attr('x1', (d) => x(d.x)).attr('x2', (d) => x(d.x))
     .attr('y1', 0).attr('y2', frame.innerHeight)
     .attr('stroke', '#b04a2f').attr('stroke-opacity', 0.35).attr('stroke-dasharray', '3,3');
 }
 
-function drawHighlight(
-  frame: Frame, h: { seriesId: string; x: number }, series: Series[], drawn: Drawn[][], colors: string[], fmtY: (y: number) => string,
-): void {
+/** Draws the highlight circle, or moves the one already drawn, onto the point of the series nearest to h.x. */
+function drawHighlight({ frame, series, drawn, colors, fmtY }: LineHandle, h: { seriesId: string; x: number }): void {
   const i = series.findIndex((s) => s.id === h.seriesId);
   if (i < 0) return;
   // Nearest rather than exact x, so float round-off in callers (0.1 + 0.2) still finds the point.
   const p = least(drawn[i], (d) => Math.abs(d.x - h.x));
   if (!p) return;
-  frame.marks.append('circle')
-    .attr('class', 'highlight').attr('data-series', h.seriesId).attr('data-x', p.x)
-    .attr('cx', p.px).attr('cy', p.py).attr('r', 7)
-    .attr('fill', 'none').attr('stroke', colors[i]).attr('stroke-width', 2.5)
-    .append('title').text(`${series[i].label}: ${formatX(p.x)} → ${formatValue(p.y, fmtY)} (selected)`);
+  let circle = frame.marks.select<SVGCircleElement>('circle.highlight');
+  if (circle.empty()) {
+    circle = frame.marks.append('circle')
+      .attr('class', 'highlight').attr('data-series', h.seriesId).attr('r', 7)
+      .attr('fill', 'none').attr('stroke', colors[i]).attr('stroke-width', 2.5);
+    circle.append('title');
+  } else if (circle.attr('data-x') === String(p.x)) return;
+  circle.attr('data-x', p.x).attr('cx', p.px).attr('cy', p.py);
+  circle.select('title').text(`${series[i].label}: ${formatX(p.x)} → ${formatValue(p.y, fmtY)} (selected)`);
 }
 
 /** Left-to-right legend under the title, wrapping to a new row when an item would overflow. */

@@ -6,6 +6,8 @@ import { currentHash } from '../../state/urlSync';
 import { exportPngWithState, exportSvg, imageToCanvas, svgToCanvas } from '../export/exportPng';
 import { exportFileName } from '../export/fileName';
 import { registerExportable } from '../export/registry';
+import { updateBarChart } from '../charts/barChart';
+import { updateLineChart } from '../charts/lineChart';
 
 /** CSS pixels per side at which images are shown (they are exported at twice that). */
 export const IMAGE_DISPLAY_PX = 256;
@@ -82,18 +84,41 @@ export function PixelFigure({ image, alt, ...rest }: PixelFigureProps) {
   );
 }
 
-interface ChartFigureProps extends Omit<FigureProps, 'toCanvas' | 'svg' | 'children'> {
-  chart: SVGSVGElement | null;
+/**
+ * What follows a slider on a chart built once per data set: the line chart's highlight x and vertical markers,
+ * the bar chart's highlighted keys, and the description. Applied in place (updateLineChart / updateBarChart).
+ */
+export interface ChartLive {
+  highlightX?: number;
+  markers?: { x: number; label?: string }[];
+  barKeys?: string[];
+  description?: string;
 }
 
-/** A chart built by a pure (data, options) → SVG function; React only mounts it. */
-export function ChartFigure({ chart, ...rest }: ChartFigureProps) {
+interface ChartFigureProps extends Omit<FigureProps, 'toCanvas' | 'svg' | 'children'> {
+  chart: SVGSVGElement | null;
+  live?: ChartLive;
+}
+
+/**
+ * A chart built by a pure (data, options) → SVG function; React only mounts it. With `live`, the marks that
+ * follow a slider move on the mounted chart, so the chart itself need only be rebuilt when its data change.
+ */
+export function ChartFigure({ chart, live, ...rest }: ChartFigureProps) {
   const host = useRef<HTMLDivElement>(null);
   useLayoutEffect(() => {
     const el = host.current;
     if (!el) return;
     el.replaceChildren(...(chart ? [chart] : []));
   }, [chart]);
+  const markersKey = live?.markers?.map((m) => m.x).join(',');
+  const barKey = live?.barKeys?.join(',');
+  useLayoutEffect(() => {
+    if (!chart || !live) return;
+    const { highlightX, markers, barKeys, description } = live;
+    if (barKeys) updateBarChart(chart, { highlightedKeys: barKeys, description });
+    else updateLineChart(chart, { highlightX, markers, description });
+  }, [chart, live?.highlightX, markersKey, barKey, live?.description]); // eslint-disable-line react-hooks/exhaustive-deps
   const toCanvas = async () => {
     if (!chart) return null;
     return svgToCanvas(chart, 2);

@@ -20,15 +20,25 @@ interface PixelCanvasProps {
 /** Draws an RgbImage one canvas pixel per image pixel; CSS scales it (pixelated). */
 export function PixelCanvas({ image, className, role, testId, ref, ...aria }: PixelCanvasProps) {
   const own = useRef<HTMLCanvasElement | null>(null);
+  const scratch = useRef<ImageData | null>(null);
   useLayoutEffect(() => {
     const canvas = own.current;
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx || !image) return;
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const pixels = ctx.createImageData(image.width, image.height);
-    if (image.data instanceof Uint8ClampedArray) pixels.data.set(image.data);
-    else toRgba(image as RgbImage, pixels.data);
+    const { width, height } = image;
+    // Setting a canvas's size clears and reallocates it even when unchanged: only on a real change.
+    if (canvas.width !== width) canvas.width = width;
+    if (canvas.height !== height) canvas.height = height;
+    // 8-bit frames are wrapped without a copy; float images are converted into a buffer reused per size.
+    let pixels: ImageData;
+    if (image.data instanceof Uint8ClampedArray) {
+      if (image.data.length !== 4 * width * height) return; // not a frame of this size: draw nothing
+      pixels = new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, width, height);
+    } else {
+      if (!scratch.current || scratch.current.width !== width || scratch.current.height !== height) scratch.current = ctx.createImageData(width, height);
+      pixels = scratch.current;
+      toRgba(image as RgbImage, pixels.data);
+    }
     ctx.putImageData(pixels, 0, 0);
   }, [image]);
   const setRef = (el: HTMLCanvasElement | null) => {

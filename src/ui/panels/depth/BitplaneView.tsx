@@ -12,6 +12,11 @@ import { imagePayload, useWorkerRequest } from '../../compute';
 
 const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '∞ dB (exact)');
 
+const psnrDescription = (psnr: number[], bits: number) =>
+  `PSNR in dB of the image rebuilt from the top k bit-planes of each channel, for k = 1 to 8. At k = ${bits}: ${fmtDb(psnr[bits - 1])}.`;
+const entropyDescription = (entropy: number[], bits: number) =>
+  `Empirical entropy, in bits per value, of the bit-plane added at each step k (most significant first). The plane at k = ${bits} has ${entropy[bits - 1].toFixed(3)} bits.`;
+
 /** Bit-planes: the image rebuilt from the k most significant bits of each 8-bit channel. */
 export function BitplaneView() {
   const image = useStore((s) => s.image.working);
@@ -28,28 +33,29 @@ export function BitplaneView() {
   const plane = image ? frames.get(bits, 'plane') : null;
 
   const a = analysis.result;
+  // Both charts are built once per analysis; the step marks follow the slider in place (ChartFigure's `live`).
   const psnrChart = useMemo(
     () => a && lineChart(
       [{ id: 'psnr', label: 'PSNR', points: a.psnr.map((y, i) => ({ x: i + 1, y })) }],
       {
         title: 'Reconstruction quality vs bits kept',
-        description: `PSNR in dB of the image rebuilt from the top k bit-planes of each channel, for k = 1 to 8. At k = ${bits}: ${fmtDb(a.psnr[bits - 1])}.`,
+        description: psnrDescription(a.psnr, appStore.getState().depth.bits),
         xLabel: 'bits per channel k', yLabel: 'PSNR (dB)', xTicks: [1, 2, 3, 4, 5, 6, 7, 8], xDomain: [1, 8],
-        highlight: { seriesId: 'psnr', x: bits }, formatY: fmtDb,
+        highlight: { seriesId: 'psnr', x: appStore.getState().depth.bits }, formatY: fmtDb,
       },
     ),
-    [a, bits],
+    [a],
   );
   const entropyChart = useMemo(
     () => a && barChart(
-      a.entropy.map((h, i) => ({ key: String(i + 1), label: `k=${i + 1} (bit ${planeOfStep(i + 1)})`, value: h, highlighted: i + 1 === bits })),
+      a.entropy.map((h, i) => ({ key: String(i + 1), label: `k=${i + 1} (bit ${planeOfStep(i + 1)})`, value: h, highlighted: i + 1 === appStore.getState().depth.bits })),
       {
         title: 'Entropy of each bit-plane',
-        description: `Empirical entropy, in bits per value, of the bit-plane added at each step k (most significant first). The plane at k = ${bits} has ${a.entropy[bits - 1].toFixed(3)} bits.`,
+        description: entropyDescription(a.entropy, appStore.getState().depth.bits),
         xLabel: 'step k (plane added)', yLabel: 'entropy (bits/value)', yDomain: [0, 1], formatValue: (v) => `${v.toFixed(3)} bits`,
       },
     ),
-    [a, bits],
+    [a],
   );
 
   const params = { img: sampleId, size, bits };
@@ -78,8 +84,8 @@ export function BitplaneView() {
       )}
       {analysis.error && <p className="error-text" role="alert">The bit-plane analysis failed: {analysis.error}</p>}
       <div className="chart-row">
-        <ChartFigure id="depth-psnr" title="PSNR vs bits" chart={psnrChart} name={{ panel: 'depth', what: 'bitplanes-psnr', params }} />
-        <ChartFigure id="depth-entropy" title="Entropy per plane" chart={entropyChart} name={{ panel: 'depth', what: 'bitplanes-entropy', params }} />
+        <ChartFigure id="depth-psnr" title="PSNR vs bits" chart={psnrChart} live={a ? { highlightX: bits, description: psnrDescription(a.psnr, bits) } : undefined} name={{ panel: 'depth', what: 'bitplanes-psnr', params }} />
+        <ChartFigure id="depth-entropy" title="Entropy per plane" chart={entropyChart} live={a ? { barKeys: [String(bits)], description: entropyDescription(a.entropy, bits) } : undefined} name={{ panel: 'depth', what: 'bitplanes-entropy', params }} />
       </div>
     </div>
   );

@@ -32,6 +32,14 @@ const BIT_ORDER_LABELS: Record<BitOrder, string> = {
 
 const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : v > 0 ? '∞ (exact)' : '—');
 
+type Step = NonNullable<ReturnType<typeof useWorkerRequest<'depth-view'>>['result']>['steps'][number];
+const psnrDescription = (view: string, d: number, current: Step | undefined) =>
+  `PSNR (dB) after each step of the ${view} decomposition; at step ${d}: ${fmtDb(current?.psnr ?? NaN)}, SSIM ${current ? current.ssim.toFixed(3) : '—'}.`;
+const gainDescription = (d: number, current: Step | undefined) =>
+  `How many dB each step adds (step 1 against a black image); the last exact step is ∞. Entropy of step ${d}'s symbols: ${current ? current.stepEntropy.toFixed(2) : '—'} bits.`;
+const healthDescription = (d: number, current: Step | undefined) =>
+  `Per step: the codebook size, codewords used by at least one patch, and the perplexity 2^H of the codes (effective codewords). At step ${d}: perplexity ${current?.perplexity?.toFixed(1) ?? '—'}, ${current?.deadCodes ?? '—'} dead of ${current?.codebookSize ?? '—'}.`;
+
 /** Any depth decomposition as steps d = 1…D: the reconstruction, what is left, what step d added, and curves. */
 export function StepsView() {
   const image = useStore((s) => s.image.working);
@@ -45,7 +53,10 @@ export function StepsView() {
   const specKey = JSON.stringify(spec);
   const res = useWorkerRequest('depth-view', image && (() => ({ image: imagePayload(image, hash), spec, d: view.d })), `${hash}|${specKey}|${view.d}`);
   const r = res.result;
-  const steps = useMemo(() => r?.steps ?? [], [r]);
+  // The per-step curves depend on the image and the decomposition, not on d: each d's result repeats them, so
+  // the charts are built once per image and decomposition and only their step marks follow d.
+  const curvesKey = r ? `${hash}|${specKey}|${r.steps.length}` : '';
+  const steps = useMemo(() => r?.steps ?? [], [curvesKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const D = steps.length;
   const d = r ? r.d : view.d;
   const current = steps[d - 1];
@@ -60,11 +71,11 @@ export function StepsView() {
     ],
     {
       title: 'Reconstruction quality per step',
-      description: `PSNR (dB) after each step of the ${view.view} decomposition; at step ${d}: ${fmtDb(current?.psnr ?? NaN)}, SSIM ${current ? current.ssim.toFixed(3) : '—'}.`,
+      description: psnrDescription(view.view, d, steps[d - 1]),
       xLabel: 'step d', yLabel: 'PSNR (dB)', xTicks: steps.length <= 16 ? steps.map((s) => s.d) : undefined,
       highlight: { seriesId: 'psnr', x: d }, formatY: fmtDb,
     },
-  ) : null), [steps, d, current, view.view]);
+  ) : null), [steps, view.view]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const gainChart = useMemo(() => (steps.length > 0 ? barChart(
     steps.map((s, i) => {
@@ -74,10 +85,10 @@ export function StepsView() {
     }),
     {
       title: 'Information added per step (Δ PSNR)',
-      description: `How many dB each step adds (step 1 against a black image); the last exact step is ∞. Entropy of step ${d}'s symbols: ${current ? current.stepEntropy.toFixed(2) : '—'} bits.`,
+      description: gainDescription(d, steps[d - 1]),
       xLabel: 'step (what it adds)', yLabel: 'Δ PSNR (dB)', formatValue: (v) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '∞'),
     },
-  ) : null), [steps, d, current]);
+  ) : null), [steps]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // RQ / VQ: the codes of step d over the patch grid, how the codewords are used, and health per depth.
   const codeMap = useMemo(() => {
@@ -114,12 +125,12 @@ export function StepsView() {
       ],
       {
         title: 'Codebook health per step',
-        description: `Per step: the codebook size, codewords used by at least one patch, and the perplexity 2^H of the codes (effective codewords). At step ${d}: perplexity ${current?.perplexity?.toFixed(1) ?? '—'}, ${current?.deadCodes ?? '—'} dead of ${current?.codebookSize ?? '—'}.`,
+        description: healthDescription(d, steps[d - 1]),
         xLabel: 'step d', yLabel: 'codewords', xTicks: coded.length <= 16 ? coded.map((s) => s.d) : undefined,
         highlight: { seriesId: 'perplexity', x: d }, formatY: (v) => v.toFixed(1),
       },
     );
-  }, [steps, d, current]);
+  }, [steps]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <div className="view">
@@ -179,12 +190,12 @@ export function StepsView() {
         <div className="chart-row">
           <PixelFigure id="depth-steps-codes" title={`Codes at step ${d}`} alt={`Each patch coloured by its step-${d} code (one colour per codeword)`} image={codeMap} name={{ panel: 'depth', what: `${view.view}-codes`, params }} />
           <ChartFigure id="depth-steps-usage" title="Codeword usage" chart={usageChart} name={{ panel: 'depth', what: `${view.view}-usage`, params }} />
-          <ChartFigure id="depth-steps-health" title="Codebook health" chart={healthChart} name={{ panel: 'depth', what: `${view.view}-health`, params }} />
+          <ChartFigure id="depth-steps-health" title="Codebook health" chart={healthChart} live={{ highlightX: d, description: healthDescription(d, current) }} name={{ panel: 'depth', what: `${view.view}-health`, params }} />
         </div>
       )}
       <div className="chart-row">
-        <ChartFigure id="depth-steps-psnr" title="PSNR per step" chart={psnrChart} name={{ panel: 'depth', what: `${view.view}-psnr`, params }} />
-        <ChartFigure id="depth-steps-gain" title="Δ PSNR per step" chart={gainChart} name={{ panel: 'depth', what: `${view.view}-gain`, params }} />
+        <ChartFigure id="depth-steps-psnr" title="PSNR per step" chart={psnrChart} live={{ highlightX: d, description: psnrDescription(view.view, d, current) }} name={{ panel: 'depth', what: `${view.view}-psnr`, params }} />
+        <ChartFigure id="depth-steps-gain" title="Δ PSNR per step" chart={gainChart} live={{ barKeys: [String(d)], description: gainDescription(d, current) }} name={{ panel: 'depth', what: `${view.view}-gain`, params }} />
       </div>
     </div>
   );

@@ -1,7 +1,7 @@
 import { useDeferredValue, useId, useMemo } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { pixelToModel, stepOfT } from '../../../core/conventions';
-import { logSnrStrip, noisyImage, seededNoise, targets } from '../../../core/diffusion/forward';
+import { logSnrStrip, noisyImage, noisyRgba, seededNoise } from '../../../core/diffusion/forward';
 import { scheduleAt, scheduleCurve, SCHEDULE_KINDS } from '../../../core/diffusion/schedules';
 import { bandSnr, drownedFrequency, spectrumAt } from '../../../core/diffusion/spectrum';
 import { isElboEquivalent, weightingCurve, type Prediction } from '../../../core/diffusion/weighting';
@@ -30,6 +30,14 @@ const WEIGHTING_LABELS: Record<Weighting, string> = {
 const LAMBDA_RANGE: [number, number] = [-10, 10];
 const LAMBDAS = Array.from({ length: 161 }, (_, i) => LAMBDA_RANGE[0] + (i * (LAMBDA_RANGE[1] - LAMBDA_RANGE[0])) / 160);
 const CLIP = 15;
+
+/** The t the charts mark: their curves have a point every 0.01. */
+const chartT = (t: number) => Math.round(t * 100) / 100;
+const lambdaMarker = (logSnr: number) => (Number.isFinite(logSnr) ? [{ x: Math.max(LAMBDA_RANGE[0], Math.min(LAMBDA_RANGE[1], logSnr)) }] : []);
+const scheduleDescription = (schedule: DiffusionSchedule, t: number, logSnr: number) =>
+  `log-SNR λ = log(α²/σ²) against t for every schedule; ${SCHEDULE_LABELS[schedule]} is marked at t = ${t.toFixed(3)} (λ = ${fmtNum(logSnr, 2)}). λ is clipped to ±${CLIP} for display; infinite ends are marked ∞.`;
+const alphaSigmaDescription = (t: number, alpha: number, sigma: number) =>
+  `Signal and noise scales against t. At t = ${t.toFixed(3)}: α = ${fmtNum(alpha)}, σ = ${fmtNum(sigma)}.`;
 
 export function DiffusionPanel() {
   const image = useStore((s) => s.image.working);
@@ -67,15 +75,23 @@ export function DiffusionPanel() {
   const moments = useMemo(() => (x0 && eps ? pairMoments(x0, eps) : null), [x0, eps]);
   // x_t is shown divided by √(α² + σ²) so that EDM's large σ stays visible (VP schedules: no change).
   const norm = 1 / Math.sqrt(at.alpha * at.alpha + at.sigma * at.sigma);
-  const xt = useMemo(() => (x0 && eps ? modelImage(noisyImage(x0, eps, at.alpha, at.sigma), size, 1, norm) : null), [x0, eps, at.alpha, at.sigma, size, norm]);
-  const x0Img = useMemo(() => (x0 ? modelImage(x0, size) : null), [x0, size]);
-  const tg = useMemo(() => (x0 && eps ? targets(x0, eps, atD.alpha, atD.sigma) : null), [x0, eps, atD.alpha, atD.sigma]);
-  const epsImg = useMemo(() => (eps ? modelImage(eps, size, 2) : null), [eps, size]);
-  const targetImgs = useMemo(() => (tg ? { eps: epsImg, x0: modelImage(tg.x0, size, 2), v: modelImage(tg.v, size, 2), velocity: modelImage(tg.velocity, size, 2) } : null), [tg, epsImg, size]);
+  // Straight to 8-bit RGBA in one pass (the bytes of modelImage(noisyImage(…), size, 1, norm)): it is redrawn
+  // on every frame of a dragged t.
+  const xt = useMemo(() => (image && x0 && eps ? { width: image.width, height: image.height, data: noisyRgba(x0, eps, at.alpha, at.sigma, norm / 2) } : null), [image, x0, eps, at.alpha, at.sigma, norm]);
+  // The side of the image x0 came from (the requested size can run ahead of the working image while it loads).
+  const side = image?.width ?? size;
+  const x0Img = useMemo(() => (x0 ? modelImage(x0, side) : null), [x0, side]);
+  const epsImg = useMemo(() => (eps ? modelImage(eps, side, 2) : null), [eps, side]);
+  // The targets (core targets(): ε, x₀, v = α·ε − σ·x₀, velocity = ε − x₀) shown as 0.5 + x/4, built straight as
+  // 8-bit frames; only v depends on t, so a t move rebuilds one image, not four.
+  const frameOf = (a: number, b: number) => ({ width: side, height: side, data: noisyRgba(x0!, eps!, a, b, 0.25) });
+  const fixedTargets = useMemo(() => (x0 && eps ? { x0: frameOf(1, 0), velocity: frameOf(-1, 1) } : null), [x0, eps, side]); // eslint-disable-line react-hooks/exhaustive-deps
+  const vImg = useMemo(() => (x0 && eps ? frameOf(-atD.sigma, atD.alpha) : null), [x0, eps, side, atD.alpha, atD.sigma]); // eslint-disable-line react-hooks/exhaustive-deps
+  const targetImgs = fixedTargets && vImg ? { eps: epsImg, x0: fixedTargets.x0, v: vImg, velocity: fixedTargets.velocity } : null;
   const strip = useMemo(() => (x0 && eps ? logSnrStrip(spec, 8, opts).map((e) => {
     const p = scheduleAt(spec, e.t, opts);
-    return { ...e, img: modelImage(noisyImage(x0, eps, p.alpha, p.sigma), size, 1, 1 / Math.sqrt(p.alpha ** 2 + p.sigma ** 2)) };
-  }) : []), [x0, eps, spec, opts, size]);
+    return { ...e, img: modelImage(noisyImage(x0, eps, p.alpha, p.sigma), side, 1, 1 / Math.sqrt(p.alpha ** 2 + p.sigma ** 2)) };
+  }) : []), [x0, eps, spec, opts, side]);
 
   const spectra = useWorkerRequest('diffusion-spectra', image && (() => ({ image: imagePayload(image, hash), seed: view.seed })), `${hash}|${view.seed}`);
   const pre = spectra.result && spectra.result.n === size ? spectra.result : null;
@@ -89,12 +105,12 @@ export function DiffusionPanel() {
       }),
       {
         title: 'Noise schedules in log-SNR',
-        description: `log-SNR λ = log(α²/σ²) against t for every schedule; ${SCHEDULE_LABELS[view.schedule]} is marked at t = ${tD.toFixed(3)} (λ = ${fmtNum(atD.logSnr, 2)}). λ is clipped to ±${CLIP} for display; infinite ends are marked ∞.`,
+        description: scheduleDescription(view.schedule, view.t, at.logSnr),
         xLabel: 't', yLabel: 'log-SNR λ', xDomain: [0, 1], yDomain: [-CLIP, CLIP],
-        highlight: { seriesId: view.schedule, x: Math.round(tD * 100) / 100 }, width: 420, height: 280,
+        highlight: { seriesId: view.schedule, x: chartT(view.t) }, width: 420, height: 280,
       },
     );
-  }, [spec, opts, view.schedule, tD, atD.logSnr]);
+  }, [spec, opts, view.schedule]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const alphaSigmaChart = useMemo(() => {
     const c = scheduleCurve(spec, 101, opts);
@@ -105,12 +121,12 @@ export function DiffusionPanel() {
       ],
       {
         title: `α and σ of ${SCHEDULE_LABELS[view.schedule]}`,
-        description: `Signal and noise scales against t. At t = ${tD.toFixed(3)}: α = ${fmtNum(atD.alpha)}, σ = ${fmtNum(atD.sigma)}.`,
+        description: alphaSigmaDescription(view.t, at.alpha, at.sigma),
         xLabel: 't', yLabel: 'scale', xDomain: [0, 1], yLog: view.schedule === 'edm',
-        highlight: { seriesId: 'alpha', x: Math.round(tD * 100) / 100 }, width: 420, height: 220,
+        highlight: { seriesId: 'alpha', x: chartT(view.t) }, width: 420, height: 220,
       },
     );
-  }, [spec, opts, view.schedule, tD, atD.alpha, atD.sigma]);
+  }, [spec, opts, view.schedule]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const drowned = pre ? drownedFrequency(pre, atD.alpha, atD.sigma) : null;
   const drownedNow = pre ? drownedFrequency(pre, at.alpha, at.sigma) : null;
@@ -159,10 +175,10 @@ export function DiffusionPanel() {
       {
         title: 'Scale of each training target across t',
         description: 'Root-mean-square value of the ε, x₀, v and velocity targets for this image and noise, against t.',
-        xLabel: 't', yLabel: 'RMS (model units)', xDomain: [0, 1], highlight: { seriesId: 'v', x: Math.round(tD * 100) / 100 }, width: 420, height: 220,
+        xLabel: 't', yLabel: 'RMS (model units)', xDomain: [0, 1], highlight: { seriesId: 'v', x: chartT(view.t) }, width: 420, height: 220,
       },
     );
-  }, [moments, spec, opts, tD]);
+  }, [moments, spec, opts]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const prediction: Prediction = view.target === 'velocity' ? 'eps' : view.target;
   const weighting = useMemo(() => weightingCurve(view.weighting, LAMBDAS, { ...opts, schedule: spec, gamma: view.gamma, prediction }), [view.weighting, opts, spec, view.gamma, prediction]);
@@ -177,9 +193,9 @@ export function DiffusionPanel() {
       title: `Loss weighting: ${WEIGHTING_LABELS[view.weighting]}`,
       description: `Over log-SNR λ from ${LAMBDA_RANGE[0]} to ${LAMBDA_RANGE[1]}: the training density p(λ), the per-sample weight on the ε-MSE c(λ)·m(λ), and the effective weight w(λ). ${elbo ? 'w is non-increasing in λ here: ELBO-equivalent.' : 'w is not monotone here: not ELBO-equivalent.'}`,
       xLabel: 'log-SNR λ', yLabel: 'weight (log scale)', yLog: true, xDomain: LAMBDA_RANGE, width: 420, height: 280,
-      markers: Number.isFinite(atD.logSnr) ? [{ x: Math.max(LAMBDA_RANGE[0], Math.min(LAMBDA_RANGE[1], atD.logSnr)) }] : [],
+      markers: lambdaMarker(at.logSnr),
     },
-  ), [weighting, view.weighting, elbo, atD.logSnr]);
+  ), [weighting, view.weighting, elbo]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <Panel
@@ -242,8 +258,8 @@ export function DiffusionPanel() {
       </div>
       <p className="hint">Images show (x + 1)/2 (ε and targets: 0.5 + x/4), clipped; x_t is divided by √(α² + σ²). The strip is evenly spaced in λ; click one to go there.</p>
       <div className="chart-row">
-        <ChartFigure id="diffusion-schedules" title="Schedules (log-SNR)" chart={scheduleChart} name={{ panel: 'diffusion', what: 'schedules', params }} />
-        <ChartFigure id="diffusion-alpha-sigma" title="α and σ" chart={alphaSigmaChart} name={{ panel: 'diffusion', what: 'alpha-sigma', params }} />
+        <ChartFigure id="diffusion-schedules" title="Schedules (log-SNR)" chart={scheduleChart} live={{ highlightX: chartT(view.t), description: scheduleDescription(view.schedule, view.t, at.logSnr) }} name={{ panel: 'diffusion', what: 'schedules', params }} />
+        <ChartFigure id="diffusion-alpha-sigma" title="α and σ" chart={alphaSigmaChart} live={{ highlightX: chartT(view.t), description: alphaSigmaDescription(view.t, at.alpha, at.sigma) }} name={{ panel: 'diffusion', what: 'alpha-sigma', params }} />
         <ChartFigure id="diffusion-spectrum" title="Spectrum of x_t" chart={spectrumChart} name={{ panel: 'diffusion', what: 'spectrum', params }} />
         <ChartFigure id="diffusion-band-snr" title="SNR per band" chart={snrChart} name={{ panel: 'diffusion', what: 'band-snr', params }} />
       </div>
@@ -254,7 +270,7 @@ export function DiffusionPanel() {
           <PixelFigure key={k} id={`diffusion-target-${k}`} title={k === 'eps' ? 'ε' : k === 'x0' ? 'x₀' : k} alt={`The ${k} target at t = ${tD.toFixed(3)}`} image={targetImgs[k]} name={{ panel: 'diffusion', what: `target-${k}`, params }} />
         ))}
       </div>
-      <ChartFigure id="diffusion-target-scale" title="Target scale across t" chart={targetChart} name={{ panel: 'diffusion', what: 'target-scale', params }} />
+      <ChartFigure id="diffusion-target-scale" title="Target scale across t" chart={targetChart} live={{ highlightX: chartT(view.t) }} name={{ panel: 'diffusion', what: 'target-scale', params }} />
       <h3 className="subhead">Loss weighting</h3>
       <div className="controls">
         <div className="field">
@@ -278,7 +294,7 @@ export function DiffusionPanel() {
       <p className={`badge ${elbo ? 'badge-yes' : 'badge-no'}`} data-testid="elbo-badge">
         {elbo ? 'ELBO-equivalent' : 'Not ELBO-equivalent'} on λ ∈ [{LAMBDA_RANGE[0]}, {LAMBDA_RANGE[1]}]: w(λ) {elbo ? 'never increases' : 'increases somewhere'} with λ (Kingma &amp; Gao 2023), judged from the curve.
       </p>
-      <ChartFigure id="diffusion-weighting" title="Weighting over λ" chart={weightChart} name={{ panel: 'diffusion', what: 'weighting', params: { ...params, weight: view.weighting } }} />
+      <ChartFigure id="diffusion-weighting" title="Weighting over λ" chart={weightChart} live={{ markers: lambdaMarker(at.logSnr) }} name={{ panel: 'diffusion', what: 'weighting', params: { ...params, weight: view.weighting } }} />
       <DenoiserSection />
     </Panel>
   );

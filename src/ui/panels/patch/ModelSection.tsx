@@ -13,7 +13,6 @@ import { Slider } from '../../components/Slider';
 import { imagePayload, useWorkerRequest } from '../../compute';
 import { getComputeClient } from '../../../workers/client';
 import type { PatchDataKind, PatchGeneration, PatchModelStatus, PatchModelTarget, PatchSampleMode } from '../../../workers/protocol';
-import { HighlightedChartFigure } from './HighlightedChartFigure';
 import { digitAtStep, drawHeatmap, fmtMse, heatmapSize, heatmapText, HEATMAP_CELL, niceMax } from './modelDraw';
 
 const SOURCE_TEXT: Record<PatchModelStatus['source'], string> = {
@@ -171,12 +170,11 @@ export const ModelSection = memo(function ModelSection() {
     return { rows: current.rows, cols: current.cols, cells, steps, max: niceMax(Math.max(...current.perStepMse)) };
   }, [current, n]);
 
-  // Built once per model and axis; the step marker moves on the built chart (HighlightedChartFigure).
+  // Built once per model and axis; the step marker moves on the built chart (ChartFigure's `live`).
   const modelSeries = useMemo(
     () => (current ? { id: 'model', label: 'transformer', points: current.perStepMse.map((y, x) => ({ x, y })), color: '#1f5fa8' } : null),
     [current],
   );
-  const modelTarget = useMemo(() => (modelSeries ? { series: modelSeries, yLog: logScale, formatY: fmtMse } : null), [modelSeries, logScale]);
   const perStepChart = useMemo(() => {
     if (!current || !modelSeries) return null;
     const pts = (v: number[]) => v.map((y, x) => ({ x, y }));
@@ -349,7 +347,7 @@ export const ModelSection = memo(function ModelSection() {
               name={{ panel: 'patch', what: 'model-heatmap', params: exportParams }}
               label={label}
             />
-            <HighlightedChartFigure id="patch-model-per-step" title="Held-out loss per step" chart={perStepChart} target={modelTarget} x={s} name={{ panel: 'patch', what: 'model-per-step', params: exportParams }} />
+            <ChartFigure id="patch-model-per-step" title="Held-out loss per step" chart={perStepChart} live={{ highlightX: s }} name={{ panel: 'patch', what: 'model-per-step', params: exportParams }} />
           </div>
           <label className="check"><input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.currentTarget.checked)} /> Logarithmic loss axis</label>
           <Slider

@@ -81,7 +81,6 @@ export function PatchPanel() {
     () => (mine ? { id: view.ordering, label: LABELS[view.ordering], points: binMeans(statValues(mine, view.stat), CHART_POINTS) } : null),
     [mine, view.stat, view.ordering],
   );
-  const stepTarget = useMemo(() => (stepSeries && n <= CHART_POINTS ? { series: stepSeries } : null), [stepSeries, n]);
   const stepChart = useMemo(() => {
     if (!mine || !stepSeries) return null;
     const exact = n <= CHART_POINTS;
@@ -192,7 +191,7 @@ export function PatchPanel() {
       {stats.status === 'working' && <progress value={stats.progress} max={1} aria-label="Computing patch statistics" />}
       {stats.error && <p className="error-text" role="alert">The patch statistics failed: {stats.error}</p>}
       <div className="chart-row">
-        <StepChartFigure n={n} id="patch-per-step" title="Per step (this ordering)" chart={stepChart} target={stepTarget} name={{ panel: 'patch', what: 'per-step', params }} />
+        <StepChartFigure n={n} id="patch-per-step" title="Per step (this ordering)" chart={stepChart} name={{ panel: 'patch', what: 'per-step', params }} />
         <ChartFigure id="patch-all" title="Per step (all orderings)" chart={allChart} name={{ panel: 'patch', what: 'all-orderings', params }} />
       </div>
       <ModelSection />

@@ -4,7 +4,7 @@ import type { ComponentProps } from 'react';
 import type { OrderingAnalysis } from '../../../core/patch/analysis';
 import { appStore, useStore } from '../../../state/store';
 import { Slider } from '../../components/Slider';
-import { HighlightedChartFigure } from './HighlightedChartFigure';
+import { ChartFigure } from '../../components/Figure';
 import { StepView } from './StepView';
 
 const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 0.1 ? v.toFixed(2) : v.toPrecision(2)) : '—');
@@ -40,7 +40,7 @@ export function StepReadout({ analysis, n }: { analysis: OrderingAnalysis; n: nu
   );
 }
 
-export function StepChartFigure({ n, ...props }: Omit<ComponentProps<typeof HighlightedChartFigure>, 'x'> & { n: number }) {
+export function StepChartFigure({ n, ...props }: Omit<ComponentProps<typeof ChartFigure>, 'live'> & { n: number }) {
   const step = useStep(n);
-  return <HighlightedChartFigure {...props} x={step} />;
+  return <ChartFigure {...props} live={{ highlightX: step }} />;
 }

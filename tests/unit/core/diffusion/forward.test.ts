@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { logSnrStrip, noisyImage, seededNoise, targets } from '../../../../src/core/diffusion/forward';
+import { logSnrStrip, noisyImage, noisyRgba, seededNoise, targets } from '../../../../src/core/diffusion/forward';
+import { createImage, toRgba } from '../../../../src/core/image';
+import { mulberry32 } from '../../../../src/core/random';
 import { scheduleAt, SCHEDULE_KINDS } from '../../../../src/core/diffusion/schedules';
 
 const x0 = Float32Array.from([-1, -0.5, 0, 0.25, 1, 0.8]);
@@ -77,5 +79,36 @@ describe('logSnrStrip', () => {
       }
       for (let i = 1; i < strip.length; i++) expect(strip[i].t).toBeGreaterThan(strip[i - 1].t);
     }
+  });
+});
+
+describe('noisyRgba (x_t drawn straight to 8-bit RGBA)', () => {
+  it('gives exactly the bytes of noisyImage → float image 0.5 + k·x_t → toRgba, clipped values included', () => {
+    const n = 37 * 23;
+    const clean = new Float32Array(3 * n);
+    const r = mulberry32(11);
+    for (let i = 0; i < clean.length; i++) clean[i] = 2 * r() - 1;
+    const noise = seededNoise(clean.length, 5);
+    for (const [alpha, sigma, k] of [[1, 0, 0.5], [0.8, 0.6, 0.5], [0.05, 0.9987, 0.5], [0.3, 2.5, 0.5 / Math.sqrt(0.09 + 6.25)], [0.7, 0.7, 0.25]]) {
+      const xt = noisyImage(clean, noise, alpha, sigma);
+      const img = createImage(37, 23);
+      for (let i = 0; i < xt.length; i++) img.data[i] = 0.5 + k * xt[i];
+      expect(Array.from(noisyRgba(clean, noise, alpha, sigma, k))).toEqual(Array.from(toRgba(img)));
+    }
+  });
+
+  it('draws the v and velocity targets (0.5 + x/4) as noisyRgba(x0, ε, −σ, α) and (−1, 1): the bytes of targets()', () => {
+    const clean = Float32Array.from({ length: 3 * 64 }, (_, i) => Math.sin(i) * 0.9);
+    const noise = seededNoise(clean.length, 9);
+    const { alpha, sigma } = scheduleAt('cosine', 0.42);
+    const tg = targets(clean, noise, alpha, sigma);
+    const bytes = (x: Float32Array) => {
+      const img = createImage(8, 8);
+      for (let i = 0; i < x.length; i++) img.data[i] = 0.5 + 0.25 * x[i];
+      return Array.from(toRgba(img));
+    };
+    expect(Array.from(noisyRgba(clean, noise, -sigma, alpha, 0.25))).toEqual(bytes(tg.v));
+    expect(Array.from(noisyRgba(clean, noise, -1, 1, 0.25))).toEqual(bytes(tg.velocity));
+    expect(Array.from(noisyRgba(clean, noise, 1, 0, 0.25))).toEqual(bytes(tg.x0));
   });
 });

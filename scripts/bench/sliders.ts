@@ -1,0 +1,83 @@
+// Slider drags as Chromium delivers them: one input event per frame, dispatched at the start of the frame
+// (Chromium aligns continuous input such as a dragged thumb's mousemove to requestAnimationFrame).
+import type { Page } from 'playwright-core';
+
+export interface DragResult {
+  /** Per move: the frame's start (the rAF timestamp, before the input) → that frame painted, in ms. */
+  times: number[];
+  /** Frames that should have been drawn during the drag but were not (a frame interval of k frames drops k − 1). */
+  droppedFrames: number;
+  /** Main-thread tasks over 50 ms during the drag (long-task observer). */
+  longTasks: number;
+  /** The frame interval the browser ran at while idle, in ms (≈ 16.7 at 60 Hz). */
+  framePeriod: number;
+}
+
+/**
+ * Plain JavaScript source (tsx would wrap named functions with a helper that does not exist in the page).
+ * Each move waits for a frame, sets the slider's value and dispatches `input` inside that frame's
+ * requestAnimationFrame callback, then posts a message that arrives once the frame has been rendered; the move's
+ * time runs from the frame's start (the rAF timestamp, so the app's own rAF work counts) to that message. Work the
+ * app defers past the frame is not in the move's time but delays the next frame: it shows as dropped frames and,
+ * when a task runs over 50 ms, as a long task. `testId: null` measures a bare range input added to the page with
+ * no handler: the floor of the measurement.
+ */
+export const SLIDER_DRAG_JS = `async ({ testId, values }) => {
+  let el;
+  if (testId) el = document.querySelector('[data-testid="' + testId + '"]');
+  else {
+    el = document.createElement('input');
+    el.type = 'range'; el.min = '0'; el.max = '1000'; el.setAttribute('aria-label', 'bench control');
+    document.body.appendChild(el);
+  }
+  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+  const raf = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const painted = () => new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => resolve(performance.now());
+    ch.port2.postMessage(0);
+  });
+  // The idle frame period: the median of 20 frame intervals before the drag.
+  const idle = [];
+  let last = await raf();
+  for (let i = 0; i < 20; i++) { const t = await raf(); idle.push(t - last); last = t; }
+  idle.sort((a, b) => a - b);
+  const framePeriod = idle[10];
+  let longTasks = 0;
+  const obs = new PerformanceObserver((list) => { longTasks += list.getEntries().filter((e) => e.duration > 50).length; });
+  obs.observe({ type: 'longtask', buffered: false });
+  const times = [];
+  let dropped = 0;
+  let prev = null;
+  for (let i = 0; i < values.length; i++) {
+    const frameStart = await raf();
+    setValue.call(el, String(values[i]));
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    const done = await painted();
+    if (i >= 5) { // the first moves warm up caches and the JIT
+      times.push(done - frameStart);
+      if (prev !== null) dropped += Math.max(0, Math.round((frameStart - prev) / framePeriod) - 1);
+    }
+    prev = frameStart;
+  }
+  // Work deferred past the last frame still counts: wait for one more frame.
+  const end = await raf();
+  dropped += Math.max(0, Math.round((end - prev) / framePeriod) - 1);
+  obs.disconnect();
+  if (!testId) el.remove();
+  return { times, droppedFrames: dropped, longTasks, framePeriod };
+}`;
+
+export async function sliderDrag(page: Page, testId: string | null, values: number[]): Promise<DragResult> {
+  return page.evaluate(`(${SLIDER_DRAG_JS})(${JSON.stringify({ testId, values })})`) as Promise<DragResult>;
+}
+
+/** Values going back and forth between min and max, one step at a time (moves + 5 warm-up values). */
+export function sweep(min: number, max: number, moves: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < moves + 5; i++) {
+    const phase = i % (2 * (max - min));
+    out.push(phase <= max - min ? min + phase : max - (phase - (max - min)));
+  }
+  return out;
+}
