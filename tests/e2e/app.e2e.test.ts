@@ -79,7 +79,7 @@ describe('the app in a real browser', () => {
     await expect.poll(() => highlightX(page)).toBe('2');
     await expect(page.textContent('[data-testid="bits-slider-value"]')).resolves.toMatch(/^2 /);
     expect(await canvasPixels(page, 'canvas-depth-recon')).not.toBe(recon);
-    expect(new URL(page.url()).hash).toContain('bits=2');
+    await expect.poll(() => new URL(page.url()).hash).toContain('bits=2');
   });
 
   it('uses an uploaded image and refuses a text file renamed .png, keeping the old image', async () => {
@@ -89,7 +89,7 @@ describe('the app in a real browser', () => {
     await waitReady(page);
     const uploaded = await canvasPixels(page, 'canvas-depth-original');
     expect(uploaded).not.toBe(before);
-    expect(new URL(page.url()).hash).toContain('img=upload');
+    await expect.poll(() => new URL(page.url()).hash).toContain('img=upload');
 
     await page.setInputFiles('[data-testid="file-input"]', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('these are my notes, not a picture\n') });
     const error = await page.waitForSelector('[data-testid="notice-error"]');
@@ -250,7 +250,7 @@ describe('the Patch-order panel', () => {
     expect(rasterBreaks).toBe(7); // an 8×8 grid: one jump at each of the 7 row ends
     await page.selectOption('[data-testid="ordering-select"]', 'hilbert');
     await expect.poll(() => page.$$eval('[data-testid="figure-patch-per-step"] svg line.marker', (l) => l.length)).toBe(0);
-    expect(new URL(page.url()).hash).toContain('order=hilbert');
+    await expect.poll(() => new URL(page.url()).hash).toContain('order=hilbert');
     await expect(page.textContent('[data-testid="patch-summary"]')).resolves.toMatch(/hilbert/);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-patch-per-step"]')]);
@@ -343,7 +343,7 @@ describe('the Diffusion panel', () => {
     for (let i = 0; i < 5; i++) await page.keyboard.press('PageUp');
     await expect.poll(() => page.textContent('[data-testid="diffusion-readout"]')).not.toBe(readout);
     expect(await canvasPixels(page, 'canvas-diffusion-xt')).not.toBe(before);
-    expect(new URL(page.url()).hash).toMatch(/[&#]t=(?!0\.500)\d/);
+    await expect.poll(() => new URL(page.url()).hash).toMatch(/[&#]t=(?!0\.500)\d/);
 
     await page.selectOption('[data-testid="schedule-select"]', 'rectified-flow');
     await page.selectOption('[data-testid="weighting-select"]', 'velocity-mse');
@@ -368,7 +368,7 @@ describe('the Diffusion panel', () => {
     const previous = Number(await page.locator('.schedule-editor circle').nth(1).getAttribute('aria-valuenow'));
     expect(after).toBeGreaterThan(before);
     expect(after).toBeLessThanOrEqual(previous); // clamped by the point before it
-    expect(new URL(page.url()).hash).toContain('pts=');
+    await expect.poll(() => new URL(page.url()).hash).toContain('pts=');
   });
 });
 
@@ -385,7 +385,7 @@ describe('the Depth panel views', () => {
       await page.keyboard.press('End');
       await expect.poll(() => page.textContent('[data-testid="depth-readout"]'), { timeout: 30_000 }).not.toMatch(/^After step 1:/);
       expect(await canvasPixels(page, 'canvas-depth-steps-recon')).not.toBe(first);
-      expect(new URL(page.url()).hash).toContain(`dview=${view}`);
+      await expect.poll(() => new URL(page.url()).hash).toContain(`dview=${view}`);
     }
     // Residual quantization: the codes of step d as a map over the patch grid (one pixel per 4×4 patch) and
     // codebook health (perplexity, dead codes).

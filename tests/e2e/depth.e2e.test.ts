@@ -55,7 +55,7 @@ describe('the Depth panel in a real browser', () => {
     await page.keyboard.press('End');
     await expect.poll(() => page.textContent('[data-testid="depth-readout"]'), { timeout: 30_000 }).toMatch(/^After step 24:/);
     expect(await canvasPixels(page, 'canvas-depth-steps-recon')).not.toBe(first);
-    expect(new URL(page.url()).hash).toContain('border=interleaved');
+    await expect.poll(() => new URL(page.url()).hash).toContain('border=interleaved');
     // The order's own curve joins the rate–distortion chart.
     await page.waitForSelector('[data-testid="figure-depth-rd"] svg g.series[data-series="bits-interleaved"]', { timeout: 90_000 });
   }, 180_000);
