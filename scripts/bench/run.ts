@@ -12,6 +12,7 @@ import { preview } from 'vite';
 import { launch } from '../../tests/e2e/chromium';
 import { coreCases } from './core';
 import { numpyReference } from './native';
+import { trainingCases } from './training';
 import { sliderDrag, sweep, type DragResult } from './sliders';
 
 export interface BenchCase {
@@ -100,13 +101,6 @@ const UPLOAD_WATCH_JS = `({ fileName }) => {
   });
 }`;
 
-/** Parses the training readout: "Step N, loss x, R steps/s on backend." */
-function trainReadout(text: string): { step: number; rate: number | null; backend: string | null } {
-  const m = /^Step (\d+)/.exec(text);
-  const r = /([\d.]+) steps\/s on ([^.\s]+)/.exec(text);
-  return { step: m ? Number(m[1]) : 0, rate: r ? Number(r[1]) : null, backend: r ? r[2] : null };
-}
-
 async function main(): Promise<void> {
   // The machine is shared: the 1-minute load average at start and end says how far to trust the timings.
   const loadStart = loadavg()[0];
@@ -168,32 +162,9 @@ async function main(): Promise<void> {
     const modelBackend = / on ([a-z0-9-]+)\./i.exec(modelText)?.[1] ?? 'tfjs';
     results.push({ name: 'patch model: load', backend: modelBackend, size: null, n: modelLoads.length, p50: quantile(modelLoads, 0.5), p95: quantile(modelLoads, 0.95), unit: 'ms' });
 
-    // Training at batch 32 (the default): start a long run, let it warm up, count steps over a window, pause.
-    {
-      const mp = modelPage!;
-      await mp.fill('[data-testid="model-train-steps"]', '5000');
-      await mp.getByLabel('Batch', { exact: true }).selectOption('32');
-      await mp.click('[data-testid="model-train"]');
-      const readout = async () => trainReadout((await mp.textContent('[data-testid="model-train-readout"]')) ?? '');
-      await mp.waitForFunction('/steps\\/s/.test(document.querySelector(\'[data-testid="model-train-readout"]\').textContent)', null, { timeout: 60_000 });
-      await mp.waitForTimeout(2000); // the first steps compile kernels
-      const a = await readout();
-      const ta = Date.now();
-      await mp.waitForTimeout(quick ? 8000 : 15_000);
-      const b = await readout();
-      const tb = Date.now();
-      await mp.click('[data-testid="model-pause"]');
-      await mp.waitForSelector('[data-testid="model-train"]', { timeout: 30_000 });
-      const steps = b.step - a.step;
-      const counted = steps / ((tb - ta) / 1000);
-      console.log(`[bench] patch model training: UI ${b.rate ?? '—'} steps/s (whole run); ${steps} steps in ${((tb - ta) / 1000).toFixed(1)} s = ${counted.toFixed(2)} steps/s`);
-      const rate = b.rate ?? counted;
-      results.push({ name: 'patch model: training steps/s (batch 32)', backend: b.backend ?? modelBackend, size: null, n: steps, p50: rate, p95: rate, unit: 'steps/s' });
-      await mp.close();
-    }
+    await modelPage!.close();
 
-    // The digit denoiser: load, then 10-step DDIM samples of one digit (time reported by the worker), then
-    // training at batch 32 like the patch model.
+    // The digit denoiser: load, then 10-step DDIM samples of one digit (time reported by the worker).
     {
       const dp = await context.newPage();
       await dp.goto(`${url}#v=1&img=astronaut&size=128&dnmodel=digits&dnsampler=ddim&dnsteps=10&dncount=1&dnguide=2.0`);
@@ -213,31 +184,10 @@ async function main(): Promise<void> {
         if (ms) sampleTimes.push(Number(ms[1]));
       }
       results.push({ name: 'denoiser (digits): 10-step guided DDIM sample, one digit (in the worker)', backend: 'wasm', size: 28, n: sampleTimes.length, p50: quantile(sampleTimes, 0.5), p95: quantile(sampleTimes, 0.95), unit: 'ms' });
-      await dp.fill('[data-testid="denoiser-train-steps"]', '5000');
-      await dp.click('[data-testid="denoiser-train-start"]');
-      await dp.waitForFunction('/steps\\/s/.test(document.querySelector(\'[data-testid="denoiser-train-readout"]\').textContent)', null, { timeout: 60_000 });
-      await dp.waitForTimeout(quick ? 8000 : 15_000);
-      const r = trainReadout((await dp.textContent('[data-testid="denoiser-train-readout"]')) ?? '');
-      await dp.click('[data-testid="denoiser-pause"]');
-      if (r.rate !== null) results.push({ name: 'denoiser (digits): training steps/s (batch 32)', backend: r.backend ?? 'tfjs', size: null, n: r.step, p50: r.rate, p95: r.rate, unit: 'steps/s' });
       await dp.close();
     }
-    // The learned RQ auto-encoder (summed objective, D = 8): training at batch 32.
-    {
-      const rp = await context.newPage();
-      await rp.goto(`${url}#v=1&img=astronaut&size=128`);
-      await waitReady(rp);
-      await rp.click('[data-testid="rqae-load"]');
-      await rp.waitForSelector('[data-testid="rqae-readout"]', { timeout: 120_000 });
-      await rp.fill('[data-testid="rqae-train-steps"]', '5000');
-      await rp.click('[data-testid="rqae-train"]');
-      await rp.waitForFunction('/steps\\/s/.test(document.querySelector(\'[data-testid="rqae-train-readout"]\').textContent)', null, { timeout: 90_000 });
-      await rp.waitForTimeout(quick ? 8000 : 15_000);
-      const r = trainReadout((await rp.textContent('[data-testid="rqae-train-readout"]')) ?? '');
-      await rp.click('[data-testid="rqae-pause"]');
-      if (r.rate !== null) results.push({ name: 'RQ auto-encoder (D = 8, summed): training steps/s (batch 32)', backend: r.backend ?? 'tfjs', size: null, n: r.step, p50: r.rate, p95: r.rate, unit: 'steps/s' });
-      await rp.close();
-    }
+    // Training steps/s at batch 32 (patch transformer, digit denoiser, RQ auto-encoder) per backend, each capped.
+    results.push(...(await trainingCases(context, url, quick)));
 
     // Upload → all panels updated at 512²: coffee.jpg through the file input, timed in the page from the input's
     // change event until the credit names the file and the depth entropy-per-plane chart, the patch summary
@@ -289,7 +239,9 @@ async function main(): Promise<void> {
       const b = base.results.find((x) => x.name === r.name && x.size === r.size && x.backend === r.backend);
       if (!b || !(b.p95 > 0)) continue;
       const ratio = r.p95 / b.p95;
-      const bad = ratio > 1.2 && r.unit !== 'tasks' && r.unit !== 'frames';
+      // Throughput regresses when it falls; times when they grow. Counts (tasks, frames) are reported, not judged.
+      const higherIsBetter = r.unit === 'steps/s';
+      const bad = r.unit !== 'tasks' && r.unit !== 'frames' && (higherIsBetter ? ratio < 1 / 1.2 : ratio > 1.2);
       if (bad) regressions++;
       console.log(`${bad ? 'REGRESSION' : 'ok        '} ${r.name} @${r.size ?? '-'}: p95 ${fmt(r.p95)} vs ${fmt(b.p95)} ${r.unit} (×${ratio.toFixed(2)})`);
     }

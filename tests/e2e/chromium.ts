@@ -37,7 +37,8 @@ export const BASE_ARGS = [
 
 let announced = false;
 
-export async function launch(): Promise<{ browser: Browser; found: FoundChromium }> {
+/** `extraArgs` go after the usual flags (e.g. the bench's `--enable-unsafe-webgpu`); none by default. */
+export async function launch(extraArgs: string[] = []): Promise<{ browser: Browser; found: FoundChromium }> {
   const found = await findChromium();
   if (!announced) {
     console.log(`[e2e] Chromium: ${found.path} (from ${found.source})`);
@@ -46,7 +47,7 @@ export async function launch(): Promise<{ browser: Browser; found: FoundChromium
   const browser = await chromium.launch({
     executablePath: found.path,
     headless: true,
-    args: [...BASE_ARGS, ...found.extraArgs],
+    args: [...BASE_ARGS, ...found.extraArgs, ...extraArgs],
   });
   return { browser, found };
 }
