@@ -26,10 +26,14 @@ export function noisyRgba(x0: Float32Array, eps: Float32Array, alpha: number, si
   checkSameLength(x0, eps);
   const n = x0.length / 3;
   const rgba = out ?? new Uint8ClampedArray(n * 4);
+  const f = Math.fround;
+  // (v·255 + 0.5) | 0 is Math.round(v·255) here: v·255 + 0.5 is exact in a double (v is a float32), negatives
+  // truncate to 0 or below and the clamped array stores 0 (as it does for Math.round), and it is 3× faster
+  // (valid while v·255 < 2³¹, i.e. |v| < 8·10⁶: x0 in [−1, 1], ε Gaussian and EDM σ ≤ 80 stay far below).
   for (let p = 0, i = 0, q = 0; p < n; p++, i += 3, q += 4) {
-    rgba[q] = Math.round(Math.fround(0.5 + k * Math.fround(alpha * x0[i] + sigma * eps[i])) * 255);
-    rgba[q + 1] = Math.round(Math.fround(0.5 + k * Math.fround(alpha * x0[i + 1] + sigma * eps[i + 1])) * 255);
-    rgba[q + 2] = Math.round(Math.fround(0.5 + k * Math.fround(alpha * x0[i + 2] + sigma * eps[i + 2])) * 255);
+    rgba[q] = (f(0.5 + k * f(alpha * x0[i] + sigma * eps[i])) * 255 + 0.5) | 0;
+    rgba[q + 1] = (f(0.5 + k * f(alpha * x0[i + 1] + sigma * eps[i + 1])) * 255 + 0.5) | 0;
+    rgba[q + 2] = (f(0.5 + k * f(alpha * x0[i + 2] + sigma * eps[i + 2])) * 255 + 0.5) | 0;
     rgba[q + 3] = 255;
   }
   return rgba;
