@@ -8,7 +8,7 @@
 import type { CDPSession } from 'playwright-core';
 import { preview } from 'vite';
 import { launch } from '../../tests/e2e/chromium';
-import { SLIDER_DRAG_JS, sweep } from './sliders';
+import { QUIET_JS, SLIDER_DRAG_JS, sweep } from './sliders';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -28,12 +28,6 @@ const css = opt('css', '');
 const MOVES_JS = SLIDER_DRAG_JS;
 type Moves = { times: number[]; droppedFrames: number; longTasks: number };
 
-const QUIET_JS = `new Promise((resolve) => {
-  let last = performance.now();
-  const obs = new MutationObserver(() => { last = performance.now(); });
-  obs.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-  const id = setInterval(() => { if (performance.now() - last > 2000) { clearInterval(id); obs.disconnect(); resolve(); } }, 100);
-})`;
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }

@@ -13,7 +13,7 @@ import { launch } from '../../tests/e2e/chromium';
 import { coreCases } from './core';
 import { numpyReference } from './native';
 import { trainingCases } from './training';
-import { sliderDrag, sweep, type DragResult } from './sliders';
+import { sliderDrag, sweep, waitQuiet, type DragResult } from './sliders';
 
 export interface BenchCase {
   name: string;
@@ -130,7 +130,8 @@ async function main(): Promise<void> {
       await page.goto(`${url}#v=1&img=astronaut&size=${size}&patch=8&step=0`);
       await waitReady(page);
       // Let every panel's first worker results arrive and draw, so they do not land inside the measurement.
-      await page.waitForTimeout(3000);
+      await page.waitForTimeout(1000);
+      await waitQuiet(page);
       await page.waitForFunction('document.querySelector(\'[data-testid="backend-select"]\').value !== ""', null, { timeout: 60_000 });
       const backend = (await page.evaluate('document.querySelector(\'[data-testid="backend-select"]\').value')) as string;
       // Each drag: one input per frame at the frame's start (as Chromium delivers a dragged thumb) → that frame

@@ -81,3 +81,22 @@ export function sweep(min: number, max: number, moves: number): number[] {
   }
   return out;
 }
+
+/**
+ * Resolves once the page's DOM has not changed for 2 s (at most 30 s): worker results and start-up work (tfjs
+ * loading when idle) landing mid-drag would be counted as the slider's cost.
+ */
+export const QUIET_JS = `new Promise((resolve) => {
+  const start = performance.now();
+  let last = start;
+  const obs = new MutationObserver(() => { last = performance.now(); });
+  obs.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  const id = setInterval(() => {
+    const now = performance.now();
+    if (now - last > 2000 || now - start > 30000) { clearInterval(id); obs.disconnect(); resolve(); }
+  }, 100);
+})`;
+
+export async function waitQuiet(page: Page): Promise<void> {
+  await page.evaluate(QUIET_JS);
+}

@@ -16,6 +16,7 @@ import { Panel } from '../Panel';
 import { fmtNum, modelImage, pairMoments, rmsOf, SCHEDULE_LABELS, scheduleSpec } from './diffusionData';
 import { ScheduleEditor } from './ScheduleEditor';
 import { DenoiserSection } from './DenoiserSection';
+import { useThrottled } from './useThrottled';
 
 const WEIGHTING_LABELS: Record<Weighting, string> = {
   'eps-mse': 'ε-MSE, uniform t',
@@ -57,9 +58,10 @@ export function DiffusionPanel() {
   const spec = useMemo(() => scheduleSpec(view), [view.schedule, view.points]); // eslint-disable-line react-hooks/exhaustive-deps
   const opts = useMemo(() => ({ shift: view.shift }), [view.shift]);
   const at = scheduleAt(spec, view.t, opts);
-  // x_t and the readout follow t at once; the charts and target images follow a deferred t, which React renders
-  // in interruptible background passes, so a dragged slider paints its frame without waiting for them.
-  const tD = useDeferredValue(view.t);
+  // x_t, the readout and the chart markers follow t at once; the spectra and the v target follow a t throttled
+  // to ten updates a second and deferred, which React renders in interruptible background passes, so a dragged
+  // slider paints its frame without waiting for them and they do not take every frame's idle time.
+  const tD = useDeferredValue(useThrottled(view.t, 100));
   const atD = scheduleAt(spec, tD, opts);
   const step = stepOfT(view.t, 1000);
   const params = { img: sampleId, size, sched: view.schedule, t: view.t.toFixed(3), seed: view.seed };
