@@ -1,11 +1,10 @@
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useRef, useState, type ComponentType } from 'react';
 import { appStore } from '../state/store';
 import { Header } from './components/Header';
 import { Notices } from './components/Notices';
 import { handleFile, pickFile } from './image/upload';
 import { DepthPanel } from './panels/depth/DepthPanel';
-import { PatchPanel } from './panels/patch/PatchPanel';
-import { DiffusionPanel } from './panels/diffusion/DiffusionPanel';
+import { PanelPlaceholder } from './panels/Panel';
 
 /** Drop anywhere on the page, or paste, to use an image (or restore a view from an exported PNG). */
 function useDropAndPaste(): boolean {
@@ -48,16 +47,73 @@ function useDropAndPaste(): boolean {
   return over;
 }
 
-export function App() {
+interface LaterPanels {
+  patch: ComponentType | null;
+  diffusion: ComponentType | null;
+}
+
+/**
+ * The Patch and Diffusion panels are chunks of their own, loaded once `after` resolves and mounted together in a
+ * transition: their first render (charts of hundreds of points, noised images) is done in slices that let input
+ * and the first panel's updates through, so neither their code nor that render delays the first panel or blocks
+ * the page once it is shown.
+ */
+function useLaterPanels(after: Promise<void> | undefined, onMounted: (() => void) | undefined): LaterPanels {
+  const [panels, setPanels] = useState<LaterPanels>({ patch: null, diffusion: null });
+  const mounted = useRef(onMounted);
+  useEffect(() => {
+    mounted.current = onMounted;
+  });
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      await after;
+      if (!live) return;
+      try {
+        const [{ PatchPanel }, { DiffusionPanel }] = await Promise.all([import('./panels/patch/PatchPanel'), import('./panels/diffusion/DiffusionPanel')]);
+        if (live) startTransition(() => setPanels({ patch: PatchPanel, diffusion: DiffusionPanel }));
+      } catch (e) {
+        if (live) appStore.getState().notify('error', `Part of the page could not load (${(e as Error).message}); reloading the page may help.`);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [after]);
+  const both = panels.patch !== null && panels.diffusion !== null;
+  useEffect(() => {
+    if (both) mounted.current?.(); // after the commit: the panels' own effects (their first requests) have run
+  }, [both]);
+  return panels;
+}
+
+interface AppProps {
+  /** Called once, after the first render is committed and the panels' first effects (their requests) have run. */
+  onMounted?: () => void;
+  /**
+   * The Patch and Diffusion panels load once this resolves (main.tsx passes the moment the Depth panel has shown
+   * its first image and analyses); until then each shows its title in a placeholder. Without it, at once.
+   */
+  restAfter?: Promise<void>;
+  /** Called once both of those panels have mounted. */
+  onRestMounted?: () => void;
+}
+
+export function App({ onMounted, restAfter, onRestMounted }: AppProps) {
   const dropping = useDropAndPaste();
+  const mounted = useRef(onMounted);
+  useEffect(() => {
+    mounted.current?.();
+  }, []);
+  const { patch: PatchPanel, diffusion: DiffusionPanel } = useLaterPanels(restAfter, onRestMounted);
   return (
     <>
       <Header />
       <Notices />
       <main className="panels">
-        <PatchPanel />
+        {PatchPanel ? <PatchPanel /> : <PanelPlaceholder id="patch" title="Patch order" />}
         <DepthPanel />
-        <DiffusionPanel />
+        {DiffusionPanel ? <DiffusionPanel /> : <PanelPlaceholder id="diffusion" title="Diffusion" />}
       </main>
       <section className="lab" aria-labelledby="lab-title">
         <h2 id="lab-title">Equivalence lab</h2>

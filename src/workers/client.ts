@@ -183,21 +183,93 @@ export function workerFor(kind: RequestKind): 'model' | 'analysis' | 'background
 
 let shared: ComputeClient | null = null;
 
-/** The app's compute client; each worker starts on its first request. */
+/** Analysis requests sent and not yet answered, and who waits for that number to reach zero. */
+let analysisPending = 0;
+let analysisIdleWaiters: (() => void)[] = [];
+
+function analysisSettled(): void {
+  analysisPending--;
+  if (analysisPending > 0) return;
+  const waiters = analysisIdleWaiters;
+  analysisIdleWaiters = [];
+  for (const w of waiters) w();
+}
+
+/** Resolves once the analysis worker has answered everything sent to it (at once when nothing is pending). */
+export function whenAnalysisIdle(): Promise<void> {
+  if (analysisPending === 0) return Promise.resolve();
+  return new Promise((resolve) => analysisIdleWaiters.push(resolve));
+}
+
+/** While set, background requests wait for it (start-up: see holdBackgroundUntil). */
+let backgroundHeld: Promise<void> | null = null;
+
+/**
+ * Background requests made before `until` settles are posted only then. At start-up the first image's
+ * rate–distortion sweeps (most of a second of CPU) would otherwise share the machine's two cores with the first
+ * panel's own analysis and rendering; main.tsx holds them until that panel is shown.
+ */
+export function holdBackgroundUntil(until: Promise<void>): void {
+  const held = until.catch(() => undefined);
+  backgroundHeld = held;
+  void held.then(() => {
+    if (backgroundHeld === held) backgroundHeld = null;
+  });
+}
+
+function afterHold<T>(signal: AbortSignal | undefined, post: () => Promise<T>): Promise<T> {
+  const held = backgroundHeld;
+  if (!held) return post();
+  return new Promise<void>((resolve) => {
+    void held.then(() => resolve());
+    signal?.addEventListener('abort', () => resolve(), { once: true });
+  }).then(post); // an aborted signal makes the client reject at once, without posting
+}
+
+/**
+ * The analysis worker the page may have started as it parsed (a script vite.config.ts adds to the built
+ * index.html, so that the worker's thread start and module load overlap the app's download): taken over once,
+ * unless its script already failed to load (then a fresh one reports the failure).
+ */
+function earlyAnalysisWorker(): Worker | null {
+  const scope = globalThis as { __analysisWorker?: Worker & { failed?: boolean } };
+  const worker = scope.__analysisWorker;
+  delete scope.__analysisWorker;
+  if (!worker) return null;
+  if (!worker.failed) return worker;
+  worker.terminate();
+  return null;
+}
+
+/** The app's compute client; each worker starts on its first request (the analysis worker maybe earlier). */
 export function getComputeClient(): ComputeClient {
   if (!shared) {
     let analysis: ComputeClient | null = null;
     let model: ComputeClient | null = null;
     let background: ComputeClient | null = null;
     // Written out in full so Vite sees the pattern and bundles each worker as its own module chunk.
-    const analysisClient = () => (analysis ??= createComputeClient(new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module' })));
+    const analysisClient = () =>
+      (analysis ??= createComputeClient(earlyAnalysisWorker() ?? new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module' })));
     const modelClient = () => (model ??= createComputeClient(new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module' })));
     const backgroundClient = () => (background ??= createComputeClient(new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module' })));
     const clients = { model: modelClient, analysis: analysisClient, background: backgroundClient };
+    let disposed = false;
     shared = {
-      request: (kind, payload, opts) => clients[workerFor(kind)]().request(kind, payload, opts),
+      request(kind, payload, opts) {
+        const which = workerFor(kind);
+        if (which === 'background') {
+          return afterHold(opts?.signal, () => (disposed ? Promise.reject(new Error('compute client disposed')) : backgroundClient().request(kind, payload, opts)));
+        }
+        const p = clients[which]().request(kind, payload, opts);
+        if (which === 'analysis') {
+          analysisPending++;
+          p.then(analysisSettled, analysisSettled);
+        }
+        return p;
+      },
       onBackendChange: (cb) => modelClient().onBackendChange(cb),
       dispose() {
+        disposed = true;
         shared = null;
         analysis?.dispose();
         model?.dispose();

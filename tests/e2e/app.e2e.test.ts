@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { readPngSize, readPngTextChunks } from '../../src/core/png';
 import { launch } from './chromium';
-import { axeViolations, canvasPixels } from './pageHelpers';
+import { axeViolations, canvasPixels, waitAllPanels } from './pageHelpers';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -34,6 +34,7 @@ async function openApp(hash = ''): Promise<Page> {
 async function waitReady(p: Page): Promise<void> {
   await p.waitForSelector('[data-testid="figure-depth-psnr"] svg circle.highlight, [data-testid="figure-depth-psnr"] svg .highlight', { timeout: 30_000 });
   await p.waitForFunction(() => !document.querySelector('[data-testid="credit"]')?.textContent?.startsWith('Loading'));
+  await waitAllPanels(p);
 }
 
 function highlightX(p: Page): Promise<string | null> {

@@ -19,3 +19,9 @@ export async function axeViolations(p: Page, selector?: string): Promise<string[
     return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
   }, selector ?? null);
 }
+
+/** Every panel has mounted (the Patch and Diffusion panels load after the first one; until then they are busy). */
+export async function waitAllPanels(p: Page): Promise<void> {
+  await p.waitForSelector('[data-testid="panel-patch"]:not([aria-busy]), [data-testid="panel-diffusion"]:not([aria-busy])', { timeout: 30_000 });
+  await p.waitForFunction(() => document.querySelectorAll('[data-testid^="panel-"][aria-busy="true"]').length === 0, null, { timeout: 30_000 });
+}

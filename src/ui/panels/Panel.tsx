@@ -28,3 +28,13 @@ export function ComingSoon({ id, title, explanation, plan }: { id: string; title
     </Panel>
   );
 }
+
+/** Stands in for a panel whose code is still loading: its title in the same frame, marked busy. */
+export function PanelPlaceholder({ id, title }: { id: string; title: string }) {
+  return (
+    <section className="panel" aria-labelledby={`${id}-title`} aria-busy="true" data-testid={`panel-${id}`} style={{ minHeight: '60vh' }}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      <p className="explanation">Loading…</p>
+    </section>
+  );
+}
