@@ -6,9 +6,10 @@
 //    itself breaks there (it is not drawn towards the clipped marker, which would fake a slope).
 //  - y = NaN, or a non-finite x, has no position at all: the point is skipped (a gap in the line).
 // The automatic y domain uses only finite values.
-import { least, line, scaleLinear, scaleLog, schemeTableau10, format, type ScaleContinuousNumeric } from 'd3';
+import { least, line, scaleLinear, select, scaleLog, schemeTableau10, format, type ScaleContinuousNumeric } from 'd3';
 import { attachTooltip, clipY, createFrame, defaultFormat, drawAxes, finiteExtent, formatValue, CHAR_W, TEXT } from './frame';
 import type { Frame, Margin, TooltipTarget } from './frame';
+import type { Selection } from 'd3';
 
 export interface Series { id: string; label: string; points: { x: number; y: number }[]; color?: string }
 
@@ -74,29 +75,13 @@ export function lineChart(series: Series[], opts: LineChartOptions, doc: Documen
   if (opts.markers) drawMarkers(frame, opts.markers, x);
   const targets: TooltipTarget[] = [];
   const drawn = series.map((s, i) => {
-    const pts: Drawn[] = s.points
-      .filter((p) => Number.isFinite(p.x) && !Number.isNaN(p.y))
-      .map((p) => ({ x: p.x, y: p.y, px: x(p.x), py: clipY(p.y, y), infinite: !Number.isFinite(p.y) }));
-    const describe = (p: Drawn) => `${s.label}: ${formatX(p.x)} → ${formatValue(p.y, fmtY)}`;
-    const g = frame.marks.append('g').attr('class', 'series').attr('data-series', s.id);
-    const path = line<Drawn>().defined((d) => !d.infinite).x((d) => d.px).y((d) => d.py)(pts);
-    g.append('path').attr('class', 'line').attr('d', path ?? '')
-      .attr('fill', 'none').attr('stroke', colors[i]).attr('stroke-width', 2)
-      .attr('stroke-linejoin', 'round').attr('pointer-events', 'none');
-    g.selectAll('circle.point').data(pts.length <= MAX_MARKED_POINTS ? pts : []).join('circle')
-      .attr('class', 'point').attr('cx', (d) => d.px).attr('cy', (d) => d.py).attr('r', 3.5)
-      .attr('fill', colors[i]).attr('stroke', '#fff').attr('stroke-width', 1)
-      .attr('data-x', (d) => d.x).attr('data-y', (d) => d.y)
-      // Native tooltip: works without JS and in the exported SVG.
-      .append('title').text(describe);
-    g.selectAll('text.infinite-label').data(pts.filter((d) => d.infinite)).join('text')
-      .attr('class', 'infinite-label').attr('x', (d) => d.px + 6).attr('y', (d) => d.py + 4)
-      .attr('fill', TEXT).attr('font-size', 12).text((d) => (d.y > 0 ? '∞' : '−∞'));
-    for (const p of pts) targets.push({ x: p.px, y: p.py, text: describe(p) });
+    const pts = drawnPoints(s, x, y);
+    drawSeries(frame.marks.append('g').attr('class', 'series').attr('data-series', s.id), s, pts, colors[i], fmtY);
     return pts;
   });
+  collectTargets(targets, series, drawn, fmtY);
 
-  const handle: LineHandle = { frame, x, series, drawn, colors, fmtY };
+  const handle: LineHandle = { frame, x, y, usable, series, drawn, colors, fmtY, targets };
   if (opts.highlight) drawHighlight(handle, opts.highlight);
   if (legend.length > 0) drawLegend(frame, legend);
   attachTooltip(frame, targets, 'xy');
@@ -108,10 +93,14 @@ export function lineChart(series: Series[], opts: LineChartOptions, doc: Documen
 interface LineHandle {
   frame: Frame;
   x: ScaleContinuousNumeric<number, number>;
+  y: ScaleContinuousNumeric<number, number>;
+  usable: (p: { x: number; y: number }) => boolean;
   series: Series[];
   drawn: Drawn[][];
   colors: string[];
   fmtY: (y: number) => string;
+  /** The tooltip's targets (the array its listener reads). */
+  targets: TooltipTarget[];
 }
 const lineHandles = new WeakMap<SVGSVGElement, LineHandle>();
 
@@ -122,9 +111,31 @@ const lineHandles = new WeakMap<SVGSVGElement, LineHandle>();
  * A dragged slider then changes a few attributes instead of rebuilding and repainting the whole chart.
  * Returns false when the svg was not built by lineChart.
  */
-export function updateLineChart(svg: SVGSVGElement, change: { highlightX?: number; markers?: { x: number; label?: string }[]; description?: string }): boolean {
+export function updateLineChart(
+  svg: SVGSVGElement,
+  change: { highlightX?: number; markers?: { x: number; label?: string }[]; description?: string; series?: Series[] },
+): boolean {
   const h = lineHandles.get(svg);
   if (!h) return false;
+  if (change.series) {
+    // New values for series already drawn (matched by id), on the axes as built: lines, points, ∞ labels,
+    // tooltips and the highlight follow; the axes do not (build such a chart with a fixed yDomain).
+    for (const s of change.series) {
+      const i = h.series.findIndex((o) => o.id === s.id);
+      if (i < 0) continue;
+      const kept = { ...s, points: s.points.filter(h.usable) };
+      h.series[i] = kept;
+      h.drawn[i] = drawnPoints(kept, h.x, h.y);
+      const group = [...h.frame.svg.querySelectorAll<SVGGElement>('g.series')].find((g) => g.getAttribute('data-series') === s.id);
+      if (group) drawSeries(select(group), kept, h.drawn[i], h.colors[i], h.fmtY);
+    }
+    h.targets.length = 0;
+    collectTargets(h.targets, h.series, h.drawn, h.fmtY);
+    const circle = h.frame.marks.select<SVGCircleElement>('circle.highlight');
+    if (!circle.empty()) {
+      drawHighlight(h, { seriesId: circle.attr('data-series'), x: change.highlightX ?? Number(circle.attr('data-x')) }, true);
+    }
+  }
   if (change.highlightX !== undefined) {
     const circle = h.frame.marks.select<SVGCircleElement>('circle.highlight');
     if (!circle.empty()) drawHighlight(h, { seriesId: circle.attr('data-series'), x: change.highlightX });
@@ -132,6 +143,43 @@ export function updateLineChart(svg: SVGSVGElement, change: { highlightX?: numbe
   if (change.markers) drawMarkers(h.frame, change.markers, h.x);
   if (change.description !== undefined) h.frame.root.select('desc').text(change.description);
   return true;
+}
+
+/** The points of a series that have a position (finite x, y not NaN), in pixels; ±∞ clipped to the edges. */
+function drawnPoints(s: Series, x: ScaleContinuousNumeric<number, number>, y: ScaleContinuousNumeric<number, number>): Drawn[] {
+  return s.points
+    .filter((p) => Number.isFinite(p.x) && !Number.isNaN(p.y))
+    .map((p) => ({ x: p.x, y: p.y, px: x(p.x), py: clipY(p.y, y), infinite: !Number.isFinite(p.y) }));
+}
+
+/** A series' line, its points (short series only) and ∞ labels, in its group: drawn, or redrawn in place. */
+function drawSeries(g: Selection<SVGGElement, unknown, null, undefined>, s: Series, pts: Drawn[], color: string, fmtY: (y: number) => string): void {
+  const describe = (p: Drawn) => `${s.label}: ${formatX(p.x)} → ${formatValue(p.y, fmtY)}`;
+  const d = line<Drawn>().defined((p) => !p.infinite).x((p) => p.px).y((p) => p.py)(pts) ?? '';
+  let path = g.select<SVGPathElement>('path.line');
+  if (path.empty()) {
+    path = g.append('path').attr('class', 'line').attr('d', d)
+      .attr('fill', 'none').attr('stroke', color).attr('stroke-width', 2)
+      .attr('stroke-linejoin', 'round').attr('pointer-events', 'none');
+  } else path.attr('d', d);
+  g.selectAll<SVGCircleElement, Drawn>('circle.point').data(pts.length <= MAX_MARKED_POINTS ? pts : []).join((enter) => {
+    const c = enter.append('circle').attr('class', 'point');
+    c.append('title'); // native tooltip: works without JS and in the exported SVG
+    return c;
+  })
+    .attr('cx', (p) => p.px).attr('cy', (p) => p.py).attr('r', 3.5)
+    .attr('fill', color).attr('stroke', '#fff').attr('stroke-width', 1)
+    .attr('data-x', (p) => p.x).attr('data-y', (p) => p.y)
+    .select('title').text(describe);
+  g.selectAll('text.infinite-label').data(pts.filter((p) => p.infinite)).join('text')
+    .attr('class', 'infinite-label').attr('x', (p) => p.px + 6).attr('y', (p) => p.py + 4)
+    .attr('fill', TEXT).attr('font-size', 12).text((p) => (p.y > 0 ? '∞' : '−∞'));
+}
+
+function collectTargets(targets: TooltipTarget[], series: Series[], drawn: Drawn[][], fmtY: (y: number) => string): void {
+  series.forEach((s, i) => {
+    for (const p of drawn[i]) targets.push({ x: p.px, y: p.py, text: `${s.label}: ${formatX(p.x)} → ${formatValue(p.y, fmtY)}` });
+  });
 }
 
 function drawMarkers(frame: Frame, markers: { x: number; label?: string }[], x: ScaleContinuousNumeric<number, number>): void {
@@ -145,7 +193,7 @@ function drawMarkers(frame: Frame, markers: { x: number; label?: string }[], x: 
 }
 
 /** Draws the highlight circle, or moves the one already drawn, onto the point of the series nearest to h.x. */
-function drawHighlight({ frame, series, drawn, colors, fmtY }: LineHandle, h: { seriesId: string; x: number }): void {
+function drawHighlight({ frame, series, drawn, colors, fmtY }: LineHandle, h: { seriesId: string; x: number }, redraw = false): void {
   const i = series.findIndex((s) => s.id === h.seriesId);
   if (i < 0) return;
   // Nearest rather than exact x, so float round-off in callers (0.1 + 0.2) still finds the point.
@@ -157,7 +205,7 @@ function drawHighlight({ frame, series, drawn, colors, fmtY }: LineHandle, h: { 
       .attr('class', 'highlight').attr('data-series', h.seriesId).attr('r', 7)
       .attr('fill', 'none').attr('stroke', colors[i]).attr('stroke-width', 2.5);
     circle.append('title');
-  } else if (circle.attr('data-x') === String(p.x)) return;
+  } else if (!redraw && circle.attr('data-x') === String(p.x)) return;
   circle.attr('data-x', p.x).attr('cx', p.px).attr('cy', p.py);
   circle.select('title').text(`${series[i].label}: ${formatX(p.x)} → ${formatValue(p.y, fmtY)} (selected)`);
 }

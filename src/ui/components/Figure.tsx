@@ -7,7 +7,7 @@ import { exportPngWithState, exportSvg, imageToCanvas, svgToCanvas } from '../ex
 import { exportFileName } from '../export/fileName';
 import { registerExportable } from '../export/registry';
 import { updateBarChart } from '../charts/barChart';
-import { updateLineChart } from '../charts/lineChart';
+import { updateLineChart, type Series } from '../charts/lineChart';
 
 /** CSS pixels per side at which images are shown (they are exported at twice that). */
 export const IMAGE_DISPLAY_PX = 256;
@@ -89,6 +89,8 @@ export function PixelFigure({ image, alt, ...rest }: PixelFigureProps) {
  * the bar chart's highlighted keys, and the description. Applied in place (updateLineChart / updateBarChart).
  */
 export interface ChartLive {
+  /** New values of the line chart's series (matched by id), drawn on its axes as built: keep it memoized. */
+  series?: Series[];
   highlightX?: number;
   markers?: { x: number; label?: string }[];
   barKeys?: string[];
@@ -115,10 +117,10 @@ export function ChartFigure({ chart, live, ...rest }: ChartFigureProps) {
   const barKey = live?.barKeys?.join(',');
   useLayoutEffect(() => {
     if (!chart || !live) return;
-    const { highlightX, markers, barKeys, description } = live;
+    const { series, highlightX, markers, barKeys, description } = live;
     if (barKeys) updateBarChart(chart, { highlightedKeys: barKeys, description });
-    else updateLineChart(chart, { highlightX, markers, description });
-  }, [chart, live?.highlightX, markersKey, barKey, live?.description]); // eslint-disable-line react-hooks/exhaustive-deps
+    else updateLineChart(chart, { series, highlightX, markers, description });
+  }, [chart, live?.series, live?.highlightX, markersKey, barKey, live?.description]); // eslint-disable-line react-hooks/exhaustive-deps
   const toCanvas = async () => {
     if (!chart) return null;
     return svgToCanvas(chart, 2);

@@ -38,6 +38,22 @@ describe('updateLineChart', () => {
     expect(live.querySelector('g.marks')!.firstElementChild!.getAttribute('class')).toBe('markers');
   });
 
+  it('redraws series in place on the axes as built: the same marks as a chart built with the new values', () => {
+    const fixed: LineChartOptions = { ...opts, yDomain: [0.001, 10], yLog: true, highlight: { seriesId: 'b', x: 0.3 } };
+    const at = (k: number): Series[] => [
+      { ...curve, points: curve.points.map((p) => ({ x: p.x, y: k * (p.y + 0.01) })) },
+      { ...other, points: other.points.map((p) => ({ x: p.x, y: p.x > 0.9 ? NaN : k * p.y })) },
+    ];
+    const short: Series = { id: 's', label: 'short', points: [1, 2, 3].map((i) => ({ x: i / 4, y: i })) };
+    const live = lineChart([...at(1), short], fixed);
+    for (const k of [2, 0.5, 3]) {
+      const next = [...at(k), { ...short, points: short.points.map((p) => ({ x: p.x, y: p.y * k })) }];
+      expect(updateLineChart(live, { series: next })).toBe(true);
+      const built = lineChart(next, fixed);
+      expect(live.querySelector('g.marks')!.innerHTML).toBe(built.querySelector('g.marks')!.innerHTML);
+    }
+  });
+
   it('leaves charts it did not build alone', () => {
     const bars = barChart([{ key: 'a', label: 'a', value: 1 }], { title: 't', description: 'd', xLabel: 'x', yLabel: 'y' });
     expect(updateLineChart(bars, { highlightX: 1 })).toBe(false);

@@ -2,12 +2,12 @@ import { useDeferredValue, useId, useMemo } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { pixelToModel, stepOfT } from '../../../core/conventions';
 import { logSnrStrip, noisyImage, noisyRgba, seededNoise } from '../../../core/diffusion/forward';
-import { scheduleAt, scheduleCurve, SCHEDULE_KINDS } from '../../../core/diffusion/schedules';
-import { bandSnr, drownedFrequency, spectrumAt } from '../../../core/diffusion/spectrum';
+import { scheduleAt, scheduleCurve, SCHEDULE_KINDS, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
+import { bandSnr, drownedFrequency, spectrumAt, type SpectraPrecomputed } from '../../../core/diffusion/spectrum';
 import { isElboEquivalent, weightingCurve, type Prediction } from '../../../core/diffusion/weighting';
 import { DIFFUSION_SCHEDULES, WEIGHTINGS, type DiffusionSchedule, type Weighting } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
-import { lineChart } from '../../charts/lineChart';
+import { lineChart, type Series } from '../../charts/lineChart';
 import { ChartFigure, PixelFigure } from '../../components/Figure';
 import { PixelCanvas } from '../../components/PixelCanvas';
 import { Slider } from '../../components/Slider';
@@ -31,6 +31,50 @@ const WEIGHTING_LABELS: Record<Weighting, string> = {
 const LAMBDA_RANGE: [number, number] = [-10, 10];
 const LAMBDAS = Array.from({ length: 161 }, (_, i) => LAMBDA_RANGE[0] + (i * (LAMBDA_RANGE[1] - LAMBDA_RANGE[0])) / 160);
 const CLIP = 15;
+
+/** t values at which the spectra's y ranges are taken: the axes then hold the curves at every t. */
+const DOMAIN_TS = Array.from({ length: 41 }, (_, i) => i / 40);
+/** Lowest power drawn, relative to the highest (the noise-free signal end has no floor on a log axis). */
+const POWER_RANGE = 1e9;
+const SNR_LIMITS: [number, number] = [1e-6, 1e6];
+
+const ringsOf = (pre: SpectraPrecomputed) => Array.from({ length: pre.pX0.length - 1 }, (_, i) => i + 1);
+/** Values outside the fixed axis are left out (a gap in the line) rather than drawn beyond it. */
+const within = ([lo, hi]: [number, number]) => (v: number) => (v >= lo && v <= hi ? v : NaN);
+
+function spectrumSeries(pre: SpectraPrecomputed, alpha: number, sigma: number, domain: [number, number]): Series[] {
+  const pxt = spectrumAt(pre, alpha, sigma);
+  const ks = ringsOf(pre);
+  const fit = within(domain);
+  return [
+    { id: 'signal', label: 'α²·P(x₀)', points: ks.map((k) => ({ x: k, y: fit(alpha ** 2 * pre.pX0[k]) })) },
+    { id: 'noise', label: 'σ²·P(ε)', points: ks.map((k) => ({ x: k, y: fit(sigma ** 2 * pre.pEps[k]) })) },
+    { id: 'xt', label: 'P(x_t)', points: ks.map((k) => ({ x: k, y: fit(pxt[k]) })) },
+  ];
+}
+
+function snrSeries(pre: SpectraPrecomputed, alpha: number, sigma: number, domain: [number, number]): Series[] {
+  const snr = bandSnr(pre, alpha, sigma);
+  const fit = within(domain);
+  return [{ id: 'snr', label: 'SNR per band', points: ringsOf(pre).map((k) => ({ x: k, y: fit(snr[k]) })) }];
+}
+
+/** y axes for the two spectra charts that hold their curves at every t of the schedule (within fixed limits). */
+function spectraDomains(pre: SpectraPrecomputed, spec: ScheduleSpec, opts: ScheduleOptions): { spectrum: [number, number]; snr: [number, number] } {
+  let hi = 0, lo = Infinity, snrLo = Infinity, snrHi = 0;
+  for (const t of DOMAIN_TS) {
+    const { alpha, sigma } = scheduleAt(spec, t, opts);
+    for (const s of spectrumSeries(pre, alpha, sigma, [0, Infinity])) {
+      for (const p of s.points) if (p.y > 0 && Number.isFinite(p.y)) { hi = Math.max(hi, p.y); lo = Math.min(lo, p.y); }
+    }
+    for (const p of snrSeries(pre, alpha, sigma, [0, Infinity])[0].points) if (p.y > 0 && Number.isFinite(p.y)) { snrHi = Math.max(snrHi, p.y); snrLo = Math.min(snrLo, p.y); }
+  }
+  if (!(hi > 0)) hi = 1;
+  return {
+    spectrum: [Math.max(lo, hi / POWER_RANGE), hi * 1.5],
+    snr: [Math.max(SNR_LIMITS[0], Math.min(snrLo, 0.5)), Math.min(SNR_LIMITS[1], Math.max(snrHi, 2))],
+  };
+}
 
 /** The t the charts mark: their curves have a point every 0.01. */
 const chartT = (t: number) => Math.round(t * 100) / 100;
@@ -132,38 +176,23 @@ export function DiffusionPanel() {
 
   const drowned = pre ? drownedFrequency(pre, atD.alpha, atD.sigma) : null;
   const drownedNow = pre ? drownedFrequency(pre, at.alpha, at.sigma) : null;
-  const spectrumChart = useMemo(() => {
-    if (!pre) return null;
-    const pxt = spectrumAt(pre, atD.alpha, atD.sigma);
-    const ks = Array.from({ length: pxt.length - 1 }, (_, i) => i + 1);
-    return lineChart(
-      [
-        { id: 'signal', label: 'α²·P(x₀)', points: ks.map((k) => ({ x: k, y: atD.alpha ** 2 * pre.pX0[k] })) },
-        { id: 'noise', label: 'σ²·P(ε)', points: ks.map((k) => ({ x: k, y: atD.sigma ** 2 * pre.pEps[k] })) },
-        { id: 'xt', label: 'P(x_t)', points: ks.map((k) => ({ x: k, y: pxt[k] })) },
-      ],
-      {
-        title: 'Radially averaged power spectrum',
-        description: `Power per spatial frequency ring k of the signal, the noise and x_t at t = ${tD.toFixed(3)}. Frequencies from k = ${drowned ?? 'none'} up are drowned (noise power above signal power).`,
-        xLabel: 'frequency k (cycles per image)', yLabel: 'power', xLog: true, yLog: true,
-        markers: drowned ? [{ x: drowned }] : [], width: 420, height: 260,
-      },
-    );
-  }, [pre, atD.alpha, atD.sigma, tD, drowned]);
-
-  const snrChart = useMemo(() => {
-    if (!pre) return null;
-    const snr = bandSnr(pre, atD.alpha, atD.sigma);
-    return lineChart(
-      [{ id: 'snr', label: 'SNR per band', points: Array.from(snr, (v, k) => ({ x: k, y: v })).filter((p) => p.x >= 1) }],
-      {
-        title: 'Signal-to-noise ratio per frequency band',
-        description: `α²P(x₀)/σ²P(ε) per ring at t = ${tD.toFixed(3)}; bands below 1 are drowned.`,
-        xLabel: 'frequency k (cycles per image)', yLabel: 'SNR', xLog: true, yLog: true,
-        markers: drowned ? [{ x: drowned }] : [], width: 420, height: 220,
-      },
-    );
-  }, [pre, atD.alpha, atD.sigma, tD, drowned]);
+  // The spectrum and band-SNR charts are built once per image and schedule on y axes that hold every t of the
+  // schedule; a t move then redraws their lines in place (ChartFigure's `live`), not whole new charts.
+  const domains = useMemo(() => (pre ? spectraDomains(pre, spec, opts) : null), [pre, spec, opts]);
+  const spectrumLines = useMemo(() => (pre && domains ? spectrumSeries(pre, atD.alpha, atD.sigma, domains.spectrum) : null), [pre, domains, atD.alpha, atD.sigma]);
+  const snrLines = useMemo(() => (pre && domains ? snrSeries(pre, atD.alpha, atD.sigma, domains.snr) : null), [pre, domains, atD.alpha, atD.sigma]);
+  const spectrumText = `Power per spatial frequency ring k of the signal, the noise and x_t at t = ${tD.toFixed(3)}. Frequencies from k = ${drowned ?? 'none'} up are drowned (noise power above signal power).`;
+  const snrText = `α²P(x₀)/σ²P(ε) per ring at t = ${tD.toFixed(3)}; bands below 1 are drowned.`;
+  const spectrumChart = useMemo(() => (spectrumLines && domains ? lineChart(spectrumLines, {
+    title: 'Radially averaged power spectrum', description: spectrumText,
+    xLabel: 'frequency k (cycles per image)', yLabel: 'power', xLog: true, yLog: true, yDomain: domains.spectrum,
+    markers: drowned ? [{ x: drowned }] : [], width: 420, height: 260,
+  }) : null), [domains]); // eslint-disable-line react-hooks/exhaustive-deps
+  const snrChart = useMemo(() => (snrLines && domains ? lineChart(snrLines, {
+    title: 'Signal-to-noise ratio per frequency band', description: snrText,
+    xLabel: 'frequency k (cycles per image)', yLabel: 'SNR', xLog: true, yLog: true, yDomain: domains.snr,
+    markers: drowned ? [{ x: drowned }] : [], width: 420, height: 220,
+  }) : null), [domains]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const targetChart = useMemo(() => {
     if (!moments) return null;
@@ -262,8 +291,8 @@ export function DiffusionPanel() {
       <div className="chart-row">
         <ChartFigure id="diffusion-schedules" title="Schedules (log-SNR)" chart={scheduleChart} live={{ highlightX: chartT(view.t), description: scheduleDescription(view.schedule, view.t, at.logSnr) }} name={{ panel: 'diffusion', what: 'schedules', params }} />
         <ChartFigure id="diffusion-alpha-sigma" title="α and σ" chart={alphaSigmaChart} live={{ highlightX: chartT(view.t), description: alphaSigmaDescription(view.t, at.alpha, at.sigma) }} name={{ panel: 'diffusion', what: 'alpha-sigma', params }} />
-        <ChartFigure id="diffusion-spectrum" title="Spectrum of x_t" chart={spectrumChart} name={{ panel: 'diffusion', what: 'spectrum', params }} />
-        <ChartFigure id="diffusion-band-snr" title="SNR per band" chart={snrChart} name={{ panel: 'diffusion', what: 'band-snr', params }} />
+        <ChartFigure id="diffusion-spectrum" title="Spectrum of x_t" chart={spectrumChart} live={spectrumLines ? { series: spectrumLines, markers: drowned ? [{ x: drowned }] : [], description: spectrumText } : undefined} name={{ panel: 'diffusion', what: 'spectrum', params }} />
+        <ChartFigure id="diffusion-band-snr" title="SNR per band" chart={snrChart} live={snrLines ? { series: snrLines, markers: drowned ? [{ x: drowned }] : [], description: snrText } : undefined} name={{ panel: 'diffusion', what: 'band-snr', params }} />
       </div>
       {spectra.error && <p className="error-text" role="alert">The spectra failed: {spectra.error}</p>}
       <h3 className="subhead">Training targets at this t</h3>
