@@ -7,7 +7,11 @@ export function isPowerOfTwo(n: number): boolean {
 
 const twiddleCache = new Map<number, { cos: Float64Array; sin: Float64Array }>();
 
-/** cos/sin of 2πk/n for k < n/2, computed directly (not by recurrence) to keep errors at rounding level. */
+/**
+ * cos/sin of 2πk/n for k < n/2, computed directly (not by recurrence) to keep errors at rounding level; the
+ * quarter turn k = n/4 is set to its exact (0, 1) (Math.cos(π/2) is 6e-17), which lets fftStages do its
+ * first two stages without multiplications and still give the numbers fft() gives.
+ */
 function twiddles(n: number): { cos: Float64Array; sin: Float64Array } {
   let t = twiddleCache.get(n);
   if (!t) {
@@ -16,6 +20,10 @@ function twiddles(n: number): { cos: Float64Array; sin: Float64Array } {
     for (let k = 0; k < n >> 1; k++) {
       cos[k] = Math.cos((2 * Math.PI * k) / n);
       sin[k] = Math.sin((2 * Math.PI * k) / n);
+    }
+    if (n >= 4) {
+      cos[n >> 2] = 0;
+      sin[n >> 2] = 1;
     }
     t = { cos, sin };
     twiddleCache.set(n, t);
@@ -77,7 +85,8 @@ export function fft(re: Float64Array, im: Float64Array, inverse = false, n = re.
 
 const revCache = new Map<number, Uint32Array>();
 
-function bitReversal(n: number): Uint32Array {
+/** The bit-reversal permutation of 0…n−1 (n a power of two), built once per n: index i goes to rev[i]. */
+export function bitReversal(n: number): Uint32Array {
   let rev = revCache.get(n);
   if (!rev) {
     rev = new Uint32Array(n);
@@ -109,9 +118,37 @@ export function fftContiguous(re: Float64Array, im: Float64Array, n: number, inv
       t = im[i]; im[i] = im[j]; im[j] = t;
     }
   }
+  fftStages(re, im, n, inverse);
+  if (inverse) {
+    for (let j = 0; j < n; j++) {
+      re[j] /= n;
+      im[j] /= n;
+    }
+  }
+}
+
+/**
+ * The butterflies of fftContiguous on a line already in bit-reversed order (element i at rev[i]), without
+ * the 1/n of the inverse: for callers that write their input in that order as they build it (the DCT lines),
+ * which saves the separate permutation pass. fftContiguous = permutation + fftStages (+ 1/n).
+ */
+export function fftStages(re: Float64Array, im: Float64Array, n: number, inverse = false): void {
   const { cos, sin } = twiddles(n);
   const sign = inverse ? 1 : -1;
   let q = 1;
+  if (n >= 4) {
+    // The first two stages (sizes 2 and 4) have the twiddles 1, 1 and ∓i (exactly, see twiddles): the general
+    // loop's products by 1 and 0 give these same numbers, so they are left out.
+    for (let i0 = 0; i0 < n; i0 += 4) {
+      const i1 = i0 + 1, i2 = i0 + 2, i3 = i0 + 3;
+      const x0r = re[i0] + re[i1], x0i = im[i0] + im[i1], x1r = re[i0] - re[i1], x1i = im[i0] - im[i1];
+      const x2r = re[i2] + re[i3], x2i = im[i2] + im[i3], x3r = re[i2] - re[i3], x3i = im[i2] - im[i3];
+      re[i2] = x0r - x2r; im[i2] = x0i - x2i; re[i0] = x0r + x2r; im[i0] = x0i + x2i;
+      const tr = -sign * x3i, ti = sign * x3r; // x3 · (sign·i)
+      re[i3] = x1r - tr; im[i3] = x1i - ti; re[i1] = x1r + tr; im[i1] = x1i + ti;
+    }
+    q = 4;
+  }
   for (; 4 * q <= n; q *= 4) {
     const size = 4 * q;
     const sa = n / (2 * q), sb = n / size; // twiddle strides of the two stages
@@ -139,12 +176,6 @@ export function fftContiguous(re: Float64Array, im: Float64Array, n: number, inv
       const tr = re[b] * wr - im[b] * wi, ti = re[b] * wi + im[b] * wr;
       re[b] = re[k] - tr; im[b] = im[k] - ti;
       re[k] += tr; im[k] += ti;
-    }
-  }
-  if (inverse) {
-    for (let j = 0; j < n; j++) {
-      re[j] /= n;
-      im[j] /= n;
     }
   }
 }

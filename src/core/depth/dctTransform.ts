@@ -7,7 +7,7 @@
 // O(N log N), two real lines per complex FFT (fftDctLines.ts), so a 512² channel takes a few milliseconds.
 // Each pass writes its lines transposed, so the column pass reads contiguous rows too.
 
-import { dctLinePlan, forwardPair, inversePair } from './fftDctLines';
+import { dctLinePlan, fftPass } from './fftDctLines';
 
 /** Power-of-two lines at least this long go through the FFT; shorter ones through the cosine matrix. */
 const FFT_MIN = 32;
@@ -42,16 +42,11 @@ export function cosineMatrix(n: number, transposed: boolean): Float64Array {
  * `used` entries may be non-zero) and writes them transposed into dst (n × rows).
  */
 function pass(src: Float64Array, rows: number, n: number, dst: Float64Array, inverse: boolean, rowsUsed = rows, used = n): void {
-  if (rowsUsed < rows) dst.fill(0);
   if (n >= FFT_MIN && isPow2(n) && !(inverse && used <= PRUNED_MAX)) {
-    const p = dctLinePlan(n);
-    for (let y = 0; y < rowsUsed; y += 2) {
-      const y1 = y + 1 < rowsUsed ? y + 1 : -1;
-      if (inverse) inversePair(p, src, y, y1, dst, rows, y, used);
-      else forwardPair(p, src, y, y1, dst, rows, y);
-    }
+    fftPass(dctLinePlan(n), src, rows, dst, inverse, rowsUsed, used);
     return;
   }
+  if (rowsUsed < rows) dst.fill(0);
   const m = cosineMatrix(n, inverse);
   const taps = inverse ? used : n;
   for (let y = 0; y < rowsUsed; y++) {
@@ -108,16 +103,25 @@ function dct8Into(src: Float64Array, dst: Float64Array, m: Float64Array, tmp: Fl
   }
 }
 
+/** Intermediate array of dct2Rect, kept for the next call of the same size (a fresh one costs page faults). */
+let scratch: Float64Array | null = null;
+
+function scratchOf(size: number): Float64Array {
+  if (!scratch || scratch.length !== size) scratch = new Float64Array(size);
+  return scratch;
+}
+
 /** Separable 2-D transform of a w×h row-major array: every row (length w), then every column (length h). */
 export function dct2Rect(data: ArrayLike<number>, w: number, h: number, inverse = false): Float64Array {
   if (data.length !== w * h) throw new RangeError(`expected ${w}×${h} = ${w * h} values, got ${data.length}`);
   const src = data instanceof Float64Array ? data : Float64Array.from(data);
   const out = new Float64Array(w * h);
+  // Every entry of tmp is written before it is read, so a reused one needs no clearing.
+  const tmp = scratchOf(w * h);
   if (w === h && !(w >= FFT_MIN && isPow2(w))) {
-    matrixDct2Into(src, out, w, cosineMatrix(w, inverse), new Float64Array(w * h));
+    matrixDct2Into(src, out, w, cosineMatrix(w, inverse), tmp);
     return out;
   }
-  const tmp = new Float64Array(w * h);
   pass(src, h, w, tmp, inverse); // rows → columns of tmp (w × h)
   pass(tmp, w, h, out, inverse); // columns (rows of tmp) → back to h × w
   return out;

@@ -23,6 +23,16 @@ export interface KMeansOptions {
   onIteration?: (iteration: number, inertia: number) => void;
   /** Keep Elkan's bounds only while n·k ≤ this (default ELKAN_MAX_BOUNDS); 0 forces the brute-force search. */
   maxBounds?: number;
+  /**
+   * Working memory to reuse across calls (e.g. one object for all the depths of an RQ fit): the n·k bounds
+   * array is kept here and reused by the next call of the same size instead of a fresh allocation.
+   */
+  scratch?: KMeansScratch;
+}
+
+/** Reusable working memory of kmeans (its contents carry nothing from one call to the next). */
+export interface KMeansScratch {
+  lower?: Float64Array;
 }
 
 export interface KMeansResult {
@@ -104,20 +114,6 @@ function updateCentroids(data: Float32Array, dim: number, c: Float64Array, k: nu
   });
 }
 
-/** The cols × rows transpose of a rows × cols row-major matrix, in cache-sized tiles. */
-function transpose(m: Float64Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(m.length);
-  const T = 32;
-  for (let r0 = 0; r0 < rows; r0 += T) {
-    for (let c0 = 0; c0 < cols; c0 += T) {
-      for (let r = r0; r < Math.min(r0 + T, rows); r++) {
-        for (let c = c0; c < Math.min(c0 + T, cols); c++) out[c * rows + r] = m[r * cols + c];
-      }
-    }
-  }
-  return out;
-}
-
 /** k-means of the n = data.length / dim rows of `data` into k clusters (k-means++ seeds, Lloyd iterations). */
 export function kmeans(data: Float32Array, dim: number, k: number, options: KMeansOptions): KMeansResult {
   if (!Number.isInteger(dim) || dim < 1 || data.length % dim !== 0) {
@@ -126,15 +122,21 @@ export function kmeans(data: Float32Array, dim: number, k: number, options: KMea
   const n = data.length / dim;
   if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`k must be an integer in 1…${n}, got ${k}`);
   if (!Number.isInteger(options.iters) || options.iters < 0) throw new RangeError('iters must be a non-negative integer');
-  const lowerT = n * k <= (options.maxBounds ?? ELKAN_MAX_BOUNDS) ? new Float64Array(n * k) : null;
-  const { c, near, minD } = seedPlusPlus(data, dim, k, options.seed, lowerT);
-  const lower = lowerT ? transpose(lowerT, k, n) : null;
+  let lower: Float64Array | null = null;
+  if (n * k <= (options.maxBounds ?? ELKAN_MAX_BOUNDS)) {
+    // Every entry is written by the seeding before it is read, so a reused array needs no clearing.
+    const kept = options.scratch?.lower;
+    lower = kept && kept.length === n * k ? kept : new Float64Array(n * k);
+    if (options.scratch) options.scratch.lower = lower;
+  }
+  const { c, near, minD } = seedPlusPlus(data, dim, k, options.seed, lower);
   let assign = near;
   const upper = minD.map(Math.sqrt);
   const dist = new Float64Array(n);
   const drift = new Float64Array(k);
   const delta = new Float64Array(k);
   const halfCC = lower ? new Float64Array(k * k) : null;
+  const moved = new Uint8Array(k); // centroids changed by the last update (their half-distances are refreshed)
   const sep = new Float64Array(k);
   const old = new Float64Array(k * dim);
   const history: number[] = [];
@@ -149,9 +151,14 @@ export function kmeans(data: Float32Array, dim: number, k: number, options: KMea
     updateCentroids(data, dim, c, k, assign, dist);
     let changed = 0;
     if (lower && halfCC) {
-      for (let j = 0; j < k; j++) drift[j] += delta[j] = Math.sqrt(distCC(c, j, old, j, dim));
+      for (let j = 0; j < k; j++) {
+        drift[j] += delta[j] = Math.sqrt(distCC(c, j, old, j, dim));
+        let same = 1;
+        for (let d = 0, q = j * dim; d < dim; d++, q++) if (c[q] !== old[q]) same = 0;
+        moved[j] = 1 - same;
+      }
       for (let i = 0; i < n; i++) upper[i] += delta[assign[i]];
-      changed = elkanAssign(data, dim, c, k, assign, upper, lower, drift, halfCC, sep);
+      changed = elkanAssign(data, dim, c, k, assign, upper, lower, drift, halfCC, sep, t === 1 ? null : moved);
     } else {
       const next = assignNearest(data, dim, c, k);
       for (let i = 0; i < n; i++) if (next[i] !== assign[i]) changed++;

@@ -9,7 +9,7 @@
 // Σ_{i≤d} H(code_i) / patch², H the empirical entropy of the codes.
 import { createImage, type RgbImage } from '../image';
 import { entropyBits, mse, psnr } from '../metrics';
-import { kmeans } from './kmeans';
+import { kmeans, type KMeansScratch } from './kmeans';
 
 /** Largest plain-VQ codebook (4096 = 2^12 codes: K = 64 at depth 2, K = 16 at depth 3). */
 export const VQ_MAX_CODEBOOK = 4096;
@@ -113,9 +113,10 @@ export function rqFit(img: RgbImage, patch: number, K: number, depth: number, it
   const levels: CodeLevel[] = [];
   const total = depth * (iters + 1);
   let entropySum = 0;
+  const scratch: KMeansScratch = {}; // the depths share kmeans' n·size bounds array
   for (let d = 1; d <= depth; d++) {
     const done0 = (d - 1) * (iters + 1);
-    const fit = kmeans(residual, dim, size, { iters, seed: seed + d - 1, onIteration: (t) => onProgress?.(done0 + t + 1, total) });
+    const fit = kmeans(residual, dim, size, { iters, seed: seed + d - 1, scratch, onIteration: (t) => onProgress?.(done0 + t + 1, total) });
     const { centroids, assignments } = fit;
     for (let i = 0; i < n; i++) {
       const q = assignments[i] * dim;

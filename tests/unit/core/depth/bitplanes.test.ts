@@ -101,3 +101,92 @@ describe('analyzeBitplanes', () => {
     expect(a.psnr[2]).toBeCloseTo(psnr(keepTopBits(img, 3), img), 10);
   });
 });
+
+// The table-driven paths against the definitions, value by value: code u = clamp(round(255·v), 0, 255) with
+// Math.round, top-k value ((u >> drop) << drop) + (2^drop − 1)/2) / 255 stored as float32, and the PSNR sum
+// of mse(keepTopBits(img, k), img).
+describe('bit-plane fast paths against their definitions', () => {
+  const refCode = (v: number) => {
+    const u = Math.round(v * 255);
+    return u < 0 ? 0 : u > 255 ? 255 : u;
+  };
+  const refTop = (v: number, bits: number) => {
+    const drop = 8 - bits;
+    return Math.fround((((refCode(v) >> drop) << drop) + (2 ** drop - 1) / 2) / 255);
+  };
+
+  /** Every code's value u/255 and the float32 neighbours of every rounding boundary (u ± ½)/255. */
+  function edgeValues(): RgbImage {
+    const vals: number[] = [];
+    const f32 = new Float32Array(1);
+    const bits = new Int32Array(f32.buffer);
+    for (let u = 0; u < 256; u++) {
+      vals.push(u / 255);
+      for (const b of [u - 0.5, u + 0.5]) {
+        f32[0] = b / 255;
+        const mid = bits[0];
+        for (let d = -3; d <= 3; d++) {
+          bits[0] = mid + d;
+          vals.push(f32[0]);
+        }
+      }
+    }
+    vals.push(0, -0, 1, -1e-9, -0.001, -0.5 / 255, 1.001, 1 + 0.49 / 255, 1 + 0.51 / 255, 2, -3, 1e30, -1e30, Infinity, -Infinity);
+    while (vals.length % 3) vals.push(0.5);
+    const img = createImage(vals.length / 3, 1);
+    img.data.set(vals);
+    return img;
+  }
+
+  it('keepTopBits gives the formula’s float32 value at every code, every rounding boundary and out of range', () => {
+    const img = edgeValues();
+    const wrong: string[] = [];
+    for (let bits = 0; bits <= 8; bits++) {
+      const out = keepTopBits(img, bits);
+      for (let i = 0; i < img.data.length; i++) {
+        if (!Object.is(out.data[i], refTop(img.data[i], bits))) wrong.push(`${img.data[i]} @${bits}: ${out.data[i]}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('bitPlane gives (u >> b) & 1 of the Math.round code at every boundary', () => {
+    const img = edgeValues();
+    const wrong: string[] = [];
+    for (let b = 0; b < 8; b++) {
+      const out = bitPlane(img, b);
+      for (let i = 0; i < img.data.length; i++) if (out.data[i] !== ((refCode(img.data[i]) >> b) & 1)) wrong.push(`${img.data[i]} @${b}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('keeps NaN as NaN (keepTopBits) and as plane 0 (bitPlane), as the Math.round formula does', () => {
+    const img = createImage(1, 1);
+    img.data.set([NaN, 0.5, 1]);
+    expect(Number.isNaN(keepTopBits(img, 4).data[0])).toBe(true);
+    expect(bitPlane(img, 7).data[0]).toBe(0);
+    expect(Number.isNaN(analyzeBitplanes(img).psnr[0])).toBe(true);
+  });
+
+  it('analyzeBitplanes: PSNR equals psnr(keepTopBits(img, k), img) exactly and counts equal bitPlane sums, at every k', () => {
+    for (const img of [edgeValues(), randomCodes(17, 3), (() => {
+      const r = mulberry32(12);
+      const im = createImage(23, 9);
+      for (let i = 0; i < im.data.length; i++) im.data[i] = r() * 1.2 - 0.1; // off-grid, some out of range
+      return im;
+    })()]) {
+      const a = analyzeBitplanes(img);
+      const n = img.data.length;
+      for (let k = 1; k <= 8; k++) {
+        expect(a.psnr[k - 1]).toBe(psnr(keepTopBits(img, k), img));
+        const plane = bitPlane(img, planeOfStep(k));
+        let ones = 0;
+        for (let i = 0; i < n; i++) ones += plane.data[i];
+        expect(a.ones[k - 1]).toBe(ones / n);
+        const p = ones / n;
+        const h = p === 0 || p === 1 ? 0 : -(p * Math.log2(p) + (1 - p) * Math.log2(1 - p));
+        expect(a.entropy[k - 1]).toBeCloseTo(h, 12);
+      }
+    }
+  });
+});

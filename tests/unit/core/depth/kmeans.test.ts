@@ -117,3 +117,90 @@ describe('kmeans', () => {
     expect(() => kmeans(new Float32Array(5), 2, 1, { iters: 1, seed: 1 })).toThrow(RangeError);
   });
 });
+
+/**
+ * Plain Lloyd written out from the definition, from the same k-means++ seeds: nearest centroid by the
+ * exact squared distance (ties → lower index, the current centroid first), means, empty clusters re-seeded
+ * with the points farthest from their centroids (as kmeans documents), stopping when nothing changes.
+ */
+function naiveLloyd(data: Float32Array, dim: number, k: number, iters: number, seed: number) {
+  const n = data.length / dim;
+  const c = Array.from(kmeansPlusPlus(data, dim, k, seed));
+  const nearest = (i: number, current: number) => {
+    let best = current < 0 ? 0 : current;
+    let bd = dist2(data, i, c, best, dim);
+    for (let j = 0; j < k; j++) {
+      const d = dist2(data, i, c, j, dim);
+      if (d < bd) { bd = d; best = j; }
+    }
+    return best;
+  };
+  let assign = Array.from({ length: n }, (_, i) => nearest(i, -1));
+  const inertia = () => assign.reduce((s, j, i) => s + dist2(data, i, c, j, dim), 0);
+  const history = [inertia()];
+  for (let t = 1; t <= iters; t++) {
+    const dist = assign.map((j, i) => dist2(data, i, c, j, dim));
+    const sums = new Array(k * dim).fill(0), counts = new Array(k).fill(0);
+    assign.forEach((j, i) => { counts[j]++; for (let d = 0; d < dim; d++) sums[j * dim + d] += data[i * dim + d]; });
+    const empty: number[] = [];
+    for (let j = 0; j < k; j++) {
+      if (counts[j] === 0) empty.push(j);
+      else for (let d = 0; d < dim; d++) c[j * dim + d] = sums[j * dim + d] / counts[j];
+    }
+    const far = [...Array(n).keys()].sort((a, b) => dist[b] - dist[a] || a - b);
+    empty.forEach((j, e) => { for (let d = 0; d < dim; d++) c[j * dim + d] = data[far[e % n] * dim + d]; });
+    const next = assign.map((j, i) => nearest(i, j));
+    const changed = next.some((j, i) => j !== assign[i]);
+    assign = next;
+    history.push(inertia());
+    if (!changed) break;
+  }
+  return { assign, history, c };
+}
+
+describe('kmeans against plain Lloyd written out (same seeds)', () => {
+  // Blobs (well separated) and uniform noise in 48 dimensions with many centroids (the RQ regime, where the
+  // bounds rule out little and clusters can empty).
+  it.each([
+    ['blobs', 400, 12, 10, 21],
+    ['uniform, dim 48', 500, 48, 64, 22],
+    ['uniform, dim 5, k 40', 300, 5, 40, 23],
+  ])('%s: the same assignments, centroids (1e-12) and inertia history (relative 1e-12)', (_name, n, dim, k, seed) => {
+    const r = mulberry32(seed as number);
+    const data = _name === 'blobs' ? blobs(n as number, dim as number, 8, seed as number) : Float32Array.from({ length: (n as number) * (dim as number) }, () => r());
+    const res = kmeans(data, dim as number, k as number, { iters: 12, seed: seed as number });
+    const ref = naiveLloyd(data, dim as number, k as number, 12, seed as number);
+    expect(Array.from(res.assignments)).toEqual(ref.assign);
+    expect(res.inertiaHistory.length).toBe(ref.history.length);
+    res.inertiaHistory.forEach((v, t) => expect(Math.abs(v - ref.history[t]) / ref.history[t]).toBeLessThan(1e-12));
+    let worst = 0;
+    res.centroids.forEach((v, q) => (worst = Math.max(worst, Math.abs(v - ref.c[q]))));
+    expect(worst).toBeLessThan(1e-12);
+  });
+});
+
+describe('kmeans against plain Lloyd on grid values (exact ties, clusters that empty and are re-seeded)', () => {
+  it.each([3, 11, 17, 29])('case %i: the same assignments and inertia history', (seed) => {
+    const r = mulberry32(seed * 7919);
+    const n = 10 + Math.floor(r() * 30), dim = 1 + Math.floor(r() * 3), k = 3 + Math.floor(r() * Math.min(12, n - 3));
+    const data = Float32Array.from({ length: n * dim }, () => Math.floor(r() * 6) / 5);
+    const res = kmeans(data, dim, k, { iters: 12, seed });
+    const ref = naiveLloyd(data, dim, k, 12, seed);
+    expect(Array.from(res.assignments)).toEqual(ref.assign);
+    expect(res.inertiaHistory.length).toBe(ref.history.length);
+    res.inertiaHistory.forEach((v, t) => expect(Math.abs(v - ref.history[t])).toBeLessThanOrEqual(1e-12 * Math.max(1, ref.history[t])));
+  });
+});
+
+describe('kmeans scratch', () => {
+  it('gives the same fit with a reused scratch as with fresh memory, whatever ran before', () => {
+    const a = blobs(300, 12, 6, 31), b = blobs(300, 12, 9, 32);
+    const scratch = {};
+    const fresh = kmeans(b, 12, 20, { iters: 8, seed: 3 });
+    kmeans(a, 12, 20, { iters: 8, seed: 2, scratch });
+    const reused = kmeans(b, 12, 20, { iters: 8, seed: 3, scratch });
+    expect(Array.from(reused.assignments)).toEqual(Array.from(fresh.assignments));
+    expect(reused.inertiaHistory).toEqual(fresh.inertiaHistory);
+    expect(Array.from(reused.centroids)).toEqual(Array.from(fresh.centroids));
+  });
+});
