@@ -92,18 +92,33 @@ export type SpectraPrecomputed = {
 export function spectraForImage(x0: ArrayLike<number>, eps: ArrayLike<number>, n: number, mode: ChannelReduce = 'luma'): SpectraPrecomputed {
   checkSize(n, x0.length, 3);
   checkSize(n, eps.length, 3);
-  const transform = (rgb: ArrayLike<number>) => {
-    const re = reduceRgb(rgb, mode);
+  const centred = (rgb: ArrayLike<number>) => {
+    const v = reduceRgb(rgb, mode);
     let mean = 0;
-    for (let i = 0; i < re.length; i++) mean += re[i];
-    mean /= re.length;
-    for (let i = 0; i < re.length; i++) re[i] -= mean;
-    const im = new Float64Array(n * n);
-    fft2(re, im, n);
-    return { re, im };
+    for (let i = 0; i < v.length; i++) mean += v[i];
+    mean /= v.length;
+    for (let i = 0; i < v.length; i++) v[i] -= mean;
+    return v;
   };
-  const X = transform(x0);
-  const E = transform(eps);
+  // Both real signals in one complex FFT: Z = F(x + i·e), then X[k] = (Z[k] + conj Z[−k])/2 and
+  // E[k] = (Z[k] − conj Z[−k])/(2i), with −k = ((n − u) mod n, (n − v) mod n). Half the work of two FFTs.
+  const zr = centred(x0);
+  const zi = centred(eps);
+  fft2(zr, zi, n);
+  const X = { re: new Float64Array(n * n), im: new Float64Array(n * n) };
+  const E = { re: new Float64Array(n * n), im: new Float64Array(n * n) };
+  for (let u = 0; u < n; u++) {
+    const mu = ((n - u) % n) * n;
+    for (let v = 0; v < n; v++) {
+      const i = u * n + v;
+      const j = mu + ((n - v) % n);
+      const ar = zr[i], ai = zi[i], br = zr[j], bi = -zi[j];
+      X.re[i] = (ar + br) / 2;
+      X.im[i] = (ai + bi) / 2;
+      E.re[i] = (ai - bi) / 2;
+      E.im[i] = -(ar - br) / 2;
+    }
+  }
   const { ring, count } = rings(n);
   const cross = new Float64Array(count.length);
   for (let i = 0; i < ring.length; i++) if (ring[i] >= 0) cross[ring[i]] += X.re[i] * E.re[i] + X.im[i] * E.im[i];
