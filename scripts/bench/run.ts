@@ -10,7 +10,6 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { preview } from 'vite';
 import { launch } from '../../tests/e2e/chromium';
-import { coreCases } from './core';
 import { numpyReference } from './native';
 import { trainingCases } from './training';
 import { sliderDrag, sweep, waitQuiet, type DragResult } from './sliders';
@@ -228,7 +227,9 @@ async function main(): Promise<void> {
   }
 
   const native = numpyReference();
-  results.push(...coreCases(native, quick));
+  const core = spawnSync('npx', ['tsx', 'scripts/bench/core-main.ts', ...(quick ? ['--quick'] : [])], { input: JSON.stringify(native), encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (core.status !== 0) throw new Error(`the core cases failed: ${core.stderr}`);
+  results.push(...(JSON.parse(core.stdout) as BenchCase[]));
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, Chromium at ${found.path}`;
   const loadAverage = [loadStart, loadavg()[0]].map((v) => Number(v.toFixed(2)));
