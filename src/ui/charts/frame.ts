@@ -3,7 +3,7 @@
 // Every chart is built on a detached <svg> with d3, and every visual property is written as an
 // inline presentation attribute (never CSS classes or `currentColor`): the export path serializes
 // the SVG and draws it onto a canvas, where page stylesheets do not apply.
-import { axisBottom, axisLeft, format, pointer, select } from 'd3';
+import { axisBottom, axisLeft, format, pointer, select, type ScaleLogarithmic } from 'd3';
 import type { AxisDomain, AxisScale, ScaleContinuousNumeric, Selection } from 'd3';
 
 export const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -94,6 +94,17 @@ function isLog(scale: unknown): boolean {
   return typeof (scale as { base?: unknown }).base === 'function';
 }
 
+const plainLog = format('~g');
+/** A log-axis label: 0.001 … 10000 as plain numbers, beyond that as 1eK. */
+export function compactLog(v: number): string {
+  return v >= 1e-3 && v < 1e5 ? plainLog(v) : `1e${Math.round(Math.log10(v))}`;
+}
+
+/** d3's log-scale tickFormat thins crowded labels; it takes a formatting function at run time (its types say string). */
+function logTickFormat(scale: unknown, count: number, f: (v: number) => string): (v: number) => string {
+  return (scale as ScaleLogarithmic<number, number>).tickFormat(count, f as unknown as string);
+}
+
 /** Axes, horizontal grid lines and axis titles. d3-axis writes `currentColor`/`sans-serif`; we override them. */
 export function drawAxes<X extends AxisDomain>(frame: Frame, spec: AxesSpec<X>): void {
   const { plot, innerWidth, innerHeight } = frame;
@@ -106,14 +117,27 @@ export function drawAxes<X extends AxisDomain>(frame: Frame, spec: AxesSpec<X>):
   const xAxis = axisBottom(spec.x).tickSizeOuter(0);
   // About one tick per 50px; band scales ignore the count and tick every category. Log scales label in
   // plain numbers (1e-4, 0.01, 100), not SI prefixes, which read as units ("100m").
-  xAxis.ticks(Math.max(2, Math.round(innerWidth / 50)), isLog(spec.x) ? '~g' : undefined);
+  const xCount = Math.max(2, Math.round(innerWidth / 50));
+  xAxis.ticks(xCount, isLog(spec.x) ? '~g' : undefined);
   if (spec.xTickValues) xAxis.tickValues(spec.xTickValues);
-  if (spec.xTickFormat) xAxis.tickFormat(spec.xTickFormat);
+  // On a log axis a caller's format still goes through the scale's own thinning (labels at 1, 2, 5 × 10ᵏ when
+  // crowded), so 50 60 70 80 90 100 do not run together.
+  if (spec.xTickFormat) {
+    const f = spec.xTickFormat;
+    xAxis.tickFormat(isLog(spec.x) && !spec.xTickValues ? (logTickFormat(spec.x, xCount, f as unknown as (v: number) => string) as unknown as typeof f) : f);
+  }
   const gx = plot.insert('g', '.overlay').attr('class', 'axis x-axis').attr('transform', `translate(0,${innerHeight})`).call(xAxis);
   if (spec.rotateXTicks) {
     gx.selectAll('.tick text').attr('text-anchor', 'end').attr('dx', '-0.4em').attr('dy', '0.4em').attr('transform', 'rotate(-35)');
   }
-  const gy = plot.insert('g', '.overlay').attr('class', 'axis y-axis').call(axisLeft(spec.y).ticks(yTicks, isLog(spec.y) ? '~g' : undefined).tickSizeOuter(0));
+  const yAxis = axisLeft(spec.y).ticks(yTicks).tickSizeOuter(0);
+  // Log y: plain numbers where they are short, powers of ten (1e-6, 1e6) where they are not, so a wide range's
+  // labels fit the margin; thinned by the scale as d3 does.
+  if (isLog(spec.y)) {
+    const label = logTickFormat(spec.y, yTicks, compactLog);
+    yAxis.tickFormat((v) => label(Number(v)));
+  }
+  const gy = plot.insert('g', '.overlay').attr('class', 'axis y-axis').call(yAxis);
   for (const g of [gx, gy]) {
     g.attr('font-family', FONT).attr('font-size', 10).attr('pointer-events', 'none');
     g.selectAll('text').attr('fill', TEXT);

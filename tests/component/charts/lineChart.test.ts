@@ -133,3 +133,26 @@ describe('lineChart', () => {
     }
   });
 });
+
+describe('log axes labels', () => {
+  const ks = Array.from({ length: 127 }, (_, i) => i + 1);
+  const svg = lineChart([{ id: 's', label: 's', points: ks.map((k) => ({ x: k, y: 10 ** (6 - k / 10) })) }], {
+    title: 'spectrum', description: 'd', xLabel: 'k', yLabel: 'power', xLog: true, yLog: true, yDomain: [1e-6, 1e6], width: 420, height: 260,
+  });
+  const labels = (axis: string) => [...svg.querySelectorAll(`g.${axis} .tick text`)].map((t) => t.textContent ?? '').filter((t) => t !== '');
+
+  it('labels a wide log y axis with short powers of ten that fit the margin', () => {
+    const ys = labels('y-axis');
+    expect(ys).toContain('1e-6');
+    expect(ys).toContain('1e6');
+    expect(ys).toContain('1');
+    for (const t of ys) expect(t.length).toBeLessThanOrEqual(5);
+  });
+
+  it('thins crowded log x labels instead of running 50 60 70 80 90 100 together', () => {
+    const xs = labels('x-axis').map(Number);
+    expect(xs.filter((v) => v > 40 && v < 100).length).toBeLessThanOrEqual(1);
+    expect(xs).toContain(1);
+    expect(xs).toContain(100);
+  });
+});
