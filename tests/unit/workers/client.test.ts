@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createComputeClient, getComputeClient, workerFor, type WorkerLike } from '../../../src/workers/client';
+import { createComputeClient, getComputeClient, holdBackgroundUntil, workerFor, type WorkerLike } from '../../../src/workers/client';
 import type { BackendStatus, Inbound, Reply } from '../../../src/workers/protocol';
 
 /** A stand-in worker: records what is posted and lets the test answer. */
@@ -213,5 +213,30 @@ describe('getComputeClient (three workers)', () => {
     void client.request('depth-view', { image: image(), spec: { kind: 'bitplanes' }, d: 1 }).catch(() => {});
     client.dispose();
     expect(StubWorker.made.map((w) => w.terminated)).toEqual([true, true]);
+  });
+
+  it('holds background requests until start-up lets them go, and sends interactive ones at once', async () => {
+    vi.stubGlobal('Worker', StubWorker);
+    let release!: () => void;
+    holdBackgroundUntil(new Promise<void>((resolve) => (release = resolve)));
+    const client = getComputeClient();
+    void client.request('depth-rd', { image: image(), specs: [] }).catch(() => {});
+    void client.request('bitplane-analysis', { image: image() }).catch(() => {});
+    await Promise.resolve();
+    expect(StubWorker.made.flatMap((w) => w.posted.map((m) => m.kind))).toEqual(['bitplane-analysis']);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(StubWorker.made.flatMap((w) => w.posted.map((m) => m.kind)).sort()).toEqual(['bitplane-analysis', 'depth-rd']);
+  });
+
+  it('takes over the analysis worker the page started, instead of starting a second one', () => {
+    vi.stubGlobal('Worker', StubWorker);
+    const early = new StubWorker('compute.worker-early.js');
+    (globalThis as { __analysisWorker?: unknown }).__analysisWorker = early;
+    const client = getComputeClient();
+    void client.request('bitplane-analysis', { image: image() }).catch(() => {});
+    expect(StubWorker.made).toEqual([early]);
+    expect(early.posted.map((m) => m.kind)).toEqual(['bitplane-analysis']);
+    expect((globalThis as { __analysisWorker?: unknown }).__analysisWorker).toBeUndefined();
   });
 });
