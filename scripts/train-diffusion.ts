@@ -11,12 +11,12 @@
 // The photos are JPEGs: they are decoded with Python's Pillow, as scripts/make_samples.py needs it anyway.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { mulberry32 } from '../src/core/random';
 import { registerWasmTrainingKernels } from '../src/models/wasmKernels';
+import { arg, loadMnist, shuffled } from './mnist';
 import {
   accuracy, batchLoss, classifierLoss, classify, createClassifier, createDenoiser, createEma, createTrainer, DEFAULT_OBJECTIVE, DIGIT_CLASSIFIER,
   DIGIT_DENOISER, heldoutProfile, makeBatch, PROFILE_IMAGES, PROFILE_SEED, modelSpaceOfSet, PATCH_DENOISER, paramCount, pixelsOfSet, randomIndices, readImageSet,
@@ -34,40 +34,6 @@ const SHIPPED_TRAIN = 2000;
  */
 const EMA_DECAY = { digits: 0.999, patches: 0.999 };
 const round = (x: number, digits = 5) => Number(x.toPrecision(digits));
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-/** All 10 000 digits of the `mnist` package (uint8) with their labels (the package stores them class by class). */
-function loadMnist(): { pixels: Uint8Array; labels: Uint8Array } {
-  const require = createRequire(import.meta.url);
-  const dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
-  const parts: Uint8Array[] = [];
-  const labels: number[] = [];
-  for (let digit = 0; digit < 10; digit++) {
-    const { data } = JSON.parse(readFileSync(join(dir, `${digit}.json`), 'utf8')) as { data: number[] };
-    parts.push(Uint8Array.from(data, (v) => Math.round(v * 255)));
-    for (let i = 0; i < data.length / 784; i++) labels.push(digit);
-  }
-  const pixels = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    pixels.set(p, at);
-    at += p.length;
-  }
-  return { pixels, labels: Uint8Array.from(labels) };
-}
-
-function shuffled(count: number, rand: () => number): Int32Array {
-  const perm = Int32Array.from({ length: count }, (_, i) => i);
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [perm[i], perm[j]] = [perm[j], perm[i]];
-  }
-  return perm;
-}
 
 function subset(pixels: Uint8Array, labels: Uint8Array | null, idx: ArrayLike<number>, side: number, channels: number): ImageSet {
   const size = side * side * channels;

@@ -6,19 +6,19 @@
 //   public/models/patch-ar/metrics.json        speed, held-out per-step MSE, simple-predictor baselines
 // Seeded and deterministic in its data and initialisation. Run:  nice npm run train:patch-ar
 // Options: --steps N (per order, default 3000), --orders raster,hilbert,random, --bench-only.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { patchOrder, type OrderingKind } from '../src/core/orderings';
 import { mulberry32 } from '../src/core/random';
 import { contextPredictorCurves, digitGrid, fitRegression, meanFrom, regressionCurve } from '../src/models/patchAR/baselines';
-import { digitImages, patchify, readDigitFile, sampleIndices, type DigitSet } from '../src/models/patchAR/data';
+import { digitImages, patchify, sampleIndices, type DigitSet } from '../src/models/patchAR/data';
 import { perStepMse } from '../src/models/patchAR/evaluate';
 import { createPatchAR, DIGIT_CONFIG, dispose, loss, paramCount, type PatchAR } from '../src/models/patchAR/model';
 import { createTrainer } from '../src/models/patchAR/train';
 import { serialize } from '../src/models/patchAR/weights';
+import { arg, loadMnist, splitDigits } from './mnist';
 
 const OUT = join(import.meta.dirname, '..', 'public', 'models', 'patch-ar');
 const SEED = 20240611;
@@ -27,47 +27,6 @@ const HELDOUT = 500;
 const SHIPPED_TRAIN = 1000;
 const SIDE = 28;
 const CONFIG = DIGIT_CONFIG;
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-/** All 10 000 digits of the `mnist` package as uint8, in the package's order (class by class). */
-function loadMnist(): Uint8Array {
-  const require = createRequire(import.meta.url);
-  const dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
-  const parts: Uint8Array[] = [];
-  for (let digit = 0; digit < 10; digit++) {
-    const { data } = JSON.parse(readFileSync(join(dir, `${digit}.json`), 'utf8')) as { data: number[] };
-    parts.push(Uint8Array.from(data, (v) => Math.round(v * 255)));
-  }
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
-}
-
-/** A seeded shuffle of the digits split into held-out and training sets. */
-function split(all: Uint8Array): { heldout: DigitSet; train: DigitSet } {
-  const size = SIDE * SIDE;
-  const count = all.length / size;
-  const perm = Int32Array.from({ length: count }, (_, i) => i);
-  const rand = mulberry32(SEED);
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [perm[i], perm[j]] = [perm[j], perm[i]];
-  }
-  const pick = (from: number, to: number) => {
-    const out = new Uint8Array((to - from) * size);
-    for (let i = from; i < to; i++) out.set(all.subarray(perm[i] * size, (perm[i] + 1) * size), (i - from) * size);
-    return readDigitFile(out);
-  };
-  return { heldout: pick(0, HELDOUT), train: pick(HELDOUT, count) };
-}
 
 const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
 const curve = (c: ArrayLike<number>) => Array.from(c, (x) => round(x, 4));
@@ -165,7 +124,7 @@ async function main(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
   mkdirSync(OUT, { recursive: true });
-  const { heldout, train } = split(loadMnist());
+  const { heldout, train } = splitDigits(loadMnist().pixels, SEED, HELDOUT);
   writeFileSync(join(OUT, 'digits-heldout.bin'), heldout.pixels);
   writeFileSync(join(OUT, 'digits-train.bin'), train.pixels.subarray(0, SHIPPED_TRAIN * SIDE * SIDE));
 

@@ -8,12 +8,11 @@
 // Options: --steps N (default 1000 per model), --models summed-d4,full-d8, --bench-only, --evaluate-only (re-measure
 // the shipped weights on the held-out digits and rewrite the held-out numbers in metrics.json and model.json).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { mulberry32 } from '../src/core/random';
-import { digitImages, readDigitFile, sampleIndices, type DigitSet } from '../src/models/patchAR/data';
+import { digitImages, sampleIndices, type DigitSet } from '../src/models/patchAR/data';
 import { registerWasmTrainingKernels } from '../src/models/wasmKernels';
 import { bestDepthHistogram, increaseFractionPerStep, LARGE_RISE, nonMonotoneFraction, psnrPerDepth } from '../src/models/rqae/depthMetrics';
 import { evaluateImages, healthPerDepth } from '../src/models/rqae/evaluate';
@@ -21,6 +20,7 @@ import { createRqae, digitConfig, dispose, paramCount, type Rqae } from '../src/
 import { SHIPPED_MODELS, type ShippedModel } from '../src/models/rqae/shipped';
 import { createTrainer, trainStep } from '../src/models/rqae/train';
 import { loadFromUrl, serialize } from '../src/models/rqae/weights';
+import { arg, loadMnist, splitDigits } from './mnist';
 
 const ROOT = join(import.meta.dirname, '..', 'public', 'models');
 const OUT = join(ROOT, 'rqae');
@@ -28,47 +28,6 @@ const SPLIT_SEED = 20240611; // scripts/train-patch-ar.ts's seed: the same held-
 const SEED = 5;
 const HELDOUT = 500;
 const SIDE = 28;
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-/** All 10 000 digits of the `mnist` package as uint8, in the package's order (class by class). */
-function loadMnist(): Uint8Array {
-  const require = createRequire(import.meta.url);
-  const dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
-  const parts: Uint8Array[] = [];
-  for (let digit = 0; digit < 10; digit++) {
-    const { data } = JSON.parse(readFileSync(join(dir, `${digit}.json`), 'utf8')) as { data: number[] };
-    parts.push(Uint8Array.from(data, (v) => Math.round(v * 255)));
-  }
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
-}
-
-/** The seeded shuffle of scripts/train-patch-ar.ts: the first 500 are held out, the rest train. */
-function split(all: Uint8Array): { heldout: DigitSet; train: DigitSet } {
-  const size = SIDE * SIDE;
-  const count = all.length / size;
-  const perm = Int32Array.from({ length: count }, (_, i) => i);
-  const rand = mulberry32(SPLIT_SEED);
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [perm[i], perm[j]] = [perm[j], perm[i]];
-  }
-  const pick = (from: number, to: number) => {
-    const out = new Uint8Array((to - from) * size);
-    for (let i = from; i < to; i++) out.set(all.subarray(perm[i] * size, (perm[i] + 1) * size), (i - from) * size);
-    return readDigitFile(out);
-  };
-  return { heldout: pick(0, HELDOUT), train: pick(HELDOUT, count) };
-}
 
 const round = (x: number, digits = 5) => Number(x.toPrecision(digits));
 const curve = (c: ArrayLike<number>, digits = 5) => Array.from(c, (x) => round(x, digits));
@@ -184,7 +143,7 @@ async function main(): Promise<void> {
     if (!m) throw new Error(`unknown model ${k}`);
     return m;
   });
-  const { heldout, train } = split(loadMnist());
+  const { heldout, train } = splitDigits(loadMnist().pixels, SPLIT_SEED, HELDOUT);
   const shipped = readFileSync(join(ROOT, 'patch-ar', 'digits-heldout.bin'));
   if (!Buffer.from(heldout.pixels).equals(shipped)) throw new Error('the held-out split differs from public/models/patch-ar/digits-heldout.bin');
   const heldImages = digitImages(heldout, Int32Array.from({ length: heldout.count }, (_, i) => i));
