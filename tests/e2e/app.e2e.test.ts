@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { readPngSize, readPngTextChunks } from '../../src/core/png';
 import { launch } from './chromium';
-import { axeViolations, canvasPixels, waitAllPanels } from './pageHelpers';
+import { axeViolations, canvasPixels, openPage, waitAllPanels } from './pageHelpers';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -20,13 +20,8 @@ afterAll(async () => {
 });
 
 async function openApp(hash = ''): Promise<Page> {
-  const p = await context.newPage();
-  p.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  p.on('pageerror', (e) => consoleErrors.push(e.message));
-  await p.goto(`${baseUrl}${hash}`);
-  await waitReady(p);
+  const p = await openPage(context, `${baseUrl}${hash}`, consoleErrors, '[data-testid="figure-depth-psnr"] svg .highlight');
+  await waitAllPanels(p);
   return p;
 }
 

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { readPngSize, readPngTextChunks } from '../../src/core/png';
 import { launch } from './chromium';
-import { axeViolations, canvasPixels } from './pageHelpers';
+import { axeViolations, canvasPixels, openPage } from './pageHelpers';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -20,17 +20,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function openApp(hash = ''): Promise<Page> {
-  const p = await context.newPage();
-  p.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  p.on('pageerror', (e) => consoleErrors.push(e.message));
-  await p.goto(`${baseUrl}${hash}`);
-  await p.waitForFunction(() => !document.querySelector('[data-testid="credit"]')?.textContent?.startsWith('Loading'), null, { timeout: 30_000 });
-  await p.waitForSelector('[data-testid="figure-depth-psnr"] svg .highlight', { timeout: 30_000 });
-  return p;
-}
+/** The app at `hash`, once its image is in and the Depth panel's PSNR chart is drawn. */
+const openApp = (hash = ''): Promise<Page> => openPage(context, `${baseUrl}${hash}`, consoleErrors, '[data-testid="figure-depth-psnr"] svg .highlight');
 
 beforeEach(async () => {
   consoleErrors = [];

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { readPngSize, readPngTextChunks } from '../../src/core/png';
 import { launch } from './chromium';
-import { axeViolations, canvasPixels } from './pageHelpers';
+import { axeViolations, canvasPixels, openPage } from './pageHelpers';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -20,18 +20,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function openApp(hash = ''): Promise<Page> {
-  const p = await context.newPage();
-  p.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  p.on('pageerror', (e) => consoleErrors.push(e.message));
-  await p.goto(`${baseUrl}${hash}`);
-  // The working image is in and the model-free diffusion views are drawn.
-  await p.waitForFunction(() => !document.querySelector('[data-testid="credit"]')?.textContent?.startsWith('Loading'), null, { timeout: 30_000 });
-  await p.waitForSelector('[data-testid="figure-diffusion-schedules"] svg .highlight', { timeout: 30_000 });
-  return p;
-}
+/** The app at `hash`, once its image is in and the model-free diffusion views are drawn. */
+const openApp = (hash = ''): Promise<Page> => openPage(context, `${baseUrl}${hash}`, consoleErrors, '[data-testid="figure-diffusion-schedules"] svg .highlight');
 
 const hashParam = (p: Page, key: string) => new URLSearchParams(new URL(p.url()).hash.slice(1)).get(key);
 

@@ -1,6 +1,6 @@
 // What the end-to-end tests read off a page: a canvas's pixels and axe-core's accessibility verdict.
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 
@@ -24,4 +24,20 @@ export async function axeViolations(p: Page, selector?: string): Promise<string[
 export async function waitAllPanels(p: Page): Promise<void> {
   await p.waitForSelector('[data-testid="panel-patch"]:not([aria-busy]), [data-testid="panel-diffusion"]:not([aria-busy])', { timeout: 30_000 });
   await p.waitForFunction(() => document.querySelectorAll('[data-testid^="panel-"][aria-busy="true"]').length === 0, null, { timeout: 30_000 });
+}
+
+/**
+ * Opens `url` in a new page of `context`, collecting its console errors and uncaught exceptions into `errors`,
+ * and waits until the working image is in (the credit line no longer says "Loading") and `ready` is drawn.
+ */
+export async function openPage(context: BrowserContext, url: string, errors: string[], ready: string): Promise<Page> {
+  const p = await context.newPage();
+  p.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  p.on('pageerror', (e) => errors.push(e.message));
+  await p.goto(url);
+  await p.waitForFunction(() => !document.querySelector('[data-testid="credit"]')?.textContent?.startsWith('Loading'), null, { timeout: 30_000 });
+  await p.waitForSelector(ready, { timeout: 30_000 });
+  return p;
 }
