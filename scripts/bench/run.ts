@@ -12,7 +12,7 @@ import { preview } from 'vite';
 import { launch } from '../../tests/e2e/chromium';
 import { numpyReference } from './native';
 import { trainingCases } from './training';
-import { sliderDrag, sweep, waitQuiet, type DragResult } from './sliders';
+import { sliderDrag, sweep, waitQuiet, waitReady, type DragResult } from './sliders';
 
 export interface BenchCase {
   name: string;
@@ -39,24 +39,6 @@ export function quantile(values: number[], q: number): number {
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-}
-
-/**
- * The first panel is interactive: the Depth panel's PSNR chart is drawn with its step marker and the credit line
- * names the image. Checked in the page at every frame; resolves with the page's clock (ms since navigation start)
- * at the first frame where both hold.
- */
-async function waitReady(page: Page): Promise<number> {
-  const ready = await page.waitForFunction(
-    `(() => {
-      const credit = document.querySelector('[data-testid="credit"]');
-      const ok = document.querySelector('[data-testid="figure-depth-psnr"] svg .highlight') && credit && !credit.textContent.startsWith('Loading');
-      return ok ? performance.now() : false;
-    })()`,
-    null,
-    { polling: 'raf', timeout: 60_000 },
-  );
-  return (await ready.jsonValue()) as number;
 }
 
 function bundleCases(): BenchCase[] {

@@ -1,4 +1,4 @@
-// Slider drags as Chromium delivers them: one input event per frame, dispatched at the start of the frame
+// Page readiness and slider drags as Chromium delivers them: one input event per frame, dispatched at the start of the frame
 // (Chromium aligns continuous input such as a dragged thumb's mousemove to requestAnimationFrame).
 import type { Page } from 'playwright-core';
 
@@ -99,4 +99,22 @@ export const QUIET_JS = `new Promise((resolve) => {
 
 export async function waitQuiet(page: Page): Promise<void> {
   await page.evaluate(QUIET_JS);
+}
+
+/**
+ * The first panel is interactive: the Depth panel's PSNR chart is drawn with its step marker and the credit line
+ * names the image. Checked in the page at every frame; resolves with the page's clock (ms since navigation start)
+ * at the first frame where both hold.
+ */
+export async function waitReady(page: Page): Promise<number> {
+  const ready = await page.waitForFunction(
+    `(() => {
+      const credit = document.querySelector('[data-testid="credit"]');
+      const ok = document.querySelector('[data-testid="figure-depth-psnr"] svg .highlight') && credit && !credit.textContent.startsWith('Loading');
+      return ok ? performance.now() : false;
+    })()`,
+    null,
+    { polling: 'raf', timeout: 60_000 },
+  );
+  return (await ready.jsonValue()) as number;
 }

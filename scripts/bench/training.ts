@@ -15,6 +15,7 @@ import { loadavg } from 'node:os';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launch } from '../../tests/e2e/chromium';
 import type { BenchCase } from './run';
+import { waitReady } from './sliders';
 
 export type Backend = 'wasm' | 'webgl' | 'webgpu';
 
@@ -131,11 +132,6 @@ function windowRate(w: Watch, warmMs: number): { rate: number; n: number; second
 /** The backend a readout names: "… steps/s on webgl." or "… runs in the model worker on webgl; …". */
 function namedBackend(text: string): string | null {
   return /steps\/s on ([a-z0-9-]+)/.exec(text)?.[1] ?? /model worker on ([a-z0-9-]+)/.exec(text)?.[1] ?? null;
-}
-
-async function waitReady(page: Page): Promise<void> {
-  await page.waitForSelector('[data-testid="figure-depth-psnr"] svg .highlight', { timeout: 60_000 });
-  await page.waitForFunction('!document.querySelector(\'[data-testid="credit"]\').textContent.startsWith("Loading")');
 }
 
 const SELECT = '[data-testid="backend-select"]';
