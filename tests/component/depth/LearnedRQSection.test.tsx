@@ -92,6 +92,10 @@ describe('the learned RQ auto-encoder section', { timeout: 30_000 }, () => {
     fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
     expect(call.aborted).toBe(true);
     await screen.findByRole('button', { name: 'Resume training' });
+    // A paused run re-evaluates the weights (a second load); save once that has landed, as a user would see it
+    // finish, so the fake's reload status (not saved) cannot arrive after the save's.
+    await waitFor(() => expect(worker.of('rqae-load')).toHaveLength(2));
+    await waitFor(() => expect(screen.queryByRole('progressbar', { name: 'Loading the RQ auto-encoder' })).toBeNull());
     worker.answer('rqae-save', () => status('summed-d4', { saved: true }));
     fireEvent.click(screen.getByRole('button', { name: 'Save in this browser' }));
     await screen.findByRole('button', { name: 'Delete the saved copy' });
