@@ -1,5 +1,6 @@
 // npx tsx scripts/bench/profile.ts [--dist <dir>] [--size 256] [--patch 8] [--moves 60] [--testid step-slider]
-//   [--range lo:hi] [--no-history] [--css <rules>] [--invalidations] [--paints] [--idle] [--plain] [--trace-only] [--noop] | --load
+//   [--range lo:hi] [--no-history] [--css <rules>] [--invalidations] [--paints] [--idle] [--plain] [--trace-only] [--noop]
+//   [--cats <extra trace categories, comma-separated>] [--top N] [--js <script run in the page first>] | --load
 // Where a slider move spends its main-thread time: serves a built app (default dist/; build it first), drags one
 // slider as the bench does (one input per frame, frame start → painted) under the CDP sampling profiler and a trace, then
 // prints the per-move times, the functions with the most self time and the main-thread trace events by time.
@@ -153,6 +154,8 @@ async function main(): Promise<void> {
     // Worker results landing mid-run would be counted as the slider's cost: wait for 2 s without DOM changes.
     await page.evaluate(QUIET_JS);
     if (css) await page.addStyleTag({ content: css });
+    // --js <source>: script run in the page before measuring (e.g. to try a DOM change without a rebuild).
+    if (opt('js', '')) await page.evaluate(opt('js', ''));
     // What the URL sync costs: history writes become no-ops (the hash stops following the view).
     if (argv.includes('--no-history')) await page.evaluate('history.replaceState = () => {}; history.pushState = () => {};');
     const n = (size / patch) ** 2;
@@ -173,7 +176,7 @@ async function main(): Promise<void> {
     const events: TraceEvent[] = [];
     cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
     const traced = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-    await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'blink', 'cc', ...(argv.includes('--invalidations') ? ['disabled-by-default-devtools.timeline.invalidationTracking', 'disabled-by-default-blink.invalidation'] : [])] } });
+    await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'blink', 'cc', ...(argv.includes('--invalidations') ? ['disabled-by-default-devtools.timeline.invalidationTracking', 'disabled-by-default-blink.invalidation'] : []), ...opt('cats', '').split(',').filter(Boolean)] } });
     await cdp.send('Profiler.start');
     // --idle: the same recording over a second without input (what the page costs on its own).
     const r = argv.includes('--idle')
@@ -208,7 +211,7 @@ async function main(): Promise<void> {
     const per = (name: string) => (traceTotals(events).find(([k]) => k === name)?.[1] ?? 0) / values.length;
     console.log(`main thread per move: busy ${(busy / values.length).toFixed(1)} ms; script (input + React) ${per('EventDispatch').toFixed(1)} ms; frame ${per('ProxyMain::BeginMainFrame').toFixed(1)} ms (paint ${per('Paint').toFixed(1)}, layerize ${per('Layerize').toFixed(1)}, layout ${per('Layout').toFixed(1)})`);
     console.log('main-thread trace events by total duration (nested events overlap):');
-    for (const [k, v] of traceTotals(events).slice(0, 25)) console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
+    for (const [k, v] of traceTotals(events).slice(0, Number(opt('top', '25')))) console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
   } finally {
     await browser.close();
     await server.close();

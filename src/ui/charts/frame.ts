@@ -72,6 +72,11 @@ export function createFrame(doc: Document, spec: FrameSpec): Frame {
   plot.append('rect').attr('class', 'overlay').attr('width', innerWidth).attr('height', innerHeight)
     .attr('fill', 'none').attr('pointer-events', 'all');
   const marks = plot.append('g').attr('class', 'marks');
+  // An invisible rect over the whole chart, painted first among the marks: marks that follow a slider (the
+  // highlight, markers, redrawn series) then never change the painted extent of their group. Chromium re-lays out
+  // its compositing for the whole page when a painted extent changes; with a fixed one a move repaints only.
+  marks.append('rect').attr('class', 'extent').attr('x', -margin.left).attr('y', -margin.top).attr('width', width).attr('height', height)
+    .attr('fill', '#fff').attr('fill-opacity', 0).attr('pointer-events', 'none').attr('aria-hidden', 'true');
   const tooltip = plot.append('g').attr('class', 'tooltip').attr('visibility', 'hidden').attr('pointer-events', 'none');
   tooltip.append('rect').attr('rx', 3).attr('height', 18).attr('fill', '#fff').attr('stroke', AXIS).attr('fill-opacity', 0.95);
   tooltip.append('text').attr('x', 5).attr('y', 13).attr('fill', TEXT).attr('font-size', 11);
