@@ -209,7 +209,7 @@ async function main(): Promise<void> {
     const main = mainThread(events);
     const busy = events.filter((e) => e.ph === 'X' && /(^|::)RunTask$/.test(e.name) && `${e.pid}:${e.tid}` === main).reduce((a, e) => a + (e.dur ?? 0) / 1000, 0);
     const per = (name: string) => (traceTotals(events).find(([k]) => k === name)?.[1] ?? 0) / values.length;
-    console.log(`main thread per move: busy ${(busy / values.length).toFixed(1)} ms; script (input + React) ${per('EventDispatch').toFixed(1)} ms; frame ${per('ProxyMain::BeginMainFrame').toFixed(1)} ms (paint ${per('Paint').toFixed(1)}, layerize ${per('Layerize').toFixed(1)}, layout ${per('Layout').toFixed(1)})`);
+    console.log(`main thread per move: busy ${(busy / values.length).toFixed(1)} ms; script (input + React) ${per('EventDispatch').toFixed(1)} ms; frame ${per('ProxyMain::BeginMainFrame').toFixed(1)} ms (paint ${per('Paint').toFixed(1)}, layerize ${per('Layerize').toFixed(1)}, layout ${per('Layout').toFixed(1)}, style ${per('UpdateLayoutTree').toFixed(1)}, prepaint ${per('PrePaint').toFixed(1)}, update layers ${per('LayerTreeHost::DoUpdateLayers').toFixed(1)}, commit ${per('ProxyMain::BeginMainFrame::commit').toFixed(1)}, canvases ${per('Canvas2DResourceProvider::ProduceCanvasResource').toFixed(1)})`);
     console.log('main-thread trace events by total duration (nested events overlap):');
     for (const [k, v] of traceTotals(events).slice(0, Number(opt('top', '25')))) console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
   } finally {
