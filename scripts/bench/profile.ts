@@ -1,6 +1,6 @@
 // npx tsx scripts/bench/profile.ts [--dist <dir>] [--size 256] [--patch 8] [--moves 60] [--testid step-slider]
 //   [--range lo:hi] [--no-history] [--css <rules>] [--invalidations] [--paints] [--idle] [--plain] [--trace-only] [--noop]
-//   [--cats <extra trace categories, comma-separated>] [--top N] [--js <script run in the page first>] | --load
+//   [--cats <extra trace categories, comma-separated>] [--top N] [--self N] [--js <script run in the page first>] | --load
 // Where a slider move spends its main-thread time: serves a built app (default dist/; build it first), drags one
 // slider as the bench does (one input per frame, frame start → painted) under the CDP sampling profiler and a trace, then
 // prints the per-move times, the functions with the most self time and the main-thread trace events by time.
@@ -187,7 +187,7 @@ async function main(): Promise<void> {
     await traced;
     const total = r.times.reduce((a, b) => a + b, 0);
     console.log(`${testId} at ${size}², ${patch}-px patches: ${r.times.length} moves, p50 ${q(r.times, 0.5).toFixed(1)} ms, p95 ${q(r.times, 0.95).toFixed(1)} ms; dropped frames ${r.droppedFrames}; long tasks ${r.longTasks}`);
-    const top = selfTimes(profile).slice(0, 30);
+    const top = selfTimes(profile).slice(0, Number(opt('self', '30')));
     console.log(`self time over the run (${total.toFixed(0)} ms of moves):`);
     for (const [k, v] of top) console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
     if (argv.includes('--invalidations')) {

@@ -18,10 +18,15 @@ export interface ExportName {
   params: Record<string, string | number>;
 }
 
+/** An export name, or a function giving it at export time (for a figure that does not re-render when a value in
+ * its name changes, e.g. the t of the Diffusion panel's x₀). */
+export type FigureName = ExportName | (() => ExportName);
+const nameOf = (name: FigureName): ExportName => (typeof name === 'function' ? name() : name);
+
 interface FigureProps {
   id: string;
   title: string;
-  name: ExportName;
+  name: FigureName;
   /** Draws the figure at export density (2×); null while it has nothing to show yet (still computing). */
   toCanvas(): Promise<HTMLCanvasElement | null>;
   svg?: () => SVGSVGElement | null;
@@ -31,15 +36,18 @@ interface FigureProps {
 
 /** A titled figure with its own export buttons; it also registers itself for "Export all". */
 export function Figure({ id, title, name, toCanvas, svg, children, caption }: FigureProps) {
-  const latest = useRef({ toCanvas, title, panel: name.panel });
+  const latest = useRef({ toCanvas, title, name });
   useLayoutEffect(() => {
-    latest.current = { toCanvas, title, panel: name.panel };
+    latest.current = { toCanvas, title, name };
   });
   useEffect(
-    () => registerExportable({ id, get panel() { return latest.current.panel; }, get title() { return latest.current.title; }, toCanvas: () => latest.current.toCanvas() }),
+    () => registerExportable({ id, get panel() { return nameOf(latest.current.name).panel; }, get title() { return latest.current.title; }, toCanvas: () => latest.current.toCanvas() }),
     [id],
   );
-  const file = (ext: 'png' | 'svg') => exportFileName(name.panel, name.what, name.params, ext);
+  const file = (ext: 'png' | 'svg') => {
+    const { panel, what, params } = nameOf(name);
+    return exportFileName(panel, what, params, ext);
+  };
   const onPng = async () => {
     const canvas = await toCanvas();
     if (canvas) await exportPngWithState(canvas, file('png'), currentHash(appStore));

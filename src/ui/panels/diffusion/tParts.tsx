@@ -1,0 +1,181 @@
+// The parts of the Diffusion panel that follow t. Each reads t from the store itself, so a t-slider move
+// re-renders these few components, not the panel (its image strip, charts and denoiser section).
+import { useDeferredValue, useMemo } from 'react';
+import { stepOfT } from '../../../core/conventions';
+import type { RgbImage } from '../../../core/image';
+import { noisyRgba } from '../../../core/diffusion/forward';
+import { scheduleAt, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
+import { bandSnr, drownedFrequency, spectrumAt, type SpectraPrecomputed } from '../../../core/diffusion/spectrum';
+import type { DiffusionSchedule } from '../../../state/diffusionSlice';
+import { appStore, useStore } from '../../../state/store';
+import type { Series } from '../../charts/lineChart';
+import { ChartFigure, PixelFigure, type ExportName } from '../../components/Figure';
+import type { RgbaFrame } from '../../components/PixelCanvas';
+import { Slider } from '../../components/Slider';
+import { fmtNum, SCHEDULE_LABELS } from './diffusionData';
+import { useThrottled } from './useThrottled';
+
+export const LAMBDA_RANGE: [number, number] = [-10, 10];
+export const CLIP = 15;
+
+/** The t of the view, read by each part that follows it. */
+export const useT = () => useStore((s) => s.diffusion.t);
+
+/** The spectra and the v target follow a t throttled to ten updates a second and deferred, which React renders in
+ * interruptible background passes, so a dragged slider paints its frame without waiting for them. */
+function useSlowT(): number {
+  return useDeferredValue(useThrottled(useT(), 100));
+}
+
+/** What the panel's export names carry besides t (and the weighting, for its chart). */
+export interface NameParams { img: string; size: number; sched: string; seed: number; weight?: string }
+/** Export names in this panel carry the t they show. */
+const nameAt = (what: string, { img, size, sched, seed, weight }: NameParams, t: number): ExportName => ({
+  panel: 'diffusion', what, params: { img, size, sched, t: t.toFixed(3), seed, ...(weight ? { weight } : {}) },
+});
+/** For a figure that does not follow t: its export name reads t when it is exported. */
+export const nameNow = (what: string, params: NameParams) => () => nameAt(what, params, appStore.getState().diffusion.t);
+
+/** The t the charts mark: their curves have a point every 0.01. */
+export const chartT = (t: number) => Math.round(t * 100) / 100;
+export const lambdaMarker = (logSnr: number) => (Number.isFinite(logSnr) ? [{ x: Math.max(LAMBDA_RANGE[0], Math.min(LAMBDA_RANGE[1], logSnr)) }] : []);
+export const scheduleDescription = (schedule: DiffusionSchedule, t: number, logSnr: number) =>
+  `log-SNR λ = log(α²/σ²) against t for every schedule; ${SCHEDULE_LABELS[schedule]} is marked at t = ${t.toFixed(3)} (λ = ${fmtNum(logSnr, 2)}). λ is clipped to ±${CLIP} for display; infinite ends are marked ∞.`;
+export const alphaSigmaDescription = (t: number, alpha: number, sigma: number) =>
+  `Signal and noise scales against t. At t = ${t.toFixed(3)}: α = ${fmtNum(alpha)}, σ = ${fmtNum(sigma)}.`;
+
+const ringsOf = (pre: SpectraPrecomputed) => Array.from({ length: pre.pX0.length - 1 }, (_, i) => i + 1);
+/** Values outside the fixed axis are left out (a gap in the line) rather than drawn beyond it. */
+const within = ([lo, hi]: [number, number]) => (v: number) => (v >= lo && v <= hi ? v : NaN);
+
+export function spectrumSeries(pre: SpectraPrecomputed, alpha: number, sigma: number, domain: [number, number]): Series[] {
+  const pxt = spectrumAt(pre, alpha, sigma);
+  const ks = ringsOf(pre);
+  const fit = within(domain);
+  return [
+    { id: 'signal', label: 'α²·P(x₀)', points: ks.map((k) => ({ x: k, y: fit(alpha ** 2 * pre.pX0[k]) })) },
+    { id: 'noise', label: 'σ²·P(ε)', points: ks.map((k) => ({ x: k, y: fit(sigma ** 2 * pre.pEps[k]) })) },
+    { id: 'xt', label: 'P(x_t)', points: ks.map((k) => ({ x: k, y: fit(pxt[k]) })) },
+  ];
+}
+
+export function snrSeries(pre: SpectraPrecomputed, alpha: number, sigma: number, domain: [number, number]): Series[] {
+  const snr = bandSnr(pre, alpha, sigma);
+  const fit = within(domain);
+  return [{ id: 'snr', label: 'SNR per band', points: ringsOf(pre).map((k) => ({ x: k, y: fit(snr[k]) })) }];
+}
+
+export const spectrumText = (t: number, drowned: number | null) =>
+  `Power per spatial frequency ring k of the signal, the noise and x_t at t = ${t.toFixed(3)}. Frequencies from k = ${drowned ?? 'none'} up are drowned (noise power above signal power).`;
+export const snrText = (t: number) => `α²P(x₀)/σ²P(ε) per ring at t = ${t.toFixed(3)}; bands below 1 are drowned.`;
+
+interface Schedule {
+  spec: ScheduleSpec;
+  opts: ScheduleOptions;
+}
+
+export function TSlider() {
+  const t = useT();
+  return (
+    <Slider
+      label="Time t"
+      value={Math.round(t * 1000)}
+      min={0}
+      max={1000}
+      onChange={(v) => appStore.getState().setDiffusion({ t: v / 1000 })}
+      format={(v) => `${(v / 1000).toFixed(3)} (step ${stepOfT(v / 1000, 1000)} of 1000)`}
+      testId="t-slider"
+    />
+  );
+}
+
+export function Readout({ spec, opts, pre }: Schedule & { pre: SpectraPrecomputed | null }) {
+  const t = useT();
+  const at = scheduleAt(spec, t, opts);
+  const drownedNow = pre ? drownedFrequency(pre, at.alpha, at.sigma) : null;
+  return (
+    <p className="readout" data-testid="diffusion-readout">
+      t = {t.toFixed(3)} (step {stepOfT(t, 1000)}): α = {fmtNum(at.alpha)}, σ = {fmtNum(at.sigma)}, λ = {fmtNum(at.logSnr, 2)}, σ_EDM = {fmtNum(at.sigmaEdm)}.
+      {drownedNow !== null ? ` Frequencies from ${drownedNow} cycles per image up are drowned.` : pre ? ' No frequency is drowned yet.' : ''}
+    </p>
+  );
+}
+
+export function XtFigure({ spec, opts, x0, eps, side, params }: Schedule & { x0: Float32Array | null; eps: Float32Array | null; side: number; params: NameParams }) {
+  const t = useT();
+  const { alpha, sigma } = scheduleAt(spec, t, opts);
+  // x_t is shown divided by √(α² + σ²) so that EDM's large σ stays visible (VP schedules: no change). Straight to
+  // 8-bit RGBA in one pass (the bytes of modelImage(noisyImage(…), size, 1, norm)): it is redrawn on every frame.
+  const xt = useMemo(() => (x0 && eps ? { width: side, height: side, data: noisyRgba(x0, eps, alpha, sigma, 1 / Math.sqrt(alpha * alpha + sigma * sigma) / 2) } : null), [x0, eps, side, alpha, sigma]);
+  return <PixelFigure id="diffusion-xt" title={`x_t, t = ${t.toFixed(2)}`} alt={`The noised image at t = ${t.toFixed(3)}`} image={xt} name={nameAt('xt', params, t)} />;
+}
+
+export function ScheduleFigure({ spec, opts, schedule, chart, params }: Schedule & { schedule: DiffusionSchedule; chart: SVGSVGElement; params: NameParams }) {
+  const t = useT();
+  const { logSnr } = scheduleAt(spec, t, opts);
+  return <ChartFigure id="diffusion-schedules" title="Schedules (log-SNR)" chart={chart} live={{ highlightX: chartT(t), description: scheduleDescription(schedule, t, logSnr) }} name={nameAt('schedules', params, t)} />;
+}
+
+export function AlphaSigmaFigure({ spec, opts, chart, params }: Schedule & { chart: SVGSVGElement; params: NameParams }) {
+  const t = useT();
+  const { alpha, sigma } = scheduleAt(spec, t, opts);
+  return <ChartFigure id="diffusion-alpha-sigma" title="α and σ" chart={chart} live={{ highlightX: chartT(t), description: alphaSigmaDescription(t, alpha, sigma) }} name={nameAt('alpha-sigma', params, t)} />;
+}
+
+export function TargetScaleFigure({ chart, params }: { chart: SVGSVGElement | null; params: NameParams }) {
+  const t = useT();
+  return <ChartFigure id="diffusion-target-scale" title="Target scale across t" chart={chart} live={{ highlightX: chartT(t) }} name={nameAt('target-scale', params, t)} />;
+}
+
+export function WeightingFigure({ spec, opts, chart, params }: Schedule & { chart: SVGSVGElement; params: NameParams }) {
+  const t = useT();
+  const { logSnr } = scheduleAt(spec, t, opts);
+  return <ChartFigure id="diffusion-weighting" title="Weighting over λ" chart={chart} live={{ markers: lambdaMarker(logSnr) }} name={nameAt('weighting', params, t)} />;
+}
+
+/** The spectrum and band-SNR charts, built once per image and schedule on axes that hold every t; t redraws their lines. */
+export function SpectraFigures({ spec, opts, pre, domains, spectrumChart, snrChart, params }: Schedule & {
+  pre: SpectraPrecomputed | null;
+  domains: { spectrum: [number, number]; snr: [number, number] } | null;
+  spectrumChart: SVGSVGElement | null;
+  snrChart: SVGSVGElement | null;
+  params: NameParams;
+}) {
+  const t = useT();
+  const tD = useSlowT();
+  const { alpha, sigma } = scheduleAt(spec, tD, opts);
+  const drowned = pre ? drownedFrequency(pre, alpha, sigma) : null;
+  const spectrumLines = useMemo(() => (pre && domains ? spectrumSeries(pre, alpha, sigma, domains.spectrum) : null), [pre, domains, alpha, sigma]);
+  const snrLines = useMemo(() => (pre && domains ? snrSeries(pre, alpha, sigma, domains.snr) : null), [pre, domains, alpha, sigma]);
+  const markers = drowned ? [{ x: drowned }] : [];
+  return (
+    <>
+      <ChartFigure id="diffusion-spectrum" title="Spectrum of x_t" chart={spectrumChart} live={spectrumLines ? { series: spectrumLines, markers, description: spectrumText(tD, drowned) } : undefined} name={nameAt('spectrum', params, t)} />
+      <ChartFigure id="diffusion-band-snr" title="SNR per band" chart={snrChart} live={snrLines ? { series: snrLines, markers, description: snrText(tD) } : undefined} name={nameAt('band-snr', params, t)} />
+    </>
+  );
+}
+
+/** The four training targets at t: ε, x₀ and velocity do not depend on t; v = α·ε − σ·x₀ follows the slow t. */
+export function TargetImages({ spec, opts, x0, eps, side, epsImg, fixed, params }: Schedule & {
+  x0: Float32Array | null;
+  eps: Float32Array | null;
+  side: number;
+  epsImg: RgbImage | null;
+  fixed: { x0: RgbaFrame; velocity: RgbaFrame } | null;
+  params: NameParams;
+}) {
+  const t = useT();
+  const tD = useSlowT();
+  const { alpha, sigma } = scheduleAt(spec, tD, opts);
+  // Shown as 0.5 + x/4, built straight as 8-bit frames (core targets(): v = α·ε − σ·x₀).
+  const vImg = useMemo(() => (x0 && eps ? { width: side, height: side, data: noisyRgba(x0, eps, -sigma, alpha, 0.25) } : null), [x0, eps, side, alpha, sigma]);
+  const images = fixed && vImg ? { eps: epsImg, x0: fixed.x0, v: vImg, velocity: fixed.velocity } : null;
+  return (
+    <div className="image-row four">
+      {images && (['eps', 'x0', 'v', 'velocity'] as const).map((k) => (
+        <PixelFigure key={k} id={`diffusion-target-${k}`} title={k === 'eps' ? 'ε' : k === 'x0' ? 'x₀' : k} alt={`The ${k} target at t = ${tD.toFixed(3)}`} image={images[k]} name={nameAt(`target-${k}`, params, t)} />
+      ))}
+    </div>
+  );
+}
