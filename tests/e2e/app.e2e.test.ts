@@ -255,6 +255,21 @@ describe('the Patch-order panel', () => {
     expect(readPngTextChunks(bytes)['decomposition-explorer']).toContain('order=hilbert');
   });
 
+  it('shows the same step numbers after jumps of the step as a fresh drawing at that step', async () => {
+    // A move redraws only the cells whose shade changed, copied from sprites of every number in both shades.
+    const nums = 'canvas-patch-step-numbers';
+    await page.waitForSelector(`[data-testid="${nums}"]`);
+    await page.focus('[data-testid="step-slider"]');
+    for (const key of ['End', 'Home', 'PageUp', 'ArrowRight', 'End', 'PageDown', 'PageDown', 'ArrowLeft']) await page.keyboard.press(key);
+    const step = await page.$eval('[data-testid="step-slider"]', (el) => (el as HTMLInputElement).value);
+    expect(Number(step)).toBeGreaterThan(0);
+    await expect.poll(() => new URL(page.url()).hash).toContain(`step=${step}`);
+    const moved = await canvasPixels(page, nums);
+    const fresh = await openApp(new URL(page.url()).hash);
+    await fresh.waitForSelector(`[data-testid="${nums}"]`);
+    expect(await canvasPixels(fresh, nums)).toBe(moved);
+  });
+
   it('lets the user paint a custom order with the keyboard', async () => {
     await page.selectOption('[data-testid="ordering-select"]', 'custom');
     await page.focus('.step-view');

@@ -2,7 +2,7 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSPr
 import { toRgba, type RgbImage } from '../../../core/image';
 import { inverseOrder } from '../../../core/orderings';
 import { Figure, IMAGE_DISPLAY_PX, type ExportName } from '../../components/Figure';
-import { changedCells, CURSOR, drawNumbers, drawOutlines, fadeMask, MAX_NUMBERED_COLS, NUMBERS_PX, OUTLINE, outlineRect } from './stepLayers';
+import { changedCells, copyNumbers, CURSOR, drawNumbers, drawOutlines, fadeMask, MAX_NUMBERED_COLS, numberSprites, NUMBERS_PX, OUTLINE, outlineRect, type NumberSprites } from './stepLayers';
 
 interface StepViewProps {
   image: RgbImage;
@@ -74,6 +74,8 @@ export const StepView = memo(function StepView({ image, patch, order, step, numb
 
   // Which numbers the canvas shows: a step move redraws only the cells whose shade changed.
   const drawn = useRef<{ inv: Int32Array; step: number } | null>(null);
+  // Both shades of every number, drawn once per order: a move copies cells from them rather than drawing text.
+  const sprites = useRef<NumberSprites | null>(null);
   useLayoutEffect(() => {
     // The canvas exists only while numbers show (an empty 512² layer still costs every frame's paint).
     const ctx = nums.current?.getContext('2d');
@@ -83,7 +85,11 @@ export const StepView = memo(function StepView({ image, patch, order, step, numb
     }
     const last = drawn.current;
     if (last && last.inv === inv) {
-      if (last.step !== step) drawNumbers(ctx, cols, inv, step, changedCells(order, last.step, step));
+      if (last.step === step) return;
+      if (sprites.current?.inv !== inv) sprites.current = numberSprites(cols, inv, () => document.createElement('canvas'));
+      const cells = changedCells(order, last.step, step);
+      if (sprites.current) copyNumbers(ctx, sprites.current, step, cells);
+      else drawNumbers(ctx, cols, inv, step, cells);
     } else {
       drawNumbers(ctx, cols, inv, step);
     }
@@ -150,7 +156,7 @@ export const StepView = memo(function StepView({ image, patch, order, step, numb
       >
         <canvas ref={base} className="pixels" aria-hidden="true" />
         <canvas ref={mask} className="overlay" style={MASK} role="img" aria-label={`The image at step ${step}: ${step} patches generated, the next one outlined, later ones faded`} data-testid="canvas-patch-step" />
-        {showNumbers && <canvas ref={nums} width={NUMBERS_PX} height={NUMBERS_PX} className="overlay" style={LAYER} aria-hidden="true" />}
+        {showNumbers && <canvas ref={nums} width={NUMBERS_PX} height={NUMBERS_PX} className="overlay" style={LAYER} aria-hidden="true" data-testid="canvas-patch-step-numbers" />}
         <svg viewBox={`0 0 ${cols} ${rows}`} preserveAspectRatio="none" style={LAYER} aria-hidden="true">
           {/* Invisible, over the whole grid: the moving outline never changes the layer's painted extent (see frame.ts). */}
           <rect className="extent" width={cols} height={rows} fill="#fff" fillOpacity={0} />

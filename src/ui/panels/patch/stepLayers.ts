@@ -42,7 +42,7 @@ export function changedCells(order: Int32Array, a: number, b: number): Int32Arra
  * later ones grey, each with a white halo. A cell's label stays inside its cell, so one cell is cleared and
  * redrawn without touching its neighbours.
  */
-export function drawNumbers(ctx: CanvasRenderingContext2D, cols: number, inv: Int32Array, step: number, cells?: ArrayLike<number>): void {
+export function drawNumbers(ctx: NumbersContext, cols: number, inv: Int32Array, step: number, cells?: ArrayLike<number>): void {
   const cell = NUMBERS_PX / cols;
   if (!cells) ctx.clearRect(0, 0, NUMBERS_PX, NUMBERS_PX);
   ctx.font = `${Math.max(8, Math.min(16, cell * 0.32))}px system-ui, sans-serif`;
@@ -58,8 +58,47 @@ export function drawNumbers(ctx: CanvasRenderingContext2D, cols: number, inv: In
     if (cells) ctx.clearRect(x, y, cell, cell);
     const label = String(inv[i]);
     ctx.strokeText(label, x + cell / 2, y + cell / 2);
-    ctx.fillStyle = inv[i] < step ? '#111' : '#444';
+    ctx.fillStyle = inv[i] < step ? NUMBER_DONE : NUMBER_TODO;
     ctx.fillText(label, x + cell / 2, y + cell / 2);
+  }
+}
+
+const NUMBER_DONE = '#111';
+const NUMBER_TODO = '#444';
+type NumbersContext = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
+/**
+ * Every cell's number in both shades, drawn once per order (drawNumbers with every cell generated, and with
+ * none): a step move then copies its changed cells from them instead of drawing text (copyNumbers).
+ */
+export interface NumberSprites {
+  inv: Int32Array;
+  cols: number;
+  done: HTMLCanvasElement | OffscreenCanvas;
+  todo: HTMLCanvasElement | OffscreenCanvas;
+}
+
+export function numberSprites(cols: number, inv: Int32Array, canvas: () => HTMLCanvasElement | OffscreenCanvas): NumberSprites | null {
+  const [done, todo] = [canvas(), canvas()];
+  for (const [c, step] of [[done, inv.length], [todo, 0]] as const) {
+    c.width = c.height = NUMBERS_PX;
+    const ctx = c.getContext('2d') as NumbersContext | null;
+    if (!ctx) return null;
+    drawNumbers(ctx, cols, inv, step);
+  }
+  return { inv, cols, done, todo };
+}
+
+/** The numbers of `cells` at `step`, copied from the sprites: the same pixels drawNumbers gives them. */
+export function copyNumbers(ctx: NumbersContext, sprites: NumberSprites, step: number, cells: ArrayLike<number>): void {
+  const { cols, inv } = sprites;
+  const cell = NUMBERS_PX / cols;
+  for (let k = 0; k < cells.length; k++) {
+    const i = cells[k];
+    const x = (i % cols) * cell;
+    const y = Math.floor(i / cols) * cell;
+    ctx.clearRect(x, y, cell, cell);
+    ctx.drawImage(inv[i] < step ? sprites.done : sprites.todo, x, y, cell, cell, x, y, cell, cell);
   }
 }
 
