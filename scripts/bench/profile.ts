@@ -1,6 +1,6 @@
 // npx tsx scripts/bench/profile.ts [--dist <dir>] [--size 256] [--patch 8] [--moves 60] [--testid step-slider]
 //   [--range lo:hi] [--no-history] [--css <rules>] [--invalidations] [--paints] [--idle] [--plain] [--trace-only] [--noop]
-//   [--cats <extra trace categories, comma-separated>] [--top N] [--self N] [--js <script run in the page first>] | --load
+//   [--cats <extra trace categories, comma-separated>] [--top N] [--self N] [--times] [--per-frame] [--js <script run in the page first>] | --load
 // Where a slider move spends its main-thread time: serves a built app (default dist/; build it first), drags one
 // slider as the bench does (one input per frame, frame start → painted) under the CDP sampling profiler and a trace, then
 // prints the per-move times, the functions with the most self time and the main-thread trace events by time.
@@ -168,6 +168,7 @@ async function main(): Promise<void> {
       // Timing only: no profiler or trace overhead.
       const r = (await page.evaluate(`(${MOVES_JS})(${JSON.stringify({ testId, values })})`)) as Moves;
       console.log(`${testId} at ${size}², ${patch}-px patches: ${r.times.length} moves, p50 ${q(r.times, 0.5).toFixed(1)} ms, p95 ${q(r.times, 0.95).toFixed(1)} ms; dropped frames ${r.droppedFrames}; long tasks ${r.longTasks}`);
+      if (argv.includes('--times')) console.log(r.times.map((t) => t.toFixed(1)).join(' '));
       return;
     }
     const cdp: CDPSession = await page.context().newCDPSession(page);
@@ -210,6 +211,18 @@ async function main(): Promise<void> {
     const busy = events.filter((e) => e.ph === 'X' && /(^|::)RunTask$/.test(e.name) && `${e.pid}:${e.tid}` === main).reduce((a, e) => a + (e.dur ?? 0) / 1000, 0);
     const per = (name: string) => (traceTotals(events).find(([k]) => k === name)?.[1] ?? 0) / values.length;
     console.log(`main thread per move: busy ${(busy / values.length).toFixed(1)} ms; script (input + React) ${per('EventDispatch').toFixed(1)} ms; frame ${per('ProxyMain::BeginMainFrame').toFixed(1)} ms (paint ${per('Paint').toFixed(1)}, layerize ${per('Layerize').toFixed(1)}, layout ${per('Layout').toFixed(1)}, style ${per('UpdateLayoutTree').toFixed(1)}, prepaint ${per('PrePaint').toFixed(1)}, update layers ${per('LayerTreeHost::DoUpdateLayers').toFixed(1)}, commit ${per('ProxyMain::BeginMainFrame::commit').toFixed(1)}, canvases ${per('Canvas2DResourceProvider::ProduceCanvasResource').toFixed(1)})`);
+    if (argv.includes('--per-frame')) {
+      // Each main-thread task over 2 ms in time order, with the time it spent in the main rendering steps.
+      const mine = events.filter((e) => e.ph === 'X' && `${e.pid}:${e.tid}` === main);
+      const t0 = Math.min(...mine.map((e) => e.ts ?? Infinity));
+      const steps = ['EventDispatch', 'FunctionCall', 'Layout', 'Paint', 'Layerize', 'PrePaint', 'LayerTreeHost::DoUpdateLayers', 'ProxyMain::BeginMainFrame::commit', 'MinorGC', 'MajorGC', 'V8.GCScavenger', 'V8.GC_MC_BACKGROUND_MARKING', 'TimerFire', 'MessagePort::Accept'];
+      for (const task of mine.filter((e) => /(^|::)RunTask$/.test(e.name) && (e.dur ?? 0) > 2000)) {
+        const inner = mine.filter((e) => e.ts! >= task.ts! && e.ts! < task.ts! + task.dur! && steps.includes(e.name));
+        const by = new Map<string, number>();
+        for (const e of inner) by.set(e.name, (by.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+        console.log(`${((task.ts! - t0) / 1000).toFixed(0).padStart(6)} ms  ${(task.dur! / 1000).toFixed(1).padStart(5)} ms  ${[...by].map(([k, v]) => `${k.replace('LayerTreeHost::', '').replace('ProxyMain::BeginMainFrame::', '')} ${v.toFixed(1)}`).join(', ')}`);
+      }
+    }
     console.log('main-thread trace events by total duration (nested events overlap):');
     for (const [k, v] of traceTotals(events).slice(0, Number(opt('top', '25')))) console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
   } finally {

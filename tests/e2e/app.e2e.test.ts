@@ -228,6 +228,27 @@ describe('the app in a real browser', () => {
     await expect.poll(() => other.textContent('[data-testid="credit"]')).toMatch(/exported\.png/);
   });
 
+  it('keeps what is below each slider readout in place while the slider moves', async () => {
+    // A readout reserves the height of its longest text: dragging never makes the figures below it jump.
+    for (const [slider, readout, values] of [
+      ['step-slider', 'patch-readout', [0, 7, 8, 15, 30, 63]],
+      ['bits-slider', 'bits-readout', [1, 2, 4, 8]],
+      ['t-slider', 'diffusion-readout', [0, 1, 250, 500, 999, 1000]],
+    ] as const) {
+      const tops = new Set<number>();
+      for (const v of values) {
+        const before = await page.textContent(`[data-testid="${readout}"]`);
+        await page.$eval(`[data-testid="${slider}"]`, (el, value) => {
+          Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(el, String(value));
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+        }, v);
+        if (v !== values[0]) await expect.poll(() => page.textContent(`[data-testid="${readout}"]`)).not.toBe(before);
+        tops.add(await page.$eval(`[data-testid="${readout}"]`, (el) => el.parentElement!.nextElementSibling!.getBoundingClientRect().top));
+      }
+      expect([...tops], slider).toHaveLength(1);
+    }
+  });
+
   it('has no serious or critical accessibility violations (axe-core)', async () => {
     expect(await axeViolations(page)).toEqual([]);
   });

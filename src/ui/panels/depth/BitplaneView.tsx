@@ -6,6 +6,7 @@ import { appStore, useStore } from '../../../state/store';
 import { barChart } from '../../charts/barChart';
 import { lineChart } from '../../charts/lineChart';
 import { ChartFigure, PixelFigure } from '../../components/Figure';
+import { LiveReadout } from '../../components/LiveReadout';
 import { Slider } from '../../components/Slider';
 import { imagePayload, useWorkerRequest } from '../../compute';
 
@@ -71,9 +72,9 @@ export function BitplaneView() {
         format={(v) => `${v} (${3 * v} bits/pixel)`}
         testId="bits-slider"
       />
-      <p className="readout" data-testid="bits-readout">
+      <LiveReadout testId="bits-readout" longest="Top 8 of 8 planes: PSNR ∞ dB (exact). The newest plane is bit 0 (least significant).">
         Top {bits} of 8 planes: PSNR {psnrNow}. The newest plane is bit {planeOfStep(bits)} ({bits === 1 ? 'most significant' : bits === 8 ? 'least significant' : `${bits}ᵗʰ from the top`}).
-      </p>
+      </LiveReadout>
       <div className="image-row">
         <PixelFigure id="depth-original" title="Original" alt="The working image" image={image} name={{ panel: 'depth', what: 'original', params: { img: sampleId, size } }} />
         <PixelFigure id="depth-recon" title={`Top ${bits} bits`} alt={`The image rebuilt from its top ${bits} bit-planes`} image={recon} name={{ panel: 'depth', what: 'bitplanes-recon', params }} />

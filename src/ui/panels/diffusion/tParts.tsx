@@ -11,6 +11,7 @@ import { appStore, useStore } from '../../../state/store';
 import type { Series } from '../../charts/lineChart';
 import { ChartFigure, PixelFigure, type ExportName } from '../../components/Figure';
 import type { RgbaFrame } from '../../components/PixelCanvas';
+import { LiveReadout } from '../../components/LiveReadout';
 import { Slider } from '../../components/Slider';
 import { fmtNum, SCHEDULE_LABELS } from './diffusionData';
 import { useThrottled } from './useThrottled';
@@ -94,10 +95,10 @@ export function Readout({ spec, opts, pre }: Schedule & { pre: SpectraPrecompute
   const at = scheduleAt(spec, t, opts);
   const drownedNow = pre ? drownedFrequency(pre, at.alpha, at.sigma) : null;
   return (
-    <p className="readout" data-testid="diffusion-readout">
+    <LiveReadout testId="diffusion-readout" longest="t = 0.000 (step 1000): α = 0.0000, σ = 0.0000, λ = −00.00, σ_EDM = 00.000. Frequencies from 000 cycles per image up are drowned.">
       t = {t.toFixed(3)} (step {stepOfT(t, 1000)}): α = {fmtNum(at.alpha)}, σ = {fmtNum(at.sigma)}, λ = {fmtNum(at.logSnr, 2)}, σ_EDM = {fmtNum(at.sigmaEdm)}.
       {drownedNow !== null ? ` Frequencies from ${drownedNow} cycles per image up are drowned.` : pre ? ' No frequency is drowned yet.' : ''}
-    </p>
+    </LiveReadout>
   );
 }
 

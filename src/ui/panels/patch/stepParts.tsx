@@ -3,6 +3,7 @@
 import type { ComponentProps } from 'react';
 import type { OrderingAnalysis } from '../../../core/patch/analysis';
 import { appStore, useStore } from '../../../state/store';
+import { LiveReadout } from '../../components/LiveReadout';
 import { Slider } from '../../components/Slider';
 import { ChartFigure } from '../../components/Figure';
 import { StepView } from './StepView';
@@ -32,11 +33,11 @@ export function LiveStepView({ n, params, ...props }: StepViewProps) {
 export function StepReadout({ analysis, n }: { analysis: OrderingAnalysis; n: number }) {
   const step = useStep(n);
   return (
-    <p className="readout" data-testid="patch-readout">
+    <LiveReadout testId="patch-readout" longest={`Step ${n - 1}: the next patch is 00.00 patches from the nearest generated one, with 4 generated 4-neighbours; copying its nearest neighbour gives MSE 0.0000. This step breaks continuity: it is not next to the previous patch.`}>
       Step {step}: the next patch is {fmt(analysis.context.distance[step])} patches from the nearest generated one, with {analysis.context.visibleNeighbours[step]} generated
       4-neighbours; copying its nearest neighbour gives MSE {fmt(analysis.predictors.copy[step])}.
       {analysis.context.breaks.includes(step) ? ' This step breaks continuity: it is not next to the previous patch.' : ''}
-    </p>
+    </LiveReadout>
   );
 }
 
