@@ -1,6 +1,6 @@
 // npx tsx scripts/bench/profile.ts [--dist <dir>] [--size 256] [--patch 8] [--moves 60] [--testid step-slider]
 //   [--range lo:hi] [--no-history] [--css <rules>] [--invalidations] [--paints] [--idle] [--plain] [--trace-only] [--noop]
-//   [--cats <extra trace categories, comma-separated>] [--top N] [--self N] [--times] [--per-frame] [--js <script run in the page first>] | --load
+//   [--cats <extra trace categories, comma-separated>] [--top N] [--self N] [--times] [--per-frame] [--counts] [--js <script run in the page first>] | --load
 // Where a slider move spends its main-thread time: serves a built app (default dist/; build it first), drags one
 // slider as the bench does (one input per frame, frame start → painted) under the CDP sampling profiler and a trace, then
 // prints the per-move times, the functions with the most self time and the main-thread trace events by time.
@@ -211,6 +211,12 @@ async function main(): Promise<void> {
     const busy = events.filter((e) => e.ph === 'X' && /(^|::)RunTask$/.test(e.name) && `${e.pid}:${e.tid}` === main).reduce((a, e) => a + (e.dur ?? 0) / 1000, 0);
     const per = (name: string) => (traceTotals(events).find(([k]) => k === name)?.[1] ?? 0) / values.length;
     console.log(`main thread per move: busy ${(busy / values.length).toFixed(1)} ms; script (input + React) ${per('EventDispatch').toFixed(1)} ms; frame ${per('ProxyMain::BeginMainFrame').toFixed(1)} ms (paint ${per('Paint').toFixed(1)}, layerize ${per('Layerize').toFixed(1)}, layout ${per('Layout').toFixed(1)}, style ${per('UpdateLayoutTree').toFixed(1)}, prepaint ${per('PrePaint').toFixed(1)}, update layers ${per('LayerTreeHost::DoUpdateLayers').toFixed(1)}, commit ${per('ProxyMain::BeginMainFrame::commit').toFixed(1)}, canvases ${per('Canvas2DResourceProvider::ProduceCanvasResource').toFixed(1)})`);
+    if (argv.includes('--counts')) {
+      // How often each of these main-thread events ran (e.g. full layerization vs the repaint-only update).
+      const counts = new Map<string, number>();
+      for (const e of events) if (e.ph === 'X' && `${e.pid}:${e.tid}` === main && /PaintArtifactCompositor|Layerize|BeginMainFrame$/.test(e.name)) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
+      console.log('event counts:', [...counts].map(([k, v]) => `${k} ${v}`).join(', '));
+    }
     if (argv.includes('--per-frame')) {
       // Each main-thread task over 2 ms in time order, with the time it spent in the main rendering steps.
       const mine = events.filter((e) => e.ph === 'X' && `${e.pid}:${e.tid}` === main);

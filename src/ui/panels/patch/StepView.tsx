@@ -158,8 +158,9 @@ export const StepView = memo(function StepView({ image, patch, order, step, numb
         <canvas ref={mask} className="overlay" style={MASK} role="img" aria-label={`The image at step ${step}: ${step} patches generated, the next one outlined, later ones faded`} data-testid="canvas-patch-step" />
         {showNumbers && <canvas ref={nums} width={NUMBERS_PX} height={NUMBERS_PX} className="overlay" style={LAYER} aria-hidden="true" data-testid="canvas-patch-step-numbers" />}
         <svg viewBox={`0 0 ${cols} ${rows}`} preserveAspectRatio="none" style={LAYER} aria-hidden="true">
-          {/* Invisible, over the whole grid: the moving outline never changes the layer's painted extent (see frame.ts). */}
-          <rect className="extent" width={cols} height={rows} fill="#fff" fillOpacity={0} />
+          {/* Invisible, a cell beyond the grid on every side (the svg clips it): the moving outline, with its stroke's
+              bounds, never changes the layer's painted extent (see frame.ts). */}
+          <rect className="extent" x={-1} y={-1} width={cols + 2} height={rows + 2} fill="#fff" fillOpacity={0} />
           {next >= 0 && <Outline cell={next} cols={cols} kind="next" />}
           {shownCursor !== null && <Outline cell={shownCursor} cols={cols} kind="cursor" />}
         </svg>
