@@ -36,6 +36,41 @@ afterEach(async () => {
 });
 
 describe('the Diffusion panel in a real browser', () => {
+  it('shows x_t at the last t of a burst of moves, with the pixels its PNG export has', async () => {
+    // x_t is drawn by a worker on a handed-over canvas; the export is built on the page from the same parameters.
+    await page.focus('[data-testid="t-slider"]');
+    for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
+    await expect.poll(() => hashParam(page, 't')).toBe('0.512');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-diffusion-xt"]')]);
+    expect(download.suggestedFilename()).toMatch(/^diffusion-xt.*t-0\.512.*\.png$/);
+    const png = readFileSync(await download.path()).toString('base64');
+    // The export, scaled back down without smoothing, against what the page shows (read as the user sees it).
+    const compare = () => page.evaluate(async (b64) => {
+      const load = async (src: string) => {
+        const img = new Image();
+        img.src = src;
+        await img.decode();
+        return img;
+      };
+      const shown = await load((document.querySelector('[data-testid="canvas-diffusion-xt"]') as HTMLCanvasElement).toDataURL());
+      const exported = await load(`data:image/png;base64,${b64}`);
+      const pixels = (img: HTMLImageElement) => {
+        const c = document.createElement('canvas');
+        c.width = shown.width;
+        c.height = shown.height;
+        const ctx = c.getContext('2d')!;
+        ctx.imageSmoothingEnabled = false;
+        ctx.drawImage(img, 0, 0, c.width, c.height);
+        return ctx.getImageData(0, 0, c.width, c.height).data;
+      };
+      const [a, b] = [pixels(shown), pixels(exported)];
+      let maxDiff = 0;
+      for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+      return { scale: exported.width / shown.width, maxDiff };
+    }, png);
+    await expect.poll(compare).toEqual({ scale: 4, maxDiff: 0 }) // the default 128² image, exported at 512²;
+  });
+
   it('follows t dragged with the mouse, changes schedule, and exports the log-SNR chart with the view', async () => {
     const before = await canvasPixels(page, 'canvas-diffusion-xt');
     const slider = page.locator('[data-testid="t-slider"]');

@@ -15,6 +15,7 @@ import { LiveReadout } from '../../components/LiveReadout';
 import { Slider } from '../../components/Slider';
 import { fmtNum, SCHEDULE_LABELS } from './diffusionData';
 import { useThrottled } from './useThrottled';
+import { XtView } from './XtView';
 
 export const LAMBDA_RANGE: [number, number] = [-10, 10];
 export const CLIP = 15;
@@ -105,10 +106,12 @@ export function Readout({ spec, opts, pre }: Schedule & { pre: SpectraPrecompute
 export function XtFigure({ spec, opts, x0, eps, side, params }: Schedule & { x0: Float32Array | null; eps: Float32Array | null; side: number; params: NameParams }) {
   const t = useT();
   const { alpha, sigma } = scheduleAt(spec, t, opts);
-  // x_t is shown divided by √(α² + σ²) so that EDM's large σ stays visible (VP schedules: no change). Straight to
-  // 8-bit RGBA in one pass (the bytes of modelImage(noisyImage(…), size, 1, norm)): it is redrawn on every frame.
-  const xt = useMemo(() => (x0 && eps ? { width: side, height: side, data: noisyRgba(x0, eps, alpha, sigma, 1 / Math.sqrt(alpha * alpha + sigma * sigma) / 2) } : null), [x0, eps, side, alpha, sigma]);
-  return <PixelFigure id="diffusion-xt" title={`x_t, t = ${t.toFixed(2)}`} alt={`The noised image at t = ${t.toFixed(3)}`} image={xt} name={nameAt('xt', params, t)} />;
+  // x_t is shown divided by √(α² + σ²) so that EDM's large σ stays visible (VP schedules: no change), as 8-bit
+  // RGBA in one pass (the bytes of modelImage(noisyImage(…), size, 1, norm)): it is redrawn on every frame.
+  return (
+    <XtView x0={x0} eps={eps} side={side} alpha={alpha} sigma={sigma} k={1 / Math.sqrt(alpha * alpha + sigma * sigma) / 2}
+      title={`x_t, t = ${t.toFixed(2)}`} alt={`The noised image at t = ${t.toFixed(3)}`} name={nameAt('xt', params, t)} />
+  );
 }
 
 export function ScheduleFigure({ spec, opts, schedule, chart, params }: Schedule & { schedule: DiffusionSchedule; chart: SVGSVGElement; params: NameParams }) {
