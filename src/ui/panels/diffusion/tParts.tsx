@@ -3,7 +3,6 @@
 import { useDeferredValue, useMemo } from 'react';
 import { stepOfT } from '../../../core/conventions';
 import type { RgbImage } from '../../../core/image';
-import { noisyRgba } from '../../../core/diffusion/forward';
 import { scheduleAt, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
 import { bandSnr, drownedFrequency, spectrumAt, type SpectraPrecomputed } from '../../../core/diffusion/spectrum';
 import type { DiffusionSchedule } from '../../../state/diffusionSlice';
@@ -15,7 +14,7 @@ import { LiveReadout } from '../../components/LiveReadout';
 import { Slider } from '../../components/Slider';
 import { fmtNum, SCHEDULE_LABELS } from './diffusionData';
 import { useThrottled } from './useThrottled';
-import { XtView } from './XtView';
+import { BlendView } from './BlendView';
 
 export const LAMBDA_RANGE: [number, number] = [-10, 10];
 export const CLIP = 15;
@@ -109,7 +108,7 @@ export function XtFigure({ spec, opts, x0, eps, side, params }: Schedule & { x0:
   // x_t is shown divided by √(α² + σ²) so that EDM's large σ stays visible (VP schedules: no change), as 8-bit
   // RGBA in one pass (the bytes of modelImage(noisyImage(…), size, 1, norm)): it is redrawn on every frame.
   return (
-    <XtView x0={x0} eps={eps} side={side} alpha={alpha} sigma={sigma} k={1 / Math.sqrt(alpha * alpha + sigma * sigma) / 2}
+    <BlendView id="diffusion-xt" x0={x0} eps={eps} side={side} alpha={alpha} sigma={sigma} k={1 / Math.sqrt(alpha * alpha + sigma * sigma) / 2}
       title={`x_t, t = ${t.toFixed(2)}`} alt={`The noised image at t = ${t.toFixed(3)}`} name={nameAt('xt', params, t)} />
   );
 }
@@ -172,14 +171,18 @@ export function TargetImages({ spec, opts, x0, eps, side, epsImg, fixed, params 
   const t = useT();
   const tD = useSlowT();
   const { alpha, sigma } = scheduleAt(spec, tD, opts);
-  // Shown as 0.5 + x/4, built straight as 8-bit frames (core targets(): v = α·ε − σ·x₀).
-  const vImg = useMemo(() => (x0 && eps ? { width: side, height: side, data: noisyRgba(x0, eps, -sigma, alpha, 0.25) } : null), [x0, eps, side, alpha, sigma]);
-  const images = fixed && vImg ? { eps: epsImg, x0: fixed.x0, v: vImg, velocity: fixed.velocity } : null;
+  // Shown as 0.5 + x/4 (core targets(): v = α·ε − σ·x₀, i.e. the blend with weights −σ on x₀ and α on ε).
+  const figure = (k: 'eps' | 'x0' | 'velocity', title: string, image: RgbImage | RgbaFrame | null) => (
+    <PixelFigure id={`diffusion-target-${k}`} title={title} alt={`The ${k} target at t = ${tD.toFixed(3)}`} image={image} name={nameAt(`target-${k}`, params, t)} />
+  );
+  if (!fixed) return <div className="image-row four" />;
   return (
     <div className="image-row four">
-      {images && (['eps', 'x0', 'v', 'velocity'] as const).map((k) => (
-        <PixelFigure key={k} id={`diffusion-target-${k}`} title={k === 'eps' ? 'ε' : k === 'x0' ? 'x₀' : k} alt={`The ${k} target at t = ${tD.toFixed(3)}`} image={images[k]} name={nameAt(`target-${k}`, params, t)} />
-      ))}
+      {figure('eps', 'ε', epsImg)}
+      {figure('x0', 'x₀', fixed.x0)}
+      <BlendView id="diffusion-target-v" x0={x0} eps={eps} side={side} alpha={-sigma} sigma={alpha} k={0.25}
+        title="v" alt={`The v target at t = ${tD.toFixed(3)}`} name={nameAt('target-v', params, t)} />
+      {figure('velocity', 'velocity', fixed.velocity)}
     </div>
   );
 }

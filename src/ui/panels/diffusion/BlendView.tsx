@@ -1,29 +1,36 @@
-// x_t on the page: drawn by a worker on a canvas handed over to it (OffscreenCanvas), so a dragged t costs the
-// page's thread a message per frame instead of building and copying the frame (1 MB at 512²); where the browser
-// cannot do that, drawn here as before.
+// Images that are a blend of x₀ and ε and follow t (x_t, the v target): drawn by a worker on a canvas handed over
+// to it (OffscreenCanvas), so a dragged t costs the page's thread a message per frame instead of building and
+// copying the frame (1 MB at 512²); where the browser cannot do that, drawn here as before.
 import { useLayoutEffect, useRef } from 'react';
 import { noisyRgba } from '../../../core/diffusion/forward';
 import { xtPainterFor, type XtPainter } from '../../../workers/xtPainter';
 import { Figure, IMAGE_DISPLAY_PX, type ExportName } from '../../components/Figure';
 import { imageToCanvas } from '../../export/exportPng';
 
-export interface XtParams {
+export interface BlendParams {
   x0: Float32Array | null;
   eps: Float32Array | null;
   side: number;
   alpha: number;
   sigma: number;
-  /** Display scale: the canvas shows 0.5 + k·x_t. */
+  /** The canvas shows 0.5 + k·(α·x₀ + σ·ε). */
   k: number;
 }
 
-/** The 8-bit frame of x_t for these parameters (null until x₀ and ε exist). */
-function frameOf({ x0, eps, side, alpha, sigma, k }: XtParams): ImageData | null {
+/** The 8-bit frame for these parameters (null until x₀ and ε exist). */
+function frameOf({ x0, eps, side, alpha, sigma, k }: BlendParams): ImageData | null {
   if (!x0 || !eps || x0.length !== 3 * side * side) return null;
   return new ImageData(noisyRgba(x0, eps, alpha, sigma, k) as Uint8ClampedArray<ArrayBuffer>, side, side);
 }
 
-export function XtView({ title, alt, name, ...p }: XtParams & { title: string; alt: string; name: ExportName }) {
+interface BlendViewProps extends BlendParams {
+  id: string;
+  title: string;
+  alt: string;
+  name: ExportName;
+}
+
+export function BlendView({ id, title, alt, name, ...p }: BlendViewProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   const painter = useRef<XtPainter | null>(null);
   const latest = useRef(p);
@@ -59,8 +66,8 @@ export function XtView({ title, alt, name, ...p }: XtParams & { title: string; a
     return frame && imageToCanvas(frame, (2 * IMAGE_DISPLAY_PX) / frame.width);
   };
   return (
-    <Figure id="diffusion-xt" title={title} name={name} toCanvas={toCanvas}>
-      <canvas ref={ref} className="pixels" role="img" aria-label={alt} data-testid="canvas-diffusion-xt" />
+    <Figure id={id} title={title} name={name} toCanvas={toCanvas}>
+      <canvas ref={ref} className="pixels" role="img" aria-label={alt} data-testid={`canvas-${id}`} />
     </Figure>
   );
 }
