@@ -96,6 +96,17 @@ export const StepView = memo(function StepView({ image, patch, order, step, numb
     drawn.current = { inv, step };
   }, [showNumbers, inv, order, step, rows, cols]);
 
+  // The sprites are drawn when the page is idle, not on the first move of a drag (512 labels, ~10 ms or more).
+  useEffect(() => {
+    if (!showNumbers || inv.length !== rows * cols || sprites.current?.inv === inv) return;
+    const idle = window.requestIdleCallback ?? ((cb: () => void) => window.setTimeout(cb, 200));
+    const cancel = window.cancelIdleCallback ?? window.clearTimeout;
+    const id = idle(() => {
+      if (sprites.current?.inv !== inv) sprites.current = numberSprites(cols, inv, () => document.createElement('canvas'));
+    });
+    return () => cancel(id);
+  }, [showNumbers, inv, rows, cols]);
+
   useEffect(() => {
     if (!painting) setCursor(null);
   }, [painting]);
