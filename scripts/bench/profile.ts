@@ -1,6 +1,6 @@
 // npx tsx scripts/bench/profile.ts [--dist <dir>] [--size 256] [--patch 8] [--moves 60] [--testid step-slider]
 //   [--range lo:hi] [--no-history] [--css <rules>] [--invalidations] [--paints] [--idle] [--plain] [--trace-only] [--noop]
-//   [--cats <extra trace categories, comma-separated>] [--top N] [--self N] [--times] [--per-frame] [--counts] [--layers] [--js <script run in the page first>] | --load
+//   [--cats <extra trace categories, comma-separated>] [--top N] [--self N] [--times] [--per-frame] [--counts] [--layers] [--callers <function>] [--js <script run in the page first>] | --load
 // Where a slider move spends its main-thread time: serves a built app (default dist/; build it first), drags one
 // slider as the bench does (one input per frame, frame start → painted) under the CDP sampling profiler and a trace, then
 // prints the per-move times, the functions with the most self time and the main-thread trace events by time.
@@ -207,6 +207,24 @@ async function main(): Promise<void> {
       for (const [id, p] of [...painted].sort((a, b) => b[1].n - a[1].n).slice(0, 15)) console.log(`  ${String(p.n).padStart(4)}  ${Math.round(p.area / p.n).toString().padStart(8)} px²  layer ${id}: ${layerInfo.get(id) ?? '?'}`);
     }
     console.log(`${testId} at ${size}², ${patch}-px patches: ${r.times.length} moves, p50 ${q(r.times, 0.5).toFixed(1)} ms, p95 ${q(r.times, 0.95).toFixed(1)} ms; dropped frames ${r.droppedFrames}; long tasks ${r.longTasks}`);
+    if (opt('callers', '')) {
+      // --callers <function>: the call stacks under which that function's samples were taken, heaviest first.
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      const parent = new Map<number, number>();
+      for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+      const stacks = new Map<string, number>();
+      profile.samples.forEach((id, i) => {
+        if (byId.get(id)!.callFrame.functionName !== opt('callers', '')) return;
+        const chain: string[] = [];
+        for (let p = parent.get(id); p !== undefined && chain.length < 12; p = parent.get(p)) {
+          const f = byId.get(p)!.callFrame;
+          chain.push(`${f.functionName || '(anon)'}@${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`);
+        }
+        const k = chain.join(' < ');
+        stacks.set(k, (stacks.get(k) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+      });
+      for (const [k, v] of [...stacks].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`${v.toFixed(1).padStart(7)} ms  ${k}`);
+    }
     const top = selfTimes(profile).slice(0, Number(opt('self', '30')));
     console.log(`self time over the run (${total.toFixed(0)} ms of moves):`);
     for (const [k, v] of top) console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
