@@ -4,7 +4,7 @@
 import { useLayoutEffect, useRef } from 'react';
 import { noisyRgba } from '../../../core/diffusion/forward';
 import { xtPainterFor, type XtPainter } from '../../../workers/xtPainter';
-import { Figure, IMAGE_DISPLAY_PX, type ExportName } from '../../components/Figure';
+import { Figure, IMAGE_DISPLAY_PX, type FigureName } from '../../components/Figure';
 import { imageToCanvas } from '../../export/exportPng';
 
 export interface BlendParams {
@@ -27,7 +27,7 @@ interface BlendViewProps extends BlendParams {
   id: string;
   title: string;
   alt: string;
-  name: ExportName;
+  name: FigureName;
 }
 
 export function BlendView({ id, title, alt, name, ...p }: BlendViewProps) {

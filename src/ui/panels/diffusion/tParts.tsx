@@ -1,6 +1,6 @@
 // The parts of the Diffusion panel that follow t. Each reads t from the store itself, so a t-slider move
 // re-renders these few components, not the panel (its image strip, charts and denoiser section).
-import { useDeferredValue, useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import { stepOfT } from '../../../core/conventions';
 import type { RgbImage } from '../../../core/image';
 import { scheduleAt, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
@@ -137,15 +137,20 @@ export function WeightingFigure({ spec, opts, chart, params }: Schedule & { char
 }
 
 /** The spectrum and band-SNR charts, built once per image and schedule on axes that hold every t; t redraws their lines. */
-export function SpectraFigures({ spec, opts, pre, domains, spectrumChart, snrChart, params }: Schedule & {
+type SpectraProps = Schedule & {
   pre: SpectraPrecomputed | null;
   domains: { spectrum: [number, number]; snr: [number, number] } | null;
   spectrumChart: SVGSVGElement | null;
   snrChart: SVGSVGElement | null;
   params: NameParams;
-}) {
-  const t = useT();
-  const tD = useSlowT();
+};
+
+/** They follow the slow t only: a t move re-renders this wrapper, not the figures (their names read t on export). */
+export function SpectraFigures(props: SpectraProps) {
+  return <SpectraAt {...props} tD={useSlowT()} />;
+}
+
+const SpectraAt = memo(function SpectraAt({ spec, opts, pre, domains, spectrumChart, snrChart, params, tD }: SpectraProps & { tD: number }) {
   const { alpha, sigma } = scheduleAt(spec, tD, opts);
   const drowned = pre ? drownedFrequency(pre, alpha, sigma) : null;
   const spectrumLines = useMemo(() => (pre && domains ? spectrumSeries(pre, alpha, sigma, domains.spectrum) : null), [pre, domains, alpha, sigma]);
@@ -153,27 +158,31 @@ export function SpectraFigures({ spec, opts, pre, domains, spectrumChart, snrCha
   const markers = drowned ? [{ x: drowned }] : [];
   return (
     <>
-      <ChartFigure id="diffusion-spectrum" title="Spectrum of x_t" chart={spectrumChart} live={spectrumLines ? { series: spectrumLines, markers, description: spectrumText(tD, drowned) } : undefined} name={nameAt('spectrum', params, t)} />
-      <ChartFigure id="diffusion-band-snr" title="SNR per band" chart={snrChart} live={snrLines ? { series: snrLines, markers, description: snrText(tD) } : undefined} name={nameAt('band-snr', params, t)} />
+      <ChartFigure id="diffusion-spectrum" title="Spectrum of x_t" chart={spectrumChart} live={spectrumLines ? { series: spectrumLines, markers, description: spectrumText(tD, drowned) } : undefined} name={nameNow('spectrum', params)} />
+      <ChartFigure id="diffusion-band-snr" title="SNR per band" chart={snrChart} live={snrLines ? { series: snrLines, markers, description: snrText(tD) } : undefined} name={nameNow('band-snr', params)} />
     </>
   );
-}
+});
 
 /** The four training targets at t: ε, x₀ and velocity do not depend on t; v = α·ε − σ·x₀ follows the slow t. */
-export function TargetImages({ spec, opts, x0, eps, side, epsImg, fixed, params }: Schedule & {
+type TargetProps = Schedule & {
   x0: Float32Array | null;
   eps: Float32Array | null;
   side: number;
   epsImg: RgbImage | null;
   fixed: { x0: RgbaFrame; velocity: RgbaFrame } | null;
   params: NameParams;
-}) {
-  const t = useT();
-  const tD = useSlowT();
+};
+
+export function TargetImages(props: TargetProps) {
+  return <TargetsAt {...props} tD={useSlowT()} />;
+}
+
+const TargetsAt = memo(function TargetsAt({ spec, opts, x0, eps, side, epsImg, fixed, params, tD }: TargetProps & { tD: number }) {
   const { alpha, sigma } = scheduleAt(spec, tD, opts);
   // Shown as 0.5 + x/4 (core targets(): v = α·ε − σ·x₀, i.e. the blend with weights −σ on x₀ and α on ε).
   const figure = (k: 'eps' | 'x0' | 'velocity', title: string, image: RgbImage | RgbaFrame | null) => (
-    <PixelFigure id={`diffusion-target-${k}`} title={title} alt={`The ${k} target at t = ${tD.toFixed(3)}`} image={image} name={nameAt(`target-${k}`, params, t)} />
+    <PixelFigure id={`diffusion-target-${k}`} title={title} alt={`The ${k} target at t = ${tD.toFixed(3)}`} image={image} name={nameNow(`target-${k}`, params)} />
   );
   if (!fixed) return <div className="image-row four" />;
   return (
@@ -181,8 +190,8 @@ export function TargetImages({ spec, opts, x0, eps, side, epsImg, fixed, params 
       {figure('eps', 'ε', epsImg)}
       {figure('x0', 'x₀', fixed.x0)}
       <BlendView id="diffusion-target-v" x0={x0} eps={eps} side={side} alpha={-sigma} sigma={alpha} k={0.25}
-        title="v" alt={`The v target at t = ${tD.toFixed(3)}`} name={nameAt('target-v', params, t)} />
+        title="v" alt={`The v target at t = ${tD.toFixed(3)}`} name={nameNow('target-v', params)} />
       {figure('velocity', 'velocity', fixed.velocity)}
     </div>
   );
-}
+});
