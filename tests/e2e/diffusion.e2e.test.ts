@@ -37,7 +37,7 @@ afterEach(async () => {
 
 describe('the Diffusion panel in a real browser', () => {
   it('shows x_t at the last t of a burst of moves, with the pixels its PNG export has', async () => {
-    // x_t is drawn by a worker on a handed-over canvas; the export is built on the page from the same parameters.
+    // x_t is redrawn in place on every move; what is on screen must be the last t's, and what the export carries.
     await page.focus('[data-testid="t-slider"]');
     for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
     await expect.poll(() => hashParam(page, 't')).toBe('0.512');

@@ -1,9 +1,7 @@
-// Images that are a blend of x₀ and ε and follow t (x_t, the v target): drawn by a worker on a canvas handed over
-// to it (OffscreenCanvas), so a dragged t costs the page's thread a message per frame instead of building and
-// copying the frame (1 MB at 512²); where the browser cannot do that, drawn here as before.
+// Images that are a blend of x₀ and ε and follow t (x_t, the v target): each frame is written straight to 8-bit
+// RGBA (noisyRgba) into a buffer kept per size, and put on the canvas; no image object is built per move.
 import { useLayoutEffect, useRef } from 'react';
 import { noisyRgba } from '../../../core/diffusion/forward';
-import { xtPainterFor, type XtPainter } from '../../../workers/xtPainter';
 import { Figure, IMAGE_DISPLAY_PX, type FigureName } from '../../components/Figure';
 import { imageToCanvas } from '../../export/exportPng';
 
@@ -17,12 +15,6 @@ export interface BlendParams {
   k: number;
 }
 
-/** The 8-bit frame for these parameters (null until x₀ and ε exist). */
-function frameOf({ x0, eps, side, alpha, sigma, k }: BlendParams): ImageData | null {
-  if (!x0 || !eps || x0.length !== 3 * side * side) return null;
-  return new ImageData(noisyRgba(x0, eps, alpha, sigma, k) as Uint8ClampedArray<ArrayBuffer>, side, side);
-}
-
 interface BlendViewProps extends BlendParams {
   id: string;
   title: string;
@@ -30,41 +22,20 @@ interface BlendViewProps extends BlendParams {
   name: FigureName;
 }
 
-export function BlendView({ id, title, alt, name, ...p }: BlendViewProps) {
+export function BlendView({ id, title, alt, name, x0, eps, side, alpha, sigma, k }: BlendViewProps) {
   const ref = useRef<HTMLCanvasElement>(null);
-  const painter = useRef<XtPainter | null>(null);
-  const latest = useRef(p);
-  latest.current = p;
-
+  const frame = useRef<ImageData | null>(null);
   useLayoutEffect(() => {
     const c = ref.current;
-    if (!c) return;
-    painter.current = xtPainterFor(c);
-    return () => painter.current?.dispose();
-  }, []);
-  useLayoutEffect(() => {
-    if (p.x0 && p.eps && p.x0.length === 3 * p.side * p.side) painter.current?.setData(p.x0, p.eps, p.side);
-  }, [p.x0, p.eps, p.side]);
-  useLayoutEffect(() => {
-    const c = ref.current;
-    if (!c) return;
-    if (painter.current) {
-      painter.current.draw(p.alpha, p.sigma, p.k);
-      return;
-    }
-    const frame = frameOf(p);
-    const ctx = c.getContext('2d');
-    if (!frame || !ctx) return;
-    if (c.width !== p.side) c.width = p.side;
-    if (c.height !== p.side) c.height = p.side;
-    ctx.putImageData(frame, 0, 0);
-  }, [p.x0, p.eps, p.side, p.alpha, p.sigma, p.k]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  // Exports are built here from the same parameters (a handed-over canvas cannot be read back by the page).
-  const toCanvas = async () => {
-    const frame = frameOf(latest.current);
-    return frame && imageToCanvas(frame, (2 * IMAGE_DISPLAY_PX) / frame.width);
-  };
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx || !x0 || !eps || x0.length !== 3 * side * side) return;
+    if (c.width !== side) c.width = side;
+    if (c.height !== side) c.height = side;
+    if (frame.current?.width !== side) frame.current = ctx.createImageData(side, side);
+    noisyRgba(x0, eps, alpha, sigma, k, frame.current.data);
+    ctx.putImageData(frame.current, 0, 0);
+  }, [x0, eps, side, alpha, sigma, k]);
+  const toCanvas = async () => (ref.current && x0 ? imageToCanvas(ref.current, (2 * IMAGE_DISPLAY_PX) / ref.current.width) : null);
   return (
     <Figure id={id} title={title} name={name} toCanvas={toCanvas}>
       <canvas ref={ref} className="pixels" role="img" aria-label={alt} data-testid={`canvas-${id}`} />
