@@ -1,6 +1,6 @@
 // npx tsx scripts/bench/profile.ts [--dist <dir>] [--size 256] [--patch 8] [--moves 60] [--testid step-slider]
 //   [--range lo:hi] [--no-history] [--css <rules>] [--invalidations] [--paints] [--idle] [--plain] [--trace-only] [--noop]
-//   [--cats <extra trace categories, comma-separated>] [--top N] [--self N] [--times] [--per-frame] [--counts] [--layers] [--callers <function>] [--js <script run in the page first>] | --load
+//   [--cats <extra trace categories, comma-separated>] [--top N] [--self N] [--times] [--per-frame] [--counts] [--callers <function>] [--js <script run in the page first>] | --load
 // Where a slider move spends its main-thread time: serves a built app (default dist/; build it first), drags one
 // slider as the bench does (one input per frame, frame start → painted) under the CDP sampling profiler and a trace, then
 // prints the per-move times, the functions with the most self time and the main-thread trace events by time.
@@ -179,21 +179,6 @@ async function main(): Promise<void> {
     const traced = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
     await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'blink', 'cc', ...(argv.includes('--invalidations') ? ['disabled-by-default-devtools.timeline.invalidationTracking', 'disabled-by-default-blink.invalidation'] : []), ...opt('cats', '').split(',').filter(Boolean)] } });
     await cdp.send('Profiler.start');
-    // --layers: which compositor layers are repainted during the moves (CDP LayerTree), with their sizes.
-    const painted = new Map<string, { n: number; area: number }>();
-    let layerInfo = new Map<string, string>();
-    if (argv.includes('--layers')) {
-      cdp.on('LayerTree.layerTreeDidChange', (e: { layers?: { layerId: string; width: number; height: number; offsetX: number; offsetY: number; backendNodeId?: number; drawsContent: boolean }[] }) => {
-        if (e.layers) layerInfo = new Map(e.layers.map((l) => [l.layerId, `${l.width}×${l.height} at ${l.offsetX},${l.offsetY}${l.backendNodeId ? ` node ${l.backendNodeId}` : ''}${l.drawsContent ? '' : ' (no content)'}`]));
-      });
-      cdp.on('LayerTree.layerPainted', (e: { layerId: string; clip: { width: number; height: number } }) => {
-        const p = painted.get(e.layerId) ?? { n: 0, area: 0 };
-        p.n += 1;
-        p.area += e.clip.width * e.clip.height;
-        painted.set(e.layerId, p);
-      });
-      await cdp.send('LayerTree.enable');
-    }
     // --idle: the same recording over a second without input (what the page costs on its own).
     const r = argv.includes('--idle')
       ? ((await page.evaluate('new Promise((r) => setTimeout(() => r({ times: [0], droppedFrames: 0, longTasks: 0 }), 1000))')) as Moves)
@@ -202,10 +187,6 @@ async function main(): Promise<void> {
     await cdp.send('Tracing.end');
     await traced;
     const total = r.times.reduce((a, b) => a + b, 0);
-    if (argv.includes('--layers')) {
-      console.log(`layers: ${layerInfo.size}; repainted during the moves (count, mean painted area):`);
-      for (const [id, p] of [...painted].sort((a, b) => b[1].n - a[1].n).slice(0, 15)) console.log(`  ${String(p.n).padStart(4)}  ${Math.round(p.area / p.n).toString().padStart(8)} px²  layer ${id}: ${layerInfo.get(id) ?? '?'}`);
-    }
     console.log(`${testId} at ${size}², ${patch}-px patches: ${r.times.length} moves, p50 ${q(r.times, 0.5).toFixed(1)} ms, p95 ${q(r.times, 0.95).toFixed(1)} ms; dropped frames ${r.droppedFrames}; long tasks ${r.longTasks}`);
     if (opt('callers', '')) {
       // --callers <function>: the call stacks under which that function's samples were taken, heaviest first.
