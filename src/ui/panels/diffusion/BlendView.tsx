@@ -1,9 +1,8 @@
 // Images that are a blend of x₀ and ε and follow t (x_t, the v target): each frame is written straight to 8-bit
-// RGBA (noisyRgba) into a buffer kept per size, and put on the canvas; no image object is built per move.
-import { useLayoutEffect, useRef } from 'react';
+// RGBA (noisyRgba) into a buffer kept per size, so a move builds no new pixel array; PixelFigure draws it.
+import { useMemo, useRef, type ComponentProps } from 'react';
 import { noisyRgba } from '../../../core/diffusion/forward';
-import { Figure, IMAGE_DISPLAY_PX, type FigureName } from '../../components/Figure';
-import { imageToCanvas } from '../../export/exportPng';
+import { PixelFigure } from '../../components/Figure';
 
 export interface BlendParams {
   x0: Float32Array | null;
@@ -15,30 +14,12 @@ export interface BlendParams {
   k: number;
 }
 
-interface BlendViewProps extends BlendParams {
-  id: string;
-  title: string;
-  alt: string;
-  name: FigureName;
-}
-
-export function BlendView({ id, title, alt, name, x0, eps, side, alpha, sigma, k }: BlendViewProps) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  const frame = useRef<ImageData | null>(null);
-  useLayoutEffect(() => {
-    const c = ref.current;
-    const ctx = c?.getContext('2d');
-    if (!c || !ctx || !x0 || !eps || x0.length !== 3 * side * side) return;
-    if (c.width !== side) c.width = side;
-    if (c.height !== side) c.height = side;
-    if (frame.current?.width !== side) frame.current = ctx.createImageData(side, side);
-    noisyRgba(x0, eps, alpha, sigma, k, frame.current.data);
-    ctx.putImageData(frame.current, 0, 0);
+export function BlendView({ x0, eps, side, alpha, sigma, k, ...figure }: BlendParams & Omit<ComponentProps<typeof PixelFigure>, 'image'>) {
+  const buffer = useRef<Uint8ClampedArray | null>(null);
+  const image = useMemo(() => {
+    if (!x0 || !eps || x0.length !== 3 * side * side) return null;
+    if (buffer.current?.length !== 4 * side * side) buffer.current = new Uint8ClampedArray(4 * side * side);
+    return { width: side, height: side, data: noisyRgba(x0, eps, alpha, sigma, k, buffer.current) };
   }, [x0, eps, side, alpha, sigma, k]);
-  const toCanvas = async () => (ref.current && x0 ? imageToCanvas(ref.current, (2 * IMAGE_DISPLAY_PX) / ref.current.width) : null);
-  return (
-    <Figure id={id} title={title} name={name} toCanvas={toCanvas}>
-      <canvas ref={ref} className="pixels" role="img" aria-label={alt} data-testid={`canvas-${id}`} />
-    </Figure>
-  );
+  return <PixelFigure {...figure} image={image} />;
 }
