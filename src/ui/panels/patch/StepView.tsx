@@ -29,6 +29,12 @@ function Outline({ cell, cols, kind }: { cell: number; cols: number; kind: 'next
   );
 }
 
+/** The number sprites of this order, drawn into `cache` unless it already holds them. */
+function spritesFor(cache: { current: NumberSprites | null }, cols: number, inv: Int32Array): NumberSprites | null {
+  if (cache.current?.inv !== inv) cache.current = numberSprites(cols, inv, () => document.createElement('canvas'));
+  return cache.current;
+}
+
 /**
  * Generated patches as they are, the next one outlined, future ones faded towards grey. Layers: the image (drawn
  * once per image), a fade mask of one pixel per patch, the step numbers (only the cells whose state changed are
@@ -86,9 +92,9 @@ export const StepView = memo(function StepView({ image, patch, order, step, numb
     const last = drawn.current;
     if (last && last.inv === inv) {
       if (last.step === step) return;
-      if (sprites.current?.inv !== inv) sprites.current = numberSprites(cols, inv, () => document.createElement('canvas'));
       const cells = changedCells(order, last.step, step);
-      if (sprites.current) copyNumbers(ctx, sprites.current, step, cells);
+      const ready = spritesFor(sprites, cols, inv);
+      if (ready) copyNumbers(ctx, ready, step, cells);
       else drawNumbers(ctx, cols, inv, step, cells);
     } else {
       drawNumbers(ctx, cols, inv, step);
@@ -101,9 +107,7 @@ export const StepView = memo(function StepView({ image, patch, order, step, numb
     if (!showNumbers || inv.length !== rows * cols || sprites.current?.inv === inv) return;
     const idle = window.requestIdleCallback ?? ((cb: () => void) => window.setTimeout(cb, 200));
     const cancel = window.cancelIdleCallback ?? window.clearTimeout;
-    const id = idle(() => {
-      if (sprites.current?.inv !== inv) sprites.current = numberSprites(cols, inv, () => document.createElement('canvas'));
-    });
+    const id = idle(() => spritesFor(sprites, cols, inv));
     return () => cancel(id);
   }, [showNumbers, inv, rows, cols]);
 
