@@ -51,8 +51,10 @@ export function coreCases(native: NativeTimes, quick = false): BenchCase[] {
     const img = createImage(n, n);
     const r = mulberry32(0);
     for (let i = 0; i < img.data.length; i++) img.data[i] = r();
+    const into = createImage(n, n);
     const cases: [string, string, () => unknown][] = [
-      ['core: keepTopBits (4 bits)', `keepTopBits@${n}`, () => keepTopBits(img, 4)],
+      // Into a kept buffer, as the Depth panel calls it (each reconstruction becomes pixels right away).
+      ['core: keepTopBits (4 bits, into a kept buffer)', `keepTopBits@${n}`, () => keepTopBits(img, 4, into)],
       ['core: analyzeBitplanes (8 reconstructions + counts)', `analyzeBitplanes@${n}`, () => analyzeBitplanes(img)],
     ];
     for (const [name, key, f] of cases) {

@@ -37,12 +37,20 @@ function topBitsTable(bits: number): Float32Array {
 
 const topBitsTables: Float32Array[] = Array.from({ length: BIT_DEPTH + 1 }, (_, bits) => topBitsTable(bits));
 
-/** The image rebuilt from the top `bits` bit-planes of each channel, each value at the centre of its bin. */
-export function keepTopBits(img: RgbImage, bits: number): RgbImage {
+/**
+ * The image rebuilt from the top `bits` bit-planes of each channel, each value at the centre of its bin. Pass
+ * `out` (same size; may be `img` itself) to write into it instead of a new image: a caller that converts each
+ * reconstruction to pixels right away reuses one buffer and skips the allocation, which at 128² costs as much
+ * as the loop itself.
+ */
+export function keepTopBits(img: RgbImage, bits: number, out?: RgbImage): RgbImage {
   assertBits(bits);
-  const out = createImage(img.width, img.height);
-  mapCodes(img.data, topBitsTables[bits], out.data);
-  return out;
+  if (out && (out.width !== img.width || out.height !== img.height)) {
+    throw new RangeError(`out is ${out.width}×${out.height}, the image ${img.width}×${img.height}`);
+  }
+  const dst = out ?? createImage(img.width, img.height);
+  mapCodes(img.data, topBitsTables[bits], dst.data);
+  return dst;
 }
 
 /** table[code] for a value out of [0, 255) after scaling: the clamped ends, or NaN for NaN. */

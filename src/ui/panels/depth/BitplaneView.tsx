@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from 'react';
-import type { RgbImage } from '../../../core/image';
+import { createImage, type RgbImage } from '../../../core/image';
 import { toFrame, type RgbaFrame } from '../../components/PixelCanvas';
 import { bitPlane, keepTopBits, planeOfStep } from '../../../core/depth/bitplanes';
 import { appStore, useStore } from '../../../state/store';
@@ -94,8 +94,13 @@ export function BitplaneView() {
 
 type FrameKind = 'recon' | 'plane';
 
+/** One float image the reconstructions are written into before they become pixels (replaced when the size changes). */
+let scratch: RgbImage | null = null;
+
 function buildFrame(image: RgbImage, k: number, kind: FrameKind): RgbaFrame {
-  return toFrame(kind === 'recon' ? keepTopBits(image, k) : bitPlane(image, planeOfStep(k)));
+  if (kind === 'plane') return toFrame(bitPlane(image, planeOfStep(k)));
+  if (!scratch || scratch.width !== image.width || scratch.height !== image.height) scratch = createImage(image.width, image.height);
+  return toFrame(keepTopBits(image, k, scratch));
 }
 
 /** Per-image cache of the bit-plane frames, filled one frame per idle slot (each well under 50 ms at 512²). */

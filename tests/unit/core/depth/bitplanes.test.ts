@@ -49,6 +49,18 @@ describe('keepTopBits', () => {
     }
   });
 
+  it('writes into a given buffer the same values it returns fresh, and rejects a buffer of another size', () => {
+    const img = randomCodes(16, 4);
+    const out = createImage(16, 16);
+    for (let bits = 0; bits <= 8; bits++) {
+      expect(keepTopBits(img, bits, out)).toBe(out);
+      expect(out.data).toEqual(keepTopBits(img, bits).data);
+    }
+    const copy = { ...img, data: img.data.slice() };
+    expect(keepTopBits(copy, 3, copy).data).toEqual(keepTopBits(img, 3).data);
+    expect(() => keepTopBits(img, 3, createImage(16, 8))).toThrow(RangeError);
+  });
+
   it('rejects bit counts outside 0…8', () => {
     expect(() => keepTopBits(createImage(1, 1), 9)).toThrow(RangeError);
     expect(() => keepTopBits(createImage(1, 1), 1.5)).toThrow(RangeError);
