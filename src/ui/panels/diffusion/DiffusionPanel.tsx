@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/shallow';
 import { pixelToModel } from '../../../core/conventions';
 import { logSnrStrip, noisyImage, noisyRgba, seededNoise } from '../../../core/diffusion/forward';
 import { scheduleAt, scheduleCurve, SCHEDULE_KINDS, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
-import { drownedFrequency, type SpectraPrecomputed } from '../../../core/diffusion/spectrum';
+import type { SpectraPrecomputed } from '../../../core/diffusion/spectrum';
 import { isElboEquivalent, weightingCurve, type Prediction } from '../../../core/diffusion/weighting';
 import { DIFFUSION_SCHEDULES, WEIGHTINGS, type DiffusionSchedule, type Weighting } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
@@ -18,7 +18,7 @@ import { ScheduleEditor } from './ScheduleEditor';
 import { DenoiserSection } from './DenoiserSection';
 import {
   AlphaSigmaFigure, alphaSigmaDescription, chartT, CLIP, LAMBDA_RANGE, lambdaMarker, nameNow, Readout, ScheduleFigure, scheduleDescription,
-  snrSeries, snrText, SpectraFigures, spectrumSeries, spectrumText, TargetImages, TargetScaleFigure, TSlider, WeightingFigure, XtFigure,
+  snrSeries, spectraAt, SpectraFigures, spectrumSeries, TargetImages, TargetScaleFigure, TSlider, WeightingFigure, XtFigure,
   type NameParams,
 } from './tParts';
 
@@ -147,20 +147,17 @@ export function DiffusionPanel() {
   const domains = useMemo(() => (pre ? spectraDomains(pre, spec, opts) : null), [pre, spec, opts]);
   const spectraCharts = useMemo(() => {
     if (!pre || !domains) return null;
-    const t = tNow();
-    const { alpha, sigma } = scheduleAt(spec, t, opts);
-    const drowned = drownedFrequency(pre, alpha, sigma);
-    const markers = drowned ? [{ x: drowned }] : [];
+    const { spectrum, snr } = spectraAt(pre, domains, spec, opts, tNow());
     return {
-      spectrum: lineChart(spectrumSeries(pre, alpha, sigma, domains.spectrum), {
-        title: 'Radially averaged power spectrum', description: spectrumText(t, drowned),
+      spectrum: lineChart(spectrum.series, {
+        title: 'Radially averaged power spectrum', description: spectrum.description,
         xLabel: 'frequency k (cycles per image)', yLabel: 'power', xLog: true, yLog: true, yDomain: domains.spectrum,
-        markers, width: 420, height: 260,
+        markers: spectrum.markers, width: 420, height: 260,
       }),
-      snr: lineChart(snrSeries(pre, alpha, sigma, domains.snr), {
-        title: 'Signal-to-noise ratio per frequency band', description: snrText(t),
+      snr: lineChart(snr.series, {
+        title: 'Signal-to-noise ratio per frequency band', description: snr.description,
         xLabel: 'frequency k (cycles per image)', yLabel: 'SNR', xLog: true, yLog: true, yDomain: domains.snr,
-        markers, width: 420, height: 220,
+        markers: snr.markers, width: 420, height: 220,
       }),
     };
   }, [domains]); // eslint-disable-line react-hooks/exhaustive-deps

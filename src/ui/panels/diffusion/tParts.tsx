@@ -66,9 +66,21 @@ export function snrSeries(pre: SpectraPrecomputed, alpha: number, sigma: number,
   return [{ id: 'snr', label: 'SNR per band', points: ringsOf(pre).map((k) => ({ x: k, y: fit(snr[k]) })) }];
 }
 
-export const spectrumText = (t: number, drowned: number | null) =>
+const spectrumText = (t: number, drowned: number | null) =>
   `Power per spatial frequency ring k of the signal, the noise and x_t at t = ${t.toFixed(3)}. Frequencies from k = ${drowned ?? 'none'} up are drowned (noise power above signal power).`;
-export const snrText = (t: number) => `α²P(x₀)/σ²P(ε) per ring at t = ${t.toFixed(3)}; bands below 1 are drowned.`;
+const snrText = (t: number) => `α²P(x₀)/σ²P(ε) per ring at t = ${t.toFixed(3)}; bands below 1 are drowned.`;
+
+/** What the spectrum and band-SNR charts show at t: their lines, the drowned-frequency marker and their descriptions. */
+export interface SpectraLive { series: Series[]; markers: { x: number }[]; description: string }
+export function spectraAt(pre: SpectraPrecomputed, domains: { spectrum: [number, number]; snr: [number, number] }, spec: ScheduleSpec, opts: ScheduleOptions, t: number): { spectrum: SpectraLive; snr: SpectraLive } {
+  const { alpha, sigma } = scheduleAt(spec, t, opts);
+  const drowned = drownedFrequency(pre, alpha, sigma);
+  const markers = drowned ? [{ x: drowned }] : [];
+  return {
+    spectrum: { series: spectrumSeries(pre, alpha, sigma, domains.spectrum), markers, description: spectrumText(t, drowned) },
+    snr: { series: snrSeries(pre, alpha, sigma, domains.snr), markers, description: snrText(t) },
+  };
+}
 
 interface Schedule {
   spec: ScheduleSpec;
@@ -151,15 +163,11 @@ export function SpectraFigures(props: SpectraProps) {
 }
 
 const SpectraAt = memo(function SpectraAt({ spec, opts, pre, domains, spectrumChart, snrChart, params, tD }: SpectraProps & { tD: number }) {
-  const { alpha, sigma } = scheduleAt(spec, tD, opts);
-  const drowned = pre ? drownedFrequency(pre, alpha, sigma) : null;
-  const spectrumLines = useMemo(() => (pre && domains ? spectrumSeries(pre, alpha, sigma, domains.spectrum) : null), [pre, domains, alpha, sigma]);
-  const snrLines = useMemo(() => (pre && domains ? snrSeries(pre, alpha, sigma, domains.snr) : null), [pre, domains, alpha, sigma]);
-  const markers = drowned ? [{ x: drowned }] : [];
+  const live = useMemo(() => (pre && domains ? spectraAt(pre, domains, spec, opts, tD) : null), [pre, domains, spec, opts, tD]);
   return (
     <>
-      <ChartFigure id="diffusion-spectrum" title="Spectrum of x_t" chart={spectrumChart} live={spectrumLines ? { series: spectrumLines, markers, description: spectrumText(tD, drowned) } : undefined} name={nameNow('spectrum', params)} />
-      <ChartFigure id="diffusion-band-snr" title="SNR per band" chart={snrChart} live={snrLines ? { series: snrLines, markers, description: snrText(tD) } : undefined} name={nameNow('band-snr', params)} />
+      <ChartFigure id="diffusion-spectrum" title="Spectrum of x_t" chart={spectrumChart} live={live?.spectrum} name={nameNow('spectrum', params)} />
+      <ChartFigure id="diffusion-band-snr" title="SNR per band" chart={snrChart} live={live?.snr} name={nameNow('band-snr', params)} />
     </>
   );
 });
