@@ -213,6 +213,12 @@ async function main(): Promise<void> {
   if (core.status !== 0) throw new Error(`the core cases failed: ${core.stderr}`);
   results.push(...(JSON.parse(core.stdout) as BenchCase[]));
 
+  // The Equivalence lab's gradient-cosine matrix on tfjs wasm, in a fresh Node process like the core cases.
+  const equivalence = spawnSync('npx', ['tsx', 'scripts/bench/equivalence.ts', ...(quick ? ['--quick'] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (equivalence.status !== 0) throw new Error(`the equivalence case failed: ${equivalence.stderr}`);
+  process.stderr.write(equivalence.stderr);
+  results.push(...(JSON.parse(equivalence.stdout) as BenchCase[]));
+
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, Chromium at ${found.path}`;
   const loadAverage = [loadStart, loadavg()[0]].map((v) => Number(v.toFixed(2)));
   writeFileSync('bench/results.json', `${JSON.stringify({ date: new Date().toISOString(), machine, quick, loadAverage, results }, null, 2)}\n`);
