@@ -16,9 +16,12 @@ import {
 } from '../models/diffusion';
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../models/savedModels';
 import type {
-  DenoiserId, DenoiserLoadProgress, DenoiserPrediction, DenoiserRequest, DenoiserResults, DenoiserSampleResult, DenoiserSource, DenoiserStatus,
-  DenoiserTarget, DenoiserTrainProgress, DenoiserTrainResult,
+  DenoiserId, DenoiserPrediction, DenoiserRequest, DenoiserResults, DenoiserSampleResult, DenoiserStatus, DenoiserTarget, DenoiserTrainResult,
 } from './diffusionModelProtocol';
+import {
+  createModelStore, dispatcher, downloadProgress, reportPhase, trainedStepsOf, trainingSize, yieldToQueue, type HostedModel, type ModelContext,
+  type ModelHostOptions,
+} from './modelHost';
 
 /** Where saved denoisers live: IndexedDB through tf.io in the browser ('indexeddb://diffusion-<model>'), something in memory in tests. */
 export type DenoiserStorage = ModelStorage<Denoiser, WeightsJson<'diffusion-denoiser'>, WeightsMeta>;
@@ -29,22 +32,11 @@ export const indexedDbStorage: DenoiserStorage = savedModelStorage(
   (url, model, meta) => saveTo(url, 'diffusion-denoiser', model, meta),
 );
 
-export interface DenoiserHostOptions {
-  fetch?: (url: string) => Promise<Response>;
-  storage?: DenoiserStorage;
-  /** Use only the first `heldoutLimit` held-out images (tests); default all (the loss profile uses ≤ 200). */
-  heldoutLimit?: number;
-  /** Resolves once tfjs runs on a backend; awaited before any model work. */
-  ready?: () => Promise<unknown>;
-}
-
-export interface DenoiserContext {
-  cancelled(): boolean;
-  progress(done: number, total: number, label: string, data?: unknown): void;
-}
+/** The loss profile reads at most 200 held-out images, whatever `heldoutLimit` allows. */
+export type DenoiserHostOptions = ModelHostOptions<DenoiserStorage>;
 
 export interface DenoiserHost {
-  handle(req: DenoiserRequest, ctx: DenoiserContext): Promise<DenoiserResults[DenoiserRequest['kind']]>;
+  handle(req: DenoiserRequest, ctx: ModelContext): Promise<DenoiserResults[DenoiserRequest['kind']]>;
   clear(): void;
 }
 
@@ -58,35 +50,17 @@ const SPECS: Record<DenoiserId, Spec> = {
 /** Seed of a fresh model's weights (the training script's). */
 const FRESH_SEED = 20241125;
 const MAX_BATCH = 256;
-const MAX_STEPS = 100_000;
 const MAX_SAMPLES = 64;
 const MAX_LEVELS = 1001;
 /** Fine-tuning shipped weights wants a gentler learning rate than training fresh ones. */
 const FINE_TUNE = { lr: 3e-4, warmup: 20, total: 5000, minLr: 3e-5 };
 const FROM_SCRATCH = { lr: 1e-3, warmup: 100, total: 8000, minLr: 2e-5 };
 
-type Entry = {
+type Entry = HostedModel<Denoiser, Trainer> & {
   id: DenoiserId;
-  model: Denoiser;
   parameterization: Parameterization;
-  source: DenoiserSource;
-  saved: boolean;
-  trainedSteps: number | null;
-  trainer: Trainer | null;
-  version: number;
   evaluated: { version: number; lambda: number[]; loss: number[] } | null;
-  lock: Promise<unknown>;
-  run: number;
-  disposed: boolean;
 };
-
-function yieldToQueue(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 const isParameterization = (p: unknown): p is Parameterization => p === 'eps' || p === 'x0' || p === 'v' || p === 'velocity';
 
@@ -116,11 +90,13 @@ const fits = (json: WeightsJson<'diffusion-denoiser'>, config: DenoiserConfig) =
 
 export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserHost {
   const fetchFn = options.fetch ?? ((url: string) => fetch(url));
-  const storage = options.storage ?? indexedDbStorage;
-  const entries = new Map<DenoiserId, Promise<Entry>>();
+  const store = createModelStore<Entry, WeightsJson<'diffusion-denoiser'>, WeightsMeta>({
+    storage: options.storage ?? indexedDbStorage,
+    disposeModel: disposeDenoiser,
+    unloaded: 'the denoiser was unloaded; try again',
+  });
   const sets = new Map<string, Promise<ImageSet>>();
   let classifier: Promise<{ model: Classifier; accuracy: number }> | null = null;
-  let versions = 0;
 
   async function fetchBytes(url: string): Promise<ArrayBuffer> {
     const response = await fetchFn(url);
@@ -162,40 +138,20 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     return classifier;
   }
 
-  function withLock<T>(entry: Entry, job: () => Promise<T>): Promise<T> {
-    const guarded = () => (entry.disposed ? Promise.reject(new Error('the denoiser was unloaded; try again')) : job());
-    const run = entry.lock.then(guarded, guarded);
-    entry.lock = run.catch(() => undefined);
-    return run;
-  }
-
   type Built = Pick<Entry, 'model' | 'parameterization' | 'source' | 'saved' | 'trainedSteps'>;
 
-  const stepsOf = (json: WeightsJson<'diffusion-denoiser'>) => {
-    const s = json.meta.training?.steps;
-    return typeof s === 'number' && Number.isFinite(s) ? s : null;
-  };
   const parameterizationOf = (json: WeightsJson<'diffusion-denoiser'>): Parameterization => (isParameterization(json.meta.parameterization) ? json.meta.parameterization : 'eps');
 
   /** The copy saved here (if preferred and readable), else the shipped weights, else fresh ones. */
-  async function build(target: DenoiserTarget, ctx: DenoiserContext, preferSaved: boolean): Promise<Built> {
+  async function build(target: DenoiserTarget, ctx: ModelContext, preferSaved: boolean): Promise<Built> {
     const spec = checkModel(target);
-    const phase = (done: number, label: string) => ctx.progress(done, 1000, label, { phase: 'weights' } satisfies DenoiserLoadProgress);
-    const saved = await storage.has(target.model).catch(() => false);
-    if (saved && preferSaved) {
-      phase(150, 'Reading the weights saved in this browser');
-      try {
-        const { model, json } = await storage.load(target.model);
-        if (fits(json, spec.config)) return { model, parameterization: parameterizationOf(json), source: 'indexeddb', saved, trainedSteps: stepsOf(json) };
-        disposeDenoiser(model);
-      } catch {
-        // an unreadable or foreign copy: fall back to the shipped weights
-      }
-    }
-    phase(150, 'Downloading the weights');
+    // An unreadable or foreign copy falls back to the shipped weights; a denoiser's status has no note to say so.
+    const { saved, copy } = await store.savedCopy(target.model, preferSaved, ctx, (json) => fits(json, spec.config), 'another model');
+    if (copy) return { model: copy.model, parameterization: parameterizationOf(copy.json), source: 'indexeddb', saved, trainedSteps: trainedStepsOf(copy.json) };
+    const onBytes = downloadProgress(ctx);
     try {
-      const { model, json } = await loadFromUrl('diffusion-denoiser', `${target.baseUrl}models/diffusion/${target.model}/`, (loaded, total) => phase(150 + Math.round(350 * (total ? loaded / total : 0.5)), 'Downloading the weights'), fetchFn);
-      if (fits(json, spec.config)) return { model, parameterization: parameterizationOf(json), source: 'shipped', saved, trainedSteps: stepsOf(json) };
+      const { model, json } = await loadFromUrl('diffusion-denoiser', `${target.baseUrl}models/diffusion/${target.model}/`, onBytes, fetchFn);
+      if (fits(json, spec.config)) return { model, parameterization: parameterizationOf(json), source: 'shipped', saved, trainedSteps: trainedStepsOf(json) };
       disposeDenoiser(model);
     } catch {
       // no shipped weights (or unreadable ones): start fresh, so the panel can still train one here
@@ -203,39 +159,22 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     return { model: createDenoiser(spec.config, FRESH_SEED), parameterization: 'eps', source: 'fresh', saved, trainedSteps: null };
   }
 
-  async function entryFor(target: DenoiserTarget, ctx: DenoiserContext): Promise<Entry> {
+  function entryFor(target: DenoiserTarget, ctx: ModelContext): Promise<Entry> {
     checkModel(target);
-    let pending = entries.get(target.model);
-    if (!pending) {
-      pending = build(target, ctx, true).then((b) => ({ ...b, id: target.model, trainer: null, version: ++versions, evaluated: null, lock: Promise.resolve(), run: 0, disposed: false }));
-      entries.set(target.model, pending);
-      pending.catch(() => entries.get(target.model) === pending && entries.delete(target.model));
-    }
-    return pending;
+    return store.get(target.model, async () => ({ ...(await build(target, ctx, true)), id: target.model, evaluated: null }));
   }
 
-  function disposeEntry(entry: Entry): void {
-    entry.run++;
-    try {
-      entry.trainer?.dispose();
-      disposeDenoiser(entry.model);
-    } catch {
-      // the backend holding the tensors may be gone (a lost GPU context); they go with it
-    }
-    entry.trainer = null;
-  }
-
-  async function status(entry: Entry, baseUrl: string, ctx: DenoiserContext): Promise<DenoiserStatus> {
+  async function status(entry: Entry, baseUrl: string, ctx: ModelContext): Promise<DenoiserStatus> {
     const spec = SPECS[entry.id];
     const set = await heldout(baseUrl, spec);
     const count = Math.min(set.count, PROFILE_IMAGES);
-    const evaluated = await withLock(entry, async () => {
+    const evaluated = await store.withLock(entry, async () => {
       if (entry.evaluated?.version === entry.version) return entry.evaluated;
       const profile = await heldoutProfileAsync(entry.model, entry.parameterization, set, {
         limit: count,
         seed: PROFILE_SEED,
         onChunk: async (f) => {
-          ctx.progress(600 + Math.round(350 * f), 1000, `Evaluating on the held-out ${spec.noun}`, { phase: 'evaluating' } satisfies DenoiserLoadProgress);
+          reportPhase(ctx, 600 + Math.round(350 * f), `Evaluating on the held-out ${spec.noun}`, 'evaluating');
           await yieldToQueue();
         },
       });
@@ -243,7 +182,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
       return entry.evaluated;
     });
     const accuracy = entry.id === 'digits' ? (await classifierFor(baseUrl).catch(() => null))?.accuracy ?? null : null;
-    ctx.progress(1000, 1000, 'Ready', { phase: 'evaluating' } satisfies DenoiserLoadProgress);
+    reportPhase(ctx, 1000, 'Ready', 'evaluating');
     const { side, channels, classes } = entry.model.config;
     return {
       model: entry.id, side, channels, classes, parameterization: entry.parameterization, source: entry.source, saved: entry.saved,
@@ -253,14 +192,14 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     };
   }
 
-  async function load(req: Extract<DenoiserRequest, { kind: 'denoiser-load' }>, ctx: DenoiserContext): Promise<DenoiserStatus> {
+  async function load(req: Extract<DenoiserRequest, { kind: 'denoiser-load' }>, ctx: ModelContext): Promise<DenoiserStatus> {
     const spec = checkModel(req);
-    ctx.progress(100, 1000, `Downloading the held-out ${spec.noun}`, { phase: 'data' } satisfies DenoiserLoadProgress);
+    reportPhase(ctx, 100, `Downloading the held-out ${spec.noun}`, 'data');
     await heldout(req.baseUrl, spec);
     return status(await entryFor(req, ctx), req.baseUrl, ctx);
   }
 
-  async function predict(req: Extract<DenoiserRequest, { kind: 'denoiser-predict' }>, ctx: DenoiserContext): Promise<DenoiserPrediction> {
+  async function predict(req: Extract<DenoiserRequest, { kind: 'denoiser-predict' }>, ctx: ModelContext): Promise<DenoiserPrediction> {
     const spec = checkModel(req);
     checkLevel(req.level, 'the noise level');
     const entry = await entryFor(req, ctx);
@@ -283,7 +222,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     const eps = seededNoise(size, Math.floor(req.seed) || 0);
     const { alpha, sigma } = req.level;
     const x = x0.map((v, i) => alpha * v + sigma * eps[i]);
-    return withLock(entry, async () => {
+    return store.withLock(entry, async () => {
       const d = await denoiserOfAsync(entry.model, entry.parameterization, { labels: condition === undefined ? undefined : [condition] })(x, req.level);
       const r = Math.hypot(alpha, sigma);
       const x0hat = toPixels(d.x0);
@@ -297,7 +236,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     });
   }
 
-  async function sampleRun(req: Extract<DenoiserRequest, { kind: 'denoiser-sample' }>, ctx: DenoiserContext): Promise<DenoiserSampleResult> {
+  async function sampleRun(req: Extract<DenoiserRequest, { kind: 'denoiser-sample' }>, ctx: ModelContext): Promise<DenoiserSampleResult> {
     checkModel(req);
     const { levels } = req;
     if (!Array.isArray(levels) || levels.length < 2 || levels.length > MAX_LEVELS) throw new RangeError(`sampling needs 2…${MAX_LEVELS} noise levels, got ${levels?.length}`);
@@ -313,7 +252,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     const stripAt = new Set(Array.from({ length: stripCount }, (_, k) => Math.round(((k + 1) * steps) / stripCount) - 1));
     const labels = classes > 0 && req.label !== undefined ? new Array<number>(count).fill(req.label) : undefined;
     const classifierModel = req.model === 'digits' ? await classifierFor(req.baseUrl).catch(() => null) : null;
-    return withLock(entry, async () => {
+    return store.withLock(entry, async () => {
       const start = performance.now();
       const denoise = denoiserOfAsync(entry.model, entry.parameterization, { labels, guidance: req.guidance ?? 1, interval: req.interval });
       const seed = Math.floor(req.seed) || 0;
@@ -354,12 +293,9 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     });
   }
 
-  async function trainRun(req: Extract<DenoiserRequest, { kind: 'denoiser-train' }>, ctx: DenoiserContext): Promise<DenoiserTrainResult> {
+  async function trainRun(req: Extract<DenoiserRequest, { kind: 'denoiser-train' }>, ctx: ModelContext): Promise<DenoiserTrainResult> {
     const spec = checkModel(req);
-    const steps = Math.floor(req.steps);
-    const batch = Math.floor(req.batch ?? 32);
-    if (!(steps >= 1 && steps <= MAX_STEPS)) throw new RangeError(`train between 1 and ${MAX_STEPS} steps, not ${req.steps}`);
-    if (!(batch >= 1 && batch <= MAX_BATCH)) throw new RangeError(`the batch size must be 1…${MAX_BATCH}, not ${req.batch}`);
+    const { steps, batch } = trainingSize(req, MAX_BATCH);
     if (!isParameterization(req.parameterization)) throw new Error(`unknown parameterization '${String(req.parameterization)}'`);
     const entry = await entryFor(req, ctx);
     const data = await imageSet(req.baseUrl, spec, spec.train);
@@ -371,87 +307,50 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     const rand = mulberry32(FRESH_SEED + entry.version);
     const pixels = spec.config.side ** 2 * spec.config.channels;
     const nullLabel = spec.config.classes - 1;
-    const run = ++entry.run;
-    const start = performance.now();
-    let done = 0;
-    const rate = () => (done > 0 ? done / Math.max(1e-3, (performance.now() - start) / 1000) : 0);
-    while (done < steps) {
-      await yieldToQueue(); // lets a cancel (pause) or another request in between steps
-      if (ctx.cancelled() || entry.run !== run) break;
+    return store.train(entry, trainer, steps, ctx, () => {
       const idx = randomIndices(data.count, batch, rand);
       const labels = data.labels ? Array.from(idx, (k) => data.labels![k]) : null;
       const b = makeBatch(modelSpaceOfSet(data, idx), labels, pixels, objective, rand, nullLabel);
-      const loss = await withLock(entry, () => trainer.step(() => batchLoss(entry.model, b)));
-      if (entry.run !== run) break; // reset while this step ran
-      entry.version = ++versions;
-      done++;
-      if (!Number.isFinite(loss)) throw new Error(`training diverged (the loss is ${loss}); reset the model to start again`);
-      ctx.progress(done, steps, 'Training', { step: trainer.steps, loss, stepsPerSecond: rate() } satisfies DenoiserTrainProgress);
-    }
-    return { losses: [...trainer.losses], stepsPerSecond: rate() };
+      return trainer.step(() => batchLoss(entry.model, b));
+    });
   }
 
-  async function reset(req: Extract<DenoiserRequest, { kind: 'denoiser-reset' }>, ctx: DenoiserContext): Promise<DenoiserStatus> {
+  async function reset(req: Extract<DenoiserRequest, { kind: 'denoiser-reset' }>, ctx: ModelContext): Promise<DenoiserStatus> {
     const entry = await entryFor(req, ctx);
-    entry.run++; // stops a training run after its current step
-    await withLock(entry, async () => {
-      const b = await build(req, ctx, false);
-      disposeEntry(entry);
-      Object.assign(entry, b, { evaluated: null, version: ++versions });
-    });
+    await store.reset(entry, async () => ({ ...(await build(req, ctx, false)), evaluated: null }));
     return status(entry, req.baseUrl, ctx);
   }
 
-  async function save(req: Extract<DenoiserRequest, { kind: 'denoiser-save' }>, ctx: DenoiserContext): Promise<DenoiserStatus> {
+  async function save(req: Extract<DenoiserRequest, { kind: 'denoiser-save' }>, ctx: ModelContext): Promise<DenoiserStatus> {
     const entry = await entryFor(req, ctx);
-    await withLock(entry, async () => {
-      const trained = entry.trainer?.steps ?? 0;
-      const meta: WeightsMeta = {
-        parameterization: entry.parameterization,
-        training: { steps: (entry.trainedSteps ?? 0) + trained, basedOn: entry.source, stepsInBrowser: trained, savedAt: new Date().toISOString() },
-      };
-      try {
-        await storage.save(req.model, entry.model, meta);
-      } catch (e) {
-        throw new Error(`saving in this browser failed: ${errorMessage(e)}`);
-      }
-      entry.saved = true;
-    });
+    await store.save(entry, req.model, (training) => ({ parameterization: entry.parameterization, training }));
     return status(entry, req.baseUrl, ctx);
   }
 
-  async function forget(req: Extract<DenoiserRequest, { kind: 'denoiser-forget' }>, ctx: DenoiserContext): Promise<DenoiserStatus> {
+  async function forget(req: Extract<DenoiserRequest, { kind: 'denoiser-forget' }>, ctx: ModelContext): Promise<DenoiserStatus> {
     const entry = await entryFor(req, ctx);
-    await storage.remove(req.model);
-    entry.saved = false;
+    await store.forget(entry, req.model);
     return status(entry, req.baseUrl, ctx);
   }
 
   return {
-    async handle(req, ctx) {
-      checkModel(req);
-      if (req.kind === 'denoiser-load' || req.kind === 'denoiser-reset') ctx.progress(0, 1000, 'Starting tfjs', { phase: 'backend' } satisfies DenoiserLoadProgress);
-      await options.ready?.();
-      switch (req.kind) {
-        case 'denoiser-load': return load(req, ctx);
-        case 'denoiser-predict': return predict(req, ctx);
-        case 'denoiser-sample': return sampleRun(req, ctx);
-        case 'denoiser-train': return trainRun(req, ctx);
-        case 'denoiser-reset': return reset(req, ctx);
-        case 'denoiser-save': return save(req, ctx);
-        case 'denoiser-forget': return forget(req, ctx);
-      }
-    },
-    /** Frees every model (their tensors are gone with a lost backend anyway); the next request reloads. */
+    handle: dispatcher<DenoiserRequest, DenoiserResults>({
+      ready: options.ready,
+      check: checkModel,
+      announced: ['denoiser-load', 'denoiser-reset'],
+      handlers: {
+        'denoiser-load': load,
+        'denoiser-predict': predict,
+        'denoiser-sample': sampleRun,
+        'denoiser-train': trainRun,
+        'denoiser-reset': reset,
+        'denoiser-save': save,
+        'denoiser-forget': forget,
+      },
+    }),
+    /** Frees every model and the classifier (their tensors are gone with a lost backend anyway); the next request reloads. */
     clear(): void {
-      const all = [...entries.values()];
-      entries.clear();
-      for (const p of all) {
-        void p.then((e) => {
-          disposeEntry(e);
-          e.disposed = true;
-        }, () => undefined);
-      }
+      store.clear();
       const c = classifier;
       classifier = null;
       void c?.then((x) => {

@@ -1,74 +1,27 @@
 // The model worker's denoisers, driven through the real handler on tfjs's wasm backend with the shipped files
 // read from public/ (a 404 for anything missing) and an in-memory store standing in for IndexedDB.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scheduleLevels } from '../../../src/core/diffusion/samplers';
-import { deserialize, serialize, type WeightsJson } from '../../../src/models/diffusion';
-import { registerWasmTrainingKernels } from '../../../src/models/wasmKernels';
-import { createComputeHandler } from '../../../src/workers/computeHandler';
+import { deserialize, serialize, type Denoiser, type WeightsMeta } from '../../../src/models/diffusion';
 import type { DenoiserStorage } from '../../../src/workers/diffusionModel';
-import type {
-  DenoiserPrediction, DenoiserSampleResult, DenoiserStatus, DenoiserTrainProgress, DenoiserTrainResult,
-} from '../../../src/workers/diffusionModelProtocol';
-import type { BackendStatus, Reply, Request } from '../../../src/workers/protocol';
+import type { DenoiserPrediction, DenoiserSampleResult, DenoiserStatus, DenoiserTrainResult } from '../../../src/workers/diffusionModelProtocol';
+import { baseUrl, fileFetch, harness, memoryStorage, PUBLIC, startWasm, trainThenCancel } from './hostHarness';
 
-const PUBLIC = fileURLToPath(new URL('../../../public/', import.meta.url));
-const baseUrl = 'http://app.test/';
-const status: BackendStatus = { active: 'wasm', reason: 'test', order: ['wasm'], failures: [], available: ['wasm'] };
 const hasDigits = existsSync(`${PUBLIC}models/diffusion/digits/model.json`);
 const digits = { model: 'digits' as const, baseUrl };
 
-function fileFetch(missing: string[] = []) {
-  return async (url: string) => {
-    const path = `${PUBLIC}${url.slice(baseUrl.length)}`;
-    if (missing.some((m) => url.includes(m)) || !existsSync(path)) return new Response('not found', { status: 404 });
-    return new Response(readFileSync(path));
-  };
-}
-
-function memoryStorage(): DenoiserStorage & { items: Map<string, { json: WeightsJson; weights: ArrayBuffer }> } {
-  const items = new Map<string, { json: WeightsJson; weights: ArrayBuffer }>();
-  return {
-    items,
-    has: async (name) => items.has(name),
-    load: async (name) => {
-      const item = items.get(name);
-      if (!item) throw new Error(`nothing saved as ${name}`);
-      return { model: deserialize('diffusion-denoiser', item.json, item.weights), json: item.json as WeightsJson<'diffusion-denoiser'> };
-    },
-    save: async (name, model, meta) => void items.set(name, await serialize('diffusion-denoiser', model, meta)),
-    remove: async (name) => void items.delete(name),
-  };
-}
-
-type Payload = Request extends infer R ? (R extends { kind: infer K } ? Omit<R, 'id'> & { kind: K } : never) : never;
+const denoiserStorage = () => memoryStorage({
+  serialize: (model: Denoiser, meta: WeightsMeta) => serialize('diffusion-denoiser', model, meta),
+  deserialize: (json, weights) => deserialize('diffusion-denoiser', json, weights),
+});
 
 function setup(options: { missing?: string[]; storage?: DenoiserStorage } = {}) {
-  const replies: Reply[] = [];
-  const handle = createComputeHandler({
-    post: (r) => replies.push(r),
-    initBackend: async () => status,
-    denoiser: { fetch: fileFetch(options.missing), storage: options.storage ?? memoryStorage(), heldoutLimit: 20 },
-  });
-  let nextId = 1;
-  async function ask<T = unknown>(payload: Payload): Promise<T> {
-    const id = nextId++;
-    await handle({ ...payload, id } as Request);
-    const last = replies.filter((r) => r.id === id).at(-1);
-    if (last?.kind === 'result') return last.result as T;
-    throw new Error(last?.kind === 'error' ? last.message : 'no answer');
-  }
-  return { replies, handle, ask, next: () => nextId++ };
+  return harness({ denoiser: { fetch: fileFetch(options.missing), storage: options.storage ?? denoiserStorage(), heldoutLimit: 20 } });
 }
 
-beforeAll(async () => {
-  await tf.setBackend('wasm');
-  await tf.ready();
-  registerWasmTrainingKernels();
-});
+beforeAll(() => startWasm(true));
 
 describe.skipIf(!hasDigits)('the denoiser host (shipped digit weights)', () => {
   it('loads with progress phases, evaluates the 50-bin λ profile, predicts and samples without leaking tensors', async () => {
@@ -123,21 +76,13 @@ describe.skipIf(!hasDigits)('the denoiser host (shipped digit weights)', () => {
   }, 60_000);
 
   it('trains with live progress, pauses on cancel, resumes, saves (later loads prefer it), resets and forgets', async () => {
-    const storage = memoryStorage();
-    const { ask, handle, replies, next } = setup({ storage });
+    const storage = denoiserStorage();
+    const host = setup({ storage });
+    const { ask } = host;
     const loaded = await ask<DenoiserStatus>({ kind: 'denoiser-load', ...digits });
     const tensors = tf.memory().numTensors;
 
-    const id = next();
-    const running = handle({ id, kind: 'denoiser-train', ...digits, steps: 1000, batch: 8, parameterization: 'v', weighting: 'min-snr', gamma: 5 });
-    await expect.poll(() => replies.filter((r) => r.id === id && r.kind === 'progress').length, { timeout: 20_000, interval: 5 }).toBeGreaterThanOrEqual(2);
-    await handle({ id, kind: 'cancel' });
-    await running;
-    const mine = replies.filter((r) => r.id === id);
-    expect(mine.at(-1)).toEqual({ id, kind: 'error', message: 'cancelled' });
-    const data = mine.flatMap((r) => (r.kind === 'progress' ? [r.data as DenoiserTrainProgress] : []));
-    expect(data[0].step).toBe(1);
-    expect(Number.isFinite(data[0].loss) && data[0].stepsPerSecond > 0).toBe(true);
+    await trainThenCancel(host, { kind: 'denoiser-train', ...digits, steps: 1000, batch: 8, parameterization: 'v', weighting: 'min-snr', gamma: 5 }, 20_000);
 
     const paused = await ask<DenoiserStatus>({ kind: 'denoiser-load', ...digits });
     expect(paused.parameterization).toBe('v');

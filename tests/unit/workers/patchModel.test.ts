@@ -1,73 +1,25 @@
 // The model worker's patch transformers, driven through the real handler on tfjs's wasm backend with the
 // shipped files read from public/ (a 404 for anything missing) and an in-memory store standing in for IndexedDB.
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deserialize, serialize, type ModelJson } from '../../../src/models/patchAR';
-import { createComputeHandler } from '../../../src/workers/computeHandler';
 import { CROPS_NOT_SAVED, NO_WEIGHTS, type PatchModelStorage } from '../../../src/workers/patchModel';
-import type {
-  BackendStatus, ImagePayload, PatchGeneration, PatchModelStatus, PatchPrediction, PatchTrainProgress, PatchTrainResult, Reply, Request,
-} from '../../../src/workers/protocol';
+import type { ImagePayload, PatchGeneration, PatchModelStatus, PatchPrediction, PatchTrainResult } from '../../../src/workers/protocol';
+import { baseUrl, fileFetch, harness, memoryStorage, PUBLIC, startWasm, trainThenCancel } from './hostHarness';
 
-const PUBLIC = fileURLToPath(new URL('../../../public/', import.meta.url));
-const baseUrl = 'http://app.test/';
-const status: BackendStatus = { active: 'wasm', reason: 'test', order: ['wasm'], failures: [], available: ['wasm'] };
 const raster = { kind: 'raster' as const };
 const hasRaster = existsSync(`${PUBLIC}models/patch-ar/raster/model.json`);
 
-/** Serves public/ by URL; `missing` lists path fragments that answer 404 as if absent. */
-function fileFetch(missing: string[] = [], log: string[] = []) {
-  return async (url: string) => {
-    log.push(url);
-    const path = `${PUBLIC}${url.slice(baseUrl.length)}`;
-    if (missing.some((m) => url.includes(m)) || !existsSync(path)) return new Response('not found', { status: 404 });
-    return new Response(readFileSync(path));
-  };
-}
-
-function memoryStorage(): PatchModelStorage & { items: Map<string, { json: ModelJson; weights: ArrayBuffer }> } {
-  const items = new Map<string, { json: ModelJson; weights: ArrayBuffer }>();
-  return {
-    items,
-    has: async (name) => items.has(name),
-    load: async (name) => {
-      const item = items.get(name);
-      if (!item) throw new Error(`nothing saved as ${name}`);
-      return { model: deserialize(item.json, item.weights), json: item.json };
-    },
-    save: async (name, model, meta) => void items.set(name, await serialize(model, meta)),
-    remove: async (name) => void items.delete(name),
-  };
-}
-
-type Payload = Request extends infer R ? (R extends { kind: infer K } ? Omit<R, 'id'> & { kind: K } : never) : never;
+const patchStorage = () => memoryStorage({ serialize, deserialize });
 
 function setup(options: { missing?: string[]; storage?: PatchModelStorage; log?: string[]; maxModels?: number } = {}) {
-  const replies: Reply[] = [];
-  const handle = createComputeHandler({
-    post: (r) => replies.push(r),
-    initBackend: async () => status, // the suite's beforeAll already runs wasm
-    patchModel: { fetch: fileFetch(options.missing, options.log), storage: options.storage ?? memoryStorage(), heldoutLimit: 40, maxModels: options.maxModels },
+  return harness({
+    patchModel: { fetch: fileFetch(options.missing, options.log), storage: options.storage ?? patchStorage(), heldoutLimit: 40, maxModels: options.maxModels },
   });
-  let nextId = 1;
-  /** Sends a request and resolves with its result (rejects with its error). */
-  async function ask<T = unknown>(payload: Payload): Promise<T> {
-    const id = nextId++;
-    await handle({ ...payload, id } as Request);
-    const last = replies.filter((r) => r.id === id).at(-1);
-    if (last?.kind === 'result') return last.result as T;
-    throw new Error(last?.kind === 'error' ? last.message : 'no answer');
-  }
-  return { replies, handle, ask, next: () => nextId++ };
 }
 
-beforeAll(async () => {
-  await tf.setBackend('wasm');
-  await tf.ready();
-});
+beforeAll(() => startWasm());
 
 describe.skipIf(!hasRaster)('the patch-model host (shipped raster weights)', () => {
   it('loads, evaluates against the baselines, predicts and samples without leaking tensors', async () => {
@@ -109,22 +61,14 @@ describe.skipIf(!hasRaster)('the patch-model host (shipped raster weights)', () 
   });
 
   it('trains with live progress, pauses on cancel, resumes, saves (later loads prefer it) and resets', async () => {
-    const storage = memoryStorage();
-    const { ask, handle, replies, next } = setup({ storage });
+    const storage = patchStorage();
+    const host = setup({ storage });
+    const { ask } = host;
     await ask({ kind: 'patch-model-load', ordering: raster, baseUrl });
     const tensors = tf.memory().numTensors;
 
     // A long run, cancelled after its second step: the worker answers 'cancelled' and keeps its state.
-    const id = next();
-    const running = handle({ id, kind: 'patch-model-train', ordering: raster, baseUrl, steps: 1000, batch: 4 });
-    await expect.poll(() => replies.filter((r) => r.id === id && r.kind === 'progress').length, { timeout: 15_000, interval: 5 }).toBeGreaterThanOrEqual(2);
-    await handle({ id, kind: 'cancel' });
-    await running;
-    const mine = replies.filter((r) => r.id === id);
-    expect(mine.at(-1)).toEqual({ id, kind: 'error', message: 'cancelled' });
-    const data = mine.flatMap((r) => (r.kind === 'progress' ? [r.data as PatchTrainProgress] : []));
-    expect(data[0].step).toBe(1);
-    expect(Number.isFinite(data[0].loss) && data[0].stepsPerSecond > 0).toBe(true);
+    await trainThenCancel(host, { kind: 'patch-model-train', ordering: raster, baseUrl, steps: 1000, batch: 4 }, 15_000);
     const paused = await ask<PatchModelStatus>({ kind: 'patch-model-load', ordering: raster, baseUrl });
     const pausedAt = paused.losses.length;
     expect(pausedAt).toBeGreaterThanOrEqual(2);
@@ -214,7 +158,7 @@ function testImage(hash: string, phase = 0): ImagePayload {
 
 describe('the patch-model host on crops of the current image', () => {
   it('trains a fresh 8×8 RGB model on crops, evaluates it on held-out crops, predicts and samples without leaking tensors', async () => {
-    const storage = memoryStorage();
+    const storage = patchStorage();
     const log: string[] = [];
     const { ask } = setup({ storage, log });
     const target = { ordering: raster, baseUrl, data: 'crops' as const };

@@ -1,66 +1,20 @@
 // The model worker's RQ auto-encoders, driven through the real handler on tfjs's wasm backend with the
 // shipped files read from public/ (a 404 for anything missing) and an in-memory store standing in for IndexedDB.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deserialize, serialize, type ModelJson } from '../../../src/models/rqae';
-import { registerWasmTrainingKernels } from '../../../src/models/wasmKernels';
-import { createComputeHandler } from '../../../src/workers/computeHandler';
+import { deserialize, serialize } from '../../../src/models/rqae';
 import { CROPS_NOT_SAVED, type RqaeModelStorage } from '../../../src/workers/rqaeModel';
-import type {
-  BackendStatus, ImagePayload, Reply, Request, RqaeComparison, RqaeModelStatus, RqaeReconstruction, RqaeTrainProgress, RqaeTrainResult,
-} from '../../../src/workers/protocol';
+import type { ImagePayload, RqaeComparison, RqaeModelStatus, RqaeReconstruction, RqaeTrainResult } from '../../../src/workers/protocol';
+import { baseUrl, fileFetch, harness, memoryStorage, PUBLIC, startWasm, trainThenCancel } from './hostHarness';
 
-const PUBLIC = fileURLToPath(new URL('../../../public/', import.meta.url));
-const baseUrl = 'http://app.test/';
-const status: BackendStatus = { active: 'wasm', reason: 'test', order: ['wasm'], failures: [], available: ['wasm'] };
 const shipped = ['summed-d4', 'summed-d8', 'summed-d16', 'full-d8'].every((k) => existsSync(`${PUBLIC}models/rqae/${k}/model.json`));
 const target = { model: 'summed-d4', baseUrl };
 
-function fileFetch(missing: string[] = [], log: string[] = []) {
-  return async (url: string) => {
-    log.push(url);
-    const path = `${PUBLIC}${url.slice(baseUrl.length)}`;
-    if (missing.some((m) => url.includes(m)) || !existsSync(path)) return new Response('not found', { status: 404 });
-    return new Response(readFileSync(path));
-  };
-}
-
-function memoryStorage(): RqaeModelStorage & { items: Map<string, { json: ModelJson; weights: ArrayBuffer }> } {
-  const items = new Map<string, { json: ModelJson; weights: ArrayBuffer }>();
-  return {
-    items,
-    has: async (name) => items.has(name),
-    load: async (name) => {
-      const item = items.get(name);
-      if (!item) throw new Error(`nothing saved as ${name}`);
-      return { model: deserialize(item.json, item.weights), json: item.json };
-    },
-    save: async (name, model, meta) => void items.set(name, await serialize(model, meta)),
-    remove: async (name) => void items.delete(name),
-  };
-}
-
-type Payload = Request extends infer R ? (R extends { kind: infer K } ? Omit<R, 'id'> & { kind: K } : never) : never;
+const rqaeStorage = () => memoryStorage({ serialize, deserialize });
 
 function setup(options: { missing?: string[]; storage?: RqaeModelStorage; log?: string[] } = {}) {
-  const replies: Reply[] = [];
-  const handle = createComputeHandler({
-    post: (r) => replies.push(r),
-    initBackend: async () => status,
-    rqaeModel: { fetch: fileFetch(options.missing, options.log), storage: options.storage ?? memoryStorage(), heldoutLimit: 24 },
-  });
-  let nextId = 1;
-  async function ask<T = unknown>(payload: Payload): Promise<T> {
-    const id = nextId++;
-    await handle({ ...payload, id } as Request);
-    const last = replies.filter((r) => r.id === id).at(-1);
-    if (last?.kind === 'result') return last.result as T;
-    throw new Error(last?.kind === 'error' ? last.message : 'no answer');
-  }
-  return { replies, handle, ask, next: () => nextId++ };
+  return harness({ rqaeModel: { fetch: fileFetch(options.missing, options.log), storage: options.storage ?? rqaeStorage(), heldoutLimit: 24 } });
 }
 
 function testImage(hash: string): ImagePayload {
@@ -78,11 +32,7 @@ function testImage(hash: string): ImagePayload {
   return { width, height, data, hash };
 }
 
-beforeAll(async () => {
-  await tf.setBackend('wasm');
-  await tf.ready();
-  registerWasmTrainingKernels();
-});
+beforeAll(() => startWasm(true));
 
 describe.skipIf(!shipped)('the RQ auto-encoder host (shipped digit weights)', () => {
   it('loads with progress, evaluates per depth, reconstructs at every depth and compares models without leaking tensors', async () => {
@@ -121,21 +71,13 @@ describe.skipIf(!shipped)('the RQ auto-encoder host (shipped digit weights)', ()
   }, 60_000);
 
   it('trains with live progress, pauses on cancel, resumes, saves (later loads prefer it), resets and forgets', async () => {
-    const storage = memoryStorage();
-    const { ask, handle, replies, next } = setup({ storage });
+    const storage = rqaeStorage();
+    const host = setup({ storage });
+    const { ask } = host;
     await ask({ kind: 'rqae-load', ...target });
     const tensors = tf.memory().numTensors;
 
-    const id = next();
-    const running = handle({ id, kind: 'rqae-train', ...target, steps: 1000, batch: 4 });
-    await expect.poll(() => replies.filter((r) => r.id === id && r.kind === 'progress').length, { timeout: 20_000, interval: 5 }).toBeGreaterThanOrEqual(2);
-    await handle({ id, kind: 'cancel' });
-    await running;
-    const mine = replies.filter((r) => r.id === id);
-    expect(mine.at(-1)).toEqual({ id, kind: 'error', message: 'cancelled' });
-    const data = mine.flatMap((r) => (r.kind === 'progress' ? [r.data as RqaeTrainProgress] : []));
-    expect(data[0].step).toBe(1);
-    expect(Number.isFinite(data[0].loss) && data[0].stepsPerSecond > 0).toBe(true);
+    await trainThenCancel(host, { kind: 'rqae-train', ...target, steps: 1000, batch: 4 }, 20_000);
     const paused = await ask<RqaeModelStatus>({ kind: 'rqae-load', ...target });
     const pausedAt = paused.losses.length;
     expect(pausedAt).toBeGreaterThanOrEqual(2);
@@ -167,7 +109,7 @@ describe.skipIf(!shipped)('the RQ auto-encoder host (shipped digit weights)', ()
 
 describe('the RQ auto-encoder host on crops of the current image', () => {
   it('trains a fresh 32×32 RGB model (a plain auto-encoder during its warm-up) and evaluates it on held-out crops', async () => {
-    const storage = memoryStorage();
+    const storage = rqaeStorage();
     const log: string[] = [];
     const { ask } = setup({ storage, log });
     const crops = { model: 'summed-d4', baseUrl, data: 'crops' as const };

@@ -1,0 +1,381 @@
+// What the model worker's hosts (patchModel.ts, rqaeModel.ts, diffusionModel.ts) share: answering requests
+// once tfjs runs, the models kept in memory (one lock each, loaded once, freed on reset, eviction or a lost
+// backend), training runs that a cancel pauses, saving in this browser, the progress of loading weights, and
+// the digits and image crops that digit and crop models learn from.
+import type { RgbImage } from '../core/image';
+import { mulberry32 } from '../core/random';
+import { digitImages, randomCrops, readDigitFile, sampleIndices, type DigitSet } from '../models/patchAR/data';
+import type { ModelStorage } from '../models/savedModels';
+import type { DenoiserLoadProgress, DenoiserSource, DenoiserTrainProgress, DenoiserTrainResult } from './diffusionModelProtocol';
+import type { ImagePayload, PatchDataKind, PatchLoadProgress, PatchModelSource, PatchTrainProgress, PatchTrainResult } from './patchModelProtocol';
+import type { RqaeDataKind, RqaeLoadProgress, RqaeModelSource, RqaeTrainProgress, RqaeTrainResult } from './rqaeModelProtocol';
+
+/** What a request may do while it runs: see whether it was cancelled, and report progress. */
+export interface ModelContext {
+  cancelled(): boolean;
+  progress(done: number, total: number, label: string, data?: unknown): void;
+}
+
+/** What a host is made with: tests pass a file fetch, an in-memory store (`S`) and a held-out limit. */
+export interface ModelHostOptions<S> {
+  fetch?: (url: string) => Promise<Response>;
+  /** Where saved models live: IndexedDB through tf.io in the browser, something in memory in tests. */
+  storage?: S;
+  /** Evaluate on the first `heldoutLimit` held-out images only (tests); default all. */
+  heldoutLimit?: number;
+  /** Resolves once tfjs runs on a backend; awaited before any model work. */
+  ready?: () => Promise<unknown>;
+}
+
+// The shapes every host sends, which each protocol names for its own kinds.
+type LoadProgress = PatchLoadProgress & RqaeLoadProgress & DenoiserLoadProgress;
+type TrainProgress = PatchTrainProgress & RqaeTrainProgress & DenoiserTrainProgress;
+type TrainResult = PatchTrainResult & RqaeTrainResult & DenoiserTrainResult;
+export type WeightsSource = PatchModelSource & RqaeModelSource & DenoiserSource;
+
+export const MAX_STEPS = 100_000;
+export const CROPS_NOT_SAVED = 'Crop models live for this session only; they are not saved in this browser.';
+
+export function yieldToQueue(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Reports a loading phase, `done` of 1000. */
+export function reportPhase(ctx: ModelContext, done: number, label: string, phase: LoadProgress['phase']): void {
+  ctx.progress(done, 1000, label, { phase } satisfies LoadProgress);
+}
+
+/** Announces the download of shipped weights and returns the byte progress that carries it from 150 to 500. */
+export function downloadProgress(ctx: ModelContext): (loaded: number, total: number | null) => void {
+  reportPhase(ctx, 150, 'Downloading the weights', 'weights');
+  return (loaded, total) => reportPhase(ctx, 150 + Math.round(350 * (total ? loaded / total : 0.5)), 'Downloading the weights', 'weights');
+}
+
+/** The steps a model file says its weights were trained for, if it says. */
+export function trainedStepsOf(json: { meta: { training?: Record<string, unknown> } } | null): number | null {
+  const steps = json?.meta.training?.steps;
+  return typeof steps === 'number' && Number.isFinite(steps) ? steps : null;
+}
+
+/** A training request's steps and batch size as whole numbers, or a RangeError outside 1…MAX_STEPS, 1…maxBatch. */
+export function trainingSize(req: { steps: number; batch?: number }, maxBatch: number): { steps: number; batch: number } {
+  const steps = Math.floor(req.steps);
+  const batch = Math.floor(req.batch ?? 32);
+  if (!(steps >= 1 && steps <= MAX_STEPS)) throw new RangeError(`train between 1 and ${MAX_STEPS} steps, not ${req.steps}`);
+  if (!(batch >= 1 && batch <= maxBatch)) throw new RangeError(`the batch size must be 1…${maxBatch}, not ${req.batch}`);
+  return { steps, batch };
+}
+
+type Handlers<R extends { kind: string }, Results extends Record<R['kind'], unknown>> = {
+  [K in R['kind']]: (req: Extract<R, { kind: K }>, ctx: ModelContext) => Promise<Results[K]>;
+};
+
+/**
+ * A host's `handle`: checks the request (`check` throws on a bad one), reports 'Starting tfjs' for the
+ * `announced` kinds, waits for the backend, then answers with the kind's handler.
+ */
+export function dispatcher<R extends { kind: string }, Results extends Record<R['kind'], unknown>>(spec: {
+  ready?: () => Promise<unknown>;
+  check: (req: R) => void;
+  announced: readonly R['kind'][];
+  handlers: Handlers<R, Results>;
+}) {
+  return async function handle<K extends R['kind']>(req: Extract<R, { kind: K }>, ctx: ModelContext): Promise<Results[K]> {
+    const kind: K = req.kind;
+    spec.check(req);
+    if (spec.announced.includes(kind)) reportPhase(ctx, 0, 'Starting tfjs', 'backend');
+    await spec.ready?.();
+    return spec.handlers[kind](req, ctx);
+  };
+}
+
+/** A trainer as the hosts drive it. */
+export interface ModelTrainer {
+  readonly steps: number;
+  readonly losses: readonly number[];
+  /** Frees the optimizer's slots (the model stays). */
+  dispose(): void;
+}
+
+/** What loading settles about any model's weights. */
+export interface LoadedWeights<M> {
+  model: M;
+  source: WeightsSource;
+  /** Whether this browser holds a saved copy. */
+  saved: boolean;
+  /** The steps the loaded weights were trained for, per their file. */
+  trainedSteps: number | null;
+}
+
+/** The state the store keeps for each model in memory. */
+export interface Session<T> {
+  trainer: T | null;
+  /** Changes whenever the weights change; host-wide, so a reloaded model never reuses an old number. */
+  version: number;
+  /** Weights are read and written one job at a time (an evaluation never sees half a training step). */
+  lock: Promise<unknown>;
+  /** Bumped to stop a running training loop (reset, eviction, clear). */
+  run: number;
+  /** A training run is under way (eviction passes it over). */
+  training: boolean;
+  /** Freed (evicted or cleared): jobs still queued on its lock fail instead of touching freed tensors. */
+  disposed: boolean;
+  lastUsed: number;
+}
+
+export type HostedModel<M, T> = LoadedWeights<M> & Session<T>;
+
+/** What a saved file records about its weights' training. */
+export type TrainingRecord = { steps: number; basedOn: WeightsSource; stepsInBrowser: number; savedAt: string };
+
+/**
+ * The models of one host in memory, by key: each loaded once (concurrent requests share the load; a failed
+ * one is retried by the next request), its weights read and written under its lock, and freed on reset, on
+ * `clear` (a lost backend) and, beyond `maxModels`, least recently used first.
+ */
+export function createModelStore<E extends HostedModel<unknown, ModelTrainer>, J, Meta>(options: {
+  storage: ModelStorage<E['model'], J, Meta>;
+  disposeModel: (model: E['model']) => void;
+  /** The error of a job that reaches a model freed before it ran. */
+  unloaded: string;
+  /** Models kept at once (never freeing one that is training); default all. */
+  maxModels?: number;
+}) {
+  const { storage, disposeModel, unloaded, maxModels = Infinity } = options;
+  const entries = new Map<string, Promise<E>>();
+  let versions = 0;
+  let useCounter = 0;
+
+  function withLock<R>(entry: E, job: () => Promise<R>): Promise<R> {
+    const guarded = () => (entry.disposed ? Promise.reject(new Error(unloaded)) : job());
+    const run = entry.lock.then(guarded, guarded);
+    entry.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  function dispose(entry: E): void {
+    entry.run++;
+    entry.training = false;
+    try {
+      entry.trainer?.dispose();
+      disposeModel(entry.model);
+    } catch {
+      // the backend holding the tensors may be gone (a lost GPU context); they go with it
+    }
+    entry.trainer = null;
+  }
+
+  async function evict(): Promise<void> {
+    if (entries.size <= maxModels) return;
+    const settled = await Promise.all([...entries].map(([key, p]) => p.then((entry) => ({ key, entry }), () => null)));
+    const loaded = settled.filter((s) => s !== null).sort((a, b) => a.entry.lastUsed - b.entry.lastUsed);
+    for (const { key, entry } of loaded) {
+      if (entries.size <= maxModels) break;
+      if (entry.training) continue;
+      entries.delete(key);
+      void withLock(entry, async () => {
+        dispose(entry);
+        entry.disposed = true;
+      });
+    }
+  }
+
+  return {
+    withLock,
+
+    /** The model under `key`, loaded by `load` if it is not in memory. */
+    async get(key: string, load: () => Promise<Omit<E, keyof Session<unknown>>>): Promise<E> {
+      let pending = entries.get(key);
+      if (!pending) {
+        const created = load().then((loaded) => ({
+          ...loaded, trainer: null, version: ++versions, lock: Promise.resolve(), run: 0, training: false, disposed: false, lastUsed: ++useCounter,
+        }) as E);
+        entries.set(key, created);
+        created.catch(() => entries.get(key) === created && entries.delete(key));
+        void created.then(evict, () => undefined);
+        pending = created;
+      }
+      const entry = await pending;
+      entry.lastUsed = ++useCounter;
+      return entry;
+    },
+
+    /**
+     * Whether this browser holds a copy saved as `name` and, when `preferSaved`, that copy if it `fits`; else
+     * `note` says why it was passed over (`other`: what the copy is for when it does not fit).
+     */
+    async savedCopy(name: string, preferSaved: boolean, ctx: ModelContext, fits: (json: J) => boolean, other: string) {
+      const saved = await storage.has(name).catch(() => false);
+      let note: string | null = null;
+      if (saved && preferSaved) {
+        reportPhase(ctx, 150, 'Reading the weights saved in this browser', 'weights');
+        try {
+          const copy = await storage.load(name);
+          if (fits(copy.json)) return { saved, copy, note };
+          disposeModel(copy.model);
+          note = `The copy saved in this browser is for ${other}; using the shipped weights.`;
+        } catch (e) {
+          note = `The copy saved in this browser could not be read (${errorMessage(e)}); using the shipped weights.`;
+        }
+      }
+      return { saved, copy: null, note };
+    },
+
+    /** Stops its training, then swaps in what `rebuild` loads (under the lock) and frees the old weights. */
+    async reset(entry: E, rebuild: () => Promise<Partial<E>>): Promise<void> {
+      entry.run++; // stops a training run after its current step
+      entry.training = false;
+      await withLock(entry, async () => {
+        const rebuilt = await rebuild();
+        dispose(entry);
+        Object.assign(entry, rebuilt);
+        entry.version = ++versions;
+      });
+    },
+
+    /**
+     * Runs `steps` steps of `trainer` (each `step` under the lock) with live progress. A cancel pauses it
+     * between steps, and a newer run or a reset stops it; trainer, weights and losses stay for the next run.
+     */
+    async train(entry: E, trainer: ModelTrainer, steps: number, ctx: ModelContext, step: () => Promise<number>): Promise<TrainResult> {
+      const run = ++entry.run; // a newer run (or a reset) stops this one
+      entry.training = true;
+      const start = performance.now();
+      let done = 0;
+      const rate = () => (done > 0 ? done / Math.max(1e-3, (performance.now() - start) / 1000) : 0);
+      try {
+        while (done < steps) {
+          await yieldToQueue(); // lets a cancel (pause) or another request in between steps
+          if (ctx.cancelled() || entry.run !== run) break;
+          const loss = await withLock(entry, step);
+          if (entry.run !== run) break; // reset while this step ran: its result belongs to discarded weights
+          entry.version = ++versions;
+          done++;
+          if (!Number.isFinite(loss)) throw new Error(`training diverged (the loss is ${loss}); reset the model to start again`);
+          ctx.progress(done, steps, 'Training', { step: trainer.steps, loss, stepsPerSecond: rate() } satisfies TrainProgress);
+        }
+      } finally {
+        if (entry.run === run) entry.training = false;
+      }
+      return { losses: [...trainer.losses], stepsPerSecond: rate() };
+    },
+
+    /** Saves the weights as `name` in this browser, with the training record `metaOf` places in the file's meta. */
+    async save(entry: E, name: string, metaOf: (training: TrainingRecord) => Meta): Promise<void> {
+      await withLock(entry, async () => {
+        const trained = entry.trainer?.steps ?? 0;
+        const meta = metaOf({ steps: (entry.trainedSteps ?? 0) + trained, basedOn: entry.source, stepsInBrowser: trained, savedAt: new Date().toISOString() });
+        try {
+          await storage.save(name, entry.model, meta);
+        } catch (e) {
+          throw new Error(`saving in this browser failed: ${errorMessage(e)}`);
+        }
+        entry.saved = true;
+      });
+    },
+
+    /** Deletes the copy saved as `name` (the weights in memory stay). */
+    async forget(entry: E, name: string): Promise<void> {
+      await storage.remove(name);
+      entry.saved = false;
+    },
+
+    /** Frees every model (their tensors are gone with a lost backend anyway); the next request reloads. */
+    clear(): void {
+      const all = [...entries.values()];
+      entries.clear();
+      for (const p of all) {
+        void p.then((entry) => {
+          dispose(entry);
+          entry.disposed = true;
+        }, () => undefined);
+      }
+    },
+
+    /** Keys of the models in memory. */
+    keys: () => [...entries.keys()],
+  };
+}
+
+/** What digit and crop models learn from. */
+export type DataKind = PatchDataKind & RqaeDataKind;
+
+/** A held-out set: `count` images; `id` names it ('digits', or 'crops:' + the image's hash). */
+export type HeldOut = { id: string; count: number; images: Float32Array };
+
+const CROP_HELDOUT = 64;
+
+export const dataOf = (target: { data?: DataKind }): DataKind => target.data ?? 'digits';
+
+export function checkData(target: { data?: DataKind }): void {
+  const data = dataOf(target);
+  if (data !== 'digits' && data !== 'crops') throw new Error(`unknown training data '${String(data)}'`);
+}
+
+/**
+ * The images of digit and crop models: the MNIST digits of public/models/patch-ar/ (downloaded once, the
+ * held-out ones cut to `heldoutLimit`), and `cropSide`-pixel crops of the newest image a request brought,
+ * whose held-out crops are a fixed set (seed `cropSeed`) cut once per image.
+ */
+export function digitsAndCrops(options: { fetch: (url: string) => Promise<Response>; heldoutLimit?: number; cropSide: number; cropSeed: number }) {
+  const { cropSide, heldoutLimit } = options;
+  let heldout: Promise<{ set: DigitSet; images: Float32Array }> | null = null;
+  let train: Promise<DigitSet> | null = null;
+  let crops: { hash: string; image: RgbImage; heldout: HeldOut } | null = null;
+
+  async function fetchDigitSet(url: string): Promise<DigitSet> {
+    const response = await options.fetch(url);
+    if (!response.ok) throw new Error(`could not download the digits (${url}: HTTP ${response.status})`);
+    return readDigitFile(await response.arrayBuffer());
+  }
+
+  function heldoutDigits(baseUrl: string): Promise<{ set: DigitSet; images: Float32Array }> {
+    heldout ??= fetchDigitSet(`${baseUrl}models/patch-ar/digits-heldout.bin`).then((set) => {
+      const count = Math.min(set.count, heldoutLimit ?? set.count);
+      const trimmed: DigitSet = { ...set, count, pixels: set.pixels.subarray(0, count * set.side * set.side) };
+      return { set: trimmed, images: digitImages(trimmed, Int32Array.from({ length: count }, (_, i) => i)) };
+    });
+    heldout.catch(() => (heldout = null)); // a failed download may work next time
+    return heldout;
+  }
+
+  return {
+    heldoutDigits,
+
+    trainDigits(baseUrl: string): Promise<DigitSet> {
+      train ??= fetchDigitSet(`${baseUrl}models/patch-ar/digits-train.bin`);
+      train.catch(() => (train = null));
+      return train;
+    },
+
+    /** Makes the request's image the one crop models train and are evaluated on. */
+    takeCropImage(payload: ImagePayload | undefined): void {
+      if (!payload || !(payload.data instanceof Float32Array) || payload.data.length !== payload.width * payload.height * 3) {
+        throw new Error('the crop model needs the current image with each request');
+      }
+      if (payload.width < cropSide || payload.height < cropSide) throw new Error(`the image (${payload.width}×${payload.height}) is smaller than a ${cropSide}×${cropSide} crop`);
+      if (crops && crops.hash === payload.hash && payload.hash !== '') return;
+      const image: RgbImage = { width: payload.width, height: payload.height, data: payload.data };
+      const count = Math.min(CROP_HELDOUT, heldoutLimit ?? CROP_HELDOUT);
+      crops = { hash: payload.hash, image, heldout: { id: `crops:${payload.hash}`, count, images: randomCrops(image, cropSide, count, mulberry32(options.cropSeed)) } };
+    },
+
+    async heldoutOf(data: DataKind, baseUrl: string): Promise<HeldOut> {
+      if (data === 'crops') {
+        if (!crops) throw new Error('the crop model needs the current image with each request');
+        return crops.heldout;
+      }
+      const digits = await heldoutDigits(baseUrl);
+      return { id: 'digits', count: digits.set.count, images: digits.images };
+    },
+
+    /** Training batches of `count` images: random digits of `digits`, else random crops of the newest image. */
+    batchSource(digits: DigitSet | null, rand: () => number): (count: number) => Float32Array {
+      return (count) => (digits ? digitImages(digits, sampleIndices(digits.count, count, rand)) : randomCrops(crops!.image, cropSide, count, rand));
+    },
+  };
+}
