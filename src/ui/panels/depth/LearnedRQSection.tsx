@@ -3,19 +3,19 @@
 // other shipped models, how many digits get worse with more depth (next to the talk's reported numbers),
 // one digit rebuilt depth by depth, codebook health per depth, and train it here (LearnedRQTrain). All model
 // work goes through the worker client.
-import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { getComputeClient } from '../../../workers/client';
+import { memo, useId, useMemo, useRef, useState } from 'react';
 import { useStore } from '../../../state/store';
 import { RQAE_SHIPPED_MODELS, type RqaeComparison, type RqaeDataKind, type RqaeModelStatus, type RqaeModelTarget } from '../../../workers/protocol';
 import { ChartFigure, PixelFigure } from '../../components/Figure';
+import { LoadStatus } from '../../components/LoadStatus';
+import { useModelLoad } from '../../components/useModelLoad';
+import { publicBase } from '../../components/workerRequest';
 import { Slider } from '../../components/Slider';
 import { imagePayload, useWorkerRequest } from '../../compute';
 import {
   digitMseChart, fmtDb, healthChart, modelLabel, nonMonotoneChart, OBJECTIVE_LABELS, pct, psnrChart, toRgb, usageChart, type Measured,
 } from './learnedRqCharts';
 import { LearnedRQTrain } from './LearnedRQTrain';
-
-type LoadState = { working: boolean; progress: number; label: string; error: string | null };
 
 const SOURCE_TEXT: Record<RqaeModelStatus['source'], string> = {
   shipped: 'the shipped pretrained weights',
@@ -28,22 +28,11 @@ const DATA_LABELS: Record<RqaeDataKind, string> = {
   crops: '32×32 crops of the current image (fresh model)',
 };
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-const isAbort = (e: unknown) => (e as Error)?.name === 'AbortError';
-
-/** The app's public folder as an absolute URL: the worker resolves relative URLs against its own script. */
-function publicBase(): string {
-  return new URL('./', document.baseURI).href;
-}
-
 export const LearnedRQSection = memo(function LearnedRQSection() {
   const [modelKey, setModelKey] = useState('summed-d8');
   const [requested, setRequested] = useState(false);
-  const [tick, setTick] = useState(0);
-  const [load, setLoad] = useState<LoadState>({ working: false, progress: 0, label: '', error: null });
   const [status, setStatus] = useState<RqaeModelStatus | null>(null);
   const [comparison, setComparison] = useState<RqaeComparison | null>(null);
-  const [compare, setCompare] = useState<LoadState>({ working: false, progress: 0, label: '', error: null });
   const [depth, setDepth] = useState(8);
   const [digit, setDigit] = useState(0);
   const [training, setTraining] = useState(false);
@@ -71,49 +60,17 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
   };
   const current = status && status.key === statusKey ? status : null;
 
-  useEffect(() => {
-    if (!requested || (crops && !image)) return;
-    const abort = new AbortController();
-    setLoad({ working: true, progress: 0, label: 'Starting…', error: null });
-    getComputeClient()
-      .request('rqae-load', withImage(target), {
-        signal: abort.signal,
-        onProgress: (done, total, text) => setLoad((l) => ({ ...l, progress: total > 0 ? done / total : 0, label: text ?? l.label })),
-      })
-      .then(
-        (s) => {
-          setStatus(s);
-          setLoad({ working: false, progress: 1, label: '', error: null });
-        },
-        (e) => {
-          if (!isAbort(e)) setLoad({ working: false, progress: 0, label: '', error: message(e) });
-        },
-      );
-    return () => abort.abort();
-  }, [requested, target, tick]); // eslint-disable-line react-hooks/exhaustive-deps
+  // reload re-reads the model's status (its held-out numbers after training).
+  const { load, reload } = useModelLoad('rqae-load', requested && !(crops && !image) ? target : null, withImage, { onResult: setStatus });
 
   // Once a model is loaded, measure every shipped model on the same digits for the overlay and the bars.
   const loaded = current !== null;
-  useEffect(() => {
-    if (!requested || comparison || !loaded || crops) return;
-    const abort = new AbortController();
-    setCompare({ working: true, progress: 0, label: 'Measuring the shipped models', error: null });
-    getComputeClient()
-      .request('rqae-compare', { baseUrl: target.baseUrl }, {
-        signal: abort.signal,
-        onProgress: (done, total, text) => setCompare((l) => ({ ...l, progress: total > 0 ? done / total : 0, label: text ?? l.label })),
-      })
-      .then(
-        (c) => {
-          setComparison(c);
-          setCompare({ working: false, progress: 1, label: '', error: null });
-        },
-        (e) => {
-          if (!isAbort(e)) setCompare({ working: false, progress: 0, label: '', error: message(e) });
-        },
-      );
-    return () => abort.abort();
-  }, [requested, comparison, loaded, crops, target.baseUrl]);
+  const { load: compare } = useModelLoad(
+    'rqae-compare',
+    requested && !comparison && loaded && !crops ? target.baseUrl : null,
+    (baseUrl) => ({ baseUrl }),
+    { onResult: setComparison, startLabel: 'Measuring the shipped models' },
+  );
 
   const D = current?.depth ?? 8;
   const d = Math.min(Math.max(1, depth), D);
@@ -179,17 +136,7 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
         {!requested && <button type="button" data-testid="rqae-load" onClick={() => setRequested(true)}>Load the model</button>}
       </div>
       {crops && !image && <p className="hint" role="note">Pick an image first: the crop model trains on 32×32 crops of it.</p>}
-      {load.working && (
-        <div className="model-progress">
-          <progress value={load.progress} max={1} aria-label="Loading the RQ auto-encoder" data-testid="rqae-progress" />
-          <span className="hint">{load.label}</span>
-        </div>
-      )}
-      {load.error && (
-        <p className="error-text" role="alert" data-testid="rqae-error">
-          The model could not load: {load.error} <button type="button" onClick={() => setTick((t) => t + 1)}>Try again</button>
-        </p>
-      )}
+      <LoadStatus load={load} label="Loading the RQ auto-encoder" failed="The model could not load:" onRetry={reload} testIds={{ progress: 'rqae-progress', error: 'rqae-error' }} />
       {current && charts && (
         <>
           <p className="readout" data-testid="rqae-readout">
@@ -201,13 +148,7 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
             {current.recorded && current.source === 'shipped' ? ` (Recorded at training time: ${fmtDb(current.recorded.psnrPerDepth[D - 1])}, ${pct(current.recorded.nonMonotoneFraction)}.)` : ''}
           </p>
           {current.note && <p className="hint" role="note">{current.note}</p>}
-          {compare.working && (
-            <div className="model-progress">
-              <progress value={compare.progress} max={1} aria-label="Measuring all shipped models" />
-              <span className="hint">{compare.label}</span>
-            </div>
-          )}
-          {compare.error && <p className="error-text" role="alert">Measuring the other models failed: {compare.error}</p>}
+          <LoadStatus load={compare} label="Measuring all shipped models" failed="Measuring the other models failed:" />
           <div className="chart-row">
             <ChartFigure id="rqae-psnr" title="Held-out PSNR per depth" chart={charts.psnr} name={{ panel: 'depth', what: 'rqae-psnr', params }} />
             <ChartFigure
@@ -244,7 +185,7 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
             <ChartFigure id="rqae-dead" title="Dead codes per depth" chart={charts.dead} name={{ panel: 'depth', what: 'rqae-dead', params: { model: modelKey } }} />
             <ChartFigure id="rqae-usage" title={`Codeword usage at depth ${d}`} chart={usage} name={{ panel: 'depth', what: 'rqae-usage', params }} />
           </div>
-          <LearnedRQTrain status={current} target={() => withImage(target)} onTraining={setTraining} onStatus={setStatus} onReload={() => setTick((t) => t + 1)} />
+          <LearnedRQTrain status={current} target={() => withImage(target)} onTraining={setTraining} onStatus={setStatus} onReload={reload} />
         </>
       )}
     </section>

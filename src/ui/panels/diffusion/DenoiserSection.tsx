@@ -3,12 +3,14 @@
 // difficulty profile, with the panel's t and the guidance interval on it), its x̂0 at the panel's t, sampling
 // and training here. Every number comes from the worker; a failed request says so in place and the rest of the
 // panel keeps working.
-import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { memo, useCallback, useId, useMemo, useState } from 'react';
 import { levelAt, levelLogSnr } from '../../../core/diffusion/levels';
 import { DENOISER_MODELS, NULL_CLASS, type DenoiserModel } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
 import { ChartFigure } from '../../components/Figure';
-import { getComputeClient } from '../../../workers/client';
+import { LoadStatus } from '../../components/LoadStatus';
+import { useModelLoad, type LoadState } from '../../components/useModelLoad';
+import { publicBase } from '../../components/workerRequest';
 import type { DenoiserLoadProgress, DenoiserSource, DenoiserStatus, DenoiserTarget } from '../../../workers/protocol';
 import { lossProfileChart } from './denoiserCharts';
 import { fmtPercent, guidanceInterval, PARAMETERIZATION_LABELS } from './denoiserData';
@@ -35,19 +37,12 @@ const PHASE_TEXT: Record<DenoiserLoadProgress['phase'], string> = {
   evaluating: 'Measuring the held-out loss per noise level…',
 };
 
-type LoadState = { working: boolean; progress: number; label: string; error: string | null };
+/** The request helpers SamplerSection shares with the other model sections. */
+export { isAbort, errorMessage as message } from '../../components/workerRequest';
 
-export function isAbort(e: unknown): boolean {
-  return (e as Error)?.name === 'AbortError';
-}
-
-export function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-/** The app's public folder as an absolute URL: the worker resolves relative URLs against its own script. */
-function publicBase(): string {
-  return new URL('./', document.baseURI).href;
+/** The load state after a progress reply: the phase's own text where the worker names one. */
+function phaseProgress(l: LoadState, done: number, total: number, label?: string, data?: DenoiserLoadProgress): LoadState {
+  return { ...l, progress: total > 0 ? done / total : l.progress, label: data ? PHASE_TEXT[data.phase] : label ?? l.label };
 }
 
 /** Memoized: the panel re-renders on every t move, and nothing here needs that (useSettled follows t). */
@@ -56,36 +51,12 @@ export const DenoiserSection = memo(function DenoiserSection() {
   const { setDiffusion } = appStore.getState();
   const ids = { heading: useId(), model: useId() };
   const [requested, setRequested] = useState(false);
-  const [tick, setTick] = useState(0); // re-reads the status (after training, or to retry)
-  const [load, setLoad] = useState<LoadState>({ working: false, progress: 0, label: '', error: null });
   const [statuses, setStatuses] = useState<Partial<Record<DenoiserModel, DenoiserStatus>>>({});
   const status = statuses[model] ?? null;
   const target: DenoiserTarget = useMemo(() => ({ model, baseUrl: publicBase() }), [model]);
   const onStatus = useCallback((s: DenoiserStatus) => setStatuses((m) => ({ ...m, [s.model]: s })), []);
-  const reload = useCallback(() => setTick((t) => t + 1), []);
-
-  useEffect(() => {
-    if (!requested) return;
-    const abort = new AbortController();
-    setLoad({ working: true, progress: 0, label: 'Starting…', error: null });
-    getComputeClient()
-      .request('denoiser-load', target, {
-        signal: abort.signal,
-        onProgress: (done, total, label, data) => setLoad((l) => ({
-          ...l, progress: total > 0 ? done / total : l.progress, label: data ? PHASE_TEXT[data.phase] : label ?? l.label,
-        })),
-      })
-      .then(
-        (s) => {
-          onStatus(s);
-          setLoad({ working: false, progress: 1, label: '', error: null });
-        },
-        (e) => {
-          if (!isAbort(e)) setLoad({ working: false, progress: 0, label: '', error: message(e) });
-        },
-      );
-    return () => abort.abort();
-  }, [requested, target, tick, onStatus]);
+  // reload re-reads the status (after training, or to retry).
+  const { load, reload } = useModelLoad('denoiser-load', requested ? target : null, (t) => t, { onResult: onStatus, onProgress: phaseProgress });
 
   return (
     <section className="model-section" aria-labelledby={ids.heading} data-testid="denoiser">
@@ -103,18 +74,10 @@ export const DenoiserSection = memo(function DenoiserSection() {
         </select>
         {!requested && <button type="button" data-testid="denoiser-load" onClick={() => setRequested(true)}>Load the denoiser</button>}
       </div>
-      {load.working && (
-        <div className="model-progress">
-          <progress value={load.progress} max={1} aria-label="Loading the denoiser" data-testid="denoiser-progress" />
-          <span className="hint" aria-live="polite">{load.label}</span>
-        </div>
-      )}
-      {load.error && (
-        <p className="error-text" role="alert" data-testid="denoiser-error">
-          The {MODEL_SHORT[model]} denoiser could not load: {load.error}{' '}
-          <button type="button" onClick={reload}>Try again</button>
-        </p>
-      )}
+      <LoadStatus
+        load={load} label="Loading the denoiser" failed={`The ${MODEL_SHORT[model]} denoiser could not load:`} onRetry={reload} announce
+        testIds={{ progress: 'denoiser-progress', error: 'denoiser-error' }}
+      />
       {status && (
         <>
           <StatusReadout status={status} />

@@ -1,12 +1,11 @@
 // Charts and tiled pictures of the Diffusion panel's denoiser: its held-out loss over λ (the sub-task difficulty
 // profile) with the current t and the guidance interval on it, its training loss, and a captioned tile
 // drawing (samples with their predicted class, the strip of x̂0 along one sampling run) for export.
-import { binMeans } from '../../../core/patch/analysis';
 import { toRgba, type RgbImage } from '../../../core/image';
+import { CANVAS_TITLE_H, drawCanvasTitle, prepareCanvas } from '../../charts/canvas';
 import { lineChart } from '../../charts/lineChart';
+import { trainingLossChart as sessionLossChart } from '../../charts/trainingLossChart';
 import { fmtNum } from './diffusionData';
-
-const LOSS_POINTS = 300;
 
 export interface LossProfileOptions {
   /** λ of the panel's t (drawn as the highlighted point nearest to it), or null. */
@@ -52,18 +51,12 @@ export function lossProfileChart(lambda: number[], loss: number[], opts: LossPro
   }, opts.doc);
 }
 
-/** Training loss of every step this session (bin means past LOSS_POINTS steps). */
+/** Training loss of every step this session of the denoiser called `what`. */
 export function trainingLossChart(losses: number[], what: string, doc?: Document): SVGSVGElement {
-  const latest = losses[losses.length - 1];
-  return lineChart([{ id: 'loss', label: 'training loss', points: binMeans(losses, LOSS_POINTS), color: '#1f5fa8' }], {
-    title: `Training loss, ${what}`,
-    description: `Weighted loss of each training batch over ${losses.length} steps in this session${losses.length > LOSS_POINTS ? ', averaged in bins' : ''}; latest ${fmtNum(latest)}.`,
-    xLabel: 'training step', yLabel: 'batch loss', xDomain: [0, Math.max(1, losses.length - 1)], width: 420, height: 220,
-  }, doc);
+  return sessionLossChart(losses, { title: `Training loss, ${what}`, measure: 'Weighted loss of each training batch', yLabel: 'batch loss', format: fmtNum, doc });
 }
 
 const CAPTION_H = 18;
-const TITLE_H = 22;
 const GAP = 4;
 
 /**
@@ -76,23 +69,13 @@ export function drawTiles(canvas: HTMLCanvasElement, tiles: RgbImage[], captions
   const th = tiles[0].height;
   const rows = Math.ceil(tiles.length / cols);
   const width = cols * tw + (cols + 1) * GAP;
-  const height = TITLE_H + rows * (th + CAPTION_H + GAP) + GAP;
-  canvas.width = Math.round(width * scale);
-  canvas.height = Math.round(height * scale);
-  const ctx = canvas.getContext('2d');
+  const ctx = prepareCanvas(canvas, width, CANVAS_TITLE_H + rows * (th + CAPTION_H + GAP) + GAP, scale);
   if (!ctx) return;
-  ctx.setTransform(scale, 0, 0, scale, 0, 0);
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, width, height);
-  ctx.fillStyle = '#1d1f23';
-  ctx.font = '600 12px system-ui, sans-serif';
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'middle';
-  ctx.fillText(title, width / 2, TITLE_H / 2, width - 8);
+  drawCanvasTitle(ctx, title, width);
   ctx.imageSmoothingEnabled = false;
   tiles.forEach((tile, i) => {
     const x = GAP + (i % cols) * (tw + GAP);
-    const y = TITLE_H + Math.floor(i / cols) * (th + CAPTION_H + GAP);
+    const y = CANVAS_TITLE_H + Math.floor(i / cols) * (th + CAPTION_H + GAP);
     const own = document.createElement('canvas');
     own.width = tw;
     own.height = th;

@@ -5,11 +5,17 @@
 // (pause/resume, reset; digit models save in this browser). All model work goes through the worker client.
 import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ORDERING_LABELS } from '../../../core/orderings';
-import { binMeans, specKey, type OrderingSpec } from '../../../core/patch/analysis';
+import { specKey, type OrderingSpec } from '../../../core/patch/analysis';
 import { useStore } from '../../../state/store';
 import { lineChart } from '../../charts/lineChart';
+import { trainingLossChart } from '../../charts/trainingLossChart';
 import { ChartFigure, Figure, PixelFigure } from '../../components/Figure';
+import { LoadStatus } from '../../components/LoadStatus';
 import { Slider } from '../../components/Slider';
+import { TrainControls } from '../../components/TrainControls';
+import { useModelLoad } from '../../components/useModelLoad';
+import { useTrainer } from '../../components/useTrainer';
+import { errorMessage, isAbort, publicBase } from '../../components/workerRequest';
 import { imagePayload, useWorkerRequest } from '../../compute';
 import { getComputeClient } from '../../../workers/client';
 import type { PatchDataKind, PatchGeneration, PatchModelStatus, PatchModelTarget, PatchSampleMode } from '../../../workers/protocol';
@@ -28,27 +34,12 @@ const SAMPLE_MODES: Record<PatchDataKind, [PatchSampleMode, string][]> = {
   digits: [['bernoulli', 'pixels on with their predicted probability'], ['mean', 'predicted mean (deterministic, blurry)']],
   crops: [['gaussian', 'predicted mean plus noise (σ 0.1)'], ['mean', 'predicted mean (deterministic, blurry)']],
 };
-const BATCHES = [8, 16, 32, 64] as const;
-const LOSS_POINTS = 300;
 /** Generated digits are revealed one patch per tick. */
 const REVEAL_MS = 40;
-
-type LoadState = { working: boolean; progress: number; label: string; error: string | null };
-/** The newest training run's losses and speed, for the model (status key) it trained. */
-type Live = { key: string; losses: number[]; stepsPerSecond: number | null };
-
-function isAbort(e: unknown): boolean {
-  return (e as Error)?.name === 'AbortError';
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-/** The app's public folder as an absolute URL: the worker resolves relative URLs against its own script. */
-function publicBase(): string {
-  return new URL('./', document.baseURI).href;
-}
+const TEST_IDS = {
+  steps: 'model-train-steps', train: 'model-train', pause: 'model-pause', reset: 'model-reset', save: 'model-save',
+  readout: 'model-train-readout', error: 'model-action-error',
+};
 
 const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
 
@@ -81,10 +72,10 @@ export const ModelSection = memo(function ModelSection() {
   };
 
   const [requested, setRequested] = useState(false);
-  const [tick, setTick] = useState(0); // re-reads the model's status (after training)
-  const [load, setLoad] = useState<LoadState>({ working: false, progress: 0, label: '', error: null });
   const [status, setStatus] = useState<PatchModelStatus | null>(null);
   const current = status && status.key === key ? status : null;
+  // Load (or re-read) the model for this ordering, once the user asked for it; reload re-reads it (after training).
+  const { load, reload } = useModelLoad('patch-model-load', requested ? target : null, withImage, { onResult: setStatus });
 
   const [step, setStep] = useState(24); // the centre patch in raster order: a step with something to predict
   const [digit, setDigit] = useState(0);
@@ -95,40 +86,21 @@ export const ModelSection = memo(function ModelSection() {
   const [revealed, setRevealed] = useState(0);
   const [genBusy, setGenBusy] = useState(false);
   const generations = useRef(0);
-  const [trainSteps, setTrainSteps] = useState(200);
-  const [batch, setBatch] = useState<number>(32);
-  const [training, setTraining] = useState(false);
-  const [live, setLive] = useState<Live | null>(null);
-  const trainAbort = useRef<AbortController | null>(null);
-  const [actionError, setActionError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const ids = { digit: useId(), steps: useId(), batch: useId(), mode: useId(), heading: useId(), data: useId() };
-
-  // Load (or re-read) the model for this ordering, once the user asked for it.
-  useEffect(() => {
-    if (!requested || !target) return;
-    const abort = new AbortController();
-    setLoad({ working: true, progress: 0, label: 'Starting…', error: null });
-    getComputeClient()
-      .request('patch-model-load', withImage(target), {
-        signal: abort.signal,
-        onProgress: (done, total, text) => setLoad((l) => ({ ...l, progress: total > 0 ? done / total : 0, label: text ?? l.label })),
-      })
-      .then(
-        (s) => {
-          setStatus(s);
-          setLoad({ working: false, progress: 1, label: '', error: null });
-        },
-        (e) => {
-          if (!isAbort(e)) setLoad({ working: false, progress: 0, label: '', error: message(e) });
-        },
-      );
-    return () => abort.abort();
-  }, [requested, target, tick]);
+  const ids = { digit: useId(), mode: useId(), heading: useId(), data: useId() };
 
   // Training belongs to one model (and a crop model to one image): switching pauses it (the worker keeps its
   // state for a later resume).
-  useEffect(() => () => trainAbort.current?.abort(), [key, cropHash]);
+  const trainer = useTrainer({
+    modelKey: key,
+    pauseKey: cropHash,
+    sessionLosses: current?.losses,
+    initialSteps: 200,
+    train: target && current ? (steps, batch, options) => getComputeClient().request('patch-model-train', withImage({ ...target, steps, batch }), options) : null,
+    command: target ? (kind) => getComputeClient().request(`patch-model-${kind}`, withImage(target)) : null,
+    onStatus: setStatus,
+    onStopped: reload, // re-evaluate the trained weights on the held-out data
+  });
+  const { training, losses } = trainer;
 
   // Another source has another number of held-out examples.
   const example = current ? Math.min(digit, current.heldoutCount - 1) : digit;
@@ -196,21 +168,12 @@ export const ModelSection = memo(function ModelSection() {
     );
   }, [current, modelSeries, label, logScale, n, noun]);
 
-  const sessionLosses = current?.losses;
-  // Another model's run says nothing about this one; a finished run's losses stay until the re-read status has them.
-  const liveHere = live && live.key === key ? live : null;
-  const losses = useMemo(
-    () => (training || (liveHere && liveHere.losses.length > (sessionLosses?.length ?? 0)) ? liveHere?.losses : sessionLosses) ?? [],
-    [training, liveHere, sessionLosses],
+  const lossChart = useMemo(
+    () => (losses.length === 0 ? null : trainingLossChart(losses, {
+      title: 'Training loss', measure: 'Mean squared error of each training batch', yLabel: 'batch MSE', format: fmtMse, formatY: fmtMse,
+    })),
+    [losses],
   );
-  const lossChart = useMemo(() => {
-    if (losses.length === 0) return null;
-    return lineChart([{ id: 'loss', label: 'training loss', points: binMeans(losses, LOSS_POINTS), color: '#1f5fa8' }], {
-      title: 'Training loss',
-      description: `Mean squared error of each training batch over ${losses.length} steps in this session${losses.length > LOSS_POINTS ? ', averaged in bins' : ''}; latest ${fmtMse(losses[losses.length - 1])}.`,
-      xLabel: 'training step', yLabel: 'batch MSE', xDomain: [0, Math.max(1, losses.length - 1)], formatY: fmtMse, width: 420, height: 220,
-    });
-  }, [losses]);
 
   const predictionImage = useMemo(() => {
     if (!geo || !pred) return null;
@@ -224,68 +187,21 @@ export const ModelSection = memo(function ModelSection() {
     [geo?.order, gen, key, revealed], // eslint-disable-line react-hooks/exhaustive-deps
   );
 
-  async function act(kind: 'patch-model-reset' | 'patch-model-save' | 'patch-model-forget', what: string) {
-    if (!target) return;
-    if (kind === 'patch-model-reset') trainAbort.current?.abort();
-    setBusy(what);
-    setActionError(null);
-    try {
-      setStatus(await getComputeClient().request(kind, withImage(target)));
-      if (kind === 'patch-model-reset') setLive(null);
-    } catch (e) {
-      if (!isAbort(e)) setActionError(`${what} failed: ${message(e)}`);
-    } finally {
-      setBusy(null);
-    }
-  }
-
   async function onGenerate() {
     if (!target) return;
     setGenBusy(true);
-    setActionError(null);
+    trainer.setError(null);
     const sampleNo = generations.current++;
     const steps = n;
     try {
       const result = await getComputeClient().request('patch-model-generate', withImage({ ...target, seed: seed + sampleNo, mode }));
       setGen({ key, steps, result });
     } catch (e) {
-      if (!isAbort(e)) setActionError(`Generating failed: ${message(e)}`);
+      if (!isAbort(e)) trainer.setError(`Generating failed: ${errorMessage(e)}`);
     } finally {
       setGenBusy(false);
     }
   }
-
-  function onTrain() {
-    if (!target || !current || training) return;
-    const abort = new AbortController();
-    trainAbort.current = abort;
-    setTraining(true);
-    setActionError(null);
-    const runKey = key;
-    setLive({ key: runKey, losses: [...current.losses], stepsPerSecond: null });
-    getComputeClient()
-      .request('patch-model-train', withImage({ ...target, steps: trainSteps, batch }), {
-        signal: abort.signal,
-        onProgress: (_done, _total, _label, data) => {
-          if (data) setLive((l) => ({ key: runKey, losses: [...(l?.losses ?? []), data.loss], stepsPerSecond: data.stepsPerSecond }));
-        },
-      })
-      .then(
-        (r) => setLive({ key: runKey, losses: r.losses, stepsPerSecond: r.stepsPerSecond }),
-        (e) => {
-          if (!isAbort(e)) setActionError(`Training stopped: ${message(e)}`);
-        },
-      )
-      .finally(() => {
-        if (trainAbort.current !== abort) return;
-        trainAbort.current = null;
-        setTraining(false);
-        setTick((t) => t + 1); // re-evaluate the trained weights on the held-out data
-      });
-  }
-
-  const runDone = training && liveHere ? liveHere.losses.length - (current?.losses.length ?? 0) : 0;
-  const latest = losses.length > 0 ? losses[losses.length - 1] : null;
 
   return (
     <section className="model-section" aria-labelledby={ids.heading} data-testid="patch-model">
@@ -316,17 +232,8 @@ export const ModelSection = memo(function ModelSection() {
       {spec && !requested && (
         <button type="button" data-testid="model-load" onClick={() => setRequested(true)}>Load the model</button>
       )}
-      {spec && load.working && (
-        <div className="model-progress">
-          <progress value={load.progress} max={1} aria-label="Loading the model" data-testid="model-progress" />
-          <span className="hint">{load.label}</span>
-        </div>
-      )}
-      {spec && load.error && (
-        <p className="error-text" role="alert" data-testid="model-error">
-          The model could not load: {load.error}{' '}
-          <button type="button" onClick={() => setTick((t) => t + 1)}>Try again</button>
-        </p>
+      {spec && (
+        <LoadStatus load={load} label="Loading the model" failed="The model could not load:" onRetry={reload} testIds={{ progress: 'model-progress', error: 'model-error' }} />
       )}
       {spec && current && geo && heat && (
         <>
@@ -416,37 +323,10 @@ export const ModelSection = memo(function ModelSection() {
             </div>
           )}
 
-          <h4 className="subhead">Train it here</h4>
-          <div className="button-row">
-            <label htmlFor={ids.steps}>Steps</label>
-            <input id={ids.steps} type="number" className="seed" min={1} max={5000} value={trainSteps} disabled={training} data-testid="model-train-steps"
-              onChange={(e) => setTrainSteps(Math.min(5000, Math.max(1, Math.floor(Number(e.currentTarget.value) || 1))))} />
-            <label htmlFor={ids.batch}>Batch</label>
-            <select id={ids.batch} value={batch} disabled={training} onChange={(e) => setBatch(Number(e.currentTarget.value))}>
-              {BATCHES.map((b) => <option key={b} value={b}>{b} {noun}s</option>)}
-            </select>
-          </div>
-          <div className="button-row">
-            {training ? (
-              <button type="button" data-testid="model-pause" onClick={() => trainAbort.current?.abort()}>Pause</button>
-            ) : (
-              <button type="button" data-testid="model-train" onClick={onTrain} disabled={busy !== null}>{losses.length > 0 ? 'Resume training' : 'Start training'}</button>
-            )}
-            <button type="button" data-testid="model-reset" onClick={() => void act('patch-model-reset', 'Reset')} disabled={busy !== null}>Reset</button>
-            {!crops && (
-              <button type="button" data-testid="model-save" onClick={() => void act('patch-model-save', 'Saving')} disabled={busy !== null || training}>Save in this browser</button>
-            )}
-            {!crops && current.saved && (
-              <button type="button" onClick={() => void act('patch-model-forget', 'Deleting the saved copy')} disabled={busy !== null}>Delete the saved copy</button>
-            )}
-          </div>
-          {training && <progress value={runDone} max={trainSteps} aria-label="Training progress" />}
-          <p className="readout" data-testid="model-train-readout" aria-live="polite">
-            {busy ? `${busy}…` : losses.length === 0
-              ? `Not trained in this session. Training runs in the model worker on ${current.backend || 'tfjs'}${crops ? ', on random crops of the current image' : ''}; Reset returns to ${current.source === 'fresh' ? 'fresh' : 'the shipped'} weights.`
-              : `Step ${losses.length}, loss ${fmtMse(latest ?? NaN)}${liveHere?.stepsPerSecond ? `, ${liveHere.stepsPerSecond.toFixed(1)} steps/s on ${current.backend || 'tfjs'}` : ''}${training ? '' : ' (paused)'}.`}
-          </p>
-          {actionError && <p className="error-text" role="alert" data-testid="model-action-error">{actionError}</p>}
+          <TrainControls
+            trainer={trainer} backend={current.backend} canSave={!crops} saved={current.saved} batchItem={noun} formatLoss={fmtMse} rateDigits={1}
+            resetsTo={current.source === 'fresh' ? 'fresh' : 'the shipped'} trainsOn={crops ? ', on random crops of the current image' : undefined} testIds={TEST_IDS}
+          />
           {lossChart && (
             <ChartFigure id="patch-model-loss" title="Training loss" chart={lossChart} name={{ panel: 'patch', what: 'model-loss', params: { order: orderKey, ...(crops ? { data: 'crops' } : {}), steps: losses.length } }} />
           )}

@@ -3,6 +3,7 @@
 import { interpolateViridis } from 'd3';
 import type { RgbImage } from '../../../core/image';
 import { inverseOrder } from '../../../core/orderings';
+import { CANVAS_TITLE_H, drawCanvasTitle, prepareCanvas } from '../../charts/canvas';
 
 /** Digit pictures are drawn this many screen pixels per digit pixel (28 → 224), so outlines stay sharp. */
 export const DIGIT_SCALE = 8;
@@ -106,8 +107,6 @@ export function heatmapSize(rows: number, cols: number): { width: number; height
   return { width: cols * HEATMAP_CELL, height: rows * HEATMAP_CELL + LEGEND_H };
 }
 
-const TITLE_H = 22;
-
 /**
  * Draws the heat map and its legend at `scale` device pixels per CSS pixel (resizes the canvas). `withTitle`
  * adds d.title above it (exports stand alone; on screen the figure caption says it).
@@ -115,21 +114,11 @@ const TITLE_H = 22;
 export function drawHeatmap(canvas: HTMLCanvasElement, d: HeatmapData, scale: number, withTitle = false): void {
   const size = heatmapSize(d.rows, d.cols);
   const width = size.width;
-  const height = size.height + (withTitle ? TITLE_H : 0);
-  canvas.width = Math.round(width * scale);
-  canvas.height = Math.round(height * scale);
-  const ctx = canvas.getContext('2d');
+  const ctx = prepareCanvas(canvas, width, size.height + (withTitle ? CANVAS_TITLE_H : 0), scale);
   if (!ctx) return;
-  ctx.setTransform(scale, 0, 0, scale, 0, 0);
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, width, height);
   if (withTitle) {
-    ctx.fillStyle = '#1d1f23';
-    ctx.font = '600 12px system-ui, sans-serif';
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    ctx.fillText(d.title, width / 2, TITLE_H / 2, width - 8);
-    ctx.translate(0, TITLE_H);
+    drawCanvasTitle(ctx, d.title, width);
+    ctx.translate(0, CANVAS_TITLE_H);
   }
   for (let i = 0; i < d.rows * d.cols; i++) {
     const x = (i % d.cols) * HEATMAP_CELL;
