@@ -14,6 +14,8 @@ export interface TrainingLossOptions {
   format(loss: number): string;
   /** The y axis ticks (lineChart's default without it). */
   formatY?: (loss: number) => string;
+  /** A sentence the description ends with (what the curve's start means for this model). */
+  note?: string;
   doc?: Document;
 }
 
@@ -21,7 +23,7 @@ export function trainingLossChart(losses: number[], opts: TrainingLossOptions): 
   const n = losses.length;
   return lineChart([{ id: 'loss', label: 'training loss', points: binMeans(losses, LOSS_POINTS), color: '#1f5fa8' }], {
     title: opts.title,
-    description: `${opts.measure} over ${n} steps in this session${n > LOSS_POINTS ? ', averaged in bins' : ''}; latest ${opts.format(losses[n - 1])}.`,
+    description: `${opts.measure} over ${n} steps in this session${n > LOSS_POINTS ? ', averaged in bins' : ''}; latest ${opts.format(losses[n - 1])}.${opts.note ? ` ${opts.note}` : ''}`,
     xLabel: 'training step', yLabel: opts.yLabel, xDomain: [0, Math.max(1, n - 1)], formatY: opts.formatY, width: 420, height: 220,
   }, opts.doc);
 }

@@ -1,10 +1,10 @@
 // Data shaping for the learned RQ auto-encoder's charts: (worker results) → lineChart / barChart SVGs and images.
 import { usageByRank } from '../../../core/depth/codebook';
 import type { RgbImage } from '../../../core/image';
-import { binMeans } from '../../../core/patch/analysis';
 import { RQAE_SHIPPED_MODELS, RQAE_TALK_NON_MONOTONE, type RqaeCodebookHealth, type RqaeObjective } from '../../../workers/protocol';
 import { barChart, type Bar } from '../../charts/barChart';
 import { lineChart, type Series } from '../../charts/lineChart';
+import { trainingLossChart } from '../../charts/trainingLossChart';
 
 export const OBJECTIVE_LABELS: Record<RqaeObjective, string> = {
   summed: '(b) summed over depths',
@@ -107,10 +107,10 @@ export function digitMseChart(mse: number[], depth: number, digit: number, noun 
 }
 
 export function lossChart(losses: number[]): SVGSVGElement {
-  return lineChart([{ id: 'loss', label: 'training loss', points: binMeans(losses, 300), color: '#1f5fa8' }], {
-    title: 'Training loss',
-    description: `The objective's value on each training batch over ${losses.length} steps in this session${losses.length > 300 ? ', averaged in bins' : ''}; latest ${losses[losses.length - 1].toFixed(4)}. The first steps of a fresh model train a plain auto-encoder (no codebook yet).`,
-    xLabel: 'training step', yLabel: 'batch loss', xDomain: [0, Math.max(1, losses.length - 1)], formatY: (v) => v.toFixed(4), width: 420, height: 220,
+  const four = (v: number) => v.toFixed(4);
+  return trainingLossChart(losses, {
+    title: 'Training loss', measure: "The objective's value on each training batch", yLabel: 'batch loss', format: four, formatY: four,
+    note: 'The first steps of a fresh model train a plain auto-encoder (no codebook yet).',
   });
 }
 
