@@ -15,9 +15,10 @@ import { mulberry32 } from '../src/core/random';
 import { contextPredictorCurves, digitGrid, fitRegression, meanFrom, regressionCurve } from '../src/models/patchAR/baselines';
 import { digitImages, patchify, sampleIndices, type DigitSet } from '../src/models/patchAR/data';
 import { perStepMse } from '../src/models/patchAR/evaluate';
-import { createPatchAR, DIGIT_CONFIG, dispose, loss, paramCount, type PatchAR } from '../src/models/patchAR/model';
-import { createTrainer } from '../src/models/patchAR/train';
+import { createPatchAR, DIGIT_CONFIG, dispose, paramCount, type PatchAR } from '../src/models/patchAR/model';
+import { createTrainer, trainStep } from '../src/models/patchAR/train';
 import { serialize } from '../src/models/patchAR/weights';
+import { runInChunks } from '../src/models/training';
 import { arg, loadMnist, splitDigits } from './mnist';
 
 const OUT = join(import.meta.dirname, '..', 'public', 'models', 'patch-ar');
@@ -45,9 +46,7 @@ async function benchmark(): Promise<Record<string, unknown>> {
     const steps = kernels === 'auto' ? 40 : 12;
     for (let i = 0; i < steps + 3; i++) {
       const t0 = performance.now();
-      const l = opt.minimize(() => loss(model, batch, order), true, Object.values(model.params))!;
-      await l.data();
-      l.dispose();
+      await trainStep(model, opt, batch, order);
       if (i >= 3) times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
@@ -75,17 +74,13 @@ async function trainOrder(kind: OrderingKind, train: DigitSet, heldout: DigitSet
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   const log: { step: number; trainLoss: number; heldoutMse?: number }[] = [];
-  for (let done = 0; done < steps; ) {
-    const chunk = Math.min(250, steps - done);
-    await trainer.run(chunk);
-    done += chunk;
-    const recent = trainer.losses.slice(-chunk);
-    const entry: (typeof log)[number] = { step: done, trainLoss: round(recent.reduce((a, b) => a + b, 0) / recent.length, 5) };
+  await runInChunks(trainer, steps, 250, async (done, meanLoss) => {
+    const entry: (typeof log)[number] = { step: done, trainLoss: round(meanLoss, 5) };
     if (done % 1000 === 0 || done === steps) entry.heldoutMse = round(meanFrom(await perStepMse(model, heldTokens, order)), 5);
     log.push(entry);
     const secs = (performance.now() - start) / 1000;
     console.log(`${kind}: step ${done}/${steps} train ${entry.trainLoss}${entry.heldoutMse ? ` held-out ${entry.heldoutMse}` : ''} (${secs.toFixed(0)} s)`);
-  }
+  });
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   trainer.dispose();

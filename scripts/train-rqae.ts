@@ -20,6 +20,7 @@ import { createRqae, digitConfig, dispose, paramCount, type Rqae } from '../src/
 import { SHIPPED_MODELS, type ShippedModel } from '../src/models/rqae/shipped';
 import { createTrainer, trainStep } from '../src/models/rqae/train';
 import { loadFromUrl, serialize } from '../src/models/rqae/weights';
+import { runInChunks } from '../src/models/training';
 import { arg, loadMnist, splitDigits } from './mnist';
 
 const ROOT = join(import.meta.dirname, '..', 'public', 'models');
@@ -102,19 +103,15 @@ async function trainModel(m: ShippedModel, train: DigitSet, heldImages: Float32A
   });
   const start = performance.now();
   const log: { step: number; trainLoss: number; fullDepthPsnr?: number }[] = [];
-  for (let done = 0; done < steps; ) {
-    const chunk = Math.min(250, steps - done);
-    await trainer.run(chunk);
-    done += chunk;
-    const recent = trainer.losses.slice(-chunk);
-    const entry: (typeof log)[number] = { step: done, trainLoss: round(recent.reduce((a, b) => a + b, 0) / recent.length) };
+  await runInChunks(trainer, steps, 250, async (done, meanLoss) => {
+    const entry: (typeof log)[number] = { step: done, trainLoss: round(meanLoss) };
     if (done % 500 === 0 || done === steps) {
       const { errors } = await evaluateImages(model, heldImages.subarray(0, 200 * SIDE * SIDE));
       entry.fullDepthPsnr = round(psnrPerDepth(errors)[m.depth - 1], 4);
     }
     log.push(entry);
     console.log(`${m.key}: step ${done}/${steps} loss ${entry.trainLoss}${entry.fullDepthPsnr ? ` PSNR@D ${entry.fullDepthPsnr} dB` : ''} restarts ${trainer.restarted} (${((performance.now() - start) / 1000).toFixed(0)} s)`);
-  }
+  });
   const seconds = (performance.now() - start) / 1000;
   trainer.dispose();
 

@@ -1,6 +1,7 @@
-// The I/O every shipped model shares: reading a weights file with byte progress, and saving/loading a
-// model's JSON plus weights through a tf.io handler ('indexeddb://name' in the browser, in-memory in tests).
-// Each model's weights.ts keeps its own JSON format and (de)serialization.
+// The weight files every shipped model shares: a tfjs-style model.json (format, version, config, meta, weight
+// manifest) next to one little-endian float32 weights.bin holding the named parameters back to back; reading
+// it with byte progress; and saving/loading the same artifacts through a tf.io handler ('indexeddb://name' in
+// the browser, in-memory in tests). Each model's weights.ts says how its kind is named, shaped and built.
 import * as tf from '@tensorflow/tfjs';
 
 export type Progress = (loadedBytes: number, totalBytes: number | null) => void;
@@ -55,4 +56,118 @@ export async function loadArtifacts<J extends ManifestJson>(handler: tf.io.IOHan
   if (!topology || !artifacts.weightSpecs || !artifacts.weightData) throw new Error('saved model is incomplete');
   const json = { ...topology, weightsManifest: [{ paths: [], weights: artifacts.weightSpecs }] } as unknown as J;
   return { json, weights: tf.io.CompositeArrayBuffer.join(artifacts.weightData) };
+}
+
+/** A model made of named float32 parameters, built from a config. */
+export type ParamModel<C> = { config: C; params: Record<string, tf.Variable> };
+
+/** A model.json: what the model is, what it says about itself, and where its weights lie in weights.bin. */
+export type ModelFile<F extends string, C, Meta> = {
+  format: F;
+  version: number;
+  config: C;
+  meta: Meta;
+  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+};
+
+/** How one kind of model is stored and rebuilt. */
+export type ModelCodec<F extends string, C, M extends ParamModel<C>> = {
+  format: F;
+  /** The newest file version this app reads (and the one it writes). */
+  version: number;
+  /** How errors name the kind: `not ${foreign} (format …)` and `${newer} version N is newer than this app reads`. */
+  names: { foreign: string; newer: string };
+  /** The parameters' names and shapes, in weight-file order. */
+  shapes: (config: C) => [string, number[]][];
+  /** Throws on a config the model cannot be built from. */
+  validate: (config: C) => void;
+  create: (config: C) => M;
+  dispose: (model: M) => void;
+};
+
+const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** One kind of model's file operations. */
+export type ModelIo<F extends string, C, M, Meta> = {
+  /** The parameters in weight-file order as one float32 buffer, with the model.json that describes them. */
+  serialize: (model: M, meta: Meta, weightsPath?: string) => Promise<{ json: ModelFile<F, C, Meta>; weights: ArrayBuffer }>;
+  /** Rebuilds a model from its model.json and weights; throws on a foreign, newer or inconsistent file. */
+  deserialize: (json: ModelFile<F, C, Meta>, weights: ArrayBuffer) => M;
+  /**
+   * Loads a shipped model from `dir` (a URL ending in '/' that holds model.json and the weights file it
+   * names). `fetchFn` defaults to the global fetch; tests pass one that reads files.
+   */
+  loadFromUrl: (dir: string, onProgress?: Progress, fetchFn?: (url: string) => Promise<Response>) => Promise<{ model: M; json: ModelFile<F, C, Meta> }>;
+  /** Saves through any tf.io handler ('indexeddb://name' in the browser, an in-memory one in tests). */
+  saveTo: (handler: tf.io.IOHandler | string, model: M, meta: Meta) => Promise<void>;
+  /** Loads what saveTo saved. */
+  loadFrom: (handler: tf.io.IOHandler | string) => Promise<{ model: M; json: ModelFile<F, C, Meta> }>;
+};
+
+/** The file operations of the kind of model `codec` describes. */
+export function modelIo<F extends string, C, M extends ParamModel<C>, Meta>(codec: ModelCodec<F, C, M>): ModelIo<F, C, M, Meta> {
+  type Json = ModelFile<F, C, Meta>;
+  async function serialize(model: M, meta: Meta, weightsPath = 'weights.bin'): Promise<{ json: Json; weights: ArrayBuffer }> {
+    const specs = codec.shapes(model.config).map(([name, shape]) => ({ name, shape, dtype: 'float32' as const }));
+    const data = new Float32Array(specs.reduce((n, s) => n + sizeOf(s.shape), 0));
+    let offset = 0;
+    for (const spec of specs) {
+      const values = (await model.params[spec.name].data()) as Float32Array;
+      data.set(values, offset);
+      offset += values.length;
+    }
+    const json: Json = { format: codec.format, version: codec.version, config: model.config, meta, weightsManifest: [{ paths: [weightsPath], weights: specs }] };
+    return { json, weights: data.buffer };
+  }
+
+  function deserialize(json: Json, weights: ArrayBuffer): M {
+    if (json.format !== codec.format) throw new Error(`not ${codec.names.foreign} (format ${String(json.format)})`);
+    if (json.version > codec.version) throw new Error(`${codec.names.newer} version ${json.version} is newer than this app reads`);
+    codec.validate(json.config);
+    const specs = json.weightsManifest.flatMap((group) => group.weights);
+    const floats = new Float32Array(weights);
+    const total = specs.reduce((n, s) => n + sizeOf(s.shape), 0);
+    if (total !== floats.length) throw new Error(`weights file holds ${floats.length} floats, its manifest ${total}`);
+    const offsets = new Map<string, number>();
+    let at = 0;
+    for (const s of specs) {
+      offsets.set(s.name, at);
+      at += sizeOf(s.shape);
+    }
+    const model = codec.create(json.config);
+    try {
+      for (const [name, shape] of codec.shapes(json.config)) {
+        const spec = specs.find((s) => s.name === name);
+        if (!spec || spec.shape.join() !== shape.join() || (spec.dtype ?? 'float32') !== 'float32') {
+          throw new Error(`weights file lacks ${name} [${shape}] or has another shape`);
+        }
+        const start = offsets.get(name)!;
+        tf.tidy(() => model.params[name].assign(tf.tensor(floats.subarray(start, start + sizeOf(shape)), shape)));
+      }
+      return model;
+    } catch (e) {
+      codec.dispose(model);
+      throw e;
+    }
+  }
+
+  return {
+    serialize,
+    deserialize,
+    async loadFromUrl(dir, onProgress, fetchFn = (url) => fetch(url)) {
+      const response = await fetchFn(`${dir}model.json`);
+      if (!response.ok) throw new Error(`${dir}model.json: HTTP ${response.status}`);
+      const json = (await response.json()) as Json;
+      const weights = await readWithProgress(await fetchFn(`${dir}${json.weightsManifest[0].paths[0]}`), onProgress);
+      return { model: deserialize(json, weights), json };
+    },
+    async saveTo(handler, model, meta) {
+      const { json, weights } = await serialize(model, meta);
+      await saveArtifacts(handler, json, weights, codec.format);
+    },
+    async loadFrom(handler) {
+      const { json, weights } = await loadArtifacts<Json>(handler);
+      return { model: deserialize(json, weights), json };
+    },
+  };
 }

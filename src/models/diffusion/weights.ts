@@ -1,10 +1,10 @@
 // Saving and loading the denoisers and the classifier: a tfjs-style model.json (format, config, meta, weight
 // manifest) next to one little-endian float32 weights.bin, as shipped in public/models/diffusion/<name>/, and
 // the same artifacts through any tf.io handler ('indexeddb://…' for models fine-tuned in the browser).
-import * as tf from '@tensorflow/tfjs';
-import { loadArtifacts, readWithProgress, saveArtifacts, type Progress } from '../weightsIo';
-import { classifierShapes, createClassifier, validateClassifierConfig, type Classifier, type ClassifierConfig } from './classifier';
-import { createDenoiser, paramShapes, validateConfig, type Denoiser, type DenoiserConfig } from './denoiser';
+import type * as tf from '@tensorflow/tfjs';
+import { modelIo, type ModelCodec, type ModelFile, type ModelIo, type Progress } from '../weightsIo';
+import { classifierShapes, createClassifier, disposeClassifier, validateClassifierConfig, type Classifier, type ClassifierConfig } from './classifier';
+import { createDenoiser, disposeDenoiser, paramShapes, validateConfig, type Denoiser, type DenoiserConfig } from './denoiser';
 
 export type { Progress } from '../weightsIo';
 
@@ -16,85 +16,44 @@ export type WeightsMeta = { parameterization?: 'eps' | 'x0' | 'v' | 'velocity'; 
 type Kinds = { 'diffusion-denoiser': { config: DenoiserConfig; model: Denoiser }; 'digit-classifier': { config: ClassifierConfig; model: Classifier } };
 export type WeightsFormat = keyof Kinds;
 
-export type WeightsJson<F extends WeightsFormat = WeightsFormat> = {
-  format: F;
-  version: number;
-  config: Kinds[F]['config'];
-  meta: WeightsMeta;
-  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+export type WeightsJson<F extends WeightsFormat = WeightsFormat> = ModelFile<F, Kinds[F]['config'], WeightsMeta>;
+
+type Codec<F extends WeightsFormat> = ModelCodec<F, Kinds[F]['config'], Kinds[F]['model']>;
+
+function codec<F extends WeightsFormat>(format: F, rest: Omit<Codec<F>, 'format' | 'version' | 'names'>): Codec<F> {
+  return { format, version: WEIGHTS_VERSION, names: { foreign: `a ${format} file`, newer: format }, ...rest };
+}
+
+const IO: { [F in WeightsFormat]: ModelIo<F, Kinds[F]['config'], Kinds[F]['model'], WeightsMeta> } = {
+  'diffusion-denoiser': modelIo(codec('diffusion-denoiser', { shapes: paramShapes, validate: validateConfig, create: (c) => createDenoiser(c), dispose: disposeDenoiser })),
+  'digit-classifier': modelIo(codec('digit-classifier', { shapes: classifierShapes, validate: validateClassifierConfig, create: (c) => createClassifier(c), dispose: disposeClassifier })),
 };
 
-const KINDS: { [F in WeightsFormat]: { shapes: (c: Kinds[F]['config']) => [string, number[]][]; validate: (c: Kinds[F]['config']) => void; create: (c: Kinds[F]['config']) => Kinds[F]['model'] } } = {
-  'diffusion-denoiser': { shapes: paramShapes, validate: validateConfig, create: (c) => createDenoiser(c) },
-  'digit-classifier': { shapes: classifierShapes, validate: validateClassifierConfig, create: (c) => createClassifier(c) },
-};
-
-const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+const ioOf = <F extends WeightsFormat>(format: F) => IO[format] as ModelIo<F, Kinds[F]['config'], Kinds[F]['model'], WeightsMeta>;
 
 /** The parameters in weight-file order as one float32 buffer, with the manifest. */
-export async function serialize<F extends WeightsFormat>(format: F, model: Kinds[F]['model'], meta: WeightsMeta, weightsPath = 'weights.bin'): Promise<{ json: WeightsJson<F>; weights: ArrayBuffer }> {
-  const kind = KINDS[format] as (typeof KINDS)[WeightsFormat];
-  const specs = kind.shapes(model.config as never).map(([name, shape]) => ({ name, shape, dtype: 'float32' as const }));
-  const data = new Float32Array(specs.reduce((n, s) => n + sizeOf(s.shape), 0));
-  let offset = 0;
-  for (const spec of specs) {
-    const values = (await model.params[spec.name].data()) as Float32Array;
-    data.set(values, offset);
-    offset += values.length;
-  }
-  return { json: { format, version: WEIGHTS_VERSION, config: model.config as Kinds[F]['config'], meta, weightsManifest: [{ paths: [weightsPath], weights: specs }] }, weights: data.buffer };
+export function serialize<F extends WeightsFormat>(format: F, model: Kinds[F]['model'], meta: WeightsMeta, weightsPath = 'weights.bin'): Promise<{ json: WeightsJson<F>; weights: ArrayBuffer }> {
+  return ioOf(format).serialize(model, meta, weightsPath);
 }
 
 /** Rebuilds a model from its manifest and weights; throws on a foreign, newer or inconsistent file. */
 export function deserialize<F extends WeightsFormat>(format: F, json: WeightsJson, weights: ArrayBuffer): Kinds[F]['model'] {
-  if (json.format !== format) throw new Error(`not a ${format} file (format ${String(json.format)})`);
-  if (json.version > WEIGHTS_VERSION) throw new Error(`${format} version ${json.version} is newer than this app reads`);
-  const kind = KINDS[format] as (typeof KINDS)[WeightsFormat];
-  kind.validate(json.config as never);
-  const specs = json.weightsManifest.flatMap((g) => g.weights);
-  const floats = new Float32Array(weights);
-  const total = specs.reduce((n, s) => n + sizeOf(s.shape), 0);
-  if (total !== floats.length) throw new Error(`weights file holds ${floats.length} floats, its manifest ${total}`);
-  const model = kind.create(json.config as never);
-  try {
-    let offset = 0;
-    const offsets = new Map<string, number>();
-    for (const s of specs) {
-      offsets.set(s.name, offset);
-      offset += sizeOf(s.shape);
-    }
-    for (const [name, shape] of kind.shapes(json.config as never)) {
-      const spec = specs.find((s) => s.name === name);
-      if (!spec || spec.shape.join() !== shape.join() || (spec.dtype ?? 'float32') !== 'float32') throw new Error(`weights file lacks ${name} [${shape}] or has another shape`);
-      const start = offsets.get(name)!;
-      tf.tidy(() => model.params[name].assign(tf.tensor(floats.subarray(start, start + sizeOf(shape)), shape)));
-    }
-    return model as Kinds[F]['model'];
-  } catch (e) {
-    for (const v of Object.values(model.params)) v.dispose();
-    throw e;
-  }
+  return ioOf(format).deserialize(json as WeightsJson<F>, weights);
 }
 
 /** Loads a shipped model from `dir` (a URL ending in '/'); `fetchFn` defaults to the global fetch. */
-export async function loadFromUrl<F extends WeightsFormat>(format: F, dir: string, onProgress?: Progress, fetchFn: (url: string) => Promise<Response> = (url) => fetch(url)): Promise<{ model: Kinds[F]['model']; json: WeightsJson<F> }> {
-  const response = await fetchFn(`${dir}model.json`);
-  if (!response.ok) throw new Error(`${dir}model.json: HTTP ${response.status}`);
-  const json = (await response.json()) as WeightsJson<F>;
-  const weights = await readWithProgress(await fetchFn(`${dir}${json.weightsManifest[0].paths[0]}`), onProgress);
-  return { model: deserialize(format, json, weights), json };
+export function loadFromUrl<F extends WeightsFormat>(format: F, dir: string, onProgress?: Progress, fetchFn?: (url: string) => Promise<Response>): Promise<{ model: Kinds[F]['model']; json: WeightsJson<F> }> {
+  return ioOf(format).loadFromUrl(dir, onProgress, fetchFn);
 }
 
 /** Saves through any tf.io handler ('indexeddb://name' in the browser). */
-export async function saveTo(handler: tf.io.IOHandler | string, format: WeightsFormat, model: Denoiser | Classifier, meta: WeightsMeta): Promise<void> {
-  const { json, weights } = await serialize(format, model as never, meta);
-  await saveArtifacts(handler, json, weights, format);
+export function saveTo(handler: tf.io.IOHandler | string, format: WeightsFormat, model: Denoiser | Classifier, meta: WeightsMeta): Promise<void> {
+  return ioOf(format).saveTo(handler, model as never, meta);
 }
 
 /** Loads what saveTo saved. */
-export async function loadFrom<F extends WeightsFormat>(handler: tf.io.IOHandler | string, format: F): Promise<{ model: Kinds[F]['model']; json: WeightsJson<F> }> {
-  const { json, weights } = await loadArtifacts<WeightsJson<F>>(handler);
-  return { model: deserialize(format, json, weights), json };
+export function loadFrom<F extends WeightsFormat>(handler: tf.io.IOHandler | string, format: F): Promise<{ model: Kinds[F]['model']; json: WeightsJson<F> }> {
+  return ioOf(format).loadFrom(handler);
 }
 
 /** The IndexedDB key of a denoiser fine-tuned in this browser. */

@@ -8,6 +8,7 @@
 //   as one causal JS loop over the packed [B·N, 3d] q|k|v rows (no transposes, skips the masked half).
 // Both attention paths compute the same function; a test checks values and gradients agree.
 import * as tf from '@tensorflow/tfjs';
+import { flagFreeMatMul } from '../flagFreeMatMul';
 
 type Save = (tensors: tf.Tensor[]) => void;
 
@@ -37,20 +38,9 @@ export function defaultKernels(): Kernels {
   return backend === 'wasm' || backend === 'cpu' ? 'js' : 'tf';
 }
 
-const matMulOp = tf.customGrad((x, w, save) => {
-  (save as Save)([x as tf.Tensor, w as tf.Tensor]);
-  return {
-    value: tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => [
-      tf.matMul(dy as tf.Tensor2D, ws.transpose() as tf.Tensor2D),
-      tf.matMul(xs.transpose() as tf.Tensor2D, dy as tf.Tensor2D),
-    ],
-  };
-});
-
 /** x·w for x [M, in], w [in, out]. */
 export function matMul(x: tf.Tensor2D, w: tf.Tensor, kernels: Kernels): tf.Tensor2D {
-  return kernels === 'reference' ? tf.matMul(x, w as tf.Tensor2D) : (matMulOp(x, w) as tf.Tensor2D);
+  return kernels === 'reference' ? tf.matMul(x, w as tf.Tensor2D) : flagFreeMatMul(x, w as tf.Tensor2D);
 }
 
 /** x·w + b for x [M, in], w [in, out], b [out]. */

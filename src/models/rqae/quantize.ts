@@ -4,11 +4,10 @@
 // value ẑ^(d) and passes the decoder's gradient to the encoder unchanged.
 // Written for tfjs-backend-wasm: no tf.gather (its gradient needs UnsortedSegmentSum, which wasm lacks) —
 // codewords are looked up as one-hot · codebook; and no matMul with transpose flags in gradients (10–17×
-// slower on wasm, see patchAR/ops.ts) — the lookup's gradient transposes explicitly.
+// slower on wasm, see patchAR/ops.ts) — the lookup is flagFreeMatMul, whose gradients transpose explicitly.
 import * as tf from '@tensorflow/tfjs';
+import { flagFreeMatMul } from '../flagFreeMatMul';
 import type { Rqae } from './model';
-
-type Save = (tensors: tf.Tensor[]) => void;
 
 /** Identity in the forward pass, zero gradient: the sg(·) of the VQ-VAE / RQ-VAE losses. */
 export const stopGradient: (x: tf.Tensor) => tf.Tensor = tf.customGrad((x) => ({
@@ -20,30 +19,6 @@ export const stopGradient: (x: tf.Tensor) => tf.Tensor = tf.customGrad((x) => ({
 export function straightThrough(x: tf.Tensor, quantized: tf.Tensor): tf.Tensor {
   return tf.tidy(() => x.add(stopGradient(quantized.sub(x))));
 }
-
-/** one-hot [M, K] · table [K, C] with both gradients written as plain (flag-free) matMuls. */
-const lookup2d = tf.customGrad((oneHot, table, save) => {
-  (save as Save)([oneHot as tf.Tensor, table as tf.Tensor]);
-  return {
-    value: tf.matMul(oneHot as tf.Tensor2D, table as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor, [oh, t]: tf.Tensor[]) => [
-      tf.matMul(dy as tf.Tensor2D, t.transpose() as tf.Tensor2D),
-      tf.matMul(oh.transpose() as tf.Tensor2D, dy as tf.Tensor2D),
-    ],
-  };
-}) as (oneHot: tf.Tensor2D, table: tf.Tensor2D) => tf.Tensor2D;
-
-/** Batched one-hot [D, M, K] · tables [D, K, C] (per-depth codebooks), gradients as above. */
-const lookup3d = tf.customGrad((oneHot, table, save) => {
-  (save as Save)([oneHot as tf.Tensor, table as tf.Tensor]);
-  return {
-    value: tf.matMul(oneHot as tf.Tensor3D, table as tf.Tensor3D),
-    gradFunc: (dy: tf.Tensor, [oh, t]: tf.Tensor[]) => [
-      tf.matMul(dy as tf.Tensor3D, t.transpose([0, 2, 1]) as tf.Tensor3D),
-      tf.matMul(oh.transpose([0, 2, 1]) as tf.Tensor3D, dy as tf.Tensor3D),
-    ],
-  };
-}) as (oneHot: tf.Tensor3D, table: tf.Tensor3D) => tf.Tensor3D;
 
 /** The codewords of depth d [K, C] (all of them for a shared codebook). */
 export function codebookAt(model: Rqae, codebook: tf.Tensor2D, d: number): tf.Tensor2D {
@@ -82,8 +57,8 @@ export function partialSums(model: Rqae, codes: tf.Tensor2D): tf.Tensor3D {
     const codebook = model.params.codebook as tf.Tensor2D;
     const oneHot = tf.oneHot(codes, k).toFloat() as tf.Tensor3D; // [D, M, K]
     const words = sharedCodebook
-      ? lookup2d(oneHot.reshape([depth * m, k]), codebook).reshape([depth, m, latentDim])
-      : lookup3d(oneHot, codebook.reshape([depth, k, latentDim]) as tf.Tensor3D);
+      ? flagFreeMatMul(oneHot.reshape([depth * m, k]) as tf.Tensor2D, codebook).reshape([depth, m, latentDim])
+      : flagFreeMatMul(oneHot, codebook.reshape([depth, k, latentDim]) as tf.Tensor3D);
     // A running sum, not tf.cumsum: Cumsum's gradient along a non-last axis returns the wrong shape (tfjs 4.22).
     const parts = tf.unstack(words);
     for (let d = 1; d < depth; d++) parts[d] = parts[d - 1].add(parts[d]);

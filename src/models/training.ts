@@ -1,0 +1,159 @@
+// What every model's training shares: one optimizer step that resolves to the loss as a plain number (read
+// with await data(): WebGPU has no synchronous read-back), optionally with global-norm gradient clipping;
+// the learning-rate schedule (linear warm-up, cosine decay); Adam that follows it step by step and records
+// each step's loss; and the pausable loop the workers and the scripts drive.
+import * as tf from '@tensorflow/tfjs';
+
+export type Schedule = { lr: number; warmup: number; total: number; minLr: number };
+
+/** Linear warm-up to `lr`, then cosine decay to `minLr` at step `total` (constant after). */
+export function learningRateAt(step: number, s: Schedule): number {
+  if (step < s.warmup) return (s.lr * (step + 1)) / s.warmup;
+  const t = Math.min(1, (step - s.warmup) / Math.max(1, s.total - s.warmup));
+  return s.minLr + 0.5 * (s.lr - s.minLr) * (1 + Math.cos(Math.PI * t));
+}
+
+/** Sets the learning rate the optimizer's next update uses. */
+export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  // tfjs keeps the learning rate in a protected field that its optimizers read on every update.
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}
+
+/** Reads a scalar as a plain number and frees it. */
+export async function readScalar(value: tf.Scalar): Promise<number> {
+  try {
+    const [v] = await value.data();
+    return v;
+  } finally {
+    value.dispose();
+  }
+}
+
+/**
+ * One step of `optimizer` on the loss `loss()` builds (called under the gradient tape) over `vars`; resolves
+ * to the loss before the update. With `clipNorm`, the gradients are scaled by min(1, clipNorm / ‖g‖), ‖g‖ the
+ * global norm over all of them.
+ */
+export async function minimizeStep(optimizer: tf.Optimizer, loss: () => tf.Scalar, vars: tf.Variable[], clipNorm?: number): Promise<number> {
+  if (clipNorm === undefined) {
+    const l = optimizer.minimize(loss, true, vars);
+    if (!l) throw new Error('optimizer.minimize returned no loss');
+    return readScalar(l);
+  }
+  const value = tf.tidy(() => {
+    const { value: l, grads } = tf.variableGrads(loss, vars);
+    const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+    const scale = tf.minimum(1, tf.div(clipNorm, tf.add(norm, 1e-12)));
+    optimizer.applyGradients(Object.entries(grads).map(([name, g]) => ({ name, tensor: tf.mul(g, scale) })));
+    return l;
+  });
+  return readScalar(value);
+}
+
+/** Adam whose learning rate follows a schedule, with the loss of every step taken. */
+export type ScheduledAdam = {
+  readonly optimizer: tf.Optimizer;
+  /** Loss of every step taken, for the live loss chart. */
+  readonly losses: number[];
+  /**
+   * Sets the learning rate of step `losses.length`, runs `update` (one step with the optimizer) and records
+   * the loss it resolves to.
+   */
+  step(update: (optimizer: tf.Optimizer, step: number) => Promise<number>): Promise<number>;
+  /** Frees the optimizer's slots (the parameters stay). */
+  dispose(): void;
+};
+
+export function createScheduledAdam(schedule: Schedule): ScheduledAdam {
+  const optimizer = tf.train.adam(schedule.lr);
+  const losses: number[] = [];
+  return {
+    optimizer,
+    losses,
+    async step(update) {
+      const n = losses.length;
+      setLearningRate(optimizer, learningRateAt(n, schedule));
+      const value = await update(optimizer, n);
+      losses.push(value);
+      return value;
+    },
+    dispose: () => optimizer.dispose(),
+  };
+}
+
+/** What every loop trainer is given besides its model: where batches come from, their size, the schedule. */
+export type LoopTrainerOptions = {
+  /** Makes one training batch of `batchSize` examples, as plain floats. */
+  source: (batchSize: number) => Float32Array;
+  batchSize?: number;
+  /** Overrides of the model's default learning-rate schedule. */
+  schedule?: Partial<Schedule>;
+};
+
+export type LoopTrainer = {
+  /** Runs one step now (pause only stops `run`); resolves to its loss. */
+  step(): Promise<number>;
+  /** Runs steps until `steps` more are done, pause() is called or `signal` aborts; calls onStep after each. */
+  run(steps: number, onStep?: (step: number, loss: number) => void, signal?: AbortSignal): Promise<void>;
+  pause(): void;
+  resume(): void;
+  readonly paused: boolean;
+  /** Steps taken so far. */
+  readonly steps: number;
+  /** Loss of every step taken, for the live loss chart. */
+  readonly losses: readonly number[];
+  readonly optimizer: tf.Optimizer;
+  /** Frees the optimizer's slots (the model stays). */
+  dispose(): void;
+};
+
+/**
+ * A trainer whose every step is `update` with scheduled Adam. Pausing is cooperative: a running `run` stops
+ * after the step in flight, so the weights are never read or saved mid-update.
+ */
+export function createLoopTrainer(schedule: Schedule, update: (optimizer: tf.Optimizer, step: number) => Promise<number>): LoopTrainer {
+  const adam = createScheduledAdam(schedule);
+  const { losses } = adam;
+  const step = () => adam.step(update);
+  let paused = false;
+  return {
+    step,
+    async run(steps, onStep, signal) {
+      paused = false;
+      for (let i = 0; i < steps && !paused && !signal?.aborted; i++) {
+        const value = await step();
+        onStep?.(losses.length, value);
+      }
+    },
+    pause: () => void (paused = true),
+    resume: () => void (paused = false),
+    get paused() {
+      return paused;
+    },
+    get steps() {
+      return losses.length;
+    },
+    losses,
+    optimizer: adam.optimizer,
+    dispose: () => adam.dispose(),
+  };
+}
+
+/**
+ * Runs `trainer` for `steps` steps in chunks of at most `chunk`; after each chunk calls `after` with the steps
+ * done so far and the mean loss of that chunk's steps.
+ */
+export async function runInChunks(
+  trainer: Pick<LoopTrainer, 'run' | 'losses'>,
+  steps: number,
+  chunk: number,
+  after: (done: number, meanLoss: number) => Promise<void> | void,
+): Promise<void> {
+  for (let done = 0; done < steps; ) {
+    const size = Math.min(chunk, steps - done);
+    await trainer.run(size);
+    done += size;
+    const recent = trainer.losses.slice(-size);
+    await after(done, recent.reduce((a, b) => a + b, 0) / recent.length);
+  }
+}

@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { modelIo, type ModelFile, type ParamModel } from '../../../src/models/weightsIo';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  await tf.ready();
+});
+
+/** A stand-in model kind: a vector `a` [n] and a matrix `b/w` [2, n]. */
+type Config = { n: number };
+type Toy = ParamModel<Config>;
+type Meta = { note: string };
+
+const shapes = (c: Config): [string, number[]][] => [['a', [c.n]], ['b/w', [2, c.n]]];
+
+function createToy(config: Config, values?: Float32Array): Toy {
+  const params: Record<string, tf.Variable> = {};
+  let at = 0;
+  for (const [name, shape] of shapes(config)) {
+    const size = shape.reduce((x, y) => x * y, 1);
+    const v = values ? values.subarray(at, at + size) : new Float32Array(size);
+    params[name] = tf.tidy(() => tf.variable(tf.tensor(v, shape)));
+    at += size;
+  }
+  return { config, params };
+}
+
+const disposeToy = (m: Toy) => Object.values(m.params).forEach((v) => v.dispose());
+
+const io = modelIo<'toy', Config, Toy, Meta>({
+  format: 'toy',
+  version: 2,
+  names: { foreign: 'a toy model', newer: 'toy model' },
+  shapes,
+  validate: (c) => {
+    if (!(Number.isInteger(c.n) && c.n > 0)) throw new RangeError('n must be a positive integer');
+  },
+  create: (c) => createToy(c),
+  dispose: disposeToy,
+});
+
+/** Values whose bits a lossy path would change: −0, the smallest subnormal, ±∞, the largest float32, 1/3. */
+const SPECIAL = new Float32Array([-0, 1e-45, Infinity, -Infinity, 3.4028234663852886e38, 1 / 3, -2.5, 7, 1e-20]);
+
+const bytesOf = (b: ArrayBuffer) => Array.from(new Uint8Array(b));
+
+async function toyFile() {
+  const model = createToy({ n: 3 }, SPECIAL);
+  const file = await io.serialize(model, { note: 'hi' });
+  disposeToy(model);
+  return file;
+}
+
+function filesFetch(files: Record<string, Uint8Array<ArrayBuffer> | undefined>) {
+  return async (url: string) => {
+    const body = files[url.slice('dir/'.length)];
+    return body ? new Response(body, { headers: { 'content-length': String(body.length) } }) : new Response('missing', { status: 404 });
+  };
+}
+
+describe('model weight files', () => {
+  it('writes the parameters back to back in shape order, with a manifest naming each', async () => {
+    const { json, weights } = await toyFile();
+    expect(json).toEqual({
+      format: 'toy',
+      version: 2,
+      config: { n: 3 },
+      meta: { note: 'hi' },
+      weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'a', shape: [3], dtype: 'float32' }, { name: 'b/w', shape: [2, 3], dtype: 'float32' }] }],
+    });
+    expect(bytesOf(weights)).toEqual(bytesOf(SPECIAL.slice().buffer));
+  });
+
+  it('round-trips bit for bit through model.json text and weights.bin bytes', async () => {
+    const { json, weights } = await toyFile();
+    const files = { 'model.json': new TextEncoder().encode(JSON.stringify(json)), 'weights.bin': new Uint8Array(weights) };
+    const progress: number[] = [];
+    const { model, json: read } = await io.loadFromUrl('dir/', (loaded) => progress.push(loaded), filesFetch(files));
+    expect(read).toEqual(json);
+    expect(progress.at(-1)).toBe(weights.byteLength);
+    const again = await io.serialize(model, read.meta);
+    expect(bytesOf(again.weights)).toEqual(bytesOf(weights));
+    disposeToy(model);
+  });
+
+  it('round-trips bit for bit through a tf.io handler (as IndexedDB stores it)', async () => {
+    const original = createToy({ n: 3 }, SPECIAL);
+    let saved: tf.io.ModelArtifacts | undefined;
+    await io.saveTo(tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }), original, { note: 'saved' });
+    expect(saved?.format).toBe('toy');
+    const { model, json } = await io.loadFrom(tf.io.fromMemory(saved!));
+    expect(json.meta).toEqual({ note: 'saved' });
+    expect(bytesOf((await io.serialize(model, json.meta)).weights)).toEqual(bytesOf(SPECIAL.slice().buffer));
+    disposeToy(original);
+    disposeToy(model);
+  });
+
+  it('reads a file whose manifest lists the weights in another order', async () => {
+    const { json, weights } = await toyFile();
+    const floats = new Float32Array(weights);
+    const swapped = new Float32Array([...floats.subarray(3), ...floats.subarray(0, 3)]);
+    const [a, bw] = json.weightsManifest[0].weights;
+    const model = io.deserialize({ ...json, weightsManifest: [{ paths: ['weights.bin'], weights: [bw, a] }] }, swapped.buffer);
+    expect(bytesOf((await io.serialize(model, json.meta)).weights)).toEqual(bytesOf(weights));
+    disposeToy(model);
+  });
+
+  it('refuses a bad file with an error that says what is wrong, and leaks no tensors', async () => {
+    const { json, weights } = await toyFile();
+    const before = tf.memory().numTensors;
+    const withSpecs = (specs: tf.io.WeightsManifestEntry[]): ModelFile<'toy', Config, Meta> => ({ ...json, weightsManifest: [{ paths: ['weights.bin'], weights: specs }] });
+    const [a, bw] = json.weightsManifest[0].weights;
+    expect(() => io.deserialize({ ...json, format: 'other' as 'toy' }, weights)).toThrow('not a toy model (format other)');
+    expect(() => io.deserialize({ ...json, version: 3 }, weights)).toThrow('toy model version 3 is newer than this app reads');
+    expect(() => io.deserialize({ ...json, config: { n: 0 } }, weights)).toThrow('n must be a positive integer');
+    expect(() => io.deserialize(json, weights.slice(4))).toThrow('weights file holds 8 floats, its manifest 9');
+    expect(() => io.deserialize(withSpecs([a, { ...bw, name: 'c' }]), weights)).toThrow('weights file lacks b/w [2,3] or has another shape');
+    expect(() => io.deserialize(withSpecs([a, { ...bw, shape: [3, 2] }]), weights)).toThrow('weights file lacks b/w [2,3] or has another shape');
+    expect(() => io.deserialize(withSpecs([a, { ...bw, dtype: 'int32' }]), weights)).toThrow('weights file lacks b/w [2,3] or has another shape');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('says which file could not be fetched', async () => {
+    const { json, weights } = await toyFile();
+    await expect(io.loadFromUrl('dir/', undefined, filesFetch({ 'weights.bin': new Uint8Array(weights) }))).rejects.toThrow('dir/model.json: HTTP 404');
+    await expect(io.loadFromUrl('dir/', undefined, filesFetch({ 'model.json': new TextEncoder().encode(JSON.stringify(json)) }))).rejects.toThrow('HTTP 404');
+  });
+});
