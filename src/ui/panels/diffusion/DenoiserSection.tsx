@@ -37,9 +37,6 @@ const PHASE_TEXT: Record<DenoiserLoadProgress['phase'], string> = {
   evaluating: 'Measuring the held-out loss per noise level…',
 };
 
-/** The request helpers SamplerSection shares with the other model sections. */
-export { isAbort, errorMessage as message } from '../../components/workerRequest';
-
 /** The load state after a progress reply: the phase's own text where the worker names one. */
 function phaseProgress(l: LoadState, done: number, total: number, label?: string, data?: DenoiserLoadProgress): LoadState {
   return { ...l, progress: total > 0 ? done / total : l.progress, label: data ? PHASE_TEXT[data.phase] : label ?? l.label };

@@ -15,7 +15,7 @@ import type { DenoiserSampleResult, DenoiserStatus, DenoiserTarget } from '../..
 import { drawTiles } from './denoiserCharts';
 import { batchCount, CLASS_NAMES, EDM2_INTERVAL, fmtMs, fmtPercent, guidanceInterval, modelImage, modelLogSnrRange, positionOfSigma, sigmaOfPosition, SIGMA_POSITIONS, STEP_CHOICES, stepChoiceIndex } from './denoiserData';
 import { fmtNum, SCHEDULE_LABELS, scheduleSpec } from './diffusionData';
-import { isAbort, message } from './DenoiserSection';
+import { errorMessage as message, isAbort } from '../../components/workerRequest';
 
 const SAMPLER_LABELS: Record<Sampler, string> = {
   ddpm: 'DDPM (ancestral, stochastic)',
