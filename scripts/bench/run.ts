@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { preview } from 'vite';
 import { launch } from '../../tests/e2e/chromium';
 import { numpyReference } from './native';
+import { labCases } from './lab';
 import { trainingCases } from './training';
 import { sliderDrag, sweep, waitQuiet, waitReady, type DragResult } from './sliders';
 
@@ -182,6 +183,7 @@ async function main(): Promise<void> {
     }
     // Training steps/s at batch 32 (patch transformer, digit denoiser, RQ auto-encoder) per backend, each capped.
     results.push(...(await trainingCases(context, url, quick)));
+    results.push(...(await labCases(context, url, quick)));
 
     // Upload → all panels updated at 512²: coffee.jpg through the file input, timed in the page from the input's
     // change event until the credit names the file and the depth entropy-per-plane chart, the patch summary

@@ -150,7 +150,7 @@ async function backendState(page: Page, backend: Backend): Promise<{ active: str
  * the select enabled again and either showing the choice ("(your choice)" in the reason) or a fallback.
  * Returns the backend the app reports as active.
  */
-async function chooseBackend(page: Page, backend: Backend): Promise<{ active: string; reason: string; offered: boolean }> {
+export async function chooseBackend(page: Page, backend: Backend): Promise<{ active: string; reason: string; offered: boolean }> {
   await page.waitForFunction(`(() => { const s = document.querySelector('${SELECT}'); return s.value !== '' && !s.disabled; })()`, null, { timeout: 60_000 });
   const before = await backendState(page, backend);
   if (before.active === backend) return before;

@@ -4,6 +4,7 @@ import { depthCodec, type DepthView } from './depthSlice';
 import { imageCodec, type ImageView } from './imageSlice';
 import { patchCodec, type PatchView } from './patchSlice';
 import { diffusionCodec, type DiffusionView } from './diffusionSlice';
+import { labCodec, type LabView } from './labSlice';
 
 export const HASH_VERSION = 1;
 
@@ -12,10 +13,11 @@ export interface ViewState {
   patch: PatchView;
   depth: DepthView;
   diffusion: DiffusionView;
+  lab: LabView;
 }
 
 export function encodeView(v: ViewState): string {
-  const params = new URLSearchParams({ v: String(HASH_VERSION), ...imageCodec.encode(v.image), ...patchCodec.encode(v.patch), ...depthCodec.encode(v.depth), ...diffusionCodec.encode(v.diffusion) });
+  const params = new URLSearchParams({ v: String(HASH_VERSION), ...imageCodec.encode(v.image), ...patchCodec.encode(v.patch), ...depthCodec.encode(v.depth), ...diffusionCodec.encode(v.diffusion), ...labCodec.encode(v.lab) });
   return params.toString();
 }
 
@@ -49,8 +51,9 @@ export function decodeView(hash: string): DecodedView {
   const patch = patchCodec.decode(params);
   const depth = depthCodec.decode(params);
   const diffusion = diffusionCodec.decode(params);
+  const lab = labCodec.decode(params);
   return {
-    view: { image: image.value, patch: patch.value, depth: depth.value, diffusion: diffusion.value },
-    problems: [...image.problems, ...patch.problems, ...depth.problems, ...diffusion.problems],
+    view: { image: image.value, patch: patch.value, depth: depth.value, diffusion: diffusion.value, lab: lab.value },
+    problems: [...image.problems, ...patch.problems, ...depth.problems, ...diffusion.problems, ...lab.problems],
   };
 }

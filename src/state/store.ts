@@ -4,9 +4,10 @@ import { createImageSlice, type ImageSlice } from './imageSlice';
 import { createDepthSlice, type DepthSlice } from './depthSlice';
 import { createPatchSlice, type PatchSlice } from './patchSlice';
 import { createDiffusionSlice, type DiffusionSlice } from './diffusionSlice';
+import { createLabSlice, type LabSlice } from './labSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
-export type Store = ImageSlice & PatchSlice & DepthSlice & DiffusionSlice & UiSlice;
+export type Store = ImageSlice & PatchSlice & DepthSlice & DiffusionSlice & LabSlice & UiSlice;
 
 export function createAppStore() {
   return createStore<Store>()((...a) => ({
@@ -14,6 +15,7 @@ export function createAppStore() {
     ...createPatchSlice(...a),
     ...createDepthSlice(...a),
     ...createDiffusionSlice(...a),
+    ...createLabSlice(...a),
     ...createUiSlice(...a),
   }));
 }

@@ -14,7 +14,7 @@ const GESTURE_MS = 600;
 export const SETTLE_MS = 200;
 
 export function viewOf(s: Store): ViewState {
-  return { image: { sampleId: s.image.sampleId, size: s.image.size }, patch: { ...s.patch }, depth: { ...s.depth }, diffusion: { ...s.diffusion } };
+  return { image: { sampleId: s.image.sampleId, size: s.image.size }, patch: { ...s.patch }, depth: { ...s.depth }, diffusion: { ...s.diffusion }, lab: { ...s.lab } };
 }
 
 export function applyView(store: AppStore, view: ViewState): void {
@@ -23,6 +23,7 @@ export function applyView(store: AppStore, view: ViewState): void {
   s.setPatch(view.patch);
   s.setDepth(view.depth);
   s.setDiffusion(view.diffusion);
+  s.setLab(view.lab);
 }
 
 /** Read a hash into the store, with a notice for whatever had to be replaced. */

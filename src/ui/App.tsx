@@ -50,16 +50,17 @@ function useDropAndPaste(): boolean {
 interface LaterPanels {
   patch: ComponentType | null;
   diffusion: ComponentType | null;
+  lab: ComponentType | null;
 }
 
 /**
- * The Patch and Diffusion panels are chunks of their own, loaded once `after` resolves and mounted together in a
- * transition: their first render (charts of hundreds of points, noised images) is done in slices that let input
- * and the first panel's updates through, so neither their code nor that render delays the first panel or blocks
- * the page once it is shown.
+ * The Patch and Diffusion panels and the Equivalence lab are chunks of their own, loaded once `after` resolves and
+ * mounted together in a transition: their first render (charts of hundreds of points, noised images) is done in
+ * slices that let input and the first panel's updates through, so neither their code nor that render delays the
+ * first panel or blocks the page once it is shown.
  */
 function useLaterPanels(after: Promise<void> | undefined, onMounted: (() => void) | undefined): LaterPanels {
-  const [panels, setPanels] = useState<LaterPanels>({ patch: null, diffusion: null });
+  const [panels, setPanels] = useState<LaterPanels>({ patch: null, diffusion: null, lab: null });
   const mounted = useRef(onMounted);
   useEffect(() => {
     mounted.current = onMounted;
@@ -70,8 +71,10 @@ function useLaterPanels(after: Promise<void> | undefined, onMounted: (() => void
       await after;
       if (!live) return;
       try {
-        const [{ PatchPanel }, { DiffusionPanel }] = await Promise.all([import('./panels/patch/PatchPanel'), import('./panels/diffusion/DiffusionPanel')]);
-        if (live) startTransition(() => setPanels({ patch: PatchPanel, diffusion: DiffusionPanel }));
+        const [{ PatchPanel }, { DiffusionPanel }, { LabPanel }] = await Promise.all([
+          import('./panels/patch/PatchPanel'), import('./panels/diffusion/DiffusionPanel'), import('./panels/lab/LabPanel'),
+        ]);
+        if (live) startTransition(() => setPanels({ patch: PatchPanel, diffusion: DiffusionPanel, lab: LabPanel }));
       } catch (e) {
         if (live) appStore.getState().notify('error', `Part of the page could not load (${(e as Error).message}); reloading the page may help.`);
       }
@@ -80,10 +83,10 @@ function useLaterPanels(after: Promise<void> | undefined, onMounted: (() => void
       live = false;
     };
   }, [after]);
-  const both = panels.patch !== null && panels.diffusion !== null;
+  const all = panels.patch !== null && panels.diffusion !== null && panels.lab !== null;
   useEffect(() => {
-    if (both) mounted.current?.(); // after the commit: the panels' own effects (their first requests) have run
-  }, [both]);
+    if (all) mounted.current?.(); // after the commit: the panels' own effects (their first requests) have run
+  }, [all]);
   return panels;
 }
 
@@ -91,11 +94,11 @@ interface AppProps {
   /** Called once, after the first render is committed and the panels' first effects (their requests) have run. */
   onMounted?: () => void;
   /**
-   * The Patch and Diffusion panels load once this resolves (main.tsx passes the moment the Depth panel has shown
-   * its first image and analyses); until then each shows its title in a placeholder. Without it, at once.
+   * The Patch and Diffusion panels and the lab load once this resolves (main.tsx passes the moment the Depth panel
+   * has shown its first image and analyses); until then each shows its title in a placeholder. Without it, at once.
    */
   restAfter?: Promise<void>;
-  /** Called once both of those panels have mounted. */
+  /** Called once those have mounted. */
   onRestMounted?: () => void;
 }
 
@@ -105,7 +108,7 @@ export function App({ onMounted, restAfter, onRestMounted }: AppProps) {
   useEffect(() => {
     mounted.current?.();
   }, []);
-  const { patch: PatchPanel, diffusion: DiffusionPanel } = useLaterPanels(restAfter, onRestMounted);
+  const { patch: PatchPanel, diffusion: DiffusionPanel, lab: LabPanel } = useLaterPanels(restAfter, onRestMounted);
   return (
     <>
       <Header />
@@ -115,13 +118,12 @@ export function App({ onMounted, restAfter, onRestMounted }: AppProps) {
         <DepthPanel />
         {DiffusionPanel ? <DiffusionPanel /> : <PanelPlaceholder id="diffusion" title="Diffusion" />}
       </main>
-      <section className="lab" aria-labelledby="lab-title">
-        <h2 id="lab-title">Equivalence lab</h2>
-        <p className="coming-soon" role="note">
-          <strong>Coming later.</strong> For any decomposition, how much its sub-tasks conflict: the cosine between the
-          gradients of their losses, and how training on one transfers to the others.
-        </p>
-      </section>
+      {LabPanel ? <LabPanel /> : (
+        <section className="lab" aria-labelledby="lab-title" aria-busy="true" data-testid="panel-lab">
+          <h2 id="lab-title">Equivalence lab</h2>
+          <p className="explanation">Loading…</p>
+        </section>
+      )}
       <footer className="app-footer">
         Images never leave this page. Sample credits: <a href="samples/CREDITS.md">samples/CREDITS.md</a>.
       </footer>

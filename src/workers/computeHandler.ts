@@ -38,7 +38,7 @@ export interface ComputeHandlerDeps {
   rqaeModel?: Omit<RqaeModelHostOptions, 'ready'>;
 }
 
-type Job = { id: number; channel: string; cancelled: boolean };
+type Job = { id: number; channel: string; cancelled: boolean; abort: AbortController };
 
 /** Per-image results kept for re-visited images; analyses are small, images are not kept. */
 const CACHE_ENTRIES = 32;
@@ -75,6 +75,7 @@ export function createComputeHandler({ post, initBackend = startBackend, patchMo
     patchHost ??= import('./patchModel').then((m) => m.createPatchModelHost({ ...patchModel, ready: () => backendReady ?? startBackendOnce() }));
     return patchHost.then((host) => host.handle(req, {
       cancelled: () => job.cancelled,
+      signal: job.abort.signal,
       progress: (done, total, label, data) => post({ id: job.id, kind: 'progress', done, total, label, data }),
     }));
   }
@@ -82,6 +83,7 @@ export function createComputeHandler({ post, initBackend = startBackend, patchMo
     denoiserHost ??= import('./diffusionModel').then((m) => m.createDenoiserHost({ ...denoiser, ready: () => backendReady ?? startBackendOnce() }));
     return denoiserHost.then((host) => host.handle(req, {
       cancelled: () => job.cancelled,
+      signal: job.abort.signal,
       progress: (done, total, label, data) => post({ id: job.id, kind: 'progress', done, total, label, data }),
     }));
   }
@@ -89,6 +91,7 @@ export function createComputeHandler({ post, initBackend = startBackend, patchMo
     rqaeHost ??= import('./rqaeModel').then((m) => m.createRqaeModelHost({ ...rqaeModel, ready: () => backendReady ?? startBackendOnce() }));
     return rqaeHost.then((host) => host.handle(req, {
       cancelled: () => job.cancelled,
+      signal: job.abort.signal,
       progress: (done, total, label, data) => post({ id: job.id, kind: 'progress', done, total, label, data }),
     }));
   }
@@ -198,6 +201,7 @@ export function createComputeHandler({ post, initBackend = startBackend, patchMo
   function cancel(job: Job): void {
     if (job.cancelled) return;
     job.cancelled = true;
+    job.abort.abort();
     post({ id: job.id, kind: 'error', message: CANCELLED });
   }
 
@@ -250,7 +254,7 @@ export function createComputeHandler({ post, initBackend = startBackend, patchMo
     const channel = CHANNEL[msg.kind] ?? msg.kind;
     const older = channels.get(channel);
     if (older) cancel(older); // a newer request on the same channel makes the older one pointless
-    const job: Job = { id: msg.id, channel, cancelled: false };
+    const job: Job = { id: msg.id, channel, cancelled: false, abort: new AbortController() };
     pending.set(job.id, job);
     channels.set(channel, job);
     try {

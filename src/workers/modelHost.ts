@@ -13,6 +13,8 @@ import type { RqaeDataKind, RqaeLoadProgress, RqaeModelSource, RqaeTrainProgress
 /** What a request may do while it runs: see whether it was cancelled, and report progress. */
 export interface ModelContext {
   cancelled(): boolean;
+  /** Aborted when the request is cancelled or superseded, for compute that takes an AbortSignal. */
+  signal?: AbortSignal;
   progress(done: number, total: number, label: string, data?: unknown): void;
 }
 

@@ -2,8 +2,9 @@
 //
 // Bars grow from y = 0 (clamped into the domain), so with the default domain heights are
 // proportional to values. Non-finite values, as in lineChart: ±Infinity is clipped to the edge of
-// the domain and labelled "∞" / "−∞"; NaN draws a zero-height bar whose tooltip says "n/a".
-import { scaleBand, scaleLinear } from 'd3';
+// the domain and labelled "∞" / "−∞"; NaN draws a zero-height bar whose tooltip says "n/a". With a logarithmic y
+// axis bars grow from the bottom of the domain, and a value ≤ 0 (no position on it) draws like NaN.
+import { scaleBand, scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3';
 import { attachTooltip, clipY, createFrame, defaultFormat, drawAxes, finiteExtent, formatValue, CHAR_W, TEXT } from './frame';
 import type { Frame, Margin, TooltipTarget } from './frame';
 
@@ -20,8 +21,10 @@ export interface BarChartOptions {
   /** Default 360 × 240. */
   width?: number;
   height?: number;
-  /** Default: [min(0, values), max(0, values)], niced. */
+  /** Default: [min(0, values), max(0, values)], niced; with yLog [half the smallest positive value, the largest], niced. */
   yDomain?: [number, number];
+  /** Logarithmic y axis (values spanning decades); bars then start at the bottom of the domain. */
+  yLog?: boolean;
   /** Keys of the bars whose category is labelled on the x axis (default: every bar). */
   xTickKeys?: string[];
   /** Formats values in tooltips and the highlighted bar's label (default: 4 significant digits). */
@@ -53,8 +56,11 @@ export function barChart(bars: Bar[], opts: BarChartOptions, doc: Document = doc
   const frame = createFrame(doc, { kind: 'bar-chart', title: opts.title, description: opts.description, width, height, margin });
   x.range([0, frame.innerWidth]);
 
-  const y = scaleLinear()
-    .domain(opts.yDomain ?? finiteExtent([0, ...bars.map((b) => b.value)]))
+  // Log y: half the smallest value below the bars, so the shortest one still shows.
+  const positive = bars.map((b) => b.value).filter((v) => v > 0 && v < Infinity);
+  const logExtent = (): [number, number] => (positive.length ? [Math.min(...positive) / 2, Math.max(...positive)] : [1e-3, 1]);
+  const y: ScaleContinuousNumeric<number, number> = (opts.yLog ? scaleLog() : scaleLinear())
+    .domain(opts.yDomain ?? (opts.yLog ? logExtent() : finiteExtent([0, ...bars.map((b) => b.value)])))
     .range([frame.innerHeight, 0]);
   if (!opts.yDomain) y.nice();
   const labels = new Map(bars.map((b) => [b.key, b.label]));
@@ -64,9 +70,9 @@ export function barChart(bars: Bar[], opts: BarChartOptions, doc: Document = doc
   });
 
   const [d0, d1] = y.domain();
-  const base = y(Math.min(Math.max(0, Math.min(d0, d1)), Math.max(d0, d1)));
+  const base = opts.yLog ? frame.innerHeight : y(Math.min(Math.max(0, Math.min(d0, d1)), Math.max(d0, d1)));
   const drawn: Drawn[] = bars.map((bar) => {
-    const py = Number.isNaN(bar.value) ? base : clipY(bar.value, y);
+    const py = Number.isNaN(bar.value) || (opts.yLog && bar.value <= 0) ? base : clipY(bar.value, y);
     return { bar, x: x(bar.key) ?? 0, w: x.bandwidth(), y: Math.min(py, base), h: Math.abs(base - py), top: py };
   });
   const describe = (b: Bar) => `${b.label}: ${formatValue(b.value, fmt)}`;

@@ -99,4 +99,16 @@ describe('barChart', () => {
     expect(tooltip.getAttribute('visibility')).toBe('visible');
     expect(tooltip.querySelector('text')!.textContent).toBe('Stage C: 10');
   });
+  it('on a log y axis draws bar heights proportional to the decades above the domain floor, all visible', () => {
+    const values = [1e-4, 1e-3, 1e-1];
+    const svg = barChart(values.map((value, i) => ({ key: String(i), label: String(i), value })), { ...base, yLog: true });
+    const r = rects(svg);
+    const h = r.map((el) => num(el, 'height'));
+    expect(h.every((v) => v > 0)).toBe(true);
+    // Each decade is the same height: 1e-3 is one decade above 1e-4, 1e-1 three decades.
+    expect((h[2] - h[0]) / (h[1] - h[0])).toBeCloseTo(3, 6);
+    const bottoms = r.map((el) => num(el, 'y') + num(el, 'height'));
+    expect(new Set(bottoms.map((b) => b.toFixed(9))).size).toBe(1);
+    expect(attributesWith(barChart([{ key: 'z', label: 'Z', value: 0 }, ...values.map((value, i) => ({ key: String(i), label: String(i), value }))], { ...base, yLog: true }), 'NaN')).toEqual([]);
+  });
 });

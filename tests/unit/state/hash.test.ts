@@ -4,8 +4,9 @@ import { depthDefaults } from '../../../src/state/depthSlice';
 import { imageDefaults } from '../../../src/state/imageSlice';
 import { patchDefaults, type PatchView } from '../../../src/state/patchSlice';
 import { diffusionDefaults, type DiffusionView } from '../../../src/state/diffusionSlice';
+import { labDefaults } from '../../../src/state/labSlice';
 
-const defaults = { image: imageDefaults, patch: patchDefaults, depth: depthDefaults, diffusion: diffusionDefaults };
+const defaults = { image: imageDefaults, patch: patchDefaults, depth: depthDefaults, diffusion: diffusionDefaults, lab: labDefaults };
 
 describe('view state in the URL hash', () => {
   it('round-trips every view parameter', () => {
@@ -17,7 +18,7 @@ describe('view state in the URL hash', () => {
       sampleLabel: 7, guidance: 3.5, guidanceLo: 0.28, guidanceHi: 5.42,
     };
     const depth = { view: 'rq' as const, bits: 7, bitOrder: 'interleaved' as const, d: 2, space: 'rgb' as const, qstep: 9, patch: 8, K: 256, depth: 12 };
-    const view = { image: { sampleId: 'coffee', size: 256 as const }, patch, depth, diffusion };
+    const view = { image: { sampleId: 'coffee', size: 256 as const }, patch, depth, diffusion, lab: { k: 5, batch: 64, seed: 77 } };
     const hash = encodeView(view);
     expect(hash).toContain('v=1');
     expect(decodeView(`#${hash}`)).toEqual({ view, problems: [] });
