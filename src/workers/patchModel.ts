@@ -14,9 +14,10 @@ import {
 import { contextPredictorCurves, digitGrid } from '../models/patchAR/baselines';
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../models/savedModels';
 import {
-  checkData, createModelStore, CROPS_NOT_SAVED, dataOf, digitsAndCrops, dispatcher, downloadProgress, errorMessage, reportPhase, trainedStepsOf,
-  trainingSize, yieldToQueue, type HeldOut, type HostedModel, type ModelContext, type ModelHostOptions,
+  createModelStore, CROPS_NOT_SAVED, dispatcher, downloadProgress, errorMessage, reportPhase, trainedStepsOf, trainingSize, yieldToQueue,
+  type HostedModel, type ModelContext, type ModelHostOptions,
 } from './modelHost';
+import { checkData, dataOf, digitsAndCrops, type HeldOut } from './digitsAndCrops';
 import type {
   PatchBaselines, PatchDataKind, PatchGeneration, PatchModelRequest, PatchModelResults, PatchModelStatus, PatchModelTarget, PatchPrediction,
   PatchTrainResult,

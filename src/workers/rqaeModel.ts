@@ -11,9 +11,10 @@ import {
 } from '../models/rqae';
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../models/savedModels';
 import {
-  checkData, createModelStore, CROPS_NOT_SAVED, dataOf, digitsAndCrops, dispatcher, downloadProgress, errorMessage, reportPhase, trainedStepsOf,
-  trainingSize, type HeldOut, type HostedModel, type ModelContext, type ModelHostOptions,
+  createModelStore, CROPS_NOT_SAVED, dispatcher, downloadProgress, errorMessage, reportPhase, trainedStepsOf, trainingSize,
+  type HostedModel, type ModelContext, type ModelHostOptions,
 } from './modelHost';
+import { checkData, dataOf, digitsAndCrops, type HeldOut } from './digitsAndCrops';
 import type {
   RqaeComparison, RqaeCurve, RqaeDataKind, RqaeModelRequest, RqaeModelResults, RqaeModelStatus, RqaeModelTarget, RqaeReconstruction,
   RqaeTrainResult,
