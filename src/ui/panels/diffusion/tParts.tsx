@@ -1,6 +1,6 @@
 // The parts of the Diffusion panel that follow t. Each reads t from the store itself, so a t-slider move
 // re-renders these few components, not the panel (its image strip, charts and denoiser section).
-import { memo, useDeferredValue, useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { stepOfT } from '../../../core/conventions';
 import type { RgbImage } from '../../../core/image';
 import { scheduleAt, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
@@ -13,7 +13,7 @@ import type { RgbaFrame } from '../../components/PixelCanvas';
 import { LiveReadout } from '../../components/LiveReadout';
 import { Slider } from '../../components/Slider';
 import { fmtNum, SCHEDULE_LABELS } from './diffusionData';
-import { useThrottled } from './useThrottled';
+import { useIdleThrottled } from './useIdleThrottled';
 import { BlendView } from './BlendView';
 
 export const LAMBDA_RANGE: [number, number] = [-10, 10];
@@ -22,10 +22,10 @@ export const CLIP = 15;
 /** The t of the view, read by each part that follows it. */
 export const useT = () => useStore((s) => s.diffusion.t);
 
-/** The spectra and the v target follow a t throttled to ten updates a second and deferred, which React renders in
- * interruptible background passes, so a dragged slider paints its frame without waiting for them. */
+/** The spectra and the v target follow t at most ten times a second, each update in the page's idle time, so a
+ * dragged slider paints its frames without waiting for them. */
 function useSlowT(): number {
-  return useDeferredValue(useThrottled(useT(), 100));
+  return useIdleThrottled(useT(), 100);
 }
 
 /** What the panel's export names carry besides t (and the weighting, for its chart). */
