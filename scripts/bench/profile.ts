@@ -1,6 +1,6 @@
 // npx tsx scripts/bench/profile.ts [--dist <dir>] [--size 256] [--patch 8] [--moves 60] [--testid step-slider]
 //   [--range lo:hi] [--no-history] [--css <rules>] [--invalidations] [--paints] [--idle] [--plain] [--trace-only] [--noop]
-//   [--cats <extra trace categories, comma-separated>] [--top N] [--self N] [--times] [--per-frame] [--counts] [--callers <function>] [--js <script run in the page first>] | --load
+//   [--cats <extra trace categories, comma-separated>] [--top N] [--self N] [--times] [--per-frame (FULL = re-layerized)] [--counts] [--callers <function>] [--js <script run in the page first>] | --load
 // Where a slider move spends its main-thread time: serves a built app (default dist/; build it first), drags one
 // slider as the bench does (one input per frame, frame start → painted) under the CDP sampling profiler and a trace, then
 // prints the per-move times, the functions with the most self time and the main-thread trace events by time.
@@ -244,7 +244,19 @@ async function main(): Promise<void> {
         const inner = mine.filter((e) => e.ts! >= task.ts! && e.ts! < task.ts! + task.dur! && steps.includes(e.name));
         const by = new Map<string, number>();
         for (const e of inner) by.set(e.name, (by.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
-        console.log(`${((task.ts! - t0) / 1000).toFixed(0).padStart(6)} ms  ${(task.dur! / 1000).toFixed(1).padStart(5)} ms  ${[...by].map(([k, v]) => `${k.replace('LayerTreeHost::', '').replace('ProxyMain::BeginMainFrame::', '')} ${v.toFixed(1)}`).join(', ')}`);
+        // A full re-layerization (PaintArtifactCompositor::Update) in the task is flagged "FULL".
+        const full = mine.some((e) => e.name === 'PaintArtifactCompositor::Update' && e.ts! >= task.ts! && e.ts! < task.ts! + task.dur!);
+        console.log(`${((task.ts! - t0) / 1000).toFixed(0).padStart(6)} ms  ${(task.dur! / 1000).toFixed(1).padStart(5)} ms  ${full ? 'FULL ' : ''}${[...by].map(([k, v]) => `${k.replace('LayerTreeHost::', '').replace('ProxyMain::BeginMainFrame::', '')} ${v.toFixed(1)}`).join(', ')}`);
+        if (argv.includes("--invalidations")) {
+          // What each frame invalidated (with --invalidations), to compare the FULL frames with the others.
+          const keys = new Set<string>();
+          for (const e of events) {
+            if (!/Invalidat/i.test(e.name) || e.ts! < task.ts! || e.ts! >= task.ts! + task.dur!) continue;
+            const d = (e.args?.data ?? e.args ?? {}) as Record<string, unknown>;
+            keys.add(`${e.name} ${String(d.nodeName ?? d.object ?? '')} ${String(d.reason ?? '')}`.slice(0, 140));
+          }
+          for (const k of keys) console.log(`           ${k}`);
+        }
       }
     }
     console.log('main-thread trace events by total duration (nested events overlap):');
