@@ -1,7 +1,7 @@
 import { useEffect, useMemo } from 'react';
-import { createImage, type RgbImage } from '../../../core/image';
-import { toFrame, type RgbaFrame } from '../../components/PixelCanvas';
-import { bitPlane, keepTopBits, planeOfStep } from '../../../core/depth/bitplanes';
+import type { RgbImage } from '../../../core/image';
+import type { RgbaFrame } from '../../components/PixelCanvas';
+import { bitPlaneRgba, keepTopBitsRgba, planeOfStep } from '../../../core/depth/bitplanes';
 import { appStore, useStore } from '../../../state/store';
 import { barChart } from '../../charts/barChart';
 import { lineChart } from '../../charts/lineChart';
@@ -94,13 +94,10 @@ export function BitplaneView() {
 
 type FrameKind = 'recon' | 'plane';
 
-/** One float image the reconstructions are written into before they become pixels (replaced when the size changes). */
-let scratch: RgbImage | null = null;
-
+/** The pixels of a reconstruction or a plane, straight from the image's codes (no float image in between). */
 function buildFrame(image: RgbImage, k: number, kind: FrameKind): RgbaFrame {
-  if (kind === 'plane') return toFrame(bitPlane(image, planeOfStep(k)));
-  if (!scratch || scratch.width !== image.width || scratch.height !== image.height) scratch = createImage(image.width, image.height);
-  return toFrame(keepTopBits(image, k, scratch));
+  const data = kind === 'recon' ? keepTopBitsRgba(image, k) : bitPlaneRgba(image, planeOfStep(k));
+  return { width: image.width, height: image.height, data };
 }
 
 /** Per-image cache of the bit-plane frames, filled one frame per idle slot (each well under 50 ms at 512²). */

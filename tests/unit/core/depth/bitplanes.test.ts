@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeBitplanes, bitPlane, keepTopBits, planeOfStep } from '../../../../src/core/depth/bitplanes';
-import { createImage, quantize8, type RgbImage } from '../../../../src/core/image';
+import { analyzeBitplanes, bitPlane, bitPlaneRgba, keepTopBits, keepTopBitsRgba, planeOfStep } from '../../../../src/core/depth/bitplanes';
+import { createImage, quantize8, toRgba, type RgbImage } from '../../../../src/core/image';
 import { psnr } from '../../../../src/core/metrics';
 import { mulberry32 } from '../../../../src/core/random';
 
@@ -200,5 +200,37 @@ describe('bit-plane fast paths against their definitions', () => {
         expect(a.entropy[k - 1]).toBeCloseTo(h, 12);
       }
     }
+  });
+});
+
+describe('keepTopBitsRgba and bitPlaneRgba (the Depth panel draws its frames from these)', () => {
+  // Values off the 8-bit grid, out of [0, 1] and NaN: every branch of the code rounding.
+  function awkward(n: number, seed: number): RgbImage {
+    const r = mulberry32(seed);
+    const img = createImage(n, n);
+    for (let i = 0; i < img.data.length; i++) img.data[i] = r() * 1.2 - 0.1;
+    img.data[4] = NaN;
+    img.data[5] = 127.5 / 255; // a half-way code
+    return img;
+  }
+
+  it('gives exactly the bytes of toRgba(keepTopBits(img, k)) for every k, NaN included', () => {
+    const img = awkward(24, 11);
+    for (let bits = 0; bits <= 8; bits++) expect(keepTopBitsRgba(img, bits)).toEqual(toRgba(keepTopBits(img, bits)));
+  });
+
+  it('gives exactly the bytes of toRgba(bitPlane(img, b)) for every plane', () => {
+    const img = awkward(24, 12);
+    for (let b = 0; b < 8; b++) expect(bitPlaneRgba(img, b)).toEqual(toRgba(bitPlane(img, b)));
+  });
+
+  it('writes into a given buffer, rejects one of another size and bad bit or plane numbers', () => {
+    const img = awkward(8, 13);
+    const out = new Uint8ClampedArray(8 * 8 * 4);
+    expect(keepTopBitsRgba(img, 3, out)).toBe(out);
+    expect(out).toEqual(toRgba(keepTopBits(img, 3)));
+    expect(() => keepTopBitsRgba(img, 3, new Uint8ClampedArray(10))).toThrow(RangeError);
+    expect(() => keepTopBitsRgba(img, 9)).toThrow(RangeError);
+    expect(() => bitPlaneRgba(img, 8)).toThrow(RangeError);
   });
 });
