@@ -1,26 +1,16 @@
 // What a person does with the app, in a real Chromium against the production build.
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { readPngSize, readPngTextChunks } from '../../src/core/png';
-import { launch } from './chromium';
-import { axeViolations, canvasPixels, openPage, waitAllPanels } from './pageHelpers';
+import { axeViolations, browserSession, canvasPixels, openPage, waitAllPanels } from './pageHelpers';
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-let context: BrowserContext;
+const session = browserSession((c) => c.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(baseUrl).origin }));
 let page: Page;
-let consoleErrors: string[];
-
-beforeAll(async () => {
-  ({ browser } = await launch());
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 async function openApp(hash = ''): Promise<Page> {
-  const p = await openPage(context, `${baseUrl}${hash}`, consoleErrors, '[data-testid="figure-depth-psnr"] svg .highlight');
+  const p = await openPage(session.context, `${baseUrl}${hash}`, session.errors, '[data-testid="figure-depth-psnr"] svg .highlight');
   await waitAllPanels(p);
   return p;
 }
@@ -37,14 +27,7 @@ function highlightX(p: Page): Promise<string | null> {
 }
 
 beforeEach(async () => {
-  consoleErrors = [];
-  context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(baseUrl).origin });
   page = await openApp();
-});
-afterEach(async () => {
-  await context?.close();
-  expect(consoleErrors, 'console errors').toEqual([]);
 });
 
 describe('the app in a real browser', () => {
@@ -178,7 +161,7 @@ describe('the app in a real browser', () => {
     const link = await page.evaluate(() => navigator.clipboard.readText());
     expect(link).toContain('bits=8');
 
-    const fresh = await context.browser()!.newContext();
+    const fresh = await session.browser.newContext();
     const other = await fresh.newPage();
     await other.goto(link);
     await waitReady(other);

@@ -1,38 +1,22 @@
 // The Diffusion panel as a person uses it, in a real Chromium against the production build: the t slider and
 // the schedule, the log-SNR chart's export, and the digit denoiser (load, x̂0 at t, a 10-step sample).
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { readPngSize, readPngTextChunks } from '../../src/core/png';
-import { launch } from './chromium';
-import { axeViolations, canvasPixels, openPage } from './pageHelpers';
+import { axeViolations, browserSession, canvasPixels, openPage } from './pageHelpers';
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-let context: BrowserContext;
+const session = browserSession();
 let page: Page;
-let consoleErrors: string[];
-
-beforeAll(async () => {
-  ({ browser } = await launch());
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 /** The app at `hash`, once its image is in and the model-free diffusion views are drawn. */
-const openApp = (hash = ''): Promise<Page> => openPage(context, `${baseUrl}${hash}`, consoleErrors, '[data-testid="figure-diffusion-schedules"] svg .highlight');
+const openApp = (hash = ''): Promise<Page> => openPage(session.context, `${baseUrl}${hash}`, session.errors, '[data-testid="figure-diffusion-schedules"] svg .highlight');
 
 const hashParam = (p: Page, key: string) => new URLSearchParams(new URL(p.url()).hash.slice(1)).get(key);
 
 beforeEach(async () => {
-  consoleErrors = [];
-  context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
   page = await openApp();
-});
-afterEach(async () => {
-  await context?.close();
-  expect(consoleErrors, 'console errors').toEqual([]);
 });
 
 describe('the Diffusion panel in a real browser', () => {

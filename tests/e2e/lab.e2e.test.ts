@@ -1,35 +1,19 @@
 // The Equivalence lab as a person uses it, in a real Chromium against the production build: a link with K = 4
 // and 8 held-out digits (fast), K moved by keyboard, the matrix computed in the model worker, its PNG export.
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { readPngSize, readPngTextChunks } from '../../src/core/png';
-import { launch } from './chromium';
-import { axeViolations, openPage } from './pageHelpers';
+import { axeViolations, browserSession, openPage } from './pageHelpers';
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-let context: BrowserContext;
+const session = browserSession();
 let page: Page;
-let consoleErrors: string[];
-
-beforeAll(async () => {
-  ({ browser } = await launch());
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 const hashParam = (p: Page, key: string) => new URLSearchParams(new URL(p.url()).hash.slice(1)).get(key);
 
 beforeEach(async () => {
-  consoleErrors = [];
-  context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
-  page = await openPage(context, `${baseUrl}#v=1&eqk=4&eqbatch=8`, consoleErrors, '[data-testid="lab-compute"]');
-});
-afterEach(async () => {
-  await context?.close();
-  expect(consoleErrors, 'console errors').toEqual([]);
+  page = await openPage(session.context, `${baseUrl}#v=1&eqk=4&eqbatch=8`, session.errors, '[data-testid="lab-compute"]');
 });
 
 describe('the Equivalence lab in a real browser', () => {

@@ -1,6 +1,9 @@
-// What the end-to-end tests read off a page: a canvas's pixels and axe-core's accessibility verdict.
+// What the end-to-end tests share: one browser per file with a fresh context per test whose console errors fail
+// the test, opening the app, and what they read off a page (a canvas's pixels, axe-core's accessibility verdict).
 import { createRequire } from 'node:module';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { launch } from './chromium';
 
 const require = createRequire(import.meta.url);
 
@@ -40,4 +43,41 @@ export async function openPage(context: BrowserContext, url: string, errors: str
   await p.waitForFunction(() => !document.querySelector('[data-testid="credit"]')?.textContent?.startsWith('Loading'), null, { timeout: 30_000 });
   await p.waitForSelector(ready, { timeout: 30_000 });
   return p;
+}
+
+/** The browser of a test file and the context of the running test, with the console errors its pages collect. */
+export interface BrowserSession {
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly errors: string[];
+}
+
+/**
+ * Registers the hooks every e2e file shares: one Chromium for the file; per test, a new context (downloads on,
+ * 1400 × 1000) made ready by `prepare`, closed after the test, which fails if its pages logged console errors.
+ */
+export function browserSession(prepare?: (context: BrowserContext) => Promise<void>): BrowserSession {
+  let browser: Browser;
+  let context: BrowserContext;
+  let errors: string[] = [];
+  beforeAll(async () => {
+    ({ browser } = await launch());
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    errors = [];
+    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+    await prepare?.(context);
+  });
+  afterEach(async () => {
+    await context?.close();
+    expect(errors, 'console errors').toEqual([]);
+  });
+  return {
+    get browser() { return browser; },
+    get context() { return context; },
+    get errors() { return errors; },
+  };
 }
