@@ -1,16 +1,14 @@
 // The gradient-cosine matrix between sub-task losses: against closed-form gradients of a linear least-squares
 // model, its invariances (scale, sign), zero gradients, progress, abort and tensor hygiene on wasm, and the
 // noise-level structure of the shipped digit denoiser.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededNoise } from '../../../../src/core/diffusion/forward';
 import { mulberry32 } from '../../../../src/core/random';
 import { registerWasmTrainingKernels } from '../../../../src/models/wasmKernels';
-import { binCentres, classRows, deserialize, disposeDenoiser, modelSpaceOfSet, readImageSet, type Denoiser, type WeightsJson } from '../../../../src/models/diffusion';
+import { binCentres, disposeDenoiser, type Denoiser } from '../../../../src/models/diffusion';
 import { cosinesFromGram, denoiserNoiseCosines, gradientCosines } from '../../../../src/models/equivalence/gradientCosines';
+import { digitBatch, loadShippedDigits, shipped } from './shippedDigits';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -179,10 +177,6 @@ describe('gradientCosines', () => {
   });
 });
 
-const DIR = fileURLToPath(new URL('../../../../public/models/diffusion/', import.meta.url));
-const shipped = existsSync(`${DIR}digits/model.json`) && existsSync(`${DIR}digits-heldout.bin`);
-const read = (name: string) => new Uint8Array(readFileSync(`${DIR}${name}`));
-
 // Sub-tasks are 6 λ bins over the training range, on 32 held-out digits with seeded ε. The structure holds across
 // batches (19 of 16–128 digits measured): the cleaner levels share much of their direction (cos 0.63–0.76 between
 // λ = 1.7 and 5), far-apart levels are nearly orthogonal (|cos| ≤ 0.17), and the two noisiest levels agree or
@@ -195,12 +189,9 @@ describe.skipIf(!shipped)('denoiserNoiseCosines on the shipped digit denoiser', 
   let eps: tf.Tensor2D;
   let classes: tf.Tensor2D;
   beforeAll(() => {
-    const json = JSON.parse(readFileSync(`${DIR}digits/model.json`, 'utf8')) as WeightsJson;
-    model = deserialize('diffusion-denoiser', json, read('digits/weights.bin').buffer);
-    const set = readImageSet(read('digits-heldout.bin'), 28, 1, read('digits-heldout-labels.bin'));
-    x0 = tf.tensor2d(modelSpaceOfSet(set, Int32Array.from({ length: N }, (_, i) => i)), [N, 784]);
-    eps = tf.tensor2d(seededNoise(N * 784, 1), [N, 784]);
-    classes = classRows(set.labels!.subarray(0, N), model.config.classes);
+    const loaded = loadShippedDigits();
+    model = loaded.model;
+    ({ x0, eps, classes } = digitBatch(model, loaded.set, N));
   });
   afterAll(() => {
     tf.dispose([x0, eps, classes]);

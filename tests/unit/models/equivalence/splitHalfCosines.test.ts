@@ -1,19 +1,13 @@
 // The split-half measurement of the denoiser's noise-level cosines: the same full-batch matrix as
 // denoiserNoiseCosines, plus how far apart the two halves of the batch put each cosine, on the shipped digit denoiser.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededNoise } from '../../../../src/core/diffusion/forward';
 import { registerWasmTrainingKernels } from '../../../../src/models/wasmKernels';
-import { binCentres, classRows, deserialize, disposeDenoiser, modelSpaceOfSet, readImageSet, type Denoiser, type WeightsJson } from '../../../../src/models/diffusion';
+import { binCentres, disposeDenoiser, type Denoiser, type ImageSet } from '../../../../src/models/diffusion';
 import { denoiserNoiseCosines } from '../../../../src/models/equivalence/gradientCosines';
 import { denoiserNoiseCosinesOfBatch, denoiserNoiseCosinesSplit } from '../../../../src/models/equivalence/splitHalfCosines';
-
-const DIR = fileURLToPath(new URL('../../../../public/models/diffusion/', import.meta.url));
-const shipped = existsSync(`${DIR}digits/model.json`) && existsSync(`${DIR}digits-heldout.bin`);
-const read = (name: string) => new Uint8Array(readFileSync(`${DIR}${name}`));
+import { digitArrays, digitBatch, loadShippedDigits, shipped } from './shippedDigits';
 
 describe.skipIf(!shipped)('denoiserNoiseCosinesSplit on the shipped digit denoiser', () => {
   const N = 16;
@@ -22,17 +16,13 @@ describe.skipIf(!shipped)('denoiserNoiseCosinesSplit on the shipped digit denois
   let x0: tf.Tensor2D;
   let eps: tf.Tensor2D;
   let classes: tf.Tensor2D;
-  let set: ReturnType<typeof readImageSet>;
+  let set: ImageSet;
   beforeAll(async () => {
     await tf.setBackend('wasm');
     await tf.ready();
     registerWasmTrainingKernels();
-    const json = JSON.parse(readFileSync(`${DIR}digits/model.json`, 'utf8')) as WeightsJson;
-    model = deserialize('diffusion-denoiser', json, read('digits/weights.bin').buffer);
-    set = readImageSet(read('digits-heldout.bin'), 28, 1, read('digits-heldout-labels.bin'));
-    x0 = tf.tensor2d(modelSpaceOfSet(set, Int32Array.from({ length: N }, (_, i) => i)), [N, 784]);
-    eps = tf.tensor2d(seededNoise(N * 784, 1), [N, 784]);
-    classes = classRows(set.labels!.subarray(0, N), model.config.classes);
+    ({ model, set } = loadShippedDigits());
+    ({ x0, eps, classes } = digitBatch(model, set, N));
   });
   afterAll(() => {
     tf.dispose([x0, eps, classes]);
@@ -69,9 +59,7 @@ describe.skipIf(!shipped)('denoiserNoiseCosinesSplit on the shipped digit denois
     const lambdas = binCentres(K);
     const viaTensors = await denoiserNoiseCosinesSplit(model, x0, eps, classes, lambdas);
     const start = tf.memory().numTensors;
-    const viaArrays = await denoiserNoiseCosinesOfBatch(model, {
-      count: N, x0: modelSpaceOfSet(set, Int32Array.from({ length: N }, (_, i) => i)), eps: seededNoise(N * 784, 1), labels: set.labels!.subarray(0, N),
-    }, lambdas);
+    const viaArrays = await denoiserNoiseCosinesOfBatch(model, { count: N, ...digitArrays(set, N) }, lambdas);
     expect(Array.from(viaArrays.cosines)).toEqual(Array.from(viaTensors.cosines));
     expect(tf.memory().numTensors).toBe(start);
     const odd = tf.slice(x0, [0, 0], [3, 784]) as tf.Tensor2D;
