@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { barChart, type Bar, type BarChartOptions } from '../../../src/ui/charts/barChart';
+import { expectAccessibleChart } from './accessible';
 
 const bars: Bar[] = [
   { key: 'a', label: 'Stage A', value: 2 },
@@ -20,13 +21,7 @@ function attributesWith(svg: SVGSVGElement, needle: string) {
 
 describe('barChart', () => {
   it('is an accessible image with <title> and <desc>', () => {
-    const svg = barChart(bars, base);
-    expect(svg.getAttribute('role')).toBe('img');
-    expect(svg.querySelector(':scope > title')!.textContent).toBe(base.title);
-    expect(svg.querySelector(':scope > desc')!.textContent).toBe(base.description);
-    const [t, d] = svg.getAttribute('aria-labelledby')!.split(' ');
-    expect(svg.querySelector(`#${t}`)!.tagName).toBe('title');
-    expect(svg.querySelector(`#${d}`)!.tagName).toBe('desc');
+    expectAccessibleChart(barChart(bars, base), base);
   });
 
   it('draws one bar per datum with heights proportional to values', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixed2, heatmapChart, heatmapColor, NAN_FILL, type HeatmapOptions } from '../../../src/ui/charts/heatmapChart';
+import { expectAccessibleChart } from './accessible';
 
 // A 3 × 3 cosine matrix with a zero-gradient level (NaN row and column) and one conflicting pair.
 const labels = ['−8.75', '0.00', '8.75'];
@@ -18,13 +19,7 @@ const at = (svg: SVGSVGElement, i: number, j: number) => svg.querySelector(`g.ce
 
 describe('heatmapChart', () => {
   it('is an accessible image whose <title> and <desc> describe the matrix', () => {
-    const svg = heatmapChart({ values, labels }, base);
-    expect(svg.getAttribute('role')).toBe('img');
-    expect(svg.querySelector(':scope > title')!.textContent).toBe(base.title);
-    expect(svg.querySelector(':scope > desc')!.textContent).toBe(base.description);
-    const [t, d] = svg.getAttribute('aria-labelledby')!.split(' ');
-    expect(svg.querySelector(`#${t}`)!.tagName).toBe('title');
-    expect(svg.querySelector(`#${d}`)!.tagName).toBe('desc');
+    expectAccessibleChart(heatmapChart({ values, labels }, base), base);
   });
 
   it('fills each cell with the colour scale at its value and labels it with the value to 2 decimals', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { schemeTableau10 } from 'd3';
 import { lineChart, type LineChartOptions, type Series } from '../../../src/ui/charts/lineChart';
+import { expectAccessibleChart } from './accessible';
 
 const ks = [1, 2, 3, 4, 5, 6, 7, 8];
 const psnr: Series = { id: 'psnr', label: 'Bits', points: ks.map((k) => ({ x: k, y: 6.02 * k })) };
@@ -28,12 +29,7 @@ function attributesWith(svg: SVGSVGElement, needle: string) {
 describe('lineChart', () => {
   it('is an accessible image with <title> and <desc> referenced by aria-labelledby', () => {
     const svg = lineChart([psnr], base);
-    expect(svg.getAttribute('role')).toBe('img');
-    const title = svg.querySelector(':scope > title')!;
-    const desc = svg.querySelector(':scope > desc')!;
-    expect(title.textContent).toBe(base.title);
-    expect(desc.textContent).toBe(base.description);
-    expect(svg.getAttribute('aria-labelledby')!.split(' ')).toEqual([title.id, desc.id]);
+    expectAccessibleChart(svg, base);
     expect(svg.getAttribute('width')).toBe('360');
     expect(svg.getAttribute('height')).toBe('240');
     expect(svg.getAttribute('viewBox')).toBe('0 0 360 240');
