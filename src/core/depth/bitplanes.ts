@@ -68,23 +68,20 @@ const topBitsBytes: Uint8Array[] = topBitsTables.map((t) => Uint8Array.from(t, (
  */
 export function keepTopBitsRgba(img: RgbImage, bits: number, out?: Uint8ClampedArray): Uint8ClampedArray {
   assertBits(bits);
-  const bytes = topBitsBytes[bits];
-  return codesToRgba(img, (u) => bytes[u], out);
+  return codesToRgba(img, topBitsBytes[bits], out);
 }
 
 /** toRgba(bitPlane(img, plane)) in one pass: 255 where the bit is set, else 0 (NaN gives 0). */
 export function bitPlaneRgba(img: RgbImage, plane: number, out?: Uint8ClampedArray): Uint8ClampedArray {
   assertPlane(plane);
-  return codesToRgba(img, (u) => ((u >> plane) & 1) * 255, out);
+  return codesToRgba(img, Uint8Array.from({ length: 256 }, (_, u) => ((u >> plane) & 1) * 255), out);
 }
 
-/** RGBA bytes byteOf(code) of every channel value (0 for NaN), alpha 255. */
-function codesToRgba(img: RgbImage, byteOf: (code: number) => number, out?: Uint8ClampedArray): Uint8ClampedArray {
+/** RGBA bytes byteAt[code] of every channel value (0 for NaN), alpha 255. */
+function codesToRgba(img: RgbImage, byteAt: Uint8Array, out?: Uint8ClampedArray): Uint8ClampedArray {
   const n = img.width * img.height;
   if (out && out.length !== n * 4) throw new RangeError(`out holds ${out.length} bytes, the image needs ${n * 4}`);
   const rgba = out ?? new Uint8ClampedArray(n * 4);
-  const byteAt = new Uint8Array(256);
-  for (let u = 0; u < 256; u++) byteAt[u] = byteOf(u);
   const d = img.data;
   for (let p = 0, i = 0, q = 0; p < n; p++, i += 3, q += 4) {
     const x0 = d[i] * 255, x1 = d[i + 1] * 255, x2 = d[i + 2] * 255;
