@@ -34,8 +34,8 @@ function startUpTags(): Plugin {
         const tags: HtmlTagDescriptor[] = files.map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `${base}${file}` }, injectTo: 'head' }));
         // The analysis worker the entry would start (its file, as the entry names it next to itself): started by
         // the page as it parses, the worker's thread start and module load (a few hundred ms on a busy two-core
-        // machine) overlap the app's download instead of following it; src/workers/client.ts takes it over.
-        const worker = /["'`]([\w.-]*compute\.worker-[\w-]+\.js)["'`]/.exec(entry.code)?.[1];
+        // machine) overlap the app's download instead of following it; src/compute/client.ts takes it over.
+        const worker = /["'`]([\w.-]*analysis\.worker-[\w-]+\.js)["'`]/.exec(entry.code)?.[1];
         if (worker) {
           const url = JSON.stringify(`${base}${path.posix.dirname(entry.fileName)}/${worker}`);
           tags.unshift({

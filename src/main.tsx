@@ -5,7 +5,7 @@ import { StrictMode } from 'react';
 import { appStore } from './state/store';
 import { startUrlSync } from './state/urlSync';
 import { startImagePipeline } from './ui/image/pipeline';
-import { getComputeClient, holdBackgroundUntil, whenAnalysisIdle } from './workers/client';
+import { getComputeClient, holdBackgroundUntil, whenAnalysisIdle } from './compute/client';
 import './ui/styles.css';
 
 /**
@@ -99,7 +99,7 @@ function startComputeWhenIdle(): void {
   const start = () => {
     if (started) return;
     started = true;
-    idle(() => void import('./ui/compute').then(({ startCompute }) => startCompute(appStore)), { timeout: 3000 });
+    idle(() => void import('./compute/requests').then(({ startCompute }) => startCompute(appStore)), { timeout: 3000 });
   };
   void panelsMounted.then(start);
   setTimeout(start, REST_WAIT_MS);

@@ -1,12 +1,12 @@
 // Starting tfjs on the best backend this device offers, falling back when one fails to start or is lost.
 // tfjs itself is imported lazily, so nothing here costs anything until the first initBackend().
 import type * as Tfjs from '@tensorflow/tfjs';
-import { BACKEND_NAMES, type BackendFailure, type BackendName, type BackendStatus } from '../workers/backendTypes';
+import { BACKEND_NAMES, type BackendFailure, type BackendName, type BackendStatus } from '../protocol/backend';
 import { probeBackends, rankBackends, softwareRendererName, type BackendProbe } from './backendProbe';
 
 export { probeBackends, rankBackends, softwareRendererName } from './backendProbe';
 export type { BackendProbe, BackendRanking } from './backendProbe';
-export type { BackendFailure, BackendName, BackendStatus } from '../workers/backendTypes';
+export type { BackendFailure, BackendName, BackendStatus } from '../protocol/backend';
 
 type Tf = typeof Tfjs;
 export type BackendChangeListener = (status: BackendStatus) => void;

@@ -1,6 +1,6 @@
 // What compute the environment offers, and which backend to prefer. No tfjs here: probing must be cheap,
 // and the ranking is a pure function so its policy can be unit-tested without a GPU.
-import type { BackendName } from '../workers/backendTypes';
+import type { BackendName } from '../protocol/backend';
 
 export interface BackendProbe {
   webgpu: { available: boolean; isFallbackAdapter?: boolean; description?: string };

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { BackendStatus } from '../workers/protocol';
+import type { BackendStatus } from '../protocol';
 import type { Store } from './store';
 
 export interface Notice {

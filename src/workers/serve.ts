@@ -1,6 +1,6 @@
 // Wires the compute handler to a worker's message port (both workers run the same protocol).
-import { createComputeHandler } from './computeHandler';
-import type { Inbound, Reply } from './protocol';
+import { createComputeHandler } from './dispatch';
+import type { Inbound, Reply } from '../protocol';
 
 export function serveWorker(): void {
   // The app's TypeScript lib is DOM, not WebWorker; name just the part of the worker scope used here.

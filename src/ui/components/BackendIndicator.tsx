@@ -1,8 +1,8 @@
 import { useId, useState } from 'react';
-import type { BackendName } from '../../workers/protocol';
+import type { BackendName } from '../../protocol';
 import { appStore, useStore } from '../../state/store';
-import { switchBackend } from '../compute';
-import { getComputeClient } from '../../workers/client';
+import { switchBackend } from '../../compute/requests';
+import { getComputeClient } from '../../compute/client';
 
 const LABELS: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly (wasm)', cpu: 'CPU (plain JS)' };
 

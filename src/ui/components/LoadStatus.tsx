@@ -1,4 +1,4 @@
-import type { LoadState } from './useModelLoad';
+import type { LoadState } from '../hooks/useModelLoad';
 
 interface LoadStatusProps {
   load: LoadState;

@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from 'react';
-import type { Trainer } from './useTrainer';
+import type { Trainer } from '../hooks/useTrainer';
 
 const BATCHES = [8, 16, 32, 64] as const;
 const MAX_STEPS = 5000;

@@ -2,13 +2,13 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LoadStatus } from '../../../src/ui/components/LoadStatus';
-import { useModelLoad } from '../../../src/ui/components/useModelLoad';
-import type { RqaeModelStatus, RqaeModelTarget } from '../../../src/workers/protocol';
+import { useModelLoad } from '../../../src/ui/hooks/useModelLoad';
+import type { RqaeModelStatus, RqaeModelTarget } from '../../../src/protocol';
 import { FakeRqaeClient, status } from '../depth/fakeRqaeClient';
 
 // useModelLoad asks the worker through getComputeClient only.
 const fake = vi.hoisted(() => ({ worker: null as null | FakeRqaeClient }));
-vi.mock('../../../src/workers/client', () => ({ getComputeClient: () => fake.worker!.client }));
+vi.mock('../../../src/compute/client', () => ({ getComputeClient: () => fake.worker!.client }));
 
 let worker: FakeRqaeClient;
 beforeEach(() => void (worker = fake.worker = new FakeRqaeClient()));

@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TrainControls } from '../../../src/ui/components/TrainControls';
-import { useTrainer, type ModelCommand, type TrainerNotes, type TrainRequestOptions, type TrainRun } from '../../../src/ui/components/useTrainer';
+import { useTrainer, type ModelCommand, type TrainerNotes, type TrainRequestOptions, type TrainRun } from '../../../src/ui/hooks/useTrainer';
 
 afterEach(cleanup);
 

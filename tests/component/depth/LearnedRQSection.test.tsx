@@ -6,8 +6,8 @@ import { nonMonotoneBars } from '../../../src/ui/panels/depth/learnedRqCharts';
 import { comparison, FakeRqaeClient, reconstruction, status } from './fakeRqaeClient';
 
 const fake = vi.hoisted(() => ({ current: null as null | { client: unknown } }));
-vi.mock('../../../src/workers/client', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../../src/workers/client')>()),
+vi.mock('../../../src/compute/client', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../../src/compute/client')>()),
   getComputeClient: () => fake.current!.client,
 }));
 

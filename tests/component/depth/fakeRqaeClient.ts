@@ -1,7 +1,7 @@
 // A stand-in for the compute client's RQ auto-encoder requests: records every request and lets each test
 // answer it (at once or later) and send progress; unanswered kinds fail.
-import type { ComputeClient, RequestOptions } from '../../../src/workers/client';
-import type { RequestKind, RqaeComparison, RqaeModelStatus, RqaeReconstruction } from '../../../src/workers/protocol';
+import type { ComputeClient, RequestOptions } from '../../../src/compute/client';
+import type { RequestKind, RqaeComparison, RqaeModelStatus, RqaeReconstruction } from '../../../src/protocol';
 
 export interface Call {
   kind: RequestKind;

@@ -3,13 +3,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { levelAt, levelLogSnr } from '../../../src/core/diffusion/levels';
 import { diffusionDefaults } from '../../../src/state/diffusionSlice';
 import { appStore, useStore } from '../../../src/state/store';
-import type { NoiseLevel } from '../../../src/workers/protocol';
+import type { NoiseLevel } from '../../../src/protocol';
 import { DenoiserSection } from '../../../src/ui/panels/diffusion/DenoiserSection';
 import { digitStatus, FakeDenoiserClient, patchStatus, prediction, samples } from './fakeDenoiser';
 
 const fake = vi.hoisted(() => ({ current: null as null | { client: unknown } }));
-vi.mock('../../../src/workers/client', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../../src/workers/client')>()),
+vi.mock('../../../src/compute/client', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../../src/compute/client')>()),
   getComputeClient: () => fake.current!.client,
 }));
 

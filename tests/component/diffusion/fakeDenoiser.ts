@@ -1,7 +1,7 @@
 // A stand-in for the compute client's denoiser requests: records every request and lets each test answer it
 // (at once, later, or never), send progress, and see aborts. Unanswered kinds fail like the placeholder worker.
-import type { ComputeClient, RequestOptions } from '../../../src/workers/client';
-import type { DenoiserPrediction, DenoiserSampleResult, DenoiserStatus, RequestKind } from '../../../src/workers/protocol';
+import type { ComputeClient, RequestOptions } from '../../../src/compute/client';
+import type { DenoiserPrediction, DenoiserSampleResult, DenoiserStatus, RequestKind } from '../../../src/protocol';
 
 export interface Call {
   kind: RequestKind;

@@ -1,6 +1,6 @@
 import { act, renderHook } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { useIdleThrottled } from '../../../src/ui/panels/diffusion/useIdleThrottled';
+import { useIdleThrottled } from '../../../src/ui/hooks/useIdleThrottled';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -2,13 +2,13 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { labDefaults } from '../../../src/state/labSlice';
 import { appStore } from '../../../src/state/store';
-import type { DenoiserNoiseCosines } from '../../../src/workers/protocol';
+import type { DenoiserNoiseCosines } from '../../../src/protocol';
 import { LabPanel } from '../../../src/ui/panels/lab/LabPanel';
 import { FakeDenoiserClient } from '../diffusion/fakeDenoiser';
 
 const fake = vi.hoisted(() => ({ current: null as null | { client: unknown } }));
-vi.mock('../../../src/workers/client', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../../src/workers/client')>()),
+vi.mock('../../../src/compute/client', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../../src/compute/client')>()),
   getComputeClient: () => fake.current!.client,
 }));
 

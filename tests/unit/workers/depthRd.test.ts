@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { depthSteps, type DepthSpec } from '../../../src/core/depth/views';
 import { createImage, imageHash } from '../../../src/core/image';
-import { createComputeHandler } from '../../../src/workers/computeHandler';
-import type { DepthStepInfo, ImagePayload, Reply } from '../../../src/workers/protocol';
+import { createComputeHandler } from '../../../src/workers/dispatch';
+import type { DepthStepInfo, ImagePayload, Reply } from '../../../src/protocol';
 
 function payload(seed: number): ImagePayload {
   const img = createImage(16, 12);

@@ -5,8 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scheduleLevels } from '../../../src/core/diffusion/samplers';
 import { deserialize, serialize, type Denoiser, type WeightsMeta } from '../../../src/models/diffusion';
-import type { DenoiserStorage } from '../../../src/workers/diffusionModel';
-import type { DenoiserPrediction, DenoiserSampleResult, DenoiserStatus, DenoiserTrainResult } from '../../../src/workers/diffusionModelProtocol';
+import type { DenoiserStorage } from '../../../src/workers/hosts/denoiser';
+import type { DenoiserPrediction, DenoiserSampleResult, DenoiserStatus, DenoiserTrainResult } from '../../../src/protocol/denoiser';
 import { baseUrl, fileFetch, harness, memoryStorage, PUBLIC, startWasm, trainThenCancel } from './hostHarness';
 
 const hasDigits = existsSync(`${PUBLIC}models/diffusion/digits/model.json`);

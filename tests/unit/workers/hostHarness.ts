@@ -7,8 +7,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { expect } from 'vitest';
 import type { ModelStorage } from '../../../src/models/savedModels';
 import { registerWasmTrainingKernels } from '../../../src/models/wasmKernels';
-import { createComputeHandler, type ComputeHandlerDeps } from '../../../src/workers/computeHandler';
-import type { BackendStatus, Reply, Request } from '../../../src/workers/protocol';
+import { createComputeHandler, type ComputeHandlerDeps } from '../../../src/workers/dispatch';
+import type { BackendStatus, Reply, Request } from '../../../src/protocol';
 
 export const PUBLIC = fileURLToPath(new URL('../../../public/', import.meta.url));
 export const baseUrl = 'http://app.test/';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deserialize, serialize, type Denoiser, type WeightsMeta } from '../../../src/models/diffusion';
-import type { DenoiserNoiseCosines, Reply, Request } from '../../../src/workers/protocol';
+import type { DenoiserNoiseCosines, Reply, Request } from '../../../src/protocol';
 import { baseUrl, fileFetch, harness, memoryStorage, PUBLIC, startWasm } from './hostHarness';
 
 const hasDigits = existsSync(`${PUBLIC}models/diffusion/digits/model.json`);

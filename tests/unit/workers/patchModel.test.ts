@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deserialize, serialize, type ModelJson } from '../../../src/models/patchAR';
-import { CROPS_NOT_SAVED, NO_WEIGHTS, type PatchModelStorage } from '../../../src/workers/patchModel';
-import type { ImagePayload, PatchGeneration, PatchModelStatus, PatchPrediction, PatchTrainResult } from '../../../src/workers/protocol';
+import { CROPS_NOT_SAVED, NO_WEIGHTS, type PatchModelStorage } from '../../../src/workers/hosts/patchModel';
+import type { ImagePayload, PatchGeneration, PatchModelStatus, PatchPrediction, PatchTrainResult } from '../../../src/protocol';
 import { baseUrl, fileFetch, harness, memoryStorage, PUBLIC, startWasm, trainThenCancel } from './hostHarness';
 
 const raster = { kind: 'raster' as const };

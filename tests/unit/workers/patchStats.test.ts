@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createImage, imageHash } from '../../../src/core/image';
 import { analyzeOrdering, binMeans, orderOf } from '../../../src/core/patch/analysis';
 import { patchGrid } from '../../../src/core/patch/grid';
-import { createComputeHandler } from '../../../src/workers/computeHandler';
-import type { ImagePayload, PatchStatsResult, Reply } from '../../../src/workers/protocol';
+import { createComputeHandler } from '../../../src/workers/dispatch';
+import type { ImagePayload, PatchStatsResult, Reply } from '../../../src/protocol';
 
 function payload(): ImagePayload {
   const img = createImage(16, 16);

@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deserialize, serialize } from '../../../src/models/rqae';
-import { CROPS_NOT_SAVED, type RqaeModelStorage } from '../../../src/workers/rqaeModel';
-import type { ImagePayload, RqaeComparison, RqaeModelStatus, RqaeReconstruction, RqaeTrainResult } from '../../../src/workers/protocol';
+import { CROPS_NOT_SAVED, type RqaeModelStorage } from '../../../src/workers/hosts/rqaeModel';
+import type { ImagePayload, RqaeComparison, RqaeModelStatus, RqaeReconstruction, RqaeTrainResult } from '../../../src/protocol';
 import { baseUrl, fileFetch, harness, memoryStorage, PUBLIC, startWasm, trainThenCancel } from './hostHarness';
 
 const shipped = ['summed-d4', 'summed-d8', 'summed-d16', 'full-d8'].every((k) => existsSync(`${PUBLIC}models/rqae/${k}/model.json`));

@@ -8,7 +8,8 @@ import { lineChart } from '../../charts/lineChart';
 import { ChartFigure, PixelFigure } from '../../components/Figure';
 import { LiveReadout } from '../../components/LiveReadout';
 import { Slider } from '../../components/Slider';
-import { imagePayload, useWorkerRequest } from '../../compute';
+import { imagePayload } from '../../../compute/requests';
+import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 
 
 const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '∞ dB (exact)');

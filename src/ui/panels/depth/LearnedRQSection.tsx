@@ -5,13 +5,13 @@
 // work goes through the worker client.
 import { memo, useId, useMemo, useRef, useState } from 'react';
 import { useStore } from '../../../state/store';
-import { RQAE_SHIPPED_MODELS, type RqaeComparison, type RqaeDataKind, type RqaeModelStatus, type RqaeModelTarget } from '../../../workers/protocol';
+import { RQAE_SHIPPED_MODELS, type RqaeComparison, type RqaeDataKind, type RqaeModelStatus, type RqaeModelTarget } from '../../../protocol';
 import { ChartFigure, PixelFigure } from '../../components/Figure';
 import { LoadStatus } from '../../components/LoadStatus';
-import { useModelLoad } from '../../components/useModelLoad';
-import { publicBase } from '../../components/workerRequest';
+import { useModelLoad } from '../../hooks/useModelLoad';
 import { Slider } from '../../components/Slider';
-import { imagePayload, useWorkerRequest } from '../../compute';
+import { imagePayload, publicBase } from '../../../compute/requests';
+import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import {
   digitMseChart, fmtDb, healthChart, modelLabel, nonMonotoneChart, OBJECTIVE_LABELS, pct, psnrChart, toRgb, usageChart, type Measured,
 } from './learnedRqCharts';

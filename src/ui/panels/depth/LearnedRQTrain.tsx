@@ -2,11 +2,11 @@
 // request; the worker keeps weights, optimizer and loss history) / resume, reset to the shipped weights, save in
 // this browser (later loads prefer it) and delete the saved copy; a live loss chart and steps/s.
 import { useEffect, useMemo } from 'react';
-import { getComputeClient } from '../../../workers/client';
-import type { RqaeModelStatus, RqaeModelTarget } from '../../../workers/protocol';
+import { getComputeClient } from '../../../compute/client';
+import type { RqaeModelStatus, RqaeModelTarget } from '../../../protocol';
 import { ChartFigure } from '../../components/Figure';
 import { TrainControls } from '../../components/TrainControls';
-import { useTrainer } from '../../components/useTrainer';
+import { useTrainer } from '../../hooks/useTrainer';
 import { lossChart } from './learnedRqCharts';
 
 const TEST_IDS = {

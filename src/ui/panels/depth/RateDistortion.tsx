@@ -3,7 +3,8 @@ import type { DepthSpec } from '../../../core/depth/views';
 import { useStore } from '../../../state/store';
 import { lineChart } from '../../charts/lineChart';
 import { ChartFigure } from '../../components/Figure';
-import { imagePayload, useWorkerRequest } from '../../compute';
+import { imagePayload } from '../../../compute/requests';
+import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { specOf } from './StepsView';
 
 const CHEAP: { id: string; label: string; spec: (q: number) => DepthSpec }[] = [

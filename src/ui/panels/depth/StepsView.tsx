@@ -8,7 +8,8 @@ import { barChart } from '../../charts/barChart';
 import { lineChart } from '../../charts/lineChart';
 import { ChartFigure, PixelFigure } from '../../components/Figure';
 import { Slider } from '../../components/Slider';
-import { imagePayload, useWorkerRequest } from '../../compute';
+import { imagePayload } from '../../../compute/requests';
+import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { codeMapImage } from './codeMap';
 
 export function specOf(v: DepthView): DepthSpec {

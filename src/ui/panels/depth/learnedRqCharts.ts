@@ -1,7 +1,7 @@
 // Data shaping for the learned RQ auto-encoder's charts: (worker results) → lineChart / barChart SVGs and images.
 import { usageByRank } from '../../../core/depth/codebook';
 import type { RgbImage } from '../../../core/image';
-import { RQAE_SHIPPED_MODELS, RQAE_TALK_NON_MONOTONE, type RqaeCodebookHealth, type RqaeObjective } from '../../../workers/protocol';
+import { RQAE_SHIPPED_MODELS, RQAE_TALK_NON_MONOTONE, type RqaeCodebookHealth, type RqaeObjective } from '../../../protocol';
 import { barChart, type Bar } from '../../charts/barChart';
 import { lineChart, type Series } from '../../charts/lineChart';
 import { trainingLossChart } from '../../charts/trainingLossChart';

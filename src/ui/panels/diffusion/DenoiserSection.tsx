@@ -9,16 +9,16 @@ import { DENOISER_MODELS, NULL_CLASS, type DenoiserModel } from '../../../state/
 import { appStore, useStore } from '../../../state/store';
 import { ChartFigure } from '../../components/Figure';
 import { LoadStatus } from '../../components/LoadStatus';
-import { useModelLoad, type LoadState } from '../../components/useModelLoad';
-import { publicBase } from '../../components/workerRequest';
-import type { DenoiserLoadProgress, DenoiserSource, DenoiserStatus, DenoiserTarget } from '../../../workers/protocol';
+import { useModelLoad, type LoadState } from '../../hooks/useModelLoad';
+import { publicBase } from '../../../compute/requests';
+import type { DenoiserLoadProgress, DenoiserSource, DenoiserStatus, DenoiserTarget } from '../../../protocol';
 import { lossProfileChart } from './denoiserCharts';
 import { fmtPercent, guidanceInterval, PARAMETERIZATION_LABELS } from './denoiserData';
 import { scheduleSpec } from './diffusionData';
 import { PredictView } from './PredictView';
 import { SamplerSection } from './SamplerSection';
 import { TrainSection } from './TrainSection';
-import { useSettled } from './useSettled';
+import { useSettled } from '../../hooks/useSettled';
 
 export const MODEL_LABELS: Record<DenoiserModel, string> = {
   digits: 'MNIST digits, 28×28, class-conditional',

@@ -8,11 +8,11 @@ import { resizeArea } from '../../../core/image';
 import { NULL_CLASS, OWN_LABEL } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
 import { PixelFigure } from '../../components/Figure';
-import { useWorkerRequest } from '../../compute';
-import type { DenoiserStatus, DenoiserTarget } from '../../../workers/protocol';
+import { useWorkerRequest } from '../../hooks/useWorkerRequest';
+import type { DenoiserStatus, DenoiserTarget } from '../../../protocol';
 import { CLASS_NAMES, modelImage, modelLogSnrRange } from './denoiserData';
 import { fmtNum, scheduleSpec } from './diffusionData';
-import { useSettled } from './useSettled';
+import { useSettled } from '../../hooks/useSettled';
 
 /** |x̂0 − x0| is drawn brighter, so that small errors are visible (clipped at 1). */
 const ERROR_GAIN = 2;

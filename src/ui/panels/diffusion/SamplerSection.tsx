@@ -10,12 +10,12 @@ import { appStore, useStore } from '../../../state/store';
 import { Figure } from '../../components/Figure';
 import { PixelCanvas } from '../../components/PixelCanvas';
 import { Slider } from '../../components/Slider';
-import { getComputeClient } from '../../../workers/client';
-import type { DenoiserSampleResult, DenoiserStatus, DenoiserTarget } from '../../../workers/protocol';
+import { getComputeClient } from '../../../compute/client';
+import type { DenoiserSampleResult, DenoiserStatus, DenoiserTarget } from '../../../protocol';
 import { drawTiles } from './denoiserCharts';
 import { batchCount, CLASS_NAMES, EDM2_INTERVAL, fmtMs, fmtPercent, guidanceInterval, modelImage, modelLogSnrRange, positionOfSigma, sigmaOfPosition, SIGMA_POSITIONS, STEP_CHOICES, stepChoiceIndex } from './denoiserData';
 import { fmtNum, SCHEDULE_LABELS, scheduleSpec } from './diffusionData';
-import { errorMessage as message, isAbort } from '../../components/workerRequest';
+import { errorMessage as message, isAbort } from '../../../compute/requests';
 
 const SAMPLER_LABELS: Record<Sampler, string> = {
   ddpm: 'DDPM (ancestral, stochastic)',

@@ -3,7 +3,7 @@
 // panel's target/weighting selectors in the worker protocol's names.
 import { createImage, type RgbImage } from '../../../core/image';
 import { GUIDANCE_SIGMA_RANGE, type Target, type Weighting } from '../../../state/diffusionSlice';
-import type { DenoiserParameterization, DenoiserStatus, DenoiserWeighting } from '../../../workers/protocol';
+import type { DenoiserParameterization, DenoiserStatus, DenoiserWeighting } from '../../../protocol';
 
 /** Model images are drawn this many screen pixels per model pixel (28 → 224, 32 → 256), so they stay sharp. */
 export const MODEL_SCALE = 8;

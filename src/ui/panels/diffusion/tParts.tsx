@@ -13,7 +13,7 @@ import type { RgbaFrame } from '../../components/PixelCanvas';
 import { LiveReadout } from '../../components/LiveReadout';
 import { Slider } from '../../components/Slider';
 import { fmtNum, SCHEDULE_LABELS } from './diffusionData';
-import { useIdleThrottled } from './useIdleThrottled';
+import { useIdleThrottled } from '../../hooks/useIdleThrottled';
 import { BlendView } from './BlendView';
 
 export const LAMBDA_RANGE: [number, number] = [-10, 10];

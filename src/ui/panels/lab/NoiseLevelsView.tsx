@@ -5,11 +5,11 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { LAB_BATCHES, LAB_K_RANGE, LAB_SEED_MAX, type LabView } from '../../../state/labSlice';
 import { appStore, useStore } from '../../../state/store';
-import { getComputeClient } from '../../../workers/client';
-import type { DenoiserCosineProgress, DenoiserNoiseCosines } from '../../../workers/protocol';
+import { getComputeClient } from '../../../compute/client';
+import type { DenoiserCosineProgress, DenoiserNoiseCosines } from '../../../protocol';
 import { ChartFigure } from '../../components/Figure';
 import { Slider } from '../../components/Slider';
-import { errorMessage, isAbort, publicBase } from '../../components/workerRequest';
+import { errorMessage, isAbort, publicBase } from '../../../compute/requests';
 import { conflictText, cosineHeatmap, fmtSeconds, noiseText, normChart } from './labCharts';
 
 const PHASE_TEXT: Record<Exclude<DenoiserCosineProgress['phase'], 'gradients'>, string> = {

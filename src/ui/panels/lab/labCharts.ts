@@ -3,7 +3,7 @@
 import { conflictSummary, noisyPairs, NOISY_SPREAD } from '../../../core/equivalence/summary';
 import { barChart } from '../../charts/barChart';
 import { fixed2, heatmapChart } from '../../charts/heatmapChart';
-import type { DenoiserNoiseCosines } from '../../../workers/protocol';
+import type { DenoiserNoiseCosines } from '../../../protocol';
 
 /** λ with two decimals and a true minus sign. */
 export function lambdaLabel(l: number): string {

@@ -13,12 +13,12 @@ import { ChartFigure, Figure, PixelFigure } from '../../components/Figure';
 import { LoadStatus } from '../../components/LoadStatus';
 import { Slider } from '../../components/Slider';
 import { TrainControls } from '../../components/TrainControls';
-import { useModelLoad } from '../../components/useModelLoad';
-import { useTrainer } from '../../components/useTrainer';
-import { errorMessage, isAbort, publicBase } from '../../components/workerRequest';
-import { imagePayload, useWorkerRequest } from '../../compute';
-import { getComputeClient } from '../../../workers/client';
-import type { PatchDataKind, PatchGeneration, PatchModelStatus, PatchModelTarget, PatchSampleMode } from '../../../workers/protocol';
+import { useModelLoad } from '../../hooks/useModelLoad';
+import { useTrainer } from '../../hooks/useTrainer';
+import { errorMessage, imagePayload, isAbort, publicBase } from '../../../compute/requests';
+import { useWorkerRequest } from '../../hooks/useWorkerRequest';
+import { getComputeClient } from '../../../compute/client';
+import type { PatchDataKind, PatchGeneration, PatchModelStatus, PatchModelTarget, PatchSampleMode } from '../../../protocol';
 import { digitAtStep, drawHeatmap, fmtMse, heatmapSize, heatmapText, HEATMAP_CELL, niceMax } from './modelDraw';
 
 const SOURCE_TEXT: Record<PatchModelStatus['source'], string> = {

@@ -3,13 +3,13 @@
 // request. Digit models load the copy saved in this browser → the shipped weights; crop models start fresh,
 // train on random 32×32 crops of the image sent with the request and are evaluated on a fixed seeded set of
 // crops of it (session only). The handler (computeHandler.ts) starts tfjs first and passes each request here.
-import { mulberry32 } from '../core/random';
+import { mulberry32 } from '../../core/random';
 import {
   createRqae, createTrainer, cropConfig, dispose, evaluateImages, healthPerDepth, increaseFractionPerStep, indexedDbUrl, LARGE_RISE,
   loadFrom, loadFromUrl, nonMonotoneFraction, paramCount, psnrPerDepth, reconstructionsOf, saveTo, SHIPPED_MODELS, shippedModel,
   type ModelJson, type Rqae, type RqaeMeta, type ShippedModel, type Trainer,
-} from '../models/rqae';
-import { activeBackendName, savedModelStorage, type ModelStorage } from '../models/savedModels';
+} from '../../models/rqae';
+import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
 import {
   createModelStore, CROPS_NOT_SAVED, dispatcher, downloadProgress, errorMessage, reportPhase, trainedStepsOf, trainingSize,
   type HostedModel, type ModelContext, type ModelHostOptions,
@@ -18,7 +18,7 @@ import { checkData, dataOf, digitsAndCrops, type HeldOut } from './digitsAndCrop
 import type {
   RqaeComparison, RqaeCurve, RqaeDataKind, RqaeModelRequest, RqaeModelResults, RqaeModelStatus, RqaeModelTarget, RqaeReconstruction,
   RqaeTrainResult,
-} from './rqaeModelProtocol';
+} from '../../protocol/rqaeModel';
 
 export { CROPS_NOT_SAVED };
 

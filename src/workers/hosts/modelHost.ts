@@ -1,10 +1,10 @@
 // What the model worker's hosts (patchModel.ts, rqaeModel.ts, diffusionModel.ts) share: answering requests
 // once tfjs runs, the models kept in memory (one lock each, loaded once, freed on reset, eviction or a lost
 // backend), training runs that a cancel pauses, saving in this browser and the progress of loading weights.
-import type { ModelStorage } from '../models/savedModels';
-import type { DenoiserLoadProgress, DenoiserSource, DenoiserTrainProgress, DenoiserTrainResult } from './diffusionModelProtocol';
-import type { PatchLoadProgress, PatchModelSource, PatchTrainProgress, PatchTrainResult } from './patchModelProtocol';
-import type { RqaeLoadProgress, RqaeModelSource, RqaeTrainProgress, RqaeTrainResult } from './rqaeModelProtocol';
+import type { ModelStorage } from '../../models/savedModels';
+import type { DenoiserLoadProgress, DenoiserSource, DenoiserTrainProgress, DenoiserTrainResult } from '../../protocol/denoiser';
+import type { PatchLoadProgress, PatchModelSource, PatchTrainProgress, PatchTrainResult } from '../../protocol/patchModel';
+import type { RqaeLoadProgress, RqaeModelSource, RqaeTrainProgress, RqaeTrainResult } from '../../protocol/rqaeModel';
 
 /** What a request may do while it runs: see whether it was cancelled, and report progress. */
 export interface ModelContext {

@@ -2,7 +2,7 @@
 // it (the worker keeps the weights, the optimizer state and the loss history for a later resume), and the
 // reset / save / forget commands, with the live loss, the speed and what went wrong.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { errorMessage, isAbort } from './workerRequest';
+import { errorMessage, isAbort } from '../../compute/requests';
 
 /** What a finished run answers: the session's whole loss history and the run's speed. */
 export interface TrainRun {

@@ -1,10 +1,11 @@
 // The images digit and crop models (patch transformer, RQ auto-encoder) learn from and are measured on: the
 // shipped MNIST digits, downloaded once, and crops of the newest image a request brought.
-import type { RgbImage } from '../core/image';
-import { mulberry32 } from '../core/random';
-import { digitImages, randomCrops, readDigitFile, sampleIndices, type DigitSet } from '../models/patchAR/data';
-import type { ImagePayload, PatchDataKind } from './patchModelProtocol';
-import type { RqaeDataKind } from './rqaeModelProtocol';
+import type { RgbImage } from '../../core/image';
+import { mulberry32 } from '../../core/random';
+import { digitImages, randomCrops, readDigitFile, sampleIndices, type DigitSet } from '../../models/patchAR/data';
+import type { ImagePayload } from '../../protocol/image';
+import type { PatchDataKind } from '../../protocol/patchModel';
+import type { RqaeDataKind } from '../../protocol/rqaeModel';
 
 /** What digit and crop models learn from. */
 export type DataKind = PatchDataKind & RqaeDataKind;

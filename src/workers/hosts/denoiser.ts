@@ -3,22 +3,22 @@
 // the shipped weights → fresh ones), evaluated on its shipped held-out set (the 50-bin λ loss profile), and
 // predicted from, sampled, trained, reset, saved and forgotten on request. The handler (computeHandler.ts)
 // starts tfjs first and passes each request here.
-import { seededNoise } from '../core/diffusion/forward';
-import { clipDenoised, ddimStep, ddpmStep, eulerFlowStep, sigmaOverAlpha, type NoiseLevel } from '../core/diffusion/samplers';
-import { logSnrFromAlphaSigma } from '../core/diffusion/schedules';
-import { TRAINING_LAMBDA_LIMIT } from '../core/diffusion/trainingNoise';
-import { gaussian, mulberry32 } from '../core/random';
+import { seededNoise } from '../../core/diffusion/forward';
+import { clipDenoised, ddimStep, ddpmStep, eulerFlowStep, sigmaOverAlpha, type NoiseLevel } from '../../core/diffusion/samplers';
+import { logSnrFromAlphaSigma } from '../../core/diffusion/schedules';
+import { TRAINING_LAMBDA_LIMIT } from '../../core/diffusion/trainingNoise';
+import { gaussian, mulberry32 } from '../../core/random';
 import {
   batchLoss, binCentres, classifyAsync, createDenoiser, createTrainer, denoiserOfAsync, DIGIT_DENOISER, disposeClassifier, disposeDenoiser, firstOf, heldoutProfileAsync,
   indexedDbUrl, loadFrom, loadFromUrl, makeBatch, modelSpaceOfSet, PATCH_DENOISER, paramCount, pixelsOfSet, PROFILE_IMAGES, PROFILE_SEED,
   randomIndices, readImageSet, saveTo, toPixels, type Classifier, type Denoiser, type DenoiserConfig, type ImageSet, type Parameterization,
   type Trainer, type WeightsJson, type WeightsMeta,
-} from '../models/diffusion';
-import { denoiserNoiseCosinesOfBatch } from '../models/equivalence/splitHalfCosines';
-import { activeBackendName, savedModelStorage, type ModelStorage } from '../models/savedModels';
+} from '../../models/diffusion';
+import { denoiserNoiseCosinesOfBatch } from '../../models/equivalence/splitHalfCosines';
+import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
 import type {
   DenoiserCosineProgress, DenoiserId, DenoiserNoiseCosines, DenoiserPrediction, DenoiserRequest, DenoiserResults, DenoiserSampleResult, DenoiserStatus, DenoiserTarget, DenoiserTrainResult,
-} from './diffusionModelProtocol';
+} from '../../protocol/denoiser';
 import {
   createModelStore, dispatcher, downloadProgress, reportPhase, trainedStepsOf, trainingSize, yieldToQueue, type HostedModel, type ModelContext,
   type ModelHostOptions,

@@ -4,15 +4,15 @@
 // train on random 32×32 crops of the image sent with the request, are evaluated on a fixed seeded set of
 // crops of that image and live for the session only. The handler (computeHandler.ts) starts tfjs first and
 // passes each request here.
-import { orderOf, specKey, type OrderingSpec } from '../core/patch/analysis';
-import { mulberry32 } from '../core/random';
+import { orderOf, specKey, type OrderingSpec } from '../../core/patch/analysis';
+import { mulberry32 } from '../../core/random';
 import {
   createPatchAR, createTrainer, CROP_CONFIG, DIGIT_CONFIG, dispose, generate, indexedDbUrl, loadFrom, loadFromUrl, paramCount, patchify,
   perStepMse, predictAll, saveTo, unpatchify,
   type ImageShape, type ModelJson, type PatchAR, type PatchARConfig, type PatchARMeta, type Trainer,
-} from '../models/patchAR';
-import { contextPredictorCurves, digitGrid } from '../models/patchAR/baselines';
-import { activeBackendName, savedModelStorage, type ModelStorage } from '../models/savedModels';
+} from '../../models/patchAR';
+import { contextPredictorCurves, digitGrid } from '../../models/patchAR/baselines';
+import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
 import {
   createModelStore, CROPS_NOT_SAVED, dispatcher, downloadProgress, errorMessage, reportPhase, trainedStepsOf, trainingSize, yieldToQueue,
   type HostedModel, type ModelContext, type ModelHostOptions,
@@ -21,7 +21,7 @@ import { checkData, dataOf, digitsAndCrops, type HeldOut } from './digitsAndCrop
 import type {
   PatchBaselines, PatchDataKind, PatchGeneration, PatchModelRequest, PatchModelResults, PatchModelStatus, PatchModelTarget, PatchPrediction,
   PatchTrainResult,
-} from './patchModelProtocol';
+} from '../../protocol/patchModel';
 
 export { CROPS_NOT_SAVED };
 

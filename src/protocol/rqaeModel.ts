@@ -1,6 +1,6 @@
-// The learned RQ auto-encoder's part of the worker protocol (protocol.ts re-exports it): requests, results
-// and the data of progress replies. tfjs-free, so the UI can import it (through protocol.ts).
-import type { ImagePayload } from './patchModelProtocol';
+// The learned RQ auto-encoder's part of the worker protocol (the layer's index re-exports it): requests, results
+// and the data of progress replies. tfjs-free, so the UI can import it (through src/protocol).
+import type { ImagePayload } from './image';
 
 /**
  * What a model is trained and evaluated on: MNIST digits (28×28, one channel; shipped weights, held out:

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createComputeClient, getComputeClient, holdBackgroundUntil, workerFor, type WorkerLike } from '../../../src/workers/client';
-import type { BackendStatus, Inbound, Reply } from '../../../src/workers/protocol';
+import { createComputeClient, getComputeClient, holdBackgroundUntil, workerFor, type WorkerLike } from '../../../src/compute/client';
+import type { BackendStatus, Inbound, Reply } from '../../../src/protocol';
 
 /** A stand-in worker: records what is posted and lets the test answer. */
 class FakeWorker implements WorkerLike {
@@ -200,8 +200,8 @@ describe('getComputeClient (three workers)', () => {
     void client.request('bitplane-analysis', { image: image() }).catch(() => {});
     expect(StubWorker.made).toHaveLength(2);
     const [background, analysis] = StubWorker.made;
-    expect(String(background.url)).toMatch(/compute\.worker\.ts$/);
-    expect(String(analysis.url)).toMatch(/compute\.worker\.ts$/);
+    expect(String(background.url)).toMatch(/workers\/analysis\.worker\.ts$/);
+    expect(String(analysis.url)).toMatch(/workers\/analysis\.worker\.ts$/);
     expect(background.posted.map((m) => m.kind)).toEqual(['depth-rd']);
     expect(analysis.posted.map((m) => m.kind)).toEqual(['depth-view', 'bitplane-analysis']);
   });
@@ -231,7 +231,7 @@ describe('getComputeClient (three workers)', () => {
 
   it('takes over the analysis worker the page started, instead of starting a second one', () => {
     vi.stubGlobal('Worker', StubWorker);
-    const early = new StubWorker('compute.worker-early.js');
+    const early = new StubWorker('analysis.worker-early.js');
     (globalThis as { __analysisWorker?: unknown }).__analysisWorker = early;
     const client = getComputeClient();
     void client.request('bitplane-analysis', { image: image() }).catch(() => {});

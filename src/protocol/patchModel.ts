@@ -1,9 +1,7 @@
-// The patch transformer's part of the worker protocol (protocol.ts re-exports it): requests, results and the
-// data of progress replies. tfjs-free, so the UI can import it (through protocol.ts).
+// The patch transformer's part of the worker protocol (the layer's index re-exports it): requests, results and the
+// data of progress replies. tfjs-free, so the UI can import it (through src/protocol).
 import type { OrderingSpec } from '../core/patch/analysis';
-
-/** An RgbImage plus its content hash (the same shape as protocol.ts's ImagePayload, which re-exports this). */
-export type ImagePayload = { width: number; height: number; data: Float32Array; hash: string };
+import type { ImagePayload } from './image';
 
 /**
  * What a model is trained and evaluated on: MNIST digits (28×28, one channel; shipped weights), or 32×32 RGB

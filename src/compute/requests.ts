@@ -1,9 +1,9 @@
-// The UI's one door to the compute worker: backend start-up and switching, and per-image analyses.
-import { useEffect, useRef, useState } from 'react';
+// The page's request helpers: backend start-up and switching, the image payload every per-image request
+// carries, and how a failed request reads. React-free; the hooks built on them live in src/ui/hooks.
 import type { RgbImage } from '../core/image';
 import type { AppStore } from '../state/store';
-import { getComputeClient } from '../workers/client';
-import type { BackendName, ImagePayload, PayloadOf, RequestKind, ResultOf } from '../workers/protocol';
+import { getComputeClient } from './client';
+import type { BackendName, ImagePayload } from '../protocol';
 
 export async function startCompute(store: AppStore): Promise<void> {
   const client = getComputeClient();
@@ -36,38 +36,22 @@ export async function switchBackend(store: AppStore, preferred: BackendName): Pr
   }
 }
 
-export type Pending<T> = { status: 'idle' | 'working'; result: T | null; progress: number; error: string | null };
-
 /** A copy of the image for the worker (its buffer is transferred); the store keeps its own. */
 export function imagePayload(image: RgbImage, hash: string): ImagePayload {
   return { width: image.width, height: image.height, data: image.data.slice(), hash };
 }
 
-/**
- * Runs a worker request whenever `key` changes (null payload: nothing to do yet). A newer request cancels the
- * older one, so dragging never queues stale work; the last result stays shown until the new one arrives.
- */
-export function useWorkerRequest<K extends RequestKind>(kind: K, makePayload: (() => PayloadOf<K>) | null, key: string): Pending<ResultOf<K>> {
-  const [state, setState] = useState<Pending<ResultOf<K>>>({ status: 'idle', result: null, progress: 0, error: null });
-  const make = useRef(makePayload);
-  make.current = makePayload;
-  useEffect(() => {
-    const build = make.current;
-    if (!build) return;
-    const abort = new AbortController();
-    setState((s) => ({ ...s, status: 'working', progress: 0, error: null }));
-    getComputeClient()
-      .request(kind, build(), {
-        signal: abort.signal,
-        onProgress: (done, total) => setState((s) => ({ ...s, progress: total > 0 ? done / total : 0 })),
-      })
-      .then(
-        (result) => setState({ status: 'idle', result, progress: 1, error: null }),
-        (e: Error) => {
-          if (e.name !== 'AbortError') setState({ status: 'idle', result: null, progress: 0, error: e.message });
-        },
-      );
-    return () => abort.abort();
-  }, [kind, key]);
-  return state;
+/** Whether a request failed only because it was cancelled (aborted, or superseded by a newer one). */
+export function isAbort(e: unknown): boolean {
+  return (e as Error)?.name === 'AbortError';
+}
+
+/** A rejection's message, for the error shown in place. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The app's public folder as an absolute URL: the worker resolves relative URLs against its own script. */
+export function publicBase(): string {
+  return new URL('./', document.baseURI).href;
 }

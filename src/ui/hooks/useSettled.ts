@@ -3,7 +3,7 @@
 // model-free views repaint alone. It listens outside React, so the component does not render on each move.
 import { useEffect, useRef, useState } from 'react';
 import { shallow } from 'zustand/shallow';
-import { appStore, type Store } from '../../../state/store';
+import { appStore, type Store } from '../../state/store';
 
 export const SETTLE_MS = 120;
 

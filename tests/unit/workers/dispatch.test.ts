@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeBitplanes } from '../../../src/core/depth/bitplanes';
 import { createImage, imageHash } from '../../../src/core/image';
-import { createComputeClient, type WorkerLike } from '../../../src/workers/client';
-import { createComputeHandler, type ComputeHandlerDeps } from '../../../src/workers/computeHandler';
-import type { BackendStatus, DepthViewResult, ImagePayload, Inbound, Reply } from '../../../src/workers/protocol';
+import { createComputeClient, type WorkerLike } from '../../../src/compute/client';
+import { createComputeHandler, type ComputeHandlerDeps } from '../../../src/workers/dispatch';
+import type { BackendStatus, DepthViewResult, ImagePayload, Inbound, Reply } from '../../../src/protocol';
 
 const status: BackendStatus = { active: 'cpu', reason: 'r', order: ['cpu'], failures: [], available: ['cpu'] };
 

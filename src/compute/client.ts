@@ -1,6 +1,8 @@
-// The UI thread's side of the compute worker: typed requests resolved by id, progress, cancellation,
+// The page's side of the workers (the only module that starts them): typed requests resolved by id, progress, cancellation,
 // and backend-change notices.
 import {
+  BACKEND_CHANNELS,
+  BACKGROUND_KINDS,
   CANCELLED,
   PATCH_MODEL_KINDS,
   DENOISER_KINDS,
@@ -14,7 +16,7 @@ import {
   type Request,
   type RequestKind,
   type ResultOf,
-} from './protocol';
+} from '../protocol';
 
 /** The part of a Worker the client uses, so tests can pass a fake. */
 export interface WorkerLike {
@@ -171,14 +173,19 @@ export function createComputeClient(worker: WorkerLike): ComputeClient {
  * code), so a slider's depth view, bit-planes or spectra never queue behind them. The price is that the RD
  * worker recomputes the steps of the view on screen instead of sharing its cache, a trade taken for latency.
  */
-const MODEL_KINDS: ReadonlySet<RequestKind> = new Set<RequestKind>(['init-backend', 'tf-memory', ...PATCH_MODEL_KINDS, ...DENOISER_KINDS, ...RQAE_MODEL_KINDS]);
+const MODEL_KINDS: ReadonlySet<RequestKind> = new Set<RequestKind>([
+  ...(Object.keys(BACKEND_CHANNELS) as RequestKind[]),
+  ...PATCH_MODEL_KINDS,
+  ...DENOISER_KINDS,
+  ...RQAE_MODEL_KINDS,
+]);
 
 /** Background analyses: long, never waited on by a slider. */
-const BACKGROUND_KINDS: ReadonlySet<RequestKind> = new Set<RequestKind>(['depth-rd']);
+const BACKGROUND: ReadonlySet<RequestKind> = new Set<RequestKind>(BACKGROUND_KINDS);
 
 /** Which worker serves a request kind. */
 export function workerFor(kind: RequestKind): 'model' | 'analysis' | 'background' {
-  return MODEL_KINDS.has(kind) ? 'model' : BACKGROUND_KINDS.has(kind) ? 'background' : 'analysis';
+  return MODEL_KINDS.has(kind) ? 'model' : BACKGROUND.has(kind) ? 'background' : 'analysis';
 }
 
 let shared: ComputeClient | null = null;
@@ -249,9 +256,9 @@ export function getComputeClient(): ComputeClient {
     let background: ComputeClient | null = null;
     // Written out in full so Vite sees the pattern and bundles each worker as its own module chunk.
     const analysisClient = () =>
-      (analysis ??= createComputeClient(earlyAnalysisWorker() ?? new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module' })));
-    const modelClient = () => (model ??= createComputeClient(new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module' })));
-    const backgroundClient = () => (background ??= createComputeClient(new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module' })));
+      (analysis ??= createComputeClient(earlyAnalysisWorker() ?? new Worker(new URL('../workers/analysis.worker.ts', import.meta.url), { type: 'module' })));
+    const modelClient = () => (model ??= createComputeClient(new Worker(new URL('../workers/model.worker.ts', import.meta.url), { type: 'module' })));
+    const backgroundClient = () => (background ??= createComputeClient(new Worker(new URL('../workers/analysis.worker.ts', import.meta.url), { type: 'module' })));
     const clients = { model: modelClient, analysis: analysisClient, background: backgroundClient };
     let disposed = false;
     shared = {

@@ -1,8 +1,8 @@
 // Loading a model (or measuring models) in the model worker on the user's request, with progress and errors.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { getComputeClient } from '../../workers/client';
-import type { PayloadOf, ProgressDataOf, RequestKind, ResultOf } from '../../workers/protocol';
-import { errorMessage, isAbort } from './workerRequest';
+import { getComputeClient } from '../../compute/client';
+import type { PayloadOf, ProgressDataOf, RequestKind, ResultOf } from '../../protocol';
+import { errorMessage, isAbort } from '../../compute/requests';
 
 /** A load in progress (fraction done and the worker's label), or the message of the last failed one. */
 export type LoadState = { working: boolean; progress: number; label: string; error: string | null };

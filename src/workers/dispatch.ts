@@ -1,0 +1,150 @@
+// A worker's dispatch, kept apart from the worker globals so Node tests can drive it directly: requests in,
+// progress and results out, cancellation, and channels on which a newer request supersedes an older one. Each
+// request kind is answered by one host from the HOSTS table; model hosts load on first use, so the analysis
+// worker never pulls in tfjs.
+import { initBackend as startBackend, tensorMemory } from '../models/backend';
+import {
+  ANALYSIS_CHANNELS,
+  BACKEND_CHANNELS,
+  CANCELLED,
+  CHANNEL,
+  DENOISER_CHANNELS,
+  PATCH_MODEL_CHANNELS,
+  RQAE_MODEL_CHANNELS,
+  type BackendName,
+  type BackendStatus,
+  type Inbound,
+  type Reply,
+  type Request,
+  type RequestKind,
+} from '../protocol';
+import { createAnalysisHost } from './hosts/analysis';
+import type { ModelContext } from './hosts/modelHost';
+import type { PatchModelHostOptions } from './hosts/patchModel';
+import type { DenoiserHostOptions } from './hosts/denoiser';
+import type { RqaeModelHostOptions } from './hosts/rqaeModel';
+
+export interface ComputeHandlerDeps {
+  post: (reply: Reply) => void;
+  /** Injectable so tests need not start tfjs. */
+  initBackend?: (preferred: BackendName | undefined, onChange: (status: BackendStatus) => void) => Promise<BackendStatus>;
+  /** Options of the patch transformers' host (tests pass a file fetch and an in-memory store). */
+  patchModel?: Omit<PatchModelHostOptions, 'ready'>;
+  /** Options of the denoisers' host (tests pass a file fetch and an in-memory store). */
+  denoiser?: Omit<DenoiserHostOptions, 'ready'>;
+  /** Options of the RQ auto-encoders' host (tests pass a file fetch and an in-memory store). */
+  rqaeModel?: Omit<RqaeModelHostOptions, 'ready'>;
+}
+
+/** What answers a group of request kinds. `clear` drops state a lost backend invalidates (model tensors). */
+interface Host {
+  handle(req: Request, ctx: ModelContext): Promise<unknown>;
+  clear?(): void;
+}
+
+type HostName = 'backend' | 'analysis' | 'patchModel' | 'denoiser' | 'rqaeModel';
+
+/** Which host answers each request kind, from the protocol's channel tables (one entry per kind). */
+const HOST_OF: Record<RequestKind, HostName> = Object.fromEntries(
+  (
+    [
+      ['backend', BACKEND_CHANNELS],
+      ['analysis', ANALYSIS_CHANNELS],
+      ['patchModel', PATCH_MODEL_CHANNELS],
+      ['denoiser', DENOISER_CHANNELS],
+      ['rqaeModel', RQAE_MODEL_CHANNELS],
+    ] as const
+  ).flatMap(([host, channels]) => Object.keys(channels).map((kind) => [kind, host])),
+) as Record<RequestKind, HostName>;
+
+type Job = { id: number; channel: string; cancelled: boolean; abort: AbortController };
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Lets queued messages (a cancel, a newer request) run before this job spends CPU. Best effort. */
+function yieldToQueue(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+export function createComputeHandler({ post, initBackend = startBackend, patchModel, denoiser, rqaeModel }: ComputeHandlerDeps): (msg: Inbound) => Promise<void> {
+  // Model work needs a running backend: the UI starts one at once, but a model request may come first.
+  let backendReady: Promise<BackendStatus> | null = null;
+  const hosts = new Map<HostName, Promise<Host>>();
+  const backendChanged = (status: BackendStatus) => {
+    for (const host of hosts.values()) void host.then((h) => h.clear?.()); // tensors are gone with a lost backend
+    post({ id: -1, kind: 'backend-changed', status });
+  };
+  const startBackendOnce = (preferred?: BackendName) => {
+    const started = initBackend(preferred, backendChanged);
+    backendReady = started;
+    started.catch(() => backendReady === started && (backendReady = null));
+    return started;
+  };
+  const ready = () => backendReady ?? startBackendOnce();
+
+  /** How each host is made: the model hosts are imported on first use. */
+  const HOSTS: Record<HostName, () => Promise<Host>> = {
+    backend: async () => ({
+      handle: async (req) => (req.kind === 'init-backend' ? startBackendOnce(req.preferred) : tensorMemory()),
+    }),
+    analysis: async () => createAnalysisHost() as Host,
+    patchModel: () => import('./hosts/patchModel').then((m) => m.createPatchModelHost({ ...patchModel, ready }) as Host),
+    denoiser: () => import('./hosts/denoiser').then((m) => m.createDenoiserHost({ ...denoiser, ready }) as Host),
+    rqaeModel: () => import('./hosts/rqaeModel').then((m) => m.createRqaeModelHost({ ...rqaeModel, ready }) as Host),
+  };
+
+  function hostFor(kind: RequestKind): Promise<Host> {
+    const name = HOST_OF[kind];
+    if (!name) return Promise.reject(new Error(`unknown request kind '${String(kind)}'`));
+    let host = hosts.get(name);
+    if (!host) {
+      host = HOSTS[name]();
+      hosts.set(name, host);
+      host.catch(() => hosts.get(name) === host && hosts.delete(name)); // a failed import may succeed next time
+    }
+    return host;
+  }
+
+  const pending = new Map<number, Job>();
+  const channels = new Map<string, Job>();
+
+  function cancel(job: Job): void {
+    if (job.cancelled) return;
+    job.cancelled = true;
+    job.abort.abort();
+    post({ id: job.id, kind: 'error', message: CANCELLED });
+  }
+
+  return async function handle(msg: Inbound): Promise<void> {
+    if (msg.kind === 'cancel') {
+      const job = pending.get(msg.id);
+      if (job) cancel(job);
+      return;
+    }
+    const channel = CHANNEL[msg.kind] ?? msg.kind;
+    const older = channels.get(channel);
+    if (older) cancel(older); // a newer request on the same channel makes the older one pointless
+    const job: Job = { id: msg.id, channel, cancelled: false, abort: new AbortController() };
+    pending.set(job.id, job);
+    channels.set(channel, job);
+    try {
+      await yieldToQueue();
+      if (job.cancelled) return;
+      const host = await hostFor(msg.kind);
+      const result = await host.handle(msg, {
+        cancelled: () => job.cancelled,
+        signal: job.abort.signal,
+        progress: (done, total, label, data) => post({ id: job.id, kind: 'progress', done, total, label, data }),
+      });
+      // Results are never transferred: cached ones must stay intact here.
+      if (!job.cancelled) post({ id: job.id, kind: 'result', result });
+    } catch (e) {
+      if (!job.cancelled) post({ id: job.id, kind: 'error', message: errorMessage(e) });
+    } finally {
+      pending.delete(job.id);
+      if (channels.get(channel) === job) channels.delete(channel);
+    }
+  };
+}

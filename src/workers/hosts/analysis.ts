@@ -1,0 +1,157 @@
+// The analysis host: per-image analyses (bit-planes, patch statistics, diffusion spectra, depth views and
+// rate–distortion curves), each cached per image. Pure core computations; no tfjs. The analysis and background
+// workers serve it (dispatch.ts routes the analysis kinds here).
+import { analyzeBitplanes, type BitplaneAnalysis } from '../../core/depth/bitplanes';
+import { analyzeOrdering, specKey, type OrderingAnalysis } from '../../core/patch/analysis';
+import { patchGrid, type PatchGrid } from '../../core/patch/grid';
+import { pixelToModel } from '../../core/conventions';
+import { seededNoise } from '../../core/diffusion/forward';
+import { spectraForImage, type SpectraPrecomputed } from '../../core/diffusion/spectrum';
+import { depthSteps, type DepthSpec, type DepthStep } from '../../core/depth/views';
+import { CANCELLED, type AnalysisRequest, type AnalysisResults, type DepthStepInfo, type ImagePayload } from '../../protocol';
+import { yieldToQueue, type ModelContext } from './modelHost';
+
+/** Per-image results kept for re-visited images; analyses are small, images are not kept. */
+const CACHE_ENTRIES = 32;
+// Depth steps hold one reconstruction per step: keep few of them (a 512² view of 16 steps is ~50 MB).
+const DEPTH_ENTRIES = 8;
+
+type Req<K extends AnalysisRequest['kind']> = Extract<AnalysisRequest, { kind: K }>;
+
+/** Least-recently-used caching: Map order doubles as recency order. */
+function remember<T>(cache: Map<string, T>, key: string, value: T, limit = CACHE_ENTRIES): void {
+  cache.set(key, value);
+  if (cache.size > limit) cache.delete(cache.keys().next().value as string);
+}
+
+/** A cached value, moved to the most recent end; undefined on a miss. */
+function recall<T>(cache: Map<string, T>, key: string): T | undefined {
+  const hit = cache.get(key);
+  if (hit !== undefined) cache.delete(key);
+  return hit;
+}
+
+const info = (steps: DepthStep[]): DepthStepInfo[] => steps.map(({ reconstruction: _r, codes: _c, ...rest }) => rest);
+
+function checkImage({ width, height, data }: ImagePayload): void {
+  if (data.length !== width * height * 3) throw new RangeError(`image data has ${data.length} values, expected ${width * height * 3}`);
+}
+
+export interface AnalysisHost {
+  handle<K extends AnalysisRequest['kind']>(req: Req<K>, ctx: ModelContext): Promise<AnalysisResults[K]>;
+}
+
+export function createAnalysisHost(): AnalysisHost {
+  const bitplanes = new Map<string, BitplaneAnalysis>();
+  const orderings = new Map<string, OrderingAnalysis>();
+  const spectra = new Map<string, SpectraPrecomputed>();
+  const depthCache = new Map<string, DepthStep[]>();
+  // The curves need only each step's numbers: keep those (small), not the reconstructions. The RD curves run
+  // in a background worker of their own (compute/client.ts), so this cache is what that worker remembers.
+  const rdCache = new Map<string, DepthStepInfo[]>();
+
+  async function stepsFor(image: ImagePayload, spec: DepthSpec, ctx: ModelContext, label: string): Promise<DepthStep[]> {
+    const key = `${image.hash}|${JSON.stringify(spec)}`;
+    let hit = recall(depthCache, key);
+    if (!hit) {
+      await yieldToQueue();
+      if (ctx.cancelled()) throw new Error(CANCELLED);
+      hit = depthSteps({ width: image.width, height: image.height, data: image.data }, spec, (done, total) => ctx.progress(done, total, label));
+    }
+    remember(depthCache, key, hit, DEPTH_ENTRIES);
+    return hit;
+  }
+
+  async function depthView(req: Req<'depth-view'>, ctx: ModelContext): Promise<AnalysisResults['depth-view']> {
+    const steps = await stepsFor(req.image, req.spec, ctx, `Computing ${req.spec.kind}`);
+    const d = Math.min(Math.max(1, Math.round(req.d)), steps.length);
+    return { steps: info(steps), d, reconstruction: steps[d - 1].reconstruction, previous: d > 1 ? steps[d - 2].reconstruction : null, codes: steps[d - 1].codes ?? null };
+  }
+
+  async function depthRd(req: Req<'depth-rd'>, ctx: ModelContext): Promise<AnalysisResults['depth-rd']> {
+    const out: DepthStepInfo[][] = [];
+    const label = 'Rate–distortion curves';
+    for (let i = 0; i < req.specs.length; i++) {
+      ctx.progress(i, req.specs.length, label);
+      const key = `${req.image.hash}|${JSON.stringify(req.specs[i])}`;
+      const full = depthCache.get(key);
+      let hit = rdCache.get(key) ?? (full && info(full));
+      if (!hit) {
+        await yieldToQueue(); // between curves: a cancel or a newer request gets through
+        if (ctx.cancelled()) throw new Error(CANCELLED);
+        const { width, height, data } = req.image;
+        hit = info(depthSteps({ width, height, data }, req.specs[i], (done, total) => ctx.progress(done, total, label)));
+      }
+      rdCache.delete(key);
+      remember(rdCache, key, hit);
+      out.push(hit);
+    }
+    return out;
+  }
+
+  /** FFTs of x0 and of the seeded ε, once per image and seed: every t is then a per-ring combination. */
+  function diffusionSpectra(req: Req<'diffusion-spectra'>): SpectraPrecomputed {
+    const { width, height, data, hash } = req.image;
+    if (width !== height || (width & (width - 1)) !== 0) throw new RangeError(`spectra need a square power-of-two image, got ${width}×${height}`);
+    const key = `${hash}|${req.seed}`;
+    let hit = recall(spectra, key);
+    if (!hit) {
+      const x0 = new Float32Array(data.length);
+      for (let i = 0; i < data.length; i++) x0[i] = pixelToModel(data[i]);
+      hit = spectraForImage(x0, seededNoise(data.length, req.seed), width);
+    }
+    remember(spectra, key, hit);
+    return hit;
+  }
+
+  async function patchStats(req: Req<'patch-stats'>, ctx: ModelContext): Promise<AnalysisResults['patch-stats']> {
+    const { width, height, data, hash } = req.image;
+    checkImage(req.image);
+    if (width % req.patch !== 0 || height % req.patch !== 0) throw new RangeError(`patch size ${req.patch} does not divide ${width}×${height}`);
+    const total = req.orderings.length;
+    const out: OrderingAnalysis[] = [];
+    let grid: PatchGrid | null = null; // built once, on the first cache miss
+    for (let i = 0; i < total; i++) {
+      const key = `${hash}|${req.patch}|${specKey(req.orderings[i])}`;
+      let hit = recall(orderings, key);
+      if (!hit) {
+        ctx.progress(i, total, 'Patch statistics');
+        await yieldToQueue(); // a newer request (another step size, another image) may cancel this one
+        if (ctx.cancelled()) throw new Error(CANCELLED);
+        grid ??= patchGrid({ width, height, data }, req.patch);
+        hit = analyzeOrdering(grid, req.orderings[i]);
+      }
+      remember(orderings, key, hit);
+      out.push(hit);
+    }
+    ctx.progress(total, total, 'Patch statistics');
+    return { rows: height / req.patch, cols: width / req.patch, orderings: out };
+  }
+
+  function analyse(req: Req<'bitplane-analysis'>, ctx: ModelContext): BitplaneAnalysis {
+    const { width, height, data, hash } = req.image;
+    let hit = recall(bitplanes, hash);
+    if (!hit) {
+      checkImage(req.image);
+      ctx.progress(0, 1, 'Analysing bit-planes');
+      hit = analyzeBitplanes({ width, height, data });
+      ctx.progress(1, 1, 'Analysing bit-planes');
+    }
+    remember(bitplanes, hash, hit);
+    return hit;
+  }
+
+  const handlers: { [K in AnalysisRequest['kind']]: (req: Req<K>, ctx: ModelContext) => AnalysisResults[K] | Promise<AnalysisResults[K]> } = {
+    'bitplane-analysis': analyse,
+    'patch-stats': patchStats,
+    'diffusion-spectra': diffusionSpectra,
+    'depth-view': depthView,
+    'depth-rd': depthRd,
+  };
+
+  return {
+    async handle(req, ctx) {
+      return handlers[req.kind](req, ctx);
+    },
+  };
+}
