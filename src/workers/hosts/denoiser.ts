@@ -1,7 +1,7 @@
 // The model worker's denoisers: the class-conditional digit denoiser (with the digit classifier that labels its
 // samples) and the unconditional natural-patch denoiser, each loaded lazily (the copy saved in this browser →
 // the shipped weights → fresh ones), evaluated on its shipped held-out set (the 50-bin λ loss profile), and
-// predicted from, sampled, trained, reset, saved and forgotten on request. The handler (computeHandler.ts)
+// predicted from, sampled, trained, reset, saved and forgotten on request. The dispatch (dispatch.ts)
 // starts tfjs first and passes each request here.
 import { seededNoise } from '../../core/diffusion/forward';
 import { clipDenoised, ddimStep, ddpmStep, eulerFlowStep, sigmaOverAlpha, type NoiseLevel } from '../../core/diffusion/samplers';

@@ -1,4 +1,4 @@
-// What the model worker's hosts (patchModel.ts, rqaeModel.ts, diffusionModel.ts) share: answering requests
+// What the model worker's hosts (patchModel.ts, rqaeModel.ts, denoiser.ts) share: answering requests
 // once tfjs runs, the models kept in memory (one lock each, loaded once, freed on reset, eviction or a lost
 // backend), training runs that a cancel pauses, saving in this browser and the progress of loading weights.
 import type { ModelStorage } from '../../models/savedModels';

@@ -2,7 +2,7 @@
 // held-out data, and trained, sampled, saved and reset on request. Digit models load the saved copy in this
 // browser → shipped weights → fresh ones, and are evaluated on the held-out digits; crop models start fresh,
 // train on random 32×32 crops of the image sent with the request, are evaluated on a fixed seeded set of
-// crops of that image and live for the session only. The handler (computeHandler.ts) starts tfjs first and
+// crops of that image and live for the session only. The dispatch (dispatch.ts) starts tfjs first and
 // passes each request here.
 import { orderOf, specKey, type OrderingSpec } from '../../core/patch/analysis';
 import { mulberry32 } from '../../core/random';

@@ -2,7 +2,7 @@
 // held-out data (PSNR per depth, non-monotone fraction, codebook health), and trained, saved and reset on
 // request. Digit models load the copy saved in this browser → the shipped weights; crop models start fresh,
 // train on random 32×32 crops of the image sent with the request and are evaluated on a fixed seeded set of
-// crops of it (session only). The handler (computeHandler.ts) starts tfjs first and passes each request here.
+// crops of it (session only). The dispatch (dispatch.ts) starts tfjs first and passes each request here.
 import { mulberry32 } from '../../core/random';
 import {
   createRqae, createTrainer, cropConfig, dispose, evaluateImages, healthPerDepth, increaseFractionPerStep, indexedDbUrl, LARGE_RISE,

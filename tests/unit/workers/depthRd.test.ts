@@ -1,4 +1,4 @@
-// The rate–distortion request (computeHandler depthRd): every curve's step numbers, computed once per image
+// The rate–distortion request (the analysis host's depthRd): every curve's step numbers, computed once per image
 // and spec, without reconstructions, and cancellable between curves.
 import { describe, expect, it } from 'vitest';
 import { depthSteps, type DepthSpec } from '../../../src/core/depth/views';
