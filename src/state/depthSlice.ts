@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import { BIT_DEPTH } from '../core/depth/bitplanes';
 import { BIT_ORDERS, type BitOrder } from '../core/depth/bitOrders';
-import { readChoice, readInt, type UrlCodec } from './codec';
+import { int, linkDefaults, oneOf, type LinkSlice } from './codec';
 import type { Store } from './store';
 
 export const DEPTH_VIEWS = ['bitplanes', 'bit-order', 'channels', 'scales', 'dct-block', 'dct-whole', 'rq', 'vq'] as const;
@@ -31,31 +31,21 @@ export interface DepthSlice {
   setDepth(patch: Partial<DepthView>): void;
 }
 
-export const depthDefaults: DepthView = { view: 'bitplanes', bits: 4, bitOrder: 'lsb', d: 3, space: 'ycbcr', qstep: 4, patch: 4, K: 64, depth: 4 };
-
-export const depthCodec: UrlCodec<DepthView> = {
-  encode: (s) => ({
-    dview: s.view, bits: String(s.bits), border: s.bitOrder, d: String(s.d), space: s.space, qstep: String(s.qstep),
-    rqp: String(s.patch), rqk: String(s.K), rqd: String(s.depth),
-  }),
-  decode(params) {
-    const problems: string[] = [];
-    return {
-      value: {
-        view: readChoice(params, 'dview', DEPTH_VIEWS, depthDefaults.view, problems),
-        bits: readInt(params, 'bits', 1, BIT_DEPTH, depthDefaults.bits, problems),
-        bitOrder: readChoice(params, 'border', BIT_ORDERS, depthDefaults.bitOrder, problems),
-        d: readInt(params, 'd', 1, 64, depthDefaults.d, problems),
-        space: readChoice(params, 'space', CHANNEL_SPACES, depthDefaults.space, problems),
-        qstep: readInt(params, 'qstep', 1, 64, depthDefaults.qstep, problems),
-        patch: readChoice(params, 'rqp', RQ_PATCHES, 4, problems),
-        K: readChoice(params, 'rqk', RQ_CODEBOOKS, 64, problems),
-        depth: readInt(params, 'rqd', 1, 16, depthDefaults.depth, problems),
-      },
-      problems,
-    };
+export const depthLink: LinkSlice<DepthView> = {
+  fields: {
+    view: { key: 'dview', codec: oneOf(DEPTH_VIEWS), default: 'bitplanes' },
+    bits: { key: 'bits', codec: int(1, BIT_DEPTH), default: 4 },
+    bitOrder: { key: 'border', codec: oneOf(BIT_ORDERS), default: 'lsb' },
+    d: { key: 'd', codec: int(1, 64), default: 3 },
+    space: { key: 'space', codec: oneOf(CHANNEL_SPACES), default: 'ycbcr' },
+    qstep: { key: 'qstep', codec: int(1, 64), default: 4 },
+    patch: { key: 'rqp', codec: oneOf<number>(RQ_PATCHES), default: 4 },
+    K: { key: 'rqk', codec: oneOf<number>(RQ_CODEBOOKS), default: 64 },
+    depth: { key: 'rqd', codec: int(1, 16), default: 4 },
   },
 };
+
+export const depthDefaults: DepthView = linkDefaults(depthLink);
 
 export const createDepthSlice: StateCreator<Store, [], [], DepthSlice> = (set) => ({
   depth: { ...depthDefaults },

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import { readChoice, readInt, readNumber, type UrlCodec } from './codec';
+import { custom, int, linkDefaults, oneOf, real, type LinkSlice } from './codec';
 import type { Store } from './store';
 
 export const DIFFUSION_SCHEDULES = ['ddpm-linear', 'scaled-linear', 'cosine', 'cosine-zsnr', 'edm', 'rectified-flow', 'sd3', 'custom'] as const;
@@ -62,82 +62,61 @@ export const DEFAULT_POINTS: ControlPoint[] = [
   { t: 0, logSnr: 10 }, { t: 0.25, logSnr: 4 }, { t: 0.5, logSnr: 0 }, { t: 0.75, logSnr: -4 }, { t: 1, logSnr: -10 },
 ];
 
-export const diffusionDefaults: DiffusionView = {
-  t: 0.5, schedule: 'cosine', shift: 3, seed: 0, target: 'eps', weighting: 'min-snr', gamma: 5, points: DEFAULT_POINTS,
-  denoiser: 'digits', heldout: 0, predictLabel: OWN_LABEL, sampler: 'ddim', sampleSteps: 20, sampleSeed: 0, sampleCount: 9,
-  sampleLabel: 3, guidance: 2, guidanceLo: GUIDANCE_SIGMA_RANGE[0], guidanceHi: GUIDANCE_SIGMA_RANGE[1],
-};
-
 export const SAMPLE_COUNTS = [1, 4, 9, 16] as const;
 const HELDOUT_MAX = 9999;
 
 const LOGSNR_LIMIT = 20;
 
-function readPoints(raw: string | null, problems: string[]): ControlPoint[] {
-  if (raw === null) return DEFAULT_POINTS;
+/** The custom schedule's λ(t) as `t:λ` pairs joined by '_'; read back sorted by t. */
+const controlPoints = custom<ControlPoint[]>((points) => points.map((p) => `${+p.t.toFixed(3)}:${+p.logSnr.toFixed(2)}`).join('_'), (raw, _key, fallback) => {
   const pts = raw.split('_').slice(0, 12).map((pair) => {
     const [t, l] = pair.split(':').map(Number);
     return { t, logSnr: l };
   });
   const ok = pts.filter((p) => Number.isFinite(p.t) && Number.isFinite(p.logSnr) && p.t >= 0 && p.t <= 1);
-  if (ok.length < 2) {
-    problems.push('The custom schedule in the link is unreadable; using the default one.');
-    return DEFAULT_POINTS;
-  }
-  if (ok.length !== pts.length) problems.push('Some custom schedule points in the link were invalid and were dropped.');
-  return ok.map((p) => ({ t: p.t, logSnr: Math.max(-LOGSNR_LIMIT, Math.min(LOGSNR_LIMIT, p.logSnr)) })).sort((a, b) => a.t - b.t);
-}
+  if (ok.length < 2) return { value: fallback, problem: 'The custom schedule in the link is unreadable; using the default one.' };
+  const value = ok.map((p) => ({ t: p.t, logSnr: Math.max(-LOGSNR_LIMIT, Math.min(LOGSNR_LIMIT, p.logSnr)) })).sort((a, b) => a.t - b.t);
+  if (ok.length !== pts.length) return { value, problem: 'Some custom schedule points in the link were invalid and were dropped.' };
+  return { value };
+});
 
-/** The guidance interval, each end on σ_EDM within GUIDANCE_SIGMA_RANGE; swapped ends are put back in order. */
-function readInterval(params: URLSearchParams, problems: string[]): { guidanceLo: number; guidanceHi: number } {
-  const [min, max] = GUIDANCE_SIGMA_RANGE;
-  const lo = readNumber(params, 'dnglo', min, max, diffusionDefaults.guidanceLo, problems, 4);
-  const hi = readNumber(params, 'dnghi', min, max, diffusionDefaults.guidanceHi, problems, 4);
-  if (lo <= hi) return { guidanceLo: lo, guidanceHi: hi };
-  problems.push(`The guidance interval in the link runs backwards (σ from ${lo} to ${hi}); using it from ${hi} to ${lo}.`);
-  return { guidanceLo: hi, guidanceHi: lo };
-}
+/** Each end of the guidance interval, on σ_EDM within GUIDANCE_SIGMA_RANGE. */
+const sigma = real(GUIDANCE_SIGMA_RANGE[0], GUIDANCE_SIGMA_RANGE[1], 4);
 
-export const diffusionCodec: UrlCodec<DiffusionView> = {
-  encode(s) {
-    const out: Record<string, string> = {
-      t: s.t.toFixed(3), sched: s.schedule, shift: s.shift.toFixed(2), dseed: String(s.seed), target: s.target, weight: s.weighting, gamma: String(s.gamma),
-    };
-    Object.assign(out, {
-      dnmodel: s.denoiser, dnheld: String(s.heldout), dnlabel: String(s.predictLabel), dnsampler: s.sampler, dnsteps: String(s.sampleSteps),
-      dnseed: String(s.sampleSeed), dncount: String(s.sampleCount), dnclass: String(s.sampleLabel), dnguide: s.guidance.toFixed(1),
-      dnglo: String(s.guidanceLo), dnghi: String(s.guidanceHi),
-    });
-    if (s.schedule === 'custom') out.pts = s.points.map((p) => `${+p.t.toFixed(3)}:${+p.logSnr.toFixed(2)}`).join('_');
-    return out;
+export const diffusionLink: LinkSlice<DiffusionView> = {
+  fields: {
+    t: { key: 't', codec: real(0, 1, 3, { fixed: true }), default: 0.5 },
+    schedule: { key: 'sched', codec: oneOf(DIFFUSION_SCHEDULES), default: 'cosine' },
+    shift: { key: 'shift', codec: real(1, 10, 2, { fixed: true }), default: 3 },
+    seed: { key: 'dseed', codec: int(0, 2 ** 31 - 1), default: 0 },
+    target: { key: 'target', codec: oneOf(TARGETS), default: 'eps' },
+    weighting: { key: 'weight', codec: oneOf(WEIGHTINGS), default: 'min-snr' },
+    gamma: { key: 'gamma', codec: int(1, 20), default: 5 },
+    points: { key: 'pts', codec: controlPoints, default: DEFAULT_POINTS, when: (v) => v.schedule === 'custom' },
+    denoiser: { key: 'dnmodel', codec: oneOf(DENOISER_MODELS), default: 'digits' },
+    heldout: { key: 'dnheld', codec: int(0, HELDOUT_MAX), default: 0 },
+    predictLabel: { key: 'dnlabel', codec: int(OWN_LABEL, NULL_CLASS), default: OWN_LABEL },
+    sampler: { key: 'dnsampler', codec: oneOf(SAMPLERS), default: 'ddim' },
+    sampleSteps: { key: 'dnsteps', codec: int(1, 1000), default: 20 },
+    sampleSeed: { key: 'dnseed', codec: int(0, 2 ** 31 - 1), default: 0 },
+    sampleCount: { key: 'dncount', codec: oneOf<number>(SAMPLE_COUNTS), default: 9 },
+    sampleLabel: { key: 'dnclass', codec: int(0, NULL_CLASS), default: 3 },
+    guidance: { key: 'dnguide', codec: real(0, 8, 1, { fixed: true }), default: 2 },
+    guidanceLo: { key: 'dnglo', codec: sigma, default: GUIDANCE_SIGMA_RANGE[0] },
+    guidanceHi: { key: 'dnghi', codec: sigma, default: GUIDANCE_SIGMA_RANGE[1] },
   },
-  decode(params) {
-    const problems: string[] = [];
+  /** Swapped ends of the guidance interval are put back in order. */
+  check(view) {
+    const { guidanceLo: lo, guidanceHi: hi } = view;
+    if (lo <= hi) return { value: view };
     return {
-      value: {
-        t: readNumber(params, 't', 0, 1, diffusionDefaults.t, problems, 3),
-        schedule: readChoice(params, 'sched', DIFFUSION_SCHEDULES, diffusionDefaults.schedule, problems),
-        shift: readNumber(params, 'shift', 1, 10, diffusionDefaults.shift, problems, 2),
-        seed: readInt(params, 'dseed', 0, 2 ** 31 - 1, 0, problems),
-        target: readChoice(params, 'target', TARGETS, diffusionDefaults.target, problems),
-        weighting: readChoice(params, 'weight', WEIGHTINGS, diffusionDefaults.weighting, problems),
-        gamma: readInt(params, 'gamma', 1, 20, diffusionDefaults.gamma, problems),
-        points: readPoints(params.get('pts'), problems),
-        denoiser: readChoice(params, 'dnmodel', DENOISER_MODELS, diffusionDefaults.denoiser, problems),
-        heldout: readInt(params, 'dnheld', 0, HELDOUT_MAX, diffusionDefaults.heldout, problems),
-        predictLabel: readInt(params, 'dnlabel', OWN_LABEL, NULL_CLASS, diffusionDefaults.predictLabel, problems),
-        sampler: readChoice(params, 'dnsampler', SAMPLERS, diffusionDefaults.sampler, problems),
-        sampleSteps: readInt(params, 'dnsteps', 1, 1000, diffusionDefaults.sampleSteps, problems),
-        sampleSeed: readInt(params, 'dnseed', 0, 2 ** 31 - 1, diffusionDefaults.sampleSeed, problems),
-        sampleCount: readChoice<number>(params, 'dncount', SAMPLE_COUNTS, diffusionDefaults.sampleCount, problems),
-        sampleLabel: readInt(params, 'dnclass', 0, NULL_CLASS, diffusionDefaults.sampleLabel, problems),
-        guidance: readNumber(params, 'dnguide', 0, 8, diffusionDefaults.guidance, problems, 1),
-        ...readInterval(params, problems),
-      },
-      problems,
+      value: { ...view, guidanceLo: hi, guidanceHi: lo },
+      problem: `The guidance interval in the link runs backwards (σ from ${lo} to ${hi}); using it from ${hi} to ${lo}.`,
     };
   },
 };
+
+export const diffusionDefaults: DiffusionView = linkDefaults(diffusionLink);
 
 export const createDiffusionSlice: StateCreator<Store, [], [], DiffusionSlice> = (set) => ({
   diffusion: { ...diffusionDefaults },

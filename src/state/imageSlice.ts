@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { RgbImage } from '../core/image';
 import { DEFAULT_WORKING_SIZE, WORKING_SIZES, type WorkingSize } from '../core/conventions';
-import { readChoice, type UrlCodec } from './codec';
+import { custom, linkDefaults, oneOf, type LinkSlice } from './codec';
 import type { Store } from './store';
 
 export const DEFAULT_SAMPLE = 'astronaut';
@@ -27,22 +27,19 @@ export interface ImageSlice {
   setImage(patch: Partial<ImageSlice['image']>): void;
 }
 
-export const imageDefaults: ImageView = { sampleId: DEFAULT_SAMPLE, size: DEFAULT_WORKING_SIZE };
-
 /** Sample ids are checked against the manifest later (it loads asynchronously); here only their form. */
-export const imageCodec: UrlCodec<ImageView> = {
-  encode: (s) => ({ img: s.sampleId, size: String(s.size) }),
-  decode(params) {
-    const problems: string[] = [];
-    const size = readChoice(params, 'size', WORKING_SIZES, DEFAULT_WORKING_SIZE, problems);
-    let sampleId = params.get('img') ?? DEFAULT_SAMPLE;
-    if (!/^[a-z0-9-]{1,40}$/.test(sampleId)) {
-      problems.push(`“img=${sampleId.slice(0, 40)}” is not a sample name; using ${DEFAULT_SAMPLE}.`);
-      sampleId = DEFAULT_SAMPLE;
-    }
-    return { value: { sampleId, size }, problems };
+const sampleName = custom<string>((id) => id, (raw, key, fallback) => (/^[a-z0-9-]{1,40}$/.test(raw)
+  ? { value: raw }
+  : { value: fallback, problem: `“${key}=${raw.slice(0, 40)}” is not a sample name; using ${fallback}.` }));
+
+export const imageLink: LinkSlice<ImageView> = {
+  fields: {
+    sampleId: { key: 'img', codec: sampleName, default: DEFAULT_SAMPLE },
+    size: { key: 'size', codec: oneOf(WORKING_SIZES), default: DEFAULT_WORKING_SIZE },
   },
 };
+
+export const imageDefaults: ImageView = linkDefaults(imageLink);
 
 export const createImageSlice: StateCreator<Store, [], [], ImageSlice> = (set) => ({
   image: { ...imageDefaults, source: null, working: null, workingHash: '', uploadName: null, loading: true },

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import { ORDERING_KINDS, type OrderingKind } from '../core/orderings';
-import { readChoice, readInt, type UrlCodec } from './codec';
+import { custom, int, linkDefaults, oneOf, type LinkSlice } from './codec';
 import type { Store } from './store';
 
 export type PatchOrdering = OrderingKind | 'custom';
@@ -27,42 +27,36 @@ export interface PatchSlice {
   setPatch(patch: Partial<PatchView>): void;
 }
 
-export const patchDefaults: PatchView = {
-  ordering: 'raster', patch: 16, step: 20, seed: 0, numbers: true, stat: 'copy', custom: [],
-};
-
 const MAX_CUSTOM = 4096;
 
-export const patchCodec: UrlCodec<PatchView> = {
-  encode(s) {
-    const out: Record<string, string> = {
-      order: s.ordering, patch: String(s.patch), step: String(s.step), seed: String(s.seed),
-      nums: s.numbers ? '1' : '0', stat: s.stat,
-    };
-    // Painted cells travel compactly in base 36; only the custom ordering needs them.
-    if (s.ordering === 'custom' && s.custom.length > 0) out.cells = s.custom.map((i) => i.toString(36)).join('.');
-    return out;
-  },
-  decode(params) {
-    const problems: string[] = [];
-    const ordering = readChoice(params, 'order', PATCH_ORDERINGS, patchDefaults.ordering, problems);
-    const patch = readChoice(params, 'patch', PATCH_SIZES, 16, problems);
-    const step = readInt(params, 'step', 0, 65535, patchDefaults.step, problems);
-    const seed = readInt(params, 'seed', 0, 2 ** 31 - 1, patchDefaults.seed, problems);
-    const numbers = params.get('nums') !== '0';
-    const stat = readChoice(params, 'stat', PATCH_STATS, patchDefaults.stat, problems);
-    let custom: number[] = [];
-    const cells = params.get('cells');
-    if (cells) {
-      const parsed = cells.split('.').slice(0, MAX_CUSTOM).map((t) => parseInt(t, 36));
-      const seen = new Set<number>();
-      // Cells outside the current grid are dropped where the grid is known (the panel); here only the form.
-      custom = parsed.filter((i) => Number.isInteger(i) && i >= 0 && i < 65536 && !seen.has(i) && (seen.add(i), true));
-      if (custom.length !== parsed.length) problems.push('Some painted cells in the link were invalid and were dropped.');
-    }
-    return { value: { ordering, patch, step, seed, numbers, stat, custom }, problems };
+/** Any value but 0 is on. */
+const flag = custom<boolean>((on) => (on ? '1' : '0'), (raw) => ({ value: raw !== '0' }));
+
+/** Painted cells travel compactly in base 36. */
+const cells = custom<number[]>((list) => list.map((i) => i.toString(36)).join('.'), (raw) => {
+  if (raw === '') return { value: [] };
+  const parsed = raw.split('.').slice(0, MAX_CUSTOM).map((t) => parseInt(t, 36));
+  const seen = new Set<number>();
+  // Cells outside the current grid are dropped where the grid is known (the panel); here only the form.
+  const list = parsed.filter((i) => Number.isInteger(i) && i >= 0 && i < 65536 && !seen.has(i) && (seen.add(i), true));
+  if (list.length !== parsed.length) return { value: list, problem: 'Some painted cells in the link were invalid and were dropped.' };
+  return { value: list };
+});
+
+export const patchLink: LinkSlice<PatchView> = {
+  fields: {
+    ordering: { key: 'order', codec: oneOf(PATCH_ORDERINGS), default: 'raster' },
+    patch: { key: 'patch', codec: oneOf<number>(PATCH_SIZES), default: 16 },
+    step: { key: 'step', codec: int(0, 65535), default: 20 },
+    seed: { key: 'seed', codec: int(0, 2 ** 31 - 1), default: 0 },
+    numbers: { key: 'nums', codec: flag, default: true },
+    stat: { key: 'stat', codec: oneOf(PATCH_STATS), default: 'copy' },
+    // Only the custom ordering needs the painted cells.
+    custom: { key: 'cells', codec: cells, default: [], when: (v) => v.ordering === 'custom' && v.custom.length > 0 },
   },
 };
+
+export const patchDefaults: PatchView = linkDefaults(patchLink);
 
 export const createPatchSlice: StateCreator<Store, [], [], PatchSlice> = (set) => ({
   patch: { ...patchDefaults },

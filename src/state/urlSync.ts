@@ -1,7 +1,7 @@
 // Keeps location.hash and the store in step: store → hash on every view change (one history entry per
 // gesture: rapid changes such as a dragged slider replace the entry they started), hash → store on
 // back/forward and on hand-edited links.
-import { decodeView, encodeView, type ViewState } from './hash';
+import { decodeView, encodeView, linkedView, SLICE_NAMES, type ViewState } from './hash';
 import type { AppStore, Store } from './store';
 
 /** Changes closer together than this belong to one gesture and share one history entry. */
@@ -14,16 +14,12 @@ const GESTURE_MS = 600;
 export const SETTLE_MS = 200;
 
 export function viewOf(s: Store): ViewState {
-  return { image: { sampleId: s.image.sampleId, size: s.image.size }, patch: { ...s.patch }, depth: { ...s.depth }, diffusion: { ...s.diffusion }, lab: { ...s.lab } };
+  return linkedView(s);
 }
 
+/** One update per slice, in the link's order, merged into the slice as its own setter would. */
 export function applyView(store: AppStore, view: ViewState): void {
-  const s = store.getState();
-  s.setImage({ sampleId: view.image.sampleId, size: view.image.size });
-  s.setPatch(view.patch);
-  s.setDepth(view.depth);
-  s.setDiffusion(view.diffusion);
-  s.setLab(view.lab);
+  for (const name of SLICE_NAMES) store.setState((s) => ({ [name]: { ...s[name], ...view[name] } }));
 }
 
 /** Read a hash into the store, with a notice for whatever had to be replaced. */

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { diffusionCodec, diffusionDefaults, GUIDANCE_SIGMA_RANGE, NULL_CLASS, OWN_LABEL, type DiffusionView } from '../../../src/state/diffusionSlice';
+import { decodeSlice, encodeSlice } from '../../../src/state/codec';
+import { diffusionDefaults, diffusionLink, GUIDANCE_SIGMA_RANGE, NULL_CLASS, OWN_LABEL, type DiffusionView } from '../../../src/state/diffusionSlice';
 import { createAppStore } from '../../../src/state/store';
 
-const decode = (query: string) => diffusionCodec.decode(new URLSearchParams(query));
-const roundTrip = (v: DiffusionView) => decode(new URLSearchParams(diffusionCodec.encode(v)).toString());
+const decode = (query: string) => decodeSlice(diffusionLink, new URLSearchParams(query));
+const roundTrip = (v: DiffusionView) => decode(new URLSearchParams(encodeSlice(diffusionLink, v)).toString());
 
 describe('the denoiser’s view state in the link', () => {
   it('round-trips the model, held-out digit, classes, sampler, steps, seed, count, guidance and its interval', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeView, encodeView } from '../../../src/state/hash';
-import { labCodec, labDefaults } from '../../../src/state/labSlice';
+import { encodeSlice } from '../../../src/state/codec';
+import { labDefaults, labLink } from '../../../src/state/labSlice';
 import { createAppStore } from '../../../src/state/store';
 import { viewOf } from '../../../src/state/urlSync';
 
@@ -12,7 +13,7 @@ describe('the Equivalence lab in the URL hash', () => {
     expect(hash).toContain('v=1');
     const params = new URLSearchParams(hash);
     expect([params.get('eqk'), params.get('eqbatch'), params.get('eqseed')]).toEqual(['11', '8', '123456']);
-    expect(Object.keys(labCodec.encode(labDefaults))).toEqual(['eqk', 'eqbatch', 'eqseed']);
+    expect(Object.keys(encodeSlice(labLink, labDefaults))).toEqual(['eqk', 'eqbatch', 'eqseed']);
     const { view, problems } = decodeView(`#${hash}`);
     expect(view.lab).toEqual({ k: 11, batch: 8, seed: 123456 });
     expect(problems).toEqual([]);
