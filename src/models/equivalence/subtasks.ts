@@ -111,3 +111,111 @@ export function depthLosses(model: Rqae, images: Float32Array, rand: () => numbe
     dispose: () => tf.dispose([all, ...parts, ...codes]),
   };
 }
+
+/** A loss on plain data for one optimizer step (the transfer experiment), with the tensors it made. */
+export type DataLoss = { loss: () => tf.Scalar; dispose(): void };
+
+/** The mean of a scalar loss over `chunk`-sized pieces of `count` examples, read back as a number. */
+async function meanOverChunks(count: number, chunk: number, lossOf: (from: number, size: number) => tf.Scalar): Promise<number> {
+  let sum = 0;
+  for (let from = 0; from < count; from += chunk) {
+    const size = Math.min(chunk, count - from);
+    const l = lossOf(from, size);
+    sum += (await l.data())[0] * size;
+    l.dispose();
+  }
+  return sum / count;
+}
+
+/** Noise levels: the ε-MSE averaged over `lambdas` on a batch (one level for a sub-task's row, all for the reference). */
+export function noiseLevelLoss(model: Denoiser, batch: NoiseBatch, lambdas: readonly number[], parameterization: Parameterization): DataLoss {
+  const d = pixelsOf(model.config);
+  const x0 = tf.tensor2d(batch.x0, [batch.count, d]);
+  const eps = tf.tensor2d(batch.eps, [batch.count, d]);
+  const classes = model.config.classes > 0 && batch.labels ? classRows(batch.labels, model.config.classes) : null;
+  return {
+    loss: () => tf.tidy(() => tf.mean(lossPerBin(model, x0, eps, classes, lambdas, parameterization)) as tf.Scalar),
+    dispose: () => tf.dispose([x0, eps, ...(classes ? [classes] : [])]),
+  };
+}
+
+/** Every level's held-out ε-MSE on a fixed batch (in chunks of 100 examples). */
+export async function noiseLevelHeldout(model: Denoiser, batch: NoiseBatch, lambdas: readonly number[], parameterization: Parameterization): Promise<number[]> {
+  const d = pixelsOf(model.config);
+  const out: number[] = [];
+  for (const l of lambdas) {
+    out.push(
+      await meanOverChunks(batch.count, 100, (from, size) => {
+        const part: NoiseBatch = {
+          count: size,
+          x0: batch.x0.subarray(from * d, (from + size) * d),
+          eps: batch.eps.subarray(from * d, (from + size) * d),
+          labels: batch.labels ? Array.from(batch.labels).slice(from, from + size) : null,
+        };
+        const loss = noiseLevelLoss(model, part, [l], parameterization);
+        try {
+          return loss.loss();
+        } finally {
+          loss.dispose();
+        }
+      }),
+    );
+  }
+  return out;
+}
+
+/** Patch steps: the next-patch MSE over a group of steps on `tokens` (sequences in generation order). */
+export function patchStepLoss(model: PatchAR, tokens: Float32Array, order: Int32Array, group: StepGroup, patchDim: number): DataLoss {
+  const count = tokens.length / (order.length * patchDim);
+  const t = tf.tensor3d(tokens, [count, order.length, patchDim]);
+  return { loss: () => lossForSteps(model, t, order, group), dispose: () => t.dispose() };
+}
+
+/** Every group's held-out next-patch MSE (in chunks of 100 sequences). */
+export async function patchStepHeldout(model: PatchAR, tokens: Float32Array, order: Int32Array, groups: readonly StepGroup[], patchDim: number): Promise<number[]> {
+  const per = order.length * patchDim;
+  const count = tokens.length / per;
+  const out: number[] = [];
+  for (const g of groups) {
+    out.push(
+      await meanOverChunks(count, 100, (from, size) => {
+        const loss = patchStepLoss(model, tokens.subarray(from * per, (from + size) * per), order, g, patchDim);
+        try {
+          return loss.loss();
+        } finally {
+          loss.dispose();
+        }
+      }),
+    );
+  }
+  return out;
+}
+
+/** Depths: the reconstruction MSE from ẑ^(d) averaged over `depths` (1-based), codes fixed from the weights at the start. */
+export function depthLoss(model: Rqae, images: Float32Array, depths: readonly number[]): DataLoss {
+  const { side, channels } = model.config;
+  const t = tf.tensor4d(images, [images.length / (side * side * channels), side, side, channels]);
+  const codes = codesOf(model, t);
+  return { loss: () => reconAt(model, t, codes, depths), dispose: () => tf.dispose([t, codes]) };
+}
+
+/** Every depth's held-out reconstruction MSE, with the codes the current weights choose (in chunks of 100 images). */
+export async function depthHeldout(model: Rqae, images: Float32Array): Promise<number[]> {
+  const { side, channels, depth } = model.config;
+  const per = side * side * channels;
+  const count = images.length / per;
+  const out: number[] = [];
+  for (let d = 1; d <= depth; d++) {
+    out.push(
+      await meanOverChunks(count, 100, (from, size) => {
+        const loss = depthLoss(model, images.subarray(from * per, (from + size) * per), [d]);
+        try {
+          return loss.loss();
+        } finally {
+          loss.dispose();
+        }
+      }),
+    );
+  }
+  return out;
+}
