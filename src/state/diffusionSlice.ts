@@ -1,20 +1,21 @@
 import type { StateCreator } from 'zustand';
+import {
+  PARAMETERIZATIONS, SAMPLER_KINDS, SCHEDULE_KINDS, WEIGHTING_KINDS, type Parameterization, type SamplerKind, type WeightingKind,
+} from '../core/diffusion/kinds';
 import { readChoice, readInt, readNumber, type UrlCodec } from './codec';
 import type { Store } from './store';
 
-export const DIFFUSION_SCHEDULES = ['ddpm-linear', 'scaled-linear', 'cosine', 'cosine-zsnr', 'edm', 'rectified-flow', 'sd3', 'custom'] as const;
+/** The named schedules and the user-edited one. */
+export const DIFFUSION_SCHEDULES = [...SCHEDULE_KINDS, 'custom'] as const;
 export type DiffusionSchedule = (typeof DIFFUSION_SCHEDULES)[number];
-export const TARGETS = ['eps', 'x0', 'v', 'velocity'] as const;
-export type Target = (typeof TARGETS)[number];
-export const WEIGHTINGS = ['eps-mse', 'x0-mse', 'v-mse', 'velocity-mse', 'min-snr', 'edm', 'sd3-logit-normal', 'vdmpp-sigmoid'] as const;
-export type Weighting = (typeof WEIGHTINGS)[number];
+export type Target = Parameterization;
+export type Weighting = WeightingKind;
 
 export interface ControlPoint { t: number; logSnr: number }
 
 export const DENOISER_MODELS = ['digits', 'patches'] as const;
 export type DenoiserModel = (typeof DENOISER_MODELS)[number];
-export const SAMPLERS = ['ddpm', 'ddim', 'euler'] as const;
-export type Sampler = (typeof SAMPLERS)[number];
+export type Sampler = SamplerKind;
 /** The digit model's null class (classifier-free guidance's unconditional branch). */
 export const NULL_CLASS = 10;
 /** x̂0 of a held-out digit conditioned on its own label. */
@@ -119,14 +120,14 @@ export const diffusionCodec: UrlCodec<DiffusionView> = {
         schedule: readChoice(params, 'sched', DIFFUSION_SCHEDULES, diffusionDefaults.schedule, problems),
         shift: readNumber(params, 'shift', 1, 10, diffusionDefaults.shift, problems, 2),
         seed: readInt(params, 'dseed', 0, 2 ** 31 - 1, 0, problems),
-        target: readChoice(params, 'target', TARGETS, diffusionDefaults.target, problems),
-        weighting: readChoice(params, 'weight', WEIGHTINGS, diffusionDefaults.weighting, problems),
+        target: readChoice(params, 'target', PARAMETERIZATIONS, diffusionDefaults.target, problems),
+        weighting: readChoice(params, 'weight', WEIGHTING_KINDS, diffusionDefaults.weighting, problems),
         gamma: readInt(params, 'gamma', 1, 20, diffusionDefaults.gamma, problems),
         points: readPoints(params.get('pts'), problems),
         denoiser: readChoice(params, 'dnmodel', DENOISER_MODELS, diffusionDefaults.denoiser, problems),
         heldout: readInt(params, 'dnheld', 0, HELDOUT_MAX, diffusionDefaults.heldout, problems),
         predictLabel: readInt(params, 'dnlabel', OWN_LABEL, NULL_CLASS, diffusionDefaults.predictLabel, problems),
-        sampler: readChoice(params, 'dnsampler', SAMPLERS, diffusionDefaults.sampler, problems),
+        sampler: readChoice(params, 'dnsampler', SAMPLER_KINDS, diffusionDefaults.sampler, problems),
         sampleSteps: readInt(params, 'dnsteps', 1, 1000, diffusionDefaults.sampleSteps, problems),
         sampleSeed: readInt(params, 'dnseed', 0, 2 ** 31 - 1, diffusionDefaults.sampleSeed, problems),
         sampleCount: readChoice<number>(params, 'dncount', SAMPLE_COUNTS, diffusionDefaults.sampleCount, problems),

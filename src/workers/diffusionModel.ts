@@ -4,6 +4,7 @@
 // predicted from, sampled, trained, reset, saved and forgotten on request. The handler (computeHandler.ts)
 // starts tfjs first and passes each request here.
 import { seededNoise } from '../core/diffusion/forward';
+import { PARAMETERIZATIONS, SAMPLER_KINDS } from '../core/diffusion/kinds';
 import { clipDenoised, ddimStep, ddpmStep, eulerFlowStep, sigmaOverAlpha, type NoiseLevel } from '../core/diffusion/samplers';
 import { logSnrFromAlphaSigma } from '../core/diffusion/schedules';
 import { TRAINING_LAMBDA_LIMIT } from '../core/diffusion/trainingNoise';
@@ -66,7 +67,7 @@ type Entry = HostedModel<Denoiser, Trainer> & {
   evaluated: { version: number; lambda: number[]; loss: number[] } | null;
 };
 
-const isParameterization = (p: unknown): p is Parameterization => p === 'eps' || p === 'x0' || p === 'v' || p === 'velocity';
+const isParameterization = (p: unknown): p is Parameterization => (PARAMETERIZATIONS as readonly unknown[]).includes(p);
 
 function checkModel(target: DenoiserTarget): Spec {
   const spec = SPECS[target.model];
@@ -247,7 +248,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     levels.forEach((l, i) => checkLevel(l, `level ${i}`));
     const count = Math.floor(req.count);
     if (!(count >= 1 && count <= MAX_SAMPLES)) throw new RangeError(`sample 1…${MAX_SAMPLES} images, not ${req.count}`);
-    if (req.sampler !== 'ddpm' && req.sampler !== 'ddim' && req.sampler !== 'euler') throw new Error(`unknown sampler '${String(req.sampler)}'`);
+    if (!(SAMPLER_KINDS as readonly unknown[]).includes(req.sampler)) throw new Error(`unknown sampler '${String(req.sampler)}'`);
     const entry = await entryFor(req, ctx);
     const { side, channels, classes } = entry.model.config;
     const size = side * side * channels;

@@ -11,12 +11,12 @@
 import { stepOfT } from '../conventions';
 import { discreteSchedule, type BetaSchedule, type DiscreteSchedule } from './discrete';
 import { monotoneCubic, vpFromLogSnr, type LogSnrFn, type MonotoneCubic } from './editable';
+import { DISCRETE_SCHEDULE_KINDS, type DiscreteScheduleKind, type ScheduleKind } from './kinds';
 
 export * from './discrete';
 export * from './editable';
+export { DISCRETE_SCHEDULE_KINDS, SCHEDULE_KINDS, type DiscreteScheduleKind, type ScheduleKind } from './kinds';
 
-export type ScheduleKind = 'ddpm-linear' | 'scaled-linear' | 'cosine' | 'cosine-zsnr' | 'edm' | 'rectified-flow' | 'sd3';
-export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['ddpm-linear', 'scaled-linear', 'cosine', 'cosine-zsnr', 'edm', 'rectified-flow', 'sd3'];
 /** A named schedule, or a user-edited one given by λ(t) (variance-preserving). */
 export type ScheduleSpec = ScheduleKind | LogSnrFn;
 
@@ -36,8 +36,8 @@ export type ScheduleOptions = {
 
 export type SchedulePoint = { alpha: number; sigma: number; logSnr: number; sigmaEdm: number };
 
-export function isDiscrete(kind: ScheduleSpec): kind is 'ddpm-linear' | 'scaled-linear' | 'cosine' | 'cosine-zsnr' {
-  return kind === 'ddpm-linear' || kind === 'scaled-linear' || kind === 'cosine' || kind === 'cosine-zsnr';
+export function isDiscrete(kind: ScheduleSpec): kind is DiscreteScheduleKind {
+  return (DISCRETE_SCHEDULE_KINDS as readonly ScheduleSpec[]).includes(kind);
 }
 
 export function isVariancePreserving(kind: ScheduleSpec): boolean {
@@ -47,7 +47,7 @@ export function isVariancePreserving(kind: ScheduleSpec): boolean {
 const discreteCache = new Map<string, DiscreteSchedule>();
 
 /** ᾱ and λ per step of a discrete kind (cached per kind, N and β range). */
-export function discreteOf(kind: 'ddpm-linear' | 'scaled-linear' | 'cosine' | 'cosine-zsnr', opts: ScheduleOptions = {}): DiscreteSchedule {
+export function discreteOf(kind: DiscreteScheduleKind, opts: ScheduleOptions = {}): DiscreteSchedule {
   const steps = opts.steps ?? 1000;
   const sd = kind === 'scaled-linear';
   const betaStart = opts.betaStart ?? (sd ? 0.00085 : 1e-4);
@@ -235,10 +235,7 @@ const interpolantCache = new WeakMap<DiscreteSchedule, { nodes: Float64Array; fi
  * zero-terminal-SNR schedule drops its last node, λ = −∞). C¹, so p(λ) = 1/|dλ/dt| is continuous; a
  * piecewise-linear reading would give a saw-tooth p where the steps are far apart in λ (the noisy end).
  */
-export function discreteInterpolant(
-  kind: 'ddpm-linear' | 'scaled-linear' | 'cosine' | 'cosine-zsnr',
-  opts: ScheduleOptions = {},
-): { nodes: Float64Array; finite: MonotoneCubic } {
+export function discreteInterpolant(kind: DiscreteScheduleKind, opts: ScheduleOptions = {}): { nodes: Float64Array; finite: MonotoneCubic } {
   const s = discreteOf(kind, opts);
   let r = interpolantCache.get(s);
   if (!r) {

@@ -4,10 +4,12 @@
 // per-sample weight. Units: the sheet's, with no ½ in front; Kingma & Gao write L = ½∫w_KG·…, so w_KG = 2w.
 import { edmLogNormalDensityOfLogSnr, logitNormalDensityOfLogSnr, uniformTDensityOfLogSnr } from './densities';
 import { sigmoid } from './editable';
+import type { Parameterization, Prediction, WeightingKind } from './kinds';
 import type { ScheduleOptions, ScheduleSpec } from './schedules';
 
-export type Prediction = 'eps' | 'x0' | 'v';
-export type LossTarget = Prediction | 'velocity';
+export { PREDICTIONS, WEIGHTING_KINDS, type Prediction, type WeightingKind } from './kinds';
+/** Any network output; epsLossFactor converts each one's loss to ε-MSE units. */
+export type LossTarget = Parameterization;
 
 /**
  * c(λ): a model's squared error on `target` in ε-MSE units, from x̂0 − x0 = −(σ/α)(ε̂ − ε) and σ/α = e^{−λ/2}:
@@ -56,20 +58,6 @@ export function minSnrEpsWeight(logSnr: number, gamma: number, prediction: Predi
   if (logSnr === Infinity) return 0;
   return epsLossFactor(prediction, logSnr) * minSnrLossWeight(Math.exp(logSnr), gamma, prediction);
 }
-
-export type WeightingKind =
-  | 'eps-mse'
-  | 'x0-mse'
-  | 'v-mse'
-  | 'velocity-mse'
-  | 'min-snr'
-  | 'edm'
-  | 'sd3-logit-normal'
-  | 'vdmpp-sigmoid';
-
-export const WEIGHTING_KINDS: readonly WeightingKind[] = [
-  'eps-mse', 'x0-mse', 'v-mse', 'velocity-mse', 'min-snr', 'edm', 'sd3-logit-normal', 'vdmpp-sigmoid',
-];
 
 export type WeightingOptions = ScheduleOptions & {
   /** Schedule sampled with uniform t (eps/x0/v/velocity-mse, min-snr, vdmpp-sigmoid); default 'cosine'. */
