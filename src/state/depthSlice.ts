@@ -1,12 +1,11 @@
 import type { StateCreator } from 'zustand';
 import { BIT_DEPTH } from '../core/depth/bitplanes';
 import { BIT_ORDERS, type BitOrder } from '../core/depth/bitOrders';
+import { CHANNEL_SPACES, DEPTH_KINDS, type ChannelSpace, type DepthKind } from '../core/depth/kinds';
 import { readChoice, readInt, type UrlCodec } from './codec';
 import type { Store } from './store';
 
-export const DEPTH_VIEWS = ['bitplanes', 'bit-order', 'channels', 'scales', 'dct-block', 'dct-whole', 'rq', 'vq'] as const;
-export type DepthViewKind = (typeof DEPTH_VIEWS)[number];
-export const CHANNEL_SPACES = ['rgb', 'ycbcr'] as const;
+export type DepthViewKind = DepthKind;
 export const RQ_PATCHES = [2, 4, 8] as const;
 export const RQ_CODEBOOKS = [4, 8, 16, 32, 64, 128, 256, 512, 1024] as const;
 
@@ -18,7 +17,7 @@ export interface DepthView {
   bitOrder: BitOrder;
   /** Depth step d of the other views (clamped to the view's number of steps when shown). */
   d: number;
-  space: (typeof CHANNEL_SPACES)[number];
+  space: ChannelSpace;
   /** Uniform quantizer step for DCT coefficients and scale residuals, in units of 1/255. */
   qstep: number;
   patch: number;
@@ -42,7 +41,7 @@ export const depthCodec: UrlCodec<DepthView> = {
     const problems: string[] = [];
     return {
       value: {
-        view: readChoice(params, 'dview', DEPTH_VIEWS, depthDefaults.view, problems),
+        view: readChoice(params, 'dview', DEPTH_KINDS, depthDefaults.view, problems),
         bits: readInt(params, 'bits', 1, BIT_DEPTH, depthDefaults.bits, problems),
         bitOrder: readChoice(params, 'border', BIT_ORDERS, depthDefaults.bitOrder, problems),
         d: readInt(params, 'd', 1, 64, depthDefaults.d, problems),
