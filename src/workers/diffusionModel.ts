@@ -3,6 +3,7 @@
 // the shipped weights → fresh ones), evaluated on its shipped held-out set (the 50-bin λ loss profile), and
 // predicted from, sampled, trained, reset, saved and forgotten on request. The handler (computeHandler.ts)
 // starts tfjs first and passes each request here.
+import { pixelToModel } from '../core/conventions';
 import { seededNoise } from '../core/diffusion/forward';
 import { PARAMETERIZATIONS, SAMPLER_KINDS } from '../core/diffusion/kinds';
 import { clipDenoised, ddimStep, ddpmStep, eulerFlowStep, sigmaOverAlpha, type NoiseLevel } from '../core/diffusion/samplers';
@@ -223,7 +224,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
       label = set.labels ? set.labels[i] : null;
     }
     const condition = classes > 0 ? (req.label ?? label ?? classes - 1) : undefined;
-    const x0 = clean.map((p) => 2 * p - 1);
+    const x0 = clean.map(pixelToModel);
     const eps = seededNoise(size, Math.floor(req.seed) || 0);
     const { alpha, sigma } = req.level;
     const x = x0.map((v, i) => alpha * v + sigma * eps[i]);
