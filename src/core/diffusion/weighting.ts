@@ -48,6 +48,20 @@ export function minSnrLossWeight(snr: number, gamma: number, prediction: Predict
   }
 }
 
+/** diffusers' `prediction_type` names of the three predictions. */
+const DIFFUSERS_PREDICTIONS = { epsilon: 'eps', sample: 'x0', v_prediction: 'v' } as const satisfies Record<string, Prediction>;
+export type DiffusersPredictionType = keyof typeof DIFFUSERS_PREDICTIONS;
+
+/**
+ * minSnrLossWeight under diffusers' names: epsilon min(SNR, γ)/SNR, sample min(SNR, γ), v_prediction
+ * min(SNR, γ)/(SNR + 1), for SNR ≥ 0 and γ > 0 (epsilon at SNR = 0 gives its limit 1, where diffusers' 0/0 is NaN).
+ */
+export function minSnrWeight(snr: number, gamma: number, predictionType: DiffusersPredictionType): number {
+  if (!Object.hasOwn(DIFFUSERS_PREDICTIONS, predictionType)) throw new RangeError(`unknown prediction type '${String(predictionType)}'`);
+  if (!(gamma > 0)) throw new RangeError(`γ must be > 0, got ${gamma}`);
+  return minSnrLossWeight(snr, gamma, DIFFUSERS_PREDICTIONS[predictionType]);
+}
+
 /**
  * c(λ)·m(λ) of Min-SNR-γ in ε-MSE units. It is min(1, γ/SNR) for all three prediction types — the point of
  * Min-SNR's per-type divisors; computed as the product with the limits at λ = ±∞ taken explicitly (1 at −∞,
