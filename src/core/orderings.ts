@@ -25,28 +25,8 @@
 //   order, default seed 0.
 import { mulberry32 } from './random';
 
-export type OrderingKind =
-  | 'raster'
-  | 'snake'
-  | 'column'
-  | 'zigzag'
-  | 'hilbert'
-  | 'morton'
-  | 'spiral'
-  | 'center-out'
-  | 'random';
-
-export const ORDERING_KINDS: readonly OrderingKind[] = [
-  'raster',
-  'snake',
-  'column',
-  'zigzag',
-  'hilbert',
-  'morton',
-  'spiral',
-  'center-out',
-  'random',
-];
+export const ORDERING_KINDS = ['raster', 'snake', 'column', 'zigzag', 'hilbert', 'morton', 'spiral', 'center-out', 'random'] as const;
+export type OrderingKind = (typeof ORDERING_KINDS)[number];
 
 export const ORDERING_LABELS: Record<OrderingKind, string> = {
   raster: 'Raster (row by row)',

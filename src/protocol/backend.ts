@@ -1,9 +1,8 @@
 // Backend names and status, tfjs-free. They live under src/workers (not src/models) so the UI and the
 // worker protocol can name them without the lint rule that keeps the UI away from src/models.
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-
-export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface BackendFailure {
   backend: BackendName;

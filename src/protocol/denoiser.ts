@@ -4,17 +4,18 @@
 // Conventions (science sheet): pixels in [0, 1] travel; the models work on x0 in [−1, 1]. A denoiser is
 // conditioned on the log-SNR λ, not on t, and sees the variance-preserving input x_t / sqrt(α² + σ²), so any
 // schedule of the panel (each gives α_t, σ_t, hence λ) drives the same network.
+import type { Parameterization, SamplerKind, WeightingKind } from '../core/diffusion/kinds';
 
 /** 'digits': class-conditional 28×28×1 MNIST digits (class 10 = the null class of classifier-free guidance). 'patches': unconditional 32×32×3 natural-image patches. */
 export type DenoiserId = 'digits' | 'patches';
 
 /** What the network outputs (and the loss compares): ε, x0, v = α·ε − σ·x0, or the flow velocity ε − x0. */
-export type DenoiserParameterization = 'eps' | 'x0' | 'v' | 'velocity';
+export type DenoiserParameterization = Parameterization;
 
 /** Per-sample weight on the loss during training here (names as the panel's weighting selector). */
-export type DenoiserWeighting = 'eps-mse' | 'x0-mse' | 'v-mse' | 'velocity-mse' | 'min-snr' | 'edm' | 'sd3-logit-normal' | 'vdmpp-sigmoid';
+export type DenoiserWeighting = WeightingKind;
 
-export type DenoiserSampler = 'ddpm' | 'ddim' | 'euler';
+export type DenoiserSampler = SamplerKind;
 
 /** α_t and σ_t of the panel's schedule at one t (any schedule: VP, EDM or flow). */
 export type NoiseLevel = { alpha: number; sigma: number };

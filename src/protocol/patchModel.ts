@@ -47,7 +47,7 @@ export type PatchModelKind = PatchModelRequest['kind'];
 /** Where the weights in memory came from. */
 export type PatchModelSource = 'shipped' | 'indexeddb' | 'fresh';
 
-/** Per-step MSE of the simple context predictors (core/patch/stats) on the same held-out digits. */
+/** Per-step MSE of the simple context predictors (core/patch/predictors) on the same held-out digits. */
 export type PatchBaselines = { copy: number[]; mean: number[]; linear: number[] };
 
 /** A model's state and its held-out evaluation: what patch-model-load, -reset, -save and -forget answer. */

@@ -1,5 +1,6 @@
 // The learned RQ auto-encoder's part of the worker protocol (the layer's index re-exports it): requests, results
 // and the data of progress replies. tfjs-free, so the UI can import it (through src/protocol).
+import type { RqaeObjective } from '../core/depth/kinds';
 import type { ImagePayload } from './image';
 
 /**
@@ -9,7 +10,7 @@ import type { ImagePayload } from './image';
  */
 export type RqaeDataKind = 'digits' | 'crops';
 
-export type RqaeObjective = 'full' | 'summed';
+export type { RqaeObjective };
 
 /** A shipped digit model (public/models/rqae/<key>/). */
 export type RqaeShippedModel = { key: string; objective: RqaeObjective; depth: number };

@@ -1,12 +1,11 @@
 import type { StateCreator } from 'zustand';
 import { BIT_DEPTH } from '../core/depth/bitplanes';
 import { BIT_ORDERS, type BitOrder } from '../core/depth/bitOrders';
+import { CHANNEL_SPACES, DEPTH_KINDS, type ChannelSpace, type DepthKind } from '../core/depth/kinds';
 import { int, linkDefaults, oneOf, type LinkSlice } from './codec';
 import type { Store } from './store';
 
-export const DEPTH_VIEWS = ['bitplanes', 'bit-order', 'channels', 'scales', 'dct-block', 'dct-whole', 'rq', 'vq'] as const;
-export type DepthViewKind = (typeof DEPTH_VIEWS)[number];
-export const CHANNEL_SPACES = ['rgb', 'ycbcr'] as const;
+export type DepthViewKind = DepthKind;
 export const RQ_PATCHES = [2, 4, 8] as const;
 export const RQ_CODEBOOKS = [4, 8, 16, 32, 64, 128, 256, 512, 1024] as const;
 
@@ -18,7 +17,7 @@ export interface DepthView {
   bitOrder: BitOrder;
   /** Depth step d of the other views (clamped to the view's number of steps when shown). */
   d: number;
-  space: (typeof CHANNEL_SPACES)[number];
+  space: ChannelSpace;
   /** Uniform quantizer step for DCT coefficients and scale residuals, in units of 1/255. */
   qstep: number;
   patch: number;
@@ -33,7 +32,7 @@ export interface DepthSlice {
 
 export const depthLink: LinkSlice<DepthView> = {
   fields: {
-    view: { key: 'dview', codec: oneOf(DEPTH_VIEWS), default: 'bitplanes' },
+    view: { key: 'dview', codec: oneOf(DEPTH_KINDS), default: 'bitplanes' },
     bits: { key: 'bits', codec: int(1, BIT_DEPTH), default: 4 },
     bitOrder: { key: 'border', codec: oneOf(BIT_ORDERS), default: 'lsb' },
     d: { key: 'd', codec: int(1, 64), default: 3 },

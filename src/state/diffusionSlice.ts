@@ -1,20 +1,21 @@
 import type { StateCreator } from 'zustand';
+import {
+  PARAMETERIZATIONS, SAMPLER_KINDS, SCHEDULE_KINDS, WEIGHTING_KINDS, type Parameterization, type SamplerKind, type WeightingKind,
+} from '../core/diffusion/kinds';
 import { custom, int, linkDefaults, oneOf, real, type LinkSlice } from './codec';
 import type { Store } from './store';
 
-export const DIFFUSION_SCHEDULES = ['ddpm-linear', 'scaled-linear', 'cosine', 'cosine-zsnr', 'edm', 'rectified-flow', 'sd3', 'custom'] as const;
+/** The named schedules and the user-edited one. */
+export const DIFFUSION_SCHEDULES = [...SCHEDULE_KINDS, 'custom'] as const;
 export type DiffusionSchedule = (typeof DIFFUSION_SCHEDULES)[number];
-export const TARGETS = ['eps', 'x0', 'v', 'velocity'] as const;
-export type Target = (typeof TARGETS)[number];
-export const WEIGHTINGS = ['eps-mse', 'x0-mse', 'v-mse', 'velocity-mse', 'min-snr', 'edm', 'sd3-logit-normal', 'vdmpp-sigmoid'] as const;
-export type Weighting = (typeof WEIGHTINGS)[number];
+export type Target = Parameterization;
+export type Weighting = WeightingKind;
 
 export interface ControlPoint { t: number; logSnr: number }
 
 export const DENOISER_MODELS = ['digits', 'patches'] as const;
 export type DenoiserModel = (typeof DENOISER_MODELS)[number];
-export const SAMPLERS = ['ddpm', 'ddim', 'euler'] as const;
-export type Sampler = (typeof SAMPLERS)[number];
+export type Sampler = SamplerKind;
 /** The digit model's null class (classifier-free guidance's unconditional branch). */
 export const NULL_CLASS = 10;
 /** x̂0 of a held-out digit conditioned on its own label. */
@@ -89,14 +90,14 @@ export const diffusionLink: LinkSlice<DiffusionView> = {
     schedule: { key: 'sched', codec: oneOf(DIFFUSION_SCHEDULES), default: 'cosine' },
     shift: { key: 'shift', codec: real(1, 10, 2, { fixed: true }), default: 3 },
     seed: { key: 'dseed', codec: int(0, 2 ** 31 - 1), default: 0 },
-    target: { key: 'target', codec: oneOf(TARGETS), default: 'eps' },
-    weighting: { key: 'weight', codec: oneOf(WEIGHTINGS), default: 'min-snr' },
+    target: { key: 'target', codec: oneOf(PARAMETERIZATIONS), default: 'eps' },
+    weighting: { key: 'weight', codec: oneOf(WEIGHTING_KINDS), default: 'min-snr' },
     gamma: { key: 'gamma', codec: int(1, 20), default: 5 },
     points: { key: 'pts', codec: controlPoints, default: DEFAULT_POINTS, when: (v) => v.schedule === 'custom' },
     denoiser: { key: 'dnmodel', codec: oneOf(DENOISER_MODELS), default: 'digits' },
     heldout: { key: 'dnheld', codec: int(0, HELDOUT_MAX), default: 0 },
     predictLabel: { key: 'dnlabel', codec: int(OWN_LABEL, NULL_CLASS), default: OWN_LABEL },
-    sampler: { key: 'dnsampler', codec: oneOf(SAMPLERS), default: 'ddim' },
+    sampler: { key: 'dnsampler', codec: oneOf(SAMPLER_KINDS), default: 'ddim' },
     sampleSteps: { key: 'dnsteps', codec: int(1, 1000), default: 20 },
     sampleSeed: { key: 'dnseed', codec: int(0, 2 ** 31 - 1), default: 0 },
     sampleCount: { key: 'dncount', codec: oneOf<number>(SAMPLE_COUNTS), default: 9 },

@@ -1,10 +1,10 @@
 import type { StateCreator } from 'zustand';
-import { ORDERING_KINDS, type OrderingKind } from '../core/orderings';
+import { ORDERING_KINDS } from '../core/orderings';
 import { custom, int, linkDefaults, oneOf, type LinkSlice } from './codec';
 import type { Store } from './store';
 
-export type PatchOrdering = OrderingKind | 'custom';
-export const PATCH_ORDERINGS: readonly PatchOrdering[] = [...ORDERING_KINDS, 'custom'];
+export const PATCH_ORDERINGS = [...ORDERING_KINDS, 'custom'] as const;
+export type PatchOrdering = (typeof PATCH_ORDERINGS)[number];
 /** Every working size is a power of two ≥ 32, so these patch sizes divide all of them. */
 export const PATCH_SIZES = [2, 4, 8, 16, 32] as const;
 export const PATCH_STATS = ['distance', 'neighbours', 'copy', 'mean', 'linear'] as const;

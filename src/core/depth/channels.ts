@@ -9,8 +9,9 @@
 // neutral chroma 0.5 (YCbCr: a grey image from Y alone, as a decoder without chroma would show).
 import { createImage, type RgbImage } from '../image';
 import { psnr } from '../metrics';
+import type { ChannelSpace } from './kinds';
 
-export type ChannelSpace = 'rgb' | 'ycbcr';
+export { CHANNEL_SPACES, type ChannelSpace } from './kinds';
 
 const KR = 0.299;
 const KB = 0.114;

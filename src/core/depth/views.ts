@@ -22,7 +22,8 @@ export type DepthSpec =
   | { kind: 'rq'; patch: number; K: number; depth: number }
   | { kind: 'vq'; patch: number; K: number; depth: number };
 
-export type DepthKind = DepthSpec['kind'];
+/** DEPTH_KINDS names these kinds once for the state and the selector (a type test keeps the two equal). */
+export type { DepthKind } from './kinds';
 
 export interface DepthStep {
   d: number;

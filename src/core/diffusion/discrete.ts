@@ -3,7 +3,9 @@
 // `rescale_zero_terminal_snr`). diffusers computes in float32 (torch.float32); we compute in float64, so values
 // agree with diffusers to float32 precision (~1e-7 relative) and with the defining formulas to ~1e-15.
 
-export type BetaSchedule = 'linear' | 'scaled_linear' | 'squaredcos_cap_v2';
+/** diffusers' `beta_schedule` names. */
+export const BETA_SCHEDULES = ['linear', 'scaled_linear', 'squaredcos_cap_v2'] as const;
+export type BetaSchedule = (typeof BETA_SCHEDULES)[number];
 
 export type BetaOptions = {
   /** diffusers `beta_start` (default 1e-4, diffusers' default for every kind; Stable Diffusion uses 0.00085). */
@@ -39,7 +41,7 @@ function cosineAlphaBar(u: number): number {
  * - squaredcos_cap_v2: β_i = min(1 − ᾱ((i+1)/N)/ᾱ(i/N), max_beta)
  */
 export function ddpmBetas(kind: BetaSchedule, steps = 1000, opts: BetaOptions = {}): Float64Array {
-  if (!Number.isInteger(steps) || steps < 2) throw new RangeError(`steps must be an integer ≥ 2, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be an integer ≥ 1, got ${steps}`);
   const betaStart = opts.betaStart ?? 1e-4;
   const betaEnd = opts.betaEnd ?? 0.02;
   switch (kind) {
@@ -110,6 +112,8 @@ export type DiscreteSchedule = {
  * so it stays accurate where ᾱ ≈ 1 (step 0 of the linear schedule has 1 − ᾱ = 1e-4).
  */
 export function discreteSchedule(kind: BetaSchedule, steps: number, opts: BetaOptions, zeroTerminalSnr: boolean): DiscreteSchedule {
+  // One step has no t grid to read between (and no first and last for zero terminal SNR to tell apart).
+  if (!Number.isInteger(steps) || steps < 2) throw new RangeError(`steps must be an integer ≥ 2, got ${steps}`);
   const betas = ddpmBetas(kind, steps, opts);
   const logSnr = new Float64Array(steps);
   let ac: Float64Array;

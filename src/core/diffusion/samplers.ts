@@ -5,11 +5,13 @@
 //
 // A network here sees the variance-preserving input x_t / r with r = √(α² + σ²) and the log-SNR λ, so every
 // schedule drives it alike: its VP coefficients are α' = α/r, σ' = σ/r (α'² + σ'² = 1).
+import type { Parameterization, SamplerKind } from './kinds';
 import { scheduleAt, type ScheduleOptions, type ScheduleSpec } from './schedules';
+
+export { PARAMETERIZATIONS, SAMPLER_KINDS, type Parameterization, type SamplerKind } from './kinds';
 
 /** α and σ of one noise level (x_t = α·x0 + σ·ε), of any schedule. */
 export type NoiseLevel = { alpha: number; sigma: number };
-export type Parameterization = 'eps' | 'x0' | 'v' | 'velocity';
 
 /** The clean-image estimate x̂0 and the noise estimate ε̂ that explain x_t = α·x̂0 + σ·ε̂ at one level. */
 export type Denoised = { x0: Float32Array; eps: Float32Array };
@@ -153,8 +155,6 @@ export function guidedPrediction(cond: Float32Array, uncond: Float32Array, scale
   for (let i = 0; i < out.length; i++) out[i] = uncond[i] + scale * (cond[i] - uncond[i]);
   return out;
 }
-
-export type SamplerKind = 'ddpm' | 'ddim' | 'euler';
 
 export type SampleOptions = {
   /** For DDPM: standard normal noise of step k (one value per pixel). */

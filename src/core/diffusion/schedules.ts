@@ -9,14 +9,14 @@
 //   (1 − t')/t' = (1 − t)/(s·t), this is λ_SD3(t) = λ_RF(t) − 2 ln s: the shift moves λ down by 2 ln s.
 // - A user-editable schedule (editable.ts) is passed as its λ(t) function and read as variance-preserving.
 import { stepOfT } from '../conventions';
-import { discreteSchedule, type BetaSchedule, type DiscreteSchedule } from './discrete';
+import { alphasCumprod, BETA_SCHEDULES, ddpmBetas, discreteSchedule, rescaleZeroTerminalSnr, type BetaSchedule, type DiscreteSchedule } from './discrete';
 import { monotoneCubic, vpFromLogSnr, type LogSnrFn, type MonotoneCubic } from './editable';
+import { DISCRETE_SCHEDULE_KINDS, type DiscreteScheduleKind, type ScheduleKind } from './kinds';
 
 export * from './discrete';
 export * from './editable';
+export { DISCRETE_SCHEDULE_KINDS, SCHEDULE_KINDS, type DiscreteScheduleKind, type ScheduleKind } from './kinds';
 
-export type ScheduleKind = 'ddpm-linear' | 'scaled-linear' | 'cosine' | 'cosine-zsnr' | 'edm' | 'rectified-flow' | 'sd3';
-export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['ddpm-linear', 'scaled-linear', 'cosine', 'cosine-zsnr', 'edm', 'rectified-flow', 'sd3'];
 /** A named schedule, or a user-edited one given by λ(t) (variance-preserving). */
 export type ScheduleSpec = ScheduleKind | LogSnrFn;
 
@@ -36,8 +36,8 @@ export type ScheduleOptions = {
 
 export type SchedulePoint = { alpha: number; sigma: number; logSnr: number; sigmaEdm: number };
 
-export function isDiscrete(kind: ScheduleSpec): kind is 'ddpm-linear' | 'scaled-linear' | 'cosine' | 'cosine-zsnr' {
-  return kind === 'ddpm-linear' || kind === 'scaled-linear' || kind === 'cosine' || kind === 'cosine-zsnr';
+export function isDiscrete(kind: ScheduleSpec): kind is DiscreteScheduleKind {
+  return (DISCRETE_SCHEDULE_KINDS as readonly ScheduleSpec[]).includes(kind);
 }
 
 export function isVariancePreserving(kind: ScheduleSpec): boolean {
@@ -46,21 +46,59 @@ export function isVariancePreserving(kind: ScheduleSpec): boolean {
 
 const discreteCache = new Map<string, DiscreteSchedule>();
 
+/** The diffusers β schedule of each discrete kind (cosine-zsnr is the cosine one rescaled to zero terminal SNR). */
+const BETA_OF: Record<DiscreteScheduleKind, BetaSchedule> = {
+  'ddpm-linear': 'linear', 'scaled-linear': 'scaled_linear', cosine: 'squaredcos_cap_v2', 'cosine-zsnr': 'squaredcos_cap_v2',
+};
+
+/** The β range unless given: DDPM's 1e-4 → 0.02, or Stable Diffusion's 0.00085 → 0.012 for scaled_linear. */
+function betaRange(beta: BetaSchedule, opts: { betaStart?: number; betaEnd?: number }): { betaStart: number; betaEnd: number } {
+  const sd = beta === 'scaled_linear';
+  return { betaStart: opts.betaStart ?? (sd ? 0.00085 : 1e-4), betaEnd: opts.betaEnd ?? (sd ? 0.012 : 0.02) };
+}
+
 /** ᾱ and λ per step of a discrete kind (cached per kind, N and β range). */
-export function discreteOf(kind: 'ddpm-linear' | 'scaled-linear' | 'cosine' | 'cosine-zsnr', opts: ScheduleOptions = {}): DiscreteSchedule {
+export function discreteOf(kind: DiscreteScheduleKind, opts: ScheduleOptions = {}): DiscreteSchedule {
   const steps = opts.steps ?? 1000;
-  const sd = kind === 'scaled-linear';
-  const betaStart = opts.betaStart ?? (sd ? 0.00085 : 1e-4);
-  const betaEnd = opts.betaEnd ?? (sd ? 0.012 : 0.02);
+  const beta = BETA_OF[kind];
+  const { betaStart, betaEnd } = betaRange(beta, opts);
   const key = `${kind}|${steps}|${betaStart}|${betaEnd}`;
   let s = discreteCache.get(key);
   if (!s) {
-    const beta: BetaSchedule = kind === 'ddpm-linear' ? 'linear' : sd ? 'scaled_linear' : 'squaredcos_cap_v2';
     s = discreteSchedule(beta, steps, { betaStart, betaEnd }, kind === 'cosine-zsnr');
     if (discreteCache.size > 32) discreteCache.clear();
     discreteCache.set(key, s);
   }
   return s;
+}
+
+/** A DDPM β schedule by its diffusers name, or by this app's name for the two linear ones. */
+export type DdpmScheduleName = BetaSchedule | Extract<DiscreteScheduleKind, 'ddpm-linear' | 'scaled-linear'>;
+
+export type DdpmAlphasOptions = {
+  /** The β range; defaults as discreteOf's (see betaRange). */
+  betaStart?: number;
+  betaEnd?: number;
+  /** Apply diffusers' rescale_zero_terminal_snr (Lin et al. 2023): the last ᾱ becomes 0, the first is kept. */
+  rescaleZeroTerminalSnr?: boolean;
+};
+
+/**
+ * ᾱ_0 … ᾱ_{N−1} (diffusers' `alphas_cumprod`) of a DDPM schedule, with discreteOf's β ranges: scaled_linear
+ * defaults to Stable Diffusion's 0.00085 → 0.012, where diffusers' DDPMScheduler would take 1e-4 → 0.02.
+ */
+export function ddpmAlphasCumprod(kind: DdpmScheduleName, steps = 1000, opts: DdpmAlphasOptions = {}): Float64Array {
+  const beta = kind === 'ddpm-linear' || kind === 'scaled-linear' ? BETA_OF[kind] : kind;
+  if (!(BETA_SCHEDULES as readonly string[]).includes(beta)) throw new RangeError(`unknown DDPM schedule '${String(kind)}'`);
+  const range = betaRange(beta, opts);
+  for (const [name, b] of Object.entries(range)) if (!(b >= 0 && b <= 1)) throw new RangeError(`${name} must be in [0, 1], got ${b}`);
+  // One step has no first ᾱ to keep apart from a last one to zero.
+  if (opts.rescaleZeroTerminalSnr && steps === 1) throw new RangeError('zero terminal SNR needs at least 2 steps');
+  const ac = alphasCumprod(ddpmBetas(beta, steps, range));
+  if (!opts.rescaleZeroTerminalSnr) return ac;
+  const z = rescaleZeroTerminalSnr(ac);
+  z[0] = ac[0]; // kept exactly, as the algorithm does in exact arithmetic (√ then ² can move it by an ulp)
+  return z;
 }
 
 /**
@@ -94,6 +132,25 @@ export function edmSigmaOfT(t: number, opts: ScheduleOptions = {}): number {
   return (a + (1 - t) * (b - a)) ** rho;
 }
 
+/**
+ * Karras et al.'s n sampling noise levels, σ_max down to σ_min (eq. 5; k-diffusion's get_sigmas_karras without
+ * the 0 it appends): σ_i = (σ_max^{1/ρ} + i/(n − 1)·(σ_min^{1/ρ} − σ_max^{1/ρ}))^ρ, i.e. edmSigmaOfT at
+ * t = 1 − i/(n − 1). The ends are σ_max and σ_min exactly (the ρ-th power of the root can miss by an ulp);
+ * n = 1 gives σ_max alone.
+ */
+export function karrasSigmas(n: number, sigmaMin = 0.002, sigmaMax = 80, rho = 7): Float64Array {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be an integer ≥ 1, got ${n}`);
+  if (!(sigmaMin >= 0 && sigmaMin <= sigmaMax && sigmaMax < Infinity)) {
+    throw new RangeError(`the noise levels need 0 ≤ σ_min ≤ σ_max < ∞, got σ_min = ${sigmaMin}, σ_max = ${sigmaMax}`);
+  }
+  if (!(rho > 0 && rho < Infinity)) throw new RangeError(`ρ must be positive and finite, got ${rho}`);
+  const out = new Float64Array(n);
+  for (let i = 1; i < n - 1; i++) out[i] = edmSigmaOfT(1 - i / (n - 1), { sigmaMin, sigmaMax, rho });
+  out[0] = sigmaMax;
+  if (n > 1) out[n - 1] = sigmaMin;
+  return out;
+}
+
 /** Rectified-flow λ = 2(ln(1 − t) − ln t), exact ±∞ at the ends. */
 function rfLogSnr(t: number): number {
   if (t <= 0) return Infinity;
@@ -108,6 +165,17 @@ export function sd3ShiftedT(t: number, shift = 3): number {
 
 function checkT(t: number): void {
   if (!(t >= 0 && t <= 1)) throw new RangeError(`t must be in [0,1], got ${t}`);
+}
+
+/**
+ * SD3's timestep shift s·t/(1 + (s − 1)·t) (sd3ShiftedT; diffusers' FlowMatchEulerDiscreteScheduler applies
+ * it to its sigmas) for t ∈ [0,1] and s > 0. It fixes 0 and 1; 1 is returned exactly, which 1 + (s − 1) need
+ * not be for every s.
+ */
+export function shiftTimestep(t: number, shift = 3): number {
+  checkT(t);
+  if (!(shift > 0 && shift < Infinity)) throw new RangeError(`the shift must be positive and finite, got ${shift}`);
+  return t === 1 ? 1 : sd3ShiftedT(t, shift);
 }
 
 /** α, σ, λ and σ_EDM of a schedule at t ∈ [0,1]. */
@@ -235,10 +303,7 @@ const interpolantCache = new WeakMap<DiscreteSchedule, { nodes: Float64Array; fi
  * zero-terminal-SNR schedule drops its last node, λ = −∞). C¹, so p(λ) = 1/|dλ/dt| is continuous; a
  * piecewise-linear reading would give a saw-tooth p where the steps are far apart in λ (the noisy end).
  */
-export function discreteInterpolant(
-  kind: 'ddpm-linear' | 'scaled-linear' | 'cosine' | 'cosine-zsnr',
-  opts: ScheduleOptions = {},
-): { nodes: Float64Array; finite: MonotoneCubic } {
+export function discreteInterpolant(kind: DiscreteScheduleKind, opts: ScheduleOptions = {}): { nodes: Float64Array; finite: MonotoneCubic } {
   const s = discreteOf(kind, opts);
   let r = interpolantCache.get(s);
   if (!r) {

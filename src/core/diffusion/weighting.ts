@@ -4,10 +4,12 @@
 // per-sample weight. Units: the sheet's, with no ½ in front; Kingma & Gao write L = ½∫w_KG·…, so w_KG = 2w.
 import { edmLogNormalDensityOfLogSnr, logitNormalDensityOfLogSnr, uniformTDensityOfLogSnr } from './densities';
 import { sigmoid } from './editable';
+import type { Parameterization, Prediction, WeightingKind } from './kinds';
 import type { ScheduleOptions, ScheduleSpec } from './schedules';
 
-export type Prediction = 'eps' | 'x0' | 'v';
-export type LossTarget = Prediction | 'velocity';
+export { PREDICTIONS, WEIGHTING_KINDS, type Prediction, type WeightingKind } from './kinds';
+/** Any network output; epsLossFactor converts each one's loss to ε-MSE units. */
+export type LossTarget = Parameterization;
 
 /**
  * c(λ): a model's squared error on `target` in ε-MSE units, from x̂0 − x0 = −(σ/α)(ε̂ − ε) and σ/α = e^{−λ/2}:
@@ -46,6 +48,20 @@ export function minSnrLossWeight(snr: number, gamma: number, prediction: Predict
   }
 }
 
+/** diffusers' `prediction_type` names of the three predictions. */
+const DIFFUSERS_PREDICTIONS = { epsilon: 'eps', sample: 'x0', v_prediction: 'v' } as const satisfies Record<string, Prediction>;
+export type DiffusersPredictionType = keyof typeof DIFFUSERS_PREDICTIONS;
+
+/**
+ * minSnrLossWeight under diffusers' names: epsilon min(SNR, γ)/SNR, sample min(SNR, γ), v_prediction
+ * min(SNR, γ)/(SNR + 1), for SNR ≥ 0 and γ > 0 (epsilon at SNR = 0 gives its limit 1, where diffusers' 0/0 is NaN).
+ */
+export function minSnrWeight(snr: number, gamma: number, predictionType: DiffusersPredictionType): number {
+  if (!Object.hasOwn(DIFFUSERS_PREDICTIONS, predictionType)) throw new RangeError(`unknown prediction type '${String(predictionType)}'`);
+  if (!(gamma > 0)) throw new RangeError(`γ must be > 0, got ${gamma}`);
+  return minSnrLossWeight(snr, gamma, DIFFUSERS_PREDICTIONS[predictionType]);
+}
+
 /**
  * c(λ)·m(λ) of Min-SNR-γ in ε-MSE units. It is min(1, γ/SNR) for all three prediction types — the point of
  * Min-SNR's per-type divisors; computed as the product with the limits at λ = ±∞ taken explicitly (1 at −∞,
@@ -56,20 +72,6 @@ export function minSnrEpsWeight(logSnr: number, gamma: number, prediction: Predi
   if (logSnr === Infinity) return 0;
   return epsLossFactor(prediction, logSnr) * minSnrLossWeight(Math.exp(logSnr), gamma, prediction);
 }
-
-export type WeightingKind =
-  | 'eps-mse'
-  | 'x0-mse'
-  | 'v-mse'
-  | 'velocity-mse'
-  | 'min-snr'
-  | 'edm'
-  | 'sd3-logit-normal'
-  | 'vdmpp-sigmoid';
-
-export const WEIGHTING_KINDS: readonly WeightingKind[] = [
-  'eps-mse', 'x0-mse', 'v-mse', 'velocity-mse', 'min-snr', 'edm', 'sd3-logit-normal', 'vdmpp-sigmoid',
-];
 
 export type WeightingOptions = ScheduleOptions & {
   /** Schedule sampled with uniform t (eps/x0/v/velocity-mse, min-snr, vdmpp-sigmoid); default 'cosine'. */

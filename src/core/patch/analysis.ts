@@ -2,7 +2,8 @@
 // sees and the error of the simple predictors. Pure; the worker runs it and caches it per image.
 import { orderFromCustom, patchOrder, type OrderingKind } from '../orderings';
 import type { PatchGrid } from './grid';
-import { contextStats, predictorErrors, type ContextStats, type PredictorErrors } from './stats';
+import { contextStats, type ContextStats } from './context';
+import { predictorErrors, type PredictorErrors } from './predictors';
 
 export type OrderingSpec = { kind: OrderingKind; seed?: number } | { kind: 'custom'; cells: number[] };
 

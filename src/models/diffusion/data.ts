@@ -1,5 +1,6 @@
 // The denoisers' data as plain typed arrays: shipped digit sets (uint8 pixels, 28×28, plus one uint8 label per
 // digit) and natural-image crops (uint8 RGB, 32×32×3), converted to pixels in [0, 1] or model space [−1, 1].
+import { modelToPixel, pixelToModel } from '../../core/conventions';
 
 /** count images of side × side × channels, uint8, and for digits their labels. */
 export type ImageSet = { count: number; side: number; channels: number; pixels: Uint8Array; labels: Uint8Array | null };
@@ -35,7 +36,7 @@ export function pixelsOfSet(set: ImageSet, indices: ArrayLike<number>): Float32A
 
 /** Images `indices` in model space x0 = 2·pixel − 1. */
 export function modelSpaceOfSet(set: ImageSet, indices: ArrayLike<number>): Float32Array {
-  return pixelsOfSet(set, indices).map((p) => 2 * p - 1);
+  return pixelsOfSet(set, indices).map(pixelToModel);
 }
 
 /** `count` indices drawn uniformly with replacement. */
@@ -45,5 +46,5 @@ export function randomIndices(total: number, count: number, rand: () => number):
 
 /** Model space → pixels clipped to [0, 1]. */
 export function toPixels(x: Float32Array): Float32Array {
-  return x.map((v) => Math.min(1, Math.max(0, (v + 1) / 2)));
+  return x.map((v) => Math.min(1, Math.max(0, modelToPixel(v))));
 }

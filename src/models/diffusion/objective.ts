@@ -2,12 +2,13 @@
 // target and per-sample weight), the weighted loss, and the loss of each equal-λ bin as a differentiable
 // tensor (for the held-out difficulty profile and for comparing the gradients of sub-tasks).
 import * as tf from '@tensorflow/tfjs';
+import type { Parameterization } from '../../core/diffusion/kinds';
 import { gaussian } from '../../core/random';
 import { lossWeight, sampleTrainingLogSnr, TRAINING_LAMBDA_LIMIT } from '../../core/diffusion/trainingNoise';
 import type { WeightingKind, WeightingOptions } from '../../core/diffusion/weighting';
 import { classRows, forward, pixelsOf, type Denoiser } from './denoiser';
 
-export type Parameterization = 'eps' | 'x0' | 'v' | 'velocity';
+export type { Parameterization } from '../../core/diffusion/kinds';
 
 export type Objective = {
   parameterization: Parameterization;

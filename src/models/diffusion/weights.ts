@@ -2,6 +2,7 @@
 // manifest) next to one little-endian float32 weights.bin, as shipped in public/models/diffusion/<name>/, and
 // the same artifacts through any tf.io handler ('indexeddb://…' for models fine-tuned in the browser).
 import type * as tf from '@tensorflow/tfjs';
+import type { Parameterization } from '../../core/diffusion/kinds';
 import { modelIo, type ModelCodec, type ModelFile, type ModelIo, type Progress } from '../weightsIo';
 import { classifierShapes, createClassifier, disposeClassifier, validateClassifierConfig, type Classifier, type ClassifierConfig } from './classifier';
 import { createDenoiser, disposeDenoiser, paramShapes, validateConfig, type Denoiser, type DenoiserConfig } from './denoiser';
@@ -11,7 +12,7 @@ export type { Progress } from '../weightsIo';
 export const WEIGHTS_VERSION = 1;
 
 /** What a saved model says about itself: its parameterization (denoisers) and a free-form training record. */
-export type WeightsMeta = { parameterization?: 'eps' | 'x0' | 'v' | 'velocity'; training?: Record<string, unknown> };
+export type WeightsMeta = { parameterization?: Parameterization; training?: Record<string, unknown> };
 
 type Kinds = { 'diffusion-denoiser': { config: DenoiserConfig; model: Denoiser }; 'digit-classifier': { config: ClassifierConfig; model: Classifier } };
 export type WeightsFormat = keyof Kinds;

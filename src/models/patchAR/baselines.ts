@@ -1,11 +1,11 @@
 // The simple context predictors the transformer must beat (the issue's quality floor), on single-channel
 // images such as digits (and, for copy / mean / linear, RGB crops). Plain TypeScript, no tfjs: the training script and the tests share it.
-// - copy / mean / linear: core/patch/stats predictorErrors, per image (nearest visible patch; mean of the
+// - copy / mean / linear: core/patch/predictors' predictorErrors, per image (nearest visible patch; mean of the
 //   visible 4-neighbours; a 5-scalar ridge fit, towards the mean predictor, on the image's own visible patches).
 // - regression: a stronger linear predictor fitted on the TRAINING digits: for each set of visible
 //   4-neighbours, a full linear map (ridge least squares) from their pixels plus a bias to the patch's pixels.
 import type { PatchGrid } from '../../core/patch/grid';
-import { predictorErrors } from '../../core/patch/stats';
+import { predictorErrors } from '../../core/patch/predictors';
 import { patchify } from './data';
 
 export type Grid = { side: number; patch: number; rows: number; cols: number };
@@ -18,7 +18,7 @@ export function digitGrid(side: number, patch: number): Grid {
 export type BaselineCurves = { copy: Float64Array; mean: Float64Array; linear: Float64Array; regression?: Float64Array };
 
 /**
- * core/patch/stats' three predictors, averaged per step over the images ([count, side, side, channels];
+ * core/patch/predictors' three predictors, averaged per step over the images ([count, side, side, channels];
  * channels = 3 for RGB crops, whose patches hold interleaved RGB like core/patch/grid's).
  */
 export function contextPredictorCurves(images: Float32Array, grid: Grid, order: Int32Array, channels: 1 | 3 = 1): BaselineCurves {

@@ -1,7 +1,7 @@
 // The learned RQ auto-encoder of the "Depth" panel: what the model worker needs, in one import.
 export { createRqae, cropConfig, decode, digitConfig, dispose, encode, latentSide, MAX_DEPTH, paramCount } from './model';
 export type { Rqae, RqaeConfig } from './model';
-export { codesOf, COMMITMENT_BETA, lossPerDepth, objectiveLoss, OBJECTIVES } from './losses';
+export { codesOf, COMMITMENT_BETA, lossPerDepth, objectiveLoss } from './losses';
 export type { Objective } from './losses';
 export { createTrainer, fitCodebook, trainStep } from './train';
 export type { BatchSource, Trainer, TrainerOptions } from './train';

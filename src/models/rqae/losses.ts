@@ -11,7 +11,6 @@ import { quantize, residualCodes } from './quantize';
 import type { RqaeObjective } from './shipped';
 
 export type Objective = RqaeObjective;
-export const OBJECTIVES: readonly Objective[] = ['full', 'summed'];
 export const COMMITMENT_BETA = 0.25;
 
 export type DepthTerms = {

@@ -3,7 +3,9 @@
 // the shipped weights → fresh ones), evaluated on its shipped held-out set (the 50-bin λ loss profile), and
 // predicted from, sampled, trained, reset, saved and forgotten on request. The dispatch (dispatch.ts)
 // starts tfjs first and passes each request here.
+import { pixelToModel } from '../../core/conventions';
 import { seededNoise } from '../../core/diffusion/forward';
+import { PARAMETERIZATIONS, SAMPLER_KINDS } from '../../core/diffusion/kinds';
 import { clipDenoised, ddimStep, ddpmStep, eulerFlowStep, sigmaOverAlpha, type NoiseLevel } from '../../core/diffusion/samplers';
 import { logSnrFromAlphaSigma } from '../../core/diffusion/schedules';
 import { TRAINING_LAMBDA_LIMIT } from '../../core/diffusion/trainingNoise';
@@ -66,7 +68,7 @@ type Entry = HostedModel<Denoiser, Trainer> & {
   evaluated: { version: number; lambda: number[]; loss: number[] } | null;
 };
 
-const isParameterization = (p: unknown): p is Parameterization => p === 'eps' || p === 'x0' || p === 'v' || p === 'velocity';
+const isParameterization = (p: unknown): p is Parameterization => (PARAMETERIZATIONS as readonly unknown[]).includes(p);
 
 function checkModel(target: DenoiserTarget): Spec {
   const spec = SPECS[target.model];
@@ -222,7 +224,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
       label = set.labels ? set.labels[i] : null;
     }
     const condition = classes > 0 ? (req.label ?? label ?? classes - 1) : undefined;
-    const x0 = clean.map((p) => 2 * p - 1);
+    const x0 = clean.map(pixelToModel);
     const eps = seededNoise(size, Math.floor(req.seed) || 0);
     const { alpha, sigma } = req.level;
     const x = x0.map((v, i) => alpha * v + sigma * eps[i]);
@@ -247,7 +249,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     levels.forEach((l, i) => checkLevel(l, `level ${i}`));
     const count = Math.floor(req.count);
     if (!(count >= 1 && count <= MAX_SAMPLES)) throw new RangeError(`sample 1…${MAX_SAMPLES} images, not ${req.count}`);
-    if (req.sampler !== 'ddpm' && req.sampler !== 'ddim' && req.sampler !== 'euler') throw new Error(`unknown sampler '${String(req.sampler)}'`);
+    if (!(SAMPLER_KINDS as readonly unknown[]).includes(req.sampler)) throw new Error(`unknown sampler '${String(req.sampler)}'`);
     const entry = await entryFor(req, ctx);
     const { side, channels, classes } = entry.model.config;
     const size = side * side * channels;

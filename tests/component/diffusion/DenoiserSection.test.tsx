@@ -1,5 +1,6 @@
 import { act, cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PARAMETERIZATIONS, SAMPLER_KINDS, WEIGHTING_KINDS } from '../../../src/core/diffusion/kinds';
 import { levelAt, levelLogSnr } from '../../../src/core/diffusion/levels';
 import { diffusionDefaults } from '../../../src/state/diffusionSlice';
 import { appStore, useStore } from '../../../src/state/store';
@@ -217,6 +218,14 @@ describe('DenoiserSection with a model', () => {
     expect(screen.getByTestId('denoiser-sample-error').getAttribute('role')).toBe('alert');
     expect(screen.getAllByTestId('denoiser-sample-class-readout')).toHaveLength(9);
     expect(screen.getByTestId('denoiser-predict-readout').textContent).toMatch(/MSE/);
+  });
+
+  it('offers exactly the core lists of targets, weightings and samplers, in order', async () => {
+    await loaded();
+    const values = (testId: string) => Array.from((screen.getByTestId(testId) as HTMLSelectElement).options, (o) => o.value);
+    expect(values('denoiser-train-target')).toEqual([...PARAMETERIZATIONS]);
+    expect(values('denoiser-train-weighting')).toEqual([...WEIGHTING_KINDS]);
+    expect(values('denoiser-sampler-select')).toEqual([...SAMPLER_KINDS]);
   });
 
   it('trains with the panel’s target, weighting and γ, shows the live loss and steps/s, and pauses', async () => {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { GUIDANCE_SIGMA_RANGE, TARGETS, WEIGHTINGS } from '../../../src/state/diffusionSlice';
+import { GUIDANCE_SIGMA_RANGE } from '../../../src/state/diffusionSlice';
 import { lambdaRangeOfInterval, lossProfileChart, trainingLossChart } from '../../../src/ui/panels/diffusion/denoiserCharts';
 import {
-  batchCount, guidanceInterval, modelImage, modelLogSnrRange, parameterizationOf, positionOfSigma, sigmaOfPosition, SIGMA_POSITIONS,
-  STEP_CHOICES, stepChoiceIndex, weightingOf,
+  batchCount, guidanceInterval, modelImage, modelLogSnrRange, positionOfSigma, sigmaOfPosition, SIGMA_POSITIONS, STEP_CHOICES, stepChoiceIndex,
 } from '../../../src/ui/panels/diffusion/denoiserData';
 import { LAMBDA_BINS } from './fakeDenoiser';
 
@@ -61,11 +60,6 @@ describe('step choices, model range and protocol names', () => {
     expect(lo).toBeCloseTo(-10, 12);
     expect(hi).toBeCloseTo(10, 12);
     expect(modelLogSnrRange({ lambda: [0] })).toBeNull();
-  });
-
-  it('passes the panel’s targets and weightings to the worker under the same names', () => {
-    for (const t of TARGETS) expect(parameterizationOf(t)).toBe(t);
-    for (const w of WEIGHTINGS) expect(weightingOf(w)).toBe(w);
   });
 });
 

@@ -1,5 +1,6 @@
 import { useId } from 'react';
-import { DEPTH_VIEWS, type DepthViewKind } from '../../../state/depthSlice';
+import { DEPTH_KINDS } from '../../../core/depth/kinds';
+import type { DepthViewKind } from '../../../state/depthSlice';
 import { appStore, useStore } from '../../../state/store';
 import { Panel } from '../Panel';
 import { BitplaneView } from './BitplaneView';
@@ -37,7 +38,7 @@ export function DepthPanel() {
       <div className="field">
         <label htmlFor={id}>Decomposition</label>
         <select id={id} value={view} data-testid="depth-view-select" onChange={(e) => appStore.getState().setDepth({ view: e.currentTarget.value as DepthViewKind })}>
-          {DEPTH_VIEWS.map((v) => <option key={v} value={v}>{VIEW_LABELS[v]}</option>)}
+          {DEPTH_KINDS.map((v) => <option key={v} value={v}>{VIEW_LABELS[v]}</option>)}
         </select>
       </div>
       {view === 'bitplanes' ? <BitplaneView /> : <StepsView />}

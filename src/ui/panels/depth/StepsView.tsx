@@ -1,8 +1,9 @@
 import { useId, useMemo } from 'react';
 import { BIT_ORDERS, type BitOrder } from '../../../core/depth/bitOrders';
 import { codebookHealth, usageByRank } from '../../../core/depth/codebook';
+import { CHANNEL_SPACES } from '../../../core/depth/kinds';
 import { differenceImage, type DepthSpec } from '../../../core/depth/views';
-import { CHANNEL_SPACES, RQ_CODEBOOKS, RQ_PATCHES, type DepthView } from '../../../state/depthSlice';
+import { RQ_CODEBOOKS, RQ_PATCHES, type DepthView } from '../../../state/depthSlice';
 import { appStore, useStore } from '../../../state/store';
 import { barChart } from '../../charts/barChart';
 import { lineChart } from '../../charts/lineChart';

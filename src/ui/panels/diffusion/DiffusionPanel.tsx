@@ -4,8 +4,8 @@ import { pixelToModel } from '../../../core/conventions';
 import { logSnrStrip, noisyImage, noisyRgba, seededNoise } from '../../../core/diffusion/forward';
 import { scheduleAt, scheduleCurve, SCHEDULE_KINDS, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
 import type { SpectraPrecomputed } from '../../../core/diffusion/spectrum';
-import { isElboEquivalent, weightingCurve, type Prediction } from '../../../core/diffusion/weighting';
-import { DIFFUSION_SCHEDULES, WEIGHTINGS, type DiffusionSchedule, type Weighting } from '../../../state/diffusionSlice';
+import { isElboEquivalent, PREDICTIONS, weightingCurve, WEIGHTING_KINDS, type Prediction } from '../../../core/diffusion/weighting';
+import { DIFFUSION_SCHEDULES, type DiffusionSchedule, type Weighting } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
 import { lineChart } from '../../charts/lineChart';
 import { PixelFigure } from '../../components/Figure';
@@ -14,6 +14,7 @@ import { Slider } from '../../components/Slider';
 import { imagePayload } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { Panel } from '../Panel';
+import { PARAMETERIZATION_LABELS } from './denoiserData';
 import { modelImage, pairMoments, rmsOf, SCHEDULE_LABELS, scheduleSpec } from './diffusionData';
 import { ScheduleEditor } from './ScheduleEditor';
 import { DenoiserSection } from './DenoiserSection';
@@ -260,7 +261,7 @@ export function DiffusionPanel() {
         <div className="field">
           <label htmlFor={weightId}>Weighting</label>
           <select id={weightId} value={view.weighting} data-testid="weighting-select" onChange={(e) => setDiffusion({ weighting: e.currentTarget.value as Weighting })}>
-            {WEIGHTINGS.map((k) => <option key={k} value={k}>{WEIGHTING_LABELS[k]}</option>)}
+            {WEIGHTING_KINDS.map((k) => <option key={k} value={k}>{WEIGHTING_LABELS[k]}</option>)}
           </select>
         </div>
         {view.weighting === 'min-snr' && (
@@ -269,7 +270,7 @@ export function DiffusionPanel() {
             <div className="field">
               <label htmlFor={predId}>Prediction</label>
               <select id={predId} value={view.target} onChange={(e) => setDiffusion({ target: e.currentTarget.value as typeof view.target })}>
-                <option value="eps">ε</option><option value="x0">x₀</option><option value="v">v</option>
+                {PREDICTIONS.map((p) => <option key={p} value={p}>{PARAMETERIZATION_LABELS[p]}</option>)}
               </select>
             </div>
           </>

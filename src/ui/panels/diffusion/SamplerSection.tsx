@@ -4,8 +4,9 @@
 // and the time taken; a progress bar and Cancel while it runs.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/shallow';
+import { SAMPLER_KINDS } from '../../../core/diffusion/kinds';
 import { samplerLevels } from '../../../core/diffusion/levels';
-import { GUIDANCE_SIGMA_RANGE, NULL_CLASS, SAMPLE_COUNTS, SAMPLERS, type Sampler } from '../../../state/diffusionSlice';
+import { GUIDANCE_SIGMA_RANGE, NULL_CLASS, SAMPLE_COUNTS, type Sampler } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
 import { Figure } from '../../components/Figure';
 import { PixelCanvas } from '../../components/PixelCanvas';
@@ -91,7 +92,7 @@ export function SamplerSection({ status, target }: { status: DenoiserStatus; tar
         <div className="field">
           <label htmlFor={ids.sampler}>Sampler</label>
           <select id={ids.sampler} value={d.sampler} data-testid="denoiser-sampler-select" onChange={(e) => setDiffusion({ sampler: e.currentTarget.value as Sampler })}>
-            {SAMPLERS.map((s) => <option key={s} value={s}>{SAMPLER_LABELS[s]}</option>)}
+            {SAMPLER_KINDS.map((s) => <option key={s} value={s}>{SAMPLER_LABELS[s]}</option>)}
           </select>
         </div>
         <Slider

@@ -4,7 +4,8 @@
 // reset to the shipped weights, save in this browser and delete the saved copy.
 import { useId, useMemo } from 'react';
 import { useShallow } from 'zustand/shallow';
-import { TARGETS, WEIGHTINGS, type Target, type Weighting } from '../../../state/diffusionSlice';
+import { PARAMETERIZATIONS, WEIGHTING_KINDS } from '../../../core/diffusion/kinds';
+import type { Target, Weighting } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
 import { ChartFigure } from '../../components/Figure';
 import { Slider } from '../../components/Slider';
@@ -13,7 +14,7 @@ import { useTrainer, type TrainerNotes } from '../../hooks/useTrainer';
 import { getComputeClient } from '../../../compute/client';
 import type { DenoiserStatus, DenoiserTarget } from '../../../protocol';
 import { trainingLossChart } from './denoiserCharts';
-import { PARAMETERIZATION_LABELS, parameterizationOf, weightingOf } from './denoiserData';
+import { PARAMETERIZATION_LABELS } from './denoiserData';
 import { fmtNum } from './diffusionData';
 
 const WEIGHTING_SHORT: Record<Weighting, string> = {
@@ -53,7 +54,7 @@ export function TrainSection({ status, target, onStatus, onTrained }: TrainProps
     train: (steps, batch, options) => {
       const v = appStore.getState().diffusion;
       return getComputeClient().request('denoiser-train', {
-        ...target, steps, batch, parameterization: parameterizationOf(v.target), weighting: weightingOf(v.weighting),
+        ...target, steps, batch, parameterization: v.target, weighting: v.weighting,
         ...(v.weighting === 'min-snr' ? { gamma: v.gamma } : {}),
       }, options);
     },
@@ -76,13 +77,13 @@ export function TrainSection({ status, target, onStatus, onTrained }: TrainProps
           <div className="field">
             <label htmlFor={ids.target}>Target (what the network outputs)</label>
             <select id={ids.target} value={sel.target} disabled={training} data-testid="denoiser-train-target" onChange={(e) => setDiffusion({ target: e.currentTarget.value as Target })}>
-              {TARGETS.map((t) => <option key={t} value={t}>{PARAMETERIZATION_LABELS[t]}</option>)}
+              {PARAMETERIZATIONS.map((t) => <option key={t} value={t}>{PARAMETERIZATION_LABELS[t]}</option>)}
             </select>
           </div>
           <div className="field">
             <label htmlFor={ids.weighting}>Loss weighting</label>
             <select id={ids.weighting} value={sel.weighting} disabled={training} data-testid="denoiser-train-weighting" onChange={(e) => setDiffusion({ weighting: e.currentTarget.value as Weighting })}>
-              {WEIGHTINGS.map((w) => <option key={w} value={w}>{WEIGHTING_SHORT[w]}</option>)}
+              {WEIGHTING_KINDS.map((w) => <option key={w} value={w}>{WEIGHTING_SHORT[w]}</option>)}
             </select>
           </div>
           {sel.weighting === 'min-snr' && <Slider label="Min-SNR γ" value={sel.gamma} min={1} max={20} onChange={(g) => setDiffusion({ gamma: g })} />}

@@ -1,9 +1,8 @@
 // Shaping for the Diffusion panel's denoiser: model arrays (side × side × channels, pixels in [0, 1]) as images,
-// the guidance interval's log-scale sliders, the step-count slider, the λ range the model knows, and the
-// panel's target/weighting selectors in the worker protocol's names.
+// the guidance interval's log-scale sliders, the step-count slider and the λ range the model knows.
 import { createImage, type RgbImage } from '../../../core/image';
-import { GUIDANCE_SIGMA_RANGE, type Target, type Weighting } from '../../../state/diffusionSlice';
-import type { DenoiserParameterization, DenoiserStatus, DenoiserWeighting } from '../../../protocol';
+import { GUIDANCE_SIGMA_RANGE } from '../../../state/diffusionSlice';
+import type { DenoiserParameterization, DenoiserStatus } from '../../../protocol';
 
 /** Model images are drawn this many screen pixels per model pixel (28 → 224, 32 → 256), so they stay sharp. */
 export const MODEL_SCALE = 8;
@@ -83,15 +82,6 @@ export function modelLogSnrRange(status: Pick<DenoiserStatus, 'lambda'>): [numbe
   const lo = Math.min(l[0], l[l.length - 1]);
   const hi = Math.max(l[0], l[l.length - 1]);
   return [lo - half, hi + half];
-}
-
-/** The panel's target selector in the protocol's terms (the names agree; this fails to compile if they part). */
-export function parameterizationOf(target: Target): DenoiserParameterization {
-  return target;
-}
-
-export function weightingOf(weighting: Weighting): DenoiserWeighting {
-  return weighting;
 }
 
 export const PARAMETERIZATION_LABELS: Record<DenoiserParameterization, string> = { eps: 'ε', x0: 'x₀', v: 'v', velocity: 'velocity (ε − x₀)' };

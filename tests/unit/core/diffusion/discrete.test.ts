@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   alphasCumprod,
+  BETA_SCHEDULES,
   betasFromAlphasCumprod,
   ddpmBetas,
+  discreteSchedule,
   rescaleZeroTerminalSnr,
 } from '../../../../src/core/diffusion/discrete';
 
@@ -92,12 +94,22 @@ describe('DDPM betas and ᾱ match the diffusers reference transcription (float6
   });
 
   it('zero-terminal-SNR rescaling equals rescale_zero_terminal_snr (compared as betas, tol 1e-12)', () => {
-    for (const kind of ['linear', 'scaled_linear', 'squaredcos_cap_v2'] as const) {
+    for (const kind of BETA_SCHEDULES) {
       const opts = kind === 'scaled_linear' ? { betaStart: 0.00085, betaEnd: 0.012 } : {};
       const betas = ddpmBetas(kind, N, opts);
       const ours = betasFromAlphasCumprod(rescaleZeroTerminalSnr(alphasCumprod(betas)));
       expect(maxAbsDiff(ours, ref.rescaleZeroTerminalSnr(Array.from(betas)))).toBeLessThan(1e-12);
     }
+  });
+});
+
+describe('step counts', () => {
+  it('betas take one step (linspace of one value is its start); a schedule needs two, and whole numbers', () => {
+    expect(Array.from(ddpmBetas('linear', 1))).toEqual([1e-4]);
+    expect(() => ddpmBetas('linear', 0)).toThrow(RangeError);
+    expect(() => ddpmBetas('linear', 2.5)).toThrow(RangeError);
+    expect(() => discreteSchedule('linear', 1, {}, false)).toThrow(RangeError);
+    expect(discreteSchedule('linear', 2, {}, true).logSnr[1]).toBe(-Infinity);
   });
 });
 
@@ -129,7 +141,7 @@ describe('published values of the discrete schedules', () => {
 
 describe('zero terminal SNR', () => {
   it('makes the last ᾱ exactly 0, keeps the first exactly, and keeps ᾱ strictly decreasing', () => {
-    for (const kind of ['linear', 'scaled_linear', 'squaredcos_cap_v2'] as const) {
+    for (const kind of BETA_SCHEDULES) {
       const ac = alphasCumprod(ddpmBetas(kind, N));
       const z = rescaleZeroTerminalSnr(ac);
       expect(z[N - 1]).toBe(0);

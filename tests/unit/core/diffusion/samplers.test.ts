@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   analyticDenoiser, clipDenoised, ddimInvert, ddimStep, ddpmStep, eulerFlowStep, fromPrediction, guidanceActive, guidedPrediction,
-  predictionTarget, sample, scheduleLevels, sigmaOverAlpha, vpCoefficients, type NoiseLevel, type Parameterization,
+  PARAMETERIZATIONS, predictionTarget, sample, SAMPLER_KINDS, scheduleLevels, sigmaOverAlpha, vpCoefficients, type NoiseLevel,
 } from '../../../../src/core/diffusion/samplers';
 import { seededNoise } from '../../../../src/core/diffusion/forward';
 
@@ -28,7 +28,7 @@ describe('prediction conversions', () => {
   // A non-VP level (EDM-like α = 1) and a rectified-flow one: the conversions must hold for any schedule.
   const levels: NoiseLevel[] = [{ alpha: 1, sigma: 0.7 }, { alpha: 0.4, sigma: 0.6 }, { alpha: 0.8, sigma: 0.6 }];
   for (const level of levels) {
-    for (const p of ['eps', 'x0', 'v', 'velocity'] as Parameterization[]) {
+    for (const p of PARAMETERIZATIONS) {
       it(`recovers x0 and ε from the exact ${p} target at α=${level.alpha}, σ=${level.sigma}`, () => {
         const x = x0.map((v, i) => level.alpha * v + level.sigma * eps[i]);
         const d = fromPrediction(p, predictionTarget(p, x0, eps, level), x, level);
@@ -74,7 +74,7 @@ describe('samplers with the analytic denoiser', () => {
     const point = Float32Array.from([0.5, -0.25, 0.9]);
     const denoise = analyticDenoiser(point, dim);
     const levels = scheduleLevels('cosine', 25);
-    for (const kind of ['ddpm', 'ddim', 'euler'] as const) {
+    for (const kind of SAMPLER_KINDS) {
       let k = 0;
       const out = sample(kind, seededNoise(dim, 3), levels, denoise, { noise: () => seededNoise(dim, 100 + k++) });
       expect(maxAbs(out, point)).toBeLessThan(1e-5);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../../src/core/random';
 import { lossWeight, sampleTrainingLogSnr, TRAINING_LAMBDA_LIMIT } from '../../../../src/core/diffusion/trainingNoise';
-import { epsLossFactor, weightingCurve, WEIGHTING_KINDS, type LossTarget } from '../../../../src/core/diffusion/weighting';
+import { PARAMETERIZATIONS } from '../../../../src/core/diffusion/kinds';
+import { epsLossFactor, weightingCurve, WEIGHTING_KINDS } from '../../../../src/core/diffusion/weighting';
 
 describe('sampleTrainingLogSnr', () => {
   const draw = (kind: Parameters<typeof sampleTrainingLogSnr>[0], n = 20000) => {
@@ -35,7 +36,7 @@ describe('sampleTrainingLogSnr', () => {
 describe('lossWeight', () => {
   it('times c_target gives the weighting curve’s c·m for every kind and parameterization', () => {
     for (const kind of WEIGHTING_KINDS) {
-      for (const target of ['eps', 'x0', 'v', 'velocity'] as LossTarget[]) {
+      for (const target of PARAMETERIZATIONS) {
         for (const l of [-6, -1, 0, 2.5, 7]) {
           const prediction = target === 'velocity' ? 'eps' : target;
           const cm = weightingCurve(kind, [l], { prediction }).cm[0];

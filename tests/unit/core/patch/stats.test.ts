@@ -3,7 +3,9 @@ import { ORDERING_KINDS, patchOrder } from '../../../../src/core/orderings';
 import { createImage } from '../../../../src/core/image';
 import { mulberry32 } from '../../../../src/core/random';
 import { patchGrid, type PatchGrid } from '../../../../src/core/patch/grid';
-import { LINEAR_RIDGE, contextStats, predictorErrors, summarize } from '../../../../src/core/patch/stats';
+import { contextStats } from '../../../../src/core/patch/context';
+import { LINEAR_RIDGE, predictorErrors } from '../../../../src/core/patch/predictors';
+import { summarize } from '../../../../src/core/patch/stats';
 
 /** A grid of constant patches: cell i has the colour colours[i] (a grey level or [r, g, b]). */
 function constantGrid(rows: number, cols: number, colours: (number | [number, number, number])[], patch = 2): PatchGrid {

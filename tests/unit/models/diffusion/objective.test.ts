@@ -2,11 +2,11 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromPrediction } from '../../../../src/core/diffusion/samplers';
+import { fromPrediction, PARAMETERIZATIONS } from '../../../../src/core/diffusion/samplers';
 import { mulberry32 } from '../../../../src/core/random';
 import {
   batchLoss, binCentres, createDenoiser, createEma, createTrainer, deserialize, disposeDenoiser, forward, lossPerBin, makeBatch, serialize, vpOfLogSnr,
-  type DenoiserConfig, type Parameterization,
+  type DenoiserConfig,
 } from '../../../../src/models/diffusion';
 
 const TINY: DenoiserConfig = { arch: 'mlp', side: 4, channels: 1, classes: 3, width: 16, blocks: 2, embed: 8, fourier: 4 };
@@ -20,7 +20,7 @@ beforeAll(async () => {
 describe('makeBatch', () => {
   it('builds x_in = α′·x0 + σ′·ε with the target of each parameterization, so the conversions recover x0', () => {
     const x0 = Float32Array.from({ length: 3 * 16 }, (_, i) => Math.sin(i));
-    for (const p of ['eps', 'x0', 'v', 'velocity'] as Parameterization[]) {
+    for (const p of PARAMETERIZATIONS) {
       const b = makeBatch(x0, [0, 1, 2], 16, { parameterization: p, weighting: 'eps-mse', labelDropout: 0 }, mulberry32(3), 2);
       expect(Array.from(b.labels!)).toEqual([0, 1, 2]);
       for (let i = 0; i < 3; i++) {

@@ -48,7 +48,7 @@ describe('shipped patch transformers', () => {
 
   it('beat the best simple context predictor on held-out digits in raster order (the quality floor)', async () => {
     const { curve, order } = await heldoutCurve('raster');
-    // The recorded baselines, the parameter-free ones recomputed now (core/patch/stats may have improved),
+    // The recorded baselines, the parameter-free ones recomputed now (core/patch/predictors may have improved),
     // and a least-squares regression refitted on the shipped training digits (the script fitted 3000).
     const simple = contextPredictorCurves(heldImages, grid, order);
     const train = readDigitFile(readFileSync(`${DIR}digits-train.bin`));
@@ -57,7 +57,7 @@ describe('shipped patch transformers', () => {
       ...Object.values(metrics.orders.raster.baselines).map((b) => b.contextSteps),
       ...[simple.copy, simple.mean, simple.linear, regressionCurve(reg, heldImages)].map((c) => meanFrom(c, 1)),
     ];
-    // Steps 1…N−1: step 0 has no context (stats.ts predicts 0.5 there, which would flatter the model).
+    // Steps 1…N−1: step 0 has no context (predictors.ts predicts 0.5 there, which would flatter the model).
     expect(meanFrom(curve, 1)).toBeLessThan(Math.min(...candidates));
   });
 });
