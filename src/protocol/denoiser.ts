@@ -4,6 +4,7 @@
 // Conventions (science sheet): pixels in [0, 1] travel; the models work on x0 in [−1, 1]. A denoiser is
 // conditioned on the log-SNR λ, not on t, and sees the variance-preserving input x_t / sqrt(α² + σ²), so any
 // schedule of the panel (each gives α_t, σ_t, hence λ) drives the same network.
+import type { LabProgress, LabResult, LabSettings } from './lab';
 import type { Parameterization, SamplerKind, WeightingKind } from '../core/diffusion/kinds';
 
 /** 'digits': class-conditional 28×28×1 MNIST digits (class 10 = the null class of classifier-free guidance). 'patches': unconditional 32×32×3 natural-image patches. */
@@ -62,7 +63,9 @@ export type DenoiserRequest =
    * from `seed`. Progress: one reply per level done (after any loading phases). Cancelling stops it between
    * gradients.
    */
-  | ({ id: number; kind: 'denoiser-noise-cosines'; k: number; batch: number; seed: number } & DenoiserTarget);
+  | ({ id: number; kind: 'denoiser-noise-cosines'; k: number; batch: number; seed: number } & DenoiserTarget)
+  /** The lab's noise-level view of the model as it is now (src/protocol/lab.ts): K bins of λ, gradients or transfer. */
+  | ({ id: number; kind: 'denoiser-lab'; settings: LabSettings } & DenoiserTarget);
 
 export type DenoiserKind = DenoiserRequest['kind'];
 
@@ -181,6 +184,7 @@ export interface DenoiserResults {
   'denoiser-save': DenoiserStatus;
   'denoiser-forget': DenoiserStatus;
   'denoiser-noise-cosines': DenoiserNoiseCosines;
+  'denoiser-lab': LabResult;
 }
 
 export interface DenoiserProgressData {
@@ -189,6 +193,7 @@ export interface DenoiserProgressData {
   'denoiser-train': DenoiserTrainProgress;
   'denoiser-sample': { step: number };
   'denoiser-noise-cosines': DenoiserCosineProgress;
+  'denoiser-lab': LabProgress;
 }
 
 export const DENOISER_CHANNELS: Record<DenoiserKind, string> = {
@@ -200,6 +205,7 @@ export const DENOISER_CHANNELS: Record<DenoiserKind, string> = {
   'denoiser-save': 'denoiser-save',
   'denoiser-forget': 'denoiser-forget',
   'denoiser-noise-cosines': 'denoiser-noise-cosines',
+  'denoiser-lab': 'lab-noise',
 };
 
 export const DENOISER_KINDS = Object.keys(DENOISER_CHANNELS) as DenoiserKind[];

@@ -14,6 +14,7 @@ export * from './analysis';
 export * from './patchModel';
 export * from './denoiser';
 export * from './rqaeModel';
+export * from './lab';
 
 /** Requests about the model worker's tfjs itself. */
 export type BackendRequest =

@@ -1,5 +1,6 @@
 // The patch transformer's part of the worker protocol (the layer's index re-exports it): requests, results and the
 // data of progress replies. tfjs-free, so the UI can import it (through src/protocol).
+import type { LabProgress, LabResult, LabSettings } from './lab';
 import type { OrderingSpec } from '../core/patch/analysis';
 import type { ImagePayload } from './image';
 
@@ -40,7 +41,9 @@ export type PatchModelRequest =
   /** Saves the current weights in this browser (IndexedDB); later loads prefer them. Digit models only. */
   | ({ id: number; kind: 'patch-model-save' } & PatchModelTarget)
   /** Deletes the copy saved in this browser (the weights in memory stay). */
-  | ({ id: number; kind: 'patch-model-forget' } & PatchModelTarget);
+  | ({ id: number; kind: 'patch-model-forget' } & PatchModelTarget)
+  /** The lab's patch-step view of the model as it is now (src/protocol/lab.ts): groups of steps, gradients or transfer. */
+  | ({ id: number; kind: 'patch-model-lab'; settings: LabSettings } & PatchModelTarget);
 
 export type PatchModelKind = PatchModelRequest['kind'];
 
@@ -134,6 +137,7 @@ export interface PatchModelResults {
   'patch-model-reset': PatchModelStatus;
   'patch-model-save': PatchModelStatus;
   'patch-model-forget': PatchModelStatus;
+  'patch-model-lab': LabResult;
 }
 
 /** What a progress reply's `data` holds, per request kind. */
@@ -141,6 +145,7 @@ export interface PatchModelProgressData {
   'patch-model-load': PatchLoadProgress;
   'patch-model-reset': PatchLoadProgress;
   'patch-model-train': PatchTrainProgress;
+  'patch-model-lab': LabProgress;
 }
 
 /**
@@ -155,6 +160,7 @@ export const PATCH_MODEL_CHANNELS: Record<PatchModelKind, string> = {
   'patch-model-reset': 'patch-model-reset',
   'patch-model-save': 'patch-model-save',
   'patch-model-forget': 'patch-model-forget',
+  'patch-model-lab': 'lab-patch',
 };
 
 export const PATCH_MODEL_KINDS = Object.keys(PATCH_MODEL_CHANNELS) as PatchModelKind[];

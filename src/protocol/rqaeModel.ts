@@ -1,5 +1,6 @@
 // The learned RQ auto-encoder's part of the worker protocol (the layer's index re-exports it): requests, results
 // and the data of progress replies. tfjs-free, so the UI can import it (through src/protocol).
+import type { LabProgress, LabResult, LabSettings } from './lab';
 import type { RqaeObjective } from '../core/depth/kinds';
 import type { ImagePayload } from './image';
 
@@ -64,7 +65,9 @@ export type RqaeModelRequest =
   /** Saves the current weights in this browser (IndexedDB); later loads prefer them. Digit models only. */
   | ({ id: number; kind: 'rqae-save' } & RqaeModelTarget)
   /** Deletes the copy saved in this browser (the weights in memory stay). */
-  | ({ id: number; kind: 'rqae-forget' } & RqaeModelTarget);
+  | ({ id: number; kind: 'rqae-forget' } & RqaeModelTarget)
+  /** The lab's depth view of the model as it is now (src/protocol/lab.ts): one sub-task per depth, gradients or transfer. */
+  | ({ id: number; kind: 'rqae-lab'; settings: LabSettings } & RqaeModelTarget);
 
 export type RqaeModelKind = RqaeModelRequest['kind'];
 
@@ -163,6 +166,7 @@ export interface RqaeModelResults {
   'rqae-reset': RqaeModelStatus;
   'rqae-save': RqaeModelStatus;
   'rqae-forget': RqaeModelStatus;
+  'rqae-lab': LabResult;
 }
 
 /** What a progress reply's `data` holds, per request kind. */
@@ -171,6 +175,7 @@ export interface RqaeModelProgressData {
   'rqae-reset': RqaeLoadProgress;
   'rqae-compare': RqaeLoadProgress;
   'rqae-train': RqaeTrainProgress;
+  'rqae-lab': LabProgress;
 }
 
 /** One channel per kind: a newer request of a kind supersedes the older one (another model's load…). */
@@ -182,6 +187,7 @@ export const RQAE_MODEL_CHANNELS: Record<RqaeModelKind, string> = {
   'rqae-reset': 'rqae-reset',
   'rqae-save': 'rqae-save',
   'rqae-forget': 'rqae-forget',
+  'rqae-lab': 'lab-depth',
 };
 
 export const RQAE_MODEL_KINDS = Object.keys(RQAE_MODEL_CHANNELS) as RqaeModelKind[];

@@ -8,10 +8,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { classRows, pixelsOf, type Denoiser } from '../diffusion/denoiser';
 import { lossPerBin, type Parameterization } from '../diffusion/objective';
-import { lossForSteps, type PatchAR, type StepGroup } from '../patchAR/model';
+import { lossForSteps, perPositionLoss, stepsOf, type PatchAR, type StepGroup } from '../patchAR/model';
 import { decode, encode, type Rqae } from '../rqae/model';
 import { quantize } from '../rqae/quantize';
-import { codesOf } from '../rqae/losses';
+import { codesOf, depthTerms } from '../rqae/losses';
 import { randomParts, type BatchLosses } from './accumulate';
 
 /** A batch of `count` examples as plain arrays (what a worker holds): x0 and ε in model space, labels or null. */
@@ -115,16 +115,17 @@ export function depthLosses(model: Rqae, images: Float32Array, rand: () => numbe
 /** A loss on plain data for one optimizer step (the transfer experiment), with the tensors it made. */
 export type DataLoss = { loss: () => tf.Scalar; dispose(): void };
 
-/** The mean of a scalar loss over `chunk`-sized pieces of `count` examples, read back as a number. */
-async function meanOverChunks(count: number, chunk: number, lossOf: (from: number, size: number) => tf.Scalar): Promise<number> {
-  let sum = 0;
+/** The example-weighted mean of per-sub-task losses [K] over `chunk`-sized pieces of `count` examples, read back. */
+async function meanOverChunks(count: number, chunk: number, lossesOf: (from: number, size: number) => tf.Tensor1D): Promise<number[]> {
+  let sum: number[] = [];
   for (let from = 0; from < count; from += chunk) {
     const size = Math.min(chunk, count - from);
-    const l = lossOf(from, size);
-    sum += (await l.data())[0] * size;
+    const l = lossesOf(from, size);
+    const values = await l.data();
     l.dispose();
+    sum = Array.from(values, (v, i) => (sum[i] ?? 0) + v * size);
   }
-  return sum / count;
+  return sum.map((v) => v / count);
 }
 
 /** Noise levels: the ε-MSE averaged over `lambdas` on a batch (one level for a sub-task's row, all for the reference). */
@@ -140,28 +141,16 @@ export function noiseLevelLoss(model: Denoiser, batch: NoiseBatch, lambdas: read
 }
 
 /** Every level's held-out ε-MSE on a fixed batch (in chunks of 100 examples). */
-export async function noiseLevelHeldout(model: Denoiser, batch: NoiseBatch, lambdas: readonly number[], parameterization: Parameterization): Promise<number[]> {
+export function noiseLevelHeldout(model: Denoiser, batch: NoiseBatch, lambdas: readonly number[], parameterization: Parameterization): Promise<number[]> {
   const d = pixelsOf(model.config);
-  const out: number[] = [];
-  for (const l of lambdas) {
-    out.push(
-      await meanOverChunks(batch.count, 100, (from, size) => {
-        const part: NoiseBatch = {
-          count: size,
-          x0: batch.x0.subarray(from * d, (from + size) * d),
-          eps: batch.eps.subarray(from * d, (from + size) * d),
-          labels: batch.labels ? Array.from(batch.labels).slice(from, from + size) : null,
-        };
-        const loss = noiseLevelLoss(model, part, [l], parameterization);
-        try {
-          return loss.loss();
-        } finally {
-          loss.dispose();
-        }
-      }),
-    );
-  }
-  return out;
+  return meanOverChunks(batch.count, 100, (from, size) =>
+    tf.tidy(() => {
+      const x0 = tf.tensor2d(batch.x0.subarray(from * d, (from + size) * d), [size, d]);
+      const eps = tf.tensor2d(batch.eps.subarray(from * d, (from + size) * d), [size, d]);
+      const classes = model.config.classes > 0 && batch.labels ? classRows(Array.from(batch.labels).slice(from, from + size), model.config.classes) : null;
+      return lossPerBin(model, x0, eps, classes, lambdas, parameterization);
+    }),
+  );
 }
 
 /** Patch steps: the next-patch MSE over a group of steps on `tokens` (sequences in generation order). */
@@ -171,24 +160,23 @@ export function patchStepLoss(model: PatchAR, tokens: Float32Array, order: Int32
   return { loss: () => lossForSteps(model, t, order, group), dispose: () => t.dispose() };
 }
 
-/** Every group's held-out next-patch MSE (in chunks of 100 sequences). */
-export async function patchStepHeldout(model: PatchAR, tokens: Float32Array, order: Int32Array, groups: readonly StepGroup[], patchDim: number): Promise<number[]> {
-  const per = order.length * patchDim;
-  const count = tokens.length / per;
-  const out: number[] = [];
-  for (const g of groups) {
-    out.push(
-      await meanOverChunks(count, 100, (from, size) => {
-        const loss = patchStepLoss(model, tokens.subarray(from * per, (from + size) * per), order, g, patchDim);
-        try {
-          return loss.loss();
-        } finally {
-          loss.dispose();
-        }
-      }),
-    );
-  }
-  return out;
+/** Every group's held-out next-patch MSE (one forward pass per chunk of 100 sequences). */
+export function patchStepHeldout(model: PatchAR, tokens: Float32Array, order: Int32Array, groups: readonly StepGroup[], patchDim: number): Promise<number[]> {
+  const n = order.length;
+  const per = n * patchDim;
+  // Row g of the matrix averages group g's steps, so one product turns per-step losses into per-group ones.
+  const weights = new Float32Array(groups.length * n);
+  groups.forEach((g, row) => {
+    const list = stepsOf(g, n);
+    for (const s of list) weights[row * n + s] += 1 / list.length;
+  });
+  return meanOverChunks(tokens.length / per, 100, (from, size) =>
+    tf.tidy(() => {
+      const t = tf.tensor3d(tokens.subarray(from * per, (from + size) * per), [size, n, patchDim]);
+      const perStep = perPositionLoss(model, t, order).reshape([n, 1]);
+      return tf.matMul(tf.tensor2d(weights, [groups.length, n]), perStep).reshape([groups.length]) as tf.Tensor1D;
+    }),
+  );
 }
 
 /** Depths: the reconstruction MSE from ẑ^(d) averaged over `depths` (1-based), codes fixed from the weights at the start. */
@@ -200,22 +188,10 @@ export function depthLoss(model: Rqae, images: Float32Array, depths: readonly nu
 }
 
 /** Every depth's held-out reconstruction MSE, with the codes the current weights choose (in chunks of 100 images). */
-export async function depthHeldout(model: Rqae, images: Float32Array): Promise<number[]> {
-  const { side, channels, depth } = model.config;
+export function depthHeldout(model: Rqae, images: Float32Array): Promise<number[]> {
+  const { side, channels } = model.config;
   const per = side * side * channels;
-  const count = images.length / per;
-  const out: number[] = [];
-  for (let d = 1; d <= depth; d++) {
-    out.push(
-      await meanOverChunks(count, 100, (from, size) => {
-        const loss = depthLoss(model, images.subarray(from * per, (from + size) * per), [d]);
-        try {
-          return loss.loss();
-        } finally {
-          loss.dispose();
-        }
-      }),
-    );
-  }
-  return out;
+  return meanOverChunks(images.length / per, 100, (from, size) =>
+    tf.tidy(() => depthTerms(model, tf.tensor4d(images.subarray(from * per, (from + size) * per), [size, side, side, channels])).recon),
+  );
 }

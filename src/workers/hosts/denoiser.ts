@@ -11,20 +11,22 @@ import { logSnrFromAlphaSigma } from '../../core/diffusion/schedules';
 import { TRAINING_LAMBDA_LIMIT } from '../../core/diffusion/trainingNoise';
 import { gaussian, mulberry32 } from '../../core/random';
 import {
-  batchLoss, binCentres, classifyAsync, createDenoiser, createTrainer, denoiserOfAsync, DIGIT_DENOISER, disposeClassifier, disposeDenoiser, firstOf, heldoutProfileAsync,
+  batchLoss, classifyAsync, createDenoiser, createTrainer, denoiserOfAsync, DIGIT_DENOISER, disposeClassifier, disposeDenoiser, firstOf, heldoutProfileAsync,
   indexedDbUrl, loadFrom, loadFromUrl, makeBatch, modelSpaceOfSet, PATCH_DENOISER, paramCount, pixelsOfSet, PROFILE_IMAGES, PROFILE_SEED,
   randomIndices, readImageSet, saveTo, toPixels, type Classifier, type Denoiser, type DenoiserConfig, type ImageSet, type Parameterization,
   type Trainer, type WeightsJson, type WeightsMeta,
 } from '../../models/diffusion';
-import { denoiserNoiseCosinesOfBatch } from '../../models/equivalence/splitHalfCosines';
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
 import type {
-  DenoiserCosineProgress, DenoiserId, DenoiserNoiseCosines, DenoiserPrediction, DenoiserRequest, DenoiserResults, DenoiserSampleResult, DenoiserStatus, DenoiserTarget, DenoiserTrainResult,
+  DenoiserId, DenoiserNoiseCosines, DenoiserPrediction, DenoiserRequest, DenoiserResults, DenoiserSampleResult, DenoiserStatus, DenoiserTarget, DenoiserTrainResult,
 } from '../../protocol/denoiser';
 import {
   createModelStore, dispatcher, downloadProgress, reportPhase, trainedStepsOf, trainingSize, yieldToQueue, type HostedModel, type ModelContext,
   type ModelHostOptions,
 } from './modelHost';
+import { checkCosineRequest, denoiserLabSubtasks, noiseCosines, type DenoiserLabModel } from './denoiserLab';
+import { runLab } from './lab';
+import { checkLabSettings, type LabResult } from '../../protocol/lab';
 
 /** Where saved denoisers live: IndexedDB through tf.io in the browser ('indexeddb://diffusion-<model>'), something in memory in tests. */
 export type DenoiserStorage = ModelStorage<Denoiser, WeightsJson<'diffusion-denoiser'>, WeightsMeta>;
@@ -55,9 +57,6 @@ const FRESH_SEED = 20241125;
 const MAX_BATCH = 256;
 const MAX_SAMPLES = 64;
 const MAX_LEVELS = 1001;
-/** The gradient-cosine matrix keeps 2K gradients of every parameter at its peak (2 × 32 × 1.15 M floats ≈ 300 MB at K = 16). */
-const MAX_COSINE_LEVELS = 16;
-const MAX_COSINE_BATCH = 64;
 /** Fine-tuning shipped weights wants a gentler learning rate than training fresh ones. */
 const FINE_TUNE = { lr: 3e-4, warmup: 20, total: 5000, minLr: 3e-5 };
 const FROM_SCRATCH = { lr: 1e-3, warmup: 100, total: 8000, minLr: 2e-5 };
@@ -339,42 +338,36 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     return status(entry, req.baseUrl, ctx);
   }
 
-  async function noiseCosines(req: Extract<DenoiserRequest, { kind: 'denoiser-noise-cosines' }>, ctx: ModelContext): Promise<DenoiserNoiseCosines> {
+  /** The model as the lab sees it. */
+  const labModel = (entry: Entry): DenoiserLabModel => ({
+    model: entry.model, parameterization: entry.parameterization, version: entry.version,
+    label: `${entry.id === 'digits' ? 'digit' : 'patch'} denoiser (${entry.parameterization})`,
+    source: entry.source, stepsTrainedHere: entry.trainer?.steps ?? 0,
+  });
+
+  async function noiseCosinesRun(req: Extract<DenoiserRequest, { kind: 'denoiser-noise-cosines' }>, ctx: ModelContext): Promise<DenoiserNoiseCosines> {
     const spec = checkModel(req);
-    const { k, batch } = req;
-    if (!(Number.isInteger(k) && k >= 2 && k <= MAX_COSINE_LEVELS)) throw new RangeError(`the matrix needs 2…${MAX_COSINE_LEVELS} noise levels, not ${k}`);
-    if (!(Number.isInteger(batch) && batch >= 2 && batch <= MAX_COSINE_BATCH && batch % 2 === 0)) {
-      throw new RangeError(`the batch must be an even number of 2…${MAX_COSINE_BATCH} examples (it is split in halves), not ${batch}`);
-    }
-    if (!Number.isInteger(req.seed)) throw new RangeError(`the noise seed must be a whole number, not ${req.seed}`);
+    checkCosineRequest(req);
     reportPhase(ctx, 100, `Downloading the held-out ${spec.noun}`, 'data');
     const set = await heldout(req.baseUrl, spec);
-    if (batch > set.count) throw new RangeError(`the batch (${batch}) is larger than the ${set.count} held-out ${spec.noun}`);
     const entry = await entryFor(req, ctx);
-    const indices = Int32Array.from({ length: batch }, (_, i) => i);
-    const x0 = modelSpaceOfSet(set, indices);
-    const eps = seededNoise(x0.length, req.seed);
-    const labels = set.labels ? set.labels.subarray(0, batch) : null;
-    const lambda = binCentres(k);
-    return store.withLock(entry, async () => {
-      const start = performance.now();
-      const out = await denoiserNoiseCosinesOfBatch(entry.model, { count: batch, x0, eps, labels }, lambda, entry.parameterization, {
-        signal: ctx.signal,
-        onProgress: (done, total) => ctx.progress(done, total, `Gradient of noise level ${done} of ${total}`, { phase: 'gradients' } satisfies DenoiserCosineProgress),
-      });
-      return {
-        model: req.model, version: entry.version, parameterization: entry.parameterization, paramCount: paramCount(entry.model.config),
-        k, batch, seed: req.seed, lambda, cosines: out.cosines, norms: out.norms, spread: out.spread,
-        milliseconds: performance.now() - start, backend: activeBackendName(),
-      };
-    });
+    return store.withLock(entry, () => noiseCosines(req, labModel(entry), set, ctx));
+  }
+
+  async function lab(req: Extract<DenoiserRequest, { kind: 'denoiser-lab' }>, ctx: ModelContext): Promise<LabResult> {
+    const spec = checkModel(req);
+    checkLabSettings(req.settings);
+    reportPhase(ctx, 100, `Downloading the ${spec.noun}`, 'data');
+    const [held, train] = await Promise.all([heldout(req.baseUrl, spec), imageSet(req.baseUrl, spec, spec.train)]);
+    const entry = await entryFor(req, ctx);
+    return store.withLock(entry, () => runLab(req.settings, denoiserLabSubtasks(labModel(entry), req.settings, train, held), ctx));
   }
 
   return {
     handle: dispatcher<DenoiserRequest, DenoiserResults>({
       ready: options.ready,
       check: checkModel,
-      announced: ['denoiser-load', 'denoiser-reset', 'denoiser-noise-cosines'],
+      announced: ['denoiser-load', 'denoiser-reset', 'denoiser-noise-cosines', 'denoiser-lab'],
       handlers: {
         'denoiser-load': load,
         'denoiser-predict': predict,
@@ -383,7 +376,8 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
         'denoiser-reset': reset,
         'denoiser-save': save,
         'denoiser-forget': forget,
-        'denoiser-noise-cosines': noiseCosines,
+        'denoiser-noise-cosines': noiseCosinesRun,
+        'denoiser-lab': lab,
       },
     }),
     /** Frees every model and the classifier (their tensors are gone with a lost backend anyway); the next request reloads. */

@@ -18,6 +18,9 @@ import {
   type HostedModel, type ModelContext, type ModelHostOptions,
 } from './modelHost';
 import { checkData, dataOf, digitsAndCrops, type HeldOut } from './digitsAndCrops';
+import { runLab } from './lab';
+import { patchLabSubtasks } from './patchLab';
+import { checkLabSettings, type LabResult } from '../../protocol/lab';
 import type {
   PatchBaselines, PatchDataKind, PatchGeneration, PatchModelRequest, PatchModelResults, PatchModelStatus, PatchModelTarget, PatchPrediction,
   PatchTrainResult,
@@ -327,6 +330,20 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     return status(entry, req.baseUrl, ctx);
   }
 
+  async function lab(req: Extract<PatchModelRequest, { kind: 'patch-model-lab' }>, ctx: ModelContext): Promise<LabResult> {
+    checkLabSettings(req.settings);
+    const entry = await entryFor(req, ctx);
+    const held = await images.heldoutOf(entry.data, req.baseUrl);
+    const digits = entry.data === 'digits' ? await images.trainDigits(req.baseUrl) : null;
+    const { config, shape } = entry.layout;
+    return store.withLock(entry, () => runLab(req.settings, patchLabSubtasks({
+      model: entry.model, order: entry.order, config, shape,
+      info: { label: `${entry.spec.kind} patch transformer (${nounOf(entry)})`, source: entry.source, stepsTrainedHere: entry.trainer?.steps ?? 0, paramCount: paramCount(config) },
+      images: (count, rand) => images.batchSource(digits, rand)(count),
+      heldout: held,
+    }, req.settings), ctx));
+  }
+
   return {
     handle: dispatcher<PatchModelRequest, PatchModelResults>({
       ready: options.ready,
@@ -334,7 +351,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
         checkTarget(r);
         if (dataOf(r) === 'crops' && r.kind !== 'patch-model-save' && r.kind !== 'patch-model-forget') images.takeCropImage(r.image);
       },
-      announced: ['patch-model-load', 'patch-model-reset'],
+      announced: ['patch-model-load', 'patch-model-reset', 'patch-model-lab'],
       handlers: {
         'patch-model-load': load,
         'patch-model-predict': predict,
@@ -343,6 +360,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
         'patch-model-reset': reset,
         'patch-model-save': save,
         'patch-model-forget': forget,
+        'patch-model-lab': lab,
       },
     }),
     clear: store.clear,

@@ -15,6 +15,9 @@ import {
   type HostedModel, type ModelContext, type ModelHostOptions,
 } from './modelHost';
 import { checkData, dataOf, digitsAndCrops, type HeldOut } from './digitsAndCrops';
+import { runLab } from './lab';
+import { rqaeLabSubtasks } from './rqaeLab';
+import { checkLabSettings, type LabResult } from '../../protocol/lab';
 import type {
   RqaeComparison, RqaeCurve, RqaeDataKind, RqaeModelRequest, RqaeModelResults, RqaeModelStatus, RqaeModelTarget, RqaeReconstruction,
   RqaeTrainResult,
@@ -228,6 +231,20 @@ export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
     return status(entry, req.baseUrl, ctx);
   }
 
+  async function lab(req: Extract<RqaeModelRequest, { kind: 'rqae-lab' }>, ctx: ModelContext): Promise<LabResult> {
+    checkLabSettings(req.settings);
+    const entry = await entryFor(req, ctx);
+    const held = await images.heldoutOf(entry.data, req.baseUrl);
+    const digits = entry.data === 'digits' ? await images.trainDigits(req.baseUrl) : null;
+    const noun = entry.data === 'crops' ? 'crops' : 'digits';
+    return store.withLock(entry, () => runLab(req.settings, rqaeLabSubtasks({
+      model: entry.model,
+      info: { label: `RQ auto-encoder ${entry.shipped.key} (${noun})`, source: entry.source, stepsTrainedHere: entry.trainer?.steps ?? 0, paramCount: paramCount(entry.model.config) },
+      images: (count, rand) => images.batchSource(digits, rand)(count),
+      heldout: held,
+    }, req.settings), ctx));
+  }
+
   return {
     handle: dispatcher<RqaeModelRequest, RqaeModelResults>({
       ready: options.ready,
@@ -236,7 +253,7 @@ export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
         shippedOf(r);
         if (dataOf(r) === 'crops' && r.kind !== 'rqae-save' && r.kind !== 'rqae-forget') images.takeCropImage(r.image);
       },
-      announced: ['rqae-load', 'rqae-reset', 'rqae-compare'],
+      announced: ['rqae-load', 'rqae-reset', 'rqae-compare', 'rqae-lab'],
       handlers: {
         'rqae-load': load,
         'rqae-reconstruct': reconstruct,
@@ -245,6 +262,7 @@ export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
         'rqae-reset': reset,
         'rqae-save': save,
         'rqae-forget': forget,
+        'rqae-lab': lab,
       },
     }),
     clear: store.clear,
