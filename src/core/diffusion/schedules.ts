@@ -230,10 +230,9 @@ function bisectDecreasing(f: (t: number) => number, target: number, lo: number, 
 const interpolantCache = new WeakMap<DiscreteSchedule, { nodes: Float64Array; finite: MonotoneCubic }>();
 
 /**
- * A smooth continuous reading of a discrete schedule, for densities and inverses only (scheduleAt stays
- * discrete): the Fritsch–Carlson monotone cubic through the nodes (t_i = (i+1)/N, λ_i) with finite λ_i (a
- * zero-terminal-SNR schedule drops its last node, λ = −∞). C¹, so p(λ) = 1/|dλ/dt| is continuous; a
- * piecewise-linear reading would give a saw-tooth p where the steps are far apart in λ (the noisy end).
+ * A smooth continuous reading of a discrete schedule, for inverses only (scheduleAt stays discrete; the density
+ * of λ uses the steps' own densities, densities.discreteStepDensities): the Fritsch–Carlson monotone cubic
+ * through the nodes (t_i = (i+1)/N, λ_i) with finite λ_i (a zero-terminal-SNR schedule drops its last node).
  */
 export function discreteInterpolant(
   kind: 'ddpm-linear' | 'scaled-linear' | 'cosine' | 'cosine-zsnr',
