@@ -1,4 +1,4 @@
-// Rate helpers for the Depth panel's rate–distortion chart (science sheet, "Depth decompositions", Rate):
+// Rate helpers for the Depth panel's rate–distortion chart (docs/conventions.md, "Rates"):
 // every step emits discrete symbols; fixed-length bits = (number of symbols) · log2(alphabet), and the
 // entropy-coded bound = (number of symbols) · H(empirical distribution of the symbols) (Shannon 1948).
 // Bits per pixel divide either by the number of image pixels (not values: 3 channels share one pixel).

@@ -1,7 +1,8 @@
-// Bicubic resampling with the Keys (1981) cubic convolution kernel ("Cubic convolution interpolation for digital
-// image processing", IEEE TASSP 29(6)), at a = −0.75 by default: PyTorch's bicubic (F.interpolate(mode='bicubic'),
-// aten's get_cubic_upsample_coefficients, A = −0.75), which VAR uses to up-sample each scale. (a = −0.5 is Keys'
-// third-order choice and PIL's BICUBIC; pass it to match PIL.)
+// Bicubic resampling (docs/conventions.md, "Scales and resampling") with the Keys (1981) cubic convolution
+// kernel ("Cubic convolution interpolation for digital image processing", IEEE TASSP 29(6)), at a = −0.75 by
+// default: PyTorch's bicubic (F.interpolate(mode='bicubic'); aten's get_cubic_upsample_coefficients,
+// A = −0.75), which VAR uses to up-sample each scale. (a = −0.5 is Keys' third-order choice and PIL's BICUBIC;
+// pass it to match PIL.)
 //   W(x) = (a+2)|x|³ − (a+3)|x|² + 1        for |x| ≤ 1
 //          a|x|³ − 5a|x|² + 8a|x| − 4a       for 1 < |x| < 2,   0 otherwise.
 // Pixel centres are aligned (src = (dst + ½)·in/out − ½, like OpenCV, PIL and PyTorch's align_corners=False),

@@ -1,5 +1,6 @@
-// Residual quantization of image patches, model-free (science sheet, "Depth decompositions"; RQ-VAE, Lee et
-// al. 2022, "Autoregressive Image Generation using Residual Quantization", CVPR): z = a patch as a vector,
+// Residual quantization of image patches, model-free (docs/conventions.md, "Residual quantization and
+// non-monotone samples" and "Rates"; RQ-VAE, Lee et al. 2022, "Autoregressive Image Generation using Residual
+// Quantization", CVPR): z = a patch as a vector,
 // r_0 = z; code_d = argmin_k ‖r_{d−1} − e_k‖; r_d = r_{d−1} − e_{code_d}; ẑ^(d) = Σ_{i≤d} e_{code_i}.
 // Greedy fit: codebook d is k-means (k-means++ seeds, Lloyd) on the residuals r_{d−1}, so with ≥ 1 Lloyd
 // iteration Σ‖r_d‖² ≤ Σ‖r_{d−1}‖² (each cluster's mean beats the zero vector, and re-assignment only helps).

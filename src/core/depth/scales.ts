@@ -1,6 +1,6 @@
 // Next-scale residual pyramid, after VAR (Tian et al. 2024, "Visual Autoregressive Modeling", NeurIPS;
-// science sheet, "Depth decompositions"): scale k is a k×k token map; each scale transmits the residual left
-// by the up-sampled coarser scales. Model-free version on pixels:
+// docs/conventions.md, "Scales and resampling"): scale k is a k×k token map; each scale transmits the residual
+// left by the up-sampled coarser scales. Model-free version on pixels:
 //   rec_0 = 0;  t_d = areaDown_{k_d}(img − rec_{d−1}) (optionally uniformly quantized);
 //   rec_d = rec_{d−1} + bicubicUp(t_d).
 // VAR itself quantizes each scale's residual with a shared codebook in a VQ-VAE latent space and up-samples

@@ -1,6 +1,6 @@
 // One interface over every depth decomposition the Depth panel shows: each is a list of steps d = 1…D, each
 // step a reconstruction of the same pixels plus what it cost (rate, counted the same way for every view:
-// science sheet, "Rate") and what it bought (PSNR, SSIM). The worker runs these and caches them per image.
+// docs/conventions.md, "Rates") and what it bought (PSNR, SSIM). The worker runs these and caches them per image.
 import { createImage, type RgbImage } from '../image';
 import { entropyBits, psnr } from '../metrics';
 import { ssimAgainst, ssimReference, type SsimReference } from '../ssimFast';

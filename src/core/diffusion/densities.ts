@@ -20,7 +20,7 @@ export function edmLogNormalDensityOfLogSnr(logSnr: number, pMean = -1.2, pStd =
  * SD3 training (Esser et al. 2024, §3.1 eq. 19): t ~ logit-normal, logit(t) ~ N(m, s²), t the noise level of
  * rectified flow (x_t = (1 − t)x0 + tε). Derivation: λ_RF(t) = 2 ln((1 − t)/t) = −2·logit(t); the SD3 shift
  * t' = k·t/(1 + (k − 1)t) gives (1 − t')/t' = (1 − t)/(k·t), i.e. λ = −2·logit(t) − 2 ln k. λ is affine in
- * logit(t), so λ ~ N(−2m − 2 ln k, 4s²). The science sheet's N(−2m, 4s²) is the unshifted case k = 1.
+ * logit(t), so λ ~ N(−2m − 2 ln k, 4s²). N(−2m, 4s²) is the unshifted case k = 1.
  * (diffusers' train_dreambooth_sd3.py indexes its descending sigmas with u ~ logit-normal, so there the noise
  * level is ≈ shift(1 − u) and the sign of m is flipped: N(2m − 2 ln k, 4s²). Same for the default m = 0.)
  */

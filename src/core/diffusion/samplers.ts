@@ -241,7 +241,8 @@ export function analyticDenoiser(points: Float32Array, dim: number): Denoiser {
 }
 
 /**
- * A sampler's levels on a schedule, noisiest first, then the clean level α = 1, σ = 0 (steps + 1 levels).
+ * A sampler's levels on a schedule, noisiest first, then the clean level α = 1, σ = 0 (steps + 1 levels;
+ * docs/conventions.md, "Sampler levels").
  * 'trailing': t = 1, 1 − 1/steps, …, 1/steps (starts at the schedule's end, α ≈ 0 for cosine: an ε-predicting
  * model's first x̂0 is then noise). 'leading' (diffusers' default for DDIM, `DDIMScheduler.set_timesteps`):
  * timesteps k·⌊N/steps⌋ for k = 0 … steps − 1 (integer division first), reversed, steps_offset 0, on the

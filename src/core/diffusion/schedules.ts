@@ -1,5 +1,5 @@
 // One continuous view of every noise schedule: t ∈ [0,1] (0 = data, 1 = most noise) ↦ α, σ, λ = log(α²/σ²) and
-// the EDM-equivalent noise level σ_EDM = σ/α = e^{−λ/2} (science sheet, "Diffusion forward process").
+// the EDM-equivalent noise level σ_EDM = σ/α = e^{−λ/2} (docs/conventions.md, "Noise levels").
 // - Discrete DDPM schedules (diffusers' index): step i = stepOfT(t, N) (conventions.ts), α = √ᾱ_i, σ = √(1 − ᾱ_i).
 // - EDM (Karras et al. 2022, eq. 5): t ↦ σ by the sampling ρ-schedule read backwards,
 //   σ(t) = (σ_max^{1/ρ} + (1 − t)(σ_min^{1/ρ} − σ_max^{1/ρ}))^ρ, so t = 1 is σ_max (most noise) and t = 0 is σ_min;

@@ -1,7 +1,7 @@
 // The loss-weighting explorer (Kingma & Gao 2023, "Understanding Diffusion Objectives as the ELBO with Simple Data
-// Augmentation"; science sheet, "Weighting"). Every objective is ∫ w(λ)·E‖ε̂ − ε‖² dλ with w = p·c·m:
-// p the density of λ in training (densities.ts), c converting the model's own loss to ε-MSE units, m any extra
-// per-sample weight. Units: the sheet's, with no ½ in front; Kingma & Gao write L = ½∫w_KG·…, so w_KG = 2w.
+// Augmentation"; docs/conventions.md, "Loss weighting and the ELBO test"). Every objective is
+// ∫ w(λ)·E‖ε̂ − ε‖² dλ with w = p·c·m: p the density of λ in training (densities.ts), c converting the model's
+// own loss to ε-MSE units, m any extra per-sample weight. Units: with no ½ in front; Kingma & Gao write L = ½∫w_KG·…, so w_KG = 2w.
 import { edmLogNormalDensityOfLogSnr, logitNormalDensityOfLogSnr, uniformTDensityOfLogSnr } from './densities';
 import { sigmoid } from './editable';
 import type { ScheduleOptions, ScheduleSpec } from './schedules';
@@ -104,7 +104,7 @@ export type WeightingCurve = {
  * - min-snr: uniform t on `schedule`, c·m = min(1, γ/SNR);
  * - edm: λ ~ N(2.4, 2.4²), c = 1 + e^{−λ}/σ_d² (EDM's λ(σ)·‖D − x0‖² = (σ² + σ_d²)/σ_d²·ε-MSE);
  * - sd3-logit-normal: λ ~ N(−2m − 2 ln shift, 4s²), rectified-flow velocity loss, c = (1 + e^{−λ/2})²;
- * - vdmpp-sigmoid: w prescribed, w = ½·sigmoid(b − λ) (Kingma & Gao's sigmoid(−λ + b), b = 2, in the sheet's
+ * - vdmpp-sigmoid: w prescribed, w = ½·sigmoid(b − λ) (Kingma & Gao's sigmoid(−λ + b), b = 2, in these
  *   units) on the λ range of `schedule` (0 outside), p uniform t on `schedule`, c·m = w/p.
  */
 export function weightingCurve(kind: WeightingKind, lambdas: ArrayLike<number>, opts: WeightingOptions = {}): WeightingCurve {

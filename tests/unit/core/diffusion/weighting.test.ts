@@ -67,7 +67,7 @@ describe('Min-SNR-γ', () => {
     }
   });
 
-  it('has the sheet’s limits: ε 1 and 0, x0 0 and γ, v 0 and 0 at SNR = 0 and ∞', () => {
+  it('has the limits: ε 1 and 0, x0 0 and γ, v 0 and 0 at SNR = 0 and ∞', () => {
     expect([minSnrLossWeight(0, 5, 'eps'), minSnrLossWeight(Infinity, 5, 'eps')]).toEqual([1, 0]);
     expect([minSnrLossWeight(0, 5, 'x0'), minSnrLossWeight(Infinity, 5, 'x0')]).toEqual([0, 5]);
     expect([minSnrLossWeight(0, 5, 'v'), minSnrLossWeight(Infinity, 5, 'v')]).toEqual([0, 0]);
