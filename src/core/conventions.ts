@@ -1,6 +1,7 @@
-// App-wide conventions (science sheet): pixels live in [0,1]; noise and models use x0 = 2·pixel − 1 ∈ [−1,1];
-// a discrete N-step schedule's step i sits at t = (i+1)/N and a continuous t maps back to
-// i = clamp(ceil(t·N) − 1, 0, N−1). Every panel goes through these helpers, never its own variant.
+// App-wide conventions (docs/conventions.md, "Pixels and model space" and "Discrete schedules"): pixels live in
+// [0,1]; noise and models use x0 = 2·pixel − 1 ∈ [−1,1]; a discrete N-step schedule's step i sits at
+// t = (i+1)/N and a continuous t maps back to i = clamp(ceil(t·N) − 1, 0, N−1). Every panel goes through
+// these helpers, never its own variant.
 
 /** Pixel value in [0,1] → model space [−1,1]. */
 export function pixelToModel(p: number): number {

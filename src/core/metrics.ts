@@ -39,7 +39,7 @@ export function entropyBits(counts: ArrayLike<number>): number {
   return h;
 }
 
-/** BT.601 luma Y = 0.299R + 0.587G + 0.114B of every pixel (science sheet, "Depth decompositions"). */
+/** BT.601 luma Y = 0.299R + 0.587G + 0.114B of every pixel (docs/conventions.md, "PSNR and SSIM"). */
 export function luma(img: RgbImage): Float64Array {
   const out = new Float64Array(img.width * img.height);
   const d = img.data;

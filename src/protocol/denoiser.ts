@@ -1,7 +1,7 @@
 // The denoisers' part of the worker protocol (the layer's index re-exports it): requests, results and the data of
 // progress replies. tfjs-free, so the UI can import it (through src/protocol).
 //
-// Conventions (science sheet): pixels in [0, 1] travel; the models work on x0 in [−1, 1]. A denoiser is
+// Conventions (docs/conventions.md, "Pixels and model space", "Noise levels"): pixels in [0, 1] travel; the models work on x0 in [−1, 1]. A denoiser is
 // conditioned on the log-SNR λ, not on t, and sees the variance-preserving input x_t / sqrt(α² + σ²), so any
 // schedule of the panel (each gives α_t, σ_t, hence λ) drives the same network.
 import type { LabProgress, LabResult, LabSettings } from './lab';

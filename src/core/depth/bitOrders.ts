@@ -1,4 +1,4 @@
-// The 24 bit-planes of an RGB image sent in different orders (science sheet, "Depth decompositions"):
+// The 24 bit-planes of an RGB image sent in different orders (docs/conventions.md, "Bit-planes"):
 // most significant first (the usual bit-plane order), least significant first, or interleaved per channel
 // (bit 7 of R, of G, of B, then bit 6 of each, …). A step reveals some planes; the reconstruction estimates
 // every unknown bit by its mean, 1/2, so a value with known-bit mask m is ((u & m) + (255 − m)/2) / 255 — for

@@ -1,4 +1,4 @@
-// Bit-plane decomposition of 8-bit channels (science sheet, "Depth decompositions"):
+// Bit-plane decomposition of 8-bit channels (docs/conventions.md, "Bit-planes"):
 // u = round(255·v); plane b = (u >> b) & 1; the top-k reconstruction keeps the k most significant bits and
 // sits at the centre of the kept bin of integer codes: ((u with low 8−k bits cleared) + (2^(8−k) − 1)/2) / 255.
 import { createImage, type RgbImage } from '../image';

@@ -1,9 +1,11 @@
-// Rate helpers for the Depth panel's rate–distortion chart (science sheet, "Depth decompositions", Rate):
+// Rate helpers for the Depth panel's rate–distortion chart (docs/conventions.md, "Rates"):
 // every step emits discrete symbols; fixed-length bits = (number of symbols) · log2(alphabet), and the
 // entropy-coded bound = (number of symbols) · H(empirical distribution of the symbols) (Shannon 1948).
 // Bits per pixel divide either by the number of image pixels (not values: 3 channels share one pixel).
 // DCT coefficients and scale residuals use a uniform quantizer with a step (JPEG-like); their alphabet is the
 // observed range of integer levels, max − min + 1.
+// A codebook fitted to the image (RQ, VQ) is part of what a decoder needs: codebookBpp charges it separately
+// (entries × dimension × CODEBOOK_ENTRY_BITS / pixels), so the codes' rate and the side information stay apart.
 import { entropyBits } from '../metrics';
 
 /** Alphabet of a set of integer levels: the observed range max − min + 1 (1 for an empty or constant set). */
@@ -88,4 +90,16 @@ export interface Rate {
 /** Rate of integer levels quantized uniformly (alphabet = observed range) over `pixels` image pixels. */
 export function levelRate(levels: ArrayLike<number>, pixels: number): Rate {
   return { fixedBpp: fixedRateBits(levels) / pixels, entropyBpp: entropyRateBits(levels) / pixels };
+}
+
+/** Bits per codebook entry (one coordinate of one codeword): 8, the precision of the pixel values it stands for. */
+export const CODEBOOK_ENTRY_BITS = 8;
+
+/**
+ * Bits per pixel of sending a codebook with the image: entries × dim × bitsPerEntry bits, amortised over the
+ * image's pixels. A codebook with as many entries as the image has patches costs as much as the raw image.
+ */
+export function codebookBpp(entries: number, dim: number, pixels: number, bitsPerEntry: number = CODEBOOK_ENTRY_BITS): number {
+  if (!(pixels > 0)) throw new RangeError(`pixels must be > 0, got ${pixels}`);
+  return (entries * dim * bitsPerEntry) / pixels;
 }

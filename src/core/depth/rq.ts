@@ -1,15 +1,19 @@
-// Residual quantization of image patches, model-free (science sheet, "Depth decompositions"; RQ-VAE, Lee et
-// al. 2022, "Autoregressive Image Generation using Residual Quantization", CVPR): z = a patch as a vector,
+// Residual quantization of image patches, model-free (docs/conventions.md, "Residual quantization and
+// non-monotone samples" and "Rates"; RQ-VAE, Lee et al. 2022, "Autoregressive Image Generation using Residual
+// Quantization", CVPR): z = a patch as a vector,
 // r_0 = z; code_d = argmin_k ‖r_{d−1} − e_k‖; r_d = r_{d−1} − e_{code_d}; ẑ^(d) = Σ_{i≤d} e_{code_i}.
 // Greedy fit: codebook d is k-means (k-means++ seeds, Lloyd) on the residuals r_{d−1}, so with ≥ 1 Lloyd
 // iteration Σ‖r_d‖² ≤ Σ‖r_{d−1}‖² (each cluster's mean beats the zero vector, and re-assignment only helps).
 // Plain VQ for comparison: one k-means codebook of size min(K^d, 4096) on the patches themselves (the same
 // nominal bits per patch as RQ depth d, capped).
 // Rate (bits per pixel, pixels per patch = patch²): fixed-length d·log2 K / patch²; entropy-coded
-// Σ_{i≤d} H(code_i) / patch², H the empirical entropy of the codes.
+// Σ_{i≤d} H(code_i) / patch², H the empirical entropy of the codes. The codebooks are fitted to this image, so
+// they are charged too, apart (codebookBpp, rate.ts): RQ d codebooks, VQ one. A level is degenerate when its
+// codebook has at least as many entries as there are patches: the codebook is the patches themselves.
 import { createImage, type RgbImage } from '../image';
 import { entropyBits, mse, psnr } from '../metrics';
 import { kmeans, type KMeansScratch } from './kmeans';
+import { codebookBpp } from './rate';
 
 /** Largest plain-VQ codebook (4096 = 2^12 codes: K = 64 at depth 2, K = 16 at depth 3). */
 export const VQ_MAX_CODEBOOK = 4096;
@@ -30,9 +34,13 @@ export interface CodeLevel {
   psnr: number;
   /** Empirical entropy of this level's codes, bits per code. */
   codeEntropy: number;
-  /** Cumulative fixed-length and entropy-coded rates after this level, bits per pixel. */
+  /** Cumulative fixed-length and entropy-coded rates of the codes after this level, bits per pixel. */
   fixedBpp: number;
   entropyBpp: number;
+  /** Bits per pixel of the codebooks a decoder needs up to this level (RQ: d of them; VQ: one), see rate.codebookBpp. */
+  codebookBpp: number;
+  /** The nominal codebook has at least as many entries as there are patches (so it holds them all: exact). */
+  degenerate: boolean;
   /** k-means inertia (Σ squared error over patches) after seeding and after each Lloyd iteration. */
   inertiaHistory: number[];
 }
@@ -108,6 +116,7 @@ export function rqFit(img: RgbImage, patch: number, K: number, depth: number, it
   const n = rows * cols;
   const size = Math.min(K, n);
   const pixelsPerPatch = patch * patch;
+  const pixels = n * pixelsPerPatch;
   const residual = data.slice();
   const recon = new Float64Array(data.length);
   const levels: CodeLevel[] = [];
@@ -139,6 +148,8 @@ export function rqFit(img: RgbImage, patch: number, K: number, depth: number, it
       codeEntropy: h,
       fixedBpp: (d * Math.log2(size)) / pixelsPerPatch,
       entropyBpp: entropySum / pixelsPerPatch,
+      codebookBpp: d * codebookBpp(size, dim, pixels),
+      degenerate: K >= n,
       inertiaHistory: fit.inertiaHistory,
     });
     onProgress?.(d * (iters + 1), total);
@@ -156,6 +167,7 @@ export function vqFit(img: RgbImage, patch: number, K: number, depth: number, it
   const { data, rows, cols, dim } = patchVectors(img, patch);
   const n = rows * cols;
   const pixelsPerPatch = patch * patch;
+  const pixels = n * pixelsPerPatch;
   const levels: CodeLevel[] = [];
   const total = depth * (iters + 1);
   for (let d = 1; d <= depth; d++) {
@@ -163,7 +175,7 @@ export function vqFit(img: RgbImage, patch: number, K: number, depth: number, it
     const prev = levels[levels.length - 1];
     if (prev && Math.min(nominal, n) === prev.codebookSize) {
       // Same codebook as depth d − 1; only the nominal fixed rate (log2 of the nominal size) can differ.
-      levels.push({ ...prev, depth: d, fixedBpp: Math.log2(nominal) / pixelsPerPatch });
+      levels.push({ ...prev, depth: d, fixedBpp: Math.log2(nominal) / pixelsPerPatch, degenerate: nominal >= n });
       onProgress?.(d * (iters + 1), total);
       continue;
     }
@@ -195,6 +207,8 @@ export function vqFit(img: RgbImage, patch: number, K: number, depth: number, it
       codeEntropy: h,
       fixedBpp: Math.log2(nominal) / pixelsPerPatch,
       entropyBpp: h / pixelsPerPatch,
+      codebookBpp: codebookBpp(size, dim, pixels),
+      degenerate: nominal >= n,
       inertiaHistory,
     });
     onProgress?.(d * (iters + 1), total);

@@ -1,10 +1,11 @@
 // Next-scale residual pyramid, after VAR (Tian et al. 2024, "Visual Autoregressive Modeling", NeurIPS;
-// science sheet, "Depth decompositions"): scale k is a k×k token map; each scale transmits the residual left
-// by the up-sampled coarser scales. Model-free version on pixels:
+// docs/conventions.md, "Scales and resampling"): scale k is a k×k token map; each scale transmits the residual
+// left by the up-sampled coarser scales. Model-free version on pixels:
 //   rec_0 = 0;  t_d = areaDown_{k_d}(img − rec_{d−1}) (optionally uniformly quantized);
 //   rec_d = rec_{d−1} + bicubicUp(t_d).
 // VAR itself quantizes each scale's residual with a shared codebook in a VQ-VAE latent space and up-samples
-// with bicubic interpolation (followed by a small conv); here the quantizer is a uniform step, for the rate.
+// with PyTorch's bicubic interpolation (a = −0.75, followed by a small conv); bicubicUp here is that same
+// kernel (resample.ts), and the quantizer is a uniform step, for the rate.
 // The last scale equal to the image size makes the pyramid exact at full depth (area-down and bicubic-up are
 // then identities). Residual energy does not have to shrink at every scale (bicubic up-sampling of an area
 // average is not an orthogonal projection), but on natural images it does; the tests check it on fixed images.

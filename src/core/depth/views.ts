@@ -1,6 +1,6 @@
 // One interface over every depth decomposition the Depth panel shows: each is a list of steps d = 1…D, each
 // step a reconstruction of the same pixels plus what it cost (rate, counted the same way for every view:
-// science sheet, "Rate") and what it bought (PSNR, SSIM). The worker runs these and caches them per image.
+// docs/conventions.md, "Rates") and what it bought (PSNR, SSIM). The worker runs these and caches them per image.
 import { createImage, type RgbImage } from '../image';
 import { entropyBits, psnr } from '../metrics';
 import { ssimAgainst, ssimReference, type SsimReference } from '../ssimFast';
@@ -33,9 +33,16 @@ export interface DepthStep {
   psnr: number;
   /** SSIM on luma; NaN for images under 11×11. */
   ssim: number;
-  /** Cumulative bits per pixel after this step: fixed-length and entropy-coded. */
+  /** Cumulative bits per pixel of the symbols sent up to this step: fixed-length and entropy-coded. */
   fixedBpp: number;
   entropyBpp: number;
+  /**
+   * RQ / VQ only: bits per pixel of the codebooks fitted to this image, which a decoder needs on top of the codes
+   * (rate.codebookBpp); totalBpp adds it. Other views use fixed transforms and send no codebook.
+   */
+  codebookBpp?: number;
+  /** RQ / VQ only: the codebook has at least as many entries as there are patches (it is the patches: exact). */
+  degenerate?: boolean;
   /** Entropy of the symbols this step emits (bits per symbol). */
   stepEntropy: number;
   /** RQ / VQ only: every patch's code at this step (patch grid row-major), the codebook's size, the grid. */
@@ -171,12 +178,17 @@ export function depthSteps(img: RgbImage, spec: DepthSpec, onProgress: DepthProg
         const health = codebookHealth(level.codes, level.codebookSize);
         steps.push({
           ...step, codes: level.codes, codebookSize: level.codebookSize, grid: { rows: fit.rows, cols: fit.cols },
-          perplexity: health.perplexity, deadCodes: health.dead,
+          perplexity: health.perplexity, deadCodes: health.dead, codebookBpp: level.codebookBpp, degenerate: level.degenerate,
         });
       }
       return steps;
     }
   }
+}
+
+/** A step's whole rate in bits per pixel: its symbols (entropy-coded or fixed-length) plus any codebook it needs. */
+export function totalBpp(step: Pick<DepthStep, 'fixedBpp' | 'entropyBpp' | 'codebookBpp'>, coding: 'entropy' | 'fixed' = 'entropy'): number {
+  return (coding === 'entropy' ? step.entropyBpp : step.fixedBpp) + (step.codebookBpp ?? 0);
 }
 
 /** Image minus image, shown around mid-grey: 0.5 + (a − b). */

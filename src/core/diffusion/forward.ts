@@ -1,5 +1,5 @@
-// The forward (noising) process and the regression targets a model can be trained on (science sheet,
-// "Diffusion forward process" and "Targets"). Images are in model space [−1,1] (conventions.pixelToModel).
+// The forward (noising) process and the regression targets a model can be trained on (docs/conventions.md,
+// "Noise levels" and "Targets and ε-MSE units"). Images are in model space [−1,1] (conventions.pixelToModel).
 import { gaussian, mulberry32 } from '../random';
 import { logSnrAt, scheduleAt, discreteOf, isDiscrete, tOfLogSnr, type ScheduleOptions, type ScheduleSpec } from './schedules';
 import { tOfStep } from '../conventions';

@@ -5,6 +5,7 @@
 //
 // A network here sees the variance-preserving input x_t / r with r = √(α² + σ²) and the log-SNR λ, so every
 // schedule drives it alike: its VP coefficients are α' = α/r, σ' = σ/r (α'² + σ'² = 1).
+import { tOfStep } from '../conventions';
 import type { Parameterization, SamplerKind } from './kinds';
 import { scheduleAt, type ScheduleOptions, type ScheduleSpec } from './schedules';
 
@@ -240,16 +241,19 @@ export function analyticDenoiser(points: Float32Array, dim: number): Denoiser {
 }
 
 /**
- * A sampler's levels on a schedule, noisiest first, then the clean level α = 1, σ = 0 (steps + 1 levels).
+ * A sampler's levels on a schedule, noisiest first, then the clean level α = 1, σ = 0 (steps + 1 levels;
+ * docs/conventions.md, "Sampler levels").
  * 'trailing': t = 1, 1 − 1/steps, …, 1/steps (starts at the schedule's end, α ≈ 0 for cosine: an ε-predicting
- * model's first x̂0 is then noise). 'leading' (diffusers' default for DDIM): t of steps 0, N/steps, 2N/steps, …
- * of an N = 1000-step grid, reversed, i.e. t = (i + 1)/N for i = (steps − 1 − k)·N/steps.
+ * model's first x̂0 is then noise). 'leading' (diffusers' default for DDIM, `DDIMScheduler.set_timesteps`):
+ * timesteps k·⌊N/steps⌋ for k = 0 … steps − 1 (integer division first), reversed, steps_offset 0, on the
+ * N-step grid (N = opts.steps, default 1000); timestep i sits at t = (i + 1)/N.
  */
 export function scheduleLevels(kind: ScheduleSpec, steps: number, opts: ScheduleOptions = {}, spacing: 'trailing' | 'leading' = 'trailing'): NoiseLevel[] {
   if (!(Number.isInteger(steps) && steps >= 1)) throw new RangeError(`steps must be an integer ≥ 1, got ${steps}`);
   const levels: NoiseLevel[] = [];
+  const n = opts.steps ?? 1000;
   for (let k = 0; k < steps; k++) {
-    const t = spacing === 'trailing' ? 1 - k / steps : (Math.floor(((steps - 1 - k) * 1000) / steps) + 1) / 1000;
+    const t = spacing === 'trailing' ? 1 - k / steps : tOfStep((steps - 1 - k) * Math.floor(n / steps), n);
     const { alpha, sigma } = scheduleAt(kind, t, opts);
     levels.push({ alpha, sigma });
   }

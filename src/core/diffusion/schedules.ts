@@ -1,5 +1,5 @@
 // One continuous view of every noise schedule: t ∈ [0,1] (0 = data, 1 = most noise) ↦ α, σ, λ = log(α²/σ²) and
-// the EDM-equivalent noise level σ_EDM = σ/α = e^{−λ/2} (science sheet, "Diffusion forward process").
+// the EDM-equivalent noise level σ_EDM = σ/α = e^{−λ/2} (docs/conventions.md, "Noise levels").
 // - Discrete DDPM schedules (diffusers' index): step i = stepOfT(t, N) (conventions.ts), α = √ᾱ_i, σ = √(1 − ᾱ_i).
 // - EDM (Karras et al. 2022, eq. 5): t ↦ σ by the sampling ρ-schedule read backwards,
 //   σ(t) = (σ_max^{1/ρ} + (1 − t)(σ_min^{1/ρ} − σ_max^{1/ρ}))^ρ, so t = 1 is σ_max (most noise) and t = 0 is σ_min;
@@ -298,10 +298,9 @@ function bisectDecreasing(f: (t: number) => number, target: number, lo: number, 
 const interpolantCache = new WeakMap<DiscreteSchedule, { nodes: Float64Array; finite: MonotoneCubic }>();
 
 /**
- * A smooth continuous reading of a discrete schedule, for densities and inverses only (scheduleAt stays
- * discrete): the Fritsch–Carlson monotone cubic through the nodes (t_i = (i+1)/N, λ_i) with finite λ_i (a
- * zero-terminal-SNR schedule drops its last node, λ = −∞). C¹, so p(λ) = 1/|dλ/dt| is continuous; a
- * piecewise-linear reading would give a saw-tooth p where the steps are far apart in λ (the noisy end).
+ * A smooth continuous reading of a discrete schedule, for inverses only (scheduleAt stays discrete; the density
+ * of λ uses the steps' own densities, densities.discreteStepDensities): the Fritsch–Carlson monotone cubic
+ * through the nodes (t_i = (i+1)/N, λ_i) with finite λ_i (a zero-terminal-SNR schedule drops its last node).
  */
 export function discreteInterpolant(kind: DiscreteScheduleKind, opts: ScheduleOptions = {}): { nodes: Float64Array; finite: MonotoneCubic } {
   const s = discreteOf(kind, opts);

@@ -1,6 +1,6 @@
-// Radially averaged power spectra of x_t = α·x0 + σ·ε (science sheet, "Spectra" and "Spectra of x_t without a new
-// FFT per slider move"). RAPSD: P(k) = mean over the ring ⌊|f|⌋ = k of |FFT2(x − mean x)|²/(H·W), with integer
-// frequencies f = (fx, fy), fx, fy ∈ [−n/2, n/2). Rings k = 0 … n/2 − 1 are returned (the complete rings; the
+// Radially averaged power spectra of x_t = α·x0 + σ·ε (docs/conventions.md, "Spectra and drowned frequencies"),
+// at any t from FFTs of x0 and ε taken once (the FFT is linear). RAPSD: P(k) = mean over the ring ⌊|f|⌋ = k
+// of |FFT2(x − mean x)|²/(H·W), with integer frequencies f = (fx, fy), fx, fy ∈ [−n/2, n/2). Rings k = 0 … n/2 − 1 are returned (the complete rings; the
 // corners beyond radius n/2 are partial). Ring 0 holds only the DC term, which is 0 after the mean is removed.
 import { fft2, isPowerOfTwo } from '../fft';
 
@@ -148,14 +148,17 @@ export function spectrumAt(pre: SpectraPrecomputed, alpha: number, sigma: number
 }
 
 /**
- * The smallest ring k ≥ 1 that is "drowned": α²·P_x0(k) < σ²·P_ε(k) (sheet, "Spectra"); null if none is.
- * Ring 0 (DC, 0 for both after mean removal) is skipped.
+ * The smallest ring k ≥ 1 from which every ring up is "drowned", α²·P_x0(j) < σ²·P_ε(j) for all j ≥ k
+ * (docs/conventions.md, "Spectra and drowned frequencies"), so "frequencies from k up are drowned" holds as said; null when
+ * the highest ring is not drowned. Ring 0 (DC, 0 for both after mean removal) is skipped.
  */
 export function drownedFrequency(pre: SpectraPrecomputed, alpha: number, sigma: number): number | null {
-  for (let k = 1; k < pre.pX0.length; k++) {
-    if (alpha * alpha * pre.pX0[k] < sigma * sigma * pre.pEps[k]) return k;
+  let from: number | null = null;
+  for (let k = pre.pX0.length - 1; k >= 1; k--) {
+    if (!(alpha * alpha * pre.pX0[k] < sigma * sigma * pre.pEps[k])) break;
+    from = k;
   }
-  return null;
+  return from;
 }
 
 /** Per-ring SNR α²·P_x0(k)/(σ²·P_ε(k)); ring 0 is NaN (0/0), σ = 0 gives +∞ elsewhere. */

@@ -1,7 +1,7 @@
 // The loss-weighting explorer (Kingma & Gao 2023, "Understanding Diffusion Objectives as the ELBO with Simple Data
-// Augmentation"; science sheet, "Weighting"). Every objective is ∫ w(λ)·E‖ε̂ − ε‖² dλ with w = p·c·m:
-// p the density of λ in training (densities.ts), c converting the model's own loss to ε-MSE units, m any extra
-// per-sample weight. Units: the sheet's, with no ½ in front; Kingma & Gao write L = ½∫w_KG·…, so w_KG = 2w.
+// Augmentation"; docs/conventions.md, "Loss weighting and the ELBO test"). Every objective is
+// ∫ w(λ)·E‖ε̂ − ε‖² dλ with w = p·c·m: p the density of λ in training (densities.ts), c converting the model's
+// own loss to ε-MSE units, m any extra per-sample weight. Units: with no ½ in front; Kingma & Gao write L = ½∫w_KG·…, so w_KG = 2w.
 import { edmLogNormalDensityOfLogSnr, logitNormalDensityOfLogSnr, uniformTDensityOfLogSnr } from './densities';
 import { sigmoid } from './editable';
 import type { Parameterization, Prediction, WeightingKind } from './kinds';
@@ -106,7 +106,7 @@ export type WeightingCurve = {
  * - min-snr: uniform t on `schedule`, c·m = min(1, γ/SNR);
  * - edm: λ ~ N(2.4, 2.4²), c = 1 + e^{−λ}/σ_d² (EDM's λ(σ)·‖D − x0‖² = (σ² + σ_d²)/σ_d²·ε-MSE);
  * - sd3-logit-normal: λ ~ N(−2m − 2 ln shift, 4s²), rectified-flow velocity loss, c = (1 + e^{−λ/2})²;
- * - vdmpp-sigmoid: w prescribed, w = ½·sigmoid(b − λ) (Kingma & Gao's sigmoid(−λ + b), b = 2, in the sheet's
+ * - vdmpp-sigmoid: w prescribed, w = ½·sigmoid(b − λ) (Kingma & Gao's sigmoid(−λ + b), b = 2, in these
  *   units) on the λ range of `schedule` (0 outside), p uniform t on `schedule`, c·m = w/p.
  */
 export function weightingCurve(kind: WeightingKind, lambdas: ArrayLike<number>, opts: WeightingOptions = {}): WeightingCurve {
@@ -156,27 +156,33 @@ export function weightingCurve(kind: WeightingKind, lambdas: ArrayLike<number>, 
 }
 
 /**
- * The "ELBO-equivalent" badge (Kingma & Gao 2023, §4): the objective is the ELBO of noise-perturbed data when
- * w(λ) is monotone non-increasing in λ. Decided from the curve: points are ordered by λ (non-finite λ skipped);
- * points before the first positive w are skipped — λ below the trained range is never sampled, like the prior
- * term of the VDM bound (Kingma et al. 2021), which has no trainable part — and every later step must satisfy
- * w[i+1] ≤ w[i] + tol·max(w). A non-finite w, or no positive w at all, gives false.
+ * The ELBO test (Kingma & Gao 2023, §4): the objective is the ELBO of noise-perturbed data when w(λ) is monotone
+ * non-increasing in λ. Points are taken in ascending λ (the input is sorted by λ if it is not; NaN λ is a
+ * RangeError), and the curve passes exactly when every point satisfies w[i+1] ≤ w[i]·(1 + tol): each point is
+ * compared with its neighbour, relative to that neighbour, so a rise at the small end of a curve spanning many
+ * decades counts as much as one at its peak. A NaN w fails (the comparison is false); an all-zero curve passes.
  */
 export function isElboEquivalent(w: ArrayLike<number>, lambdas: ArrayLike<number>, tol = 1e-6): boolean {
   if (w.length !== lambdas.length) throw new RangeError(`w and lambdas differ in length: ${w.length} vs ${lambdas.length}`);
-  const pts: { l: number; w: number }[] = [];
-  for (let i = 0; i < w.length; i++) {
-    if (!Number.isFinite(lambdas[i])) continue;
-    if (!Number.isFinite(w[i])) return false;
-    pts.push({ l: lambdas[i], w: w[i] });
-  }
-  pts.sort((a, b) => a.l - b.l);
-  const first = pts.findIndex((q) => q.w > 0);
-  if (first < 0) return false;
-  let max = 0;
-  for (const q of pts) max = Math.max(max, Math.abs(q.w));
-  for (let i = first; i + 1 < pts.length; i++) {
-    if (pts[i + 1].w - pts[i].w > tol * max) return false;
+  const order = Array.from({ length: w.length }, (_, i) => i);
+  for (const i of order) if (Number.isNaN(lambdas[i])) throw new RangeError(`lambdas[${i}] is NaN`);
+  order.sort((a, b) => lambdas[a] - lambdas[b] || a - b);
+  for (let k = 0; k + 1 < order.length; k++) {
+    if (!(w[order[k + 1]] <= w[order[k]] * (1 + tol))) return false;
   }
   return true;
+}
+
+/**
+ * The "ELBO-equivalent" badge of a weighting curve: isElboEquivalent on the points from the first positive w on.
+ * λ below the trained range (w = 0 there) is never sampled, like the prior term of the VDM bound (Kingma et al.
+ * 2021), which has no trainable part, so the jump from 0 to the first trained λ is not a rise. No positive w at
+ * all gives false.
+ */
+export function isCurveElboEquivalent(curve: { lambda: ArrayLike<number>; w: ArrayLike<number> }, tol = 1e-6): boolean {
+  const order = Array.from({ length: curve.w.length }, (_, i) => i).sort((a, b) => curve.lambda[a] - curve.lambda[b] || a - b);
+  const first = order.findIndex((i) => curve.w[i] > 0);
+  if (first < 0) return false;
+  const kept = order.slice(first);
+  return isElboEquivalent(kept.map((i) => curve.w[i]), kept.map((i) => curve.lambda[i]), tol);
 }

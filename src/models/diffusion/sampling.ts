@@ -112,8 +112,9 @@ export function sampleImages(model: Denoiser, parameterization: Parameterization
   const n = req.count * d;
   const g = gaussian(mulberry32(req.seed));
   const first = req.levels[0];
-  // x_T = α·x0 + σ·ε with x0 unknown: start from σ·ε scaled to the level's total std √(α² + σ²)·ε — for the
-  // noisiest level of any schedule the signal is negligible, and this matches its marginal variance for data of unit scale.
+  // x_T = α·x0 + σ·ε with x0 unknown: start from pure noise scaled to the level's total std √(α² + σ²)·ε, which
+  // matches its marginal variance for data of unit scale. The signal is dropped: right only with zero terminal SNR
+  // (α = 0); scaled-linear's last step still keeps α = 0.068 (α/√(α² + σ²)), and the panel says so.
   const scale = Math.hypot(first.alpha, first.sigma);
   const x = Float32Array.from({ length: n }, () => scale * g());
   const noiseRand = gaussian(mulberry32(req.seed ^ 0x5bd1e995));

@@ -1,5 +1,6 @@
 // Per-depth quality of an RQ auto-encoder from a table of reconstruction errors (no tfjs: the worker, the
-// script and the tests share it). Definitions as in the project's science sheet:
+// script and the tests share it). Definitions as in docs/conventions.md ("PSNR and SSIM", "Residual quantization
+// and non-monotone samples"):
 // - PSNR at depth d = 10·log10(1 / mean over samples of MSE_d) (pixels in [0, 1], peak 1): the set's PSNR,
 //   not a mean of per-sample PSNRs (which a single near-perfect digit would dominate).
 // - A sample is non-monotone when its MSE at some depth d+1 exceeds its MSE at depth d by more than 1e-6

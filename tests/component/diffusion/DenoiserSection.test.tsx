@@ -2,6 +2,7 @@ import { act, cleanup, configure, fireEvent, render, screen, waitFor, within } f
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PARAMETERIZATIONS, SAMPLER_KINDS, WEIGHTING_KINDS } from '../../../src/core/diffusion/kinds';
 import { levelAt, levelLogSnr } from '../../../src/core/diffusion/levels';
+import { discreteOf } from '../../../src/core/diffusion/schedules';
 import { diffusionDefaults } from '../../../src/state/diffusionSlice';
 import { appStore, useStore } from '../../../src/state/store';
 import type { NoiseLevel } from '../../../src/protocol';
@@ -183,6 +184,24 @@ describe('DenoiserSection with a model', () => {
     expect(screen.getAllByTestId('denoiser-sample-class-readout').map((e) => e.textContent)).toEqual(['7 (99 %)', '7 (99 %)', '1 (99 %)', '7 (99 %)']);
     expect(within(screen.getByTestId('denoiser-strip')).getAllByRole('img')).toHaveLength(8);
     expect(screen.getByRole('button', { name: /Export “Samples” as PNG/ })).toBeTruthy();
+  });
+
+  it('says where sampling starts from pure noise although the level keeps signal: scaled-linear’s last step keeps α = 0.068', async () => {
+    await loaded();
+    setView({ schedule: 'scaled-linear' });
+    // α of the schedule's last step, √ᾱ_999 (σ = √(1 − ᾱ_999), so α/√(α² + σ²) = √ᾱ_999).
+    const alpha = Math.sqrt(discreteOf('scaled-linear').alphasCumprod[999]);
+    expect(alpha.toFixed(3)).toBe('0.068');
+    expect(screen.getByTestId('denoiser-start-note').textContent).toBe(
+      'Starts from pure noise; on Scaled linear (Stable Diffusion) the noisiest step still keeps α = 0.068 of the signal (no zero terminal SNR).',
+    );
+    // Zero terminal SNR and flows end at α = 0, but sampling starts at the model's noisiest λ = −10 instead.
+    for (const schedule of ['cosine-zsnr', 'rectified-flow'] as const) {
+      setView({ schedule });
+      expect(screen.getByTestId('denoiser-start-note').textContent).toBe(
+        `Starts from pure noise at the model's noisiest trained level (λ = -10.0), where α = ${Math.sqrt(1 / (1 + Math.exp(10))).toFixed(3)} of the signal remains.`,
+      );
+    }
   });
 
   it('sends open guidance ends as 0 and ∞, and no guidance for unconditional samples', async () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { GUIDANCE_SIGMA_RANGE } from '../../../src/state/diffusionSlice';
 import { lambdaRangeOfInterval, lossProfileChart, trainingLossChart } from '../../../src/ui/panels/diffusion/denoiserCharts';
 import {
-  batchCount, guidanceInterval, modelImage, modelLogSnrRange, positionOfSigma, sigmaOfPosition, SIGMA_POSITIONS, STEP_CHOICES, stepChoiceIndex,
+  batchCount, guidanceInterval, modelImage, modelLogSnrRange, positionOfSigma, pureNoiseStartNote, sigmaOfPosition, SIGMA_POSITIONS, STEP_CHOICES,
+  stepChoiceIndex,
 } from '../../../src/ui/panels/diffusion/denoiserData';
 import { LAMBDA_BINS } from './fakeDenoiser';
 
@@ -89,5 +90,23 @@ describe('denoiser charts', () => {
   it('draw the training loss, bin-averaged past 300 steps', () => {
     const svg = trainingLossChart(Array.from({ length: 1000 }, (_, i) => 1 / (i + 1)), 'digit denoiser');
     expect(svg.querySelector('desc')?.textContent).toMatch(/over 1000 steps in this session, averaged in bins/);
+  });
+});
+
+describe('pureNoiseStartNote', () => {
+  const end = (alpha: number, sigma: number) => ({ alpha, sigma });
+  it('is null where the first level keeps no signal (zero terminal SNR, flows at t = 1)', () => {
+    expect(pureNoiseStartNote(end(0, 1), end(0, 1), 'Rectified flow')).toBeNull();
+  });
+  it('gives the signal fraction α/√(α² + σ²) the schedule’s noisiest step keeps (EDM σ_max = 80: 1/√6401)', () => {
+    expect(pureNoiseStartNote(end(1, 80), end(1, 80), 'EDM (Karras et al.)')).toBe(
+      'Starts from pure noise; on EDM (Karras et al.) the noisiest step still keeps α = 0.012 of the signal (no zero terminal SNR).',
+    );
+  });
+  it('names the model’s noisiest trained level where sampling starts there instead', () => {
+    const a = Math.sqrt(1 / (1 + Math.exp(8)));
+    expect(pureNoiseStartNote(end(a, Math.sqrt(1 - a * a)), end(0, 1), 'Rectified flow')).toBe(
+      'Starts from pure noise at the model\'s noisiest trained level (λ = -8.0), where α = 0.018 of the signal remains.',
+    );
   });
 });

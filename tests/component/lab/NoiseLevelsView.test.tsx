@@ -55,6 +55,9 @@ describe('the Equivalence lab: noise levels of the digit denoiser', () => {
     expect(screen.getByRole('heading', { level: 2, name: 'Equivalence lab' })).toBeTruthy();
     expect(screen.getByRole('heading', { level: 3, name: 'Noise levels (digit denoiser)' })).toBeTruthy();
     expect(screen.getByTestId('lab-noise').textContent).toMatch(/Min-SNR/);
+    // A cosine of 1 is the same direction, not the same gain: the gain scales with the other gradient's norm.
+    expect(screen.getByTestId('lab-noise').textContent).toMatch(/1 = the two gradients point the same way .* scales with the other gradient's norm/s);
+    expect(screen.getByTestId('lab-noise').textContent).not.toMatch(/as much/);
     const k = screen.getByRole('slider', { name: /Noise levels K/ }) as HTMLInputElement;
     expect(k.type).toBe('range');
     expect([k.min, k.max, k.value]).toEqual(['4', '12', '8']);

@@ -5,6 +5,7 @@ import { lineChart } from '../../charts/lineChart';
 import { ChartFigure } from '../../components/Figure';
 import { imagePayload } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
+import { RD_CODEBOOK_CAPTION, rateDistortionSeries } from './rdSeries';
 import { specOf } from './StepsView';
 
 const CHEAP: { id: string; label: string; spec: (q: number) => DepthSpec }[] = [
@@ -23,8 +24,6 @@ export function RateDistortion() {
   const sampleId = useStore((s) => s.image.sampleId);
   const size = useStore((s) => s.image.size);
   const view = useStore((s) => s.depth);
-  const entropyCoded = true;
-  // The costly or order-specific curves join only while their view is on screen.
   const learned = view.view === 'rq' || view.view === 'vq' ? [{ id: view.view, label: `${view.view.toUpperCase()} (K=${view.K})`, spec: specOf(view) }]
     : view.view === 'bit-order' && view.bitOrder !== 'msb' ? [{ id: `bits-${view.bitOrder}`, label: `bit-planes, ${view.bitOrder === 'lsb' ? 'LSB first' : 'interleaved'}`, spec: specOf(view) }]
       : [];
@@ -33,23 +32,19 @@ export function RateDistortion() {
   const rd = useWorkerRequest('depth-rd', image && (() => ({ image: imagePayload(image, hash), specs: specs.map((s) => s.spec) })), key);
   const chart = useMemo(() => {
     if (!rd.result || rd.result.length !== specs.length) return null;
-    return lineChart(
-      specs.map((s, i) => ({
-        id: s.id, label: s.label,
-        points: rd.result![i].map((p) => ({ x: entropyCoded ? p.entropyBpp : p.fixedBpp, y: Math.min(p.psnr, 60) })),
-      })),
-      {
-        title: 'Rate–distortion of every decomposition',
-        description: 'PSNR (dB, capped at 60 for exact reconstructions) against the entropy-coded rate in bits per pixel, one curve per decomposition; higher and further left is better.',
-        xLabel: 'rate (bits per pixel, entropy-coded)', yLabel: 'PSNR (dB)', width: 420, height: 300,
-      },
-    );
+    const { series, description } = rateDistortionSeries(specs.map((s, i) => ({ id: s.id, label: s.label, steps: rd.result![i] })));
+    return lineChart(series, {
+      title: 'Rate–distortion of every decomposition',
+      description,
+      xLabel: 'rate (bits per pixel, entropy-coded)', yLabel: 'PSNR (dB)', width: 420, height: 300,
+    });
   }, [rd.result]); // eslint-disable-line react-hooks/exhaustive-deps
   return (
     <>
       {rd.status === 'working' && !chart && <progress value={rd.progress} max={1} aria-label="Computing rate–distortion curves" />}
       {rd.error && <p className="error-text" role="alert">The rate–distortion curves failed: {rd.error}</p>}
-      <ChartFigure id="depth-rd" title="Rate–distortion" chart={chart} name={{ panel: 'depth', what: 'rate-distortion', params: { img: sampleId, size, qstep: view.qstep } }} />
+      <ChartFigure id="depth-rd" title="Rate–distortion" chart={chart} name={{ panel: 'depth', what: 'rate-distortion', params: { img: sampleId, size, qstep: view.qstep } }}
+        caption={view.view === 'rq' || view.view === 'vq' ? RD_CODEBOOK_CAPTION : undefined} />
     </>
   );
 }

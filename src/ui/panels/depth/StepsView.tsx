@@ -173,7 +173,8 @@ export function StepsView() {
       />
       {current && (
         <p className="readout" data-testid="depth-readout">
-          After step {d}: PSNR {fmtDb(current.psnr)}, SSIM {Number.isFinite(current.ssim) ? current.ssim.toFixed(3) : '—'}, rate {current.fixedBpp.toFixed(2)} bits/pixel fixed-length, {current.entropyBpp.toFixed(2)} entropy-coded.
+          After step {d}: PSNR {fmtDb(current.psnr)}, SSIM {Number.isFinite(current.ssim) ? current.ssim.toFixed(3) : '—'}, rate {current.fixedBpp.toFixed(2)} bits/pixel fixed-length, {current.entropyBpp.toFixed(2)} entropy-coded
+          {current.codebookBpp !== undefined && `, plus ${current.codebookBpp.toFixed(2)} for the codebook${view.view === 'rq' ? 's' : ''} fitted to this image${current.degenerate ? ' (degenerate: at least as many codewords as patches)' : ''}`}.
         </p>
       )}
       {current?.perplexity !== undefined && current.codebookSize !== undefined && (

@@ -4,7 +4,7 @@ import { pixelToModel } from '../../../core/conventions';
 import { logSnrStrip, noisyImage, noisyRgba, seededNoise } from '../../../core/diffusion/forward';
 import { scheduleAt, scheduleCurve, SCHEDULE_KINDS, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
 import type { SpectraPrecomputed } from '../../../core/diffusion/spectrum';
-import { isElboEquivalent, PREDICTIONS, weightingCurve, WEIGHTING_KINDS, type Prediction } from '../../../core/diffusion/weighting';
+import { isCurveElboEquivalent, PREDICTIONS, weightingCurve, WEIGHTING_KINDS, type Prediction } from '../../../core/diffusion/weighting';
 import { DIFFUSION_SCHEDULES, type DiffusionSchedule, type Weighting } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
 import { lineChart } from '../../charts/lineChart';
@@ -183,7 +183,7 @@ export function DiffusionPanel() {
 
   const prediction: Prediction = view.target === 'velocity' ? 'eps' : view.target;
   const weighting = useMemo(() => weightingCurve(view.weighting, LAMBDAS, { ...opts, schedule: spec, gamma: view.gamma, prediction }), [view.weighting, opts, spec, view.gamma, prediction]);
-  const elbo = isElboEquivalent(weighting.w, weighting.lambda);
+  const elbo = isCurveElboEquivalent(weighting);
   const weightChart = useMemo(() => lineChart(
     [
       { id: 'p', label: 'p(λ) training density', points: LAMBDAS.map((l, i) => ({ x: l, y: weighting.p[i] })) },
@@ -277,7 +277,7 @@ export function DiffusionPanel() {
         )}
       </div>
       <p className={`badge ${elbo ? 'badge-yes' : 'badge-no'}`} data-testid="elbo-badge">
-        {elbo ? 'ELBO-equivalent' : 'Not ELBO-equivalent'} on λ ∈ [{LAMBDA_RANGE[0]}, {LAMBDA_RANGE[1]}]: w(λ) {elbo ? 'never increases' : 'increases somewhere'} with λ (Kingma &amp; Gao 2023), judged from the curve.
+        {elbo ? 'ELBO-equivalent' : 'Not ELBO-equivalent'} on λ ∈ [{LAMBDA_RANGE[0]}, {LAMBDA_RANGE[1]}]: w(λ) {elbo ? 'never increases' : 'increases somewhere'} with λ (Kingma &amp; Gao 2023), judged point by point along the curve (each point against its neighbour, relative).
       </p>
       <WeightingFigure {...sched} chart={weightChart} params={{ ...params, weight: view.weighting }} />
       <DenoiserSection />

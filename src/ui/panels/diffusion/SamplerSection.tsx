@@ -14,7 +14,7 @@ import { Slider } from '../../components/Slider';
 import { getComputeClient } from '../../../compute/client';
 import type { DenoiserSampleResult, DenoiserStatus, DenoiserTarget } from '../../../protocol';
 import { drawTiles } from './denoiserCharts';
-import { batchCount, CLASS_NAMES, EDM2_INTERVAL, fmtMs, fmtPercent, guidanceInterval, modelImage, modelLogSnrRange, positionOfSigma, sigmaOfPosition, SIGMA_POSITIONS, STEP_CHOICES, stepChoiceIndex } from './denoiserData';
+import { batchCount, CLASS_NAMES, EDM2_INTERVAL, fmtMs, fmtPercent, guidanceInterval, modelImage, modelLogSnrRange, positionOfSigma, pureNoiseStartNote, sigmaOfPosition, SIGMA_POSITIONS, STEP_CHOICES, stepChoiceIndex } from './denoiserData';
 import { fmtNum, SCHEDULE_LABELS, scheduleSpec } from './diffusionData';
 import { errorMessage as message, isAbort } from '../../../compute/requests';
 
@@ -33,6 +33,7 @@ export function SamplerSection({ status, target }: { status: DenoiserStatus; tar
   const d = useStore(useShallow((s) => ({
     sampler: s.diffusion.sampler, steps: s.diffusion.sampleSteps, seed: s.diffusion.sampleSeed, count: s.diffusion.sampleCount,
     label: s.diffusion.sampleLabel, guidance: s.diffusion.guidance, lo: s.diffusion.guidanceLo, hi: s.diffusion.guidanceHi,
+    schedule: s.diffusion.schedule, points: s.diffusion.points, shift: s.diffusion.shift,
   })));
   const { setDiffusion } = appStore.getState();
   const ids = { sampler: useId(), seed: useId(), count: useId(), label: useId() };
@@ -43,6 +44,13 @@ export function SamplerSection({ status, target }: { status: DenoiserStatus; tar
   const [run, setRun] = useState<Run | null>(null);
   const abort = useRef<AbortController | null>(null);
   useEffect(() => () => abort.current?.abort(), []);
+  // Where sampling starts (its first level does not depend on the number of steps) and the schedule's end.
+  const startNote = useMemo(() => {
+    const spec = scheduleSpec({ schedule: d.schedule, points: d.points });
+    const range = modelLogSnrRange(status);
+    const first = samplerLevels(spec, 1, { shift: d.shift, minLogSnr: range ? range[0] : undefined })[0];
+    return pureNoiseStartNote(first, samplerLevels(spec, 1, { shift: d.shift })[0], SCHEDULE_LABELS[d.schedule]);
+  }, [d.schedule, d.points, d.shift, status]);
 
   function onSample() {
     const v = appStore.getState().diffusion;
@@ -101,6 +109,7 @@ export function SamplerSection({ status, target }: { status: DenoiserStatus; tar
           format={(i) => `${i === stepChoiceIndex(d.steps) ? d.steps : STEP_CHOICES[i]}`}
           hint="Evenly spaced in t over the panel's schedule, from its noisiest level to clean." testId="denoiser-steps"
         />
+        {startNote && <p className="hint" data-testid="denoiser-start-note">{startNote}</p>}
         <div className="button-row">
           <label htmlFor={ids.seed}>Seed</label>
           <input id={ids.seed} type="number" className="seed" min={0} value={d.seed} data-testid="denoiser-sample-seed"

@@ -2,7 +2,8 @@
 // the guidance interval's log-scale sliders, the step-count slider and the λ range the model knows.
 import { createImage, type RgbImage } from '../../../core/image';
 import { GUIDANCE_SIGMA_RANGE } from '../../../state/diffusionSlice';
-import type { DenoiserParameterization, DenoiserStatus } from '../../../protocol';
+import type { DenoiserParameterization, DenoiserStatus, NoiseLevel } from '../../../protocol';
+import { fmtNum } from './diffusionData';
 
 /** Model images are drawn this many screen pixels per model pixel (28 → 224, 32 → 256), so they stay sharp. */
 export const MODEL_SCALE = 8;
@@ -94,4 +95,20 @@ export function fmtPercent(p: number, digits = 0): string {
 
 export function fmtMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+}
+
+/**
+ * What the sampler's start leaves out: it draws pure noise at its first level, which is right only where that
+ * level keeps no signal (α = 0, zero terminal SNR). Null there; otherwise a note with the signal fraction
+ * α/√(α² + σ²) the level still keeps — at the schedule's noisiest step (`end`), or at the model's noisiest trained
+ * level where sampling starts later than that.
+ */
+export function pureNoiseStartNote(first: NoiseLevel, end: NoiseLevel, scheduleLabel: string): string | null {
+  const keep = first.alpha / Math.hypot(first.alpha, first.sigma);
+  if (!(keep > 0)) return null;
+  if (first.alpha === end.alpha && first.sigma === end.sigma) {
+    return `Starts from pure noise; on ${scheduleLabel} the noisiest step still keeps α = ${fmtNum(keep)} of the signal (no zero terminal SNR).`;
+  }
+  const logSnr = 2 * Math.log(first.alpha / first.sigma);
+  return `Starts from pure noise at the model's noisiest trained level (λ = ${fmtNum(logSnr, 1)}), where α = ${fmtNum(keep)} of the signal remains.`;
 }

@@ -67,7 +67,7 @@ export function snrSeries(pre: SpectraPrecomputed, alpha: number, sigma: number,
 }
 
 const spectrumText = (t: number, drowned: number | null) =>
-  `Power per spatial frequency ring k of the signal, the noise and x_t at t = ${t.toFixed(3)}. Frequencies from k = ${drowned ?? 'none'} up are drowned (noise power above signal power).`;
+  `Power per spatial frequency ring k of the signal, the noise and x_t at t = ${t.toFixed(3)}. ${drowned !== null ? `Frequencies from k = ${drowned} up are drowned (noise power above signal power in every ring from there).` : 'No ring is drowned together with every ring above it (noise power above signal power).'}`;
 const snrText = (t: number) => `α²P(x₀)/σ²P(ε) per ring at t = ${t.toFixed(3)}; bands below 1 are drowned.`;
 
 /** What the spectrum and band-SNR charts show at t: their lines, the drowned-frequency marker and their descriptions. */
@@ -109,7 +109,7 @@ export function Readout({ spec, opts, pre }: Schedule & { pre: SpectraPrecompute
   return (
     <LiveReadout testId="diffusion-readout" longest="t = 0.000 (step 1000): α = 0.0000, σ = 0.0000, λ = −00.00, σ_EDM = 00.000. Frequencies from 000 cycles per image up are drowned.">
       t = {t.toFixed(3)} (step {stepOfT(t, 1000)}): α = {fmtNum(at.alpha)}, σ = {fmtNum(at.sigma)}, λ = {fmtNum(at.logSnr, 2)}, σ_EDM = {fmtNum(at.sigmaEdm)}.
-      {drownedNow !== null ? ` Frequencies from ${drownedNow} cycles per image up are drowned.` : pre ? ' No frequency is drowned yet.' : ''}
+      {drownedNow !== null ? ` Frequencies from ${drownedNow} cycles per image up are drowned.` : pre ? ' No ring is drowned together with every ring above it.' : ''}
     </LiveReadout>
   );
 }

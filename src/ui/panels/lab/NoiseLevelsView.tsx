@@ -78,7 +78,8 @@ export function NoiseLevelsView() {
       <p className="hint lab-lead">
         A diffusion model learns to denoise at every noise level λ (log signal-to-noise ratio) with one shared network:
         each level is a sub-task. Each cell of the matrix is the cosine between the gradients of two levels' losses over
-        all the network's weights: 1 = a step that lowers one loss lowers the other as much, 0 = unrelated,
+        all the network's weights: 1 = the two gradients point the same way (a small step that lowers one loss lowers
+        the other too, by an amount that scales with the other gradient's norm), 0 = unrelated (orthogonal),
         negative = the levels pull the shared weights apart (conflict). A positive per-level loss weight (e.g. Min-SNR)
         scales a level's gradient, so it changes the norms below but not a single cosine.
       </p>

@@ -20,6 +20,7 @@ import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { getComputeClient } from '../../../compute/client';
 import type { PatchDataKind, PatchGeneration, PatchModelStatus, PatchModelTarget, PatchSampleMode } from '../../../protocol';
 import { digitAtStep, drawHeatmap, fmtMse, heatmapSize, heatmapText, HEATMAP_CELL, niceMax } from './modelDraw';
+import { PATCH_MODEL_PARAMS } from './modelFacts';
 
 const SOURCE_TEXT: Record<PatchModelStatus['source'], string> = {
   shipped: 'the shipped pretrained weights',
@@ -208,13 +209,13 @@ export const ModelSection = memo(function ModelSection() {
       <h3 id={ids.heading} className="subhead">The model: a tiny causal transformer</h3>
       {crops ? (
         <p className="hint">
-          A two-layer transformer (about 80 000 parameters), fresh and trained here on random 32×32 crops of the current image,
+          A two-layer transformer ({(current?.paramCount ?? PATCH_MODEL_PARAMS.crops).toLocaleString('en')} parameters), fresh and trained here on random 32×32 crops of the current image,
           predicts each 4×4 RGB patch of a crop from the patches before it in the chosen order; it is scored on a fixed, seeded set of {current?.heldoutCount ?? 64} held-out crops of the same image (which training crops may overlap).
           Crop models live for this session only.
         </p>
       ) : (
         <p className="hint">
-          A two-layer transformer (about 79 000 parameters) trained on MNIST digits predicts each 4×4 patch of a 28×28 digit
+          A two-layer transformer ({(current?.paramCount ?? PATCH_MODEL_PARAMS.digits).toLocaleString('en')} parameters) trained on MNIST digits predicts each 4×4 patch of a 28×28 digit
           from the patches before it in the chosen order; its loss at each step shows how hard that sub-task really is.
         </p>
       )}

@@ -102,3 +102,19 @@ describe('vqFit (plain VQ with codebook min(K^d, 4096))', () => {
     expect(Math.abs(vq.levels[0].mse - rq.levels[0].mse)).toBeLessThan(1e-12);
   });
 });
+
+describe('codebook charge and degenerate levels', () => {
+  it('RQ charges d codebooks of min(K, patches) entries × dim × 8 bits over the pixels; VQ its one codebook', () => {
+    const img = photoLike(32, 6); // 64 patches of 4×4, dim 48, 1024 pixels
+    const rq = rqFit(img, 4, 16, 3, 3, 1);
+    rq.levels.forEach((l, i) => {
+      expect(l.codebookBpp).toBeCloseTo(((i + 1) * 16 * 48 * 8) / 1024, 12);
+      expect(l.degenerate).toBe(false);
+    });
+    const vq = vqFit(img, 4, 4, 4, 3, 1); // codebooks 4, 16, 64 = patches, 64 (nominal 256)
+    expect(vq.levels.map((l) => l.codebookBpp)).toEqual([4, 16, 64, 64].map((k) => (k * 48 * 8) / 1024));
+    expect(vq.levels.map((l) => l.degenerate)).toEqual([false, false, true, true]);
+    // K ≥ patches: the RQ codebook holds every patch from depth 1 on.
+    expect(rqFit(img, 4, 64, 2, 3, 1).levels.map((l) => l.degenerate)).toEqual([true, true]);
+  });
+});

@@ -100,14 +100,47 @@ describe('density of λ under uniform t', () => {
     expect(uniformTDensityOfLogSnr(line, 7)).toBe(0);
   });
 
-  it('discrete: each step segment [λ_{i+1}, λ_i] carries mass exactly 1/N (tol 1e-6 relative), total (N−1)/N', () => {
-    const { logSnr: l } = discreteOf('scaled-linear');
-    for (const i of [0, 100, 500, 900, 998]) {
-      const mass = integrate((x) => uniformTDensityOfLogSnr('scaled-linear', x), l[i + 1], l[i], 20000);
-      expect(Math.abs(mass * 1000 - 1)).toBeLessThan(1e-6);
+  it('discrete: p(λ_i) is step i’s own density 2/(N·(λ_{i−1} − λ_{i+1})) (one-sided at the ends), ln p linear in between (tol 1e-12)', () => {
+    for (const kind of ['ddpm-linear', 'scaled-linear', 'cosine', 'cosine-zsnr'] as const) {
+      const { logSnr: l, steps: n } = discreteOf(kind);
+      const last = Number.isFinite(l[n - 1]) ? n - 1 : n - 2;
+      const step = (i: number) => (i === 0 ? 1 / (n * (l[0] - l[1])) : i === last ? 1 / (n * (l[last - 1] - l[last])) : 2 / (n * (l[i - 1] - l[i + 1])));
+      for (const i of [0, 1, 2, 100, 500, last - 1, last]) {
+        expect(Math.abs(uniformTDensityOfLogSnr(kind, l[i]) / step(i) - 1), `${kind} ${i}`).toBeLessThan(1e-12);
+      }
+      for (const i of [0, 300, last - 1]) {
+        const mid = (l[i] + l[i + 1]) / 2;
+        expect(Math.abs(uniformTDensityOfLogSnr(kind, mid) / Math.sqrt(step(i) * step(i + 1)) - 1), `${kind} ${i}½`).toBeLessThan(1e-12);
+      }
+      expect(uniformTDensityOfLogSnr(kind, l[0] + 1e-9)).toBe(0);
+      expect(uniformTDensityOfLogSnr(kind, l[last] - 1e-9)).toBe(0);
     }
-    const lin = discreteOf('ddpm-linear').logSnr;
-    expect(integrate((x) => uniformTDensityOfLogSnr('ddpm-linear', x), lin[999], lin[0], 60000)).toBeCloseTo(0.999, 5);
+  });
+
+  it('discrete: p never rises with λ inside the first step (the old cubic’s end slope made it dip and rise by 6.8 % on scaled-linear)', () => {
+    for (const kind of ['ddpm-linear', 'scaled-linear', 'cosine', 'cosine-zsnr'] as const) {
+      const { logSnr: l } = discreteOf(kind);
+      let prev = Infinity;
+      for (let k = 0; k <= 400; k++) {
+        const p = uniformTDensityOfLogSnr(kind, l[1] + ((l[0] - l[1]) * k) / 400);
+        expect(p, `${kind} ${k}`).toBeLessThanOrEqual(prev * (1 + 1e-12));
+        prev = p;
+      }
+    }
+  });
+
+  it('discrete: the mass between λ_last and λ_0 is (n−1)/N within 1e-3 relative; each interior step carries 1/N within 7 %', () => {
+    for (const kind of ['ddpm-linear', 'scaled-linear', 'cosine', 'cosine-zsnr'] as const) {
+      const { logSnr: l, steps: n } = discreteOf(kind);
+      const last = Number.isFinite(l[n - 1]) ? n - 1 : n - 2;
+      let total = 0;
+      for (let i = 0; i < last; i++) {
+        const mass = integrate((x) => uniformTDensityOfLogSnr(kind, x), l[i + 1], l[i], 50);
+        if (i >= 2 && i < last - 2) expect(Math.abs(mass * n - 1), `${kind} ${i}`).toBeLessThan(0.07);
+        total += mass;
+      }
+      expect(Math.abs(total / (last / n) - 1), kind).toBeLessThan(1e-3);
+    }
     expect(uniformTDensityOfLogSnr('ddpm-linear', 20)).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import {
   PARAMETERIZATIONS, predictionTarget, sample, SAMPLER_KINDS, scheduleLevels, sigmaOverAlpha, vpCoefficients, type NoiseLevel,
 } from '../../../../src/core/diffusion/samplers';
 import { seededNoise } from '../../../../src/core/diffusion/forward';
+import { discreteOf } from '../../../../src/core/diffusion/schedules';
 
 const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let m = 0;
@@ -144,5 +145,21 @@ describe('scheduleLevels', () => {
     expect(levels[1].sigma).toBeCloseTo(0.901, 12);
     expect(levels[19].sigma).toBeCloseTo(0.001, 12);
     expect(levels[20]).toEqual({ alpha: 1, sigma: 0 });
+  });
+  it('with leading spacing divides first, as diffusers: timesteps k·(N // steps) reversed, also when steps does not divide N', () => {
+    // diffusers DDIMScheduler.set_timesteps, timestep_spacing 'leading' (steps_offset 0):
+    //   step_ratio = num_train_timesteps // num_inference_steps
+    //   timesteps = (np.arange(0, num_inference_steps) * step_ratio).round()[::-1]
+    const diffusers = (n: number, steps: number) => Array.from({ length: steps }, (_, k) => (steps - 1 - k) * Math.floor(n / steps));
+    expect(diffusers(1000, 7)).toEqual([852, 710, 568, 426, 284, 142, 0]);
+    expect(diffusers(1000, 30).slice(0, 3)).toEqual([957, 924, 891]);
+    const { alphasCumprod } = discreteOf('ddpm-linear');
+    for (const steps of [7, 30, 20, 3]) {
+      const levels = scheduleLevels('ddpm-linear', steps, {}, 'leading');
+      diffusers(1000, steps).forEach((i, k) => expect(levels[k].alpha, `${steps} ${k}`).toBe(Math.sqrt(alphasCumprod[i])));
+    }
+    // On a 500-step schedule the grid is 500: 500 // 7 = 71.
+    const short = discreteOf('ddpm-linear', { steps: 500 }).alphasCumprod;
+    expect(scheduleLevels('ddpm-linear', 7, { steps: 500 }, 'leading')[0].alpha).toBe(Math.sqrt(short[6 * 71]));
   });
 });

@@ -127,16 +127,17 @@ describe('spectra of x_t from precomputed transforms', () => {
     expect(Math.abs(num / den / (0.299 ** 2 + 0.587 ** 2 + 0.114 ** 2) - 1)).toBeLessThan(0.1);
   });
 
-  it('drownedFrequency is the smallest k ≥ 1 with α²·P_x0 < σ²·P_ε, and falls as t grows on a VP schedule', () => {
+  it('drownedFrequency is the smallest k ≥ 1 with α²·P_x0 < σ²·P_ε in every ring from k up, and falls as t grows on a VP schedule', () => {
     let prev = Infinity;
     for (const t of [0.05, 0.2, 0.4, 0.6, 0.8, 0.95]) {
       const { alpha, sigma } = scheduleAt('cosine', t);
       const k = drownedFrequency(pre, alpha, sigma);
       const snr = bandSnr(pre, alpha, sigma);
       if (k !== null) {
-        expect(alpha ** 2 * pre.pX0[k]).toBeLessThan(sigma ** 2 * pre.pEps[k]);
-        expect(snr[k]).toBeLessThan(1);
-        for (let j = 1; j < k; j++) expect(snr[j]).toBeGreaterThanOrEqual(1);
+        for (let j = k; j < snr.length; j++) expect(alpha ** 2 * pre.pX0[j]).toBeLessThan(sigma ** 2 * pre.pEps[j]);
+        if (k > 1) expect(snr[k - 1]).toBeGreaterThanOrEqual(1);
+      } else {
+        expect(snr[snr.length - 1]).toBeGreaterThanOrEqual(1);
       }
       const kk = k ?? Infinity;
       expect(kk).toBeLessThanOrEqual(prev);
@@ -144,6 +145,15 @@ describe('spectra of x_t from precomputed transforms', () => {
     }
     expect(drownedFrequency(pre, 1, 0)).toBeNull();
     expect(drownedFrequency(pre, 0, 1)).toBe(1);
+  });
+
+  it('drownedFrequency checks every ring above: a drowned ring with an undrowned one above it is not the answer', () => {
+    // SNR per ring (α = σ = 1, P_ε = 1): ring 2 drowned, 3 not, 4 and 5 drowned → from 4 up.
+    const fake = { ...pre, pX0: Float64Array.from([0, 2, 0.5, 2, 0.5, 0.1]), pEps: new Float64Array(6).fill(1) };
+    expect(drownedFrequency(fake, 1, 1)).toBe(4);
+    // The highest ring not drowned: no "from k up".
+    fake.pX0[5] = 3;
+    expect(drownedFrequency(fake, 1, 1)).toBeNull();
   });
 
   it('bandSnr is α²·P_x0/(σ²·P_ε) per ring, NaN at DC (tol 1e-12 relative)', () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { normalDensity } from '../../../../src/core/diffusion/densities';
-import { monotoneLogSnr } from '../../../../src/core/diffusion/schedules';
+import { discreteInterpolant, discreteOf, monotoneLogSnr, tOfLogSnr } from '../../../../src/core/diffusion/schedules';
 import {
   WEIGHTING_KINDS,
   epsLossFactor,
+  isCurveElboEquivalent,
   isElboEquivalent,
   minSnrEpsWeight,
   minSnrLossWeight,
@@ -66,7 +67,7 @@ describe('Min-SNR-γ', () => {
     }
   });
 
-  it('has the sheet’s limits: ε 1 and 0, x0 0 and γ, v 0 and 0 at SNR = 0 and ∞', () => {
+  it('has the limits: ε 1 and 0, x0 0 and γ, v 0 and 0 at SNR = 0 and ∞', () => {
     expect([minSnrLossWeight(0, 5, 'eps'), minSnrLossWeight(Infinity, 5, 'eps')]).toEqual([1, 0]);
     expect([minSnrLossWeight(0, 5, 'x0'), minSnrLossWeight(Infinity, 5, 'x0')]).toEqual([0, 5]);
     expect([minSnrLossWeight(0, 5, 'v'), minSnrLossWeight(Infinity, 5, 'v')]).toEqual([0, 0]);
@@ -142,17 +143,21 @@ describe('the ELBO-equivalent badge (w non-increasing in λ)', () => {
     const c = weightingCurve('eps-mse', ls, { schedule: straight });
     expect(c.w[10]).toBeCloseTo(1 / 12, 9);
     expect(isElboEquivalent(c.w, ls)).toBe(true);
-    // Below the trained range w is 0: those points are skipped (they are the bound's untrained prior term).
+    // Below the trained range w is 0: the badge leaves those points out (they are the bound's untrained prior
+    // term); the bare neighbour rule sees the jump from 0 to 1/12 as a rise.
     const wide = grid(-9.95, 9, 0.1);
-    expect(isElboEquivalent(weightingCurve('eps-mse', wide, { schedule: straight }).w, wide)).toBe(true);
+    const cw = weightingCurve('eps-mse', wide, { schedule: straight });
+    expect(isCurveElboEquivalent(cw)).toBe(true);
+    expect(isElboEquivalent(cw.w, wide)).toBe(false);
   });
 
-  it('v-MSE on the discrete cosine schedule: true on [−10, 9], false on [−14, 9] (the β cap at 0.999 thins the last steps)', () => {
+  it('v-MSE on the discrete cosine schedule: true on [−10, 9] and on [−14, 9] (the β cap thins the last steps, but c = 1 + e^{−λ} grows faster)', () => {
     const inner = grid(-10, 9, 0.05);
-    expect(isElboEquivalent(weightingCurve('v-mse', inner, { schedule: 'cosine' }).w, inner)).toBe(true);
-    // λ_998 ≈ −12.9 → λ_999 ≈ −19.8: the density there is far below e^{−λ/2}'s demand, so w dips at the noisy end.
+    expect(isCurveElboEquivalent(weightingCurve('v-mse', inner, { schedule: 'cosine' }))).toBe(true);
+    // λ_998 ≈ −12.9 → λ_999 ≈ −19.8: the step density falls by ≈ 2.1× (the cell widens from 0.7 to 4.1 in λ) while
+    // c grows by e^{6.9}, so the step-wise weight keeps falling with λ (the old cubic density made it dip there).
     const full = grid(-14, 9, 0.05);
-    expect(isElboEquivalent(weightingCurve('v-mse', full, { schedule: 'cosine' }).w, full)).toBe(false);
+    expect(isCurveElboEquivalent(weightingCurve('v-mse', full, { schedule: 'cosine' }))).toBe(true);
   });
 
   it('Min-SNR-5 (ε) with uniform t on rectified flow: false (c·m = 1 for λ < ln 5, so w = p rises there)', () => {
@@ -181,7 +186,85 @@ describe('the ELBO-equivalent badge (w non-increasing in λ)', () => {
     expect(isElboEquivalent([4, 3, 3 + 1e-7, 1], ls)).toBe(true);
     expect(isElboEquivalent([4, 3, 3.01, 1], ls)).toBe(false);
     expect(isElboEquivalent([4, NaN, 3, 1], ls)).toBe(false);
-    expect(isElboEquivalent([0, 0, 0, 0], ls)).toBe(false);
+    expect(isElboEquivalent([0, 0, 0, 0], ls)).toBe(true);
+    expect(isElboEquivalent([0, 1, 1, 0], ls)).toBe(false);
     expect(() => isElboEquivalent([1], ls)).toThrow(RangeError);
+    expect(() => isElboEquivalent([1, 1], [0, NaN])).toThrow(RangeError);
+    // The badge leaves out λ below the first positive w, and has nothing to judge without one.
+    expect(isCurveElboEquivalent({ w: [0, 0, 2, 1], lambda: ls })).toBe(true);
+    expect(isCurveElboEquivalent({ w: [0, 0, 0, 0], lambda: ls })).toBe(false);
+  });
+
+  it('compares each point with its neighbour, relative to it: w[i+1] ≤ w[i]·(1 + tol), so a rise at the small end counts', () => {
+    // Six decades of decrease, then a 2.5 % rise at the last point: 2.5e-8 above its neighbour, far below 1e-6 of
+    // the curve's maximum (which a comparison against the maximum would let through), 2.5e-2 relative to it.
+    const ls = [0, 1, 2, 3, 4, 5, 6, 7];
+    const w = [1, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1.025e-6];
+    expect(isElboEquivalent(w, ls)).toBe(false);
+    expect(isElboEquivalent(w.slice(0, 7), ls.slice(0, 7))).toBe(true);
+    // At the tolerance exactly: passes; just above it: fails (default tol 1e-6, and a custom one).
+    expect(isElboEquivalent([1e-6, 1e-6 * (1 + 1e-6)], [0, 1])).toBe(true);
+    expect(isElboEquivalent([1e-6, 1e-6 * (1 + 2e-6)], [0, 1])).toBe(false);
+    expect(isElboEquivalent([1e-6, 1.025e-6], [0, 1], 0.03)).toBe(true);
+  });
+});
+
+describe('ELBO badge on discrete schedules: the step-wise weighting decides', () => {
+  // The panel's grid: 161 points on [−10, 10] (step 0.125).
+  const panel = grid(-10, 10, 0.125);
+  const kinds = ['ddpm-linear', 'scaled-linear', 'cosine', 'cosine-zsnr'] as const;
+  const targets = { 'eps-mse': 'eps', 'x0-mse': 'x0', 'v-mse': 'v', 'velocity-mse': 'velocity' } as const;
+  /** W_i = p_i·c(λ_i) with step i's density p_i = 2/(N·(λ_{i−1} − λ_{i+1})) (one-sided at the ends), in ascending λ. */
+  const stepWise = (kind: (typeof kinds)[number], target: 'eps' | 'x0' | 'v' | 'velocity', lo: number, hi: number) => {
+    const { logSnr: l, steps: n } = discreteOf(kind);
+    const last = Number.isFinite(l[n - 1]) ? n - 1 : n - 2;
+    const w: number[] = [];
+    const ls: number[] = [];
+    for (let i = last; i >= 0; i--) {
+      if (l[i] < lo || l[i] > hi) continue;
+      const width = i === 0 ? l[0] - l[1] : i === last ? l[last - 1] - l[last] : (l[i - 1] - l[i + 1]) / 2;
+      w.push(epsLossFactor(target, l[i]) / (n * width));
+      ls.push(l[i]);
+    }
+    return { w, ls };
+  };
+
+  it('v- and velocity-MSE (and x0-MSE) are ELBO-equivalent on every discrete schedule, as their step-wise weights are monotone', () => {
+    for (const kind of kinds) {
+      for (const name of ['x0-mse', 'v-mse', 'velocity-mse'] as const) {
+        const steps = stepWise(kind, targets[name], -10, 10);
+        expect(isElboEquivalent(steps.w, steps.ls), `${kind} ${name} step-wise`).toBe(true);
+        expect(isCurveElboEquivalent(weightingCurve(name, panel, { schedule: kind })), `${kind} ${name} badge`).toBe(true);
+      }
+    }
+  });
+
+  it('ε-MSE is not, on any of them: its step-wise weight (the density itself) rises with λ at the noisy end', () => {
+    for (const kind of kinds) {
+      const steps = stepWise(kind, 'eps', -10, 10);
+      expect(isElboEquivalent(steps.w, steps.ls), kind).toBe(false);
+      expect(isCurveElboEquivalent(weightingCurve('eps-mse', panel, { schedule: kind })), kind).toBe(false);
+    }
+  });
+
+  it('the curve’s w at each step’s λ is the step-wise weight (tol 1e-12 relative)', () => {
+    for (const kind of kinds) {
+      const steps = stepWise(kind, 'v', -10, 10);
+      const c = weightingCurve('v-mse', steps.ls, { schedule: kind });
+      for (let i = 0; i < steps.ls.length; i += 37) expect(rel(c.w[i], steps.w[i]), `${kind} ${i}`).toBeLessThan(1e-12);
+    }
+  });
+
+  it('linear v-MSE near λ_0 = 9.21: the cubic density rose 2.5 % from λ = 9 to 9.125 (the global-maximum test hid it); the step densities do not', () => {
+    // The previous density, 1/|dλ/dt| of the monotone cubic through (t_i, λ_i) with the end secant as end slope.
+    const { nodes, finite } = discreteInterpolant('ddpm-linear');
+    const oldW = (l: number) => epsLossFactor('v', l) / Math.abs(finite.slope(tOfLogSnr('ddpm-linear', l)));
+    expect(nodes.length).toBe(1000);
+    const [a, b] = [oldW(9), oldW(9.125)];
+    expect(b / a - 1).toBeCloseTo(0.0249, 3);
+    expect(isElboEquivalent([a, b], [9, 9.125])).toBe(false);
+    const c = weightingCurve('v-mse', [9, 9.125], { schedule: 'ddpm-linear' });
+    expect(c.w[1]).toBeLessThan(c.w[0]);
+    expect(isCurveElboEquivalent(weightingCurve('v-mse', panel, { schedule: 'ddpm-linear' }))).toBe(true);
   });
 });
