@@ -15,7 +15,8 @@ import { Slider } from '../../components/Slider';
 import { TrainControls } from '../../components/TrainControls';
 import { useModelLoad } from '../../hooks/useModelLoad';
 import { useTrainer } from '../../hooks/useTrainer';
-import { errorMessage, imagePayload, isAbort, publicBase } from '../../../compute/requests';
+import { imagePayload, publicBase } from '../../../compute/requests';
+import { useWorkerAction } from '../../hooks/useWorkerAction';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { getComputeClient } from '../../../compute/client';
 import type { PatchDataKind, PatchGeneration, PatchModelStatus, PatchModelTarget, PatchSampleMode } from '../../../protocol';
@@ -84,7 +85,7 @@ export const ModelSection = memo(function ModelSection() {
   const mode = modes[data];
   const [gen, setGen] = useState<{ key: string; steps: number; result: PatchGeneration } | null>(null);
   const [revealed, setRevealed] = useState(0);
-  const [genBusy, setGenBusy] = useState(false);
+  const generate = useWorkerAction('patch-model-generate');
   const generations = useRef(0);
   const ids = { digit: useId(), mode: useId(), heading: useId(), data: useId() };
 
@@ -189,18 +190,12 @@ export const ModelSection = memo(function ModelSection() {
 
   async function onGenerate() {
     if (!target) return;
-    setGenBusy(true);
     trainer.setError(null);
     const sampleNo = generations.current++;
-    const steps = n;
-    try {
-      const result = await getComputeClient().request('patch-model-generate', withImage({ ...target, seed: seed + sampleNo, mode }));
-      setGen({ key, steps, result });
-    } catch (e) {
-      if (!isAbort(e)) trainer.setError(`Generating failed: ${errorMessage(e)}`);
-    } finally {
-      setGenBusy(false);
-    }
+    const asked = { key, steps: n };
+    const o = await generate.run(withImage({ ...target, seed: seed + sampleNo, mode }));
+    if (o.status === 'done') setGen({ ...asked, result: o.result });
+    else if (o.status === 'error') trainer.setError(`Generating failed: ${o.error}`);
   }
 
   return (
@@ -305,7 +300,7 @@ export const ModelSection = memo(function ModelSection() {
 
           <h4 className="subhead">Sample a {noun}</h4>
           <div className="button-row">
-            <button type="button" data-testid="model-generate" onClick={() => void onGenerate()} disabled={genBusy}>{genBusy ? 'Generating…' : 'Generate'}</button>
+            <button type="button" data-testid="model-generate" onClick={() => void onGenerate()} disabled={generate.working}>{generate.working ? 'Generating…' : 'Generate'}</button>
             <label htmlFor={ids.mode}>Sampling</label>
             <select id={ids.mode} value={mode} onChange={(e) => { const m = e.currentTarget.value as PatchSampleMode; setModes((ms) => ({ ...ms, [data]: m })); }}>
               {SAMPLE_MODES[data].map(([m, text]) => <option key={m} value={m}>{text}</option>)}
