@@ -18,7 +18,7 @@ import { scheduleSpec } from './diffusionData';
 import { PredictView } from './PredictView';
 import { SamplerSection } from './SamplerSection';
 import { TrainSection } from './TrainSection';
-import { useSettled } from '../../hooks/useSettled';
+import { useOnceSettled } from '../../hooks/rates';
 
 export const MODEL_LABELS: Record<DenoiserModel, string> = {
   digits: 'MNIST digits, 28×28, class-conditional',
@@ -41,7 +41,11 @@ const PHASE_TEXT: Record<DenoiserLoadProgress['phase'], string> = {
 const phaseProgress = (done: number, total: number, label: string | undefined, data: DenoiserLoadProgress | undefined) =>
   ({ fraction: total > 0 ? done / total : undefined, label: data ? PHASE_TEXT[data.phase] : label });
 
-/** Memoized: the panel re-renders on every t move, and nothing here needs that (useSettled follows t). */
+/**
+ * Memoized, and without props: the panel's own controls (schedule, seed, weighting, …) re-render the panel, and
+ * nothing here needs that. A t move re-renders neither (only the panel's parts that follow t, tParts.tsx); the
+ * views here follow t once it settles (useOnceSettled).
+ */
 export const DenoiserSection = memo(function DenoiserSection() {
   const model = useStore((s) => s.diffusion.denoiser);
   const { setDiffusion } = appStore.getState();
@@ -101,7 +105,7 @@ function StatusReadout({ status }: { status: DenoiserStatus }) {
 
 /** The loss profile follows the t slider (settled) and the guidance controls. */
 function LossProfile({ status }: { status: DenoiserStatus }) {
-  const at = useSettled((s) => ({ t: s.diffusion.t, schedule: s.diffusion.schedule, shift: s.diffusion.shift, points: s.diffusion.points }));
+  const at = useOnceSettled((s) => ({ t: s.diffusion.t, schedule: s.diffusion.schedule, shift: s.diffusion.shift, points: s.diffusion.points }));
   const guidance = useStore((s) => s.diffusion.guidance);
   const lo = useStore((s) => s.diffusion.guidanceLo);
   const hi = useStore((s) => s.diffusion.guidanceHi);
