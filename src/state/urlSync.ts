@@ -3,6 +3,7 @@
 // back/forward and on hand-edited links.
 import { decodeView, encodeView, linkedView, SLICE_NAMES, type ViewState } from './hash';
 import type { AppStore, Store } from './store';
+import { SETTLE_MS } from './settle';
 
 /** Changes closer together than this belong to one gesture and share one history entry. */
 const GESTURE_MS = 600;
@@ -11,7 +12,7 @@ const GESTURE_MS = 600;
  * are written once, this long after the last of them: a history write costs the browser several ms per call,
  * too much for the frames of a drag.
  */
-export const SETTLE_MS = 200;
+export { SETTLE_MS };
 
 export function viewOf(s: Store): ViewState {
   return linkedView(s);

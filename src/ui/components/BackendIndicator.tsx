@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import type { BackendName } from '../../protocol';
 import { appStore, useStore } from '../../state/store';
 import { switchBackend } from '../../compute/requests';
-import { getComputeClient } from '../../compute/client';
+import { useWorkerAction } from '../hooks/useWorkerAction';
 
 const LABELS: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly (wasm)', cpu: 'CPU (plain JS)' };
 
@@ -14,12 +14,12 @@ export function BackendIndicator() {
   const options: BackendName[] = status ? status.order : ['wasm'];
   // `checks` counts answers, so a repeated identical reading is still visibly a new one.
   const [memory, setMemory] = useState<{ text: string; checks: number } | null>(null);
-  const checkMemory = () => {
+  const measure = useWorkerAction('tf-memory');
+  const checkMemory = async () => {
     const show = (text: string) => setMemory((m) => ({ text, checks: (m?.checks ?? 0) + 1 }));
-    getComputeClient().request('tf-memory', {}).then(
-      (m) => show(m ? `${m.numTensors} tensors, ${(m.numBytes / 2 ** 20).toFixed(2)} MB` : 'no models loaded yet'),
-      (e: Error) => show(`unavailable: ${e.message}`),
-    );
+    const o = await measure.run({});
+    if (o.status === 'done') show(o.result ? `${o.result.numTensors} tensors, ${(o.result.numBytes / 2 ** 20).toFixed(2)} MB` : 'no models loaded yet');
+    else if (o.status === 'error') show(`unavailable: ${o.error}`);
   };
   return (
     <div className="backend" data-testid="backend">
@@ -40,7 +40,7 @@ export function BackendIndicator() {
         {status ? status.reason : busy ? 'Checking what this browser offers…' : ''}
         {status && status.failures.length > 0 && ` (fell back: ${status.failures.map((f) => `${f.backend} failed: ${f.error}`).join('; ')})`}
       </span>
-      <button type="button" className="small-button" data-testid="tensor-memory-check" onClick={checkMemory} title="Tensors the models hold right now (they should not grow as you interact)">
+      <button type="button" className="small-button" data-testid="tensor-memory-check" onClick={() => void checkMemory()} title="Tensors the models hold right now (they should not grow as you interact)">
         Tensors in memory
       </button>
       {memory && <output data-testid="tensor-memory" data-checks={memory.checks} aria-live="polite">{memory.text}</output>}

@@ -8,6 +8,7 @@ import { exportFileName } from '../export/fileName';
 import { registerExportable } from '../export/registry';
 import { updateBarChart } from '../charts/barChart';
 import { updateLineChart, type Series } from '../charts/lineChart';
+import { useLatest } from '../hooks/useLatest';
 
 /** CSS pixels per side at which images are shown (they are exported at twice that). */
 export const IMAGE_DISPLAY_PX = 256;
@@ -121,14 +122,20 @@ export function ChartFigure({ chart, live, ...rest }: ChartFigureProps) {
     if (!el) return;
     el.replaceChildren(...(chart ? [chart] : []));
   }, [chart]);
+  const hasLive = live !== undefined;
+  const series = live?.series;
+  const highlightX = live?.highlightX;
+  const description = live?.description;
+  // Markers and bar keys come as new arrays each render: they apply again only when their values change.
+  const lists = useLatest({ markers: live?.markers, barKeys: live?.barKeys });
   const markersKey = live?.markers?.map((m) => m.x).join(',');
   const barKey = live?.barKeys?.join(',');
   useLayoutEffect(() => {
-    if (!chart || !live) return;
-    const { series, highlightX, markers, barKeys, description } = live;
+    if (!chart || !hasLive) return;
+    const { markers, barKeys } = lists.current;
     if (barKeys) updateBarChart(chart, { highlightedKeys: barKeys, description });
     else updateLineChart(chart, { series, highlightX, markers, description });
-  }, [chart, live?.series, live?.highlightX, markersKey, barKey, live?.description]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [chart, hasLive, series, highlightX, description, lists, markersKey, barKey]);
   const toCanvas = async () => {
     if (!chart) return null;
     return svgToCanvas(chart, 2);

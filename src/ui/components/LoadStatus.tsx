@@ -1,4 +1,5 @@
 import type { LoadState } from '../hooks/useModelLoad';
+import { TimeLeft } from './TimeLeft';
 
 interface LoadStatusProps {
   load: LoadState;
@@ -13,7 +14,7 @@ interface LoadStatusProps {
   testIds?: { progress: string; error: string };
 }
 
-/** A model load's progress bar and label while it runs, and its error (an alert) when it failed. */
+/** A model load's progress bar, label and time left while it runs, and its error (an alert) when it failed. */
 export function LoadStatus({ load, label, failed, onRetry, announce = false, testIds }: LoadStatusProps) {
   return (
     <>
@@ -21,6 +22,7 @@ export function LoadStatus({ load, label, failed, onRetry, announce = false, tes
         <div className="model-progress">
           <progress value={load.progress} max={1} aria-label={label} data-testid={testIds?.progress} />
           <span className="hint" aria-live={announce ? 'polite' : undefined}>{load.label}</span>
+          <TimeLeft seconds={load.etaSeconds} />
         </div>
       )}
       {load.error && (

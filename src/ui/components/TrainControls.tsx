@@ -1,5 +1,6 @@
 import { useId, type ReactNode } from 'react';
 import type { Trainer } from '../hooks/useTrainer';
+import { TimeLeft } from './TimeLeft';
 
 const BATCHES = [8, 16, 32, 64] as const;
 const MAX_STEPS = 5000;
@@ -44,7 +45,7 @@ interface TrainControlsProps {
 
 /**
  * "Train it here": steps and batch, start / pause / resume, reset, save and delete the saved copy, the run's
- * progress, a readout of the latest loss and speed, a note and the error (an alert).
+ * progress and time left, a readout of the latest loss and speed, a note and the error (an alert).
  */
 export function TrainControls(props: TrainControlsProps) {
   const { trainer: t, canSave, batchItem, testIds } = props;
@@ -77,6 +78,7 @@ export function TrainControls(props: TrainControlsProps) {
         )}
       </div>
       {t.training && <progress value={t.runDone} max={t.steps} aria-label="Training progress" data-testid={testIds.progress} />}
+      {t.training && <TimeLeft seconds={t.etaSeconds} />}
       <p className="readout" data-testid={testIds.readout} aria-live="polite">
         {t.busy ? `${t.busy}…` : t.losses.length === 0
           ? `Not trained in this session. Training runs in the model worker on ${backend}${props.trainsOn ?? ''}; Reset returns to ${props.resetsTo} weights.${props.untrainedNote ?? ''}`

@@ -1,26 +1,20 @@
-// Loading a model (or measuring models) in the model worker on the user's request, with progress and errors.
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { getComputeClient } from '../../compute/client';
+// Loading a model (or measuring models) in the model worker on the user's request: a worker action sent again
+// whenever its target changes or on reload, with progress, the time left and errors.
+import { useCallback, useEffect, useState } from 'react';
 import type { PayloadOf, ProgressDataOf, RequestKind, ResultOf } from '../../protocol';
-import { errorMessage, isAbort } from '../../compute/requests';
+import { useLatest } from './useLatest';
+import { useWorkerAction, type ReadProgress } from './useWorkerAction';
 
-/** A load in progress (fraction done and the worker's label), or the message of the last failed one. */
-export type LoadState = { working: boolean; progress: number; label: string; error: string | null };
-
-export const LOAD_IDLE: LoadState = { working: false, progress: 0, label: '', error: null };
-
-/** The load state after a progress reply: the fraction done (0 without a total) and the worker's label, if any. */
-export function loadProgress(state: LoadState, done: number, total: number, label?: string): LoadState {
-  return { ...state, progress: total > 0 ? done / total : 0, label: label ?? state.label };
-}
+/** A load in progress (fraction done, the worker's label, seconds left if known), or the message of the last failed one. */
+export type LoadState = { working: boolean; progress: number; label: string; error: string | null; etaSeconds?: number | null };
 
 export interface ModelLoadOptions<K extends RequestKind> {
   /** Receives the worker's answer. */
   onResult(result: ResultOf<K>): void;
   /** Shown until the worker's first progress reply; 'Starting…' by default. */
   startLabel?: string;
-  /** The load state after a progress reply; loadProgress by default. */
-  onProgress?: (state: LoadState, done: number, total: number, label?: string, data?: ProgressDataOf<K>) => LoadState;
+  /** Reads a progress reply (fraction and label); by default done / total and the worker's label. */
+  readProgress?: ReadProgress<ProgressDataOf<K>>;
 }
 
 /**
@@ -34,35 +28,23 @@ export function useModelLoad<K extends RequestKind, T>(
   payload: (target: T) => PayloadOf<K>,
   options: ModelLoadOptions<K>,
 ): { load: LoadState; reload(): void } {
-  const [load, setLoad] = useState<LoadState>(LOAD_IDLE);
+  const action = useWorkerAction(kind);
+  const { run, cancel } = action;
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   // The request is sent when target or tick change, with the payload and callbacks of that render.
-  const latest = useRef({ payload, options });
-  latest.current = { payload, options };
+  const latest = useLatest({ payload, options });
 
   useEffect(() => {
     if (target === null) return;
     const { payload: make, options: opts } = latest.current;
-    const next = opts.onProgress ?? loadProgress;
-    const abort = new AbortController();
-    setLoad({ working: true, progress: 0, label: opts.startLabel ?? 'Starting…', error: null });
-    getComputeClient()
-      .request(kind, make(target), {
-        signal: abort.signal,
-        onProgress: (done, total, label, data) => setLoad((l) => next(l, done, total, label, data)),
-      })
-      .then(
-        (result) => {
-          opts.onResult(result);
-          setLoad({ working: false, progress: 1, label: '', error: null });
-        },
-        (e) => {
-          if (!isAbort(e)) setLoad({ ...LOAD_IDLE, error: errorMessage(e) });
-        },
-      );
-    return () => abort.abort();
-  }, [kind, target, tick]);
+    void run(make(target), { label: opts.startLabel ?? 'Starting…', read: opts.readProgress }).then((o) => {
+      if (o.status === 'done') opts.onResult(o.result);
+    });
+    return cancel;
+  }, [run, cancel, latest, target, tick]);
 
+  const { progress } = action;
+  const load = { working: action.working, progress: progress?.fraction ?? 0, label: progress?.label ?? '', error: action.error, etaSeconds: progress?.etaSeconds ?? null };
   return { load, reload };
 }

@@ -1,8 +1,9 @@
 // Training a loaded model in the model worker: a run of some steps on batches of some size, paused by cancelling
 // it (the worker keeps the weights, the optimizer state and the loss history for a later resume), and the
-// reset / save / forget commands, with the live loss, the speed and what went wrong.
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { errorMessage, isAbort } from '../../compute/requests';
+// reset / save / forget commands, with the live loss, the speed, the time left and what went wrong. Runs and
+// commands are worker actions.
+import { useEffect, useMemo, useState } from 'react';
+import { useWorkerAction } from './useWorkerAction';
 
 /** What a finished run answers: the session's whole loss history and the run's speed. */
 export interface TrainRun {
@@ -10,10 +11,13 @@ export interface TrainRun {
   stepsPerSecond: number | null;
 }
 
+/** What each step of a run reports. */
+export type TrainProgress = { loss: number; stepsPerSecond: number };
+
 /** How a training request is sent: cancelled by `signal`; each step's loss and speed come as progress data. */
 export interface TrainRequestOptions {
   signal: AbortSignal;
-  onProgress(done: number, total: number, label?: string, data?: { loss: number; stepsPerSecond: number }): void;
+  onProgress(done: number, total: number, label?: string, data?: TrainProgress): void;
 }
 
 /** Back to the shipped (or fresh) weights, save them in this browser, or delete the saved copy. */
@@ -52,6 +56,8 @@ export interface Trainer {
   stepsPerSecond: number | null;
   /** Steps taken by the running run. */
   runDone: number;
+  /** Seconds the running run has left, once there is an estimate. */
+  etaSeconds: number | null;
   /** What a command is doing ('Saving'), while it runs. */
   busy: string | null;
   error: string | null;
@@ -72,79 +78,68 @@ export function useTrainer<S>(options: TrainerOptions<S>): Trainer {
   const { modelKey, pauseKey, sessionLosses } = options;
   const [steps, setSteps] = useState(options.initialSteps);
   const [batch, setBatch] = useState(32);
-  const [training, setTraining] = useState(false);
   const [live, setLive] = useState<Live | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const [asked, setAsked] = useState<ModelCommand>('reset');
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
-  const abortRef = useRef<AbortController | null>(null);
+  // Each sends through this render's options (an action uses the latest render's send).
+  const training = useWorkerAction((size: { steps: number; batch: number }, opts: TrainRequestOptions) => options.train!(size.steps, size.batch, opts));
+  // A command's request is not cancelled with it: only its answer is dropped.
+  const commands = useWorkerAction((kind: ModelCommand) => options.command!(kind));
 
-  useEffect(() => () => abortRef.current?.abort(), [modelKey, pauseKey]);
+  const { cancel } = training;
+  useEffect(() => cancel, [modelKey, pauseKey, cancel]);
 
   // Another model's run says nothing about this one; a finished run's losses stay until the re-read status has them.
   const liveHere = live && live.key === modelKey ? live : null;
   const losses = useMemo(
-    () => ((training || (liveHere && liveHere.losses.length > (sessionLosses?.length ?? 0)) ? liveHere?.losses : sessionLosses) ?? NONE),
-    [training, liveHere, sessionLosses],
+    () => ((training.working || (liveHere && liveHere.losses.length > (sessionLosses?.length ?? 0)) ? liveHere?.losses : sessionLosses) ?? NONE),
+    [training.working, liveHere, sessionLosses],
   );
 
   function start() {
     const { train, notes, onStopped } = options;
-    if (!train || training) return;
-    const abort = new AbortController();
-    abortRef.current = abort;
-    setTraining(true);
+    if (!train || training.working) return;
     setError(null);
     setNote(null);
     const key = modelKey;
     setLive({ key, losses: [...(sessionLosses ?? NONE)], stepsPerSecond: null });
-    train(steps, batch, {
-      signal: abort.signal,
+    void training.run({ steps, batch }, {
       onProgress: (_done, _total, _label, data) => {
         if (data) setLive((l) => ({ key, losses: [...(l?.losses ?? []), data.loss], stepsPerSecond: data.stepsPerSecond }));
       },
-    })
-      .then(
-        (r) => setLive({ key, losses: r.losses, stepsPerSecond: r.stepsPerSecond }),
-        (e) => {
-          if (!isAbort(e)) setError(`Training stopped: ${errorMessage(e)}`);
-          else if (notes) setNote(notes.paused);
-        },
-      )
-      .finally(() => {
-        if (abortRef.current !== abort) return;
-        abortRef.current = null;
-        setTraining(false);
-        onStopped();
-      });
+    }).then((o) => {
+      if (o.status === 'done') setLive({ key, losses: o.result.losses, stepsPerSecond: o.result.stepsPerSecond });
+      else if (o.status === 'error') setError(`Training stopped: ${o.error}`);
+      else if (notes) setNote(notes.paused);
+      onStopped();
+    });
   }
 
   async function run(kind: ModelCommand) {
     const { command, notes, onStatus } = options;
     if (!command) return;
-    const what = COMMAND_TEXT[kind];
-    if (kind === 'reset') abortRef.current?.abort();
-    setBusy(what);
+    if (kind === 'reset') cancel();
+    setAsked(kind);
     setError(null);
     setNote(null);
-    try {
-      onStatus(await command(kind));
+    const o = await commands.run(kind);
+    if (o.status === 'done') {
+      onStatus(o.result);
       if (kind === 'reset') setLive(null);
       if (notes) setNote(notes[kind]);
-    } catch (e) {
-      if (!isAbort(e)) setError(`${what} failed: ${errorMessage(e)}`);
-    } finally {
-      setBusy(null);
-    }
+    } else if (o.status === 'error') setError(`${COMMAND_TEXT[kind]} failed: ${o.error}`);
   }
 
   return {
-    steps, setSteps, batch, setBatch, training, losses,
+    steps, setSteps, batch, setBatch, training: training.working, losses,
     stepsPerSecond: liveHere?.stepsPerSecond ?? null,
-    runDone: training && liveHere ? liveHere.losses.length - (sessionLosses?.length ?? 0) : 0,
-    busy, error, setError, note,
+    runDone: training.working && liveHere ? liveHere.losses.length - (sessionLosses?.length ?? 0) : 0,
+    etaSeconds: training.progress?.etaSeconds ?? null,
+    busy: commands.working ? COMMAND_TEXT[asked] : null,
+    error, setError, note,
     start,
-    pause: () => abortRef.current?.abort(),
+    pause: cancel,
     run,
   };
 }

@@ -1,7 +1,8 @@
-// The hook for a worker request that follows the view: rerun whenever its key changes, newest wins.
-import { useEffect, useRef, useState } from 'react';
-import { getComputeClient } from '../../compute/client';
+// The worker request that follows the view: a worker action run again whenever its key changes, newest wins.
+import { useEffect, useState } from 'react';
 import type { PayloadOf, RequestKind, ResultOf } from '../../protocol';
+import { useLatest } from './useLatest';
+import { useWorkerAction } from './useWorkerAction';
 
 export type Pending<T> = { status: 'idle' | 'working'; result: T | null; progress: number; error: string | null };
 
@@ -10,26 +11,23 @@ export type Pending<T> = { status: 'idle' | 'working'; result: T | null; progres
  * older one, so dragging never queues stale work; the last result stays shown until the new one arrives.
  */
 export function useWorkerRequest<K extends RequestKind>(kind: K, makePayload: (() => PayloadOf<K>) | null, key: string): Pending<ResultOf<K>> {
-  const [state, setState] = useState<Pending<ResultOf<K>>>({ status: 'idle', result: null, progress: 0, error: null });
-  const make = useRef(makePayload);
-  make.current = makePayload;
+  const action = useWorkerAction(kind);
+  const { run, cancel } = action;
+  // The payload of the render whose key changed.
+  const make = useLatest(makePayload);
   useEffect(() => {
     const build = make.current;
     if (!build) return;
-    const abort = new AbortController();
-    setState((s) => ({ ...s, status: 'working', progress: 0, error: null }));
-    getComputeClient()
-      .request(kind, build(), {
-        signal: abort.signal,
-        onProgress: (done, total) => setState((s) => ({ ...s, progress: total > 0 ? done / total : 0 })),
-      })
-      .then(
-        (result) => setState({ status: 'idle', result, progress: 1, error: null }),
-        (e: Error) => {
-          if (e.name !== 'AbortError') setState({ status: 'idle', result: null, progress: 0, error: e.message });
-        },
-      );
-    return () => abort.abort();
-  }, [kind, key]);
-  return state;
+    void run(build());
+    return cancel;
+  }, [run, cancel, make, key]);
+  // A failure drops the result it was to replace (the views show the error alone) until a newer one comes.
+  const [dropped, setDropped] = useState<ResultOf<K> | null>(null);
+  if (action.status === 'error' && action.result !== dropped) setDropped(action.result);
+  return {
+    status: action.working ? 'working' : 'idle',
+    result: action.result === dropped ? null : action.result,
+    progress: action.progress?.fraction ?? (action.status === 'done' ? 1 : 0),
+    error: action.error,
+  };
 }

@@ -74,6 +74,14 @@ describe('loading a model with its status shown', () => {
     expect(screen.getByRole('progressbar', { name: 'Loading the model' })).toBeTruthy();
   });
 
+  it('says about how long the load has left once there is an estimate', () => {
+    const { rerender } = render(<LoadStatus load={{ working: true, progress: 0.1, label: 'Loading the weights…', error: null, etaSeconds: null }} label="Loading the model" failed="Failed:" />);
+    expect(screen.queryByText(/left$/)).toBeNull();
+    rerender(<LoadStatus load={{ working: true, progress: 0.4, label: 'Loading the weights…', error: null, etaSeconds: 12.3 }} label="Loading the model" failed="Failed:" />);
+    expect(screen.getByText('about 12 s left')).toBeTruthy();
+    expect(screen.getByText('Loading the weights…')).toBeTruthy();
+  });
+
   it('offers no retry where none is given', () => {
     render(<LoadStatus load={{ working: false, progress: 0, label: '', error: 'busy' }} label="Measuring" failed="Measuring failed:" />);
     expect(screen.getByRole('alert').textContent).toBe('Measuring failed: busy');

@@ -117,7 +117,7 @@ describe('DenoiserSection with a model', () => {
 
   it('renders nothing of the denoiser while t is dragged in the panel, and follows once it settles', async () => {
     function PanelLike() {
-      // Stands for the panel: it re-renders on every t, as DiffusionPanel does.
+      // A parent that re-renders on every t, as the panel's parts that follow t do (the panel itself does not).
       const t = useStore((st) => st.diffusion.t);
       return <div data-t={t}><DenoiserSection /></div>;
     }

@@ -49,8 +49,10 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
   const statusKey = crops ? `crops|${modelKey}${perDepthHere ? '|per-depth' : ''}` : modelKey;
   const target = useMemo<RqaeModelTarget>(
     () => ({ model: modelKey, baseUrl: publicBase(), data, ...(perDepthHere ? { perDepthCodebooks: true } : {}) }),
-    [modelKey, data, cropHash, perDepthHere], // eslint-disable-line react-hooks/exhaustive-deps
+    [modelKey, data, perDepthHere],
   );
+  // What is loaded: the target, and for a crop model the image it follows.
+  const loadTarget = useMemo(() => ({ target, cropHash }), [target, cropHash]);
   // Each request gets its own copy of the image: the client transfers (detaches) the buffer it sends.
   const imageRef = useRef({ image, hash });
   imageRef.current = { image, hash };
@@ -61,7 +63,7 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
   const current = status && status.key === statusKey ? status : null;
 
   // reload re-reads the model's status (its held-out numbers after training).
-  const { load, reload } = useModelLoad('rqae-load', requested && !(crops && !image) ? target : null, withImage, { onResult: setStatus });
+  const { load, reload } = useModelLoad('rqae-load', requested && !(crops && !image) ? loadTarget : null, (l) => withImage(l.target), { onResult: setStatus });
 
   // Once a model is loaded, measure every shipped model on the same digits for the overlay and the bars.
   const loaded = current !== null;

@@ -6,6 +6,7 @@ import { ChartFigure } from '../../components/Figure';
 import { imagePayload } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { RD_CODEBOOK_CAPTION, rateDistortionSeries } from './rdSeries';
+import { useLatest } from '../../hooks/useLatest';
 import { specOf } from './StepsView';
 
 const CHEAP: { id: string; label: string; spec: (q: number) => DepthSpec }[] = [
@@ -24,13 +25,17 @@ export function RateDistortion() {
   const sampleId = useStore((s) => s.image.sampleId);
   const size = useStore((s) => s.image.size);
   const view = useStore((s) => s.depth);
+  // The costly or order-specific curves join only while their view is on screen.
   const learned = view.view === 'rq' || view.view === 'vq' ? [{ id: view.view, label: `${view.view.toUpperCase()} (K=${view.K})`, spec: specOf(view) }]
     : view.view === 'bit-order' && view.bitOrder !== 'msb' ? [{ id: `bits-${view.bitOrder}`, label: `bit-planes, ${view.bitOrder === 'lsb' ? 'LSB first' : 'interleaved'}`, spec: specOf(view) }]
       : [];
   const specs = [...CHEAP.map((c) => ({ ...c, spec: c.spec(view.qstep) })), ...learned];
   const key = `${hash}|${JSON.stringify(specs.map((s) => s.spec))}`;
   const rd = useWorkerRequest('depth-rd', image && (() => ({ image: imagePayload(image, hash), specs: specs.map((s) => s.spec) })), key);
+  // The chart is rebuilt for a new answer only: it names its curves with the decompositions of that moment.
+  const specsNow = useLatest(specs);
   const chart = useMemo(() => {
+    const specs = specsNow.current;
     if (!rd.result || rd.result.length !== specs.length) return null;
     const { series, description } = rateDistortionSeries(specs.map((s, i) => ({ id: s.id, label: s.label, steps: rd.result![i] })));
     return lineChart(series, {
@@ -38,7 +43,7 @@ export function RateDistortion() {
       description,
       xLabel: 'rate (bits per pixel, entropy-coded)', yLabel: 'PSNR (dB)', width: 420, height: 300,
     });
-  }, [rd.result]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [rd.result, specsNow]);
   return (
     <>
       {rd.status === 'working' && !chart && <progress value={rd.progress} max={1} aria-label="Computing rate–distortion curves" />}

@@ -11,6 +11,8 @@ import { ChartFigure, PixelFigure } from '../../components/Figure';
 import { Slider } from '../../components/Slider';
 import { imagePayload } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
+import { useKeyed } from '../../hooks/useKeyed';
+import { useLatest } from '../../hooks/useLatest';
 import { codeMapImage } from './codeMap';
 
 export function specOf(v: DepthView): DepthSpec {
@@ -35,6 +37,7 @@ const BIT_ORDER_LABELS: Record<BitOrder, string> = {
 const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : v > 0 ? '∞ (exact)' : '—');
 
 type Step = NonNullable<ReturnType<typeof useWorkerRequest<'depth-view'>>['result']>['steps'][number];
+const NO_STEPS: Step[] = [];
 const psnrDescription = (view: string, d: number, current: Step | undefined) =>
   `PSNR (dB) after each step of the ${view} decomposition; at step ${d}: ${fmtDb(current?.psnr ?? NaN)}, SSIM ${current ? current.ssim.toFixed(3) : '—'}.`;
 const gainDescription = (d: number, current: Step | undefined) =>
@@ -58,39 +61,49 @@ export function StepsView() {
   // The per-step curves depend on the image and the decomposition, not on d: each d's result repeats them, so
   // the charts are built once per image and decomposition and only their step marks follow d.
   const curvesKey = r ? `${hash}|${specKey}|${r.steps.length}` : '';
-  const steps = useMemo(() => r?.steps ?? [], [curvesKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const steps = useKeyed(r?.steps ?? NO_STEPS, curvesKey);
   const D = steps.length;
   const d = r ? r.d : view.d;
   const current = steps[d - 1];
+  // The charts are built with the step of the moment; their marks then follow d (ChartFigure's `live`).
+  const dAtBuild = useLatest(d);
   const params = { img: sampleId, size, view: view.view, d };
 
   const residual = useMemo(() => (r && image && r.reconstruction.width === image.width ? differenceImage(image, r.reconstruction) : null), [r, image]);
   const added = useMemo(() => (r ? (r.previous ? differenceImage(r.reconstruction, r.previous) : r.reconstruction) : null), [r]);
 
-  const psnrChart = useMemo(() => (steps.length > 0 ? lineChart(
-    [
-      { id: 'psnr', label: 'PSNR', points: steps.map((s) => ({ x: s.d, y: s.psnr })) },
-    ],
-    {
-      title: 'Reconstruction quality per step',
-      description: psnrDescription(view.view, d, steps[d - 1]),
-      xLabel: 'step d', yLabel: 'PSNR (dB)', xTicks: steps.length <= 16 ? steps.map((s) => s.d) : undefined,
-      highlight: { seriesId: 'psnr', x: d }, formatY: fmtDb,
-    },
-  ) : null), [steps, view.view]); // eslint-disable-line react-hooks/exhaustive-deps
+  const psnrChart = useMemo(() => {
+    if (steps.length === 0) return null;
+    const at = dAtBuild.current;
+    return lineChart(
+      [
+        { id: 'psnr', label: 'PSNR', points: steps.map((s) => ({ x: s.d, y: s.psnr })) },
+      ],
+      {
+        title: 'Reconstruction quality per step',
+        description: psnrDescription(view.view, at, steps[at - 1]),
+        xLabel: 'step d', yLabel: 'PSNR (dB)', xTicks: steps.length <= 16 ? steps.map((s) => s.d) : undefined,
+        highlight: { seriesId: 'psnr', x: at }, formatY: fmtDb,
+      },
+    );
+  }, [steps, view.view, dAtBuild]);
 
-  const gainChart = useMemo(() => (steps.length > 0 ? barChart(
-    steps.map((s, i) => {
-      const before = i === 0 ? 0 : steps[i - 1].psnr;
-      const gain = Number.isFinite(s.psnr) ? s.psnr - before : Infinity;
-      return { key: String(s.d), label: s.label, value: gain, highlighted: s.d === d };
-    }),
-    {
-      title: 'Information added per step (Δ PSNR)',
-      description: gainDescription(d, steps[d - 1]),
-      xLabel: 'step (what it adds)', yLabel: 'Δ PSNR (dB)', formatValue: (v) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '∞'),
-    },
-  ) : null), [steps]); // eslint-disable-line react-hooks/exhaustive-deps
+  const gainChart = useMemo(() => {
+    if (steps.length === 0) return null;
+    const at = dAtBuild.current;
+    return barChart(
+      steps.map((s, i) => {
+        const before = i === 0 ? 0 : steps[i - 1].psnr;
+        const gain = Number.isFinite(s.psnr) ? s.psnr - before : Infinity;
+        return { key: String(s.d), label: s.label, value: gain, highlighted: s.d === at };
+      }),
+      {
+        title: 'Information added per step (Δ PSNR)',
+        description: gainDescription(at, steps[at - 1]),
+        xLabel: 'step (what it adds)', yLabel: 'Δ PSNR (dB)', formatValue: (v) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '∞'),
+      },
+    );
+  }, [steps, dAtBuild]);
 
   // RQ / VQ: the codes of step d over the patch grid, how the codewords are used, and health per depth.
   const codeMap = useMemo(() => {
@@ -119,6 +132,7 @@ export function StepsView() {
   const healthChart = useMemo(() => {
     const coded = steps.filter((s) => s.perplexity !== undefined && s.codebookSize !== undefined);
     if (coded.length === 0) return null;
+    const at = dAtBuild.current;
     return lineChart(
       [
         { id: 'perplexity', label: 'perplexity 2ᴴ', points: coded.map((s) => ({ x: s.d, y: s.perplexity ?? NaN })) },
@@ -127,12 +141,12 @@ export function StepsView() {
       ],
       {
         title: 'Codebook health per step',
-        description: healthDescription(d, steps[d - 1]),
+        description: healthDescription(at, steps[at - 1]),
         xLabel: 'step d', yLabel: 'codewords', xTicks: coded.length <= 16 ? coded.map((s) => s.d) : undefined,
-        highlight: { seriesId: 'perplexity', x: d }, formatY: (v) => v.toFixed(1),
+        highlight: { seriesId: 'perplexity', x: at }, formatY: (v) => v.toFixed(1),
       },
     );
-  }, [steps]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [steps, dAtBuild]);
 
   return (
     <div className="view">

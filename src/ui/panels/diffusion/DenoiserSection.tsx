@@ -9,7 +9,7 @@ import { DENOISER_MODELS, NULL_CLASS, type DenoiserModel } from '../../../state/
 import { appStore, useStore } from '../../../state/store';
 import { ChartFigure } from '../../components/Figure';
 import { LoadStatus } from '../../components/LoadStatus';
-import { useModelLoad, type LoadState } from '../../hooks/useModelLoad';
+import { useModelLoad } from '../../hooks/useModelLoad';
 import { publicBase } from '../../../compute/requests';
 import type { DenoiserLoadProgress, DenoiserSource, DenoiserStatus, DenoiserTarget } from '../../../protocol';
 import { lossProfileChart } from './denoiserCharts';
@@ -18,7 +18,7 @@ import { scheduleSpec } from './diffusionData';
 import { PredictView } from './PredictView';
 import { SamplerSection } from './SamplerSection';
 import { TrainSection } from './TrainSection';
-import { useSettled } from '../../hooks/useSettled';
+import { useOnceSettled } from '../../hooks/rates';
 
 export const MODEL_LABELS: Record<DenoiserModel, string> = {
   digits: 'MNIST digits, 28×28, class-conditional',
@@ -37,12 +37,15 @@ const PHASE_TEXT: Record<DenoiserLoadProgress['phase'], string> = {
   evaluating: 'Measuring the held-out loss per noise level…',
 };
 
-/** The load state after a progress reply: the phase's own text where the worker names one. */
-function phaseProgress(l: LoadState, done: number, total: number, label?: string, data?: DenoiserLoadProgress): LoadState {
-  return { ...l, progress: total > 0 ? done / total : l.progress, label: data ? PHASE_TEXT[data.phase] : label ?? l.label };
-}
+/** A load's progress reply: the phase's own text where the worker names one; without a total the bar stays. */
+const phaseProgress = (done: number, total: number, label: string | undefined, data: DenoiserLoadProgress | undefined) =>
+  ({ fraction: total > 0 ? done / total : undefined, label: data ? PHASE_TEXT[data.phase] : label });
 
-/** Memoized: the panel re-renders on every t move, and nothing here needs that (useSettled follows t). */
+/**
+ * Memoized, and without props: the panel's own controls (schedule, seed, weighting, …) re-render the panel, and
+ * nothing here needs that. A t move re-renders neither (only the panel's parts that follow t, tParts.tsx); the
+ * views here follow t once it settles (useOnceSettled).
+ */
 export const DenoiserSection = memo(function DenoiserSection() {
   const model = useStore((s) => s.diffusion.denoiser);
   const { setDiffusion } = appStore.getState();
@@ -53,7 +56,7 @@ export const DenoiserSection = memo(function DenoiserSection() {
   const target: DenoiserTarget = useMemo(() => ({ model, baseUrl: publicBase() }), [model]);
   const onStatus = useCallback((s: DenoiserStatus) => setStatuses((m) => ({ ...m, [s.model]: s })), []);
   // reload re-reads the status (after training, or to retry).
-  const { load, reload } = useModelLoad('denoiser-load', requested ? target : null, (t) => t, { onResult: onStatus, onProgress: phaseProgress });
+  const { load, reload } = useModelLoad('denoiser-load', requested ? target : null, (t) => t, { onResult: onStatus, readProgress: phaseProgress });
 
   return (
     <section className="model-section" aria-labelledby={ids.heading} data-testid="denoiser">
@@ -102,7 +105,7 @@ function StatusReadout({ status }: { status: DenoiserStatus }) {
 
 /** The loss profile follows the t slider (settled) and the guidance controls. */
 function LossProfile({ status }: { status: DenoiserStatus }) {
-  const at = useSettled((s) => ({ t: s.diffusion.t, schedule: s.diffusion.schedule, shift: s.diffusion.shift, points: s.diffusion.points }));
+  const at = useOnceSettled((s) => ({ t: s.diffusion.t, schedule: s.diffusion.schedule, shift: s.diffusion.shift, points: s.diffusion.points }));
   const guidance = useStore((s) => s.diffusion.guidance);
   const lo = useStore((s) => s.diffusion.guidanceLo);
   const hi = useStore((s) => s.diffusion.guidanceHi);

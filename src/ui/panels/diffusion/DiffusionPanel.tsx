@@ -78,7 +78,8 @@ export function DiffusionPanel() {
   const weightId = useId();
   const predId = useId();
 
-  const spec = useMemo(() => scheduleSpec(view), [view.schedule, view.points]); // eslint-disable-line react-hooks/exhaustive-deps
+  const { schedule, points } = view;
+  const spec = useMemo(() => scheduleSpec({ schedule, points }), [schedule, points]);
   const opts = useMemo(() => ({ shift: view.shift }), [view.shift]);
   const sched = { spec, opts };
   const params: NameParams = { img: sampleId, size, sched: view.schedule, seed: view.seed };
@@ -162,7 +163,7 @@ export function DiffusionPanel() {
         markers: snr.markers, width: 420, height: 220,
       }),
     };
-  }, [domains]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [pre, domains, spec, opts]);
 
   const targetChart = useMemo(() => {
     if (!moments) return null;
@@ -196,7 +197,7 @@ export function DiffusionPanel() {
       xLabel: 'log-SNR λ', yLabel: 'weight (log scale)', yLog: true, xDomain: LAMBDA_RANGE, width: 420, height: 280,
       markers: lambdaMarker(scheduleAt(spec, tNow(), opts).logSnr),
     },
-  ), [weighting, view.weighting, elbo]); // eslint-disable-line react-hooks/exhaustive-deps
+  ), [weighting, view.weighting, elbo, spec, opts]);
 
   return (
     <Panel

@@ -1,6 +1,6 @@
 // The denoiser's x̂0 at the panel's t: x0, the x_t the model sees, its x̂0 and the error |x̂0 − x0|, with the MSE.
 // Digits: a held-out digit (index and class to condition on); patches: the current image resized (area average)
-// to the model's side. It follows the t slider once the slider settles (useSettled), with one superseding
+// to the model's side. It follows the t slider once the slider settles (useOnceSettled), with one superseding
 // request at a time, so the model-free views repaint without waiting for it.
 import { useId, useMemo } from 'react';
 import { clampLevel, levelAt, levelLogSnr, levelSigmaEdm } from '../../../core/diffusion/levels';
@@ -12,13 +12,13 @@ import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import type { DenoiserStatus, DenoiserTarget } from '../../../protocol';
 import { CLASS_NAMES, modelImage, modelLogSnrRange } from './denoiserData';
 import { fmtNum, scheduleSpec } from './diffusionData';
-import { useSettled } from '../../hooks/useSettled';
+import { useOnceSettled } from '../../hooks/rates';
 
 /** |x̂0 − x0| is drawn brighter, so that small errors are visible (clipped at 1). */
 const ERROR_GAIN = 2;
 
 export function PredictView({ status, target }: { status: DenoiserStatus; target: DenoiserTarget }) {
-  const view = useSettled((s) => ({ t: s.diffusion.t, schedule: s.diffusion.schedule, shift: s.diffusion.shift, points: s.diffusion.points, seed: s.diffusion.seed }));
+  const view = useOnceSettled((s) => ({ t: s.diffusion.t, schedule: s.diffusion.schedule, shift: s.diffusion.shift, points: s.diffusion.points, seed: s.diffusion.seed }));
   const heldout = useStore((s) => s.diffusion.heldout);
   const predictLabel = useStore((s) => s.diffusion.predictLabel);
   const image = useStore((s) => (status.model === 'patches' ? s.image.working : null));

@@ -1,8 +1,8 @@
 // Sampling from the denoiser: DDPM, DDIM or an Euler flow sampler over the panel's schedule (steps evenly
 // spaced in t), a seed, and for digits a class with classifier-free guidance limited to an interval of σ_EDM
 // (Kynkäänniemi et al. 2024). Shows the samples with the classifier's verdict, the x̂0 strip of the first one,
-// and the time taken; a progress bar and Cancel while it runs.
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+// and the time taken; a progress bar, the time left and Cancel while it runs.
+import { useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { SAMPLER_KINDS } from '../../../core/diffusion/kinds';
 import { samplerLevels } from '../../../core/diffusion/levels';
@@ -11,12 +11,12 @@ import { appStore, useStore } from '../../../state/store';
 import { Figure } from '../../components/Figure';
 import { PixelCanvas } from '../../components/PixelCanvas';
 import { Slider } from '../../components/Slider';
-import { getComputeClient } from '../../../compute/client';
 import type { DenoiserSampleResult, DenoiserStatus, DenoiserTarget } from '../../../protocol';
 import { drawTiles } from './denoiserCharts';
 import { batchCount, CLASS_NAMES, EDM2_INTERVAL, fmtMs, fmtPercent, guidanceInterval, modelImage, modelLogSnrRange, positionOfSigma, pureNoiseStartNote, sigmaOfPosition, SIGMA_POSITIONS, STEP_CHOICES, stepChoiceIndex } from './denoiserData';
 import { fmtNum, SCHEDULE_LABELS, scheduleSpec } from './diffusionData';
-import { errorMessage as message, isAbort } from '../../../compute/requests';
+import { TimeLeft } from '../../components/TimeLeft';
+import { useWorkerAction } from '../../hooks/useWorkerAction';
 
 const SAMPLER_LABELS: Record<Sampler, string> = {
   ddpm: 'DDPM (ancestral, stochastic)',
@@ -38,12 +38,8 @@ export function SamplerSection({ status, target }: { status: DenoiserStatus; tar
   const { setDiffusion } = appStore.getState();
   const ids = { sampler: useId(), seed: useId(), count: useId(), label: useId() };
   const digits = status.model === 'digits';
-  const [busy, setBusy] = useState(false);
-  const [progress, setProgress] = useState(0);
-  const [error, setError] = useState<string | null>(null);
+  const sampling = useWorkerAction('denoiser-sample');
   const [run, setRun] = useState<Run | null>(null);
-  const abort = useRef<AbortController | null>(null);
-  useEffect(() => () => abort.current?.abort(), []);
   // Where sampling starts (its first level does not depend on the number of steps) and the schedule's end.
   const startNote = useMemo(() => {
     const spec = scheduleSpec({ schedule: d.schedule, points: d.points });
@@ -58,35 +54,22 @@ export function SamplerSection({ status, target }: { status: DenoiserStatus; tar
     const levels = samplerLevels(scheduleSpec(v), v.sampleSteps, { shift: v.shift, minLogSnr: range ? range[0] : undefined });
     const conditional = digits && v.sampleLabel !== NULL_CLASS;
     const interval = conditional ? guidanceInterval(v.guidanceLo, v.guidanceHi) : null;
-    const controller = new AbortController();
-    abort.current?.abort();
-    abort.current = controller;
-    setBusy(true);
-    setProgress(0);
-    setError(null);
     const asked = {
       sampler: v.sampler, steps: levels.length - 1, seed: v.sampleSeed, label: digits ? v.sampleLabel : null,
       guidance: conditional ? v.guidance : null, interval, schedule: SCHEDULE_LABELS[v.schedule],
     };
-    getComputeClient()
-      .request('denoiser-sample', {
-        ...target, sampler: v.sampler, levels, seed: v.sampleSeed, count: v.sampleCount, stripCount: Math.min(STRIP, levels.length - 1),
-        ...(digits ? { label: v.sampleLabel } : {}),
-        ...(conditional && interval ? { guidance: v.guidance, interval } : {}),
-      }, {
-        signal: controller.signal,
-        onProgress: (done, total) => setProgress(total > 0 ? done / total : 0),
-      })
-      .then(
-        (result) => setRun({ result, ...asked }),
-        (e) => setError(isAbort(e) ? 'Sampling was cancelled; the samples shown are from the previous run.' : `Sampling failed: ${message(e)}`),
-      )
-      .finally(() => {
-        if (abort.current !== controller) return;
-        abort.current = null;
-        setBusy(false);
-      });
+    void sampling.run({
+      ...target, sampler: v.sampler, levels, seed: v.sampleSeed, count: v.sampleCount, stripCount: Math.min(STRIP, levels.length - 1),
+      ...(digits ? { label: v.sampleLabel } : {}),
+      ...(conditional && interval ? { guidance: v.guidance, interval } : {}),
+    }).then((o) => {
+      if (o.status === 'done') setRun({ result: o.result, ...asked });
+    });
   }
+
+  const busy = sampling.working;
+  const error = sampling.status === 'cancelled' ? 'Sampling was cancelled; the samples shown are from the previous run.'
+    : sampling.status === 'error' ? `Sampling failed: ${sampling.error}` : null;
 
   const conditional = digits && d.label !== NULL_CLASS;
   const lo = positionOfSigma(d.lo);
@@ -147,8 +130,9 @@ export function SamplerSection({ status, target }: { status: DenoiserStatus; tar
       </div>
       <div className="button-row">
         <button type="button" data-testid="denoiser-sample" onClick={onSample} disabled={busy}>{busy ? 'Sampling…' : 'Sample'}</button>
-        {busy && <button type="button" data-testid="denoiser-sample-cancel" onClick={() => abort.current?.abort()}>Cancel</button>}
-        {busy && <progress value={progress} max={1} aria-label="Sampling progress" data-testid="denoiser-sample-progress" />}
+        {busy && <button type="button" data-testid="denoiser-sample-cancel" onClick={sampling.cancel}>Cancel</button>}
+        {busy && <progress value={sampling.progress?.fraction ?? 0} max={1} aria-label="Sampling progress" data-testid="denoiser-sample-progress" />}
+        {busy && <TimeLeft seconds={sampling.progress?.etaSeconds} />}
       </div>
       {error && <p className="error-text" role="alert" data-testid="denoiser-sample-error">{error}</p>}
       {run && <SampleResults run={run} status={status} />}

@@ -6,26 +6,26 @@ import type { RgbImage } from '../../../core/image';
 import { scheduleAt, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
 import { bandSnr, drownedFrequency, spectrumAt, type SpectraPrecomputed } from '../../../core/diffusion/spectrum';
 import type { DiffusionSchedule } from '../../../state/diffusionSlice';
-import { appStore, useStore } from '../../../state/store';
+import { appStore } from '../../../state/store';
 import type { Series } from '../../charts/lineChart';
 import { ChartFigure, PixelFigure, type ExportName } from '../../components/Figure';
 import type { RgbaFrame } from '../../components/PixelCanvas';
 import { LiveReadout } from '../../components/LiveReadout';
 import { Slider } from '../../components/Slider';
 import { fmtNum, SCHEDULE_LABELS } from './diffusionData';
-import { useIdleThrottled } from '../../hooks/useIdleThrottled';
+import { useEveryFrame, useInIdleTime } from '../../hooks/rates';
 import { BlendView } from './BlendView';
 
 export const LAMBDA_RANGE: [number, number] = [-10, 10];
 export const CLIP = 15;
 
-/** The t of the view, read by each part that follows it. */
-export const useT = () => useStore((s) => s.diffusion.t);
+/** The t of the view, read by each part that follows it on every move. */
+export const useT = () => useEveryFrame((s) => s.diffusion.t);
 
 /** The spectra and the v target follow t at most ten times a second, each update in the page's idle time, so a
  * dragged slider paints its frames without waiting for them. */
 function useSlowT(): number {
-  return useIdleThrottled(useT(), 100);
+  return useInIdleTime(useT(), 100);
 }
 
 /** What the panel's export names carry besides t (and the weighting, for its chart). */
@@ -148,7 +148,7 @@ export function WeightingFigure({ spec, opts, chart, params }: Schedule & { char
   return <ChartFigure id="diffusion-weighting" title="Weighting over λ" chart={chart} live={{ markers: lambdaMarker(logSnr) }} name={nameAt('weighting', params, t)} />;
 }
 
-/** The spectrum and band-SNR charts, built once per image and schedule on axes that hold every t; t redraws their lines. */
+/** The spectrum and band-SNR charts, built once per image and schedule on axes that hold every t; the slow t redraws their lines. */
 type SpectraProps = Schedule & {
   pre: SpectraPrecomputed | null;
   domains: { spectrum: [number, number]; snr: [number, number] } | null;

@@ -1,15 +1,17 @@
 // The lab's first view: how much the noise levels of the shipped digit denoiser conflict. The user picks K, the
 // batch of held-out digits and the noise seed (all in the link) and asks the model worker for the matrix; a
-// progress bar counts the levels, Cancel stops it, a failure is shown in place and the last matrix stays.
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+// progress bar counts the levels (with the time left), Cancel stops it, a failure is shown in place and the last
+// matrix stays.
+import { useId, useMemo } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { LAB_BATCHES, LAB_K_RANGE, LAB_SEED_MAX, type LabView } from '../../../state/labSlice';
 import { appStore, useStore } from '../../../state/store';
-import { getComputeClient } from '../../../compute/client';
 import type { DenoiserCosineProgress, DenoiserNoiseCosines } from '../../../protocol';
 import { ChartFigure } from '../../components/Figure';
 import { Slider } from '../../components/Slider';
-import { errorMessage, isAbort, publicBase } from '../../../compute/requests';
+import { TimeLeft } from '../../components/TimeLeft';
+import { publicBase } from '../../../compute/requests';
+import { useWorkerAction, type ReadProgress } from '../../hooks/useWorkerAction';
 import { conflictText, cosineHeatmap, fmtSeconds, noiseText, normChart } from './labCharts';
 
 const PHASE_TEXT: Record<Exclude<DenoiserCosineProgress['phase'], 'gradients'>, string> = {
@@ -19,8 +21,10 @@ const PHASE_TEXT: Record<Exclude<DenoiserCosineProgress['phase'], 'gradients'>, 
   evaluating: 'Loading the denoiser…',
 };
 
-/** A run in flight: the fraction done and what it is doing. */
-type Progress = { fraction: number; label: string };
+/** The bar counts the gradients only: the loading before them shows at 0. */
+const readProgress: ReadProgress<DenoiserCosineProgress> = (done, total, _label, data) => (data?.phase === 'gradients'
+  ? { fraction: total > 0 ? done / total : 0, label: `Gradient of noise level ${done} of ${total}` }
+  : { fraction: 0, label: data ? PHASE_TEXT[data.phase] : 'Loading the denoiser…' });
 
 /** A message as a sentence: with a full stop unless it ends in one. */
 const sentence = (m: string) => (/[.!?]$/.test(m) ? m : `${m}.`);
@@ -31,46 +35,17 @@ export function NoiseLevelsView() {
   const view = useStore(useShallow((s) => ({ k: s.lab.k, batch: s.lab.batch, seed: s.lab.seed })));
   const { setLab } = appStore.getState();
   const ids = { heading: useId(), batch: useId(), seed: useId() };
-  const [result, setResult] = useState<DenoiserNoiseCosines | null>(null);
-  const [progress, setProgress] = useState<Progress | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [note, setNote] = useState<string | null>(null);
-  const abort = useRef<AbortController | null>(null);
-  useEffect(() => () => abort.current?.abort(), []);
+  const matrix = useWorkerAction('denoiser-noise-cosines');
+  const { result, progress } = matrix;
 
   function onCompute() {
-    const asked = { ...appStore.getState().lab };
-    const controller = new AbortController();
-    abort.current?.abort();
-    abort.current = controller;
-    setProgress({ fraction: 0, label: 'Starting…' });
-    setError(null);
-    setNote(null);
-    getComputeClient()
-      .request('denoiser-noise-cosines', { model: 'digits', baseUrl: publicBase(), ...asked }, {
-        signal: controller.signal,
-        onProgress: (done, total, _label, data) => {
-          if (abort.current !== controller) return;
-          setProgress(data?.phase === 'gradients'
-            ? { fraction: total > 0 ? done / total : 0, label: `Gradient of noise level ${done} of ${total}` }
-            : { fraction: 0, label: data ? PHASE_TEXT[data.phase] : 'Loading the denoiser…' });
-        },
-      })
-      .then(
-        (r) => setResult(r),
-        (e) => {
-          if (isAbort(e)) setNote(result ? 'Cancelled; the matrix shown is the previous one.' : 'Cancelled.');
-          else setError(`The matrix could not be computed: ${sentence(errorMessage(e))}${result ? ' The matrix shown is the previous one.' : ''}`);
-        },
-      )
-      .finally(() => {
-        if (abort.current !== controller) return;
-        abort.current = null;
-        setProgress(null);
-      });
+    void matrix.run({ model: 'digits', baseUrl: publicBase(), ...appStore.getState().lab }, { label: 'Starting…', read: readProgress });
   }
 
   const busy = progress !== null;
+  const previous = result ? ' The matrix shown is the previous one.' : '';
+  const error = matrix.status === 'error' ? `The matrix could not be computed: ${sentence(matrix.error ?? '')}${previous}` : null;
+  const note = matrix.status === 'cancelled' ? (result ? 'Cancelled; the matrix shown is the previous one.' : 'Cancelled.') : null;
   const stale = result !== null && !sameView(result, view);
   return (
     <section className="lab-view" aria-labelledby={ids.heading} data-testid="lab-noise">
@@ -101,12 +76,13 @@ export function NoiseLevelsView() {
         </div>
         <div className="button-row">
           <button type="button" data-testid="lab-compute" onClick={onCompute} disabled={busy}>{busy ? 'Computing…' : 'Compute matrix'}</button>
-          {busy && <button type="button" data-testid="lab-cancel" onClick={() => abort.current?.abort()}>Cancel</button>}
+          {busy && <button type="button" data-testid="lab-cancel" onClick={matrix.cancel}>Cancel</button>}
         </div>
         {busy && (
           <div className="model-progress">
             <progress value={progress.fraction} max={1} aria-label="Computing the matrix" data-testid="lab-progress" />
             <span className="hint" aria-live="polite" data-testid="lab-progress-label">{progress.label}</span>
+            <TimeLeft seconds={progress.etaSeconds} testId="lab-time-left" />
           </div>
         )}
       </div>

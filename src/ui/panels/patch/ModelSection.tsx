@@ -15,7 +15,8 @@ import { Slider } from '../../components/Slider';
 import { TrainControls } from '../../components/TrainControls';
 import { useModelLoad } from '../../hooks/useModelLoad';
 import { useTrainer } from '../../hooks/useTrainer';
-import { errorMessage, imagePayload, isAbort, publicBase } from '../../../compute/requests';
+import { imagePayload, publicBase } from '../../../compute/requests';
+import { useWorkerAction } from '../../hooks/useWorkerAction';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { getComputeClient } from '../../../compute/client';
 import type { PatchDataKind, PatchGeneration, PatchModelStatus, PatchModelTarget, PatchSampleMode } from '../../../protocol';
@@ -53,17 +54,20 @@ export const ModelSection = memo(function ModelSection() {
   const [data, setData] = useState<PatchDataKind>('digits');
   const crops = data === 'crops';
   const noun = crops ? 'crop' : 'digit';
-  const spec: OrderingSpec | null = ordering === 'custom' ? null : ordering === 'random' ? { kind: 'random', seed } : { kind: ordering };
+  const randomSeed = ordering === 'random' ? seed : null; // only the random order has a seed
+  const spec = useMemo<Extract<OrderingSpec, { seed?: number }> | null>(
+    () => (ordering === 'custom' ? null : randomSeed !== null ? { kind: 'random', seed: randomSeed } : { kind: ordering }),
+    [ordering, randomSeed],
+  );
   const orderKey = spec ? specKey(spec) : 'custom';
   const key = crops ? `crops|${orderKey}` : orderKey; // the worker's model key (status.key)
   const label = ordering === 'custom' ? 'custom' : ORDERING_LABELS[ordering];
   // Crop models follow the working image: a new one re-evaluates (held-out crops of it) and pauses training.
   const cropHash = crops ? hash : '';
   const hasImage = !crops || image !== null;
-  const target = useMemo(
-    () => (spec && hasImage ? { ordering: spec, baseUrl: publicBase(), data } : null),
-    [key, cropHash, hasImage], // eslint-disable-line react-hooks/exhaustive-deps
-  );
+  const target = useMemo(() => (spec && hasImage ? { ordering: spec, baseUrl: publicBase(), data } : null), [spec, hasImage, data]);
+  // What is loaded: the target, and for a crop model the image it follows.
+  const loadTarget = useMemo(() => (target ? { target, cropHash } : null), [target, cropHash]);
   // Each request gets its own copy of the image: the client transfers (detaches) the buffer it sends.
   const imageRef = useRef({ image, hash });
   imageRef.current = { image, hash };
@@ -76,7 +80,7 @@ export const ModelSection = memo(function ModelSection() {
   const [status, setStatus] = useState<PatchModelStatus | null>(null);
   const current = status && status.key === key ? status : null;
   // Load (or re-read) the model for this ordering, once the user asked for it; reload re-reads it (after training).
-  const { load, reload } = useModelLoad('patch-model-load', requested ? target : null, withImage, { onResult: setStatus });
+  const { load, reload } = useModelLoad('patch-model-load', requested ? loadTarget : null, (l) => withImage(l.target), { onResult: setStatus });
 
   const [step, setStep] = useState(24); // the centre patch in raster order: a step with something to predict
   const [digit, setDigit] = useState(0);
@@ -85,7 +89,7 @@ export const ModelSection = memo(function ModelSection() {
   const mode = modes[data];
   const [gen, setGen] = useState<{ key: string; steps: number; result: PatchGeneration } | null>(null);
   const [revealed, setRevealed] = useState(0);
-  const [genBusy, setGenBusy] = useState(false);
+  const generate = useWorkerAction('patch-model-generate');
   const generations = useRef(0);
   const ids = { digit: useId(), mode: useId(), heading: useId(), data: useId() };
 
@@ -115,7 +119,7 @@ export const ModelSection = memo(function ModelSection() {
 
   const n = current ? current.order.length : 49;
   const s = Math.min(step, n - 1);
-  const geo = current ? { side: current.side, patch: current.patch, order: current.order, channels: current.channels } : null;
+  const geo = useMemo(() => (current ? { side: current.side, patch: current.patch, order: current.order, channels: current.channels } : null), [current]);
   const exportParams = { order: orderKey, ...(crops ? { data: 'crops' } : {}), step: s };
 
   // Generated digits appear patch by patch.
@@ -181,27 +185,18 @@ export const ModelSection = memo(function ModelSection() {
     const dim = geo.patch * geo.patch * geo.channels;
     const next = pred.predictions.subarray(s * dim, (s + 1) * dim);
     return digitAtStep(geo, pred.truth, s, { next });
-  }, [geo?.order, pred, s]); // eslint-disable-line react-hooks/exhaustive-deps
-  const truthImage = useMemo(() => (geo && pred ? digitAtStep(geo, pred.truth, s, { fadeFuture: true }) : null), [geo?.order, pred, s]); // eslint-disable-line react-hooks/exhaustive-deps
-  const genImage = useMemo(
-    () => (geo && gen && gen.key === key ? digitAtStep(geo, gen.result.image, revealed) : null),
-    [geo?.order, gen, key, revealed], // eslint-disable-line react-hooks/exhaustive-deps
-  );
+  }, [geo, pred, s]);
+  const truthImage = useMemo(() => (geo && pred ? digitAtStep(geo, pred.truth, s, { fadeFuture: true }) : null), [geo, pred, s]);
+  const genImage = useMemo(() => (geo && gen && gen.key === key ? digitAtStep(geo, gen.result.image, revealed) : null), [geo, gen, key, revealed]);
 
   async function onGenerate() {
     if (!target) return;
-    setGenBusy(true);
     trainer.setError(null);
     const sampleNo = generations.current++;
-    const steps = n;
-    try {
-      const result = await getComputeClient().request('patch-model-generate', withImage({ ...target, seed: seed + sampleNo, mode }));
-      setGen({ key, steps, result });
-    } catch (e) {
-      if (!isAbort(e)) trainer.setError(`Generating failed: ${errorMessage(e)}`);
-    } finally {
-      setGenBusy(false);
-    }
+    const asked = { key, steps: n };
+    const o = await generate.run(withImage({ ...target, seed: seed + sampleNo, mode }));
+    if (o.status === 'done') setGen({ ...asked, result: o.result });
+    else if (o.status === 'error') trainer.setError(`Generating failed: ${o.error}`);
   }
 
   return (
@@ -306,7 +301,7 @@ export const ModelSection = memo(function ModelSection() {
 
           <h4 className="subhead">Sample a {noun}</h4>
           <div className="button-row">
-            <button type="button" data-testid="model-generate" onClick={() => void onGenerate()} disabled={genBusy}>{genBusy ? 'Generating…' : 'Generate'}</button>
+            <button type="button" data-testid="model-generate" onClick={() => void onGenerate()} disabled={generate.working}>{generate.working ? 'Generating…' : 'Generate'}</button>
             <label htmlFor={ids.mode}>Sampling</label>
             <select id={ids.mode} value={mode} onChange={(e) => { const m = e.currentTarget.value as PatchSampleMode; setModes((ms) => ({ ...ms, [data]: m })); }}>
               {SAMPLE_MODES[data].map(([m, text]) => <option key={m} value={m}>{text}</option>)}

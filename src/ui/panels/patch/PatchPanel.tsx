@@ -10,6 +10,7 @@ import { ChartFigure } from '../../components/Figure';
 import { Slider } from '../../components/Slider';
 import { imagePayload } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
+import { useLatest } from '../../hooks/useLatest';
 import { Panel } from '../Panel';
 import { STAT_INFO, statValues } from './patchCharts';
 import { ModelSection } from './ModelSection';
@@ -57,15 +58,17 @@ export function PatchPanel() {
 
   const rows = size / view.patch;
   const n = rows * rows;
-  const spec = specOf(view.ordering, view.seed, view.custom);
-  const order = useMemo(() => orderOf(spec, rows, rows), [rows, view.ordering, view.seed, view.custom]); // eslint-disable-line react-hooks/exhaustive-deps
+  const spec = useMemo(() => specOf(view.ordering, view.seed, view.custom), [view.ordering, view.seed, view.custom]);
+  const order = useMemo(() => orderOf(spec, rows, rows), [spec, rows]);
   usePlayer(playing, n);
 
   const specs = useMemo(
     () => [...ORDERING_KINDS.map((k) => specOf(k, view.seed, [])), ...(view.ordering === 'custom' ? [specOf('custom', 0, view.custom)] : [])],
     [view.seed, view.ordering, view.custom],
   );
-  const kinds: PatchOrdering[] = specs.map((s) => s.kind);
+  const kinds = useMemo<PatchOrdering[]>(() => specs.map((s) => s.kind), [specs]);
+  // The overlay is rebuilt for a new answer, not for new orderings: it names its curves with those of that moment.
+  const kindsNow = useLatest(kinds);
   const stats = useWorkerRequest(
     'patch-stats',
     image && (() => ({ image: imagePayload(image, hash), patch: view.patch, orderings: specs })),
@@ -100,21 +103,22 @@ export function PatchPanel() {
 
   const allChart = useMemo(() => {
     if (!result) return null;
+    const names = kindsNow.current;
     return lineChart(
-      result.orderings.map((a, i) => ({ id: kinds[i], label: kinds[i], points: binMeans(statValues(a, view.stat), OVERLAY_BINS) })),
+      result.orderings.map((a, i) => ({ id: names[i], label: names[i], points: binMeans(statValues(a, view.stat), OVERLAY_BINS) })),
       {
         title: `${info.short} per step, every ordering`,
         description: `${info.label} against the step for every ordering, averaged in ${Math.min(OVERLAY_BINS, n)} bins of steps, on a ${rows}×${rows} grid.`,
         xLabel: 'step s', yLabel: info.axis, xDomain: [0, n - 1], width: 420, height: 300,
       },
     );
-  }, [result, view.stat, rows, n, info]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [result, view.stat, rows, n, info, kindsNow]);
 
   const table = useMemo(() => result?.orderings.map((a, i) => ({
     kind: kinds[i],
     breaks: a.context.breaks.length,
     stats: PATCH_STATS.map((st) => summarize(statValues(a, st))),
-  })), [result, specs]); // eslint-disable-line react-hooks/exhaustive-deps
+  })), [result, kinds]);
 
   return (
     <Panel

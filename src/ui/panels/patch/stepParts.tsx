@@ -2,7 +2,8 @@
 // step-slider move re-renders these few components, not the panel (its charts, table and model section).
 import type { ComponentProps } from 'react';
 import type { OrderingAnalysis } from '../../../core/patch/analysis';
-import { appStore, useStore } from '../../../state/store';
+import { appStore } from '../../../state/store';
+import { useEveryFrame } from '../../hooks/rates';
 import { LiveReadout } from '../../components/LiveReadout';
 import { Slider } from '../../components/Slider';
 import { ChartFigure } from '../../components/Figure';
@@ -12,7 +13,7 @@ const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 0.1 ? v.toFixed
 
 /** The step, clamped to a grid of n patches. */
 export function useStep(n: number): number {
-  return useStore((s) => Math.min(s.patch.step, n - 1));
+  return useEveryFrame((s) => Math.min(s.patch.step, n - 1));
 }
 
 export function StepSlider({ n }: { n: number }) {

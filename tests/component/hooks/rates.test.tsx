@@ -1,6 +1,8 @@
 import { act, renderHook } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { useIdleThrottled } from '../../../src/ui/hooks/useIdleThrottled';
+import { SETTLE_MS } from '../../../src/state/settle';
+import { appStore } from '../../../src/state/store';
+import { useEveryFrame, useInIdleTime, useOnceSettled } from '../../../src/ui/hooks/rates';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -20,7 +22,7 @@ function idleFrames(left: number) {
 function drag(frames: number, opts?: { need?: number; maxWait?: number }) {
   const seen: number[] = [];
   const hook = renderHook(({ v }) => {
-    const shown = useIdleThrottled(v, 100, opts);
+    const shown = useInIdleTime(v, 100, opts);
     if (seen[seen.length - 1] !== shown) seen.push(shown);
     return shown;
   }, { initialProps: { v: 0 } });
@@ -33,7 +35,7 @@ function drag(frames: number, opts?: { need?: number; maxWait?: number }) {
   return { seen, hook };
 }
 
-describe('useIdleThrottled', () => {
+describe('useInIdleTime', () => {
   it('follows a value changed every frame at most once per interval and ends on the newest value', () => {
     vi.useFakeTimers();
     const { seen, hook } = drag(60);
@@ -46,7 +48,7 @@ describe('useIdleThrottled', () => {
   it('shows a single change after a quiet spell in the next idle period', () => {
     vi.useFakeTimers();
     idleFrames(12);
-    const { result, rerender } = renderHook(({ v }) => useIdleThrottled(v, 100), { initialProps: { v: 'a' } });
+    const { result, rerender } = renderHook(({ v }) => useInIdleTime(v, 100), { initialProps: { v: 'a' } });
     act(() => { vi.advanceTimersByTime(1000); rerender({ v: 'b' }); });
     expect(result.current).toBe('a');
     act(() => { vi.advanceTimersByTime(16); });
@@ -79,5 +81,32 @@ describe('useIdleThrottled', () => {
     expect(pending).toBeGreaterThan(0);
     hook.unmount();
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('following the store every frame and once settled', () => {
+  it('renders on every move with useEveryFrame, and only once the moves stop for SETTLE_MS with useOnceSettled', () => {
+    vi.useFakeTimers();
+    act(() => appStore.getState().setDiffusion({ t: 0.5 }));
+    let renders = 0;
+    const every = renderHook(() => useEveryFrame((s) => s.diffusion.t));
+    const settled = renderHook(() => {
+      renders++;
+      return useOnceSettled((s) => ({ t: s.diffusion.t }));
+    });
+    const before = renders;
+    for (let i = 1; i <= 10; i++) {
+      act(() => {
+        appStore.getState().setDiffusion({ t: 0.5 + i / 100 });
+        vi.advanceTimersByTime(16);
+      });
+      expect(every.result.current).toBeCloseTo(0.5 + i / 100, 12);
+    }
+    expect(renders).toBe(before);
+    expect(settled.result.current.t).toBe(0.5);
+    act(() => { vi.advanceTimersByTime(SETTLE_MS - 17); });
+    expect(settled.result.current.t).toBe(0.5);
+    act(() => { vi.advanceTimersByTime(1); });
+    expect(settled.result.current.t).toBeCloseTo(0.6, 12);
   });
 });
