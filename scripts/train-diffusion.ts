@@ -7,7 +7,9 @@
 //   metrics.json                                      speeds, held-out losses, accuracies
 // Seeded: data split, initialisation and batches. Run:  nice npm run train:diffusion
 // Options: --digit-steps N, --patch-steps N, --classifier-steps N, --only digits,classifier,patches, --bench-only,
-// --resume-digits (continue from the shipped digit weights, learning rate 4e-4).
+// --resume-digits (continue from the shipped digit weights, learning rate 4e-4), --only digits-early with --early-steps N
+// (default 500): the digit model's first N steps of its from-scratch recipe, raw weights, into digits-early/ — the
+// Equivalence lab's early-training checkpoint (conflict shows while the sub-tasks are still being learned).
 // The photos are JPEGs: they are decoded with Python's Pillow, as scripts/make_samples.py needs it anyway.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -117,40 +119,45 @@ async function benchmark(train: ImageSet): Promise<Record<string, number>> {
   return { trainStepsPerSecond: round(1000 / median(times), 4), trainStepsPerCpuSecond: round(1000 / cpuPerStep, 4), batch: 32, ddim10Milliseconds: round(median(sampleTimes), 4) };
 }
 
-async function trainDenoiser(name: 'digits' | 'patches', model: Denoiser, train: ImageSet, heldout: ImageSet, steps: number, batchSize: number, lr: number, resumedFrom: Record<string, unknown> | null = null): Promise<Record<string, unknown>> {
+/** `early`: stop after `stopAfter` steps and ship the raw (not averaged) weights as `outName`. */
+async function trainDenoiser(
+  name: 'digits' | 'patches', model: Denoiser, train: ImageSet, heldout: ImageSet, steps: number, batchSize: number, lr: number,
+  resumedFrom: Record<string, unknown> | null = null, early: { stopAfter: number; outName: string } | null = null,
+): Promise<Record<string, unknown>> {
   const d = train.side * train.side * train.channels;
   const trainer = createTrainer(Object.values(model.params), { lr, warmup: 200, total: steps, minLr: lr / 50 });
   const ema = createEma(model.params, EMA_DECAY[name]);
   const rand = mulberry32(SEED + (name === 'digits' ? 1 : 2) + (resumedFrom ? 100 : 0));
   const start = performance.now();
   const log: { step: number; trainLoss: number; heldoutLoss?: number }[] = [];
-  for (let s = 1; s <= steps; s++) {
+  const last = early ? Math.min(early.stopAfter, steps) : steps;
+  for (let s = 1; s <= last; s++) {
     const idx = randomIndices(train.count, batchSize, rand);
     const labels = train.labels ? Array.from(idx, (k) => train.labels![k]) : null;
     const batch = makeBatch(modelSpaceOfSet(train, idx), labels, d, DEFAULT_OBJECTIVE, rand);
     await trainer.step(() => batchLoss(model, batch));
     ema.update();
-    if (s % 500 === 0 || s === steps) {
+    if (s % 500 === 0 || s === last) {
       const recent = trainer.losses.slice(-500);
       const entry: (typeof log)[number] = { step: s, trainLoss: round(recent.reduce((a, b) => a + b, 0) / recent.length) };
-      if (s % 2000 === 0 || s === steps) entry.heldoutLoss = round(heldoutProfile(model, 'eps', heldout, { limit: 100, seed: SEED }).mean);
+      if (s % 2000 === 0 || s === last) entry.heldoutLoss = round(heldoutProfile(model, 'eps', heldout, { limit: 100, seed: SEED }).mean);
       log.push(entry);
       console.log(`${name}: step ${s}/${steps} train ${entry.trainLoss}${entry.heldoutLoss !== undefined ? ` held-out ${entry.heldoutLoss}` : ''} (${((performance.now() - start) / 1000).toFixed(0)} s)`);
     }
   }
   trainer.dispose();
-  // Ship (and evaluate) the averaged weights.
-  ema.copyTo(model.params);
+  // Ship (and evaluate) the averaged weights; an early checkpoint keeps its raw ones (the average lags by ~1000 steps).
+  if (!early) ema.copyTo(model.params);
   ema.dispose();
   const seconds = (performance.now() - start) / 1000;
   const profile = heldoutProfile(model, 'eps', heldout, { limit: PROFILE_IMAGES, seed: PROFILE_SEED });
   const previous = typeof resumedFrom?.steps === 'number' ? resumedFrom.steps : 0;
   const training = {
-    steps: previous + steps, batch: batchSize, lr, emaDecay: EMA_DECAY[name], seed: SEED, objective: DEFAULT_OBJECTIVE, trainImages: train.count, seconds: round(seconds),
+    steps: previous + last, ...(early ? { earlyCheckpointOf: steps, weights: 'raw' } : {}), batch: batchSize, lr, emaDecay: early ? null : EMA_DECAY[name], seed: SEED, objective: DEFAULT_OBJECTIVE, trainImages: train.count, seconds: round(seconds),
     ...(resumedFrom ? { resumedFrom: { steps: previous, lr: resumedFrom.lr, seconds: resumedFrom.seconds }, stepsThisRun: steps } : {}),
   };
   const { json, weights } = await serialize('diffusion-denoiser', model, { parameterization: 'eps', training: { ...training, heldoutLoss: round(profile.mean, 6) } });
-  writeModel(name, json, weights);
+  writeModel(early?.outName ?? name, json, weights);
   return { paramCount: paramCount(model.config), bytes: weights.byteLength, training: { ...training, log }, heldout: { images: PROFILE_IMAGES, seed: PROFILE_SEED, meanEpsMse: round(profile.mean, 6), lambda: profile.lambda.map((l) => round(l, 4)), loss: profile.loss.map((l) => round(l, 4)) } };
 }
 
@@ -240,6 +247,14 @@ async function main(): Promise<void> {
       (metrics.digits as Record<string, unknown>).cfg = cfgAccuracy(model, classifier, 10);
       console.log('cfg', (metrics.digits as Record<string, unknown>).cfg);
     }
+    writeFileSync(metricsPath, JSON.stringify(metrics, null, 1) + '\n');
+  }
+  if (only.has('digits-early')) {
+    // The same recipe as the from-scratch digit run (seed, batches, learning-rate schedule over its 8000 steps),
+    // stopped after the first steps: the state that run passed through.
+    const model = createDenoiser(DIGIT_DENOISER, SEED);
+    const early = Number(arg('early-steps') ?? 500);
+    metrics.digitsEarly = await trainDenoiser('digits', model, train, heldout, 8000, 64, 1e-3, null, { stopAfter: early, outName: 'digits-early' });
     writeFileSync(metricsPath, JSON.stringify(metrics, null, 1) + '\n');
   }
   if (only.has('patches')) {

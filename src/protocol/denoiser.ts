@@ -8,7 +8,9 @@ import type { LabProgress, LabResult, LabSettings } from './lab';
 import type { Parameterization, SamplerKind, WeightingKind } from '../core/diffusion/kinds';
 
 /** 'digits': class-conditional 28×28×1 MNIST digits (class 10 = the null class of classifier-free guidance). 'patches': unconditional 32×32×3 natural-image patches. */
-export type DenoiserId = 'digits' | 'patches';
+/** The denoisers: the digit model, its early-training checkpoint (the lab's second point of training) and the patch model. */
+export const DENOISER_IDS = ['digits', 'digits-early', 'patches'] as const;
+export type DenoiserId = (typeof DENOISER_IDS)[number];
 
 /** What the network outputs (and the loss compares): ε, x0, v = α·ε − σ·x0, or the flow velocity ε − x0. */
 export type DenoiserParameterization = Parameterization;

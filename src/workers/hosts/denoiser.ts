@@ -49,8 +49,12 @@ type Spec = { config: DenoiserConfig; heldout: string; labels: boolean; train: s
 
 const SPECS: Record<DenoiserId, Spec> = {
   digits: { config: DIGIT_DENOISER, heldout: 'digits-heldout', labels: true, train: 'digits-train', noun: 'digits' },
+  'digits-early': { config: DIGIT_DENOISER, heldout: 'digits-heldout', labels: true, train: 'digits-train', noun: 'digits' },
   patches: { config: PATCH_DENOISER, heldout: 'patches-heldout', labels: false, train: 'patches-train', noun: 'patches' },
 };
+
+/** How the lab names each model. */
+const LAB_NAMES: Record<DenoiserId, string> = { digits: 'digit denoiser', 'digits-early': 'digit denoiser, early checkpoint (500 steps)', patches: 'natural-patch denoiser' };
 
 /** Seed of a fresh model's weights (the training script's). */
 const FRESH_SEED = 20241125;
@@ -341,7 +345,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
   /** The model as the lab sees it. */
   const labModel = (entry: Entry): DenoiserLabModel => ({
     model: entry.model, parameterization: entry.parameterization, version: entry.version,
-    label: `${entry.id === 'digits' ? 'digit' : 'patch'} denoiser (${entry.parameterization})`,
+    label: `${LAB_NAMES[entry.id]} (${entry.parameterization})`,
     source: entry.source, stepsTrainedHere: entry.trainer?.steps ?? 0,
   });
 

@@ -76,3 +76,13 @@ describe.runIf(has('rqae/summed-d4/model.json'))('depths (RQ auto-encoder)', () 
     await expect(ask({ kind: 'rqae-lab', ...target, settings: { measure: 'gradients', k: 4, batch: 7, batches: 1, seed: 2 } })).rejects.toThrow(/even/);
   }, 180_000);
 });
+
+describe.runIf(has('diffusion/digits-early/model.json'))('the early-training checkpoint', () => {
+  it('loads as its own model with the 500 steps it was trained for, and is measured by the lab', async () => {
+    const { ask } = setup();
+    const out = await ask<LabGradientsResult>({ kind: 'denoiser-lab', model: 'digits-early', baseUrl, settings: { measure: 'gradients', k: 2, batch: 8, batches: 1, seed: 1 } });
+    expect(out.label).toMatch(/early checkpoint \(500 steps\)/);
+    const status = await ask<{ trainedSteps: number | null }>({ kind: 'denoiser-load', model: 'digits-early', baseUrl });
+    expect(status.trainedSteps).toBe(500);
+  }, 120_000);
+});

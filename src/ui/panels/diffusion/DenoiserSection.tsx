@@ -11,7 +11,7 @@ import { ChartFigure } from '../../components/Figure';
 import { LoadStatus } from '../../components/LoadStatus';
 import { useModelLoad } from '../../hooks/useModelLoad';
 import { publicBase } from '../../../compute/requests';
-import type { DenoiserLoadProgress, DenoiserSource, DenoiserStatus, DenoiserTarget } from '../../../protocol';
+import type { DenoiserId, DenoiserLoadProgress, DenoiserSource, DenoiserStatus, DenoiserTarget } from '../../../protocol';
 import { lossProfileChart } from './denoiserCharts';
 import { fmtPercent, guidanceInterval, PARAMETERIZATION_LABELS } from './denoiserData';
 import { scheduleSpec } from './diffusionData';
@@ -24,7 +24,7 @@ export const MODEL_LABELS: Record<DenoiserModel, string> = {
   digits: 'MNIST digits, 28×28, class-conditional',
   patches: 'natural-image patches, 32×32 RGB, unconditional',
 };
-const MODEL_SHORT: Record<DenoiserModel, string> = { digits: 'digit', patches: 'patch' };
+const MODEL_SHORT: Record<DenoiserId, string> = { digits: 'digit', 'digits-early': 'early-checkpoint digit', patches: 'patch' };
 const SOURCE_TEXT: Record<DenoiserSource, string> = {
   shipped: 'the shipped pretrained weights',
   indexeddb: 'the weights you saved in this browser',

@@ -132,3 +132,19 @@ describe.skipIf(!existsSync(`${DIR}patches/model.json`))('the shipped patch deno
     disposeDenoiser(model);
   }, 120_000);
 });
+
+describe.skipIf(!existsSync(`${DIR}digits-early/model.json`))('the early-training checkpoint of the digit denoiser', () => {
+  it('reproduces its recorded held-out ε-MSE within 1e-4, above the fully trained model’s', async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    const { model } = loadModel('diffusion-denoiser', 'digits-early');
+    const set = readImageSet(read('digits-heldout.bin'), 28, 1, read('digits-heldout-labels.bin'));
+    const metrics = JSON.parse(readFileSync(`${DIR}metrics.json`, 'utf8'));
+    const profile = heldoutProfile(model, 'eps', set, { limit: PROFILE_IMAGES, seed: PROFILE_SEED });
+    console.log(`early digit denoiser held-out ε-MSE ${profile.mean.toFixed(5)} (recorded ${metrics.digitsEarly.heldout.meanEpsMse}; trained ${metrics.digits.heldout.meanEpsMse})`);
+    expect(Math.abs(profile.mean - metrics.digitsEarly.heldout.meanEpsMse)).toBeLessThan(1e-4);
+    expect(metrics.digitsEarly.training.steps).toBe(500);
+    expect(profile.mean).toBeGreaterThan(metrics.digits.heldout.meanEpsMse);
+    disposeDenoiser(model);
+  }, 120_000);
+});
