@@ -355,7 +355,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     reportPhase(ctx, 100, `Downloading the held-out ${spec.noun}`, 'data');
     const set = await heldout(req.baseUrl, spec);
     const entry = await entryFor(req, ctx);
-    return store.withLock(entry, () => noiseCosines(req, labModel(entry), set, ctx));
+    return store.withLock(entry, () => noiseCosines(req, labModel(entry), set, spec.noun, ctx));
   }
 
   async function lab(req: Extract<DenoiserRequest, { kind: 'denoiser-lab' }>, ctx: ModelContext): Promise<LabResult> {

@@ -38,10 +38,10 @@ export interface DenoiserLabModel {
   stepsTrainedHere: number;
 }
 
-/** The split-half cosine matrix on the first `batch` held-out examples, ε from the seed (the caller holds the model's lock). */
-export async function noiseCosines(req: CosineRequest, m: DenoiserLabModel, set: ImageSet, ctx: ModelContext): Promise<DenoiserNoiseCosines> {
+/** The split-half cosine matrix on the first `batch` held-out examples (`noun`: what they are), ε from the seed (the caller holds the model's lock). */
+export async function noiseCosines(req: CosineRequest, m: DenoiserLabModel, set: ImageSet, noun: string, ctx: ModelContext): Promise<DenoiserNoiseCosines> {
   const { k, batch } = req;
-  if (batch > set.count) throw new RangeError(`the batch (${batch}) is larger than the ${set.count} held-out examples`);
+  if (batch > set.count) throw new RangeError(`the batch (${batch}) is larger than the ${set.count} held-out ${noun}`);
   const indices = Int32Array.from({ length: batch }, (_, i) => i);
   const x0 = modelSpaceOfSet(set, indices);
   const eps = seededNoise(x0.length, req.seed);
