@@ -111,7 +111,7 @@ async function benchmark(train: ImageSet): Promise<Record<string, number>> {
   const sampleTimes: number[] = [];
   for (let i = 0; i < 13; i++) {
     const t0 = performance.now();
-    sampleImages(model, 'eps', { sampler: 'ddim', levels: uniformLevels(10), seed: i, count: 1, labels: [3], guidance: 2 });
+    await sampleImages(model, 'eps', { sampler: 'ddim', levels: uniformLevels(10), seed: i, count: 1, labels: [3], guidance: 2 });
     if (i >= 3) sampleTimes.push(performance.now() - t0);
   }
   for (const v of Object.values(model.params)) v.dispose();
@@ -183,11 +183,11 @@ async function trainClassifier(train: ImageSet, heldout: ImageSet, steps: number
 }
 
 /** CFG class accuracy: `perClass` samples of each class (20 DDIM steps, leading spacing on the cosine schedule, guidance 2, seeds 0…). */
-function cfgAccuracy(model: Denoiser, classifier: Classifier, perClass: number): Record<string, unknown> {
+async function cfgAccuracy(model: Denoiser, classifier: Classifier, perClass: number): Promise<Record<string, unknown>> {
   let right = 0;
   const perClassRight: number[] = [];
   for (let c = 0; c < 10; c++) {
-    const images = sampleImages(model, 'eps', { sampler: 'ddim', levels: uniformLevels(20), seed: c, count: perClass, labels: new Array(perClass).fill(c), guidance: 2 });
+    const images = await sampleImages(model, 'eps', { sampler: 'ddim', levels: uniformLevels(20), seed: c, count: perClass, labels: new Array(perClass).fill(c), guidance: 2 });
     const { label } = classify(classifier, toPixels(images));
     const k = label.filter((l) => l === c).length;
     perClassRight.push(k);
@@ -244,7 +244,7 @@ async function main(): Promise<void> {
     }
     metrics.digits = await trainDenoiser('digits', model, train, heldout, Number(arg('digit-steps') ?? 8000), 64, resume ? 4e-4 : 1e-3, before);
     if (classifier) {
-      (metrics.digits as Record<string, unknown>).cfg = cfgAccuracy(model, classifier, 10);
+      (metrics.digits as Record<string, unknown>).cfg = await cfgAccuracy(model, classifier, 10);
       console.log('cfg', (metrics.digits as Record<string, unknown>).cfg);
     }
     writeFileSync(metricsPath, JSON.stringify(metrics, null, 1) + '\n');

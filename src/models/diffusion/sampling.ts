@@ -5,8 +5,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { gaussian, mulberry32 } from '../../core/random';
 import {
-  fromPrediction, guidanceActive, sample, type Denoised, type Denoiser as DenoiseFn, type NoiseLevel, type SamplerKind,
+  clipDenoised, ddimStep, ddpmStep, eulerFlowStep, fromPrediction, guidanceActive, type Denoised, type Denoiser as DenoiseFn, type NoiseLevel,
+  type SamplerKind,
 } from '../../core/diffusion/samplers';
+import { TRAINING_LAMBDA_LIMIT } from '../../core/diffusion/trainingNoise';
 import { logSnrFromAlphaSigma } from '../../core/diffusion/schedules';
 import { forward, pixelsOf, type Denoiser } from './denoiser';
 import type { Parameterization } from './objective';
@@ -103,11 +105,28 @@ export type SampleRequest = Conditioning & {
   count: number;
   /** Clip x̂0 to [−1, 1] at every step (default true). */
   clip?: boolean;
+  /** After each step's prediction: the step and its (clipped) x̂0 and ε̂. */
   onStep?: (step: number, d: Denoised) => void;
+  /** Awaited before each step: where the worker lets a cancel in (it throws to stop) and reports progress. */
+  between?: (step: number) => Promise<void>;
 };
 
-/** Samples `count` images (model space, count × pixels) from seeded Gaussian noise at levels[0]. */
-export function sampleImages(model: Denoiser, parameterization: Parameterization, req: SampleRequest): Float32Array {
+/**
+ * Below the trained λ range (a schedule's very end, e.g. cosine at t = 1 where α ≈ 5e-5) x_t is noise to the
+ * network, and an ε-prediction's x̂0 = (x − σ·ε̂)/α amplifies its error 10⁴-fold into a random ±1 pattern after
+ * clipping, which DDIM then carries into the sample as speckle. There x̂0 is taken as the centre of the data
+ * range, 0, and ε̂ = x/σ: the step keeps the noise and adds no fake signal.
+ */
+function priorCentre(x: Float32Array, level: NoiseLevel): Denoised {
+  return { x0: new Float32Array(x.length), eps: x.map((v) => v / level.sigma) };
+}
+
+/**
+ * The one sampler of the app, its scripts and its tests: `count` images (model space, count × pixels) from
+ * seeded Gaussian noise at levels[0] through levels[1…] with DDIM, DDPM or Euler, x̂0 clipped at each step, the
+ * prior centre below the trained λ range, and, when the last level is not clean, the model's x̂0 there.
+ */
+export async function sampleImages(model: Denoiser, parameterization: Parameterization, req: SampleRequest): Promise<Float32Array> {
   const d = pixelsOf(model.config);
   const n = req.count * d;
   const g = gaussian(mulberry32(req.seed));
@@ -116,11 +135,28 @@ export function sampleImages(model: Denoiser, parameterization: Parameterization
   // matches its marginal variance for data of unit scale. The signal is dropped: right only with zero terminal SNR
   // (α = 0); scaled-linear's last step still keeps α = 0.068 (α/√(α² + σ²)), and the panel says so.
   const scale = Math.hypot(first.alpha, first.sigma);
-  const x = Float32Array.from({ length: n }, () => scale * g());
+  let x: Float32Array = Float32Array.from({ length: n }, () => scale * g());
   const noiseRand = gaussian(mulberry32(req.seed ^ 0x5bd1e995));
-  return sample(req.sampler, x, req.levels, denoiserOf(model, parameterization, req), {
-    clip: req.clip ?? true,
-    noise: () => Float32Array.from({ length: n }, () => noiseRand()),
-    onStep: req.onStep,
-  });
+  const denoise = denoiserOfAsync(model, parameterization, req);
+  const clip = req.clip ?? true;
+  const steps = req.levels.length - 1;
+  for (let k = 0; k < steps; k++) {
+    await req.between?.(k);
+    const from = req.levels[k];
+    const to = req.levels[k + 1];
+    let p: Denoised;
+    if (logSnrFromAlphaSigma(from.alpha, from.sigma) < -TRAINING_LAMBDA_LIMIT) p = priorCentre(x, from);
+    else {
+      p = await denoise(x, from);
+      if (clip) p = clipDenoised(p, x, from);
+    }
+    req.onStep?.(k, p);
+    if (req.sampler === 'ddim') x = ddimStep(p, to);
+    else if (req.sampler === 'euler') x = eulerFlowStep(x, p, from, to);
+    else x = ddpmStep(x, p, from, to, Float32Array.from({ length: n }, () => noiseRand()));
+  }
+  const last = req.levels[steps];
+  if (!(last.sigma > 0)) return x;
+  const p = await denoise(x, last);
+  return (clip ? clipDenoised(p, x, last) : p).x0;
 }

@@ -6,14 +6,13 @@
 import { pixelToModel } from '../../core/conventions';
 import { seededNoise } from '../../core/diffusion/forward';
 import { PARAMETERIZATIONS, SAMPLER_KINDS } from '../../core/diffusion/kinds';
-import { clipDenoised, ddimStep, ddpmStep, eulerFlowStep, sigmaOverAlpha, type NoiseLevel } from '../../core/diffusion/samplers';
+import { sigmaOverAlpha, type NoiseLevel } from '../../core/diffusion/samplers';
 import { logSnrFromAlphaSigma } from '../../core/diffusion/schedules';
-import { TRAINING_LAMBDA_LIMIT } from '../../core/diffusion/trainingNoise';
-import { gaussian, mulberry32 } from '../../core/random';
+import { mulberry32 } from '../../core/random';
 import {
   batchLoss, classifyAsync, createDenoiser, createTrainer, denoiserOfAsync, DIGIT_DENOISER, disposeClassifier, disposeDenoiser, firstOf, heldoutProfileAsync,
   indexedDbUrl, loadFrom, loadFromUrl, makeBatch, modelSpaceOfSet, PATCH_DENOISER, paramCount, pixelsOfSet, PROFILE_IMAGES, PROFILE_SEED,
-  randomIndices, readImageSet, saveTo, toPixels, type Classifier, type Denoiser, type DenoiserConfig, type ImageSet, type Parameterization,
+  randomIndices, readImageSet, sampleImages, saveTo, toPixels, type Classifier, type Denoiser, type DenoiserConfig, type ImageSet, type Parameterization,
   type Trainer, type WeightsJson, type WeightsMeta,
 } from '../../models/diffusion';
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
@@ -82,16 +81,6 @@ function checkModel(target: DenoiserTarget): Spec {
 function checkLevel(level: NoiseLevel, what: string): void {
   const ok = level && Number.isFinite(level.alpha) && Number.isFinite(level.sigma) && level.alpha >= 0 && level.sigma >= 0 && level.alpha + level.sigma > 0;
   if (!ok) throw new RangeError(`${what} needs finite α, σ ≥ 0, not both 0; got ${JSON.stringify(level)}`);
-}
-
-/**
- * Below the trained λ range (a schedule's very end, e.g. cosine at t = 1 where α ≈ 5e-5) x_t is noise to the
- * network, and an ε-prediction's x̂0 = (x − σ·ε̂)/α amplifies its error 10⁴-fold into a random ±1 pattern
- * after clipping, which DDIM then carries into the sample as speckle. There x̂0 is taken as the centre of the
- * data range, 0, and ε̂ = x/σ: the step keeps the noise and adds no fake signal.
- */
-function priorCentre(x: Float32Array, level: NoiseLevel): { x0: Float32Array; eps: Float32Array } {
-  return { x0: new Float32Array(x.length), eps: x.map((v) => v / level.sigma) };
 }
 
 const fits = (json: WeightsJson<'diffusion-denoiser'>, config: DenoiserConfig) =>
@@ -263,32 +252,25 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     const classifierModel = req.model === 'digits' ? await classifierFor(req.baseUrl).catch(() => null) : null;
     return store.withLock(entry, async () => {
       const start = performance.now();
-      const denoise = denoiserOfAsync(entry.model, entry.parameterization, { labels, guidance: req.guidance ?? 1, interval: req.interval });
-      const seed = Math.floor(req.seed) || 0;
-      const g = gaussian(mulberry32(seed));
-      const scale = Math.hypot(levels[0].alpha, levels[0].sigma);
-      let x: Float32Array = Float32Array.from({ length: count * size }, () => scale * g());
-      const noise = gaussian(mulberry32(seed ^ 0x5bd1e995));
       const snaps: Float32Array[] = [];
       const stripSigma: number[] = [];
-      for (let k = 0; k < steps; k++) {
-        if (k % 4 === 3) {
-          await yieldToQueue(); // lets a cancel in between steps
-          if (ctx.cancelled()) throw new Error('sampling cancelled');
-        }
-        const from = levels[k];
-        const to = levels[k + 1];
-        const d = logSnrFromAlphaSigma(from.alpha, from.sigma) < -TRAINING_LAMBDA_LIMIT ? priorCentre(x, from) : clipDenoised(await denoise(x, from), x, from);
-        if (stripAt.has(k)) {
+      const x = await sampleImages(entry.model, entry.parameterization, {
+        sampler: req.sampler, levels, seed: Math.floor(req.seed) || 0, count, labels, guidance: req.guidance ?? 1, interval: req.interval,
+        between: async (k) => {
+          if (k > 0) ctx.progress(k, steps, 'Sampling', { step: k });
+          if (k % 4 === 3) {
+            await yieldToQueue(); // lets a cancel in between steps
+            if (ctx.cancelled()) throw new Error('sampling cancelled');
+          }
+        },
+        onStep: (k, d) => {
+          if (!stripAt.has(k)) return;
           snaps.push(toPixels(d.x0));
-          stripSigma.push(sigmaOverAlpha(from));
-        }
-        x = req.sampler === 'ddim' ? ddimStep(d, to) : req.sampler === 'euler' ? eulerFlowStep(x, d, from, to) : ddpmStep(x, d, from, to, Float32Array.from({ length: x.length }, () => noise()));
-        ctx.progress(k + 1, steps, 'Sampling', { step: k + 1 });
-      }
-      // The last level is normally clean; if not, show the model's x̂0 there.
-      const last = levels[steps];
-      const images = toPixels(last.sigma > 0 ? clipDenoised(await denoise(x, last), x, last).x0 : x);
+          stripSigma.push(sigmaOverAlpha(levels[k]));
+        },
+      });
+      ctx.progress(steps, steps, 'Sampling', { step: steps });
+      const images = toPixels(x);
       const strip = new Float32Array(count * stripCount * size);
       for (let i = 0; i < count; i++) for (let s = 0; s < stripCount; s++) strip.set(snaps[s].subarray(i * size, (i + 1) * size), (i * stripCount + s) * size);
       let predictedClass: number[] | null = null;

@@ -1,10 +1,10 @@
 // The model worker's denoisers, driven through the real handler on tfjs's wasm backend with the shipped files
 // read from public/ (a 404 for anything missing) and an in-memory store standing in for IndexedDB.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scheduleLevels } from '../../../src/core/diffusion/samplers';
-import { deserialize, serialize, type Denoiser, type WeightsMeta } from '../../../src/models/diffusion';
+import { deserialize, disposeDenoiser, sampleImages, serialize, toPixels, type Denoiser, type WeightsMeta } from '../../../src/models/diffusion';
 import type { DenoiserStorage } from '../../../src/workers/hosts/denoiser';
 import type { DenoiserPrediction, DenoiserSampleResult, DenoiserStatus, DenoiserTrainResult } from '../../../src/protocol/denoiser';
 import { baseUrl, fileFetch, harness, memoryStorage, PUBLIC, startWasm, trainThenCancel } from './hostHarness';
@@ -141,5 +141,19 @@ describe.skipIf(!existsSync(`${PUBLIC}models/diffusion/patches/model.json`))('th
     expect(s.images).toHaveLength(2 * 3072);
     expect(s.predictedClass).toBeNull();
     expect(tf.memory().numTensors).toBe(tensors);
+  }, 60_000);
+});
+
+describe.skipIf(!existsSync(`${PUBLIC}models/diffusion/digits/model.json`))('one sampling path', () => {
+  it('gives the page exactly the samples the scripts and tests draw, prior centre below the trained λ range included', async () => {
+    const { ask } = setup();
+    // Cosine's first level (t = 1) lies below the trained range, where the sampler takes the prior centre.
+    const levels = scheduleLevels('cosine', 6);
+    const fromWorker = await ask<DenoiserSampleResult>({ kind: 'denoiser-sample', ...digits, sampler: 'ddpm', levels, seed: 9, count: 2, label: 3, guidance: 2 });
+    const json = JSON.parse(readFileSync(`${PUBLIC}models/diffusion/digits/model.json`, 'utf8'));
+    const model = deserialize('diffusion-denoiser', json, new Uint8Array(readFileSync(`${PUBLIC}models/diffusion/digits/weights.bin`)).buffer);
+    const direct = toPixels(await sampleImages(model, 'eps', { sampler: 'ddpm', levels, seed: 9, count: 2, labels: [3, 3], guidance: 2 }));
+    expect(Array.from(fromWorker.images)).toEqual(Array.from(direct));
+    disposeDenoiser(model);
   }, 60_000);
 });

@@ -64,10 +64,10 @@ describe.skipIf(!shipped)('the shipped digit denoiser and classifier', () => {
     expect(acc).toBeGreaterThanOrEqual(0.98);
   }, 30_000);
 
-  it('samples the requested class ≥ 90 % of the time (20 DDIM steps, guidance 2, 10 seeds per class)', () => {
+  it('samples the requested class ≥ 90 % of the time (20 DDIM steps, guidance 2, 10 seeds per class)', async () => {
     let right = 0;
     for (let c = 0; c < 10; c++) {
-      const images = sampleImages(denoiser, 'eps', { sampler: 'ddim', levels: uniformLevels(20), seed: 1000 + c, count: 10, labels: new Array(10).fill(c), guidance: 2 });
+      const images = await sampleImages(denoiser, 'eps', { sampler: 'ddim', levels: uniformLevels(20), seed: 1000 + c, count: 10, labels: new Array(10).fill(c), guidance: 2 });
       right += classify(classifier, toPixels(images)).label.filter((l) => l === c).length;
     }
     console.log(`guided samples classified as the requested class: ${right} / 100`);
@@ -93,23 +93,23 @@ describe.skipIf(!shipped)('the shipped digit denoiser and classifier', () => {
     expect(tf.memory().numTensors).toBe(start);
   }, 60_000);
 
-  it('leaks no tensors over 100 predictions and 50 sampling runs', () => {
+  it('leaks no tensors over 100 predictions and 50 sampling runs', async () => {
     const start = tf.memory().numTensors;
     const x = Float32Array.from({ length: 784 }, (_, i) => Math.sin(i));
     const denoise = denoiserOf(denoiser, 'eps', { labels: [4] });
     for (let i = 0; i < 100; i++) denoise(x, { alpha: Math.cos(i / 70), sigma: Math.sin(i / 70) + 0.01 });
     expect(tf.memory().numTensors).toBe(start);
-    for (let i = 0; i < 50; i++) sampleImages(denoiser, 'eps', { sampler: (['ddim', 'ddpm', 'euler'] as const)[i % 3], levels: uniformLevels(4), seed: i, count: 2, labels: [1, 2], guidance: 2, interval: [0.3, 5] });
+    for (let i = 0; i < 50; i++) await sampleImages(denoiser, 'eps', { sampler: (['ddim', 'ddpm', 'euler'] as const)[i % 3], levels: uniformLevels(4), seed: i, count: 2, labels: [1, 2], guidance: 2, interval: [0.3, 5] });
     const images = pixelsOfSet(heldout, [0, 1]);
     for (let i = 0; i < 10; i++) classify(classifier, images);
     expect(tf.memory().numTensors).toBe(start);
   }, 60_000);
 
-  it('samples a 10-step DDIM digit in ≤ 100 ms (median of 9, wasm; reported)', () => {
+  it('samples a 10-step DDIM digit in ≤ 100 ms (median of 9, wasm; reported)', async () => {
     const times: number[] = [];
     for (let i = 0; i < 12; i++) {
       const t0 = performance.now();
-      sampleImages(denoiser, 'eps', { sampler: 'ddim', levels: uniformLevels(10), seed: i, count: 1, labels: [5], guidance: 2 });
+      await sampleImages(denoiser, 'eps', { sampler: 'ddim', levels: uniformLevels(10), seed: i, count: 1, labels: [5], guidance: 2 });
       if (i >= 3) times.push(performance.now() - t0);
     }
     const median = times.sort((a, b) => a - b)[4];
