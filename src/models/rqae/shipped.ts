@@ -1,5 +1,6 @@
-// The shipped digit models (public/models/rqae/<key>/): objective (b) at D = 4, 8, 16 and (a) at D = 8. The list
-// lives in the tfjs-free worker protocol, so the UI can offer the same models.
+// The shipped digit models (public/models/rqae/<key>/): objectives (b) and (a) at D = 4, 8, 16 with a shared
+// codebook, and the pair (b), (a) at D = 8 with one codebook per depth. The list lives in the tfjs-free
+// worker protocol, so the UI can offer the same models.
 import { RQAE_SHIPPED_MODELS, type RqaeObjective, type RqaeShippedModel } from '../../protocol/rqaeModel';
 
 export type { RqaeObjective };
