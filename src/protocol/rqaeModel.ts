@@ -14,15 +14,28 @@ export type RqaeDataKind = 'digits' | 'crops';
 export type { RqaeObjective };
 
 /** A shipped digit model (public/models/rqae/<key>/). */
-export type RqaeShippedModel = { key: string; objective: RqaeObjective; depth: number };
+export type RqaeShippedModel = { key: string; objective: RqaeObjective; depth: number; sharedCodebook: boolean };
 
-/** The shipped models: objective (b) 'summed' at D = 4, 8, 16 and (a) 'full' at D = 8. */
-export const RQAE_SHIPPED_MODELS: readonly RqaeShippedModel[] = [
-  { key: 'summed-d4', objective: 'summed', depth: 4 },
-  { key: 'summed-d8', objective: 'summed', depth: 8 },
-  { key: 'summed-d16', objective: 'summed', depth: 16 },
-  { key: 'full-d8', objective: 'full', depth: 8 },
+/**
+ * Every digit model the training script makes: objectives (b) 'summed' and (a) 'full' (RQ-VAE's objective) at
+ * D = 4, 8, 16, all with one shared codebook; and the pair (b), (a) at D = 8 with one codebook per depth.
+ */
+export const RQAE_MODELS: readonly RqaeShippedModel[] = [
+  { key: 'summed-d4', objective: 'summed', depth: 4, sharedCodebook: true },
+  { key: 'summed-d8', objective: 'summed', depth: 8, sharedCodebook: true },
+  { key: 'summed-d16', objective: 'summed', depth: 16, sharedCodebook: true },
+  { key: 'full-d4', objective: 'full', depth: 4, sharedCodebook: true },
+  { key: 'full-d8', objective: 'full', depth: 8, sharedCodebook: true },
+  { key: 'full-d16', objective: 'full', depth: 16, sharedCodebook: true },
+  { key: 'summed-d8-perdepth', objective: 'summed', depth: 8, sharedCodebook: false },
+  { key: 'full-d8-perdepth', objective: 'full', depth: 8, sharedCodebook: false },
 ];
+
+/** The models whose weights ship in public/models/rqae/ (the others come with the next full run of the script). */
+export const RQAE_SHIPPED_KEYS = ['summed-d4', 'summed-d8', 'summed-d16', 'full-d8'] as const;
+
+/** The shipped models, in RQAE_MODELS' order: what the app offers and the tests measure. */
+export const RQAE_SHIPPED_MODELS: readonly RqaeShippedModel[] = RQAE_MODELS.filter((m) => (RQAE_SHIPPED_KEYS as readonly string[]).includes(m.key));
 
 /**
  * The non-monotone fractions the talk reports for the summed objective with a shared codebook (approximate:
@@ -36,7 +49,8 @@ export const RQAE_TALK_NON_MONOTONE: readonly { depth: number; fraction: number;
 
 /**
  * Which model: `model` is a shipped model's key (public/models/rqae/<key>/: 'summed-d4', 'summed-d8',
- * 'summed-d16', 'full-d8'), which fixes its objective and depth; `baseUrl` is where the app's public files
+ * 'summed-d16', 'full-d4', 'full-d8', 'full-d16', 'summed-d8-perdepth', 'full-d8-perdepth'), which fixes its objective, depth and
+ * codebooks; `baseUrl` is where the app's public files
  * are (an absolute URL ending in '/'). Crop models need `image`.
  */
 export type RqaeModelTarget = {
@@ -44,7 +58,7 @@ export type RqaeModelTarget = {
   baseUrl: string;
   data?: RqaeDataKind;
   image?: ImagePayload;
-  /** Crop models only: one codebook per depth instead of the shared one (the shipped digit models share one). */
+  /** Crop models only: one codebook per depth instead of the shared one (as the '-perdepth' models have). */
   perDepthCodebooks?: boolean;
 };
 
@@ -81,6 +95,14 @@ export interface RqaeCodebookHealth {
   dead: number;
 }
 
+/** Held-out numbers of the weights a training run had reached at `step` (recorded by the training script). */
+export interface RqaeCheckpoint {
+  step: number;
+  nonMonotoneFraction: number;
+  /** PSNR (dB) at full depth D. */
+  fullDepthPsnr: number;
+}
+
 /** A model's held-out numbers: PSNR per depth and how often more depth makes a sample worse. */
 export interface RqaeCurve {
   /** PSNR (dB, pixels in [0, 1]) of the reconstruction from the first d codes, d = 1…D. */
@@ -91,6 +113,9 @@ export interface RqaeCurve {
   largeRiseFraction?: number;
   /** Per step d → d+1: the fraction of samples whose MSE rises there (D − 1 values). */
   increaseFractionPerStep: number[];
+  /** Recorded numbers only: the same held-out numbers at a few checkpoints of the training run, by step (absent
+   *  when the script did not record them). */
+  checkpoints?: RqaeCheckpoint[];
 }
 
 export interface RqaeModelStatus extends RqaeCurve {

@@ -49,34 +49,58 @@ export function residualCodes(model: Rqae, z: tf.Tensor2D): { codes: tf.Tensor2D
   });
 }
 
-/** The partial sums ẑ^(1) … ẑ^(D) [D, M, C] of given codes [D, M], differentiable in the codebook. */
-export function partialSums(model: Rqae, codes: tf.Tensor2D): tf.Tensor3D {
+/** The codeword each depth chose, e_{code_d} [D, M, C], for codes [D, M]: differentiable in the codebook. */
+export function chosenCodewords(model: Rqae, codes: tf.Tensor2D): tf.Tensor3D {
   return tf.tidy(() => {
     const { depth, codebookSize: k, latentDim, sharedCodebook } = model.config;
     const m = codes.shape[1];
     const codebook = model.params.codebook as tf.Tensor2D;
     const oneHot = tf.oneHot(codes, k).toFloat() as tf.Tensor3D; // [D, M, K]
-    const words = sharedCodebook
+    return (sharedCodebook
       ? flagFreeMatMul(oneHot.reshape([depth * m, k]) as tf.Tensor2D, codebook).reshape([depth, m, latentDim])
-      : flagFreeMatMul(oneHot, codebook.reshape([depth, k, latentDim]) as tf.Tensor3D);
+      : flagFreeMatMul(oneHot, codebook.reshape([depth, k, latentDim]) as tf.Tensor3D)) as tf.Tensor3D;
+  });
+}
+
+/** Running sums over depth of per-depth vectors [D, M, C]: ẑ^(d) = Σ_{i≤d} words_i. */
+function runningSum(words: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => {
     // A running sum, not tf.cumsum: Cumsum's gradient along a non-last axis returns the wrong shape (tfjs 4.22).
+    // Depth 1 needs none (and unstack's gradient fails on a single slice).
+    if (words.shape[0] === 1) return tf.clone(words);
     const parts = tf.unstack(words);
-    for (let d = 1; d < depth; d++) parts[d] = parts[d - 1].add(parts[d]);
+    for (let d = 1; d < parts.length; d++) parts[d] = parts[d - 1].add(parts[d]);
     return tf.stack(parts) as tf.Tensor3D;
   });
 }
 
-export type Quantized = {
+/** The partial sums ẑ^(1) … ẑ^(D) [D, M, C] of given codes [D, M], differentiable in the codebook. */
+export function partialSums(model: Rqae, codes: tf.Tensor2D): tf.Tensor3D {
+  return tf.tidy(() => runningSum(chosenCodewords(model, codes)));
+}
+
+/**
+ * The latent terms per depth d, each a mean over latent vectors and channels [D]. All three have the value
+ * ‖z − ẑ^(d)‖² (= ‖r_d‖², since r_{d−1} − e_{code_d} = r_d); they differ in what their gradient moves.
+ */
+export type LatentTerms = {
+  /** ‖sg(r_{d−1}) − e_{code_d}‖²: moves only the codeword chosen at depth d, toward the residual it quantized
+   *  (RQ-VAE's codebook update in gradient form; objective (a)). */
+  residualCodebookLoss: tf.Tensor1D;
+  /** ‖sg(z) − ẑ^(d)‖²: moves every codeword of the partial sum ẑ^(d) toward z (each depth treated as a
+   *  VQ-VAE whose quantizer output is ẑ^(d); objective (b)). */
+  sumCodebookLoss: tf.Tensor1D;
+  /** ‖z − sg(ẑ^(d))‖²: moves the encoder toward the partial sum, codes and codewords fixed. */
+  commitment: tf.Tensor1D;
+};
+
+export type Quantized = LatentTerms & {
   /** Codes [D, M] per depth and latent vector. */
   codes: tf.Tensor2D;
-  /** ẑ^(d) [D, M, C]: gradients reach the codebook (the codebook loss). */
+  /** ẑ^(d) [D, M, C]: gradients reach the codebook. */
   sums: tf.Tensor3D;
   /** Decoder inputs [D, M, C]: the value of ẑ^(d), the gradient of z (straight-through). */
   decoderInputs: tf.Tensor3D;
-  /** Per depth: ‖sg(z) − ẑ^(d)‖² (codebook loss, moves codewords) and ‖z − sg(ẑ^(d))‖² (commitment, moves
-   *  the encoder), each a mean over latent vectors and channels [D]. Equal in value, not in gradient. */
-  codebookLoss: tf.Tensor1D;
-  commitment: tf.Tensor1D;
 };
 
 /**
@@ -87,11 +111,19 @@ export type Quantized = {
 export function quantize(model: Rqae, z: tf.Tensor2D, given?: tf.Tensor2D): Quantized {
   return tf.tidy(() => {
     const codes = given ? tf.clone(given) : residualCodes(model, z).codes;
-    const sums = partialSums(model, codes);
+    const words = chosenCodewords(model, codes);
+    const sums = runningSum(words);
     const zs = z.expandDims(0);
     const decoderInputs = straightThrough(zs, sums) as tf.Tensor3D;
-    const codebookLoss = stopGradient(zs).sub(sums).square().mean([1, 2]) as tf.Tensor1D;
-    const commitment = zs.sub(stopGradient(sums)).square().mean([1, 2]) as tf.Tensor1D;
-    return { codes, sums, decoderInputs, codebookLoss, commitment };
+    const fixedZ = stopGradient(zs);
+    const fixedSums = stopGradient(sums) as tf.Tensor3D;
+    // r_{d−1} = z − ẑ^(d−1) (r_0 = z), all fixed: the target of depth d's codeword.
+    const zero = tf.zerosLike(fixedSums.slice([0, 0, 0], [1, -1, -1]));
+    const depth = model.config.depth;
+    const before = depth === 1 ? zero : tf.concat([zero, fixedSums.slice([0, 0, 0], [depth - 1, -1, -1])]);
+    const residualCodebookLoss = fixedZ.sub(before).sub(words).square().mean([1, 2]) as tf.Tensor1D;
+    const sumCodebookLoss = fixedZ.sub(sums).square().mean([1, 2]) as tf.Tensor1D;
+    const commitment = zs.sub(fixedSums).square().mean([1, 2]) as tf.Tensor1D;
+    return { codes, sums, decoderInputs, residualCodebookLoss, sumCodebookLoss, commitment };
   });
 }

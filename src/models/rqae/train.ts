@@ -1,9 +1,10 @@
 // Training the RQ auto-encoder: one async step, and a trainer the worker and the script drive (pause/resume
 // between steps, loss history for the live chart, warm-up + cosine learning rate, k-means codebook
-// initialisation after a plain-auto-encoder warm-up, dead-code restarts; see codebookInit.ts).
+// initialisation after a plain-auto-encoder warm-up, dead-code restarts for either objective; see
+// codebookInit.ts).
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../../core/random';
-import { createLoopTrainer, learningRateAt, minimizeStep, type LoopTrainer, type LoopTrainerOptions, type Schedule } from '../training';
+import { createLoopTrainer, learningRateAt, minimizeStep, setLearningRate, type LoopTrainer, type LoopTrainerOptions, type Schedule } from '../training';
 import { deadCodeRestarts, initialCodebook } from './codebookInit';
 import { autoencoderLoss, codesOf, COMMITMENT_BETA, objectiveLoss, type Objective } from './losses';
 import { encode, type Rqae } from './model';
@@ -38,6 +39,8 @@ export type TrainerOptions = LoopTrainerOptions & {
 export type Trainer = LoopTrainer & {
   /** Dead codewords restarted so far. */
   readonly restarted: number;
+  /** Multiplies the scheduled learning rate of every later step (1 at the start; a reduce-on-plateau lowers it). */
+  lrScale: number;
 };
 
 const DEFAULT_SCHEDULE: Schedule = { lr: 2e-3, warmup: 50, total: 2000, minLr: 1e-4 };
@@ -96,8 +99,11 @@ export function createTrainer(model: Rqae, options: TrainerOptions): Trainer {
   // codebook enters the loss times 0, so its gradient, moments and updates stay 0.
   const vars = Object.values(model.params);
   let restarted = 0;
+  let lrScale = 1;
+  const schedule: Schedule = { ...DEFAULT_SCHEDULE, ...options.schedule };
 
-  const trainer = createLoopTrainer({ ...DEFAULT_SCHEDULE, ...options.schedule }, async (optimizer, n) => {
+  const trainer = createLoopTrainer(schedule, async (optimizer, n) => {
+    if (lrScale !== 1) setLearningRate(optimizer, learningRateAt(n, schedule) * lrScale);
     if (warmup > 0 && n === warmup) await fitCodebook(model, options.source(INIT_IMAGES), seed);
     if (restartEvery > 0 && n > warmup && (n - warmup) % restartEvery === 0) {
       restarted += await restartDeadCodes(model, options.source(RESTART_IMAGES), rand);
@@ -111,5 +117,15 @@ export function createTrainer(model: Rqae, options: TrainerOptions): Trainer {
       batch.dispose();
     }
   });
-  return Object.defineProperty(trainer, 'restarted', { get: () => restarted, enumerable: true }) as Trainer;
+  return Object.defineProperties(trainer, {
+    restarted: { get: () => restarted, enumerable: true },
+    lrScale: {
+      get: () => lrScale,
+      set: (v: number) => {
+        if (!(v > 0 && Number.isFinite(v))) throw new RangeError(`a learning-rate scale must be positive, got ${v}`);
+        lrScale = v;
+      },
+      enumerable: true,
+    },
+  }) as Trainer;
 }

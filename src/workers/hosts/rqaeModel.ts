@@ -19,7 +19,7 @@ import { runLab } from './lab';
 import { rqaeLabSubtasks } from './rqaeLab';
 import { checkLabSettings, type LabResult } from '../../protocol/lab';
 import type {
-  RqaeComparison, RqaeCurve, RqaeDataKind, RqaeModelRequest, RqaeModelResults, RqaeModelStatus, RqaeModelTarget, RqaeReconstruction,
+  RqaeCheckpoint, RqaeComparison, RqaeCurve, RqaeDataKind, RqaeModelRequest, RqaeModelResults, RqaeModelStatus, RqaeModelTarget, RqaeReconstruction,
   RqaeTrainResult,
 } from '../../protocol/rqaeModel';
 
@@ -60,15 +60,26 @@ function shippedOf(target: RqaeModelTarget): ShippedModel {
 const perDepthOf = (t: RqaeModelTarget) => dataOf(t) === 'crops' && t.perDepthCodebooks === true;
 const keyOf = (t: RqaeModelTarget) => (dataOf(t) === 'crops' ? `crops|${t.model}${perDepthOf(t) ? '|per-depth' : ''}` : t.model);
 
-/** The held-out curve the training script stored in model.json, if it is there and well formed. */
+const isCheckpoint = (c: unknown): c is RqaeCheckpoint => {
+  const x = c as Partial<RqaeCheckpoint> | null;
+  return typeof x === 'object' && x !== null && [x.step, x.nonMonotoneFraction, x.fullDepthPsnr].every((v) => typeof v === 'number' && Number.isFinite(v));
+};
+
+/** The held-out curve (and checkpoints) the training script stored in model.json, if there and well formed. */
 function recordedOf(json: ModelJson | null): RqaeCurve | null {
-  const h = json?.meta.training?.heldout as Partial<RqaeCurve> | undefined;
+  const training = json?.meta.training;
+  const h = training?.heldout as Partial<RqaeCurve> | undefined;
   if (!h || !Array.isArray(h.psnrPerDepth) || typeof h.nonMonotoneFraction !== 'number') return null;
-  return { psnrPerDepth: h.psnrPerDepth, nonMonotoneFraction: h.nonMonotoneFraction, increaseFractionPerStep: h.increaseFractionPerStep ?? [] };
+  const checkpoints = training?.checkpoints;
+  return {
+    psnrPerDepth: h.psnrPerDepth, nonMonotoneFraction: h.nonMonotoneFraction, increaseFractionPerStep: h.increaseFractionPerStep ?? [],
+    ...(Array.isArray(checkpoints) && checkpoints.length > 0 && checkpoints.every(isCheckpoint) ? { checkpoints } : {}),
+  };
 }
 
 const fitsShipped = (json: ModelJson, m: ShippedModel) =>
-  json.format === 'rqae' && json.meta.objective === m.objective && json.config.depth === m.depth && json.config.side === 28 && json.config.channels === 1;
+  json.format === 'rqae' && json.meta.objective === m.objective && json.config.depth === m.depth && json.config.sharedCodebook === m.sharedCodebook
+  && json.config.side === 28 && json.config.channels === 1;
 
 export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
   const fetchFn = options.fetch ?? ((url: string) => fetch(url));
@@ -85,7 +96,8 @@ export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
   async function build(target: RqaeModelTarget, ctx: ModelContext, preferSaved: boolean): Promise<Built> {
     const m = shippedOf(target);
     if (dataOf(target) === 'crops') {
-      return { model: createRqae(cropConfig(m.depth, !perDepthOf(target)), FRESH_SEED), source: 'fresh', note: null, trainedSteps: null, recorded: null, saved: false };
+      const shared = m.sharedCodebook && !perDepthOf(target);
+      return { model: createRqae(cropConfig(m.depth, shared), FRESH_SEED), source: 'fresh', note: null, trainedSteps: null, recorded: null, saved: false };
     }
     const { saved, copy, note } = await store.savedCopy(m.key, preferSaved, ctx, (json) => fitsShipped(json, m), 'another model');
     if (copy) return { model: copy.model, source: 'indexeddb', note: null, trainedSteps: trainedStepsOf(copy.json), recorded: null, saved };
@@ -183,7 +195,8 @@ export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
       const m = SHIPPED_MODELS[i];
       const entry = await entryFor({ model: m.key, baseUrl: req.baseUrl }, { cancelled: ctx.cancelled, progress: () => {} });
       const { curve } = await evaluate(entry, { id: 'digits', count: d.set.count, images: d.images }, ctx, Math.round((1000 * i) / n), Math.round((1000 * (i + 1)) / n));
-      models.push({ model: m.key, objective: m.objective, depth: m.depth, source: entry.source, ...curve });
+      const checkpoints = entry.source === 'shipped' ? entry.recorded?.checkpoints : undefined;
+      models.push({ model: m.key, objective: m.objective, depth: m.depth, source: entry.source, ...curve, ...(checkpoints ? { checkpoints } : {}) });
     }
     return { models, heldoutCount: d.set.count };
   }

@@ -128,9 +128,41 @@ describe('the learned RQ auto-encoder section', { timeout: 30_000 }, () => {
     await waitFor(() => expect(worker.last('rqae-load').payload).toMatchObject({ data: 'crops', perDepthCodebooks: true }));
   });
 
-  it('labels talk bars and measured bars apart, in depth order', () => {
+  it('labels talk bars and measured bars apart, in depth order, the per-depth-codebook models last', () => {
     const bars = nonMonotoneBars(comparison().models);
-    expect(bars.map((b) => b.label)).toEqual(['D=4 talk', 'D=4 (b) here', 'D=8 talk', 'D=8 (b) here', 'D=16 talk', 'D=16 (b) here', 'D=8 (a) here']);
-    expect(bars.filter((b) => b.highlighted).map((b) => b.value)).toEqual([0.25, 0.6, 0.7, 0.9]);
+    expect(bars.map((b) => b.label)).toEqual(['D=4 talk', 'D=4 (b) here', 'D=8 talk', 'D=8 (b) here', 'D=8 (a) here', 'D=16 talk', 'D=16 (b) here']);
+    expect(bars.filter((b) => b.highlighted).map((b) => b.value)).toEqual([0.25, 0.6, 0.9, 0.7]);
+    const more = nonMonotoneBars([
+      { model: 'full-d8-perdepth', objective: 'full', depth: 8, nonMonotoneFraction: 0.3 },
+      ...comparison().models,
+      { model: 'full-d16', objective: 'full', depth: 16, nonMonotoneFraction: 0.5 },
+    ]);
+    expect(more.map((b) => b.label).slice(-3)).toEqual(['D=16 (b) here', 'D=16 (a) here', 'D=8 (a) per-depth here']);
+  });
+
+  it('shows the non-monotone fraction over training when the script recorded checkpoints, and nothing otherwise', async () => {
+    await loaded();
+    await waitFor(() => expect(document.querySelector('[data-testid="figure-rqae-psnr"] svg desc')?.textContent).toMatch(/\(a\) D = 8/));
+    expect(document.querySelector('[data-testid="figure-rqae-checkpoints"]')).toBeNull();
+    cleanup();
+
+    const run = [{ step: 200, nonMonotoneFraction: 0.5, fullDepthPsnr: 22 }, { step: 800, nonMonotoneFraction: 0.7, fullDepthPsnr: 26 }];
+    worker = new FakeRqaeClient();
+    fake.current = worker;
+    worker.answer('rqae-load', (c) => status(c.payload.model as string, { recorded: { psnrPerDepth: [20, 22, 23, 24], nonMonotoneFraction: 0.4, increaseFractionPerStep: [0, 0, 0.4], checkpoints: run } }));
+    worker.answer('rqae-compare', () => {
+      const c = comparison();
+      c.models[3] = { ...c.models[3], checkpoints: [{ step: 300, nonMonotoneFraction: 0.9, fullDepthPsnr: 24 }] };
+      return c;
+    });
+    worker.answer('rqae-reconstruct', (c) => reconstruction(status(c.payload.model as string), c.payload.digit as number));
+    render(<LearnedRQSection />);
+    fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'summed-d4' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Load the model' }));
+    await waitFor(() => expect(document.querySelector('[data-testid="figure-rqae-checkpoints"] svg desc')?.textContent).toMatch(/\(a\) D = 8/));
+    const desc = document.querySelector('[data-testid="figure-rqae-checkpoints"] svg desc')!.textContent!;
+    expect(desc).toMatch(/\(b\) D = 4: step 200 50\.0 %, step 800 70\.0 %/);
+    expect(desc).toMatch(/\(a\) D = 8: step 300 90\.0 %/);
+    expect(desc).not.toMatch(/\(b\) D = 16/); // no checkpoints recorded for it
   });
 });

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deserialize, serialize } from '../../../src/models/rqae';
 import { CROPS_NOT_SAVED, type RqaeModelStorage } from '../../../src/workers/hosts/rqaeModel';
-import type { ImagePayload, RqaeComparison, RqaeModelStatus, RqaeReconstruction, RqaeTrainResult } from '../../../src/protocol';
+import { RQAE_SHIPPED_MODELS, type ImagePayload, type RqaeComparison, type RqaeModelStatus, type RqaeReconstruction, type RqaeTrainResult } from '../../../src/protocol';
 import { baseUrl, fileFetch, harness, memoryStorage, PUBLIC, startWasm, trainThenCancel } from './hostHarness';
 
 const shipped = ['summed-d4', 'summed-d8', 'summed-d16', 'full-d8'].every((k) => existsSync(`${PUBLIC}models/rqae/${k}/model.json`));
@@ -61,7 +61,7 @@ describe.skipIf(!shipped)('the RQ auto-encoder host (shipped digit weights)', ()
     await expect(ask({ kind: 'rqae-reconstruct', ...target, digit: 24 })).rejects.toThrow(/held-out digits/);
 
     const compared = await ask<RqaeComparison>({ kind: 'rqae-compare', baseUrl });
-    expect(compared.models.map((m) => m.model)).toEqual(['summed-d4', 'summed-d8', 'summed-d16', 'full-d8']);
+    expect(compared.models.map((m) => m.model)).toEqual(RQAE_SHIPPED_MODELS.map((m) => m.key));
     expect(compared.models[0].psnrPerDepth).toEqual(loaded.psnrPerDepth); // the same weights, the same digits
     expect(compared.models[2].psnrPerDepth).toHaveLength(16);
     const afterCompare = tf.memory().numTensors;

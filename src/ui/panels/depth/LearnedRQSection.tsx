@@ -1,8 +1,9 @@
 // The Depth panel's learned residual-quantization auto-encoder: pick a shipped model (objective (a) or (b),
-// depth 4/8/16), load it (a button, so start-up stays fast), then see its held-out PSNR per depth next to the
-// other shipped models, how many digits get worse with more depth (next to the talk's reported numbers),
-// one digit rebuilt depth by depth, codebook health per depth, and train it here (LearnedRQTrain). All model
-// work goes through the worker client.
+// depth 4/8/16, shared or per-depth codebooks), load it (a button, so start-up stays fast), then see its
+// held-out PSNR per depth next to the other shipped models, how many digits get worse with more depth (next to
+// the talk's reported numbers, and over the training run when the script recorded checkpoints), one digit
+// rebuilt depth by depth, codebook health per depth, and train it here (LearnedRQTrain). All model work goes
+// through the worker client.
 import { memo, useId, useMemo, useRef, useState } from 'react';
 import { useStore } from '../../../state/store';
 import { RQAE_SHIPPED_MODELS, type RqaeComparison, type RqaeDataKind, type RqaeModelStatus, type RqaeModelTarget } from '../../../protocol';
@@ -13,7 +14,8 @@ import { Slider } from '../../components/Slider';
 import { imagePayload, publicBase } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import {
-  digitMseChart, fmtDb, healthChart, modelLabel, nonMonotoneChart, OBJECTIVE_LABELS, pct, psnrChart, toRgb, usageChart, type Measured,
+  checkpointChart, digitMseChart, fmtDb, healthChart, modelLabel, nonMonotoneChart, OBJECTIVE_LABELS, pct, psnrChart, toRgb, usageChart,
+  type CheckpointRun, type Measured,
 } from './learnedRqCharts';
 import { LearnedRQTrain } from './LearnedRQTrain';
 
@@ -92,7 +94,16 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
     if (current) list.push({ model: modelKey, depth: current.depth, objective: current.objective, nonMonotoneFraction: current.nonMonotoneFraction });
     return RQAE_SHIPPED_MODELS.flatMap((s) => list.filter((m) => m.model === s.key));
   }, [others, current, modelKey]);
+  // The training script's checkpoints (shipped weights only: they describe the run that made them).
+  const runs = useMemo<CheckpointRun[]>(() => {
+    if (crops) return [];
+    const list: CheckpointRun[] = others.flatMap((m) => (m.checkpoints?.length ? [{ model: m.model, checkpoints: m.checkpoints }] : []));
+    const mine = current?.source === 'shipped' ? current.recorded?.checkpoints : undefined;
+    if (mine?.length) list.push({ model: modelKey, checkpoints: mine });
+    return RQAE_SHIPPED_MODELS.flatMap((s) => list.filter((r) => r.model === s.key));
+  }, [crops, others, current, modelKey]);
   const heldout = current?.heldoutCount ?? 0;
+  const checkpoints = useMemo(() => (runs.length > 0 ? checkpointChart(runs, heldout) : null), [runs, heldout]);
   const charts = useMemo(() => {
     if (!current) return null;
     return {
@@ -117,14 +128,15 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
       <h3 id={ids.heading} className="subhead">Learned RQ auto-encoder</h3>
       <p className="hint">
         A small convolutional auto-encoder turns a 28×28 digit into a 7×7 grid of latent vectors and quantizes each one
-        residually with D codes from one shared codebook of 128 codewords. Objective (a) trains the reconstruction at full
-        depth only (RQ-VAE); objective (b) sums the reconstruction losses of every depth — the one the talk analyses, where
-        later codes can make the reconstruction worse.
+        residually with D codes from one shared codebook of 128 codewords (or one per depth). Objective (a) is RQ-VAE&apos;s:
+        the reconstruction at full depth only, the encoder committed to every partial sum, each codeword pulled toward the
+        residuals it quantizes; objective (b) sums the reconstruction losses of every depth — the one the talk analyses,
+        where later codes can make the reconstruction worse.
       </p>
       <div className="button-row">
         <label htmlFor={ids.model}>Model</label>
         <select id={ids.model} value={modelKey} disabled={training} data-testid="rqae-model" onChange={(e) => setModelKey(e.currentTarget.value)}>
-          {RQAE_SHIPPED_MODELS.map((m) => <option key={m.key} value={m.key}>{OBJECTIVE_LABELS[m.objective]}, D = {m.depth}</option>)}
+          {RQAE_SHIPPED_MODELS.map((m) => <option key={m.key} value={m.key}>{OBJECTIVE_LABELS[m.objective]}, D = {m.depth}{m.sharedCodebook ? '' : ', one codebook per depth'}</option>)}
         </select>
         <label htmlFor={ids.data}>Data</label>
         <select id={ids.data} value={data} disabled={training} data-testid="rqae-data" onChange={(e) => setData(e.currentTarget.value as RqaeDataKind)}>
@@ -160,6 +172,15 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
               name={{ panel: 'depth', what: 'rqae-nonmonotone', params: { model: modelKey } }}
               caption="Light bars: reported in the talk (summed objective, shared codebook, with an information bottleneck). Dark bars: measured here on the held-out data."
             />
+            {checkpoints && (
+              <ChartFigure
+                id="rqae-checkpoints"
+                title="Non-monotone fraction during training"
+                chart={checkpoints}
+                name={{ panel: 'depth', what: 'rqae-checkpoints', params: { model: modelKey } }}
+                caption="Recorded by the training script on the held-out digits, at a few checkpoints of each shipped model's run; the shipped weights are those of its best validation loss."
+              />
+            )}
           </div>
           <Slider label="Depth d" value={d} min={1} max={D} onChange={setDepth} format={(v) => `${v} of ${D} (held-out PSNR ${fmtDb(current.psnrPerDepth[v - 1])})`} testId="rqae-depth-slider" />
           <div className="button-row">

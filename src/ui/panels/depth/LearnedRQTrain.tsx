@@ -49,7 +49,7 @@ export function LearnedRQTrain({ status, target, onTraining, onStatus, onReload 
         untrainedNote={crops ? ' Crop models live for this session only.' : undefined} testIds={TEST_IDS}
       >
         <p className="hint">
-          {crops ? 'Trains the fresh crop model on random 32×32 crops of the current image' : 'Fine-tunes the loaded model on training digits'} with its own objective ({status.objective === 'summed' ? '(b), every depth decoded each step' : '(a), full depth only'}).
+          {crops ? 'Trains the fresh crop model on random 32×32 crops of the current image' : 'Fine-tunes the loaded model on training digits'} with its own objective ({status.objective === 'summed' ? '(b), every depth decoded each step' : "(a), RQ-VAE's: full depth decoded each step"}).
           {training ? ' The charts above show the weights from before this run; they update when it stops.' : ''}
         </p>
       </TrainControls>

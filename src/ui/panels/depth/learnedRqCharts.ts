@@ -1,24 +1,30 @@
 // Data shaping for the learned RQ auto-encoder's charts: (worker results) → lineChart / barChart SVGs and images.
 import { usageByRank } from '../../../core/depth/codebook';
 import type { RgbImage } from '../../../core/image';
-import { RQAE_SHIPPED_MODELS, RQAE_TALK_NON_MONOTONE, type RqaeCodebookHealth, type RqaeObjective } from '../../../protocol';
+import { RQAE_MODELS, RQAE_TALK_NON_MONOTONE, type RqaeCheckpoint, type RqaeCodebookHealth, type RqaeObjective } from '../../../protocol';
 import { barChart, type Bar } from '../../charts/barChart';
 import { lineChart, type Series } from '../../charts/lineChart';
 import { trainingLossChart } from '../../charts/trainingLossChart';
 
 export const OBJECTIVE_LABELS: Record<RqaeObjective, string> = {
   summed: '(b) summed over depths',
-  full: '(a) full depth only (RQ-VAE)',
+  full: "(a) RQ-VAE's objective (full depth)",
 };
 
+const shippedOf = (key: string) => RQAE_MODELS.find((s) => s.key === key);
+const perDepth = (key: string) => shippedOf(key)?.sharedCodebook === false;
+
 export function modelLabel(key: string): string {
-  const m = RQAE_SHIPPED_MODELS.find((s) => s.key === key);
-  return m ? `${m.objective === 'summed' ? '(b)' : '(a)'} D = ${m.depth}` : key;
+  const m = shippedOf(key);
+  return m ? `${m.objective === 'summed' ? '(b)' : '(a)'} D = ${m.depth}${m.sharedCodebook ? '' : ', per-depth codebooks'}` : key;
 }
 
-// One colour per shipped model (colour-blind-safe Tableau hues); the full-depth model dashed by its colour alone
-// would rely on hue, so its label says (a) as well.
-const COLORS: Record<string, string> = { 'summed-d4': '#4e79a7', 'summed-d8': '#f28e2b', 'summed-d16': '#59a14f', 'full-d8': '#b07aa1' };
+// One colour per shipped model (colour-blind-safe Tableau hues); labels say (a) or (b) as well, so no series
+// relies on hue alone.
+const COLORS: Record<string, string> = {
+  'summed-d4': '#4e79a7', 'summed-d8': '#f28e2b', 'summed-d16': '#59a14f', 'full-d4': '#76b7b2', 'full-d8': '#b07aa1',
+  'full-d16': '#9c755f', 'summed-d8-perdepth': '#e15759', 'full-d8-perdepth': '#ff9da7',
+};
 
 export const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 export const fmtDb = (v: number) => `${v.toFixed(2)} dB`;
@@ -46,15 +52,26 @@ export function psnrChart(curves: CurveInput[], current: string, depth: number, 
 
 export type Measured = { model: string; depth: number; objective: RqaeObjective; nonMonotoneFraction: number };
 
-/** The talk's reported non-monotone fractions next to the ones measured here, bar by bar. */
+/**
+ * The talk's reported non-monotone fractions next to the ones measured here, bar by bar: per depth the talk,
+ * then (b) and (a) with a shared codebook; then the models with one codebook per depth.
+ */
 export function nonMonotoneBars(measured: Measured[]): Bar[] {
   const bars: Bar[] = [];
+  const placed = new Set<string>();
+  const add = (m: Measured) => {
+    placed.add(m.model);
+    const label = `D=${m.depth} ${m.objective === 'summed' ? '(b)' : '(a)'}${perDepth(m.model) ? ' per-depth' : ''} here`;
+    bars.push({ key: m.model, label, value: m.nonMonotoneFraction, highlighted: true });
+  };
   for (const ref of RQAE_TALK_NON_MONOTONE) {
     bars.push({ key: `talk-${ref.depth}`, label: `D=${ref.depth} talk`, value: ref.fraction });
-    const mine = measured.find((m) => m.objective === 'summed' && m.depth === ref.depth);
-    if (mine) bars.push({ key: mine.model, label: `D=${ref.depth} (b) here`, value: mine.nonMonotoneFraction, highlighted: true });
+    for (const objective of ['summed', 'full'] as const) {
+      const mine = measured.find((m) => m.objective === objective && m.depth === ref.depth && !perDepth(m.model));
+      if (mine) add(mine);
+    }
   }
-  for (const m of measured) if (m.objective === 'full') bars.push({ key: m.model, label: `D=${m.depth} (a) here`, value: m.nonMonotoneFraction, highlighted: true });
+  for (const m of measured) if (!placed.has(m.model)) add(m);
   return bars;
 }
 
@@ -66,6 +83,24 @@ export function nonMonotoneChart(measured: Measured[], heldout: number, noun = '
     description: `Fraction of held-out ${noun}s whose reconstruction MSE increases from some depth d to d+1. Light bars: reported in the talk for the summed objective (${RQAE_TALK_NON_MONOTONE.map((r) => `D=${r.depth} ${r.label}`).join(', ')}). Dark bars: measured here on ${heldout} held-out ${noun}s (${here || 'none yet'}).`,
     xLabel: 'model (talk = reported in the talk, here = measured here)', yLabel: 'non-monotone fraction', yDomain: [0, 1],
     formatValue: pct, width: 440, height: 280,
+  });
+}
+
+export type CheckpointRun = { model: string; checkpoints: RqaeCheckpoint[] };
+
+/** The non-monotone fraction of the held-out digits at checkpoints of each model's training run. */
+export function checkpointChart(runs: CheckpointRun[], heldout: number): SVGSVGElement {
+  const series: Series[] = runs.map((r) => ({
+    id: r.model,
+    label: modelLabel(r.model),
+    points: r.checkpoints.map((c) => ({ x: c.step, y: c.nonMonotoneFraction })),
+    color: COLORS[r.model],
+  }));
+  const text = runs.map((r) => `${modelLabel(r.model)}: ${r.checkpoints.map((c) => `step ${c.step} ${pct(c.nonMonotoneFraction)}`).join(', ')}`).join('; ');
+  return lineChart(series, {
+    title: 'Non-monotone fraction during training',
+    description: `Fraction of the ${heldout} held-out digits whose reconstruction MSE rises from some depth d to d+1, measured by the training script on the weights at a few checkpoints of each shipped model's run. ${text}.`,
+    xLabel: 'training step', yLabel: 'non-monotone fraction', yDomain: [0, 1], formatY: pct, width: 440, height: 260,
   });
 }
 

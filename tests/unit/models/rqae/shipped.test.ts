@@ -31,7 +31,9 @@ describe.skipIf(!present)('shipped RQ auto-encoders', () => {
 
   it('ship every model, each under 1 MB', () => {
     for (const m of SHIPPED_MODELS) {
-      expect(metrics.models[m.key]).toMatchObject({ objective: m.objective, depth: m.depth });
+      // The contract other tools read: objective, depth, codebooks, the steps of the kept weights, PSNR per depth.
+      expect(metrics.models[m.key]).toMatchObject({ objective: m.objective, depth: m.depth, config: { sharedCodebook: m.sharedCodebook }, training: { steps: expect.any(Number) } });
+      expect(metrics.models[m.key].heldout.psnrPerDepth).toHaveLength(m.depth);
       expect(statSync(`${DIR}${m.key}/weights.bin`).size + statSync(`${DIR}${m.key}/model.json`).size).toBeLessThan(1e6);
     }
   });

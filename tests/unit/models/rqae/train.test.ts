@@ -51,6 +51,20 @@ describe('training and evaluating the RQ auto-encoder', () => {
     dispose(model);
   });
 
+  it('scales the scheduled learning rate of later steps by lrScale', async () => {
+    const model = createRqae(tiny(2), 6);
+    const trainer = createTrainer(model, { objective: 'full', batchSize: 2, warmup: 0, restartEvery: 0, seed: 1, source: (b) => randomImages(model.config, b, 2), schedule: { lr: 1e-3, warmup: 1, total: 100, minLr: 1e-3 } });
+    const rate = () => (trainer.optimizer as unknown as { learningRate: number }).learningRate;
+    await trainer.run(1);
+    expect(rate()).toBeCloseTo(1e-3, 9);
+    trainer.lrScale = 0.3;
+    await trainer.run(1);
+    expect(rate()).toBeCloseTo(3e-4, 9);
+    expect(() => (trainer.lrScale = 0)).toThrow(RangeError);
+    trainer.dispose();
+    dispose(model);
+  });
+
   it('round-trips weights through serialize/deserialize and rejects foreign files', async () => {
     const model = createRqae(tiny(4), 7);
     const { json, weights } = await serialize(model, { objective: 'summed', training: { steps: 3 } });
