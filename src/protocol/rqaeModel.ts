@@ -113,6 +113,8 @@ export interface RqaeCurve {
   largeRiseFraction?: number;
   /** Per step d → d+1: the fraction of samples whose MSE rises there (D − 1 values). */
   increaseFractionPerStep: number[];
+  /** The non-monotone fraction at each threshold of core/depth/nonMonotone.ts NON_MONOTONE_THRESHOLDS (measured here only). */
+  nonMonotoneByThreshold?: number[];
   /** Recorded numbers only: the same held-out numbers at a few checkpoints of the training run, by step (absent
    *  when the script did not record them). */
   checkpoints?: RqaeCheckpoint[];

@@ -3,6 +3,7 @@
 // request. Digit models load the copy saved in this browser → the shipped weights; crop models start fresh,
 // train on random 32×32 crops of the image sent with the request and are evaluated on a fixed seeded set of
 // crops of it (session only). The dispatch (dispatch.ts) starts tfjs first and passes each request here.
+import { nonMonotoneByThreshold } from '../../core/depth/nonMonotone';
 import { mulberry32 } from '../../core/random';
 import {
   createRqae, createTrainer, cropConfig, dispose, evaluateImages, healthPerDepth, increaseFractionPerStep, indexedDbUrl, LARGE_RISE,
@@ -135,6 +136,7 @@ export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
         nonMonotoneFraction: nonMonotoneFraction(errors),
         largeRiseFraction: nonMonotoneFraction(errors, LARGE_RISE),
         increaseFractionPerStep: Array.from(increaseFractionPerStep(errors)),
+        nonMonotoneByThreshold: nonMonotoneByThreshold(errors.mse, errors.count, errors.depth),
       };
       const health = healthPerDepth(entry.model, codes).map((h) => ({ counts: Array.from(h.counts), perplexity: h.perplexity, dead: h.dead }));
       entry.evaluated = { version: entry.version, heldout: held.id, curve, health };

@@ -140,6 +140,14 @@ describe('the learned RQ auto-encoder section', { timeout: 30_000 }, () => {
     expect(more.map((b) => b.label).slice(-3)).toEqual(['D=16 (b) here', 'D=16 (a) here', 'D=8 (a) per-depth here']);
   });
 
+  it('draws the non-monotone fraction against the threshold for the models measured, beside the talk’s numbers', async () => {
+    await loaded();
+    await waitFor(() => expect(document.querySelector('[data-testid="figure-rqae-thresholds"] svg desc')?.textContent).toMatch(/\(b\) D = 16: 70\.0 % at 1e-6, .* 10\.0 % at 5 %/));
+    const desc = document.querySelector('[data-testid="figure-rqae-thresholds"] svg desc')!.textContent!;
+    expect(desc).toMatch(/D=4 ≈30 %, D=8 ≈40 %, D=16 >50 %/);
+    expect(document.querySelector('[data-testid="figure-rqae-thresholds"] .figure-note')?.textContent).toMatch(/summed objective \(b\) with a shared codebook/);
+  });
+
   it('shows the non-monotone fraction over training when the script recorded checkpoints, and nothing otherwise', async () => {
     await loaded();
     await waitFor(() => expect(document.querySelector('[data-testid="figure-rqae-psnr"] svg desc')?.textContent).toMatch(/\(a\) D = 8/));

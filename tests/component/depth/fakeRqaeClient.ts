@@ -70,7 +70,11 @@ export function comparison(): RqaeComparison {
     models: [
       { model: 'summed-d4', objective: 'summed', depth: 4, source: 'shipped', psnrPerDepth: curve(4), nonMonotoneFraction: 0.25, increaseFractionPerStep: [0, 0, 0.25] },
       { model: 'summed-d8', objective: 'summed', depth: 8, source: 'shipped', psnrPerDepth: curve(8), nonMonotoneFraction: 0.6, increaseFractionPerStep: Array(7).fill(0.1) },
-      { model: 'summed-d16', objective: 'summed', depth: 16, source: 'shipped', psnrPerDepth: curve(16), nonMonotoneFraction: 0.7, increaseFractionPerStep: Array(15).fill(0.1) },
+      {
+        model: 'summed-d16', objective: 'summed', depth: 16, source: 'shipped', psnrPerDepth: curve(16), nonMonotoneFraction: 0.7, increaseFractionPerStep: Array(15).fill(0.1),
+        // 0.7 at 1e-6 falling to 0.1 at 5 %
+        nonMonotoneByThreshold: Array.from({ length: 19 }, (_, i) => 0.7 - (0.6 * i) / 18),
+      },
       { model: 'full-d8', objective: 'full', depth: 8, source: 'shipped', psnrPerDepth: curve(8), nonMonotoneFraction: 0.9, increaseFractionPerStep: Array(7).fill(0.1) },
     ],
   };

@@ -1,5 +1,6 @@
 // Data shaping for the learned RQ auto-encoder's charts: (worker results) → lineChart / barChart SVGs and images.
 import { usageByRank } from '../../../core/depth/codebook';
+import { NON_MONOTONE_THRESHOLDS } from '../../../core/depth/nonMonotone';
 import type { RgbImage } from '../../../core/image';
 import { RQAE_MODELS, RQAE_TALK_NON_MONOTONE, type RqaeCheckpoint, type RqaeCodebookHealth, type RqaeObjective } from '../../../protocol';
 import { barChart, type Bar } from '../../charts/barChart';
@@ -50,7 +51,7 @@ export function psnrChart(curves: CurveInput[], current: string, depth: number, 
   });
 }
 
-export type Measured = { model: string; depth: number; objective: RqaeObjective; nonMonotoneFraction: number };
+export type Measured = { model: string; depth: number; objective: RqaeObjective; nonMonotoneFraction: number; nonMonotoneByThreshold?: number[] };
 
 /**
  * The talk's reported non-monotone fractions next to the ones measured here, bar by bar: per depth the talk,
@@ -83,6 +84,29 @@ export function nonMonotoneChart(measured: Measured[], heldout: number, noun = '
     description: `Fraction of held-out ${noun}s whose reconstruction MSE increases from some depth d to d+1. Light bars: reported in the talk for the summed objective (${RQAE_TALK_NON_MONOTONE.map((r) => `D=${r.depth} ${r.label}`).join(', ')}). Dark bars: measured here on ${heldout} held-out ${noun}s (${here || 'none yet'}).`,
     xLabel: 'model (talk = reported in the talk, here = measured here)', yLabel: 'non-monotone fraction', yDomain: [0, 1],
     formatValue: pct, width: 440, height: 280,
+  });
+}
+
+/**
+ * The non-monotone fraction of each measured model against what counts as a rise (1e-6 … 5 % relative), with the
+ * talk's reported fractions as flat grey lines at their depth. The fraction at 1e-6 grows with D partly because
+ * there are more steps that can rise; the curve shows how much of it is rises of any size.
+ */
+export function nonMonotoneThresholdChart(measured: Measured[], heldout: number, noun = 'digit'): SVGSVGElement {
+  const withCurve = measured.filter((m) => m.nonMonotoneByThreshold && m.nonMonotoneByThreshold.length === NON_MONOTONE_THRESHOLDS.length);
+  const lo = NON_MONOTONE_THRESHOLDS[0];
+  const hi = NON_MONOTONE_THRESHOLDS[NON_MONOTONE_THRESHOLDS.length - 1];
+  const series: Series[] = [
+    ...RQAE_TALK_NON_MONOTONE.map((r) => ({ id: `talk-${r.depth}`, label: `talk, D=${r.depth} ${r.label}`, color: '#9a9a9a', points: [{ x: lo, y: r.fraction }, { x: hi, y: r.fraction }] })),
+    ...withCurve.map((m) => ({ id: m.model, label: modelLabel(m.model), color: COLORS[m.model], points: NON_MONOTONE_THRESHOLDS.map((t, i) => ({ x: t, y: m.nonMonotoneByThreshold![i] })) })),
+  ];
+  const nearest = (t: number) => NON_MONOTONE_THRESHOLDS.reduce((best, x, i) => (Math.abs(Math.log(x / t)) < Math.abs(Math.log(NON_MONOTONE_THRESHOLDS[best] / t)) ? i : best), 0);
+  const at = (m: Measured, t: number) => pct(m.nonMonotoneByThreshold![nearest(t)]);
+  const text = withCurve.map((m) => `${modelLabel(m.model)}: ${at(m, 1e-6)} at 1e-6, ${at(m, 0.01)} at 1 %, ${at(m, 0.05)} at 5 %`).join('; ');
+  return lineChart(series, {
+    title: 'Non-monotone fraction against the rise that counts',
+    description: `Fraction of ${heldout} held-out ${noun}s whose reconstruction MSE rises by more than the threshold (relative) from some depth d to d+1, for thresholds from 1e-6 to 5 %, per model (${text || 'none measured yet'}). Grey lines: the talk's fractions (${RQAE_TALK_NON_MONOTONE.map((r) => `D=${r.depth} ${r.label}`).join(', ')}).`,
+    xLabel: 'threshold (relative rise, log scale)', yLabel: 'non-monotone fraction', xLog: true, xDomain: [lo, hi], yDomain: [0, 1], formatY: pct, width: 440, height: 280,
   });
 }
 
