@@ -5,7 +5,7 @@
 // loss does it by gradient (VQ-VAE's original form), so one Adam step trains everything and
 // tf.variableGrads can differentiate every term. MSEs are means over pixels in [0, 1] units; latent terms are
 // means over latent vectors and channels.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { decode, encode, type Rqae } from './model';
 import { quantize, residualCodes } from './quantize';
 import type { RqaeObjective } from './shipped';

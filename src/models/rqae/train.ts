@@ -1,7 +1,7 @@
 // Training the RQ auto-encoder: one async step, and a trainer the worker and the script drive (pause/resume
 // between steps, loss history for the live chart, warm-up + cosine learning rate, k-means codebook
 // initialisation after a plain-auto-encoder warm-up, dead-code restarts; see codebookInit.ts).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32 } from '../../core/random';
 import { createLoopTrainer, learningRateAt, minimizeStep, type LoopTrainer, type LoopTrainerOptions, type Schedule } from '../training';
 import { deadCodeRestarts, initialCodebook } from './codebookInit';
