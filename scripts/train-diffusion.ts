@@ -14,8 +14,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import './tfjs-registrations';
 import { mulberry32 } from '../src/core/random';
 import { registerWasmTrainingKernels } from '../src/models/wasmKernels';
 import { arg, loadMnist, shuffled } from './mnist';

@@ -8,8 +8,9 @@
 // Options: --steps N (per order, default 3000), --orders raster,hilbert,random, --bench-only.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import './tfjs-registrations';
 import { patchOrder, type OrderingKind } from '../src/core/orderings';
 import { mulberry32 } from '../src/core/random';
 import { contextPredictorCurves, digitGrid, fitRegression, meanFrom, regressionCurve } from '../src/models/patchAR/baselines';

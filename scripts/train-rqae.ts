@@ -28,8 +28,9 @@
 //   held-out numbers in metrics.json and model.json)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import './tfjs-registrations';
 import { mulberry32 } from '../src/core/random';
 import { digitImages, sampleIndices, type DigitSet } from '../src/models/patchAR/data';
 import { registerWasmTrainingKernels } from '../src/models/wasmKernels';

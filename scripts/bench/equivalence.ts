@@ -5,8 +5,9 @@
 // first gradient to the cosines read back. Prints the case (JSON BenchCase[]) on stdout, the matrix size on stderr.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import '../tfjs-registrations';
 import { seededNoise } from '../../src/core/diffusion/forward';
 import { registerWasmTrainingKernels } from '../../src/models/wasmKernels';
 import { binCentres, classRows, deserialize, disposeDenoiser, modelSpaceOfSet, paramCount, pixelsOf, readImageSet, type WeightsJson } from '../../src/models/diffusion';

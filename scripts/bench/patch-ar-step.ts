@@ -2,8 +2,9 @@
 // Training speed of the digit patch transformer (2 layers, 64 wide, 28×28 digits in 4-px patches) on tfjs wasm in
 // Node, the backend the app trains on: steps/s over seeded random batches, and with --profile the kernels that
 // take the time in one step (tf.profile). Node + wasm and Chromium + wasm agree within about 10 %.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import '../tfjs-registrations';
 import { createPatchAR, DIGIT_CONFIG, dispose, loss, patchDim, sequenceLength } from '../../src/models/patchAR/model';
 import { createTrainer } from '../../src/models/patchAR/train';
 import { patchOrder } from '../../src/core/orderings';

@@ -1,15 +1,16 @@
 // npm run bench [-- --compare] [-- --quick] [-- --dist <dir>]
 // Builds the app, serves it on loopback, drives Chromium and records, per case: name, backend, image size,
 // n, p50, p95 and unit, plus a native (numpy) reference for core math when python3 with numpy is present.
-// Results go to bench/results.json and bench/results.md; --compare prints ratios against bench/baseline.json.
+// Results go to bench/results.json and bench/results.md (with a section on the build's JavaScript bytes, see
+// bytes.ts); --compare prints ratios against bench/baseline.json.
 // --dist <dir> measures an existing build instead of building (e.g. an older build, for a before/after pair).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { gzipSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { preview } from 'vite';
 import { launch } from '../../tests/e2e/chromium';
+import { bundleBytes, bytesCases, bytesMarkdown, gzipKB } from './bytes';
 import { numpyReference } from './native';
 import { labCases } from './lab';
 import { trainingCases } from './training';
@@ -40,23 +41,6 @@ export function quantile(values: number[], q: number): number {
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-}
-
-function bundleCases(): BenchCase[] {
-  const dir = `${distDir}/assets`;
-  const html = readFileSync(`${distDir}/index.html`, 'utf8');
-  const out: BenchCase[] = [];
-  let initial = 0;
-  let lazy = 0;
-  for (const f of readdirSync(dir)) {
-    if (!f.endsWith('.js')) continue;
-    const gz = gzipSync(readFileSync(`${dir}/${f}`)).length / 1024;
-    if (html.includes(f)) initial += gz;
-    else lazy += gz;
-  }
-  out.push({ name: 'bundle: initial JS (gzip)', backend: '-', size: null, n: 1, p50: initial, p95: initial, unit: 'kB' });
-  out.push({ name: 'bundle: lazily loaded JS (gzip)', backend: '-', size: null, n: 1, p50: lazy, p95: lazy, unit: 'kB' });
-  return out;
 }
 
 // Plain JavaScript (see above). Clicks "Load the model" and resolves with click → the heat map canvas in the DOM.
@@ -106,7 +90,8 @@ async function main(): Promise<void> {
   const server = await preview({ build: { outDir: distDir }, preview: { host: '127.0.0.1', port: 0 }, logLevel: 'warn' });
   const url = server.resolvedUrls!.local[0];
   const { browser, found } = await launch();
-  const results: BenchCase[] = [...bundleCases()];
+  const bytes = bundleBytes(distDir);
+  const results: BenchCase[] = [...bytesCases(bytes)];
   try {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     // Initial load: navigation start → the Depth panel's charts drawn (first panel interactive).
@@ -143,19 +128,29 @@ async function main(): Promise<void> {
       drag('diffusion: t slider', await sliderDrag(page, 't-slider', sweep(0, 60, MOVES).map((v) => 300 + 7 * v)));
     }
     // Patch model (tfjs in the model worker): click "Load the model" → heat map drawn, on fresh pages.
+    // The first page also lists the JavaScript files it requests (its workers' included; from the HTTP cache or not)
+    // until the model is shown: the app, tfjs, and the one backend it starts.
     const modelLoads: number[] = [];
+    const modelJs = new Set<string>();
+    const trackJs = (r: Request) => {
+      if (r.url().endsWith('.js')) modelJs.add(r.url().slice(r.url().lastIndexOf('/') + 1));
+    };
     let modelPage: Page | null = null;
     for (let i = 0; i < (quick ? 1 : 3); i++) {
       await modelPage?.close();
       modelPage = await context.newPage();
+      if (i === 0) modelPage.on('request', trackJs);
       await modelPage.goto(`${url}#v=1&img=astronaut&size=128`);
       await waitReady(modelPage);
       await modelPage.waitForSelector('[data-testid="model-load"]');
       modelLoads.push((await modelPage.evaluate(`(${MODEL_LOAD_JS})()`)) as number);
+      modelPage.off('request', trackJs);
     }
     const modelText = (await modelPage!.textContent('[data-testid="model-readout"]')) ?? '';
     const modelBackend = / on ([a-z0-9-]+)\./i.exec(modelText)?.[1] ?? 'tfjs';
     results.push({ name: 'patch model: load', backend: modelBackend, size: null, n: modelLoads.length, p50: quantile(modelLoads, 0.5), p95: quantile(modelLoads, 0.95), unit: 'ms' });
+    const pageJs = gzipKB(distDir, [...modelJs]);
+    results.push({ name: 'patch model: JS a page loads up to the model shown (gzip)', backend: modelBackend, size: null, n: 1, p50: pageJs, p95: pageJs, unit: 'kB' });
 
     await modelPage!.close();
 
@@ -231,6 +226,7 @@ async function main(): Promise<void> {
     '| case | backend | size | n | p50 | p95 | unit | native reference | ratio |', '|---|---|---|---|---|---|---|---|---|',
     ...results.map((r) => `| ${r.name} | ${r.backend} | ${r.size ?? ''} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.unit} | ${r.reference ? `${r.reference.what}: ${fmt(r.reference.p50)}` : ''} | ${r.reference ? fmt(r.reference.ratio) : ''} |`),
     '',
+    ...bytesMarkdown(bytes),
   ].join('\n');
   writeFileSync('bench/results.md', md);
   console.log(md);

@@ -1,6 +1,6 @@
 // Starting tfjs on the best backend this device offers, falling back when one fails to start or is lost.
 // tfjs itself is imported lazily, so nothing here costs anything until the first initBackend().
-import type * as Tfjs from '@tensorflow/tfjs';
+import type * as Tfjs from '@tensorflow/tfjs-core';
 import { BACKEND_NAMES, type BackendFailure, type BackendName, type BackendStatus } from '../protocol/backend';
 import { probeBackends, rankBackends, softwareRendererName, type BackendProbe } from './backendProbe';
 
@@ -22,22 +22,27 @@ function errorMessage(e: unknown): string {
 
 let tfPromise: Promise<Tf> | null = null;
 
-/** tfjs plus the backends it does not bundle, loaded once. */
+/** tfjs-core with its gradients and chained tensor methods (tfjsRegistrations.ts), loaded once. */
 function loadTf(): Promise<Tf> {
-  tfPromise ??= (async () => {
-    const tf = await import('@tensorflow/tfjs');
-    if (typeof WebAssembly === 'object') {
-      await import('@tensorflow/tfjs-backend-wasm');
-      // In Node the backend finds its binaries beside its script; the browser gets the app's own copies.
-      if (!inNode) (await import('./wasmPaths')).configureBundledWasmPaths();
-    }
-    // The WebGPU backend registers itself only where navigator.gpu exists; skip the download elsewhere.
-    if (typeof navigator !== 'undefined' && 'gpu' in navigator) await import('@tensorflow/tfjs-backend-webgpu');
-    return tf;
-  })();
+  tfPromise ??= Promise.all([import('@tensorflow/tfjs-core'), import('./tfjsRegistrations')]).then(([tf]) => tf);
   tfPromise.catch(() => (tfPromise = null)); // a failed download may succeed on the next attempt
   return tfPromise;
 }
+
+/**
+ * Each backend's code, imported when that backend is first tried (it registers itself on import): a device
+ * downloads only the backends it starts, e.g. neither GPU backend where wasm ranks first, cpu only as a fallback.
+ */
+const BACKEND_CODE: Record<BackendName, () => Promise<unknown>> = {
+  webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
+  webgl: () => import('@tensorflow/tfjs-backend-webgl'),
+  wasm: async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    // In Node the backend finds its binaries beside its script; the browser gets the app's own copies.
+    if (!inNode) (await import('./wasmPaths')).configureBundledWasmPaths();
+  },
+  cpu: () => import('@tensorflow/tfjs-backend-cpu'),
+};
 
 /** The last initialisation error per backend; see captureInitErrors. */
 const initErrors = new Map<BackendName, string>();
@@ -46,7 +51,7 @@ const wrappedFactories = new WeakSet<object>();
 /**
  * tfjs's engine swallows a backend factory's error (it only logs it and returns false), but the UI should
  * say why a backend failed. Wrap each factory to keep the message; sync factories stay sync.
- * Runs before every start, so a backend registered later is covered too.
+ * Runs before every attempt, so a backend registered later (or replaced, as the tests do) is covered too.
  */
 function captureInitErrors(tf: Tf): void {
   const factories = tf.engine().registryFactory;
@@ -99,7 +104,13 @@ async function smokeTest(tf: Tf): Promise<void> {
 
 /** Makes `name` the active backend; returns null on success, else why it failed. */
 async function tryBackend(tf: Tf, name: BackendName, probe: BackendProbe): Promise<string | null> {
+  try {
+    await BACKEND_CODE[name]();
+  } catch (e) {
+    return `its code did not load: ${errorMessage(e)}`;
+  }
   if (!tf.findBackendFactory(name)) return 'not offered in this environment';
+  captureInitErrors(tf);
   // tfjs refuses software WebGL unless told to; the ranking already put it below wasm, so allow it when asked.
   if (name === 'webgl' && softwareRendererName(probe.webgl.renderer)) tf.env().set('SOFTWARE_WEBGL_ENABLED', true);
   initErrors.delete(name);
@@ -120,14 +131,17 @@ async function start(
   onChange: BackendChangeListener | undefined,
   lost?: BackendFailure,
 ): Promise<BackendStatus> {
-  const tf = await loadTf();
-  captureInitErrors(tf);
+  const tfLoading = loadTf(); // downloads while the probe runs
   const probe = await probeBackends();
   const { order, available, reasons } = rankBackends(probe);
   const failures: BackendFailure[] = lost ? [lost] : [];
   const candidates = [...new Set([preferred, ...available])].filter(
     (b): b is BackendName => b !== undefined && b !== lost?.backend,
   );
+  // The likely backend's code downloads alongside tfjs-core; tryBackend awaits it (and reports a failure).
+  const first = candidates.find((b) => available.includes(b));
+  if (first) BACKEND_CODE[first]().catch(() => undefined);
+  const tf = await tfLoading;
   for (const name of candidates) {
     // A backend the probe found missing would only fail inside tfjs with a cryptic error; say why instead.
     const error = available.includes(name) ? await tryBackend(tf, name, probe) : reasons[name];
@@ -209,6 +223,7 @@ function watchForLoss(tf: Tf, status: BackendStatus, onChange: BackendChangeList
 /** Live tensors and their bytes on the active backend (null before tfjs starts): for leak checks and the bench. */
 export async function tensorMemory(): Promise<{ numTensors: number; numBytes: number } | null> {
   if (!tfPromise) return null;
-  const { numTensors, numBytes } = (await tfPromise).memory();
+  // The engine's own counts: tf.memory() would also ask the backend, and there may be none yet.
+  const { numTensors, numBytes } = (await tfPromise).engine().state;
   return { numTensors, numBytes };
 }

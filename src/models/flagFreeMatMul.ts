@@ -1,7 +1,7 @@
 // A matrix product whose gradients avoid tfjs-backend-wasm's slow path: tf.matMul's own gradient is a
 // BatchMatMul with transposeA/transposeB flags, which runs 10–17× slower there than a plain matMul of the same
 // size (see patchAR/ops.ts). Here both gradients transpose the operand explicitly and multiply without flags.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 type Save = (tensors: tf.Tensor[]) => void;
 

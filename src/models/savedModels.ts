@@ -1,6 +1,6 @@
 // The bits of tfjs the model worker needs outside a model: models saved in this browser (tf.io's model
 // stores, IndexedDB in browsers and workers; none in Node) and the active backend's name.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** The URLs ('indexeddb://name') of every model saved in this browser; empty where no store exists (Node). */
 export async function listSavedModels(): Promise<string[]> {

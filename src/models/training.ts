@@ -2,7 +2,7 @@
 // with await data(): WebGPU has no synchronous read-back), optionally with global-norm gradient clipping;
 // the learning-rate schedule (linear warm-up, cosine decay); Adam that follows it step by step and records
 // each step's loss; and the pausable loop the workers and the scripts drive.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 export type Schedule = { lr: number; warmup: number; total: number; minLr: number };
 

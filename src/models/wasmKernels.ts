@@ -7,7 +7,7 @@
 //   forward stride as dilation. It reuses the backend's own fast (XNNPACK) Conv2D and Transpose kernels.
 // - Conv2DBackpropInput at stride 1 is a naive loop; the same result is a forward conv of dy with the spatially
 //   flipped filter, in and out channels swapped, padded by K − 1 − pad. Strided cases keep the original kernel.
-import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
 type Backend = { disposeData(dataId: object): void };
 type Run = (name: string, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown>) => TensorInfo;

@@ -2,7 +2,7 @@
 // manifest) next to one little-endian float32 weights.bin holding the named parameters back to back; reading
 // it with byte progress; and saving/loading the same artifacts through a tf.io handler ('indexeddb://name' in
 // the browser, in-memory in tests). Each model's weights.ts says how its kind is named, shaped and built.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 export type Progress = (loadedBytes: number, totalBytes: number | null) => void;
 

@@ -16,6 +16,7 @@ const CASES: [string, string, boolean][] = [
   ['src/core/example.ts', 'react', false],
   ['src/core/example.ts', 'd3-selection', false],
   ['src/core/example.ts', '@tensorflow/tfjs-core', false],
+  ['src/core/example.ts', '@tensorflow/tfjs-core/dist/register_all_gradients', false],
   ['src/core/example.ts', '../protocol', false],
   ['src/core/example.ts', '../models/backend', false],
   ['src/core/example.ts', './metrics', true],

@@ -1,7 +1,7 @@
 // The small CNN that labels digit samples (the quality floor of the digit denoiser: samples of class k should
 // be classified as k). conv 3×3 (1→16) → ReLU → 2×2 max-pool → conv 3×3 (16→32) → ReLU → 2×2 max-pool →
 // dense 1568→128 → ReLU → dense 128→10. Input: 28×28 digits in pixels [0, 1].
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../../core/random';
 
 export type ClassifierConfig = { side: number; c1: number; c2: number; hidden: number; classes: number };

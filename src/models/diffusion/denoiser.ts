@@ -13,7 +13,7 @@
 // stalled at ε-MSE ≈ (784 − 384)/784 even where ε ≈ x_in is trivial. Every target (ε, x0, v, ε − x0) is
 // g(λ)·x_in plus a low-rank function of the data, so one skip serves all parameterizations.
 // The class enters as oneHot·matrix, not tf.gather: wasm has no gradient for gather.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../../core/random';
 import { linear, matMul } from '../patchAR/ops';
 

@@ -1,6 +1,6 @@
 // The held-out difficulty profile: ε-MSE of a denoiser in 50 equal λ bins, each bin evaluated on the same
 // held-out images with the same seeded noise (so profiles of two weight versions differ only by the weights).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { seededNoise } from '../../core/diffusion/forward';
 import { classRows, pixelsOf, type Denoiser } from './denoiser';
 import { binCentres, lossPerBin, type Parameterization } from './objective';

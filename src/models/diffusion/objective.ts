@@ -1,7 +1,7 @@
 // The denoising objective: training batches (λ from the weighting's density, noise, the parameterization's
 // target and per-sample weight), the weighted loss, and the loss of each equal-λ bin as a differentiable
 // tensor (for the held-out difficulty profile and for comparing the gradients of sub-tasks).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Parameterization } from '../../core/diffusion/kinds';
 import { gaussian } from '../../core/random';
 import { lossWeight, sampleTrainingLogSnr, TRAINING_LAMBDA_LIMIT } from '../../core/diffusion/trainingNoise';

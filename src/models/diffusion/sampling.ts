@@ -2,7 +2,7 @@
 // one flat Float32Array (count × pixels; the sampler updates are elementwise), each step is one forward pass
 // (two rows per image under classifier-free guidance) in tf.tidy, read back synchronously (scripts, tests) or
 // asynchronously (the worker: WebGPU has no synchronous read-back).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../../core/random';
 import {
   clipDenoised, ddimStep, ddpmStep, eulerFlowStep, fromPrediction, guidanceActive, type Denoised, type Denoiser as DenoiseFn, type NoiseLevel,

@@ -1,7 +1,7 @@
 // Training a denoiser or the classifier: one async Adam step that resolves to the loss as a plain number
 // (await data(): WebGPU has no synchronous read-back), and a trainer the worker and the script drive in a
 // loop (loss history for the live chart, warm-up and cosine decay of the learning rate, gradient clipping).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { createScheduledAdam, learningRateAt, minimizeStep, type Schedule } from '../training';
 
 export { learningRateAt, type Schedule };

@@ -1,7 +1,7 @@
 // Saving and loading the denoisers and the classifier: a tfjs-style model.json (format, config, meta, weight
 // manifest) next to one little-endian float32 weights.bin, as shipped in public/models/diffusion/<name>/, and
 // the same artifacts through any tf.io handler ('indexeddb://…' for models fine-tuned in the browser).
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Parameterization } from '../../core/diffusion/kinds';
 import { modelIo, type ModelCodec, type ModelFile, type ModelIo, type Progress } from '../weightsIo';
 import { classifierShapes, createClassifier, disposeClassifier, validateClassifierConfig, type Classifier, type ClassifierConfig } from './classifier';

@@ -4,7 +4,7 @@
 // of the batch (what "equivalent" looks like at this batch size). Only the 3K × 3K Gram matrix of the sums is
 // read back, after every batch, so a view can show a coarse matrix at once and sharpen it as batches accumulate
 // (core/equivalence/gramStats.ts turns it into the statistics).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { flatGradient } from './gradientCosines';
 
 /** One batch's losses: K sub-tasks on half A, the same K on the disjoint half B, and K control parts. */

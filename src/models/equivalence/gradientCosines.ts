@@ -10,7 +10,7 @@
 // Hang et al. 2023 ("Efficient Diffusion Training via Min-SNR Weighting Strategy") measure exactly this
 // conflict between the gradients of different timesteps. A sub-task whose gradient is zero has no direction:
 // its row and column are NaN (the diagonal entry too), never a silent division by zero.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser } from '../diffusion/denoiser';
 import { lossPerBin, type Parameterization } from '../diffusion/objective';
 

@@ -2,7 +2,7 @@
 // swings with the batch: every level's loss on each half of the batch is a sub-task of its own (2K gradients,
 // about the work of K full-batch ones since each covers half the images), and combineHalves
 // (core/equivalence/splitHalf.ts) turns them into the full-batch matrix and the spread between the halves.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { combineHalves, type SplitHalfCosines } from '../../core/equivalence/splitHalf';
 import { classRows, pixelsOf, type Denoiser } from '../diffusion/denoiser';
 import { lossPerBin, type Parameterization } from '../diffusion/objective';

@@ -5,7 +5,7 @@
 //   Patch steps: the patch transformer's next-patch MSE over a group of generation steps.
 //   Depths: the RQ auto-encoder's reconstruction MSE from the partial code ẑ^(d), codes fixed from the current
 //   weights; its codebook and commitment terms are left out (the lab reports them apart, never mixed in).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { classRows, pixelsOf, type Denoiser } from '../diffusion/denoiser';
 import { lossPerBin, type Parameterization } from '../diffusion/objective';
 import { lossForSteps, perPositionLoss, stepsOf, type PatchAR, type StepGroup } from '../patchAR/model';

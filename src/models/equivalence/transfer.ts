@@ -2,7 +2,7 @@
 // sub-task's held-out loss; the weights are put back exactly before the next row. A last row trains on all
 // sub-tasks together (the normal objective) as the reference. core/equivalence/matrices.ts transferMatrix turns
 // the losses into relative changes.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { minimizeStep } from '../training';
 
 export interface TransferOptions {

@@ -1,6 +1,6 @@
 // Evaluation and sampling with a trained patch transformer: per-step held-out loss (the panel's heat map
 // and curve), the prediction at one step next to the truth, and patch-by-patch generation.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32, gaussian } from '../../core/random';
 import { forward, patchDim, perPositionLoss, type PatchAR } from './model';
 

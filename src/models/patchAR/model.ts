@@ -10,7 +10,7 @@
 // Every patch therefore gets a prediction and a loss; step 0 has no context (it learns the cell's mean).
 // Position tables are learned, initialised with a 2-D sinusoidal code. Lookups are one-hot · table
 // matrix products, not tf.gather: the wasm backend lacks UnsortedSegmentSum, gather's gradient.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../../core/random';
 import { causalAttention, defaultKernels, layerNorm as layerNormWith, linear as linearWith, matMul, type Kernels } from './ops';
 

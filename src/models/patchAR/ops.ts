@@ -7,7 +7,7 @@
 //   transposes ~50 ms: on the backends whose tensors can be read synchronously (wasm, cpu) attention runs
 //   as one causal JS loop over the packed [B·N, 3d] q|k|v rows (no transposes, skips the masked half).
 // Both attention paths compute the same function; a test checks values and gradients agree.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { flagFreeMatMul } from '../flagFreeMatMul';
 
 type Save = (tensors: tf.Tensor[]) => void;

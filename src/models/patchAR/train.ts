@@ -1,6 +1,6 @@
 // Training the patch transformer: one async step, and a small trainer the worker drives in a loop
 // (pause/resume between steps, loss history for the live chart, learning-rate warm-up and cosine decay).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { createLoopTrainer, learningRateAt, minimizeStep, type LoopTrainer, type LoopTrainerOptions, type Schedule } from '../training';
 import { loss, patchDim, type PatchAR } from './model';
 

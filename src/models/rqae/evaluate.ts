@@ -1,7 +1,7 @@
 // Evaluating an RQ auto-encoder on held-out images: the per-sample, per-depth error table (PSNR curve and
 // non-monotone fraction come from it, see depthMetrics.ts), the codes each depth chose (codebook health),
 // and one image's reconstructions at every depth. Work runs in chunks so memory stays bounded.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { codebookHealth, type CodebookHealth } from '../../core/depth/codebook';
 import type { ErrorTable } from './depthMetrics';
 import { decode, encode, type Rqae } from './model';

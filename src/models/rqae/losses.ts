@@ -19,7 +19,7 @@
 //
 // The latent terms have the same value in both forms (‖z − ẑ^(d)‖² = ‖r_d‖²); their gradients differ: in (b) the
 // depth-d term also pulls the codewords chosen at depths i < d, in (a) only e_{k_d}.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { decode, encode, type Rqae } from './model';
 import { quantize, residualCodes, type LatentTerms } from './quantize';
 import type { RqaeObjective } from './shipped';

@@ -11,7 +11,7 @@
 //
 // The decoder runs on all D partial sums ẑ^(1)…ẑ^(D) at once (stacked along the batch), so objective (b),
 // the sum of per-depth reconstruction losses, costs one decoder call on a D-times larger batch.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../../core/random';
 
 export interface RqaeConfig {

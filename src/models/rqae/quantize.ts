@@ -5,7 +5,7 @@
 // Written for tfjs-backend-wasm: no tf.gather (its gradient needs UnsortedSegmentSum, which wasm lacks) —
 // codewords are looked up as one-hot · codebook; and no matMul with transpose flags in gradients (10–17×
 // slower on wasm, see patchAR/ops.ts) — the lookup is flagFreeMatMul, whose gradients transpose explicitly.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { flagFreeMatMul } from '../flagFreeMatMul';
 import type { Rqae } from './model';
 

@@ -2,7 +2,7 @@
 // between steps, loss history for the live chart, warm-up + cosine learning rate, k-means codebook
 // initialisation after a plain-auto-encoder warm-up, dead-code restarts for either objective; see
 // codebookInit.ts).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32 } from '../../core/random';
 import { createLoopTrainer, learningRateAt, minimizeStep, setLearningRate, type LoopTrainer, type LoopTrainerOptions, type Schedule } from '../training';
 import { deadCodeRestarts, initialCodebook } from './codebookInit';

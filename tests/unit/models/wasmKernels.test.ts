@@ -1,6 +1,8 @@
 // The wasm gradient kernels must give the cpu backend's conv gradients (the reference implementation).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import '../../../src/models/tfjsRegistrations';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../src/core/random';
 import { registerWasmTrainingKernels } from '../../../src/models/wasmKernels';

@@ -1,7 +1,7 @@
 // The model worker's denoisers, driven through the real handler on tfjs's wasm backend with the shipped files
 // read from public/ (a 404 for anything missing) and an in-memory store standing in for IndexedDB.
 import { existsSync, readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scheduleLevels } from '../../../src/core/diffusion/samplers';
 import { deserialize, disposeDenoiser, sampleImages, serialize, toPixels, type Denoiser, type WeightsMeta } from '../../../src/models/diffusion';

@@ -2,8 +2,9 @@
 // read from public/ (a 404 for anything missing) and an in-memory store standing in for IndexedDB.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import '../../../src/models/tfjsRegistrations';
 import { expect } from 'vitest';
 import type { ModelStorage } from '../../../src/models/savedModels';
 import { registerWasmTrainingKernels } from '../../../src/models/wasmKernels';

@@ -1,7 +1,7 @@
 // The Equivalence lab's request to the model worker: the gradient-cosine matrix between noise levels of the
 // shipped digit denoiser, driven through the real handler on tfjs's wasm backend with the shipped files.
 import { existsSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deserialize, serialize, type Denoiser, type WeightsMeta } from '../../../src/models/diffusion';
 import type { DenoiserNoiseCosines, Reply, Request } from '../../../src/protocol';

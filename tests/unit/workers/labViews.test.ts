@@ -3,7 +3,9 @@
 // gradients answered as a Gram matrix that sharpens batch by batch, transfer rows that leave the model as it was,
 // reproducible by seed, no tensor growth.
 import { existsSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import '../../../src/models/tfjsRegistrations';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { subtaskStats } from '../../../src/core/equivalence/gramStats';
 import type { LabGradientsResult, LabProgress, LabTransferResult, PatchPrediction, Reply, Request } from '../../../src/protocol';

@@ -1,7 +1,7 @@
 // The model worker's patch transformers, driven through the real handler on tfjs's wasm backend with the
 // shipped files read from public/ (a 404 for anything missing) and an in-memory store standing in for IndexedDB.
 import { existsSync, readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deserialize, serialize, type ModelJson } from '../../../src/models/patchAR';
 import { CROPS_NOT_SAVED, NO_WEIGHTS, type PatchModelStorage } from '../../../src/workers/hosts/patchModel';

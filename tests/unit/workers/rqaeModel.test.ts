@@ -1,7 +1,7 @@
 // The model worker's RQ auto-encoders, driven through the real handler on tfjs's wasm backend with the
 // shipped files read from public/ (a 404 for anything missing) and an in-memory store standing in for IndexedDB.
 import { existsSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deserialize, serialize } from '../../../src/models/rqae';
 import { CROPS_NOT_SAVED, type RqaeModelStorage } from '../../../src/workers/hosts/rqaeModel';

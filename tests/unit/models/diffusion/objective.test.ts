@@ -1,6 +1,7 @@
 // The denoising objective and the denoiser's plumbing, on small models on the wasm backend.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import '../../../../src/models/tfjsRegistrations';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromPrediction, PARAMETERIZATIONS } from '../../../../src/core/diffusion/samplers';
 import { mulberry32 } from '../../../../src/core/random';

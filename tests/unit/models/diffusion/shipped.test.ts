@@ -3,8 +3,9 @@
 // are of the requested class, DDIM round-trips, and repeated predictions and sampling runs leak no tensors.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import '../../../../src/models/tfjsRegistrations';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seededNoise } from '../../../../src/core/diffusion/forward';
 import { ddimInvert, sample } from '../../../../src/core/diffusion/samplers';

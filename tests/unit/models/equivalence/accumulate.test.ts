@@ -1,7 +1,8 @@
 // Accumulated sub-task gradients with split halves and the control, on toy models whose structure is known:
 // disjoint parameters, the same loss twice, and a model far from its optimum where the control agrees with itself.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import '../../../../src/models/tfjsRegistrations';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { meanOffDiagonal, subtaskStats } from '../../../../src/core/equivalence/gramStats';
 import { gaussian, mulberry32 } from '../../../../src/core/random';

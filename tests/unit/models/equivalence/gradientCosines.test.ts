@@ -1,8 +1,9 @@
 // The gradient-cosine matrix between sub-task losses: against closed-form gradients of a linear least-squares
 // model, its invariances (scale, sign), zero gradients, progress, abort and tensor hygiene on wasm, and the
 // noise-level structure of the shipped digit denoiser.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import '../../../../src/models/tfjsRegistrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../../src/core/random';
 import { registerWasmTrainingKernels } from '../../../../src/models/wasmKernels';

@@ -2,7 +2,7 @@
 // real model), and the first n digits as a batch with seeded ε.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { seededNoise } from '../../../../src/core/diffusion/forward';
 import { classRows, deserialize, modelSpaceOfSet, readImageSet, type Denoiser, type ImageSet, type WeightsJson } from '../../../../src/models/diffusion';
 

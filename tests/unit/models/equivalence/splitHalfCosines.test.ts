@@ -1,7 +1,8 @@
 // The split-half measurement of the denoiser's noise-level cosines: the same full-batch matrix as
 // denoiserNoiseCosines, plus how far apart the two halves of the batch put each cosine, on the shipped digit denoiser.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import '../../../../src/models/tfjsRegistrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../../../../src/models/wasmKernels';
 import { binCentres, disposeDenoiser, type Denoiser, type ImageSet } from '../../../../src/models/diffusion';

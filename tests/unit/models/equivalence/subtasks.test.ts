@@ -1,8 +1,9 @@
 // Each decomposition's sub-task losses through the accumulated gradient statistics: the shipped digit denoiser's
 // noise levels (where cosines from one shared batch overstate agreement), a tiny patch transformer's step groups
 // and a small RQ auto-encoder's depths — reproducible by seed, weights untouched, no tensor left behind.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import '../../../../src/models/tfjsRegistrations';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { meanOffDiagonal, subtaskStats } from '../../../../src/core/equivalence/gramStats';
 import { mulberry32 } from '../../../../src/core/random';

@@ -1,7 +1,8 @@
 // The transfer experiment on toy losses with known structure: disjoint parameters transfer nothing, the same
 // loss twice gives equal rows, and the weights come back bit for bit — after a run and after an abort.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import '../../../../src/models/tfjsRegistrations';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { transferMatrix } from '../../../../src/core/equivalence/matrices';
 import { transferLosses } from '../../../../src/models/equivalence/transfer';

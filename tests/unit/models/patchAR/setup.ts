@@ -1,6 +1,7 @@
 // Shared by the patch-transformer tests: the wasm backend (the one the app trains on) and a tiny model.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import '../../../../src/models/tfjsRegistrations';
 import type { PatchARConfig } from '../../../../src/models/patchAR/model';
 
 export async function useWasm(): Promise<void> {

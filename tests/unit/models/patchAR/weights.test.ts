@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { patchOrder } from '../../../../src/core/orderings';
 import { createPatchAR, dispose, forward, patchDim, type PatchAR } from '../../../../src/models/patchAR/model';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignNearest } from '../../../../src/core/depth/kmeans';
 import { codesOf, depthTerms, lossPerDepth, objectiveLoss } from '../../../../src/models/rqae/losses';

@@ -2,7 +2,9 @@
 // the codebook (the residual each codeword quantized vs the partial sums pulled toward z), how the commitment
 // averages over depths, and which depths the reconstruction sees. Checked on a hand-computable toy model and
 // against plain-JS formulas on a random tiny one.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import '../../../../src/models/tfjsRegistrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meanMsePerDepth } from '../../../../src/models/rqae/depthMetrics';
 import { evaluateImages } from '../../../../src/models/rqae/evaluate';

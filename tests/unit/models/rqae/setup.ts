@@ -1,7 +1,8 @@
 // Shared by the RQ auto-encoder tests: the wasm backend with the training kernels (what the app trains on)
 // and a tiny model.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import '../../../../src/models/tfjsRegistrations';
 import { registerWasmTrainingKernels } from '../../../../src/models/wasmKernels';
 import type { RqaeConfig } from '../../../../src/models/rqae/model';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateImages, reconstructionsOf } from '../../../../src/models/rqae/evaluate';
 import { createRqae, dispose } from '../../../../src/models/rqae/model';
