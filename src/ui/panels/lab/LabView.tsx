@@ -255,7 +255,7 @@ function GradientsFigures({ spec, shown, result, weighting, weightings, stale, o
     <div className="lab-results" data-testid={`${testId}-results`}>
       <p className="readout" data-testid={`${testId}-measured`}>
         {result
-          ? <>{modelText(result)}, {result.paramCount.toLocaleString('en')} weights: {result.batches} batches of {result.batch} training examples, seed {result.seed}; {3 * result.k * result.batches} gradients in {fmtSeconds(result.milliseconds)} on {result.backend || 'tfjs'}.</>
+          ? <>{modelText(result)}, {result.paramCount.toLocaleString('en')} weights: {result.batches} batches of {result.batch} training examples, seed {result.seed}; {3 * result.k * result.batches} gradients in {fmtSeconds(result.milliseconds)} ({fmtSeconds(result.milliseconds / result.batches)} per batch) on {result.backend || 'tfjs'}.</>
           : <>Accumulating: the matrices after batch <strong>{shown.batches} of {shown.of}</strong>; they sharpen as batches add up.</>}
         {stale && <strong> The settings above have changed since: press “{spec.computeLabel}” to measure them.</strong>}
       </p>

@@ -42,9 +42,12 @@ export function isMostlyNoise(f: GramFacts, k: number): boolean {
 export function noiseText(f: GramFacts, k: number): string {
   const numbers = `mean |cross cosine| ${fmt2(f.crossAbsMean)} against the control's ${fmt2(f.controlMean)}; `
     + `${f.agreeing} of ${k} sub-tasks agree with themselves (self-agreement ≥ ${MIN_AGREEMENT}; mean ${fmt2(f.selfMean)})`;
-  if (isMostlyNoise(f, k)) return `Mostly noise: ${numbers}. More batches sharpen the matrix.`;
-  if (f.crossAbsMean < f.controlMean) return `More than noise, and apart: ${numbers}. The sub-tasks' gradients are clear but point elsewhere than each other.`;
-  return `More than noise: ${numbers}.`;
+  const parts = [isMostlyNoise(f, k) ? `Mostly noise: ${numbers}. More batches sharpen the matrix.` : `${numbers.charAt(0).toUpperCase()}${numbers.slice(1)}.`];
+  if (Math.abs(f.controlMean) <= f.spread) {
+    parts.push(`The control is within the split-half spread (${fmt2(f.spread)}) of 0: at this batch even parts of one objective barely agree, `
+      + 'so every cosine here is small and more batches (or a larger batch) are needed before it says much.');
+  }
+  return parts.join(' ');
 }
 
 /** What the split-half spread measures, with its value. */
@@ -102,7 +105,14 @@ export function alignmentText(g: GramShown, a: ArrayLike<number>, w: LabWeightin
 
 /** The transfer matrix in numbers. */
 export function transferText(r: LabTransferResult, t: TransferFacts, nouns: SubtaskNouns): string {
-  return `After ${r.steps} Adam steps (learning rate ${r.lr}, batch ${r.batch}) on one ${nouns.one} alone, the other ${nouns.many}' held-out losses changed by `
-    + `${fmtChange(t.offDiagonal)} on average (negative: they fell too), its own by ${fmtChange(t.diagonal)}; training on all changed them by ${fmtChange(t.reference)}. `
-    + `${t.hurt} of ${t.pairs} off-diagonal cells are above 0: training on one raised another's loss. Held out: ${r.heldout} examples.`;
+  const parts = [
+    `After ${r.steps} Adam steps (learning rate ${r.lr}, batch ${r.batch}) on one ${nouns.one} alone, the other ${nouns.many}' held-out losses changed by `
+    + `${fmtChange(t.offDiagonal)} on average (negative: they fell too), its own by ${fmtChange(t.diagonal)}; training on all changed them by ${fmtChange(t.reference)}.`,
+    `${t.hurt} of ${t.pairs} off-diagonal cells are above 0: training on one raised another's loss. Held out: ${r.heldout} examples.`,
+  ];
+  if (!(t.diagonal < 0)) {
+    parts.push(`Training on a ${nouns.one} did not lower its own held-out loss on average (${fmtChange(t.diagonal)}): these steps are dominated by batch noise `
+      + 'or overshoot, so the matrix says little about transfer; a smaller learning rate or a larger batch gives a cleaner one.');
+  }
+  return parts.join(' ');
 }
