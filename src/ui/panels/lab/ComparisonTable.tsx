@@ -33,7 +33,7 @@ export function ComparisonTable() {
                 {COLUMNS.map((c) => {
                   const dir = sort?.column === c.id ? sort.direction : undefined;
                   return (
-                    <th key={c.id} scope="col" aria-sort={dir ?? 'none'}>
+                    <th key={c.id} scope="col" aria-sort={dir ?? 'none'} className={c.numeric ? undefined : 'text'}>
                       <button type="button" className="sort-button" onClick={() => onSort(c.id)} data-testid={`lab-sort-${c.id}`}>
                         {c.header}<span aria-hidden="true">{dir === 'ascending' ? ' ▲' : dir === 'descending' ? ' ▼' : ''}</span>
                       </button>

@@ -16,7 +16,7 @@ import {
   alignmentChart, alignmentCsv, alignmentOf, correctedCsv, correctedHeatmap, crossCsv, crossHeatmap, fmt2, fmtSeconds, gramFacts,
   transferCsv, transferFacts, transferHeatmap, type GramShown,
 } from './labFigures';
-import { alignmentText, conflictText, controlText, depthText, gainText, modelText, noiseText, sharedText, spreadText, transferText } from './labText';
+import { alignmentText, conflictText, controlText, correctedNote, depthText, gainText, modelText, noiseText, sharedText, spreadText, transferText } from './labText';
 import { rowStartsAllowed, type LabViewSpec } from './labViews';
 import { chosenWeighting } from './weighting';
 
@@ -271,7 +271,10 @@ function GradientsFigures({ spec, shown, result, weighting, weightings, stale, o
       <p className="readout" data-testid={`${testId}-spread`}>{spreadText(facts)}</p>
       {view === 'depth' && <p className="readout" data-testid={`${testId}-shared-terms`}>{depthText(facts)}</p>}
       <div className="lab-figures">
-        <ChartFigure id={`lab-${view}-corrected`} title={`Noise-corrected cosines between ${nouns.many}`} chart={corrected} name={name('corrected')} csv={() => correctedCsv(shown, facts)} />
+        <ChartFigure
+          id={`lab-${view}-corrected`} title={`Noise-corrected cosines between ${nouns.many}`} chart={corrected} name={name('corrected')} csv={() => correctedCsv(shown, facts)}
+          caption={correctedNote(facts, shown.k)}
+        />
         {alignment && weighting && (
           <div className="lab-alignment">
             <span className="lab-field">

@@ -21,7 +21,7 @@ export function modelText(info: Pick<LabModelInfo, 'label' | 'source' | 'stepsTr
 
 /** The control, and where the sub-tasks' mean cross cosine lies against it. */
 export function controlText(f: GramFacts, k: number): string {
-  const head = `Control: ${fmt2(f.controlMean)}, the mean cosine between ${k} random parts of the whole objective on disjoint samples — `
+  const head = `The mean cosine between ${k} random parts of the whole objective on disjoint samples, ${fmt2(f.controlMean)}: `
     + 'what agreement between equivalent sub-tasks looks like at this batch.';
   const x = `${fmt2(f.crossMean)} ± ${fmt2(f.spread)}`;
   if (!Number.isFinite(f.crossMean) || !Number.isFinite(f.controlMean)) return head;
@@ -48,6 +48,14 @@ export function noiseText(f: GramFacts, k: number): string {
       + 'so every cosine here is small and more batches (or a larger batch) are needed before it says much.');
   }
   return parts.join(' ');
+}
+
+/** How many noise-corrected cosines are defined, under their heat map. */
+export function correctedNote(f: GramFacts, k: number): string {
+  const defined = Array.from(f.stats.corrected).filter(Number.isFinite).length / 2;
+  const pairs = (k * (k - 1)) / 2;
+  const head = `Defined for ${defined} of ${pairs} pairs: those whose sub-tasks both have a self-agreement of at least ${MIN_AGREEMENT} (${f.agreeing} of ${k} do); blank elsewhere.`;
+  return defined === 0 ? `${head} At this batch there is nothing to correct: more batches raise the self-agreements.` : head;
 }
 
 /** What the split-half spread measures, with its value. */

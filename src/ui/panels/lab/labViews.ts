@@ -110,7 +110,7 @@ export const DEPTH_VIEW: LabViewSpec = {
   transferLabel: 'Compute transfer between depths',
   models: LAB_DEPTH_MODELS.map((id) => {
     const m = RQAE_SHIPPED_MODELS.find((s) => s.key === id)!;
-    return { id, label: `RQ auto-encoder ${id} (${m.objective === 'summed' ? '(b) summed' : '(a) full-depth'} objective, D = ${m.depth})` };
+    return { id, label: `RQ auto-encoder ${id}: ${m.objective === 'summed' ? '(b) summed' : '(a) full-depth'} objective, D = ${m.depth}` };
   }),
   lead: 'A residual-quantised auto-encoder codes an image in D steps, each code refining the last: the reconstruction from the '
     + 'first d codes, d = 1…D, is sub-task d, so K = D.',
