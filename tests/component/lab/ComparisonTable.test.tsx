@@ -39,7 +39,7 @@ describe('the comparison of every setting computed in this page', () => {
       'digit denoiser (eps) (shipped weights)', 'RQ auto-encoder summed-d4 (digits) (shipped weights, fine-tuned here, 50 steps)', 'raster patch transformer (digits) (shipped weights)',
     ]);
     expect(column(2)).toEqual(['4', '4', '2']);
-    expect(column(3)).toEqual(['64 × 3', '64 × 8', 'transfer: 10 steps of 32']);
+    expect(column(3)).toEqual(['64 × 3, seed 1', '64 × 8, seed 1', 'transfer: 10 steps of 32, seed 1']);
     const st = subtaskStats(noise.gram, 4);
     const fixed = (v: number) => (v < 0 ? `−${Math.abs(v).toFixed(2)}` : v.toFixed(2));
     expect(column(4)[0]).toBe(`${fixed(meanOffDiagonal(st.cross, 4))} ± ${fixed(crossSpread(noise.gram, 4).mean)}`);

@@ -53,10 +53,12 @@ function readTransfer(k: number, steps: number): ReadProgress<LabProgress> {
   };
 }
 
-const sameGradients = (r: LabGradientsResult, s: LabViewSettings, model: string, resultModel: string | undefined) =>
-  r.k === s.k && r.batch === s.batch && r.batches === s.batches && r.seed === s.seed && resultModel === model;
-const sameTransfer = (r: LabTransferResult, s: LabViewSettings, model: string, resultModel: string | undefined) =>
-  r.k === s.k && r.batch === s.transferBatch && r.steps === s.steps && r.lr === s.lr && r.seed === s.seed && resultModel === model;
+type RunMeta = { model: string; grouping: string } | undefined;
+const sameSubtasks = (r: LabResult, s: LabViewSettings, meta: RunMeta) => r.k === s.k && meta?.model === s.model && meta.grouping === s.grouping;
+const sameGradients = (r: LabGradientsResult, s: LabViewSettings, meta: RunMeta) =>
+  sameSubtasks(r, s, meta) && r.batch === s.batch && r.batches === s.batches && r.seed === s.seed;
+const sameTransfer = (r: LabTransferResult, s: LabViewSettings, meta: RunMeta) =>
+  sameSubtasks(r, s, meta) && r.batch === s.transferBatch && r.steps === s.steps && r.lr === s.lr && r.seed === s.seed;
 
 /** A whole-number field that takes what is typed and commits it once it is a number within range. */
 function WholeField({ label, value, min, max, onChange, testId }: { label: string; value: number; min: number; max: number; onChange(v: number): void; testId: string }) {
@@ -129,7 +131,8 @@ export function LabView({ spec }: { spec: LabViewSpec }) {
 
   const gradResult = gradients.result as LabGradientsResult | null;
   const transResult = transfer.result as LabTransferResult | null;
-  const modelOf = (r: LabResult | null) => (r ? runs.find((x) => x.result === r)?.model : undefined);
+  const metaOf = (r: LabResult | null): RunMeta => (r ? runs.find((x) => x.result === r) : undefined);
+  const modelOf = (r: LabResult | null) => metaOf(r)?.model;
   const busy = gradients.working || transfer.working;
   const needsImage = spec.needsImage(settings.model) && !hasImage;
 
@@ -167,8 +170,8 @@ export function LabView({ spec }: { spec: LabViewSpec }) {
   // While a run sharpens its matrix, the alignment reads the weightings of the last result with the same sub-tasks.
   const weightings = gradResult && shown && gradResult.k === shown.k ? gradResult.weightings : [];
   const weighting = chosenWeighting(weightings, weightingId, partial?.model ?? modelOf(gradResult) ?? settings.model);
-  const gradStale = !partial && gradResult !== null && !sameGradients(gradResult, settings, settings.model, modelOf(gradResult));
-  const transStale = transResult !== null && !sameTransfer(transResult, settings, settings.model, modelOf(transResult));
+  const gradStale = !partial && gradResult !== null && !sameGradients(gradResult, settings, metaOf(gradResult));
+  const transStale = transResult !== null && !sameTransfer(transResult, settings, metaOf(transResult));
   const kText = view === 'depth' ? `K = D = ${settings.k} (fixed by the model)` : null;
 
   return (

@@ -87,7 +87,8 @@ export const COLUMNS: readonly Column[] = [
   { id: 'model', header: 'Model', numeric: false, cell: (r) => r.model, sort: (r) => r.model, csv: [{ header: 'model', value: (r) => r.model }] },
   { id: 'k', header: 'K', numeric: true, cell: (r) => String(r.k), sort: (r) => r.k, csv: [{ header: 'K (sub-tasks)', value: (r) => r.k }] },
   {
-    id: 'sampling', header: 'Batch × batches', numeric: true, cell: (r) => (r.batches > 0 ? `${r.batch} × ${r.batches}` : `transfer: ${r.transferSteps} steps of ${r.batch}`),
+    id: 'sampling', header: 'Batch × batches, seed', numeric: true,
+    cell: (r) => (r.batches > 0 ? `${r.batch} × ${r.batches}, seed ${r.seed}` : `transfer: ${r.transferSteps} steps of ${r.batch}, seed ${r.seed}`),
     sort: (r) => r.batch * r.batches,
     csv: [{ header: 'batch (examples)', value: (r) => r.batch }, { header: 'batches', value: (r) => r.batches }, { header: 'seed', value: (r) => r.seed }],
   },
