@@ -45,8 +45,8 @@ describe('the comparison of every setting computed in this page', () => {
     expect(column(4)[0]).toBe(`${fixed(meanOffDiagonal(st.cross, 4))} ± ${fixed(crossSpread(noise.gram, 4).mean)}`);
     expect(column(4)[2]).toBe('—');
     expect(column(5)[0]).toMatch(/^\d+ %$/);
-    expect(column(6)[0]).toMatch(/^\d+ % \(the training loss\)$/);
-    expect(column(6)[1]).toMatch(/^\d+ % \(\(b\) summed over depths\)$/);
+    expect(column(6)[0]).toMatch(/^\d+ % with the training loss$/);
+    expect(column(6)[1]).toMatch(/^\d+ % with \(b\) summed over depths$/);
     // Transfer: training on i lowers i by 10 % and raises i + 1 by 2 %: the off-diagonal mean is 3 × 2 % / 12.
     expect(column(7)).toEqual(['—', '+0.5 %', '+1.0 %']);
     expect(column(8)[0]).toBe(fixed(meanOffDiagonal(st.control, 4)));
@@ -77,9 +77,9 @@ describe('the comparison of every setting computed in this page', () => {
   it('follows the weighting chosen in a view', () => {
     add({ view: 'depth', model: 'summed-d4', grouping: 'equal', result: gradients('depth', 4) });
     render(<ComparisonTable />);
-    expect(column(6)[0]).toMatch(/\(\(b\) summed over depths\)$/);
+    expect(column(6)[0]).toMatch(/with \(b\) summed over depths$/);
     act(() => appStore.getState().setLabWeighting('depth', 'full'));
-    expect(column(6)[0]).toMatch(/\(\(a\) full depth only\)$/);
+    expect(column(6)[0]).toMatch(/with \(a\) full depth only$/);
   });
 
   it('exports as CSV: a header with units, then a row per measurement in the order shown', async () => {

@@ -121,12 +121,12 @@ export function LabView({ spec }: { spec: LabViewSpec }) {
   const hasImage = useStore((s) => s.image.working !== null);
   const weightingId = useStore((s) => s.labWeightings[view]);
   const runs = useStore((s) => s.labRuns);
-  const ids = { heading: useId(), gradients: useId(), transfer: useId() };
+  const headingId = useId();
   const set = (change: Partial<LabViewSettings>) => appStore.getState().setLab(labViewPatch(view, change));
   const send = (p: Payload, options: Parameters<LabViewSpec['send']>[2]) => spec.send(p.model, p.settings, options);
   const gradients = useWorkerAction<Payload, LabResult, LabProgress>(send);
   const transfer = useWorkerAction<Payload, LabResult, LabProgress>(send);
-  const [partial, setPartial] = useState<(GramShown & { model: string }) | null>(null);
+  const [partial, setPartial] = useState<(GramShown & { model: string; grouping: string }) | null>(null);
   const runNo = useRef(0);
 
   const gradResult = gradients.result as LabGradientsResult | null;
@@ -140,7 +140,7 @@ export function LabView({ spec }: { spec: LabViewSpec }) {
     const s = settings;
     const grouping = view === 'patch' ? { grouping: s.grouping } : {};
     const payload: Payload = { model: s.model, settings: { measure: 'gradients', k: s.k, batch: s.batch, batches: s.batches, seed: s.seed, ...grouping } };
-    const known = gradResult && gradResult.k === s.k && modelOf(gradResult) === s.model ? gradResult.subtasks : null;
+    const known = gradResult && sameSubtasks(gradResult, s, metaOf(gradResult)) ? gradResult.subtasks : null;
     const names = (known ?? spec.provisionalNames(s.model, s.k, s.grouping)).map(shownName);
     const mine = ++runNo.current;
     setPartial(null);
@@ -149,7 +149,7 @@ export function LabView({ spec }: { spec: LabViewSpec }) {
       read: readGradients(s.k, s.batches),
       onProgress: (_d, _t, _l, data) => {
         if (data?.gram && runNo.current === mine) {
-          setPartial({ model: s.model, k: s.k, subtasks: names, gram: data.gram, batch: s.batch, batches: data.batches ?? 0, of: s.batches, complete: false });
+          setPartial({ model: s.model, grouping: s.grouping, k: s.k, subtasks: names, gram: data.gram, batch: s.batch, batches: data.batches ?? 0, of: s.batches, complete: false });
         }
       },
     });
@@ -168,15 +168,17 @@ export function LabView({ spec }: { spec: LabViewSpec }) {
   const shown: GramShown | null = partial
     ?? (gradResult ? { k: gradResult.k, subtasks: gradResult.subtasks.map(shownName), gram: gradResult.gram, batch: gradResult.batch, batches: gradResult.batches, of: gradResult.batches, complete: true } : null);
   // While a run sharpens its matrix, the alignment reads the weightings of the last result with the same sub-tasks.
-  const weightings = gradResult && shown && gradResult.k === shown.k ? gradResult.weightings : [];
+  const meta = metaOf(gradResult);
+  const sameAsShown = !partial || (meta !== undefined && gradResult?.k === partial.k && meta.model === partial.model && meta.grouping === partial.grouping);
+  const weightings = gradResult && sameAsShown ? gradResult.weightings : [];
   const weighting = chosenWeighting(weightings, weightingId, partial?.model ?? modelOf(gradResult) ?? settings.model);
   const gradStale = !partial && gradResult !== null && !sameGradients(gradResult, settings, metaOf(gradResult));
   const transStale = transResult !== null && !sameTransfer(transResult, settings, metaOf(transResult));
   const kText = view === 'depth' ? `K = D = ${settings.k} (fixed by the model)` : null;
 
   return (
-    <section className="lab-view" aria-labelledby={ids.heading} data-testid={testId}>
-      <h3 id={ids.heading} className="subhead">{spec.heading}</h3>
+    <section className="lab-view" aria-labelledby={headingId} data-testid={testId}>
+      <h3 id={headingId} className="subhead">{spec.heading}</h3>
       <p className="hint lab-lead">{spec.lead}</p>
       <div className="lab-controls">
         <ChoiceField

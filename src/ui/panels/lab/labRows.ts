@@ -102,7 +102,7 @@ export const COLUMNS: readonly Column[] = [
   },
   {
     id: 'alignment', header: 'Sub-tasks with negative alignment', numeric: true,
-    cell: (r) => dash(r.negativeAlignment, (v) => `${fmtPercent(v)} (${r.weighting})`), sort: (r) => r.negativeAlignment,
+    cell: (r) => dash(r.negativeAlignment, (v) => `${fmtPercent(v)} with ${r.weighting}`), sort: (r) => r.negativeAlignment,
     csv: [{ header: 'sub-tasks with negative alignment (share)', value: (r) => r.negativeAlignment }, { header: 'weighting of the update', value: (r) => r.weighting }],
   },
   {
