@@ -1,53 +1,92 @@
-// The Equivalence lab as a person uses it, in a real Chromium against the production build: a link with K = 4
-// and 8 held-out digits (fast), K moved by keyboard, the matrix computed in the model worker, its PNG export.
+// The Equivalence lab as a person uses it, in a real Chromium against the production build: a link with small
+// settings for each view (K 4, 7 and 4 on batches of 16, 2 batches: quick), K moved by keyboard, each view's
+// matrices computed in the model worker, a transfer matrix, a CSV export read back, the comparison table, and
+// no accessibility violations.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { readPngSize, readPngTextChunks } from '../../src/core/png';
 import { axeViolations, browserSession, openPage } from './pageHelpers';
 
 const baseUrl = inject('baseUrl');
 const session = browserSession();
 let page: Page;
 
+const LINK = '#v=1&eqk=4&eqbatch=16&eqbatches=2&eqpk=7&eqpbatch=16&eqpbatches=2&eqdmodel=summed-d4&eqdbatch=16&eqdbatches=2&eqdsteps=2&eqdtbatch=16';
 const hashParam = (p: Page, key: string) => new URLSearchParams(new URL(p.url()).hash.slice(1)).get(key);
 
+/** The accessible name of an svg[role=img]: the text of what aria-labelledby points to. */
+const svgName = (p: Page, selector: string) => p.$eval(selector, (svg) => (svg.getAttribute('aria-labelledby') ?? '').split(' ')
+  .map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
+
+/** Parses the CSV the lab writes (RFC 4180 quoting). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; } else if (c === '\n') { row.push(field.replace(/\r$/, '')); rows.push(row); row = []; field = ''; } else field += c;
+  }
+  return rows;
+}
+
 beforeEach(async () => {
-  page = await openPage(session.context, `${baseUrl}#v=1&eqk=4&eqbatch=8`, session.errors, '[data-testid="lab-compute"]');
+  page = await openPage(session.context, `${baseUrl}${LINK}`, session.errors, '[data-testid="lab-noise-compute"]');
 });
 
 describe('the Equivalence lab in a real browser', () => {
-  it('computes the noise-level matrix of a link’s K and batch, exports it as PNG, and has no accessibility violations', async () => {
-    const section = '[data-testid="panel-lab"]';
-    expect(hashParam(page, 'eqk')).toBe('4');
-    expect(hashParam(page, 'eqbatch')).toBe('8');
-    expect(await page.inputValue('[data-testid="lab-batch"]')).toBe('8');
+  it('computes every view’s matrices from a link’s settings, a transfer matrix, exports a CSV, fills the comparison table, and has no accessibility violations', async () => {
+    expect(await page.inputValue('[data-testid="lab-noise-batch"]')).toBe('16');
+    expect(await page.inputValue('[data-testid="lab-noise-batches"]')).toBe('2');
+    expect(await page.textContent('[data-testid="lab-depth-k"]')).toBe('K = D = 4 (fixed by the model)');
     // K follows the keyboard and the link follows K.
-    await page.focus('[data-testid="lab-k"]');
+    await page.focus('[data-testid="lab-noise-k"]');
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => hashParam(page, 'eqk')).toBe('5');
     await page.keyboard.press('ArrowLeft');
     await expect.poll(() => hashParam(page, 'eqk')).toBe('4');
 
-    await page.click('[data-testid="lab-compute"]');
-    await page.waitForSelector('[data-testid="figure-lab-noise-cosines"] svg g.cell', { timeout: 120_000 });
-    const cells = await page.$$eval('[data-testid="figure-lab-noise-cosines"] g.cell', (els) => els.map((e) => ({ i: e.getAttribute('data-i'), j: e.getAttribute('data-j'), text: e.querySelector('text.cell-label')?.textContent })));
-    expect(cells).toHaveLength(16);
-    expect(cells.filter((c) => c.i === c.j).map((c) => c.text)).toEqual(['1.00', '1.00', '1.00', '1.00']);
-    expect(await page.$$eval('[data-testid="figure-lab-noise-norms"] rect.bar', (els) => els.length)).toBe(4);
-    expect(await page.textContent('[data-testid="lab-readout"]')).toMatch(/of 6 pairs/);
-    expect(await page.textContent('[data-testid="lab-measured"]')).toMatch(/first 8 held-out digits/);
-    expect(hashParam(page, 'eqk')).toBe('4');
-    expect(hashParam(page, 'eqbatch')).toBe('8');
-    expect(await page.$('[data-testid="lab-progress"]')).toBeNull();
+    for (const [view, k] of [['noise', 4], ['patch', 7], ['depth', 4]] as const) {
+      const button = page.getByRole('region', { name: { noise: 'Noise levels', patch: 'Patch steps', depth: 'Depths' }[view] }).getByRole('button', { name: /^Compute the/ });
+      await button.click();
+      await page.waitForSelector(`[data-testid="lab-${view}-measured"]:has-text("per batch")`, { timeout: 240_000 });
+      const cross = `[data-testid="figure-lab-${view}-cross"] svg[role="img"]`;
+      expect(await svgName(page, cross)).toMatch(/cosine/);
+      expect(await page.$$eval(`${cross} g.cell`, (els) => els.length)).toBe(k * k);
+      expect(await svgName(page, `[data-testid="figure-lab-${view}-corrected"] svg[role="img"]`)).toMatch(/cosine/);
+      expect(await svgName(page, `[data-testid="figure-lab-${view}-alignment"] svg[role="img"]`)).toMatch(/alignment/);
+      expect(await page.textContent(`[data-testid="lab-${view}-measured"]`)).toMatch(/2 batches of 16 training examples/);
+      expect(await page.textContent(`[data-testid="lab-${view}-control"]`)).toMatch(/^Control −?\d\.\d\d/);
+      expect(await page.$(`[data-testid="lab-${view}-progress"]`)).toBeNull();
+    }
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-lab-noise-cosines"]')]);
-    expect(download.suggestedFilename()).toMatch(/^lab-noise-cosines_model-digits_k-4_batch-8_seed-1\.png$/);
-    const bytes = new Uint8Array(readFileSync(await download.path()));
-    expect(Array.from(bytes.subarray(0, 8))).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
-    expect(readPngSize(bytes).width).toBeGreaterThan(400);
-    expect(readPngTextChunks(bytes)['decomposition-explorer']).toContain('eqk=4');
+    await page.click('[data-testid="lab-depth-transfer"]');
+    await page.waitForSelector('[data-testid="figure-lab-depth-transfer"] svg[role="img"]', { timeout: 240_000 });
+    expect(await svgName(page, '[data-testid="figure-lab-depth-transfer"] svg[role="img"]')).toMatch(/transfer/);
+    expect(await page.$$eval('[data-testid="figure-lab-depth-transfer"] g.cell', (els) => els.length)).toBe(5 * 4);
 
-    expect(await axeViolations(page, section)).toEqual([]);
-  });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export “Cross cosines between noise levels” as CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('lab-noise-cross_k-4_batch-16_batches-2_seed-1.csv');
+    const rows = parseCsv(readFileSync(await download.path(), 'utf8'));
+    expect(rows).toHaveLength(5);
+    expect(rows[0]).toEqual(['sub-task', ...['λ −7.50', 'λ −2.50', 'λ 2.50', 'λ 7.50'].map((n) => `${n} (cross cosine; diagonal: self-agreement)`)]);
+    expect(rows.slice(1).map((r) => r[0])).toEqual(['λ −7.50', 'λ −2.50', 'λ 2.50', 'λ 7.50']);
+    for (const r of rows.slice(1)) for (const v of r.slice(1)) expect(Math.abs(Number(v))).toBeLessThanOrEqual(1);
+
+    const table = page.getByRole('region', { name: 'Comparison of every setting computed in this page' }).getByRole('table');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(3);
+    await table.getByRole('button', { name: /^K/ }).click();
+    expect(await table.locator('th[aria-sort="ascending"]').count()).toBe(1);
+    expect(await table.locator('tbody tr th').allTextContents()).toEqual(['Noise levels', 'Depths', 'Patch steps (equal groups)']);
+    expect(hashParam(page, 'eqbatch')).toBe('16');
+
+    expect(await axeViolations(page, '[data-testid="panel-lab"]')).toEqual([]);
+  }, 600_000);
 });

@@ -97,3 +97,52 @@ export function alignmentFromGram(gram: ArrayLike<number>, k: number, weights: A
     return cosOf(gu, full(i, i), Math.max(0, uu));
   });
 }
+
+/** How far the two disjoint estimates of each cross cosine lie apart, and their mean over the off-diagonal pairs. */
+export interface CrossSpread {
+  /** K × K: |cos(A_i, B_j) − cos(B_i, A_j)| (NaN where either is undefined; 0 on the diagonal). */
+  spread: Float64Array;
+  /** Mean of the finite off-diagonal entries (NaN when there are none, e.g. K = 1). */
+  mean: number;
+}
+
+/**
+ * The split-half spread of the cross cosines: each cross cosine is the mean of two estimates on swapped halves,
+ * cos(A_i, B_j) and cos(B_i, A_j); their difference shows how much the value moves from one set of samples to
+ * another. It measures variance between batches, not the bias every finite batch shares.
+ */
+export function crossSpread(gram: ArrayLike<number>, k: number): CrossSpread {
+  const m = 3 * k;
+  if (gram.length !== m * m) throw new RangeError(`${k} sub-tasks need a ${m} × ${m} Gram matrix, got ${gram.length} entries`);
+  const g = (p: number, q: number) => (gram[p * m + q] + gram[q * m + p]) / 2;
+  const spread = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      if (i === j) continue;
+      const ab = cosOf(g(i, k + j), g(i, i), g(k + j, k + j));
+      const ba = cosOf(g(k + i, j), g(k + i, k + i), g(j, j));
+      spread[i * k + j] = Math.abs(ab - ba);
+    }
+  }
+  return { spread, mean: meanOffDiagonal(spread, k) };
+}
+
+/** Mean of |v| over the finite off-diagonal entries of a K × K matrix (NaN when there are none). */
+export function meanAbsOffDiagonal(m: ArrayLike<number>, k: number): number {
+  return meanOffDiagonal(Array.from(m, Math.abs), k);
+}
+
+/** The fraction of finite off-diagonal pairs i < j below zero (NaN when there are none). */
+export function negativePairShare(m: ArrayLike<number>, k: number): number {
+  let pairs = 0;
+  let negative = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = i + 1; j < k; j++) {
+      const v = (m[i * k + j] + m[j * k + i]) / 2;
+      if (!Number.isFinite(v)) continue;
+      pairs++;
+      if (v < 0) negative++;
+    }
+  }
+  return pairs > 0 ? negative / pairs : NaN;
+}

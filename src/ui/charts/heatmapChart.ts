@@ -1,4 +1,5 @@
-// Pure heat map of a square matrix: (matrix, options, doc) → detached <svg>. React only mounts the result.
+// Pure heat map of a matrix: (matrix, options, doc) → detached <svg>. React only mounts the result. Square by
+// default (the same labels on both axes); with `rowLabels`, rows × columns.
 //
 // Each cell is filled on a diverging colour scale over a fixed domain (default [−1, 1], so the same colour always
 // means the same value, whatever the matrix) and labelled with its value; NaN cells are grey and say "n/a".
@@ -10,10 +11,12 @@ import { axisBottom, axisLeft, interpolateRdBu, rgb, scaleBand, scaleDiverging, 
 import { attachTooltip, AXIS, createFrame, FONT, TEXT, type Frame, type Margin, type TooltipTarget } from './frame';
 
 export interface HeatmapMatrix {
-  /** n × n values, row-major (row i, column j at i·n + j). */
+  /** rows × n values, row-major (row i, column j at i·n + j). */
   values: ArrayLike<number>;
-  /** One label per row (and the same per column): n of them. */
+  /** One label per column (and the same per row, unless `rowLabels`): n of them. */
   labels: string[];
+  /** The rows' own labels, when they are not the columns' (a matrix that is not square). */
+  rowLabels?: string[];
 }
 
 export interface HeatmapOptions {
@@ -39,6 +42,10 @@ export interface HeatmapOptions {
   flagged?: { cells: ArrayLike<boolean>; note: string };
   /** More about cell (i, j) for its tooltip, after the value (e.g. its uncertainty); null for nothing. */
   cellDetail?: (i: number, j: number) => string | null;
+  /** Draws NaN cells blank (white, unlabelled, "undefined" in the tooltip) instead of grey "n/a". */
+  blankNaN?: boolean;
+  /** Formats the legend's ticks (default: as short as they can be). */
+  formatTick?: (v: number) => string;
 }
 
 /** Fill of a NaN cell: mid grey, apart from every colour of RdBu (whose neutral is near-white). */
@@ -83,37 +90,47 @@ interface Cell { i: number; j: number; v: number; fill: string; flagged: boolean
 
 export function heatmapChart(matrix: HeatmapMatrix, opts: HeatmapOptions, doc: Document = document): SVGSVGElement {
   const n = matrix.labels.length;
-  if (matrix.values.length !== n * n) throw new RangeError(`a ${n} × ${n} heat map needs ${n * n} values, got ${matrix.values.length}`);
+  const rowLabels = matrix.rowLabels ?? matrix.labels;
+  const rows = rowLabels.length;
+  if (matrix.values.length !== rows * n) throw new RangeError(`a ${rows} × ${n} heat map needs ${rows * n} values, got ${matrix.values.length}`);
   const domain = opts.domain ?? [-1, 1];
   const fmt = opts.formatValue ?? fixed2;
-  const cell = opts.cell ?? Math.max(36, Math.min(64, Math.floor(352 / Math.max(1, n))));
+  const cell = opts.cell ?? Math.max(36, Math.min(64, Math.floor(352 / Math.max(1, n, rows))));
   const tick = (k: number) => matrix.labels[k];
-  const longestTick = Math.max(1, ...matrix.labels.map((l) => l.length));
+  const rowTick = (k: number) => rowLabels[k];
+  const longestTick = Math.max(1, ...rowLabels.map((l) => l.length));
+  // Column labels longer than a cell are drawn slanted, under the matrix.
+  const longestCol = Math.max(1, ...matrix.labels.map((l) => l.length));
+  const slant = longestCol * 6 > cell - 4;
+  const colLabelH = slant ? Math.ceil(Math.min(longestCol * 6, 160) * 0.72) : 0;
   const isFlagged = (i: number, j: number) => Boolean(opts.flagged?.cells[i * n + j]);
   let anyFlagged = false;
-  for (let c = 0; c < n * n && !anyFlagged; c++) anyFlagged = Boolean(opts.flagged?.cells[c]);
+  for (let c = 0; c < rows * n && !anyFlagged; c++) anyFlagged = Boolean(opts.flagged?.cells[c]);
   const noteH = anyFlagged ? 16 : 0;
-  const margin: Margin = { top: 44, right: LEGEND_GAP + LEGEND_W + 44, bottom: 44 + noteH, left: 30 + Math.ceil(longestTick * 6) };
+  const margin: Margin = { top: 44, right: LEGEND_GAP + LEGEND_W + 44, bottom: 44 + noteH + colLabelH, left: 30 + Math.ceil(Math.min(longestTick, 28) * 6) };
   const side = n * cell;
+  const tall = rows * cell;
   const width = margin.left + side + margin.right;
-  const height = margin.top + side + margin.bottom;
+  const height = margin.top + tall + margin.bottom;
   const frame = createFrame(doc, { kind: 'heatmap-chart', title: opts.title, description: opts.description, width, height, margin });
 
   const keys = matrix.labels.map((_, k) => String(k));
+  const rowKeys = rowLabels.map((_, k) => String(k));
   const x = scaleBand<string>().domain(keys).range([0, side]).padding(0);
-  const y = scaleBand<string>().domain(keys).range([0, side]).padding(0);
-  drawBandAxes(frame, x, y, tick, opts, margin, side);
+  const y = scaleBand<string>().domain(rowKeys).range([0, tall]).padding(0);
+  drawBandAxes(frame, x, y, tick, rowTick, opts, margin, side, tall, slant, colLabelH);
 
   const cells: Cell[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < rows; i++) {
     for (let j = 0; j < n; j++) {
       const v = Number(matrix.values[i * n + j]);
-      cells.push({ i, j, v, fill: heatmapColor(v, domain), flagged: isFlagged(i, j) });
+      cells.push({ i, j, v, fill: Number.isNaN(v) && opts.blankNaN ? '#fff' : heatmapColor(v, domain), flagged: isFlagged(i, j) });
     }
   }
   const describe = (c: Cell) => {
     const detail = opts.cellDetail?.(c.i, c.j);
-    return `${opts.rowName ?? opts.yLabel} ${matrix.labels[c.i]}, ${opts.colName ?? opts.xLabel} ${matrix.labels[c.j]}: ${opts.legendLabel} ${fmt(c.v)}${detail ? ` (${detail})` : ''}`;
+    const value = Number.isNaN(c.v) && opts.blankNaN ? 'undefined' : fmt(c.v);
+    return `${opts.rowName ?? opts.yLabel} ${rowLabels[c.i]}, ${opts.colName ?? opts.xLabel} ${matrix.labels[c.j]}: ${opts.legendLabel} ${value}${detail ? ` (${detail})` : ''}`;
   };
   const fontSize = Math.min(11, Math.max(8, Math.round(cell / 4)));
   const g = frame.marks.selectAll('g.cell').data(cells).join('g')
@@ -123,7 +140,7 @@ export function heatmapChart(matrix: HeatmapMatrix, opts: HeatmapOptions, doc: D
   g.append('rect')
     .attr('width', cell).attr('height', cell)
     .attr('fill', (c) => c.fill)
-    .attr('stroke', '#fff').attr('stroke-width', 1)
+    .attr('stroke', (c) => (Number.isNaN(c.v) && opts.blankNaN ? '#d0d0d0' : '#fff')).attr('stroke-width', 1)
     // Native tooltip: works without JS and in the exported SVG.
     .append('title').text(describe);
   const inset = 2.5;
@@ -135,12 +152,12 @@ export function heatmapChart(matrix: HeatmapMatrix, opts: HeatmapOptions, doc: D
     .attr('x', cell / 2).attr('y', cell / 2).attr('dy', '0.35em')
     .attr('text-anchor', 'middle').attr('font-size', fontSize).attr('pointer-events', 'none')
     .attr('fill', (c) => (Number.isNaN(c.v) ? NAN_TEXT : textOn(c.fill)))
-    .text((c) => fmt(c.v));
+    .text((c) => (Number.isNaN(c.v) && opts.blankNaN ? '' : fmt(c.v)));
 
-  drawLegend(frame, domain, side, opts.legendLabel);
+  drawLegend(frame, domain, tall, opts.legendLabel, side, opts.formatTick ?? fixedShort);
   if (anyFlagged) {
     const note = frame.plot.append('g').attr('class', 'flag-note').attr('aria-hidden', 'true')
-      .attr('transform', `translate(${-margin.left + 8},${side + margin.bottom - 16})`);
+      .attr('transform', `translate(${-margin.left + 8},${tall + margin.bottom - 16})`);
     note.append('rect').attr('width', 14).attr('height', 11).attr('fill', 'none').attr('stroke', TEXT).attr('stroke-width', 1.5).attr('stroke-dasharray', '4 3');
     note.append('text').attr('x', 20).attr('y', 5.5).attr('dy', '0.35em').attr('fill', TEXT).attr('font-size', 10).text(opts.flagged!.note);
   }
@@ -151,28 +168,32 @@ export function heatmapChart(matrix: HeatmapMatrix, opts: HeatmapOptions, doc: D
 }
 
 /** Band axes on the bottom and left, styled as frame.ts styles its axes (inline attributes, for the export). */
-function drawBandAxes(frame: Frame, x: ScaleBand<string>, y: ScaleBand<string>, tick: (k: number) => string, opts: HeatmapOptions, margin: Margin, side: number): void {
+function drawBandAxes(
+  frame: Frame, x: ScaleBand<string>, y: ScaleBand<string>, tick: (k: number) => string, rowTick: (k: number) => string,
+  opts: HeatmapOptions, margin: Margin, side: number, tall: number, slant: boolean, colLabelH: number,
+): void {
   const { plot } = frame;
-  const gx = plot.insert('g', '.overlay').attr('class', 'axis x-axis').attr('transform', `translate(0,${side})`)
+  const gx = plot.insert('g', '.overlay').attr('class', 'axis x-axis').attr('transform', `translate(0,${tall})`)
     .call(axisBottom(x).tickSizeOuter(0).tickFormat((d) => tick(Number(d))));
+  if (slant) gx.selectAll('.tick text').attr('text-anchor', 'end').attr('transform', 'rotate(-40)').attr('dx', '-0.4em').attr('dy', '0.6em');
   const gy = plot.insert('g', '.overlay').attr('class', 'axis y-axis')
-    .call(axisLeft(y).tickSizeOuter(0).tickFormat((d) => tick(Number(d))));
+    .call(axisLeft(y).tickSizeOuter(0).tickFormat((d) => rowTick(Number(d))));
   for (const a of [gx, gy]) {
     a.attr('font-family', FONT).attr('font-size', 10).attr('pointer-events', 'none');
     a.selectAll('text').attr('fill', TEXT);
     a.selectAll('line, path').attr('stroke', AXIS);
   }
   plot.insert('text', '.overlay').attr('class', 'axis-label x-label').attr('aria-hidden', 'true')
-    .attr('x', side / 2).attr('y', side + 34).attr('text-anchor', 'middle').attr('fill', TEXT).text(opts.xLabel);
+    .attr('x', side / 2).attr('y', tall + 34 + colLabelH).attr('text-anchor', 'middle').attr('fill', TEXT).text(opts.xLabel);
   plot.insert('text', '.overlay').attr('class', 'axis-label y-label').attr('aria-hidden', 'true')
-    .attr('transform', 'rotate(-90)').attr('x', -side / 2).attr('y', -margin.left + 12)
+    .attr('transform', 'rotate(-90)').attr('x', -tall / 2).attr('y', -margin.left + 12)
     .attr('text-anchor', 'middle').attr('fill', TEXT).text(opts.yLabel);
 }
 
 /** A vertical colour bar right of the matrix, high values on top, with ticks at the ends, midpoint and quarters. */
-function drawLegend(frame: Frame, domain: [number, number], side: number, label: string): void {
+function drawLegend(frame: Frame, domain: [number, number], side: number, label: string, left: number, formatTick: (v: number) => string): void {
   const [lo, hi] = domain;
-  const legend = frame.plot.append('g').attr('class', 'legend').attr('aria-hidden', 'true').attr('transform', `translate(${side + LEGEND_GAP},0)`);
+  const legend = frame.plot.append('g').attr('class', 'legend').attr('aria-hidden', 'true').attr('transform', `translate(${left + LEGEND_GAP},0)`);
   const ly = scaleLinear().domain([lo, hi]).range([side, 0]);
   const step = side / LEGEND_STEPS;
   // Stacked rects rather than a gradient: identical in the page, the SVG export and the PNG export.
@@ -185,7 +206,7 @@ function drawLegend(frame: Frame, domain: [number, number], side: number, label:
   const ta = legend.append('g').attr('class', 'legend-ticks').attr('font-size', 10).attr('fill', TEXT);
   for (const t of ticks) {
     ta.append('line').attr('x1', LEGEND_W).attr('x2', LEGEND_W + 4).attr('y1', ly(t)).attr('y2', ly(t)).attr('stroke', AXIS);
-    ta.append('text').attr('x', LEGEND_W + 6).attr('y', ly(t)).attr('dy', '0.35em').text(fixedShort(t));
+    ta.append('text').attr('x', LEGEND_W + 6).attr('y', ly(t)).attr('dy', '0.35em').text(formatTick(t));
   }
   legend.append('text').attr('x', LEGEND_W / 2).attr('y', -8).attr('text-anchor', 'middle').attr('font-size', 10).attr('fill', TEXT).text(label);
 }

@@ -3,7 +3,8 @@ import type { RgbImage } from '../../core/image';
 import { PixelCanvas, type RgbaFrame } from './PixelCanvas';
 import { appStore } from '../../state/store';
 import { currentHash } from '../../state/urlSync';
-import { exportPngWithState, exportSvg, imageToCanvas, svgToCanvas } from '../export/exportPng';
+import { downloadBytes, exportPngWithState, exportSvg, imageToCanvas, svgToCanvas } from '../export/exportPng';
+import { toCsv, type CsvTable } from '../export/csv';
 import { exportFileName } from '../export/fileName';
 import { registerExportable } from '../export/registry';
 import { updateBarChart } from '../charts/barChart';
@@ -31,12 +32,14 @@ interface FigureProps {
   /** Draws the figure at export density (2×); null while it has nothing to show yet (still computing). */
   toCanvas(): Promise<HTMLCanvasElement | null>;
   svg?: () => SVGSVGElement | null;
+  /** The figure's numbers as a table (a header with units, a row per record): adds a CSV export button. */
+  csv?: () => CsvTable | null;
   children: ReactNode;
   caption?: ReactNode;
 }
 
 /** A titled figure with its own export buttons; it also registers itself for "Export all". */
-export function Figure({ id, title, name, toCanvas, svg, children, caption }: FigureProps) {
+export function Figure({ id, title, name, toCanvas, svg, csv, children, caption }: FigureProps) {
   const latest = useRef({ toCanvas, title, name });
   useLayoutEffect(() => {
     latest.current = { toCanvas, title, name };
@@ -45,7 +48,7 @@ export function Figure({ id, title, name, toCanvas, svg, children, caption }: Fi
     () => registerExportable({ id, get panel() { return nameOf(latest.current.name).panel; }, get title() { return latest.current.title; }, toCanvas: () => latest.current.toCanvas() }),
     [id],
   );
-  const file = (ext: 'png' | 'svg') => {
+  const file = (ext: 'png' | 'svg' | 'csv') => {
     const { panel, what, params } = nameOf(name);
     return exportFileName(panel, what, params, ext);
   };
@@ -58,6 +61,10 @@ export function Figure({ id, title, name, toCanvas, svg, children, caption }: Fi
     const el = svg?.();
     if (el) exportSvg(el, file('svg'), currentHash(appStore));
   };
+  const onCsv = () => {
+    const table = csv?.();
+    if (table) downloadBytes(toCsv(table), file('csv'), 'text/csv;charset=utf-8');
+  };
   return (
     <figure className="figure" data-export-id={id} data-testid={`figure-${id}`}>
       <figcaption>
@@ -65,6 +72,7 @@ export function Figure({ id, title, name, toCanvas, svg, children, caption }: Fi
         <span className="figure-actions">
           <button type="button" onClick={() => void onPng()} aria-label={`Export “${title}” as PNG`} data-testid={`export-png-${id}`}>PNG</button>
           {svg && <button type="button" onClick={onSvg} aria-label={`Export “${title}” as SVG`} data-testid={`export-svg-${id}`}>SVG</button>}
+          {csv && <button type="button" onClick={onCsv} aria-label={`Export “${title}” as CSV`} data-testid={`export-csv-${id}`}>CSV</button>}
         </span>
       </figcaption>
       {children}

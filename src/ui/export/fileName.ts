@@ -12,7 +12,7 @@ function slug(value: string | number): string {
 }
 
 /** e.g. ('depth', 'bitplanes-psnr', {img: 'astronaut', size: 128, bits: 4}, 'png') → 'depth-bitplanes-psnr_img-astronaut_size-128_bits-4.png'. */
-export function exportFileName(panel: string, what: string, params: Record<string, string | number>, ext: 'png' | 'svg'): string {
+export function exportFileName(panel: string, what: string, params: Record<string, string | number>, ext: 'png' | 'svg' | 'csv'): string {
   const head = [slug(panel), slug(what)].filter(Boolean).join('-') || 'export';
   const tail = Object.entries(params)
     .map(([key, value]) => [slug(key), slug(value)])

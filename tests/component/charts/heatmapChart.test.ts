@@ -95,4 +95,23 @@ describe('heatmapChart', () => {
   it('rejects a value count that is not the square of the label count', () => {
     expect(() => heatmapChart({ values: [1, 2, 3], labels: ['a', 'b'] }, base)).toThrow(RangeError);
   });
+
+  it('draws a matrix that is not square with its own row labels, and blank NaN cells when asked', () => {
+    const svg = heatmapChart(
+      { values: [-0.1, 0.02, NaN, 0.05, -0.05, -0.04], labels: ['a', 'b'], rowLabels: ['a', 'b', 'all sub-tasks (reference)'] },
+      { ...base, domain: [-0.1, 0.1], blankNaN: true, formatTick: (v) => `${Math.round(v * 100)}`, formatValue: (v) => v.toFixed(2) },
+    );
+    expect(cells(svg)).toHaveLength(6);
+    expect([...svg.querySelectorAll('.y-axis .tick text')].map((t) => t.textContent)).toEqual(['a', 'b', 'all sub-tasks (reference)']);
+    expect([...svg.querySelectorAll('.x-axis .tick text')].map((t) => t.textContent)).toEqual(['a', 'b']);
+    const blank = at(svg, 1, 0);
+    expect(blank.querySelector('rect')!.getAttribute('fill')).toBe('#fff');
+    expect(blank.querySelector('text.cell-label')!.textContent).toBe('');
+    expect(blank.querySelector('title')!.textContent).toMatch(/undefined$/);
+    expect(at(svg, 0, 0).querySelector('rect')!.getAttribute('fill')).toBe(heatmapColor(-0.1, [-0.1, 0.1]));
+    expect([...svg.querySelectorAll('.legend-ticks text')].map((t) => t.textContent)).toEqual(['-10', '-5', '0', '5', '10']);
+    // Taller than wide by one row of cells.
+    expect(Number(svg.getAttribute('height'))).toBeGreaterThan(Number(svg.getAttribute('width')) - 100);
+    expect(() => heatmapChart({ values: [1, 2, 3], labels: ['a', 'b'], rowLabels: ['a', 'b'] }, base)).toThrow(RangeError);
+  });
 });

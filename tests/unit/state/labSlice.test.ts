@@ -1,29 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { decodeView, encodeView } from '../../../src/state/hash';
-import { encodeSlice } from '../../../src/state/codec';
-import { labDefaults, labLink } from '../../../src/state/labSlice';
+import { labDefaults, labViewPatch, labViewSettings } from '../../../src/state/labSlice';
 import { createAppStore } from '../../../src/state/store';
 import { viewOf } from '../../../src/state/urlSync';
 
 describe('the Equivalence lab in the URL hash', () => {
-  it('round-trips K, the batch and the noise seed through a link, and carries nothing else of the lab', () => {
+  it('round-trips every view’s settings through a link', () => {
     const store = createAppStore();
-    store.getState().setLab({ k: 11, batch: 8, seed: 123456 });
+    store.getState().setLab({
+      ...labViewPatch('noise', { model: 'patches', k: 11, batch: 8, batches: 3, seed: 123456, steps: 20, lr: 3e-3, transferBatch: 16 }),
+      ...labViewPatch('patch', { model: 'crops-raster', grouping: 'row-starts', k: 5, batch: 128, batches: 2, seed: 4, steps: 7, lr: 1e-4, transferBatch: 64 }),
+      ...labViewPatch('depth', { model: 'summed-d16', batch: 16, batches: 12, seed: 9, steps: 30, lr: 1e-2, transferBatch: 8 }),
+    });
     const hash = encodeView(viewOf(store.getState()));
-    expect(hash).toContain('v=1');
     const params = new URLSearchParams(hash);
-    expect([params.get('eqk'), params.get('eqbatch'), params.get('eqseed')]).toEqual(['11', '8', '123456']);
-    expect(Object.keys(encodeSlice(labLink, labDefaults))).toEqual(['eqk', 'eqbatch', 'eqseed']);
+    expect([params.get('eqk'), params.get('eqbatch'), params.get('eqseed'), params.get('eqmodel'), params.get('eqlr')]).toEqual(['11', '8', '123456', 'patches', '0.003']);
+    expect([params.get('eqpmodel'), params.get('eqpgroup'), params.get('eqdmodel'), params.get('eqdbatches')]).toEqual(['crops-raster', 'row-starts', 'summed-d16', '12']);
     const { view, problems } = decodeView(`#${hash}`);
-    expect(view.lab).toEqual({ k: 11, batch: 8, seed: 123456 });
     expect(problems).toEqual([]);
+    expect(view.lab).toEqual(store.getState().lab);
+    expect(labViewSettings(view.lab, 'noise')).toEqual({ model: 'patches', k: 11, grouping: 'equal', batch: 8, batches: 3, seed: 123456, steps: 20, lr: 3e-3, transferBatch: 16 });
+    // Row starts against mid-row are two sub-tasks, whatever the K of equal groups; a depth model's K is its depth.
+    expect(labViewSettings(view.lab, 'patch')).toMatchObject({ model: 'crops-raster', grouping: 'row-starts', k: 2 });
+    expect(labViewSettings(view.lab, 'depth')).toMatchObject({ model: 'summed-d16', k: 16, grouping: 'equal' });
   });
 
-  it('opens older links (without lab keys) on the defaults, silently', () => {
+  it('opens older links (without lab keys) on the defaults, silently, and reads the first view’s old keys as the noise view’s', () => {
     const { view, problems } = decodeView('#v=1&img=coffee&size=64');
     expect(view.lab).toEqual(labDefaults);
-    expect(labDefaults).toEqual({ k: 8, batch: 32, seed: 1 });
     expect(problems).toEqual([]);
+    expect(labViewSettings(labDefaults, 'noise')).toEqual({ model: 'digits', k: 8, grouping: 'equal', batch: 64, batches: 4, seed: 1, steps: 10, lr: 1e-4, transferBatch: 32 });
+    expect(labViewSettings(labDefaults, 'patch')).toMatchObject({ model: 'raster', k: 7, grouping: 'equal', batch: 64, batches: 2, lr: 1e-5 });
+    expect(labViewSettings(labDefaults, 'depth')).toMatchObject({ model: 'summed-d8', k: 8, batches: 4, lr: 1e-5 });
+    const old = decodeView('#v=1&eqk=4&eqbatch=8&eqseed=5');
+    expect(old.problems).toEqual([]);
+    expect(labViewSettings(old.view.lab, 'noise')).toMatchObject({ k: 4, batch: 8, seed: 5 });
   });
 
   it('replaces unreadable values by the defaults and clamps out-of-range ones, saying so', () => {
@@ -32,16 +43,35 @@ describe('the Equivalence lab in the URL hash', () => {
     expect(bad.problems).toHaveLength(3);
     expect(bad.problems.join(' ')).toMatch(/eqk=abc.*eqbatch=33.*eqseed=x/);
     const out = decodeView('#v=1&eqk=99&eqseed=-5&eqbatch=');
-    expect(out.view.lab).toEqual({ k: 12, batch: 32, seed: 0 });
+    expect(out.view.lab).toMatchObject({ noiseK: 16, noiseBatch: 64, noiseSeed: 0 });
     expect(out.problems).toHaveLength(3);
-    expect(decodeView('#v=1&eqk=2').view.lab.k).toBe(4);
-    expect(decodeView('#v=1&eqk=6.4').view.lab.k).toBe(6);
-    expect(decodeView('#v=1&eqbatch=<script>').view.lab.batch).toBe(32);
+    expect(decodeView('#v=1&eqk=1').view.lab.noiseK).toBe(2);
+    expect(decodeView('#v=1&eqk=6.4').view.lab.noiseK).toBe(6);
+    expect(decodeView('#v=1&eqbatch=<script>').view.lab.noiseBatch).toBe(64);
+  });
+
+  it('keeps row starts to the raster orders, saying so', () => {
+    const { view, problems } = decodeView('#v=1&eqpmodel=hilbert&eqpgroup=row-starts');
+    expect(view.lab).toMatchObject({ patchModel: 'hilbert', patchGrouping: 'equal' });
+    expect(problems).toEqual(['“row starts against mid-row” needs a raster order, not hilbert; using equal groups.']);
   });
 
   it('ignores the lab keys of a link from a newer version, as the rest of the view', () => {
     const { view, problems } = decodeView('#v=2&eqk=5');
     expect(view.lab).toEqual(labDefaults);
     expect(problems[0]).toMatch(/newer version/);
+  });
+});
+
+describe('the measurements of this page', () => {
+  it('are kept in the store with increasing ids and are not in the link', () => {
+    const store = createAppStore();
+    const before = encodeView(viewOf(store.getState()));
+    store.getState().addLabRun({ view: 'noise', model: 'digits', grouping: 'equal', result: {} as never });
+    store.getState().addLabRun({ view: 'depth', model: 'summed-d4', grouping: 'equal', result: {} as never });
+    expect(store.getState().labRuns.map((r) => [r.id, r.view])).toEqual([[1, 'noise'], [2, 'depth']]);
+    store.getState().setLabWeighting('noise', 'min-snr');
+    expect(store.getState().labWeightings).toEqual({ noise: 'min-snr', patch: null, depth: null });
+    expect(encodeView(viewOf(store.getState()))).toBe(before);
   });
 });

@@ -1,6 +1,6 @@
 // The lab's statistics from a Gram matrix agree with the same measures computed on the vectors themselves.
 import { describe, expect, it } from 'vitest';
-import { alignmentFromGram, meanOffDiagonal, subtaskStats } from '../../../../src/core/equivalence/gramStats';
+import { alignmentFromGram, crossSpread, meanAbsOffDiagonal, meanOffDiagonal, negativePairShare, subtaskStats } from '../../../../src/core/equivalence/gramStats';
 import { alignmentWithUpdate, cosineMatrix } from '../../../../src/core/equivalence/matrices';
 import { gaussian, mulberry32 } from '../../../../src/core/random';
 
@@ -72,5 +72,41 @@ describe('alignmentFromGram', () => {
     const fromGram = alignmentFromGram(gramOf([...A, ...B, ...C]), k, w);
     const direct = alignmentWithUpdate(A.map((a, i) => add(a, B[i])), w);
     for (let i = 0; i < k; i++) expect(fromGram[i]).toBeCloseTo(direct[i], 12);
+  });
+});
+
+describe('crossSpread', () => {
+  it('is |cos(A_i, B_j) − cos(B_i, A_j)| per pair, 0 on the diagonal, and its mean over the off-diagonal pairs', () => {
+    const k = 3;
+    const { A, B, C } = toy(k, 1, 21);
+    const { spread, mean } = crossSpread(gramOf([...A, ...B, ...C]), k);
+    const ab = cosineMatrix([...A, ...B]);
+    let sum = 0;
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        const expected = i === j ? 0 : Math.abs(ab[i * 2 * k + k + j] - ab[(k + i) * 2 * k + j]);
+        expect(spread[i * k + j]).toBeCloseTo(expected, 12);
+        if (i !== j) sum += expected;
+      }
+    }
+    expect(mean).toBeCloseTo(sum / (k * (k - 1)), 12);
+  });
+
+  it('shrinks as the halves agree: no noise, no spread', () => {
+    const k = 3;
+    const { A, C } = toy(k, 1, 4);
+    // B = A: both halves carry the same vectors, so the swapped estimates are equal.
+    expect(crossSpread(gramOf([...A, ...A, ...C]), k).mean).toBeCloseTo(0, 12);
+    expect(() => crossSpread(new Float64Array(8), 1)).toThrow(RangeError);
+    expect(crossSpread(new Float64Array(9), 1).mean).toBeNaN();
+  });
+});
+
+describe('meanAbsOffDiagonal and negativePairShare', () => {
+  it('read the off-diagonal entries only, leaving NaN out', () => {
+    const m = [1, -0.5, 0.25, -0.5, 1, NaN, 0.25, NaN, 1];
+    expect(meanAbsOffDiagonal(m, 3)).toBeCloseTo(0.375, 12);
+    expect(negativePairShare(m, 3)).toBeCloseTo(0.5, 12);
+    expect(negativePairShare([1], 1)).toBeNaN();
   });
 });
