@@ -79,6 +79,13 @@ export function digitsAndCrops(options: { fetch: (url: string) => Promise<Respon
       return { id: 'digits', count: digits.set.count, images: digits.images };
     },
 
+    /** What a lab measurement draws on: the held-out set, and training images drawn with the caller's random source. */
+    async labData(data: DataKind, baseUrl: string): Promise<{ heldout: HeldOut; images: (count: number, rand: () => number) => Float32Array }> {
+      const heldout = await this.heldoutOf(data, baseUrl);
+      const digits = data === 'digits' ? await this.trainDigits(baseUrl) : null;
+      return { heldout, images: (count, rand) => this.batchSource(digits, rand)(count) };
+    },
+
     /** Training batches of `count` images: random digits of `digits`, else random crops of the newest image. */
     batchSource(digits: DigitSet | null, rand: () => number): (count: number) => Float32Array {
       return (count) => (digits ? digitImages(digits, sampleIndices(digits.count, count, rand)) : randomCrops(crops!.image, cropSide, count, rand));

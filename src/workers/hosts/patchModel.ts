@@ -333,15 +333,10 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
   async function lab(req: Extract<PatchModelRequest, { kind: 'patch-model-lab' }>, ctx: ModelContext): Promise<LabResult> {
     checkLabSettings(req.settings);
     const entry = await entryFor(req, ctx);
-    const held = await images.heldoutOf(entry.data, req.baseUrl);
-    const digits = entry.data === 'digits' ? await images.trainDigits(req.baseUrl) : null;
+    const data = await images.labData(entry.data, req.baseUrl);
     const { config, shape } = entry.layout;
-    return store.withLock(entry, () => runLab(req.settings, patchLabSubtasks({
-      model: entry.model, order: entry.order, config, shape,
-      info: { label: `${entry.spec.kind} patch transformer (${nounOf(entry)})`, source: entry.source, stepsTrainedHere: entry.trainer?.steps ?? 0, paramCount: paramCount(config) },
-      images: (count, rand) => images.batchSource(digits, rand)(count),
-      heldout: held,
-    }, req.settings), ctx));
+    const info = { label: `${entry.spec.kind} patch transformer (${nounOf(entry)})`, source: entry.source, stepsTrainedHere: entry.trainer?.steps ?? 0, paramCount: paramCount(config) };
+    return store.withLock(entry, () => runLab(req.settings, patchLabSubtasks({ model: entry.model, order: entry.order, config, shape, info, ...data }, req.settings), ctx));
   }
 
   return {

@@ -82,6 +82,8 @@ const fitsShipped = (json: ModelJson, m: ShippedModel) =>
   json.format === 'rqae' && json.meta.objective === m.objective && json.config.depth === m.depth && json.config.sharedCodebook === m.sharedCodebook
   && json.config.side === 28 && json.config.channels === 1;
 
+const EARLIER_FULL = 'These shipped weights were trained (1000 steps) with an earlier form of objective (a) that pulled every codeword of each partial sum toward z, as (b) does; weights trained with RQ-VAE’s objective come with the next run of the training script.';
+
 export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
   const fetchFn = options.fetch ?? ((url: string) => fetch(url));
   const store = createModelStore<Entry, ModelJson, RqaeMeta>({
@@ -113,7 +115,9 @@ export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
       dispose(got.model);
       throw new Error(`the shipped file for ${m.key} holds another model`);
     }
-    return { model: got.model, source: 'shipped', note, trainedSteps: trainedStepsOf(got.json), recorded: recordedOf(got.json), saved };
+    // Weights from before training to the plateau ('stopReason' absent) were made with the earlier form of (a).
+    const earlier = m.objective === 'full' && got.json.meta.training?.stopReason === undefined ? EARLIER_FULL : null;
+    return { model: got.model, source: 'shipped', note: [note, earlier].filter(Boolean).join(' ') || null, trainedSteps: trainedStepsOf(got.json), recorded: recordedOf(got.json), saved };
   }
 
   function entryFor(target: RqaeModelTarget, ctx: ModelContext): Promise<Entry> {
@@ -249,15 +253,10 @@ export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
   async function lab(req: Extract<RqaeModelRequest, { kind: 'rqae-lab' }>, ctx: ModelContext): Promise<LabResult> {
     checkLabSettings(req.settings);
     const entry = await entryFor(req, ctx);
-    const held = await images.heldoutOf(entry.data, req.baseUrl);
-    const digits = entry.data === 'digits' ? await images.trainDigits(req.baseUrl) : null;
+    const data = await images.labData(entry.data, req.baseUrl);
     const noun = entry.data === 'crops' ? 'crops' : 'digits';
-    return store.withLock(entry, () => runLab(req.settings, rqaeLabSubtasks({
-      model: entry.model,
-      info: { label: `RQ auto-encoder ${entry.shipped.key} (${noun})`, source: entry.source, stepsTrainedHere: entry.trainer?.steps ?? 0, paramCount: paramCount(entry.model.config) },
-      images: (count, rand) => images.batchSource(digits, rand)(count),
-      heldout: held,
-    }, req.settings), ctx));
+    const info = { label: `RQ auto-encoder ${entry.shipped.key} (${noun})`, source: entry.source, stepsTrainedHere: entry.trainer?.steps ?? 0, paramCount: paramCount(entry.model.config) };
+    return store.withLock(entry, () => runLab(req.settings, rqaeLabSubtasks({ model: entry.model, info, ...data }, req.settings), ctx));
   }
 
   return {

@@ -49,7 +49,7 @@ describe('the Equivalence lab', { timeout: 30_000 }, () => {
     const k = within(noise).getByRole('slider', { name: /Noise levels K/ }) as HTMLInputElement;
     expect([k.min, k.max, k.value]).toEqual(['2', '16', '8']);
     expect(within(noise).getAllByRole('option').filter((o) => o.closest('select') === within(noise).getByLabelText('Model')).map((o) => o.textContent))
-      .toEqual(['digit denoiser', 'natural-patch denoiser']);
+      .toEqual(['digit denoiser', 'digit denoiser, early checkpoint (500 steps)', 'natural-patch denoiser']);
     // Depth: K is the model's depth, shown, not set.
     const depth = section(/Depths/);
     expect(within(depth).queryByRole('slider')).toBeNull();

@@ -131,3 +131,13 @@ describe('the RQ auto-encoder host on crops of the current image', () => {
     expect(perDepth.health).toHaveLength(4);
   }, 60_000);
 });
+
+describe.skipIf(!shipped || !existsSync(`${PUBLIC}models/rqae/full-d4/model.json`))('which form of objective (a) shipped weights were trained with', () => {
+  it('says so for weights made with the earlier form, and not for weights trained to the plateau', async () => {
+    const { ask } = setup();
+    const earlier = await ask<RqaeModelStatus>({ kind: 'rqae-load', model: 'full-d8', baseUrl });
+    expect(earlier.note).toMatch(/earlier form of objective \(a\)/);
+    const retrained = await ask<RqaeModelStatus>({ kind: 'rqae-load', model: 'full-d4', baseUrl });
+    expect(retrained.note ?? '').not.toMatch(/earlier form/);
+  }, 120_000);
+});

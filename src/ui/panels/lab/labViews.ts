@@ -6,6 +6,7 @@ import { TRAINING_LAMBDA_LIMIT } from '../../../core/diffusion/trainingNoise';
 import type { LabDecomposition, LabProgress, LabResult, LabSettings, PatchGrouping } from '../../../protocol/lab';
 import type { OrderingSpec } from '../../../core/patch/analysis';
 import { RQAE_SHIPPED_MODELS } from '../../../protocol/rqaeModel';
+import type { DenoiserId } from '../../../protocol/denoiser';
 import { LAB_DEPTH_MODELS, LAB_NOISE_MODELS, LAB_PATCH_MODELS, ROW_START_MODELS, type LabPatchModel } from '../../../state/labSlice';
 import { appStore } from '../../../state/store';
 import type { SubtaskNouns } from './labFigures';
@@ -35,6 +36,7 @@ const lambdaName = (i: number, k: number) => `λ ${(-TRAINING_LAMBDA_LIMIT + ((i
 
 const NOISE_LABELS: Record<(typeof LAB_NOISE_MODELS)[number], string> = {
   digits: 'digit denoiser',
+  'digits-early': 'digit denoiser, early checkpoint (500 steps)',
   patches: 'natural-patch denoiser',
 };
 
@@ -50,7 +52,7 @@ export const NOISE_VIEW: LabViewSpec = {
     + 'over the trained range (−10 to 10) are K sub-tasks.',
   needsImage: () => false,
   provisionalNames: (_m, k) => Array.from({ length: k }, (_, i) => lambdaName(i, k)),
-  send: (model, settings, options) => getComputeClient().request('denoiser-lab', { model: model as 'digits' | 'patches', baseUrl: publicBase(), settings }, options),
+  send: (model, settings, options) => getComputeClient().request('denoiser-lab', { model: model as DenoiserId, baseUrl: publicBase(), settings }, options),
 };
 
 const PATCH_LABELS: Record<LabPatchModel, string> = {
