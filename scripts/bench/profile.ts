@@ -89,7 +89,7 @@ async function loadTimeline(url: string): Promise<void> {
   const { browser } = await launch();
   try {
     for (let i = 0; i < 3; i++) {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, bypassCSP: true });
       const cdp = await page.context().newCDPSession(page);
       const events: TraceEvent[] = [];
       cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   }
   const { browser } = await launch();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, bypassCSP: true });
     await page.goto(`${url}#v=1&img=astronaut&size=${size}&patch=${patch}&step=0${extraHash}`);
     await page.waitForSelector('[data-testid="figure-depth-psnr"] svg .highlight', { timeout: 60_000 });
     await page.waitForSelector('[data-testid="patch-summary"]', { timeout: 120_000 });

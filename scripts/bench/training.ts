@@ -233,7 +233,7 @@ export async function backendCases(context: BrowserContext, url: string, backend
 async function inOwnBrowser<T>(extraArgs: string[], run: (context: BrowserContext) => Promise<T>): Promise<T> {
   const { browser } = await launch(extraArgs);
   try {
-    return await run(await browser.newContext({ viewport: { width: 1400, height: 1000 } }));
+    return await run(await browser.newContext({ viewport: { width: 1400, height: 1000 }, bypassCSP: true }));
   } finally {
     await browser.close();
   }
