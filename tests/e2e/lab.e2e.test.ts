@@ -4,6 +4,7 @@
 // no accessibility violations.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { parseCsv } from '../csv';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { axeViolations, browserSession, openPage } from './pageHelpers';
 
@@ -18,21 +19,6 @@ const hashParam = (p: Page, key: string) => new URLSearchParams(new URL(p.url())
 const svgName = (p: Page, selector: string) => p.$eval(selector, (svg) => (svg.getAttribute('aria-labelledby') ?? '').split(' ')
   .map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
 
-/** Parses the CSV the lab writes (RFC 4180 quoting). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; } else if (c === '\n') { row.push(field.replace(/\r$/, '')); rows.push(row); row = []; field = ''; } else field += c;
-  }
-  return rows;
-}
 
 beforeEach(async () => {
   page = await openPage(session.context, `${baseUrl}${LINK}`, session.errors, '[data-testid="lab-noise-compute"]');
