@@ -131,18 +131,3 @@ export function crossSpread(gram: ArrayLike<number>, k: number): CrossSpread {
 export function meanAbsOffDiagonal(m: ArrayLike<number>, k: number): number {
   return meanOffDiagonal(Array.from(m, Math.abs), k);
 }
-
-/** The fraction of finite off-diagonal pairs i < j below zero (NaN when there are none). */
-export function negativePairShare(m: ArrayLike<number>, k: number): number {
-  let pairs = 0;
-  let negative = 0;
-  for (let i = 0; i < k; i++) {
-    for (let j = i + 1; j < k; j++) {
-      const v = (m[i * k + j] + m[j * k + i]) / 2;
-      if (!Number.isFinite(v)) continue;
-      pairs++;
-      if (v < 0) negative++;
-    }
-  }
-  return pairs > 0 ? negative / pairs : NaN;
-}

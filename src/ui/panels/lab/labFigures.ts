@@ -1,7 +1,7 @@
 // The lab's figures, from a Gram matrix of accumulated sub-task gradients or from transfer losses: each a pure
 // chart builder (data → SVG, through the chart helpers) and the same numbers as a CSV table (a header with units,
 // one row per sub-task). Definitions: docs/conventions.md, "Equivalence measures".
-import { alignmentFromGram, crossSpread, meanAbsOffDiagonal, meanOffDiagonal, negativePairShare, subtaskStats, type SubtaskStats } from '../../../core/equivalence/gramStats';
+import { alignmentFromGram, crossSpread, meanAbsOffDiagonal, meanOffDiagonal, subtaskStats, type SubtaskStats } from '../../../core/equivalence/gramStats';
 import { transferMatrix } from '../../../core/equivalence/matrices';
 import { conflictSummary, NOISY_SPREAD, type ConflictSummary } from '../../../core/equivalence/summary';
 import type { LabTransferResult, LabWeighting } from '../../../protocol/lab';
@@ -51,6 +51,7 @@ export function gramFacts(gram: ArrayLike<number>, k: number): GramFacts {
   const stats = subtaskStats(gram, k, MIN_AGREEMENT);
   const { spread, mean } = crossSpread(gram, k);
   const finiteSelf = Array.from(stats.self).filter(Number.isFinite);
+  const summary = conflictSummary(stats.cross, k);
   return {
     stats,
     crossMean: meanOffDiagonal(stats.cross, k),
@@ -61,8 +62,8 @@ export function gramFacts(gram: ArrayLike<number>, k: number): GramFacts {
     sharedMean: meanOffDiagonal(stats.shared, k),
     selfMean: finiteSelf.length ? finiteSelf.reduce((a, b) => a + b, 0) / finiteSelf.length : NaN,
     agreeing: finiteSelf.filter((a) => a >= MIN_AGREEMENT).length,
-    conflictShare: negativePairShare(stats.cross, k),
-    summary: conflictSummary(stats.cross, k),
+    conflictShare: summary.negativeShare,
+    summary,
   };
 }
 

@@ -1,7 +1,8 @@
 // The lab's statistics from a Gram matrix agree with the same measures computed on the vectors themselves.
 import { describe, expect, it } from 'vitest';
-import { alignmentFromGram, crossSpread, meanAbsOffDiagonal, meanOffDiagonal, negativePairShare, subtaskStats } from '../../../../src/core/equivalence/gramStats';
+import { alignmentFromGram, crossSpread, meanAbsOffDiagonal, meanOffDiagonal, subtaskStats } from '../../../../src/core/equivalence/gramStats';
 import { alignmentWithUpdate, cosineMatrix } from '../../../../src/core/equivalence/matrices';
+import { conflictSummary } from '../../../../src/core/equivalence/summary';
 import { gaussian, mulberry32 } from '../../../../src/core/random';
 
 const P = 64;
@@ -102,11 +103,11 @@ describe('crossSpread', () => {
   });
 });
 
-describe('meanAbsOffDiagonal and negativePairShare', () => {
+describe('meanAbsOffDiagonal and the share of conflicting pairs', () => {
   it('read the off-diagonal entries only, leaving NaN out', () => {
     const m = [1, -0.5, 0.25, -0.5, 1, NaN, 0.25, NaN, 1];
     expect(meanAbsOffDiagonal(m, 3)).toBeCloseTo(0.375, 12);
-    expect(negativePairShare(m, 3)).toBeCloseTo(0.5, 12);
-    expect(negativePairShare([1], 1)).toBeNaN();
+    expect(conflictSummary(m, 3).negativeShare).toBeCloseTo(0.5, 12);
+    expect(conflictSummary([1], 1).negativeShare).toBeNaN();
   });
 });
