@@ -3,6 +3,7 @@
 // (A_i), on the disjoint B half (B_i), and the whole objective on K random disjoint parts of the batch (C_i, the
 // control) — and reads back only their 3K × 3K Gram matrix ⟨·,·⟩. Definitions: docs/conventions.md,
 // "Equivalence measures".
+import { correctedCosine, MIN_SELF_AGREEMENT } from './matrices';
 
 /** Cosine from inner products; NaN when either vector is zero. */
 function cosOf(ab: number, aa: number, bb: number): number {
@@ -46,7 +47,7 @@ export function meanOffDiagonal(m: ArrayLike<number>, k: number): number {
 }
 
 /** The lab's statistics from the 3K × 3K Gram matrix of [A_0…A_{K−1}, B_0…B_{K−1}, C_0…C_{K−1}] (row-major). */
-export function subtaskStats(gram: ArrayLike<number>, k: number, minAgreement = 0.1): SubtaskStats {
+export function subtaskStats(gram: ArrayLike<number>, k: number, minAgreement = MIN_SELF_AGREEMENT): SubtaskStats {
   const m = 3 * k;
   if (gram.length !== m * m) throw new RangeError(`${k} sub-tasks need a ${m} × ${m} Gram matrix, got ${gram.length} entries`);
   const g = (p: number, q: number) => (gram[p * m + q] + gram[q * m + p]) / 2; // exactly symmetric
@@ -73,8 +74,7 @@ export function subtaskStats(gram: ArrayLike<number>, k: number, minAgreement = 
   const corrected = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) {
-      const ok = i !== j && self[i] >= minAgreement && self[j] >= minAgreement;
-      corrected[i * k + j] = ok ? cross[i * k + j] / Math.sqrt(self[i] * self[j]) : NaN;
+      corrected[i * k + j] = i === j ? NaN : correctedCosine(cross[i * k + j], self[i], self[j], minAgreement);
     }
   }
   return { k, cross, self, shared, corrected, control, norms };

@@ -77,13 +77,16 @@ export function transferMatrix(before: ArrayLike<number>, after: readonly ArrayL
   return out;
 }
 
+/** The self-agreement below which a sub-task's gradient counts as too noisy to correct for. */
+export const MIN_SELF_AGREEMENT = 0.1;
+
 /**
  * A cosine corrected for the noise in both gradients (Spearman's correction for attenuation): cos_ij / √(a_i·a_j),
  * where a_i is sub-task i's self-agreement, the cosine between its gradients on two disjoint halves of the batch.
  * Defined only where both self-agreements are at least `minAgreement` (clearly positive); NaN elsewhere. Not
  * clamped: a value beyond ±1 says the agreements themselves are noisy.
  */
-export function correctedCosine(cos: number, selfI: number, selfJ: number, minAgreement = 0.1): number {
+export function correctedCosine(cos: number, selfI: number, selfJ: number, minAgreement = MIN_SELF_AGREEMENT): number {
   if (!(selfI >= minAgreement && selfJ >= minAgreement) || !Number.isFinite(cos)) return NaN;
   return cos / Math.sqrt(selfI * selfJ);
 }

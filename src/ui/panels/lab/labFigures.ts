@@ -1,6 +1,7 @@
 // The lab's figures, from a Gram matrix of accumulated sub-task gradients or from transfer losses: each a pure
 // chart builder (data → SVG, through the chart helpers) and the same numbers as a CSV table (a header with units,
 // one row per sub-task). Definitions: docs/conventions.md, "Equivalence measures".
+import { MIN_SELF_AGREEMENT } from '../../../core/equivalence/matrices';
 import { alignmentFromGram, crossSpread, meanAbsOffDiagonal, meanOffDiagonal, subtaskStats, type SubtaskStats } from '../../../core/equivalence/gramStats';
 import { transferMatrix } from '../../../core/equivalence/matrices';
 import { conflictSummary, NOISY_SPREAD, type ConflictSummary } from '../../../core/equivalence/summary';
@@ -45,7 +46,7 @@ export interface GramFacts {
   summary: ConflictSummary;
 }
 
-export const MIN_AGREEMENT = 0.1;
+export const MIN_AGREEMENT = MIN_SELF_AGREEMENT;
 
 export function gramFacts(gram: ArrayLike<number>, k: number): GramFacts {
   const stats = subtaskStats(gram, k, MIN_AGREEMENT);
