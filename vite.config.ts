@@ -87,11 +87,41 @@ function securityPolicy(): Plugin {
   };
 }
 
+/**
+ * tfjs-backend-wasm starts each thread of its multi-threaded binary from the source text of the binary's JavaScript
+ * factory (`factory.toString()`, put in a Blob). A minifier renames the variables that text shares with its
+ * enclosing scope, so the threads fail ("e is not defined"). This gives the factory its original text back: the
+ * minified code still runs on the page's side, the threads get the source as published.
+ */
+export function wasmThreadSource(): Plugin {
+  const FILE = 'tfjs-backend-wasm-threaded-simd.js';
+  return {
+    name: 'wasm-thread-source',
+    transform(code, id) {
+      if (!id.endsWith(`wasm-out/${FILE}`)) return null;
+      const start = code.indexOf('function(WasmBackendModuleThreadedSimd)');
+      const end = code.lastIndexOf('\n);\n})();');
+      if (start < 0 || end < start) throw new Error(`${FILE} no longer has the shape this plugin expects: check the threaded wasm backend`);
+      const source = code.slice(start, end);
+      const restore = `\nWasmBackendModuleThreadedSimd.toString = () => ${JSON.stringify(source)};\n`;
+      const at = code.indexOf('if (typeof exports', end);
+      return { code: code.slice(0, at) + restore + code.slice(at), map: null };
+    },
+  };
+}
+
+/**
+ * Cross-origin isolation: with these two headers the page may share memory with its workers, so the wasm backend
+ * runs its multi-threaded binary (one thread per core). Static hosts that cannot set headers get the same from
+ * public/isolation.js (see docs/architecture.md, "Threads").
+ */
+const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   base: './',
-  plugins: [react(), startUpTags(), securityPolicy()],
-  worker: { format: 'es' },
+  plugins: [react(), startUpTags(), securityPolicy(), wasmThreadSource()],
+  worker: { format: 'es', plugins: () => [wasmThreadSource()] },
   build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 4000 },
-  preview: { host: '127.0.0.1' },
-  server: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION },
+  server: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION },
 });

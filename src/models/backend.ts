@@ -1,12 +1,12 @@
 // Starting tfjs on the best backend this device offers, falling back when one fails to start or is lost.
 // tfjs itself is imported lazily, so nothing here costs anything until the first initBackend().
 import type * as Tfjs from '@tensorflow/tfjs-core';
-import { BACKEND_NAMES, type BackendFailure, type BackendName, type BackendStatus } from '../protocol/backend';
+import { BACKEND_NAMES, type BackendFailure, type BackendName, type BackendStatus, type WasmThreads } from '../protocol/backend';
 import { probeBackends, rankBackends, softwareRendererName, type BackendProbe } from './backendProbe';
 
 export { probeBackends, rankBackends, softwareRendererName } from './backendProbe';
 export type { BackendProbe, BackendRanking } from './backendProbe';
-export type { BackendFailure, BackendName, BackendStatus } from '../protocol/backend';
+export type { BackendFailure, BackendName, BackendStatus, WasmThreads } from '../protocol/backend';
 
 type Tf = typeof Tfjs;
 export type BackendChangeListener = (status: BackendStatus) => void;
@@ -126,6 +126,12 @@ async function tryBackend(tf: Tf, name: BackendName, probe: BackendProbe): Promi
   }
 }
 
+/** The threads the wasm backend computes with (more than one only in a cross-origin-isolated page). */
+async function wasmThreads(): Promise<WasmThreads> {
+  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  return { count: getThreadsCount(), isolated: globalThis.crossOriginIsolated === true, cores: navigator.hardwareConcurrency || 1 };
+}
+
 async function start(
   preferred: BackendName | undefined,
   onChange: BackendChangeListener | undefined,
@@ -150,7 +156,7 @@ async function start(
       continue;
     }
     const reason = name === preferred ? `${reasons[name]} (your choice)` : reasons[name];
-    const status: BackendStatus = { active: name, reason, order, failures, available };
+    const status: BackendStatus = { active: name, reason, order, failures, available, ...(name === 'wasm' ? { threads: await wasmThreads() } : {}) };
     watchForLoss(tf, status, onChange);
     return status;
   }

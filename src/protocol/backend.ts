@@ -20,4 +20,17 @@ export interface BackendStatus {
   failures: BackendFailure[];
   /** Backends this environment offers (the ones the UI lets the user pick). */
   available: BackendName[];
+  /** wasm only: the threads it computes with, and what limits them. */
+  threads?: WasmThreads;
+}
+
+/**
+ * The wasm backend's threads. More than one needs a cross-origin-isolated page (memory shared with the worker's
+ * threads) and at least 4 logical cores (the multi-threaded build uses one thread per two).
+ */
+export interface WasmThreads {
+  count: number;
+  isolated: boolean;
+  /** Logical cores of this device (navigator.hardwareConcurrency). */
+  cores: number;
 }

@@ -7,7 +7,7 @@ import { PATCH_MODEL_CHANNELS, type PatchModelProgressData, type PatchModelReque
 import { DENOISER_CHANNELS, type DenoiserProgressData, type DenoiserRequest, type DenoiserResults } from './denoiser';
 import { RQAE_MODEL_CHANNELS, type RqaeModelProgressData, type RqaeModelRequest, type RqaeModelResults } from './rqaeModel';
 
-export type { BackendFailure, BackendName, BackendStatus } from './backend';
+export type { BackendFailure, BackendName, BackendStatus, WasmThreads } from './backend';
 export { BACKEND_NAMES } from './backend';
 export type { ImagePayload } from './image';
 export * from './analysis';

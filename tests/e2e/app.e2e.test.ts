@@ -61,6 +61,19 @@ describe('the app in a real browser', () => {
     await expect(page.textContent('[data-testid="backend-reason"]')).resolves.not.toBe('');
   });
 
+  it('is cross-origin isolated, so wasm may share memory with threads, and says how many threads it computes with', async () => {
+    await expect(page.evaluate(() => crossOriginIsolated)).resolves.toBe(true);
+    await page.waitForFunction(() => (document.querySelector('[data-testid="backend-select"]') as HTMLSelectElement)?.value !== '', null, { timeout: 30_000 });
+    const active = await page.$eval('[data-testid="backend-select"]', (s) => (s as HTMLSelectElement).value);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const reason = await page.textContent('[data-testid="backend-reason"]');
+    if (active === 'wasm') {
+      const threads = Number(/(\d+) threads?/.exec(reason ?? '')?.[1]);
+      // tfjs's multi-threaded build computes with one thread per two logical cores (at most 8).
+      expect(threads).toBe(cores >= 4 ? Math.min(8, Math.floor(cores / 2)) : 1);
+    }
+  });
+
   it('shows other pixels when another sample is chosen', async () => {
     const before = await canvasPixels(page, 'canvas-depth-original');
     await page.selectOption('[data-testid="sample-select"]', 'checkerboard');
