@@ -74,6 +74,38 @@ describe('the app in a real browser', () => {
     }
   });
 
+  it('plays the patch order smoothly, or in a few jumps a second apart when the user asks for reduced motion', async () => {
+    /** The step values drawn during 2.5 s of play (sampled every frame in the page), then pauses and rewinds. */
+    const stepsSeen = async (): Promise<number[]> => {
+      await page.click('[data-testid="play"]');
+      const seen = await page.evaluate(() => new Promise<number[]>((resolve) => {
+        const values = new Set<number>();
+        const end = performance.now() + 2500;
+        const tick = () => {
+          values.add(Number((document.querySelector('[data-testid="step-slider"]') as HTMLInputElement).value));
+          if (performance.now() < end) requestAnimationFrame(tick);
+          else resolve([...values].sort((a, b) => a - b));
+        };
+        tick();
+      }));
+      if ((await page.textContent('[data-testid="play"]')) === 'Pause') await page.click('[data-testid="play"]');
+      await page.$eval('[data-testid="step-slider"]', (el) => {
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(el, '0');
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      return seen;
+    };
+    const total = Number(await page.$eval('[data-testid="step-slider"]', (el) => (el as HTMLInputElement).max)) + 1;
+    const smooth = await stepsSeen();
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    const reduced = await stepsSeen();
+    expect(smooth.length).toBeGreaterThan(10);
+    // One jump a second, each an eighth of the order: the start and at most three more values in 2.5 s.
+    expect(reduced.length).toBeLessThanOrEqual(4);
+    expect(reduced.length).toBeGreaterThan(1);
+    for (let i = 1; i < reduced.length; i++) expect(reduced[i] - reduced[i - 1]).toBeGreaterThanOrEqual(Math.floor(total / 8));
+  });
+
   it('shows other pixels when another sample is chosen', async () => {
     const before = await canvasPixels(page, 'canvas-depth-original');
     await page.selectOption('[data-testid="sample-select"]', 'checkerboard');

@@ -15,6 +15,7 @@ import { Slider } from '../../components/Slider';
 import { TrainControls } from '../../components/TrainControls';
 import { useModelLoad } from '../../hooks/useModelLoad';
 import { useTrainer } from '../../hooks/useTrainer';
+import { useReducedMotion } from '../../hooks/useReducedMotion';
 import { imagePayload, publicBase } from '../../../compute/requests';
 import { useWorkerAction } from '../../hooks/useWorkerAction';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
@@ -122,11 +123,16 @@ export const ModelSection = memo(function ModelSection() {
   const geo = useMemo(() => (current ? { side: current.side, patch: current.patch, order: current.order, channels: current.channels } : null), [current]);
   const exportParams = { order: orderKey, ...(crops ? { data: 'crops' } : {}), step: s };
 
-  // Generated digits appear patch by patch.
+  // Generated digits appear patch by patch (at once when the user asked for reduced motion).
+  const reducedMotion = useReducedMotion();
   useEffect(() => {
     if (!gen) return;
-    setRevealed(0);
     const total = gen.steps;
+    if (reducedMotion) {
+      setRevealed(total);
+      return;
+    }
+    setRevealed(0);
     const id = setInterval(() => {
       setRevealed((r) => {
         if (r + 1 >= total) clearInterval(id);
@@ -134,7 +140,7 @@ export const ModelSection = memo(function ModelSection() {
       });
     }, REVEAL_MS);
     return () => clearInterval(id);
-  }, [gen]);
+  }, [gen, reducedMotion]);
 
   const heat = useMemo(() => {
     if (!current) return null;

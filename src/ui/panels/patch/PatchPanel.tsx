@@ -11,6 +11,7 @@ import { Slider } from '../../components/Slider';
 import { imagePayload } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { useLatest } from '../../hooks/useLatest';
+import { useReducedMotion } from '../../hooks/useReducedMotion';
 import { Panel } from '../Panel';
 import { STAT_INFO, statValues } from './patchCharts';
 import { ModelSection } from './ModelSection';
@@ -27,19 +28,24 @@ function specOf(kind: PatchOrdering, seed: number, custom: number[]): OrderingSp
   return kind === 'custom' ? { kind, cells: custom } : kind === 'random' ? { kind, seed } : { kind };
 }
 
-/** Plays the steps: the whole order in about eight seconds, whatever the grid. */
+/**
+ * Plays the steps: the whole order in about eight seconds, whatever the grid. With reduced motion asked for, in
+ * eight jumps a second apart instead of a smooth run.
+ */
 function usePlayer(playing: boolean, total: number) {
+  const reduced = useReducedMotion();
   useEffect(() => {
     if (!playing) return;
-    const perTick = Math.max(1, Math.round(total / 240));
+    const ticks = reduced ? 8 : 240;
+    const perTick = Math.max(1, Math.round(total / ticks));
     const id = setInterval(() => {
       const { patch, setPatch, setPlaying } = appStore.getState();
       const next = Math.min(total - 1, patch.step + perTick);
       setPatch({ step: next });
       if (next >= total - 1) setPlaying(false);
-    }, 33);
+    }, reduced ? 1000 : 33);
     return () => clearInterval(id);
-  }, [playing, total]);
+  }, [playing, total, reduced]);
 }
 
 export function PatchPanel() {
