@@ -63,25 +63,14 @@ export function classifierLogits(model: Classifier, pixels: tf.Tensor2D): tf.Ten
  */
 export async function classifierReadout(model: Classifier, pixels: Float32Array, chunk = 250): Promise<{ label: Int32Array; features: Float32Array }> {
   const { side, hidden } = model.config;
-  const size = side * side;
-  const count = pixels.length / size;
+  const count = pixels.length / (side * side);
   const label = new Int32Array(count);
   const features = new Float32Array(count * hidden);
   const p = model.params;
-  for (let start = 0; start < count; start += chunk) {
-    const n = Math.min(chunk, count - start);
-    const [l, f] = tf.tidy(() => {
-      const h = classifierFeatures(model, tf.tensor2d(pixels.subarray(start * size, (start + n) * size), [n, size]));
-      return [tf.argMax(tf.add(tf.matMul(h, p['fc2/w']), p['fc2/b']), 1), h];
-    });
-    try {
-      label.set(await l.data(), start);
-      features.set(await f.data(), start * hidden);
-    } finally {
-      l.dispose();
-      f.dispose();
-    }
-  }
+  await readInChunks(model, pixels, chunk, (x) => {
+    const h = classifierFeatures(model, x);
+    return [tf.argMax(tf.add(tf.matMul(h, p['fc2/w']), p['fc2/b']), 1), h];
+  }, [label, features], [1, hidden]);
   return { label, features };
 }
 
@@ -108,26 +97,35 @@ export function classify(model: Classifier, pixels: Float32Array, chunk = 500): 
   return { label, confidence };
 }
 
-/** classify with an asynchronous read-back (WebGPU has no synchronous one). */
-export async function classifyAsync(model: Classifier, pixels: Float32Array, chunk = 500): Promise<{ label: Int32Array; confidence: Float32Array }> {
+/**
+ * Runs `heads` on the digits (pixels count × side², in [0, 1]) `chunk` at a time and reads each head's rows back
+ * asynchronously (WebGPU has no synchronous read-back) into `outs[h]`, `widths[h]` values per digit.
+ */
+async function readInChunks(
+  model: Classifier, pixels: Float32Array, chunk: number, heads: (x: tf.Tensor2D) => tf.Tensor[], outs: (Int32Array | Float32Array)[], widths: number[],
+): Promise<void> {
   const size = model.config.side ** 2;
   const count = pixels.length / size;
-  const label = new Int32Array(count);
-  const confidence = new Float32Array(count);
   for (let start = 0; start < count; start += chunk) {
     const n = Math.min(chunk, count - start);
-    const [l, c] = tf.tidy(() => {
-      const probs = tf.softmax(classifierLogits(model, tf.tensor2d(pixels.subarray(start * size, (start + n) * size), [n, size])));
-      return [tf.argMax(probs, 1), tf.max(probs, 1)];
-    });
+    const ts = tf.tidy(() => heads(tf.tensor2d(pixels.subarray(start * size, (start + n) * size), [n, size])));
     try {
-      label.set(await l.data(), start);
-      confidence.set(await c.data(), start);
+      for (const [h, t] of ts.entries()) outs[h].set(await t.data(), start * widths[h]);
     } finally {
-      l.dispose();
-      c.dispose();
+      tf.dispose(ts);
     }
   }
+}
+
+/** classify with an asynchronous read-back (WebGPU has no synchronous one). */
+export async function classifyAsync(model: Classifier, pixels: Float32Array, chunk = 500): Promise<{ label: Int32Array; confidence: Float32Array }> {
+  const count = pixels.length / model.config.side ** 2;
+  const label = new Int32Array(count);
+  const confidence = new Float32Array(count);
+  await readInChunks(model, pixels, chunk, (x) => {
+    const probs = tf.softmax(classifierLogits(model, x));
+    return [tf.argMax(probs, 1), tf.max(probs, 1)];
+  }, [label, confidence], [1, 1]);
   return { label, confidence };
 }
 
