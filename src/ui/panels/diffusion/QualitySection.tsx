@@ -55,8 +55,8 @@ export function QualitySection({ status, target, name }: { status: DenoiserStatu
       <p className="hint">
         Samples of every class, read by the digit classifier: the share read as the class asked for, and FD-classifier, the
         Fréchet distance between the classifier’s 128 penultimate-layer features of the samples and of the held-out digits
-        (FID with this app’s classifier); it sees only what those features encode, so it cannot show defects the classifier
-        ignores, such as faint speckle, nor tell a copied training digit from a new one.
+        (FID with this app’s classifier); it sees only what those features encode, so it cannot show a defect they do not
+        respond to, nor tell a copied training digit from a new one.
       </p>
       <div className="button-row">
         <label htmlFor={ids.perClass}>Samples per class</label>
