@@ -59,7 +59,7 @@ describe('QualitySection', () => {
     now += 10_000;
     act(() => call.opts.onProgress?.(150, 600, 'Sampling', { phase: 'sampling', placement: 'middle', samples: 300 } as never));
     expect(screen.getByRole('progressbar', { name: 'Measuring sample quality' }).getAttribute('value')).toBe('0.25');
-    expect(screen.getByText('Sampling (Middle noise only (EDM2: σ 0.28–5.42)): 300 of 1,000 done')).toBeTruthy();
+    expect(screen.getByText('Sampling, guidance middle noise only (EDM2: σ 0.28–5.42): 300 of 1,000 done')).toBeTruthy();
     expect(screen.getByTestId('denoiser-quality-eta').textContent).toBe('about 30 s left');
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(call.aborted).toBe(true);
@@ -78,9 +78,9 @@ describe('QualitySection', () => {
     const table = await screen.findByRole('table', { name: /^Sample quality of the digit denoiser: 1,000 samples per row \(100 per class\), 20 DDIM steps/ });
     const rows = within(table).getAllByRole('row').slice(1).map((r) => Array.from(r.children, (c) => c.textContent));
     expect(rows).toEqual([
-      ['Guidance everywhere', '93.7 %', '46.33'],
+      ['Everywhere', '93.7 %', '46.33'],
       ['Middle noise only (EDM2: σ 0.28–5.42)', '90.9 %', '51.59'],
-      ['Nowhere (w = 1, the class alone)', '59.1 %', '81.51'],
+      ['Nowhere (w = 1)', '59.1 %', '81.51'],
       ['Floor: held-out vs 1,000 training digits', '98.8 %', '2.99'],
     ]);
     expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Guidance', 'Class accuracy (%)', 'FD-classifier (feature units²)']);

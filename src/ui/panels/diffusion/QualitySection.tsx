@@ -23,9 +23,11 @@ const PHASE_TEXT: Record<Exclude<DenoiserQualityProgress['phase'], 'sampling'>, 
   evaluating: 'Loading the model…',
 };
 
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
 const readProgress = (count: number): ReadProgress<DenoiserQualityProgress> => (done, total, label, data) => {
   if (data?.phase === 'sampling') {
-    return { fraction: total > 0 ? done / total : 0, label: `Sampling (${PLACEMENT_LABELS[data.placement]}): ${data.samples.toLocaleString('en')} of ${count.toLocaleString('en')} done` };
+    return { fraction: total > 0 ? done / total : 0, label: `Sampling, guidance ${lowerFirst(PLACEMENT_LABELS[data.placement])}: ${data.samples.toLocaleString('en')} of ${count.toLocaleString('en')} done` };
   }
   return { fraction: total > 0 ? done / total : undefined, label: data ? PHASE_TEXT[data.phase] : label };
 };
@@ -90,7 +92,7 @@ function QualityTable({ q, name, stale }: { q: DenoiserQuality; name: string; st
   return (
     <>
       <div className="table-wrap" role="region" aria-label="The sample-quality table (scrolls sideways on narrow screens)" tabIndex={0}>
-        <table className="summary" data-testid="denoiser-quality-table">
+        <table className="summary wrap-head" data-testid="denoiser-quality-table">
           <caption>{TITLE} of the {name} denoiser: {qualityWhat(q)}.</caption>
           <thead>
             <tr><th scope="col">Guidance</th><th scope="col">Class accuracy (%)</th><th scope="col">FD-classifier (feature units²)</th></tr>

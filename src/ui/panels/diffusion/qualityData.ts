@@ -6,9 +6,9 @@ import type { DenoiserQuality } from '../../../protocol';
 import type { CsvTable } from '../../export/csv';
 
 export const PLACEMENT_LABELS: Record<GuidancePlacement, string> = {
-  everywhere: 'Guidance everywhere',
+  everywhere: 'Everywhere',
   middle: `Middle noise only (EDM2: σ ${EDM2_INTERVAL[0]}–${EDM2_INTERVAL[1]})`,
-  nowhere: 'Nowhere (w = 1, the class alone)',
+  nowhere: 'Nowhere (w = 1)',
 };
 
 export interface QualityTableRow {
