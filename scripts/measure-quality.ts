@@ -8,15 +8,13 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import './tfjs-registrations';
-import { frechetDistance } from '../src/core/frechet';
 import { PARAMETERIZATIONS } from '../src/core/diffusion/kinds';
 import { checkQualitySettings, QUALITY_DEFAULTS, type QualitySettings } from '../src/protocol/denoiser';
-import { deserialize, disposeClassifier, disposeDenoiser, firstOf, pixelsOfSet, readImageSet, referenceFeatures, sampleQuality, type ImageSet, type Parameterization, type WeightsJson } from '../src/models/diffusion';
+import { deserialize, disposeClassifier, disposeDenoiser, qualityReference, readImageSet, sampleQuality, type Parameterization, type WeightsJson } from '../src/models/diffusion';
 import { arg } from './mnist';
 
 const DIR = join(import.meta.dirname, '..', 'public', 'models', 'diffusion');
 const read = (name: string) => new Uint8Array(readFileSync(join(DIR, name)));
-const all = (set: ImageSet) => pixelsOfSet(set, Int32Array.from({ length: set.count }, (_, i) => i));
 
 function fail(message: string): never {
   console.error(message);
@@ -50,14 +48,13 @@ if (!(denoiser.config.classes > 0 && denoiser.config.side === 28 && denoiser.con
 const parameterization = (PARAMETERIZATIONS as readonly unknown[]).includes(json.meta.parameterization) ? json.meta.parameterization as Parameterization : 'eps';
 const classifier = deserialize('digit-classifier', JSON.parse(readFileSync(join(DIR, 'classifier', 'model.json'), 'utf8')) as WeightsJson, read('classifier/weights.bin').buffer);
 const heldout = readImageSet(read('digits-heldout.bin'), 28, 1, read('digits-heldout-labels.bin'));
-const train = firstOf(readImageSet(read('digits-train.bin'), 28, 1, read('digits-train-labels.bin')), heldout.count);
+const train = readImageSet(read('digits-train.bin'), 28, 1, read('digits-train-labels.bin'));
 
 const t0 = performance.now();
-const real = await referenceFeatures(classifier, all(heldout), heldout.labels!);
-const floor = frechetDistance(real.stats, (await referenceFeatures(classifier, all(train), train.labels!)).stats);
+const { heldout: reference, floor } = await qualityReference(classifier, heldout, train);
 let last = 0;
 const rows = await sampleQuality({
-  denoiser, parameterization, classifier, reference: real.stats, settings,
+  denoiser, parameterization, classifier, reference, settings,
   between: async (p) => {
     const pct = Math.floor((100 * p.done) / p.total);
     if (pct >= last + 10) {
@@ -72,9 +69,9 @@ const samples = settings.perClass * classifier.config.classes;
 console.log(`${model} (${parameterization}): ${samples} samples per row (${settings.perClass} per class), ${settings.steps}-step DDIM, cosine schedule, w = ${settings.guidance}, seed ${settings.seed}; FD-classifier against ${heldout.count} held-out digits in ${classifier.config.hidden} classifier features`);
 console.log('guidance     accuracy  FD-classifier  (mean term + covariance term)');
 for (const r of rows) console.log(`${r.placement.padEnd(12)} ${(100 * r.accuracy).toFixed(1).padStart(6)} %  ${r.fd.toFixed(3).padStart(13)}  (${r.fdMean.toFixed(3)} + ${r.fdCov.toFixed(3)})`);
-console.log(`floor: held-out vs the first ${train.count} training digits: FD-classifier ${floor.distance.toFixed(3)} (${floor.meanTerm.toFixed(3)} + ${floor.covTerm.toFixed(3)}); classifier accuracy on held-out ${(100 * real.accuracy).toFixed(1)} %`);
+console.log(`floor: held-out vs the first ${floor.trainCount} training digits: FD-classifier ${floor.fd.toFixed(3)}; classifier accuracy on held-out ${(100 * floor.classifierAccuracy).toFixed(1)} %`);
 console.log(`${seconds.toFixed(1)} s on ${tf.getBackend()}`);
 const out = arg('json');
-if (out) writeFileSync(out, JSON.stringify({ model, parameterization, settings, samples, heldoutCount: heldout.count, rows, floor: { fd: floor.distance, trainCount: train.count, classifierAccuracy: real.accuracy }, seconds }, null, 1) + '\n');
+if (out) writeFileSync(out, JSON.stringify({ model, parameterization, settings, samples, heldoutCount: heldout.count, rows, floor, seconds }, null, 1) + '\n');
 disposeDenoiser(denoiser);
 disposeClassifier(classifier);

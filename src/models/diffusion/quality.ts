@@ -6,9 +6,9 @@
 import { GUIDANCE_PLACEMENTS, type GuidancePlacement } from '../../core/diffusion/kinds';
 import { placedGuidance } from '../../core/diffusion/samplers';
 import { featureStats, frechetDistance, type FeatureStats } from '../../core/frechet';
-import type { QualityRow, QualitySettings } from '../../protocol/denoiser';
+import type { DenoiserQuality, QualityRow, QualitySettings } from '../../protocol/denoiser';
 import { classifierReadout, type Classifier } from './classifier';
-import { toPixels } from './data';
+import { firstOf, pixelsOfSet, toPixels, type ImageSet } from './data';
 import type { Denoiser } from './denoiser';
 import type { Parameterization } from './objective';
 import { sampleImages, uniformLevels } from './sampling';
@@ -44,6 +44,19 @@ export async function referenceFeatures(classifier: Classifier, pixels: Float32A
   let right = 0;
   for (let i = 0; i < label.length; i++) if (label[i] === labels[i]) right++;
   return { stats: featureStats(features, classifier.config.hidden), accuracy: right / label.length };
+}
+
+/**
+ * What a measurement compares with: the held-out digits' features, and the floor, FD-classifier of the held-out
+ * digits against the first as many training digits (the same count, so the same finite-sample bias), with the
+ * classifier's accuracy on the held-out digits.
+ */
+export async function qualityReference(classifier: Classifier, heldout: ImageSet, train: ImageSet): Promise<{ heldout: FeatureStats; floor: DenoiserQuality['floor'] }> {
+  const all = (set: ImageSet) => pixelsOfSet(set, Int32Array.from({ length: set.count }, (_, i) => i));
+  const part = firstOf(train, heldout.count);
+  const real = await referenceFeatures(classifier, all(heldout), heldout.labels!);
+  const fake = await referenceFeatures(classifier, all(part), part.labels!);
+  return { heldout: real.stats, floor: { fd: frechetDistance(real.stats, fake.stats).distance, trainCount: part.count, classifierAccuracy: real.accuracy } };
 }
 
 /** Class accuracy and FD-classifier of the denoiser's samples at each guidance placement (same seeds for each). */

@@ -12,7 +12,7 @@ import { mulberry32 } from '../../core/random';
 import {
   batchLoss, classifyAsync, createDenoiser, createTrainer, denoiserOfAsync, DIGIT_DENOISER, disposeClassifier, disposeDenoiser, firstOf, heldoutProfileAsync,
   indexedDbUrl, loadFrom, loadFromUrl, makeBatch, modelSpaceOfSet, PATCH_DENOISER, paramCount, pixelsOfSet, PROFILE_IMAGES, PROFILE_SEED,
-  randomIndices, readImageSet, referenceFeatures, sampleImages, sampleQuality, saveTo, toPixels, type Classifier, type Denoiser, type DenoiserConfig, type ImageSet, type Parameterization,
+  randomIndices, qualityReference, readImageSet, sampleImages, sampleQuality, saveTo, toPixels, type Classifier, type Denoiser, type DenoiserConfig, type ImageSet, type Parameterization,
   type Trainer, type WeightsJson, type WeightsMeta,
 } from '../../models/diffusion';
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
@@ -20,7 +20,7 @@ import {
   checkQualitySettings, type DenoiserId, type DenoiserNoiseCosines, type DenoiserPrediction, type DenoiserQuality, type DenoiserRequest, type DenoiserResults,
   type DenoiserSampleResult, type DenoiserStatus, type DenoiserTarget, type DenoiserTrainResult,
 } from '../../protocol/denoiser';
-import { frechetDistance, type FeatureStats } from '../../core/frechet';
+import type { FeatureStats } from '../../core/frechet';
 import {
   createModelStore, dispatcher, downloadProgress, reportPhase, trainedStepsOf, trainingSize, yieldToQueue, type HostedModel, type ModelContext,
   type ModelHostOptions,
@@ -146,17 +146,13 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
   type QualityReference = { classifier: Classifier; heldout: FeatureStats; floor: DenoiserQuality['floor'] };
 
   /** What every quality measurement compares with; cached, retried after a failure. */
-  function qualityReference(baseUrl: string, spec: Spec): Promise<QualityReference> {
+  function referenceFor(baseUrl: string, spec: Spec): Promise<QualityReference> {
     const key = `${baseUrl}|${spec.heldout}|${spec.train}`;
     let hit = references.get(key);
     if (!hit) {
       hit = (async () => {
         const [{ model }, held, train] = await Promise.all([classifierFor(baseUrl), heldout(baseUrl, spec), imageSet(baseUrl, spec, spec.train)]);
-        const all = (set: ImageSet) => pixelsOfSet(set, Int32Array.from({ length: set.count }, (_, i) => i));
-        const real = await referenceFeatures(model, all(held), held.labels!);
-        const trainPart = firstOf(train, held.count);
-        const floor = frechetDistance(real.stats, (await referenceFeatures(model, all(trainPart), trainPart.labels!)).stats).distance;
-        return { classifier: model, heldout: real.stats, floor: { fd: floor, trainCount: trainPart.count, classifierAccuracy: real.accuracy } };
+        return { classifier: model, ...(await qualityReference(model, held, train)) };
       })();
       references.set(key, hit);
       hit.catch(() => references.delete(key));
@@ -382,7 +378,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     checkQualitySettings(req.settings);
     if (!spec.labels) throw new Error(`sample quality is read by the digit classifier: the ${req.model} denoiser is not a class-conditional digit model`);
     reportPhase(ctx, 100, `Downloading the ${spec.noun} and the classifier`, 'data');
-    const ref = await qualityReference(req.baseUrl, spec);
+    const ref = await referenceFor(req.baseUrl, spec);
     const entry = await entryFor(req, ctx);
     const { perClass, steps, guidance, seed } = req.settings;
     const settings = { perClass, steps, guidance, seed };
