@@ -5,7 +5,7 @@
 // conditioned on the log-SNR λ, not on t, and sees the variance-preserving input x_t / sqrt(α² + σ²), so any
 // schedule of the panel (each gives α_t, σ_t, hence λ) drives the same network.
 import type { LabProgress, LabResult, LabSettings } from './lab';
-import type { Parameterization, SamplerKind, WeightingKind } from '../core/diffusion/kinds';
+import type { GuidancePlacement, Parameterization, SamplerKind, WeightingKind } from '../core/diffusion/kinds';
 
 /** 'digits': class-conditional 28×28×1 MNIST digits (class 10 = the null class of classifier-free guidance). 'patches': unconditional 32×32×3 natural-image patches. */
 /** The denoisers: the digit model, its early-training checkpoint (the lab's second point of training) and the patch model. */
@@ -67,9 +67,37 @@ export type DenoiserRequest =
    */
   | ({ id: number; kind: 'denoiser-noise-cosines'; k: number; batch: number; seed: number } & DenoiserTarget)
   /** The lab's noise-level view of the model as it is now (src/protocol/lab.ts): K bins of λ, gradients or transfer. */
-  | ({ id: number; kind: 'denoiser-lab'; settings: LabSettings } & DenoiserTarget);
+  | ({ id: number; kind: 'denoiser-lab'; settings: LabSettings } & DenoiserTarget)
+  /**
+   * Sample quality of a class-conditional digit model as it is now (docs/conventions.md, "Sample quality"): for
+   * each guidance placement, `perClass` samples of every class by `steps`-step DDIM on the cosine schedule with
+   * guidance w = `guidance` (same seeds for every placement), their class accuracy and FD-classifier against the
+   * held-out digits; and the floor, FD-classifier of the held-out digits against as many training digits.
+   * Progress: loading phases, then one reply per sampler step. Cancelling stops it between steps. Answers
+   * are cached per model, weights and settings.
+   */
+  | ({ id: number; kind: 'denoiser-quality'; settings: QualitySettings } & DenoiserTarget);
 
 export type DenoiserKind = DenoiserRequest['kind'];
+
+/** A sample-quality measurement's settings: samples per class, DDIM steps, guidance scale w and the seed of the first batch. */
+export type QualitySettings = { perClass: number; steps: number; guidance: number; seed: number };
+
+/** The measurement the issue's figures use: 100 samples per class (1,000), 20 DDIM steps, w = 2. */
+export const QUALITY_DEFAULTS: QualitySettings = { perClass: 100, steps: 20, guidance: 2, seed: 1 };
+
+export const QUALITY_LIMITS = { maxPerClass: 200, maxSteps: 100, maxGuidance: 10 } as const;
+
+export function checkQualitySettings(s: QualitySettings): void {
+  const whole = (v: number, lo: number, hi: number, what: string) => {
+    if (!(Number.isInteger(v) && v >= lo && v <= hi)) throw new RangeError(`${what} must be a whole number in ${lo}…${hi}, not ${v}`);
+  };
+  if (!s) throw new TypeError('a quality measurement needs its settings');
+  whole(s.perClass, 2, QUALITY_LIMITS.maxPerClass, 'the samples per class');
+  whole(s.steps, 1, QUALITY_LIMITS.maxSteps, 'the number of steps');
+  if (!(s.guidance >= 0 && s.guidance <= QUALITY_LIMITS.maxGuidance)) throw new RangeError(`the guidance scale must be in 0…${QUALITY_LIMITS.maxGuidance}, not ${s.guidance}`);
+  if (!Number.isInteger(s.seed)) throw new RangeError(`the seed must be a whole number, not ${s.seed}`);
+}
 
 export type DenoiserSource = 'shipped' | 'indexeddb' | 'fresh';
 
@@ -177,6 +205,43 @@ export interface DenoiserNoiseCosines {
 /** Progress of a gradient-cosine matrix: loading phases, then one `gradients` reply per level. */
 export type DenoiserCosineProgress = DenoiserLoadProgress | { phase: 'gradients' };
 
+/** Samples at one guidance placement, as the classifier reads them. */
+export interface QualityRow {
+  placement: GuidancePlacement;
+  /** The scale applied (1 where guidance is nowhere) and where: σ/α within [lo, hi] (null: nowhere). */
+  guidance: number;
+  interval: [number, number] | null;
+  /** Share of the samples the classifier reads as the class they were sampled for, and per class (index = class). */
+  accuracy: number;
+  classAccuracy: number[];
+  /** FD-classifier against the held-out digits, and its two parts (‖μ1 − μ2‖², the covariance term). */
+  fd: number;
+  fdMean: number;
+  fdCov: number;
+}
+
+export interface DenoiserQuality {
+  model: DenoiserId;
+  /** The weights measured (DenoiserStatus.version). */
+  version: number;
+  settings: QualitySettings;
+  /** Samples per placement (perClass × classes) and held-out digits compared with. */
+  samples: number;
+  heldoutCount: number;
+  /** Features compared (the classifier's penultimate layer). */
+  featureDim: number;
+  rows: QualityRow[];
+  /** What the measure reads for real digits: FD-classifier of the held-out digits against the first `trainCount` training digits, and the classifier's held-out accuracy. */
+  floor: { fd: number; trainCount: number; classifierAccuracy: number };
+  /** Time of the measurement (0 when answered from the cache). */
+  milliseconds: number;
+  cached: boolean;
+  backend: string;
+}
+
+/** Progress of a quality measurement: loading phases, then the placement being sampled and samples done in it. */
+export type DenoiserQualityProgress = DenoiserLoadProgress | { phase: 'sampling'; placement: GuidancePlacement; samples: number };
+
 export interface DenoiserResults {
   'denoiser-load': DenoiserStatus;
   'denoiser-predict': DenoiserPrediction;
@@ -187,6 +252,7 @@ export interface DenoiserResults {
   'denoiser-forget': DenoiserStatus;
   'denoiser-noise-cosines': DenoiserNoiseCosines;
   'denoiser-lab': LabResult;
+  'denoiser-quality': DenoiserQuality;
 }
 
 export interface DenoiserProgressData {
@@ -196,6 +262,7 @@ export interface DenoiserProgressData {
   'denoiser-sample': { step: number };
   'denoiser-noise-cosines': DenoiserCosineProgress;
   'denoiser-lab': LabProgress;
+  'denoiser-quality': DenoiserQualityProgress;
 }
 
 export const DENOISER_CHANNELS: Record<DenoiserKind, string> = {
@@ -208,6 +275,7 @@ export const DENOISER_CHANNELS: Record<DenoiserKind, string> = {
   'denoiser-forget': 'denoiser-forget',
   'denoiser-noise-cosines': 'denoiser-noise-cosines',
   'denoiser-lab': 'lab-noise',
+  'denoiser-quality': 'denoiser-quality',
 };
 
 export const DENOISER_KINDS = Object.keys(DENOISER_CHANNELS) as DenoiserKind[];

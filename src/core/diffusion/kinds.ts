@@ -25,3 +25,7 @@ export type WeightingKind = (typeof WEIGHTING_KINDS)[number];
 /** The sampler updates of samplers.sample: ancestral DDPM, DDIM (η = 0), the Euler step of the flow ODE. */
 export const SAMPLER_KINDS = ['ddpm', 'ddim', 'euler'] as const;
 export type SamplerKind = (typeof SAMPLER_KINDS)[number];
+
+/** Where classifier-free guidance applies in a sample-quality measurement: at every noise level, only at middle noise (EDM2's interval), or nowhere (the conditional model alone). */
+export const GUIDANCE_PLACEMENTS = ['everywhere', 'middle', 'nowhere'] as const;
+export type GuidancePlacement = (typeof GUIDANCE_PLACEMENTS)[number];

@@ -6,7 +6,7 @@
 // A network here sees the variance-preserving input x_t / r with r = √(α² + σ²) and the log-SNR λ, so every
 // schedule drives it alike: its VP coefficients are α' = α/r, σ' = σ/r (α'² + σ'² = 1).
 import { tOfStep } from '../conventions';
-import type { Parameterization, SamplerKind } from './kinds';
+import type { GuidancePlacement, Parameterization, SamplerKind } from './kinds';
 import { scheduleAt, type ScheduleOptions, type ScheduleSpec } from './schedules';
 
 export { PARAMETERIZATIONS, SAMPLER_KINDS, type Parameterization, type SamplerKind } from './kinds';
@@ -143,6 +143,18 @@ export function guidanceActive(level: NoiseLevel, interval?: readonly [number, n
   if (!interval) return true;
   const s = sigmaOverAlpha(level);
   return s >= interval[0] && s <= interval[1];
+}
+
+/** Kynkäänniemi et al. 2024: EDM2's guidance interval, σ ∈ (0.28, 5.42] (the panel's "middle noise only" preset). */
+export const EDM2_INTERVAL: readonly [number, number] = [0.28, 5.42];
+
+/**
+ * Guidance w at a placement as a sampler's conditioning: everywhere (σ/α in [0, ∞]), only in EDM2_INTERVAL, or
+ * nowhere (w = 1: the conditional prediction alone).
+ */
+export function placedGuidance(placement: GuidancePlacement, w: number): { guidance: number; interval?: [number, number] } {
+  if (placement === 'nowhere') return { guidance: 1 };
+  return { guidance: w, interval: placement === 'middle' ? [EDM2_INTERVAL[0], EDM2_INTERVAL[1]] : [0, Infinity] };
 }
 
 /**

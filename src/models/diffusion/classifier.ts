@@ -38,15 +38,40 @@ export function createClassifier(config: ClassifierConfig = DIGIT_CLASSIFIER, se
   return { config, params };
 }
 
-/** Logits [B, classes] for pixels [B, side·side] in [0, 1]. Call inside tf.tidy. */
-export function classifierLogits(model: Classifier, pixels: tf.Tensor2D): tf.Tensor2D {
+/**
+ * The penultimate layer [B, hidden]: the hidden dense layer after its ReLU, the features FD-classifier compares
+ * (docs/conventions.md, "Sample quality"), for pixels [B, side·side] in [0, 1]. Call inside tf.tidy.
+ */
+export function classifierFeatures(model: Classifier, pixels: tf.Tensor2D): tf.Tensor2D {
   const { config: c, params: p } = model;
   const x = pixels.reshape([-1, c.side, c.side, 1]) as tf.Tensor4D;
   const h1 = tf.maxPool(tf.relu(tf.add(tf.conv2d(x, p['conv1/w'] as tf.Tensor4D, 1, 'same'), p['conv1/b'])) as tf.Tensor4D, 2, 2, 'valid');
   const h2 = tf.maxPool(tf.relu(tf.add(tf.conv2d(h1, p['conv2/w'] as tf.Tensor4D, 1, 'same'), p['conv2/b'])) as tf.Tensor4D, 2, 2, 'valid');
   const flat = h2.reshape([h2.shape[0], -1]) as tf.Tensor2D;
-  const h3 = tf.relu(tf.add(tf.matMul(flat, p['fc1/w']), p['fc1/b'])) as tf.Tensor2D;
-  return tf.add(tf.matMul(h3, p['fc2/w']), p['fc2/b']) as tf.Tensor2D;
+  return tf.relu(tf.add(tf.matMul(flat, p['fc1/w']), p['fc1/b'])) as tf.Tensor2D;
+}
+
+/** Logits [B, classes] for pixels [B, side·side] in [0, 1]. Call inside tf.tidy. */
+export function classifierLogits(model: Classifier, pixels: tf.Tensor2D): tf.Tensor2D {
+  const p = model.params;
+  return tf.add(tf.matMul(classifierFeatures(model, pixels), p['fc2/w']), p['fc2/b']) as tf.Tensor2D;
+}
+
+/**
+ * What the classifier reads in each of `count` digits (pixels count × side², in [0, 1]): the most likely class and
+ * the penultimate-layer features (count × hidden), read back asynchronously (WebGPU has no synchronous read-back).
+ */
+export async function classifierReadout(model: Classifier, pixels: Float32Array, chunk = 250): Promise<{ label: Int32Array; features: Float32Array }> {
+  const { side, hidden } = model.config;
+  const count = pixels.length / (side * side);
+  const label = new Int32Array(count);
+  const features = new Float32Array(count * hidden);
+  const p = model.params;
+  await readInChunks(model, pixels, chunk, (x) => {
+    const h = classifierFeatures(model, x);
+    return [tf.argMax(tf.add(tf.matMul(h, p['fc2/w']), p['fc2/b']), 1), h];
+  }, [label, features], [1, hidden]);
+  return { label, features };
 }
 
 /** Cross-entropy of labels under the logits of pixels [B, side·side]. */
@@ -72,26 +97,35 @@ export function classify(model: Classifier, pixels: Float32Array, chunk = 500): 
   return { label, confidence };
 }
 
-/** classify with an asynchronous read-back (WebGPU has no synchronous one). */
-export async function classifyAsync(model: Classifier, pixels: Float32Array, chunk = 500): Promise<{ label: Int32Array; confidence: Float32Array }> {
+/**
+ * Runs `heads` on the digits (pixels count × side², in [0, 1]) `chunk` at a time and reads each head's rows back
+ * asynchronously (WebGPU has no synchronous read-back) into `outs[h]`, `widths[h]` values per digit.
+ */
+async function readInChunks(
+  model: Classifier, pixels: Float32Array, chunk: number, heads: (x: tf.Tensor2D) => tf.Tensor[], outs: (Int32Array | Float32Array)[], widths: number[],
+): Promise<void> {
   const size = model.config.side ** 2;
   const count = pixels.length / size;
-  const label = new Int32Array(count);
-  const confidence = new Float32Array(count);
   for (let start = 0; start < count; start += chunk) {
     const n = Math.min(chunk, count - start);
-    const [l, c] = tf.tidy(() => {
-      const probs = tf.softmax(classifierLogits(model, tf.tensor2d(pixels.subarray(start * size, (start + n) * size), [n, size])));
-      return [tf.argMax(probs, 1), tf.max(probs, 1)];
-    });
+    const ts = tf.tidy(() => heads(tf.tensor2d(pixels.subarray(start * size, (start + n) * size), [n, size])));
     try {
-      label.set(await l.data(), start);
-      confidence.set(await c.data(), start);
+      for (const [h, t] of ts.entries()) outs[h].set(await t.data(), start * widths[h]);
     } finally {
-      l.dispose();
-      c.dispose();
+      tf.dispose(ts);
     }
   }
+}
+
+/** classify with an asynchronous read-back (WebGPU has no synchronous one). */
+export async function classifyAsync(model: Classifier, pixels: Float32Array, chunk = 500): Promise<{ label: Int32Array; confidence: Float32Array }> {
+  const count = pixels.length / model.config.side ** 2;
+  const label = new Int32Array(count);
+  const confidence = new Float32Array(count);
+  await readInChunks(model, pixels, chunk, (x) => {
+    const probs = tf.softmax(classifierLogits(model, x));
+    return [tf.argMax(probs, 1), tf.max(probs, 1)];
+  }, [label, confidence], [1, 1]);
   return { label, confidence };
 }
 

@@ -5,13 +5,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../../core/random';
 import {
-  clipDenoised, ddimStep, ddpmStep, eulerFlowStep, fromPrediction, guidanceActive, type Denoised, type Denoiser as DenoiseFn, type NoiseLevel,
-  type SamplerKind,
+  clipDenoised, ddimStep, ddpmStep, eulerFlowStep, fromPrediction, guidanceActive, scheduleLevels, type Denoised, type Denoiser as DenoiseFn,
+  type NoiseLevel, type SamplerKind,
 } from '../../core/diffusion/samplers';
 import { TRAINING_LAMBDA_LIMIT } from '../../core/diffusion/trainingNoise';
 import { logSnrFromAlphaSigma } from '../../core/diffusion/schedules';
 import { forward, pixelsOf, type Denoiser } from './denoiser';
 import type { Parameterization } from './objective';
+
+/** `steps` + 1 sampler levels on the cosine schedule, leading spacing (what the script, the tests and the quality measurement sample with). */
+export function uniformLevels(steps: number): NoiseLevel[] {
+  return scheduleLevels('cosine', steps, {}, 'leading');
+}
 
 export type Conditioning = {
   /** Class per image (digits); the null class for none. */

@@ -12,13 +12,15 @@ import { mulberry32 } from '../../core/random';
 import {
   batchLoss, classifyAsync, createDenoiser, createTrainer, denoiserOfAsync, DIGIT_DENOISER, disposeClassifier, disposeDenoiser, firstOf, heldoutProfileAsync,
   indexedDbUrl, loadFrom, loadFromUrl, makeBatch, modelSpaceOfSet, PATCH_DENOISER, paramCount, pixelsOfSet, PROFILE_IMAGES, PROFILE_SEED,
-  randomIndices, readImageSet, sampleImages, saveTo, toPixels, type Classifier, type Denoiser, type DenoiserConfig, type ImageSet, type Parameterization,
+  randomIndices, qualityReference, readImageSet, sampleImages, sampleQuality, saveTo, toPixels, type Classifier, type Denoiser, type DenoiserConfig, type ImageSet, type Parameterization,
   type Trainer, type WeightsJson, type WeightsMeta,
 } from '../../models/diffusion';
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
-import type {
-  DenoiserId, DenoiserNoiseCosines, DenoiserPrediction, DenoiserRequest, DenoiserResults, DenoiserSampleResult, DenoiserStatus, DenoiserTarget, DenoiserTrainResult,
+import {
+  checkQualitySettings, type DenoiserId, type DenoiserNoiseCosines, type DenoiserPrediction, type DenoiserQuality, type DenoiserRequest, type DenoiserResults,
+  type DenoiserSampleResult, type DenoiserStatus, type DenoiserTarget, type DenoiserTrainResult,
 } from '../../protocol/denoiser';
+import type { FeatureStats } from '../../core/frechet';
 import {
   createModelStore, dispatcher, downloadProgress, reportPhase, trainedStepsOf, trainingSize, yieldToQueue, type HostedModel, type ModelContext,
   type ModelHostOptions,
@@ -60,6 +62,8 @@ const FRESH_SEED = 20241125;
 const MAX_BATCH = 256;
 const MAX_SAMPLES = 64;
 const MAX_LEVELS = 1001;
+/** Quality measurements kept per host (each a few numbers). */
+const MAX_QUALITY_CACHE = 32;
 /** Fine-tuning shipped weights wants a gentler learning rate than training fresh ones. */
 const FINE_TUNE = { lr: 3e-4, warmup: 20, total: 5000, minLr: 3e-5 };
 const FROM_SCRATCH = { lr: 1e-3, warmup: 100, total: 8000, minLr: 2e-5 };
@@ -95,6 +99,9 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
   });
   const sets = new Map<string, Promise<ImageSet>>();
   let classifier: Promise<{ model: Classifier; accuracy: number }> | null = null;
+  /** Per base URL: the held-out digits' classifier features and the floor (held-out against as many training digits). */
+  const references = new Map<string, Promise<QualityReference>>();
+  const qualities = new Map<string, DenoiserQuality>();
 
   async function fetchBytes(url: string): Promise<ArrayBuffer> {
     const response = await fetchFn(url);
@@ -134,6 +141,23 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     })();
     classifier.catch(() => (classifier = null));
     return classifier;
+  }
+
+  type QualityReference = { classifier: Classifier; heldout: FeatureStats; floor: DenoiserQuality['floor'] };
+
+  /** What every quality measurement compares with; cached, retried after a failure. */
+  function referenceFor(baseUrl: string, spec: Spec): Promise<QualityReference> {
+    const key = `${baseUrl}|${spec.heldout}|${spec.train}`;
+    let hit = references.get(key);
+    if (!hit) {
+      hit = (async () => {
+        const [{ model }, held, train] = await Promise.all([classifierFor(baseUrl), heldout(baseUrl, spec), imageSet(baseUrl, spec, spec.train)]);
+        return { classifier: model, ...(await qualityReference(model, held, train)) };
+      })();
+      references.set(key, hit);
+      hit.catch(() => references.delete(key));
+    }
+    return hit;
   }
 
   type Built = Pick<Entry, 'model' | 'parameterization' | 'source' | 'saved' | 'trainedSteps'>;
@@ -349,11 +373,49 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     return store.withLock(entry, () => runLab(req.settings, denoiserLabSubtasks(labModel(entry), req.settings, train, held), ctx));
   }
 
+  async function qualityRun(req: Extract<DenoiserRequest, { kind: 'denoiser-quality' }>, ctx: ModelContext): Promise<DenoiserQuality> {
+    const spec = checkModel(req);
+    checkQualitySettings(req.settings);
+    if (!spec.labels) throw new Error(`sample quality is read by the digit classifier: the ${req.model} denoiser is not a class-conditional digit model`);
+    reportPhase(ctx, 100, `Downloading the ${spec.noun} and the classifier`, 'data');
+    const ref = await referenceFor(req.baseUrl, spec);
+    const entry = await entryFor(req, ctx);
+    const { perClass, steps, guidance, seed } = req.settings;
+    const settings = { perClass, steps, guidance, seed };
+    const key = JSON.stringify([req.model, entry.version, perClass, steps, guidance, seed]);
+    const hit = qualities.get(key);
+    if (hit) return { ...hit, milliseconds: 0, cached: true };
+    const version = entry.version;
+    const start = performance.now();
+    const rows = await sampleQuality({
+      denoiser: entry.model, parameterization: entry.parameterization, classifier: ref.classifier, reference: ref.heldout, settings,
+      // One sampler run at a time holds the model, so predictions at the panel's t go on meanwhile.
+      batch: (run) => store.withLock(entry, () => {
+        if (entry.version !== version) throw new Error('the weights changed during the measurement (training ran); measure again');
+        return run(entry.model);
+      }),
+      between: async (p) => {
+        ctx.progress(p.done, p.total, 'Sampling', { phase: 'sampling', placement: p.placement, samples: p.samples });
+        if (p.done % 4 === 0) {
+          await yieldToQueue(); // lets a cancel in
+          if (ctx.cancelled()) throw new Error('the quality measurement was cancelled');
+        }
+      },
+    });
+    const result: DenoiserQuality = {
+      model: req.model, version, settings, samples: perClass * ref.classifier.config.classes, heldoutCount: ref.heldout.count,
+      featureDim: ref.heldout.dim, rows, floor: ref.floor, milliseconds: performance.now() - start, cached: false, backend: activeBackendName(),
+    };
+    if (qualities.size >= MAX_QUALITY_CACHE) qualities.delete(qualities.keys().next().value!);
+    qualities.set(key, result);
+    return result;
+  }
+
   return {
     handle: dispatcher<DenoiserRequest, DenoiserResults>({
       ready: options.ready,
       check: checkModel,
-      announced: ['denoiser-load', 'denoiser-reset', 'denoiser-noise-cosines', 'denoiser-lab'],
+      announced: ['denoiser-load', 'denoiser-reset', 'denoiser-noise-cosines', 'denoiser-lab', 'denoiser-quality'],
       handlers: {
         'denoiser-load': load,
         'denoiser-predict': predict,
@@ -364,11 +426,14 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
         'denoiser-forget': forget,
         'denoiser-noise-cosines': noiseCosinesRun,
         'denoiser-lab': lab,
+        'denoiser-quality': qualityRun,
       },
     }),
     /** Frees every model and the classifier (their tensors are gone with a lost backend anyway); the next request reloads. */
     clear(): void {
       store.clear();
+      references.clear();
+      qualities.clear();
       const c = classifier;
       classifier = null;
       void c?.then((x) => {

@@ -16,6 +16,7 @@ import { lossProfileChart } from './denoiserCharts';
 import { fmtPercent, guidanceInterval, PARAMETERIZATION_LABELS } from './denoiserData';
 import { scheduleSpec } from './diffusionData';
 import { PredictView } from './PredictView';
+import { QualitySection } from './QualitySection';
 import { SamplerSection } from './SamplerSection';
 import { TrainSection } from './TrainSection';
 import { useOnceSettled } from '../../hooks/rates';
@@ -84,6 +85,7 @@ export const DenoiserSection = memo(function DenoiserSection() {
           <LossProfile status={status} />
           <PredictView key={`predict-${model}`} status={status} target={target} />
           <SamplerSection key={`sample-${model}`} status={status} target={target} />
+          {status.classes > 0 && <QualitySection key={`quality-${model}`} status={status} target={target} name={MODEL_SHORT[model]} />}
           <TrainSection key={`train-${model}`} status={status} target={target} onStatus={onStatus} onTrained={reload} />
         </>
       )}

@@ -57,8 +57,7 @@ export function guidanceInterval(lo: number, hi: number): [number, number] {
   return [lo <= GUIDANCE_SIGMA_RANGE[0] ? 0 : lo, hi >= GUIDANCE_SIGMA_RANGE[1] ? Infinity : hi];
 }
 
-/** Kynkäänniemi et al. 2024: EDM2's guidance interval, σ ∈ (0.28, 5.42]. */
-export const EDM2_INTERVAL: readonly [number, number] = [0.28, 5.42];
+export { EDM2_INTERVAL } from '../../../core/diffusion/samplers';
 
 /** Sampler step counts on the steps slider (1…1000, dense where few steps differ most). */
 export const STEP_CHOICES = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000] as const;
