@@ -1,6 +1,6 @@
 // The URL hash mirrors all view state: `#v=1&img=astronaut&size=128&dview=bitplanes&bits=4`.
 // One loop over the slices' link tables turns the view into the hash and back; no key is handled here.
-import { decodeSlice, encodeSlice, linkDefaults, pickLinked, type LinkSlice } from './codec';
+import { decodeSlice, encodeSlice, linkDefaults, pickLinked, quote, type LinkSlice } from './codec';
 import { depthLink, type DepthView } from './depthSlice';
 import { imageLink, type ImageView } from './imageSlice';
 import { patchLink, type PatchView } from './patchSlice';
@@ -79,5 +79,26 @@ export function decodeView(hash: string): DecodedView {
     problems.push(...decoded.problems);
     return decoded.value;
   });
+  problems.push(...keyProblems(params));
   return { view, problems };
+}
+
+/** How many ignored keys a note names; the rest are counted. */
+const NAMED_KEYS = 5;
+
+function listKeys(keys: string[]): string {
+  const named = keys.slice(0, NAMED_KEYS).map((k) => `“${quote(k)}”`).join(', ');
+  return keys.length > NAMED_KEYS ? `${named} and ${keys.length - NAMED_KEYS} more` : named;
+}
+
+/** Notes on keys the tables do not read: unknown ones, and a key given twice (the first is used). */
+function keyProblems(params: URLSearchParams): string[] {
+  const known = new Set(['v', ...SLICE_NAMES.flatMap((name) => Object.values<{ key: string }>(LINK_SLICES[name].fields).map((f) => f.key))]);
+  const all = [...params.keys()];
+  const unknown = [...new Set(all.filter((k) => !known.has(k)))];
+  const repeated = [...new Set(all.filter((k, i) => known.has(k) && all.indexOf(k) !== i))];
+  const out: string[] = [];
+  if (unknown.length > 0) out.push(`Ignored ${unknown.length === 1 ? 'an unknown key' : `${unknown.length} unknown keys`}: ${listKeys(unknown)}.`);
+  if (repeated.length > 0) out.push(`${listKeys(repeated)} ${repeated.length === 1 ? 'appears' : 'appear'} more than once; using the first.`);
+  return out;
 }
