@@ -36,3 +36,5 @@ export const DEFAULT_WORKING_SIZE: WorkingSize = 128;
 
 /** Uploads larger than this are refused before decoding. */
 export const MAX_UPLOAD_PIXELS = 50_000_000;
+/** Upload files larger than this (50 MB) are refused before they are read. */
+export const MAX_UPLOAD_BYTES = 50 * 2 ** 20;

@@ -1,6 +1,7 @@
 // Every way an image arrives (file input, drop, paste) ends here. Bad input leaves the current image as it is
 // and says why. A PNG exported by this app carries its view state: dropping it restores that view, and the
 // notice offers to use the picture itself as the image instead.
+import { MAX_UPLOAD_BYTES, MAX_UPLOAD_PIXELS } from '../../core/conventions';
 import { readPngTextChunks } from '../../core/png';
 import { applyHash } from '../../state/urlSync';
 import type { AppStore } from '../../state/store';
@@ -8,13 +9,21 @@ import { STATE_KEYWORD } from '../export/exportPng';
 import { decodeImageBytes, ImageInputError } from './decode';
 import { setUploadedSource } from './pipeline';
 
+const MB = 2 ** 20;
+
+/** What the app accepts, as the file input's description and the refusals say it. */
+export const UPLOAD_LIMITS = `PNG, JPEG, WebP, GIF or BMP, up to ${MAX_UPLOAD_BYTES / MB} MB and ${MAX_UPLOAD_PIXELS / 1e6} megapixels; an animated image gives its first frame.`;
+
+function refuse(store: AppStore, name: string, why: string): void {
+  store.getState().notify('error', `“${name}” was not loaded. ${why} The previous image is still shown.`);
+}
+
 export async function loadAsImage(store: AppStore, bytes: Uint8Array, name: string, type: string): Promise<void> {
   try {
     const source = await decodeImageBytes(bytes, type);
     setUploadedSource(store, source, name);
   } catch (e) {
-    const why = e instanceof ImageInputError ? e.message : `Unexpected error: ${(e as Error).message}`;
-    store.getState().notify('error', `“${name}” was not loaded. ${why} The previous image is still shown.`);
+    refuse(store, name, e instanceof ImageInputError ? e.message : `Unexpected error: ${(e as Error).message}`);
   }
 }
 
@@ -28,8 +37,23 @@ function exportedState(bytes: Uint8Array): string | null {
   }
 }
 
+/** Reads a file of at most MAX_UPLOAD_BYTES; a larger one is refused by its size, before any of it is read. */
+async function readBounded(store: AppStore, file: File): Promise<Uint8Array | null> {
+  if (file.size > MAX_UPLOAD_BYTES) {
+    refuse(store, file.name, `It is ${(file.size / MB).toFixed(1)} MB; the limit is ${MAX_UPLOAD_BYTES / MB} MB.`);
+    return null;
+  }
+  try {
+    return new Uint8Array(await file.arrayBuffer());
+  } catch (e) {
+    refuse(store, file.name, `The browser could not read the file (${(e as Error).message}).`);
+    return null;
+  }
+}
+
 export async function handleFile(store: AppStore, file: File): Promise<void> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
+  const bytes = await readBounded(store, file);
+  if (bytes === null) return;
   const state = exportedState(bytes);
   if (state !== null) {
     applyHash(store, state);
