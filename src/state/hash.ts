@@ -53,26 +53,35 @@ export interface DecodedView {
   problems: string[];
 }
 
+/** Parameters of a hash (with or without '#'); an unreadable one has none. */
+function paramsOf(hash: string): URLSearchParams {
+  try {
+    return new URLSearchParams(hash.replace(/^#/, ''));
+  } catch {
+    return new URLSearchParams();
+  }
+}
+
+/**
+ * Why a non-empty hash cannot be read by this version at all ("was made by a newer version of the app (v=2)"), or
+ * null when its version is this one's (or it is empty).
+ */
+export function unreadableVersion(hash: string): string | null {
+  const params = paramsOf(hash);
+  const version = params.get('v');
+  if (hash.replace(/^#/, '') !== '' && version === null) return 'has no version (v=…)';
+  if (version === null || version === String(HASH_VERSION)) return null;
+  const n = Number(version);
+  return Number.isFinite(n) && n > HASH_VERSION
+    ? `was made by a newer version of the app (v=${quote(version)})`
+    : `has an unknown version (v=${quote(version)})`;
+}
+
 /** Read a hash (with or without '#'); never throws: anything unreadable falls back to defaults with a note. */
 export function decodeView(hash: string): DecodedView {
-  const text = hash.replace(/^#/, '');
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(text);
-  } catch {
-    params = new URLSearchParams();
-  }
-  const version = params.get('v');
-  if (text !== '' && version === null) {
-    return { view: defaultView(), problems: ['The link has no version (v=…); showing the default view.'] };
-  }
-  if (version !== null && version !== String(HASH_VERSION)) {
-    const n = Number(version);
-    const why = Number.isFinite(n) && n > HASH_VERSION
-      ? `The link was made by a newer version of the app (v=${version}); showing the default view.`
-      : `The link has an unknown version (v=${version.slice(0, 20)}); showing the default view.`;
-    return { view: defaultView(), problems: [why] };
-  }
+  const unreadable = unreadableVersion(hash);
+  if (unreadable !== null) return { view: defaultView(), problems: [`The link ${unreadable}; showing the default view.`] };
+  const params = paramsOf(hash);
   const problems: string[] = [];
   const view = eachSlice((name) => {
     const decoded = decodeSlice(LINK_SLICES[name], params);

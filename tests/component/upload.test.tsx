@@ -1,10 +1,14 @@
-// Uploads are refused by their byte size before any of the file is read, and the upload control says the limits.
+// Uploads are refused by their byte size before any of the file is read, and the upload control says the limits;
+// a dropped PNG's saved view is restored, or, when damaged or from a newer version, explained and left alone.
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_UPLOAD_BYTES } from '../../src/core/conventions';
+import { addPngTextChunk } from '../../src/core/png';
 import { createAppStore } from '../../src/state/store';
 import { ImagePicker } from '../../src/ui/components/ImagePicker';
+import { STATE_KEYWORD } from '../../src/ui/export/exportPng';
 import { handleFile } from '../../src/ui/image/upload';
+import { png, solid } from '../imageFixtures';
 
 afterEach(cleanup);
 
@@ -55,5 +59,76 @@ describe('uploading a file', () => {
     const input = screen.getByTestId('file-input');
     expect(input.getAttribute('aria-describedby')).toBe(button.getAttribute('aria-describedby'));
     expect(input.getAttribute('aria-label')).toBe('Image file');
+  });
+});
+
+/** A file holding `bytes` (jsdom's File cannot give its bytes back, so they are handed over directly). */
+function fileOf(bytes: Uint8Array, name: string): File {
+  const file = new File([], name, { type: 'image/png' });
+  Object.defineProperty(file, 'size', { value: bytes.length });
+  Object.defineProperty(file, 'arrayBuffer', { value: () => Promise.resolve(bytes.slice().buffer) });
+  return file;
+}
+
+const picture = new Uint8Array(png({ width: 2, height: 2, row: solid(2, [10, 20, 30]) }));
+const exported = (text: string) => addPngTextChunk(picture, STATE_KEYWORD, text);
+
+describe('dropping a PNG that carries a view', () => {
+  it('restores the view and offers the picture instead', async () => {
+    const store = createAppStore();
+    await handleFile(store, fileOf(exported('v=1&bits=2'), 'figure.png'));
+    expect(store.getState().depth.bits).toBe(2);
+    const [notice] = store.getState().ui.notices;
+    expect([notice.kind, notice.text, notice.action?.label]).toEqual(['info', 'Restored the view saved in “figure.png”.', 'Use this picture as the image instead']);
+  });
+
+  it('says a view with a corrupted checksum or a cut length is damaged, and keeps the current view', async () => {
+    const bytes = exported('v=1&bits=2');
+    const textAt = 8 + 25; // signature, then IHDR's 25 bytes: the text chunk (placed right after IHDR) starts here
+    const badText = bytes.slice();
+    badText[textAt + 8 + STATE_KEYWORD.length + 1 + 4] ^= 0xff; // a byte of its text, past length, type and keyword
+    const badLength = bytes.slice();
+    badLength.set([0x7f, 0xff, 0xff, 0xff], textAt);
+    for (const [bad, name] of [[badText, 'flipped.png'], [badLength, 'cut.png']] as const) {
+      const store = createAppStore();
+      const before = store.getState().depth;
+      await handleFile(store, fileOf(bad, name));
+      expect(store.getState().depth).toEqual(before);
+      const [notice] = store.getState().ui.notices;
+      expect(notice.kind).toBe('error');
+      expect(notice.text).toBe(`The view saved in “${name}” is damaged (its text chunk is cut short or fails its checksum) and was not restored; the current view is kept.`);
+      expect(notice.action?.label).toBe('Use this picture as the image instead');
+    }
+    // The checks above do hit the text chunk.
+    expect(new DataView(bytes.buffer).getUint32(textAt)).toBe(STATE_KEYWORD.length + 1 + 'v=1&bits=2'.length);
+  });
+
+  it('keeps the current view when the saved one is from a newer version, or is no view at all, and says why', async () => {
+    for (const [text, why] of [
+      ['v=2&bits=2', 'was made by a newer version of the app (v=2)'],
+      ['hello', 'has no version (v=…)'],
+      [`v=${'9'.repeat(300)}`, `was made by a newer version of the app (v=${'9'.repeat(40)}…)`],
+    ]) {
+      const store = createAppStore();
+      const before = store.getState().depth;
+      await handleFile(store, fileOf(exported(text), 'later.png'));
+      expect(store.getState().depth).toEqual(before);
+      expect(store.getState().ui.notices.map((n) => [n.kind, n.text])).toEqual([
+        ['error', `The view saved in “later.png” ${why}, which this version cannot read; the current view is kept.`],
+      ]);
+    }
+  });
+
+  it('reads a view beside a 1 MB text chunk, and a 1 MB view, with short notices', async () => {
+    const store = createAppStore();
+    const big = addPngTextChunk(exported('v=1&bits=3'), 'Comment', 'x'.repeat(2 ** 20));
+    await handleFile(store, fileOf(big, 'annotated.png'));
+    expect(store.getState().depth.bits).toBe(3);
+
+    const other = createAppStore();
+    await handleFile(other, fileOf(exported(`v=1&bits=5&note=${'y'.repeat(2 ** 20)}`), 'padded.png'));
+    expect(other.getState().depth.bits).toBe(5);
+    const texts = other.getState().ui.notices.map((n) => n.text);
+    expect(texts).toEqual(['Part of this link could not be used. Ignored an unknown key: “note”.', 'Restored the view saved in “padded.png”.']);
   });
 });

@@ -3,7 +3,7 @@
 // and a refused file leaves the previous image on screen.
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { animatedGif, cmykJpeg, png, solid } from './imageFixtures';
+import { animatedGif, cmykJpeg, png, solid } from '../imageFixtures';
 import { browserSession, canvasPixels, openPage } from './pageHelpers';
 
 const baseUrl = inject('baseUrl');

@@ -1,7 +1,7 @@
 // Small image files made byte by byte for the upload tests: each is the smallest file with the property tested
 // (a 16-bit PNG, a CMYK JPEG, an animated GIF, a header that lies), so no binary fixture is stored.
 import { deflateSync } from 'node:zlib';
-import { crc32 } from '../../src/core/png';
+import { crc32 } from '../src/core/png';
 
 const u32 = (n: number) => [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
 const ascii = (s: string) => Array.from(s, (c) => c.charCodeAt(0));
