@@ -125,7 +125,7 @@ describe('decompositions are exact at full depth and bounded before it', () => {
 
 describe('schedules', () => {
   const tPair = fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }))
-    .map(([a, b]) => (a <= b ? [a, b] : [b, a]) as const);
+    .map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a]));
 
   it('every named schedule’s log-SNR is non-increasing in t', () => {
     fc.assert(fc.property(fc.constantFrom(...SCHEDULE_KINDS), tPair, fc.double({ min: 0.1, max: 10, noNaN: true }), (kind, [t1, t2], shift) => {
