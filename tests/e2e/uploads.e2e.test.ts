@@ -1,8 +1,10 @@
-// Unusual and hostile image files, uploaded and pasted in a real Chromium against the production build: the odd
+// Unusual and hostile image files, uploaded, pasted and dropped in a real Chromium against the production build: the odd
 // but valid ones load (the first frame of an animation), the others are refused with a message naming the limit,
 // and a refused file leaves the previous image on screen.
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { addPngTextChunk } from '../../src/core/png';
+import { STATE_KEYWORD } from '../../src/ui/export/exportPng';
 import { animatedGif, cmykJpeg, png, solid } from '../imageFixtures';
 import { browserSession, canvasPixels, openPage } from './pageHelpers';
 
@@ -107,5 +109,32 @@ describe('uploads in a real browser', () => {
       window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
     }, huge.toString('base64'));
     await refused(/“screenshot\.png” was not loaded\. This image is 20000×20000 \(400\.0 megapixels\); the limit is 50 megapixels\./, before);
+  });
+
+  it('explains a dropped PNG whose saved view is damaged or from a newer version, keeping the view, and offers the picture instead', async () => {
+    const bits = () => page.$eval('[data-testid="bits-slider"]', (i) => (i as HTMLInputElement).value);
+    const before = await bits();
+    const drop = (bytes: Uint8Array, name: string) => page.evaluate(([b64, fileName]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], fileName, { type: 'image/png' }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, [Buffer.from(bytes).toString('base64'), name] as const);
+    const picture = new Uint8Array(png({ width: 2, height: 2, row: solid(2, [200, 30, 30]) }));
+
+    const damaged = addPngTextChunk(picture, STATE_KEYWORD, 'v=1&bits=2');
+    damaged[8 + 25 + 8 + STATE_KEYWORD.length + 3] ^= 0x20; // one byte of the saved view: its checksum no longer matches
+    await drop(damaged, 'damaged.png');
+    await expect.poll(() => page.textContent('[data-testid="notice-error"] span').catch(() => '')).toBe(
+      'The view saved in “damaged.png” is damaged (its text chunk is cut short or fails its checksum) and was not restored; the current view is kept.');
+    expect(await bits()).toBe(before);
+    await page.click('[data-testid="notice-error"] button[aria-label="Dismiss message"]');
+
+    await drop(addPngTextChunk(picture, STATE_KEYWORD, 'v=2&bits=2'), 'later.png');
+    await expect.poll(() => page.textContent('[data-testid="notice-error"] span').catch(() => '')).toBe(
+      'The view saved in “later.png” was made by a newer version of the app (v=2), which this version cannot read; the current view is kept.');
+    expect(await bits()).toBe(before);
+    await page.click('[data-testid="notice-error"] >> text=Use this picture as the image instead');
+    await loaded('later.png');
+    await waitColour([200, 30, 30]);
   });
 });
