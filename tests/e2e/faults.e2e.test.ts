@@ -5,7 +5,7 @@ import { browserSession, canvasPixels, openPage } from './pageHelpers';
 
 const baseUrl = inject('baseUrl');
 // Every worker the page starts is kept where the test can reach it; one can be told to swallow what it is sent.
-const session = browserSession((context) => context.addInitScript(() => {
+const session = browserSession(async (context) => void await context.addInitScript(() => {
   const Native = window.Worker;
   const started: (Worker & { url: string; swallow?: boolean })[] = [];
   (window as unknown as { startedWorkers: typeof started }).startedWorkers = started;
