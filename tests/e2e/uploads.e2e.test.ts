@@ -22,6 +22,21 @@ async function upload(name: string, mimeType: string, buffer: Buffer): Promise<v
   await page.setInputFiles('[data-testid="file-input"]', { name, mimeType, buffer });
 }
 
+/**
+ * Pastes or drops a PNG file onto the page holding `bytes`, or `zeros` zero bytes made in the page (so that a
+ * large file is not sent over from the test).
+ */
+function handOver(how: 'paste' | 'drop', name: string, bytes: Uint8Array | { zeros: number }): Promise<void> {
+  const content = bytes instanceof Uint8Array ? Buffer.from(bytes).toString('base64') : bytes.zeros;
+  return page.evaluate(([event, fileName, data]) => {
+    const body = typeof data === 'number' ? new Uint8Array(data) : Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([body], fileName, { type: 'image/png' }));
+    const init = { bubbles: true, cancelable: true };
+    window.dispatchEvent(event === 'paste' ? new ClipboardEvent('paste', { ...init, clipboardData: dt }) : new DragEvent('drop', { ...init, dataTransfer: dt }));
+  }, [how, name, content] as const);
+}
+
 /** The image shows `name` once it is the working image and the original is drawn. */
 async function loaded(name: string): Promise<void> {
   await expect.poll(() => page.textContent('[data-testid="credit"]'), { timeout: 30_000 }).toContain(`“${name}”`);
@@ -94,42 +109,29 @@ describe('uploads in a real browser', () => {
 
   it('refuses a pasted clipboard image over 50 MB by its size, and a pasted 20000 × 20000 screenshot by its pixels', async () => {
     const before = await canvasPixels(page, ORIGINAL);
-    await page.evaluate(() => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(60 * 2 ** 20)], 'image.png', { type: 'image/png' }));
-      window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-    });
+    await handOver('paste', 'image.png', { zeros: 60 * 2 ** 20 });
     await refused(/“image\.png” was not loaded\. It is 60\.0 MB; the limit is 50 MB\./, before);
     await page.click('[data-testid="notice-error"] button[aria-label="Dismiss message"]');
 
     const huge = png({ width: 1, height: 1, row: solid(1, [0, 0, 0]), declared: { width: 20_000, height: 20_000 } });
-    await page.evaluate((b64) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'screenshot.png', { type: 'image/png' }));
-      window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-    }, huge.toString('base64'));
+    await handOver('paste', 'screenshot.png', huge);
     await refused(/“screenshot\.png” was not loaded\. This image is 20000×20000 \(400\.0 megapixels\); the limit is 50 megapixels\./, before);
   });
 
   it('explains a dropped PNG whose saved view is damaged or from a newer version, keeping the view, and offers the picture instead', async () => {
     const bits = () => page.$eval('[data-testid="bits-slider"]', (i) => (i as HTMLInputElement).value);
     const before = await bits();
-    const drop = (bytes: Uint8Array, name: string) => page.evaluate(([b64, fileName]) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], fileName, { type: 'image/png' }));
-      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, [Buffer.from(bytes).toString('base64'), name] as const);
     const picture = new Uint8Array(png({ width: 2, height: 2, row: solid(2, [200, 30, 30]) }));
 
     const damaged = addPngTextChunk(picture, STATE_KEYWORD, 'v=1&bits=2');
     damaged[8 + 25 + 8 + STATE_KEYWORD.length + 3] ^= 0x20; // one byte of the saved view: its checksum no longer matches
-    await drop(damaged, 'damaged.png');
+    await handOver('drop', 'damaged.png', damaged);
     await expect.poll(() => page.textContent('[data-testid="notice-error"] span').catch(() => '')).toBe(
       'The view saved in “damaged.png” is damaged (its text chunk is cut short or fails its checksum) and was not restored; the current view is kept.');
     expect(await bits()).toBe(before);
     await page.click('[data-testid="notice-error"] button[aria-label="Dismiss message"]');
 
-    await drop(addPngTextChunk(picture, STATE_KEYWORD, 'v=2&bits=2'), 'later.png');
+    await handOver('drop', 'later.png', addPngTextChunk(picture, STATE_KEYWORD, 'v=2&bits=2'));
     await expect.poll(() => page.textContent('[data-testid="notice-error"] span').catch(() => '')).toBe(
       'The view saved in “later.png” was made by a newer version of the app (v=2), which this version cannot read; the current view is kept.');
     expect(await bits()).toBe(before);
