@@ -70,7 +70,19 @@ function withTransfer(message: Request): { message: Request; transfer: Transfera
   return { message: { ...message, image: { ...message.image, data } }, transfer: [data.buffer as ArrayBuffer] };
 }
 
-export function createComputeClient(worker: WorkerLike): ComputeClient {
+/** Restarts after crashes, at most: a worker that keeps crashing is left stopped, and requests fail at once. */
+export const MAX_RESTARTS = 3;
+
+/**
+ * A client of one worker. Given a way to start it (`start` a function), a worker that crashes after it has
+ * answered once (an uncaught error, a failed allocation) is replaced by a fresh one, at most MAX_RESTARTS times:
+ * what was pending fails with a message saying so, and later requests go to the new worker. A worker that fails
+ * before it ever answered (its script did not load) is not restarted.
+ */
+export function createComputeClient(start: WorkerLike | (() => WorkerLike)): ComputeClient {
+  const restart = typeof start === 'function' ? start : null;
+  let worker = typeof start === 'function' ? start() : start;
+  let restarts = 0;
   let nextId = 1;
   let disposed = false;
   let heardFromWorker = false;
@@ -109,18 +121,39 @@ export function createComputeClient(worker: WorkerLike): ComputeClient {
   };
 
   const onError = (event: { message?: string }) => {
-    const error = new Error(`compute worker failed${event.message ? `: ${event.message}` : ''}`);
+    const why = event.message ? `: ${event.message}` : '';
     // An error before the worker ever answered means its script did not load: nothing will answer later.
-    if (!heardFromWorker) broken = error;
-    rejectAll(error);
+    if (!heardFromWorker) {
+      broken = new Error(`compute worker failed${why}`);
+      rejectAll(broken);
+      return;
+    }
+    if (!restart || restarts >= MAX_RESTARTS) {
+      if (restart) broken = new Error(`the compute worker crashed${why}, ${MAX_RESTARTS + 1} times; reload the page`);
+      rejectAll(broken ?? new Error(`compute worker failed${why}`));
+      return;
+    }
+    restarts++;
+    worker.terminate();
+    rejectAll(new Error(`the compute worker crashed${why} and was restarted; try again`));
+    listen(restart());
   };
 
-  if (worker.addEventListener) {
-    worker.addEventListener('message', onMessage);
-    worker.addEventListener('error', onError);
-  } else {
-    worker.onmessage = onMessage;
+  /** Makes `w` the worker; events of a replaced one are ignored. */
+  function listen(w: WorkerLike): void {
+    worker = w;
+    heardFromWorker = false;
+    const current = <E>(handler: (event: E) => void) => (event: E) => {
+      if (worker === w) handler(event);
+    };
+    if (w.addEventListener) {
+      w.addEventListener('message', current(onMessage));
+      w.addEventListener('error', current(onError));
+    } else {
+      w.onmessage = current(onMessage);
+    }
   }
+  listen(worker);
 
   return {
     request<K extends RequestKind>(kind: K, payload: PayloadOf<K>, opts: RequestOptions<K> = {}): Promise<ResultOf<K>> {
@@ -255,10 +288,11 @@ export function getComputeClient(): ComputeClient {
     let model: ComputeClient | null = null;
     let background: ComputeClient | null = null;
     // Written out in full so Vite sees the pattern and bundles each worker as its own module chunk.
+    // Each is started again after a crash (createComputeClient).
     const analysisClient = () =>
-      (analysis ??= createComputeClient(earlyAnalysisWorker() ?? new Worker(new URL('../workers/analysis.worker.ts', import.meta.url), { type: 'module' })));
-    const modelClient = () => (model ??= createComputeClient(new Worker(new URL('../workers/model.worker.ts', import.meta.url), { type: 'module' })));
-    const backgroundClient = () => (background ??= createComputeClient(new Worker(new URL('../workers/analysis.worker.ts', import.meta.url), { type: 'module' })));
+      (analysis ??= createComputeClient(() => earlyAnalysisWorker() ?? new Worker(new URL('../workers/analysis.worker.ts', import.meta.url), { type: 'module' })));
+    const modelClient = () => (model ??= createComputeClient(() => new Worker(new URL('../workers/model.worker.ts', import.meta.url), { type: 'module' })));
+    const backgroundClient = () => (background ??= createComputeClient(() => new Worker(new URL('../workers/analysis.worker.ts', import.meta.url), { type: 'module' })));
     const clients = { model: modelClient, analysis: analysisClient, background: backgroundClient };
     let disposed = false;
     shared = {

@@ -18,9 +18,15 @@ export function tOfStep(i: number, steps: number): number {
   return (i + 1) / steps;
 }
 
-/** Discrete step of a continuous t ∈ [0,1] in an N-step schedule. */
+/**
+ * Discrete step of a continuous t ∈ [0,1] in an N-step schedule. t·N can round up past an integer (with N = 100,
+ * t = tOfStep(6) = 0.07 gives t·N = 7.000000000000001): the step below is taken whenever its own t, computed as
+ * tOfStep computes it, still reaches t, so every step's t reads that step.
+ */
 export function stepOfT(t: number, steps: number): number {
-  return Math.min(Math.max(Math.ceil(t * steps) - 1, 0), steps - 1);
+  let i = Math.min(Math.max(Math.ceil(t * steps) - 1, 0), steps - 1);
+  if (i > 0 && tOfStep(i - 1, steps) >= t) i--;
+  return i;
 }
 
 /** Working image sizes the user can choose (pixels per side). */
@@ -30,3 +36,5 @@ export const DEFAULT_WORKING_SIZE: WorkingSize = 128;
 
 /** Uploads larger than this are refused before decoding. */
 export const MAX_UPLOAD_PIXELS = 50_000_000;
+/** Upload files larger than this (50 MB) are refused before they are read. */
+export const MAX_UPLOAD_BYTES = 50 * 2 ** 20;

@@ -50,6 +50,37 @@ export async function minimizeStep(optimizer: tf.Optimizer, loss: () => tf.Scala
   return readScalar(value);
 }
 
+/** Steps between two copies of the weights (and Adam's state) that a diverged run falls back to. */
+export const CHECKPOINT_EVERY = 10;
+/** A loss this many times the first loss of the run counts as exploding (no loss of these models rises so far while learning). */
+export const EXPLODING_FACTOR = 1e6;
+
+/** Training stopped because the loss became NaN, infinite or exploded; the weights are back at `restoredStep`. */
+export class DivergenceError extends Error {
+  constructor(readonly step: number, readonly restoredStep: number, what: string) {
+    super(`the loss ${what} at step ${step}, so the weights of step ${restoredStep} (the last checkpoint before it) were restored; the training up to there is kept`);
+  }
+}
+
+/** Adam's own state, which a checkpoint keeps with the weights (tfjs keeps it in protected fields). */
+type AdamState = { accBeta1: tf.Variable; accBeta2: tf.Variable; accumulatedFirstMoment: { variable: tf.Variable }[]; accumulatedSecondMoment: { variable: tf.Variable }[] };
+
+function adamVariables(optimizer: tf.Optimizer): tf.Variable[] {
+  const s = optimizer as unknown as AdamState;
+  return [s.accBeta1, s.accBeta2, ...s.accumulatedFirstMoment.map((m) => m.variable), ...s.accumulatedSecondMoment.map((m) => m.variable)];
+}
+
+/** Copies of the weights and Adam's state before step `step`. */
+type Checkpoint = { step: number; values: tf.Tensor[] };
+
+/** Why `loss` means the run diverged, or null. */
+function divergence(loss: number, first: number | null): string | null {
+  if (Number.isNaN(loss)) return 'became NaN';
+  if (!Number.isFinite(loss)) return 'became infinite';
+  if (first !== null && first > 0 && loss > EXPLODING_FACTOR * first) return `exploded to ${loss.toPrecision(3)} (from ${first.toPrecision(3)} at the start)`;
+  return null;
+}
+
 /** Adam whose learning rate follows a schedule, with the loss of every step taken. */
 export type ScheduledAdam = {
   readonly optimizer: tf.Optimizer;
@@ -64,20 +95,56 @@ export type ScheduledAdam = {
   dispose(): void;
 };
 
-export function createScheduledAdam(schedule: Schedule): ScheduledAdam {
+/**
+ * Scheduled Adam. Given the variables it trains (`guard`), it also keeps the run from diverging: every
+ * CHECKPOINT_EVERY steps it copies them and its own state, and a step whose loss is NaN, infinite or
+ * EXPLODING_FACTOR times the first one puts back the newest copy whose weights gave a finite loss, shortens the
+ * loss history to match and throws a DivergenceError; the trainer can go on from there.
+ */
+export function createScheduledAdam(schedule: Schedule, guard?: tf.Variable[]): ScheduledAdam {
   const optimizer = tf.train.adam(schedule.lr);
   const losses: number[] = [];
+  /** The newest copy whose weights were seen to give a finite loss, and one taken since, not yet checked. */
+  let good: Checkpoint | null = null;
+  let pending: Checkpoint | null = null;
+  const free = (c: Checkpoint | null) => c?.values.forEach((t) => t.dispose());
+  const tracked = () => [...(guard ?? []), ...adamVariables(optimizer)];
+  const restore = (c: Checkpoint) => {
+    // Adam's moments do not exist before its first update: a copy from then restores them as zeros.
+    tf.tidy(() => tracked().forEach((v, i) => v.assign(c.values[i] ?? tf.zerosLike(v))));
+    losses.length = c.step;
+  };
   return {
     optimizer,
     losses,
     async step(update) {
       const n = losses.length;
+      if (guard && (good === null || n - good.step >= CHECKPOINT_EVERY) && pending === null) pending = { step: n, values: tracked().map((v) => v.clone()) };
       setLearningRate(optimizer, learningRateAt(n, schedule));
       const value = await update(optimizer, n);
+      const why = guard ? divergence(value, losses.length > 0 ? losses[0] : null) : null;
+      if (why !== null) {
+        const back = (good ?? pending)!;
+        restore(back);
+        if (back !== pending) free(pending);
+        pending = null;
+        throw new DivergenceError(n + 1, back.step, why);
+      }
+      if (pending?.step === n) {
+        // The weights copied before this step gave a finite loss: the newest safe copy.
+        if (good !== pending) free(good);
+        good = pending;
+        pending = null;
+      }
       losses.push(value);
       return value;
     },
-    dispose: () => optimizer.dispose(),
+    dispose: () => {
+      free(good);
+      free(pending);
+      good = pending = null;
+      optimizer.dispose();
+    },
   };
 }
 
@@ -108,11 +175,12 @@ export type LoopTrainer = {
 };
 
 /**
- * A trainer whose every step is `update` with scheduled Adam. Pausing is cooperative: a running `run` stops
+ * A trainer whose every step is `update` with scheduled Adam (kept from diverging over `guard`, see
+ * createScheduledAdam). Pausing is cooperative: a running `run` stops
  * after the step in flight, so the weights are never read or saved mid-update.
  */
-export function createLoopTrainer(schedule: Schedule, update: (optimizer: tf.Optimizer, step: number) => Promise<number>): LoopTrainer {
-  const adam = createScheduledAdam(schedule);
+export function createLoopTrainer(schedule: Schedule, update: (optimizer: tf.Optimizer, step: number) => Promise<number>, guard?: tf.Variable[]): LoopTrainer {
+  const adam = createScheduledAdam(schedule, guard);
   const { losses } = adam;
   const step = () => adam.step(update);
   let paused = false;

@@ -26,6 +26,14 @@ export interface FieldCodec<T> {
   parse(raw: string, key: string, fallback: T): Read<T>;
 }
 
+/** Longest part of a link value quoted back in a note: a link can carry megabytes, a notice should not. */
+const QUOTE_MAX = 40;
+
+/** A link value as a note quotes it, cut to QUOTE_MAX characters. */
+export function quote(raw: string): string {
+  return raw.length > QUOTE_MAX ? `${raw.slice(0, QUOTE_MAX)}…` : raw;
+}
+
 /** An integer, rounded and clamped to [min, max]; not a number → default with a note. */
 export function int(min: number, max: number): FieldCodec<number> {
   return {
@@ -33,11 +41,16 @@ export function int(min: number, max: number): FieldCodec<number> {
     format: (value) => String(value),
     parse(raw, key, fallback) {
       const n = Number(raw);
-      if (!Number.isFinite(n)) return { value: fallback, problem: `“${key}=${raw}” is not a number; using ${fallback}.` };
-      const v = Math.min(max, Math.max(min, Math.round(n)));
-      return v === n ? { value: v } : { value: v, problem: `“${key}=${raw}” is outside ${min}…${max}; using ${v}.` };
+      if (!Number.isFinite(n)) return { value: fallback, problem: `“${key}=${quote(raw)}” is not a number; using ${fallback}.` };
+      const v = Math.min(max, Math.max(min, Math.round(n))) + 0; // + 0: −0 reads as 0
+      return v === n ? { value: v } : { value: v, problem: `“${key}=${quote(raw)}” is outside ${min}…${max}; using ${v}.` };
     },
   };
+}
+
+/** x rounded to `decimals` digits, as a link writes it (−0 reads as 0). */
+export function roundTo(x: number, decimals: number): number {
+  return Number(x.toFixed(decimals)) + 0;
 }
 
 /** A real number, clamped to [min, max] and rounded to `decimals`; written with exactly `decimals` digits when `fixed`. */
@@ -47,9 +60,9 @@ export function real(min: number, max: number, decimals: number, { fixed = false
     format: (value) => (fixed ? value.toFixed(decimals) : String(value)),
     parse(raw, key, fallback) {
       const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) return { value: fallback, problem: `“${key}=${raw}” is not a number; using ${fallback}.` };
-      const v = Number(Math.min(max, Math.max(min, n)).toFixed(decimals));
-      return n < min || n > max ? { value: v, problem: `“${key}=${raw}” is outside ${min}…${max}; using ${v}.` } : { value: v };
+      if (raw.trim() === '' || !Number.isFinite(n)) return { value: fallback, problem: `“${key}=${quote(raw)}” is not a number; using ${fallback}.` };
+      const v = roundTo(Math.min(max, Math.max(min, n)), decimals);
+      return n < min || n > max ? { value: v, problem: `“${key}=${quote(raw)}” is outside ${min}…${max}; using ${v}.` } : { value: v };
     },
   };
 }
@@ -61,7 +74,7 @@ export function oneOf<T extends string | number>(choices: readonly T[]): FieldCo
     format: (value) => String(value),
     parse(raw, key, fallback) {
       const hit = choices.find((c) => String(c) === raw);
-      if (hit === undefined) return { value: fallback, problem: `“${key}=${raw}” is not one of ${choices.join(', ')}; using ${fallback}.` };
+      if (hit === undefined) return { value: fallback, problem: `“${key}=${quote(raw)}” is not one of ${choices.join(', ')}; using ${fallback}.` };
       return { value: hit };
     },
   };

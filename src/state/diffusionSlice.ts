@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import {
   PARAMETERIZATIONS, SAMPLER_KINDS, SCHEDULE_KINDS, WEIGHTING_KINDS, type Parameterization, type SamplerKind, type WeightingKind,
 } from '../core/diffusion/kinds';
-import { custom, int, linkDefaults, oneOf, real, type LinkSlice } from './codec';
+import { custom, int, linkDefaults, oneOf, real, roundTo, type LinkSlice } from './codec';
 import type { Store } from './store';
 
 /** The named schedules and the user-edited one. */
@@ -67,16 +67,21 @@ export const SAMPLE_COUNTS = [1, 4, 9, 16] as const;
 const HELDOUT_MAX = 9999;
 
 const LOGSNR_LIMIT = 20;
+/** Most control points a link's custom schedule holds. */
+const MAX_POINTS = 12;
 
 /** The custom schedule's λ(t) as `t:λ` pairs joined by '_'; read back sorted by t. */
-const controlPoints = custom<ControlPoint[]>((points) => points.map((p) => `${+p.t.toFixed(3)}:${+p.logSnr.toFixed(2)}`).join('_'), (raw, _key, fallback) => {
-  const pts = raw.split('_').slice(0, 12).map((pair) => {
+const controlPoints = custom<ControlPoint[]>((points) => points.map((p) => `${roundTo(p.t, 3)}:${roundTo(p.logSnr, 2)}`).join('_'), (raw, _key, fallback) => {
+  const pairs = raw.split('_');
+  const pts = pairs.slice(0, MAX_POINTS).map((pair) => {
     const [t, l] = pair.split(':').map(Number);
     return { t, logSnr: l };
   });
   const ok = pts.filter((p) => Number.isFinite(p.t) && Number.isFinite(p.logSnr) && p.t >= 0 && p.t <= 1);
   if (ok.length < 2) return { value: fallback, problem: 'The custom schedule in the link is unreadable; using the default one.' };
-  const value = ok.map((p) => ({ t: p.t, logSnr: Math.max(-LOGSNR_LIMIT, Math.min(LOGSNR_LIMIT, p.logSnr)) })).sort((a, b) => a.t - b.t);
+  // Read at the precision the link writes (t to 3 decimals, λ to 2), so that the view read is the view written.
+  const value = ok.map((p) => ({ t: roundTo(p.t, 3), logSnr: roundTo(Math.max(-LOGSNR_LIMIT, Math.min(LOGSNR_LIMIT, p.logSnr)), 2) })).sort((a, b) => a.t - b.t);
+  if (pairs.length > MAX_POINTS) return { value, problem: `The custom schedule in the link has ${pairs.length} points; only the first ${MAX_POINTS} were kept.` };
   if (ok.length !== pts.length) return { value, problem: 'Some custom schedule points in the link were invalid and were dropped.' };
   return { value };
 });

@@ -35,10 +35,12 @@ const flag = custom<boolean>((on) => (on ? '1' : '0'), (raw) => ({ value: raw !=
 /** Painted cells travel compactly in base 36. */
 const cells = custom<number[]>((list) => list.map((i) => i.toString(36)).join('.'), (raw) => {
   if (raw === '') return { value: [] };
-  const parsed = raw.split('.').slice(0, MAX_CUSTOM).map((t) => parseInt(t, 36));
+  const tokens = raw.split('.');
+  const parsed = tokens.slice(0, MAX_CUSTOM).map((t) => parseInt(t, 36));
   const seen = new Set<number>();
   // Cells outside the current grid are dropped where the grid is known (the panel); here only the form.
   const list = parsed.filter((i) => Number.isInteger(i) && i >= 0 && i < 65536 && !seen.has(i) && (seen.add(i), true));
+  if (tokens.length > MAX_CUSTOM) return { value: list, problem: `The link paints ${tokens.length} cells; only the first ${MAX_CUSTOM} were kept.` };
   if (list.length !== parsed.length) return { value: list, problem: 'Some painted cells in the link were invalid and were dropped.' };
   return { value: list };
 });

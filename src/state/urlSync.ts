@@ -23,11 +23,21 @@ export function applyView(store: AppStore, view: ViewState): void {
   for (const name of SLICE_NAMES) store.setState((s) => ({ [name]: { ...s[name], ...view[name] } }));
 }
 
+/** How many of a link's problems a notice spells out; the rest are counted. */
+const NOTED_PROBLEMS = 4;
+
+/** The notice for a link read with problems: what was ignored or replaced, at most NOTED_PROBLEMS of them spelled out. */
+export function linkNotice(problems: string[]): string {
+  const more = problems.length - NOTED_PROBLEMS;
+  const listed = problems.slice(0, NOTED_PROBLEMS).join(' ');
+  return `Part of this link could not be used. ${listed}${more > 0 ? ` (${more} more ${more === 1 ? 'value was' : 'values were'} replaced too.)` : ''}`;
+}
+
 /** Read a hash into the store, with a notice for whatever had to be replaced. */
 export function applyHash(store: AppStore, hash: string): void {
   const { view, problems } = decodeView(hash);
   applyView(store, view);
-  if (problems.length > 0) store.getState().notify('info', `Part of this link could not be used. ${problems.join(' ')}`);
+  if (problems.length > 0) store.getState().notify('info', linkNotice(problems));
 }
 
 export function currentHash(store: AppStore): string {

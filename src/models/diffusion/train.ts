@@ -15,9 +15,12 @@ export type Trainer = {
   dispose(): void;
 };
 
-/** An Adam trainer of `vars` with the learning-rate schedule; gradients clipped to global norm `clipNorm`. */
+/**
+ * An Adam trainer of `vars` with the learning-rate schedule; gradients clipped to global norm `clipNorm`. A step
+ * whose loss diverges puts back the last checkpoint and throws (training.ts, createScheduledAdam).
+ */
 export function createTrainer(vars: tf.Variable[], schedule: Schedule, clipNorm = 1): Trainer {
-  const adam = createScheduledAdam(schedule);
+  const adam = createScheduledAdam(schedule, vars);
   return {
     // Clipped: the weighted losses of some weightings (x0-MSE at high noise) are huge.
     step: (loss) => adam.step((optimizer) => minimizeStep(optimizer, loss, vars, clipNorm)),

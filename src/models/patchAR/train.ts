@@ -39,5 +39,5 @@ export function createTrainer(model: PatchAR, options: TrainerOptions): Trainer 
     } finally {
       batch.dispose();
     }
-  });
+  }, Object.values(model.params));
 }

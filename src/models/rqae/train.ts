@@ -116,7 +116,7 @@ export function createTrainer(model: Rqae, options: TrainerOptions): Trainer {
     } finally {
       batch.dispose();
     }
-  });
+  }, vars);
   return Object.defineProperties(trainer, {
     restarted: { get: () => restarted, enumerable: true },
     lrScale: {

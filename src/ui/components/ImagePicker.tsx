@@ -3,7 +3,7 @@ import { WORKING_SIZES, type WorkingSize } from '../../core/conventions';
 import { UPLOAD_MARK } from '../../state/imageSlice';
 import { appStore, useStore } from '../../state/store';
 import { loadManifest, type SampleInfo } from '../image/samples';
-import { handleFile } from '../image/upload';
+import { handleFile, UPLOAD_LIMITS } from '../image/upload';
 
 export const ACCEPTED_TYPES = 'image/png,image/jpeg,image/webp,image/gif,image/bmp,.png,.jpg,.jpeg,.webp,.gif,.bmp';
 
@@ -17,6 +17,7 @@ export function ImagePicker() {
   const fileInput = useRef<HTMLInputElement>(null);
   const sampleSelect = useId();
   const sizeSelect = useId();
+  const limits = useId();
 
   useEffect(() => {
     loadManifest().then(setSamples, (e: Error) => appStore.getState().notify('error', `The built-in samples could not be listed: ${e.message}`));
@@ -45,11 +46,14 @@ export function ImagePicker() {
       >
         {WORKING_SIZES.map((n) => <option key={n} value={n}>{n}×{n}</option>)}
       </select>
-      <button type="button" onClick={() => fileInput.current?.click()}>Upload…</button>
+      <button type="button" aria-describedby={limits} title={UPLOAD_LIMITS} onClick={() => fileInput.current?.click()}>Upload…</button>
+      <span id={limits} className="visually-hidden">{UPLOAD_LIMITS}</span>
       <input
         ref={fileInput}
         type="file"
         accept={ACCEPTED_TYPES}
+        aria-label="Image file"
+        aria-describedby={limits}
         hidden
         data-testid="file-input"
         onChange={(e) => {

@@ -1,4 +1,5 @@
 import type { LoadState } from '../hooks/useModelLoad';
+import { ErrorText } from './ErrorText';
 import { TimeLeft } from './TimeLeft';
 
 interface LoadStatusProps {
@@ -25,12 +26,7 @@ export function LoadStatus({ load, label, failed, onRetry, announce = false, tes
           <TimeLeft seconds={load.etaSeconds} />
         </div>
       )}
-      {load.error && (
-        <p className="error-text" role="alert" data-testid={testIds?.error}>
-          {failed} {load.error}
-          {onRetry && <>{' '}<button type="button" onClick={onRetry}>Try again</button></>}
-        </p>
-      )}
+      {load.error && <ErrorText onRetry={onRetry} testId={testIds?.error}>{failed} {load.error}</ErrorText>}
     </>
   );
 }

@@ -110,7 +110,11 @@ export function useTrainer<S>(options: TrainerOptions<S>): Trainer {
       },
     }).then((o) => {
       if (o.status === 'done') setLive({ key, losses: o.result.losses, stepsPerSecond: o.result.stepsPerSecond });
-      else if (o.status === 'error') setError(`Training stopped: ${o.error}`);
+      else if (o.status === 'error') {
+        setError(`Training stopped: ${o.error}`);
+        // The worker may have gone back to a checkpoint: the session's losses, re-read after the stop, are the ones to show.
+        setLive(null);
+      }
       else if (notes) setNote(notes.paused);
       onStopped();
     });

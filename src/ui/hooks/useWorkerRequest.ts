@@ -4,7 +4,11 @@ import type { PayloadOf, RequestKind, ResultOf } from '../../protocol';
 import { useLatest } from './useLatest';
 import { useWorkerAction } from './useWorkerAction';
 
-export type Pending<T> = { status: 'idle' | 'working'; result: T | null; progress: number; error: string | null };
+export type Pending<T> = {
+  status: 'idle' | 'working'; result: T | null; progress: number; error: string | null;
+  /** Sends the request again (after a failure: a crashed worker is restarted, see compute/client.ts). */
+  retry(): void;
+};
 
 /**
  * Runs a worker request whenever `key` changes (null payload: nothing to do yet). A newer request cancels the
@@ -15,12 +19,13 @@ export function useWorkerRequest<K extends RequestKind>(kind: K, makePayload: ((
   const { run, cancel } = action;
   // The payload of the render whose key changed.
   const make = useLatest(makePayload);
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     const build = make.current;
     if (!build) return;
     void run(build());
     return cancel;
-  }, [run, cancel, make, key]);
+  }, [run, cancel, make, key, attempt]);
   // A failure drops the result it was to replace (the views show the error alone) until a newer one comes.
   const [dropped, setDropped] = useState<ResultOf<K> | null>(null);
   if (action.status === 'error' && action.result !== dropped) setDropped(action.result);
@@ -29,5 +34,6 @@ export function useWorkerRequest<K extends RequestKind>(kind: K, makePayload: ((
     result: action.result === dropped ? null : action.result,
     progress: action.progress?.fraction ?? (action.status === 'done' ? 1 : 0),
     error: action.error,
+    retry: () => setAttempt((a) => a + 1),
   };
 }

@@ -103,6 +103,18 @@ describe('TrainControls', () => {
     expect(screen.getByTestId('error').getAttribute('role')).toBe('alert');
   });
 
+  it('after a run that diverged, shows the loss history the model went back to, not the steps it threw away', async () => {
+    const { runs, stopped } = setup();
+    fireEvent.click(screen.getByRole('button', { name: 'Start training' }));
+    for (let step = 1; step <= 3; step++) act(() => runs[0].options.onProgress(step, 100, 'Training', { loss: 1 / step, stepsPerSecond: 4 }));
+    const why = 'the loss became NaN at step 4, so the weights of step 0 (the last checkpoint before it) were restored; the training up to there is kept';
+    act(() => runs[0].reject(new Error(why)));
+    await flush();
+    expect(screen.getByRole('alert').textContent).toBe(`Training stopped: ${why}`);
+    expect(stopped()).toBe(1); // the page re-reads the model's status, and with it the session's losses (none here)
+    expect(screen.getByTestId('readout').textContent).toBe('Not trained in this session. Training runs in the model worker on wasm; Reset returns to the shipped weights.');
+  });
+
   it('saves, then offers to delete the saved copy; models that cannot be saved offer neither', async () => {
     setup({ command: async (kind) => ({ losses: [], saved: kind === 'save' }) });
     expect(screen.queryByRole('button', { name: 'Delete the saved copy' })).toBeNull();

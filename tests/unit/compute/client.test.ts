@@ -1,36 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createComputeClient, getComputeClient, holdBackgroundUntil, workerFor, type WorkerLike } from '../../../src/compute/client';
-import type { BackendStatus, Inbound, Reply } from '../../../src/protocol';
-
-/** A stand-in worker: records what is posted and lets the test answer. */
-class FakeWorker implements WorkerLike {
-  posted: { message: Inbound; transfer: Transferable[] }[] = [];
-  terminated = false;
-  private listeners = new Map<string, ((event: { data?: unknown; message?: string }) => void)[]>();
-  /** When set, answers every request itself (an echo worker). */
-  autoReply?: (message: Inbound) => Reply[];
-
-  postMessage(message: Inbound, transfer: Transferable[]): void {
-    this.posted.push({ message, transfer });
-    const replies = this.autoReply?.(message) ?? [];
-    queueMicrotask(() => replies.forEach((r) => this.reply(r)));
-  }
-  addEventListener(type: 'message' | 'error', listener: (event: { data?: unknown; message?: string }) => void): void {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-  reply(data: Reply): void {
-    for (const l of this.listeners.get('message') ?? []) l({ data });
-  }
-  fail(message: string): void {
-    for (const l of this.listeners.get('error') ?? []) l({ message });
-  }
-  lastId(): number {
-    return this.posted[this.posted.length - 1].message.id;
-  }
-}
+import { createComputeClient, getComputeClient, holdBackgroundUntil, MAX_RESTARTS, workerFor, type WorkerLike } from '../../../src/compute/client';
+import type { BackendStatus, Inbound } from '../../../src/protocol';
+import { FakeWorker } from '../../fakeWorker';
 
 const image = () => ({ width: 1, height: 1, data: new Float32Array([0.1, 0.2, 0.3]), hash: 'abc' });
 const status: BackendStatus = { active: 'wasm', reason: 'r', order: ['wasm', 'cpu'], failures: [], available: ['wasm', 'cpu'] };
@@ -140,6 +111,55 @@ describe('createComputeClient', () => {
     w.fail('script failed to load');
     await expect(p).rejects.toThrow('script failed to load');
     await expect(client.request('init-backend', {})).rejects.toThrow('script failed to load');
+  });
+
+  it('restarts a worker that crashes after answering: pending requests fail saying so, later ones reach the new worker', async () => {
+    const started: FakeWorker[] = [];
+    const client = createComputeClient(() => {
+      const w = new FakeWorker();
+      w.autoReply = (m) => (m.kind === 'init-backend' ? [{ id: m.id, kind: 'result', result: status }] : []);
+      started.push(w);
+      return w;
+    });
+    expect(await client.request('init-backend', {})).toEqual(status);
+    const inFlight = client.request('bitplane-analysis', { image: image() });
+    started[0].fail('Uncaught RangeError: Array buffer allocation failed');
+    await expect(inFlight).rejects.toThrow('the compute worker crashed: Uncaught RangeError: Array buffer allocation failed and was restarted; try again');
+    expect(started).toHaveLength(2);
+    expect(started[0].terminated).toBe(true);
+    expect(await client.request('init-backend', {})).toEqual(status);
+    expect(started[1].posted.map((p) => p.message.kind)).toEqual(['init-backend']);
+    // A late answer from the crashed worker is ignored.
+    started[0].reply({ id: 1, kind: 'result', result: 'stale' });
+  });
+
+  it('stops restarting a worker that keeps crashing, and then fails requests at once', async () => {
+    const started: FakeWorker[] = [];
+    const client = createComputeClient(() => {
+      const w = new FakeWorker();
+      w.autoReply = (m) => [{ id: m.id, kind: 'result', result: status }];
+      started.push(w);
+      return w;
+    });
+    for (let i = 0; i <= MAX_RESTARTS; i++) {
+      await client.request('init-backend', {});
+      started[started.length - 1].fail('boom');
+    }
+    expect(started).toHaveLength(MAX_RESTARTS + 1);
+    await expect(client.request('init-backend', {})).rejects.toThrow(`the compute worker crashed: boom, ${MAX_RESTARTS + 1} times; reload the page`);
+  });
+
+  it('does not restart a worker whose script never loaded', async () => {
+    const started: FakeWorker[] = [];
+    const client = createComputeClient(() => {
+      started.push(new FakeWorker());
+      return started[started.length - 1];
+    });
+    const p = client.request('init-backend', {});
+    started[0].fail('script failed to load');
+    await expect(p).rejects.toThrow('compute worker failed: script failed to load');
+    await expect(client.request('init-backend', {})).rejects.toThrow('compute worker failed: script failed to load');
+    expect(started).toHaveLength(1);
   });
 
   it('works with a worker that only has onmessage', async () => {

@@ -44,6 +44,14 @@ describe('createComputeHandler', () => {
     expect(replies).toEqual([{ id: 1, kind: 'error', message: expect.stringContaining('expected 45') }]);
   });
 
+  it('keeps serving after a handler throws: the next request is answered as usual', async () => {
+    const { replies, handle } = setup();
+    await handle({ id: 1, kind: 'depth-view', image: payload(1), spec: { kind: 'bitplanes', order: 'msb' } as never, d: Number.NaN });
+    expect(replies.at(-1)).toMatchObject({ id: 1, kind: 'error' });
+    await handle({ id: 2, kind: 'bitplane-analysis', image: payload(1) });
+    expect(replies.at(-1)).toEqual({ id: 2, kind: 'result', result: analyzeBitplanes(payload(1)) });
+  });
+
   it('cancels a pending request on a cancel message', async () => {
     const { replies, handle } = setup();
     const done = handle({ id: 1, kind: 'bitplane-analysis', image: payload(1) });

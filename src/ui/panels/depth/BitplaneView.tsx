@@ -10,6 +10,7 @@ import { LiveReadout } from '../../components/LiveReadout';
 import { Slider } from '../../components/Slider';
 import { imagePayload } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
+import { ErrorText } from '../../components/ErrorText';
 
 
 const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '∞ dB (exact)');
@@ -84,7 +85,7 @@ export function BitplaneView() {
       {analysis.status === 'working' && !a && (
         <progress value={analysis.progress} max={1} aria-label="Analysing bit-planes" />
       )}
-      {analysis.error && <p className="error-text" role="alert">The bit-plane analysis failed: {analysis.error}</p>}
+      {analysis.error && <ErrorText onRetry={analysis.retry}>The bit-plane analysis failed: {analysis.error}</ErrorText>}
       <div className="chart-row">
         <ChartFigure id="depth-psnr" title="PSNR vs bits" chart={psnrChart} live={a ? { highlightX: bits, description: psnrDescription(a.psnr, bits) } : undefined} name={{ panel: 'depth', what: 'bitplanes-psnr', params }} />
         <ChartFigure id="depth-entropy" title="Entropy per plane" chart={entropyChart} live={a ? { barKeys: [String(bits)], description: entropyDescription(a.entropy, bits) } : undefined} name={{ panel: 'depth', what: 'bitplanes-entropy', params }} />

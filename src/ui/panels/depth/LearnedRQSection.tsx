@@ -18,6 +18,7 @@ import {
   type CheckpointRun, type Measured,
 } from './learnedRqCharts';
 import { LearnedRQTrain } from './LearnedRQTrain';
+import { ErrorText } from '../../components/ErrorText';
 
 const SOURCE_TEXT: Record<RqaeModelStatus['source'], string> = {
   shipped: 'the shipped pretrained weights',
@@ -197,7 +198,7 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
               onChange={(e) => setDigit(Math.min(current.heldoutCount - 1, Math.max(0, Math.floor(Number(e.currentTarget.value) || 0))))} />
             <button type="button" onClick={() => setDigit((x) => (x + 1) % current.heldoutCount)}>Next {noun}</button>
           </div>
-          {recon.error && <p className="error-text" role="alert">The reconstruction failed: {recon.error}</p>}
+          {recon.error && <ErrorText onRetry={recon.retry}>The reconstruction failed: {recon.error}</ErrorText>}
           <div className="image-row">
             <PixelFigure id="rqae-truth" title={`${crops ? 'Crop' : 'Digit'} ${example}`} image={images?.truth ?? null} alt={`Held-out ${noun} ${example} as it is`} name={{ panel: 'depth', what: 'rqae-truth', params: { ...params, digit: example } }} />
             <PixelFigure id="rqae-recon" title={`From its first ${d} code${d === 1 ? '' : 's'}`} image={images?.recon ?? null}

@@ -8,6 +8,7 @@ import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { RD_CODEBOOK_CAPTION, rateDistortionSeries } from './rdSeries';
 import { useLatest } from '../../hooks/useLatest';
 import { specOf } from './StepsView';
+import { ErrorText } from '../../components/ErrorText';
 
 const CHEAP: { id: string; label: string; spec: (q: number) => DepthSpec }[] = [
   { id: 'bitplanes', label: 'bit-planes', spec: () => ({ kind: 'bitplanes' }) },
@@ -47,7 +48,7 @@ export function RateDistortion() {
   return (
     <>
       {rd.status === 'working' && !chart && <progress value={rd.progress} max={1} aria-label="Computing rate–distortion curves" />}
-      {rd.error && <p className="error-text" role="alert">The rate–distortion curves failed: {rd.error}</p>}
+      {rd.error && <ErrorText onRetry={rd.retry}>The rate–distortion curves failed: {rd.error}</ErrorText>}
       <ChartFigure id="depth-rd" title="Rate–distortion" chart={chart} name={{ panel: 'depth', what: 'rate-distortion', params: { img: sampleId, size, qstep: view.qstep } }}
         caption={view.view === 'rq' || view.view === 'vq' ? RD_CODEBOOK_CAPTION : undefined} />
     </>

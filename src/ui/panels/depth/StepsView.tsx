@@ -14,6 +14,7 @@ import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { useKeyed } from '../../hooks/useKeyed';
 import { useLatest } from '../../hooks/useLatest';
 import { codeMapImage } from './codeMap';
+import { ErrorText } from '../../components/ErrorText';
 
 export function specOf(v: DepthView): DepthSpec {
   switch (v.view) {
@@ -197,7 +198,7 @@ export function StepsView() {
         </p>
       )}
       {res.status === 'working' && <progress value={res.progress} max={1} aria-label="Computing the decomposition" />}
-      {res.error && <p className="error-text" role="alert">This view failed: {res.error}</p>}
+      {res.error && <ErrorText onRetry={res.retry}>This view failed: {res.error}</ErrorText>}
       <div className="image-row">
         <PixelFigure id="depth-steps-recon" title={`Step ${d} reconstruction`} alt={`The image rebuilt after ${d} steps`} image={r?.reconstruction ?? null} name={{ panel: 'depth', what: `${view.view}-recon`, params }} />
         <PixelFigure id="depth-steps-residual" title="Left to predict" alt="The residual, image minus reconstruction, around grey" image={residual} name={{ panel: 'depth', what: `${view.view}-residual`, params }} />

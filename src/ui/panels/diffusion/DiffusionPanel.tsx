@@ -23,6 +23,7 @@ import {
   snrSeries, spectraAt, SpectraFigures, spectrumSeries, TargetImages, TargetScaleFigure, TSlider, WeightingFigure, XtFigure,
   type NameParams,
 } from './tParts';
+import { ErrorText } from '../../components/ErrorText';
 
 const WEIGHTING_LABELS: Record<Weighting, string> = {
   'eps-mse': 'ε-MSE, uniform t',
@@ -253,7 +254,7 @@ export function DiffusionPanel() {
         <AlphaSigmaFigure {...sched} chart={alphaSigmaChart} params={params} />
         <SpectraFigures {...sched} pre={pre} domains={domains} spectrumChart={spectraCharts?.spectrum ?? null} snrChart={spectraCharts?.snr ?? null} params={params} />
       </div>
-      {spectra.error && <p className="error-text" role="alert">The spectra failed: {spectra.error}</p>}
+      {spectra.error && <ErrorText onRetry={spectra.retry}>The spectra failed: {spectra.error}</ErrorText>}
       <h3 className="subhead">Training targets at this t</h3>
       <TargetImages {...sched} x0={x0} eps={eps} side={side} epsImg={epsImg} fixed={fixedTargets} params={params} />
       <TargetScaleFigure chart={targetChart} params={params} />

@@ -13,6 +13,7 @@ import type { DenoiserStatus, DenoiserTarget } from '../../../protocol';
 import { CLASS_NAMES, modelImage, modelLogSnrRange } from './denoiserData';
 import { fmtNum, scheduleSpec } from './diffusionData';
 import { useOnceSettled } from '../../hooks/rates';
+import { ErrorText } from '../../components/ErrorText';
 
 /** |x̂0 − x0| is drawn brighter, so that small errors are visible (clipped at 1). */
 const ERROR_GAIN = 2;
@@ -76,7 +77,7 @@ export function PredictView({ status, target }: { status: DenoiserStatus; target
         </div>
       )}
       {!digits && !image && <p className="hint">The patch model predicts on the current image; it appears once the image has loaded.</p>}
-      {pred.error && <p className="error-text" role="alert" data-testid="denoiser-predict-error">The prediction failed: {pred.error}</p>}
+      {pred.error && <ErrorText onRetry={pred.retry} testId="denoiser-predict-error">The prediction failed: {pred.error}</ErrorText>}
       <div className="image-row four" aria-busy={pred.status === 'working'}>
         <PixelFigure id="diffusion-denoiser-x0" title="x₀" image={pictures?.clean ?? null} alt={digits ? `Held-out digit ${example}${result?.label !== null && result?.label !== undefined ? `, a ${result.label}` : ''}` : `The current image resized to ${side}×${side}`} name={{ panel: 'diffusion', what: 'denoiser-x0', params }} />
         <PixelFigure id="diffusion-denoiser-xt" title="x_t (model input)" image={pictures?.noisy ?? null} alt={`The noised input at λ = ${fmtNum(lambda, 2)}, as the model sees it`} name={{ panel: 'diffusion', what: 'denoiser-xt', params }} />

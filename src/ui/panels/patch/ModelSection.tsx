@@ -23,6 +23,7 @@ import { getComputeClient } from '../../../compute/client';
 import type { PatchDataKind, PatchGeneration, PatchModelStatus, PatchModelTarget, PatchSampleMode } from '../../../protocol';
 import { digitAtStep, drawHeatmap, fmtMse, heatmapSize, heatmapText, HEATMAP_CELL, niceMax } from './modelDraw';
 import { PATCH_MODEL_PARAMS } from './modelFacts';
+import { ErrorText } from '../../components/ErrorText';
 
 const SOURCE_TEXT: Record<PatchModelStatus['source'], string> = {
   shipped: 'the shipped pretrained weights',
@@ -282,7 +283,7 @@ export const ModelSection = memo(function ModelSection() {
             />
             <button type="button" onClick={() => setDigit((d) => (Math.min(d, current.heldoutCount - 1) + 1 + Math.floor(Math.random() * (current.heldoutCount - 1))) % current.heldoutCount)}>Another {noun}</button>
           </div>
-          {prediction.error && <p className="error-text" role="alert">The prediction failed: {prediction.error}</p>}
+          {prediction.error && <ErrorText onRetry={prediction.retry}>The prediction failed: {prediction.error}</ErrorText>}
           <div className="image-row">
             <PixelFigure
               id="patch-model-prediction"

@@ -16,6 +16,7 @@ import { Panel } from '../Panel';
 import { STAT_INFO, statValues } from './patchCharts';
 import { ModelSection } from './ModelSection';
 import { LiveStepView, StepChartFigure, StepReadout, StepSlider } from './stepParts';
+import { ErrorText } from '../../components/ErrorText';
 
 const LABELS: Record<PatchOrdering, string> = { ...ORDERING_LABELS, custom: 'Custom (paint it)' };
 /** Charts show at most this many points per curve (longer ones are averaged in bins). */
@@ -200,7 +201,7 @@ export function PatchPanel() {
         </select>
       </div>
       {stats.status === 'working' && <progress value={stats.progress} max={1} aria-label="Computing patch statistics" />}
-      {stats.error && <p className="error-text" role="alert">The patch statistics failed: {stats.error}</p>}
+      {stats.error && <ErrorText onRetry={stats.retry}>The patch statistics failed: {stats.error}</ErrorText>}
       <div className="chart-row">
         <StepChartFigure n={n} id="patch-per-step" title="Per step (this ordering)" chart={stepChart} name={{ panel: 'patch', what: 'per-step', params }} />
         <ChartFigure id="patch-all" title="Per step (all orderings)" chart={allChart} name={{ panel: 'patch', what: 'all-orderings', params }} />

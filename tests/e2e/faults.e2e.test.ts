@@ -1,0 +1,60 @@
+// Faults injected into the running app in a real Chromium: the analysis worker dies with a request in flight.
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { browserSession, canvasPixels, openPage } from './pageHelpers';
+
+const baseUrl = inject('baseUrl');
+// Every worker the page starts is kept where the test can reach it; one can be told to swallow what it is sent.
+const session = browserSession(async (context) => void await context.addInitScript(() => {
+  const Native = window.Worker;
+  const started: (Worker & { url: string; swallow?: boolean })[] = [];
+  (window as unknown as { startedWorkers: typeof started }).startedWorkers = started;
+  window.Worker = class extends Native {
+    url: string;
+    swallow?: boolean;
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      this.url = String(url);
+      started.push(this);
+    }
+    postMessage(message: unknown, transfer?: Transferable[] | StructuredSerializeOptions): void {
+      if (!this.swallow) super.postMessage(message, transfer as Transferable[]);
+    }
+  };
+}));
+let page: Page;
+
+beforeEach(async () => {
+  page = await openPage(session.context, baseUrl, session.errors, '[data-testid="figure-depth-psnr"] svg .highlight');
+});
+
+describe('a worker that crashes', () => {
+  it('is restarted: the view it owed an answer says so and offers Try again, which works; the other panels keep working', async () => {
+    // The interactive analysis worker (the first one started) stops answering, as a dying worker would…
+    await page.evaluate(() => {
+      const workers = (window as unknown as { startedWorkers: { url: string; swallow?: boolean }[] }).startedWorkers;
+      workers.find((w) => w.url.includes('analysis'))!.swallow = true;
+    });
+    await page.selectOption('[data-testid="depth-view-select"]', 'scales');
+    // …and then dies: the browser terminates it and reports the uncaught error.
+    await page.evaluate(() => {
+      const w = (window as unknown as { startedWorkers: (Worker & { swallow?: boolean })[] }).startedWorkers.find((x) => x.swallow)!;
+      w.terminate();
+      w.dispatchEvent(new ErrorEvent('error', { message: 'Uncaught RangeError: WebAssembly.Memory(): could not allocate memory' }));
+    });
+    const alert = page.locator('[data-testid="panel-depth"] [role="alert"]');
+    await expect.poll(() => alert.textContent(), { timeout: 30_000 })
+      .toBe('This view failed: the compute worker crashed: Uncaught RangeError: WebAssembly.Memory(): could not allocate memory and was restarted; try again Try again');
+
+    // The Patch panel's step view still redraws as its slider moves.
+    const steps = await canvasPixels(page, 'canvas-patch-step');
+    await page.focus('[data-testid="step-slider"]');
+    await page.keyboard.press('End');
+    await expect.poll(() => canvasPixels(page, 'canvas-patch-step')).not.toBe(steps);
+
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    // The old worker swallows everything: the answer comes from the new one.
+    await expect.poll(() => page.textContent('[data-testid="depth-readout"]'), { timeout: 60_000 }).toMatch(/^After step/);
+    expect(await alert.count()).toBe(0);
+  });
+});
