@@ -70,10 +70,15 @@ type Entry = HostedModel<PatchAR, Trainer> & {
   batch: number | null;
   /** The held-out evaluation of weights `version` on held-out set `heldout` (HeldOut.id). */
   evaluated: { version: number; heldout: string; perStep: number[] } | null;
+  /** Shipped weights: the held-out per-step MSE the training script recorded for them, on all `count` held-out digits. */
+  recorded?: { count: number; perStep: number[] };
 };
 
 /** What loading settles; the rest of an Entry is session state. */
-type Built = Pick<Entry, 'key' | 'data' | 'layout' | 'name' | 'spec' | 'order' | 'model' | 'source' | 'note' | 'trainedSteps' | 'saved'>;
+type Built = Pick<Entry, 'key' | 'data' | 'layout' | 'name' | 'spec' | 'order' | 'model' | 'source' | 'note' | 'trainedSteps' | 'saved' | 'recorded'>;
+
+/** metrics.json of the shipped models, as far as loading reads it. */
+type ShippedMetrics = { data: { heldout: number }; orders: Record<string, { heldout: { perStep: number[] } }> };
 
 function checkTarget(target: PatchModelTarget): void {
   checkData(target);
@@ -102,6 +107,14 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     unloaded: 'the model was unloaded to free memory; try again',
     maxModels: options.maxModels ?? 4,
   });
+  /** The shipped models' recorded held-out curves: a shipped model needs no evaluation at load (null: none recorded). */
+  let metrics: Promise<ShippedMetrics | null> | null = null;
+  const shippedMetrics = (baseUrl: string) => {
+    metrics ??= fetchFn(`${baseUrl}models/patch-ar/metrics.json`)
+      .then((r) => (r.ok ? (r.json() as Promise<ShippedMetrics>) : null))
+      .catch(() => null);
+    return metrics;
+  };
   const images = digitsAndCrops({ fetch: fetchFn, heldoutLimit: options.heldoutLimit, cropSide: LAYOUTS.crops.side, cropSeed: CROP_HELDOUT_SEED });
   const baselineCache = new Map<string, PatchBaselines>();
 
@@ -159,16 +172,29 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     const order = orderOf(spec, CONFIG.rows, CONFIG.cols);
     const { saved, copy, note } = await store.savedCopy(name, preferSaved, ctx, (json) => fitsDigits(json) && sameCells(json.meta.order.cells, order), 'another model shape or order');
     if (copy) return { key, data, layout, name, spec, order, model: copy.model, source: 'indexeddb', note: null, trainedSteps: trainedStepsOf(copy.json), saved };
+    const recordedCurves = shippedMetrics(target.baseUrl); // downloads beside the weights
     const got = await shipped(spec, order, target.baseUrl, downloadProgress(ctx));
     if ('model' in got) {
-      return { key, data, layout, name, spec, order, model: got.model, source: 'shipped', note, trainedSteps: trainedStepsOf(got.json), saved };
+      const m = await recordedCurves;
+      const perStep = m?.orders[spec.kind]?.heldout?.perStep;
+      const recorded = m && perStep?.length === order.length ? { count: m.data.heldout, perStep } : undefined;
+      return { key, data, layout, name, spec, order, model: got.model, source: 'shipped', note, trainedSteps: trainedStepsOf(got.json), saved, recorded };
     }
     return { key, data, layout, name, spec, order, model: fresh(), source: 'fresh', note: note ? `${note} ${got.note}` : got.note, trainedSteps: null, saved };
   }
 
   function entryFor(target: PatchModelTarget, ctx: ModelContext): Promise<Entry> {
     checkTarget(target);
-    return store.get(keyOf(target), async () => ({ ...(await build(target, ctx, true)), batch: null, evaluated: null }));
+    return store.get(keyOf(target), async () => ({ ...(await build(target, ctx, true)), batch: null, evaluated: null })).then(async (entry) => {
+      // Shipped weights as the training script left them: its recorded held-out curve stands for an evaluation
+      // (tests/unit/models/patchAR/shipped.test.ts recomputes it), unless fewer held-out digits are in use here.
+      const { recorded } = entry;
+      if (recorded && entry.evaluated === null && entry.trainer === null) {
+        const held = await images.heldoutOf(entry.data, target.baseUrl);
+        if (held.count === recorded.count) entry.evaluated = { version: entry.version, heldout: held.id, perStep: recorded.perStep };
+      }
+      return entry;
+    });
   }
 
   function baselinesFor(entry: Entry, held: HeldOut): PatchBaselines {

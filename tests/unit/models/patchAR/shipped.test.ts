@@ -14,7 +14,7 @@ const ORDERS = ['raster', 'hilbert', 'random'] as const;
 const fileFetch = async (path: string) => new Response(readFileSync(path));
 
 type Summary = { allSteps: number; contextSteps: number };
-type OrderMetrics = { heldout: Summary; baselines: Record<'copy' | 'mean' | 'linear' | 'regression', Summary> };
+type OrderMetrics = { heldout: Summary & { perStep: number[] }; baselines: Record<'copy' | 'mean' | 'linear' | 'regression', Summary> };
 const metrics = JSON.parse(readFileSync(`${DIR}metrics.json`, 'utf8')) as { orders: Record<string, OrderMetrics> };
 const heldout = readDigitFile(readFileSync(`${DIR}digits-heldout.bin`));
 const heldImages = digitImages(heldout, Array.from({ length: heldout.count }, (_, i) => i));
@@ -41,9 +41,13 @@ describe('shipped patch transformers', () => {
     expect(heldout.pixels.length + statSync(`${DIR}digits-train.bin`).size).toBeLessThan(1.5e6);
   });
 
-  it.each(ORDERS)('reproduce the recorded held-out loss (%s)', async (kind) => {
+  it.each(ORDERS)('reproduce the recorded held-out loss, step by step (%s): the app shows the recorded curve at load', async (kind) => {
     const { curve } = await heldoutCurve(kind);
     expect(meanFrom(curve)).toBeCloseTo(metrics.orders[kind].heldout.allSteps, 5);
+    // Recorded to 4 significant digits.
+    const recorded = metrics.orders[kind].heldout.perStep;
+    expect(recorded).toHaveLength(curve.length);
+    curve.forEach((v, i) => expect(Math.abs(recorded[i] - v)).toBeLessThanOrEqual(6e-4 * v + 1e-9));
   });
 
   it('beat the best simple context predictor on held-out digits in raster order (the quality floor)', async () => {
