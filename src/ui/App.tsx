@@ -5,6 +5,7 @@ import { Notices } from './components/Notices';
 import { handleFile, pickFile } from './image/upload';
 import { DepthPanel } from './panels/depth/DepthPanel';
 import { PanelPlaceholder } from './panels/Panel';
+import { ClaimsTour } from './panels/claims/ClaimsTour';
 
 /** Drop anywhere on the page, or paste, to use an image (or restore a view from an exported PNG). */
 function useDropAndPaste(): boolean {
@@ -113,6 +114,7 @@ export function App({ onMounted, restAfter, onRestMounted }: AppProps) {
     <>
       <Header />
       <Notices />
+      <ClaimsTour />
       <main className="panels">
         {PatchPanel ? <PatchPanel /> : <PanelPlaceholder id="patch" title="Patch order" />}
         <DepthPanel />
