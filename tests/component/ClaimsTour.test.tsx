@@ -1,0 +1,107 @@
+// The claims tour's contract: a region "Claims" with one item per claim, a "Show…" button each and, once run, an
+// <output> holding the number measured then; the claim goes into the link; a link's claim is measured on opening;
+// a long claim shows progress and can be cancelled.
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CLAIM_IDS, type ClaimId } from '../../src/core/claims';
+import { createImage, type RgbImage } from '../../src/core/image';
+import { mulberry32 } from '../../src/core/random';
+import { appStore } from '../../src/state/store';
+import { encodeView, linkedView } from '../../src/state/hash';
+import { ClaimsTour } from '../../src/ui/panels/claims/ClaimsTour';
+import { comparison, FakeRqaeClient } from './depth/fakeRqaeClient';
+
+const fake = vi.hoisted(() => ({ worker: null as null | { client: unknown } }));
+vi.mock('../../src/compute/client', () => ({ getComputeClient: () => fake.worker!.client }));
+
+function randomImage(n: number, seed: number): RgbImage {
+  const rand = mulberry32(seed);
+  const img = createImage(n, n);
+  for (let i = 0; i < img.data.length; i++) img.data[i] = Math.round(rand() ** 3 * 255) / 255;
+  return img;
+}
+
+function setImage(img: RgbImage): void {
+  act(() => appStore.setState((s) => ({ image: { ...s.image, working: img, workingHash: String(Math.random()), loading: false } })));
+}
+
+let worker: FakeRqaeClient;
+beforeEach(() => {
+  worker = new FakeRqaeClient();
+  fake.worker = worker;
+  setImage(randomImage(32, 1));
+  act(() => {
+    appStore.getState().setTour({ claim: 'none' });
+    appStore.getState().setDepth({ view: 'scales', bits: 4 });
+  });
+});
+afterEach(cleanup);
+
+const item = (id: ClaimId) => screen.getByTestId(`claim-${id}`);
+const outputOf = (id: ClaimId) => item(id).querySelector('output');
+
+async function show(id: ClaimId): Promise<string> {
+  const before = outputOf(id)?.textContent ?? null;
+  fireEvent.click(within(item(id)).getByRole('button', { name: /^Show/ }));
+  await waitFor(() => {
+    const text = outputOf(id)?.textContent ?? null;
+    expect(text).not.toBeNull();
+    expect(within(item(id)).queryByRole('progressbar')).toBeNull();
+    if (before !== null) expect(text).not.toBe(before);
+  }, { timeout: 5000 });
+  return outputOf(id)!.textContent!;
+}
+
+describe('the claims tour', () => {
+  it('is a region “Claims” with one list item per claim, each with a Show button', () => {
+    render(<ClaimsTour />);
+    const region = screen.getByRole('region', { name: 'Claims' });
+    const items = within(region).getAllByRole('listitem');
+    expect(items).toHaveLength(CLAIM_IDS.length);
+    for (const li of items) {
+      expect(within(li).getByRole('button', { name: /^Show/ })).toBeTruthy();
+      expect(li.querySelector('output')).toBeNull(); // nothing is measured before it is asked for
+    }
+  });
+
+  it('sets the view, measures the current image into an <output>, puts the claim in the link, and follows a new image', async () => {
+    render(<ClaimsTour />);
+    const first = await show('drop-low-bits');
+    expect(first).toMatch(/top 5 of 8 bits reconstruct this image at \d+(\.\d+)? dB PSNR/);
+    expect(appStore.getState().depth).toMatchObject({ view: 'bitplanes', bits: 5 });
+    expect(appStore.getState().tour.claim).toBe('drop-low-bits');
+    expect(encodeView(linkedView(appStore.getState()))).toContain('claim=drop-low-bits');
+    setImage(randomImage(32, 2));
+    const second = await show('drop-low-bits');
+    expect(second).toMatch(/\d/);
+    expect(second).not.toBe(first);
+  });
+
+  it('measures the claim of the link it opened with, without changing the link’s view', async () => {
+    act(() => appStore.getState().setTour({ claim: 'bitplanes-unequal' }));
+    render(<ClaimsTour />);
+    await waitFor(() => expect(outputOf('bitplanes-unequal')?.textContent).toMatch(/bits per value/));
+    expect(appStore.getState().depth.view).toBe('scales');
+  });
+
+  it('shows a model claim’s progress with Cancel, keeps nothing when cancelled, then states the talk’s numbers beside the measured ones', async () => {
+    worker.hold('rqae-compare');
+    render(<ClaimsTour />);
+    fireEvent.click(screen.getByRole('button', { name: /^Show: residual quantization/ }));
+    const bar = await within(item('rq-non-monotone')).findByRole('progressbar', { name: 'Measuring claim 6' });
+    expect(bar).toBeTruthy();
+    act(() => worker.last('rqae-compare').opts.onProgress?.(2, 5, 'summed-d8'));
+    expect(item('rq-non-monotone').textContent).toContain('summed-d8');
+    fireEvent.click(within(item('rq-non-monotone')).getByRole('button', { name: 'Cancel' }));
+    await within(item('rq-non-monotone')).findByText('Cancelled.');
+    expect(worker.last('rqae-compare').aborted).toBe(true);
+    expect(outputOf('rq-non-monotone')).toBeNull();
+
+    worker.answer('rqae-compare', () => comparison());
+    const text = await show('rq-non-monotone');
+    expect(text).toContain('D = 4: 25 % (talk ≈30 %)');
+    expect(text).toContain('D = 16: 70 % (talk >50 %)');
+    // 60 % at D = 8 is more than 10 points from the talk's 40 %: the claim says they disagree there.
+    expect(text).toMatch(/disagree with the talk at D = 8\b/);
+  });
+});
