@@ -70,10 +70,16 @@ export function continuityAgainstLoss(rows: readonly OrderingLoss[]): { lossSpre
   return { lossSpread: (Math.max(...losses) - lo) / lo, breaksRatio: Math.max(...breaks) / Math.max(1, Math.min(...breaks)), fewestBreaksIsBest: fewest === best };
 }
 
-/** Claim 3: per MSB-first step k = 1…8, the PSNR it adds (dB; step 1 against an all-zero guess is left out) and its plane's entropy. */
-export function bitPlaneGains(a: BitplaneAnalysis): { gainDb: number[]; entropy: number[] } {
+/**
+ * Claim 3: per MSB-first step k = 1…8, the PSNR it adds (dB; NaN for step 1, which has no step before it), its
+ * plane's entropy, and the share of the top-1-bit reconstruction's squared error it removes (NaN for step 1):
+ * (MSE_{k−1} − MSE_k) / MSE_1 with MSE_k = 10^(−PSNR_k/10) (0 when exact).
+ */
+export function bitPlaneGains(a: BitplaneAnalysis): { gainDb: number[]; entropy: number[]; errorShare: number[] } {
+  const mse = a.psnr.map((p) => 10 ** (-p / 10));
   const gainDb = a.psnr.map((p, k) => (k === 0 ? NaN : p - a.psnr[k - 1]));
-  return { gainDb, entropy: a.entropy.slice() };
+  const errorShare = mse.map((m, k) => (k === 0 ? NaN : (mse[k - 1] - m) / mse[0]));
+  return { gainDb, entropy: a.entropy.slice(), errorShare };
 }
 
 /** Claim 4: the PSNR of the top `keep` bits, and the mean entropy (bits per value) of the BIT_DEPTH − keep planes dropped. */

@@ -61,6 +61,10 @@ describe('claims 3 and 4: bit-planes', () => {
     const g = bitPlaneGains(a);
     expect(g.gainDb[0]).toBeNaN();
     for (let k = 1; k < 7; k++) expect(g.gainDb[k]).toBeCloseTo(a.psnr[k] - a.psnr[k - 1], 12);
+    // The shares of the first plane's squared error removed by the others add up to all of it (the 8th is exact).
+    const mse1 = 10 ** (-a.psnr[0] / 10);
+    expect(g.errorShare[1]).toBeCloseTo((mse1 - 10 ** (-a.psnr[1] / 10)) / mse1, 12);
+    expect(g.errorShare.slice(1).reduce((x, y) => x + y, 0)).toBeCloseTo(1, 9);
     const d = droppedBits(a, 5);
     expect(d.psnr).toBeCloseTo(psnr(keepTopBits(img, 5), img), 9);
     // Uniform random 8-bit values: every plane is a fair coin, entropy within 0.01 bit of 1 on 12,288 values.

@@ -28,7 +28,7 @@ export const CLAIM_TEXT: Record<ClaimId, ClaimText> = {
   },
   'bitplanes-unequal': {
     name: 'bit-planes as sub-tasks',
-    statement: 'Bit-planes are unequal sub-tasks: the top planes carry the picture, the bottom ones add little PSNR and look like noise.',
+    statement: 'Bit-planes are unequal sub-tasks: each plane removes about a quarter of the error the one before it removed, so the top planes carry the picture and the bottom ones fix errors too small to see.',
     talk: null,
     models: false,
   },
