@@ -283,7 +283,7 @@ export const MEASURES: Record<ClaimId, ClaimMeasure> = {
       }
       return {
         value: d.mostLearned,
-        text: `Digit denoiser, held-out ε-MSE per λ against the better trivial prediction (the data mean, or the input itself): ${num(d.ratio[0], 2)} of it at λ = ${num(status.lambda[0], 2)}, `
+        text: `Digit denoiser, held-out loss per λ over the better trivial prediction’s (the data mean, or the input itself; the same ratio in every target’s units): ${num(d.ratio[0], 2)} of it at λ = ${num(status.lambda[0], 2)}, `
           + `${num(d.ratio[last], 2)} at λ = ${num(status.lambda[last], 2)}, lowest (${num(Math.min(...d.ratio), 2)}) at λ = ${num(d.mostLearned, 2)}: the model learns most in the middle. `
           + `Guidance w = ${v.guidance} on ${count16} samples of class ${label} (seed ${v.sampleSeed}, ${v.sampler}, ${levels.length - 1} steps), classifier accuracy: ${ways.map((w, i) => `${w.name} ${pct(acc[i])}`).join(', ')}.`
           + (acc[2] >= acc[1] - 1 / count16 ? ' Guiding only the middle does as well as everywhere, as the talk says.' : ' Here guiding only the middle does worse than everywhere, unlike the talk.'),
