@@ -58,16 +58,20 @@ export interface OrderingLoss {
 /**
  * Claim 2: how far apart the orderings are in breaks and in loss. `lossSpread` = (max − min) / min of the losses,
  * `breaksRatio` = max / max(1, min) of the breaks; `fewestBreaksIsBest` says whether the ordering with the fewest
- * breaks also has the lowest loss (continuity the main source of difficulty would make it so, by a wide margin).
+ * breaks also has the lowest loss (continuity the main source of difficulty would make it so, by a wide margin);
+ * `fewest` and `best` name those orderings.
  */
-export function continuityAgainstLoss(rows: readonly OrderingLoss[]): { lossSpread: number; breaksRatio: number; fewestBreaksIsBest: boolean } {
+export function continuityAgainstLoss(rows: readonly OrderingLoss[]): { lossSpread: number; breaksRatio: number; fewestBreaksIsBest: boolean; fewest: string; best: string } {
   if (rows.length === 0) throw new RangeError('no orderings');
   const losses = rows.map((r) => r.loss);
   const breaks = rows.map((r) => r.breaks);
   const lo = Math.min(...losses);
   const fewest = rows.reduce((a, b) => (b.breaks < a.breaks ? b : a));
   const best = rows.reduce((a, b) => (b.loss < a.loss ? b : a));
-  return { lossSpread: (Math.max(...losses) - lo) / lo, breaksRatio: Math.max(...breaks) / Math.max(1, Math.min(...breaks)), fewestBreaksIsBest: fewest === best };
+  return {
+    lossSpread: (Math.max(...losses) - lo) / lo, breaksRatio: Math.max(...breaks) / Math.max(1, Math.min(...breaks)),
+    fewestBreaksIsBest: fewest === best, fewest: fewest.ordering, best: best.ordering,
+  };
 }
 
 /**

@@ -50,6 +50,7 @@ describe('claim 2: orderings’ breaks against their loss', () => {
     expect(c.lossSpread).toBeCloseTo((0.06 - 0.05) / 0.05, 12);
     expect(c.breaksRatio).toBe(40);
     expect(c.fewestBreaksIsBest).toBe(false);
+    expect([c.fewest, c.best]).toEqual(['hilbert', 'raster']);
     expect(continuityAgainstLoss([{ ordering: 'a', breaks: 2, loss: 1 }, { ordering: 'b', breaks: 8, loss: 2 }]).fewestBreaksIsBest).toBe(true);
   });
 });

@@ -58,7 +58,7 @@ export const CLAIM_TEXT: Record<ClaimId, ClaimText> = {
   },
   'noise-levels-conflict': {
     name: 'noise levels conflict',
-    statement: 'Noise levels conflict: the gradients of far-apart levels are near-orthogonal or opposed, read against the control of one objective cut at random.',
+    statement: 'Noise levels conflict: the gradients of far-apart levels are near-orthogonal or opposed, read against the control of one objective cut at random, beside the patch-step and depth matrices.',
     talk: 'The talk: far-apart noise levels’ gradients are near-orthogonal or opposed.',
     models: true,
   },
