@@ -2,6 +2,7 @@ import { startTransition, useEffect, useRef, useState, type ComponentType } from
 import { appStore } from '../state/store';
 import { Header } from './components/Header';
 import { Notices } from './components/Notices';
+import { StartHere } from './components/StartHere';
 import { handleFile, pickFile } from './image/upload';
 import { DepthPanel } from './panels/depth/DepthPanel';
 import { PanelPlaceholder } from './panels/Panel';
@@ -114,6 +115,7 @@ export function App({ onMounted, restAfter, onRestMounted }: AppProps) {
     <>
       <Header />
       <Notices />
+      <StartHere />
       <ClaimsTour />
       <main className="panels">
         {PatchPanel ? <PatchPanel /> : <PanelPlaceholder id="patch" title="Patch order" />}
