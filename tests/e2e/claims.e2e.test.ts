@@ -18,14 +18,13 @@ const MODELS = CLAIM_IDS.filter((id) => CLAIM_TEXT[id].models);
 
 const output = (page: Page, id: ClaimId) => page.locator(`[data-testid="claim-${id}"] output`);
 
+/** Clicks the claim's Show button and waits for its run to end; returns its output, which must hold a number. */
 async function show(page: Page, id: ClaimId, timeout = 30_000): Promise<string> {
-  const before = (await output(page, id).count()) > 0 ? await output(page, id).textContent() : null;
   const item = page.getByRole('region', { name: 'Claims' }).getByRole('listitem').filter({ has: page.getByTestId(`claim-show-${id}`) });
   await item.getByRole('button', { name: /^Show/ }).click();
   await expect.poll(async () => ((await output(page, id).count()) > 0 && !(await page.getByTestId(`claim-progress-${id}`).count()) ? output(page, id).textContent() : null), { timeout }).not.toBeNull();
   const text = (await output(page, id).textContent()) ?? '';
   expect(text, `claim ${id}`).toMatch(/\d/);
-  if (before !== null) expect(text).not.toBe('');
   return text;
 }
 

@@ -261,7 +261,7 @@ export const MEASURES: Record<ClaimId, ClaimMeasure> = {
       return {
         value: c.farMean,
         text: `${noise.result.label}, K = ${noise.s.k} levels, ${noise.s.batches} batches of ${noise.s.batch} (seed ${noise.s.seed}): far-apart levels’ mean cross cosine ${num(c.farMean, 2)}, neighbours ${num(c.neighbourMean, 2)}, `
-          + `the control ${num(c.controlMean, 2)}; ${pct(c.negativeShare)} of pairs conflict (cosine < 0). ${verdict} The other decompositions, measured the same way: ${other.join('; ')}. The lab below shows every matrix.`,
+          + `the control ${num(c.controlMean, 2)}; ${pct(c.negativeShare)} of pairs conflict (cosine < 0). ${verdict} The other decompositions, measured the same way: ${other.join('; ')}. The lab’s comparison table below lists all three; its Compute buttons draw the matrices.`,
       };
     },
   },
