@@ -74,6 +74,43 @@ export function continuityAgainstLoss(rows: readonly OrderingLoss[]): { lossSpre
   };
 }
 
+/** How a measurement reads against the talk's statement: it agrees, it disagrees, or it cannot tell. */
+export type Verdict = 'agrees' | 'disagrees' | 'undecided';
+
+/**
+ * Claim 2's verdict: the talk holds when the ordering with the fewest breaks is not the easiest, or is but the
+ * losses differ by less than 25 %; otherwise continuity looks like the main source, and it disagrees.
+ */
+export function continuityVerdict(c: { lossSpread: number; fewestBreaksIsBest: boolean }): Verdict {
+  return !c.fewestBreaksIsBest || c.lossSpread < 0.25 ? 'agrees' : 'disagrees';
+}
+
+/**
+ * Claim 6: the depths where a measured non-monotone fraction disagrees with the talk's: more than `tolerance`
+ * apart, or below the talk's figure where the talk gives a lower bound ("> 50 %").
+ */
+export function nonMonotoneDisagreements(
+  measured: readonly { depth: number; fraction: number }[],
+  talk: readonly { depth: number; fraction: number; label: string }[],
+  tolerance = 0.1,
+): number[] {
+  return measured.filter((m) => {
+    const t = talk.find((r) => r.depth === m.depth);
+    if (!t) return false;
+    return t.label.startsWith('>') ? m.fraction < t.fraction : Math.abs(m.fraction - t.fraction) > tolerance;
+  }).map((m) => m.depth);
+}
+
+/**
+ * Claim 8's verdict: far-apart levels are near-orthogonal or opposed (mean cross cosine below 0.2) and clearly
+ * below the control (by at least 0.1): agrees; below 0.2 but the control as low: the batch cannot tell conflict
+ * from sampling noise (undecided); otherwise disagrees.
+ */
+export function conflictVerdict(c: { farMean: number; controlMean: number }): Verdict {
+  if (!(c.farMean < 0.2)) return 'disagrees';
+  return c.controlMean > c.farMean + 0.1 ? 'agrees' : 'undecided';
+}
+
 /**
  * Claim 3: per MSB-first step k = 1…8, the PSNR it adds (dB; NaN for step 1, which has no step before it), its
  * plane's entropy, and the share of the top-1-bit reconstruction's squared error it removes (NaN for step 1):

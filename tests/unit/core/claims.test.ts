@@ -1,7 +1,7 @@
 // The claims tour's measurements against their defining formulas (seeded inputs; tolerances stated per check).
 import { describe, expect, it } from 'vitest';
 import {
-  accuracy, bitPlaneGains, continuityAgainstLoss, dataVariance, droppedBits, drownedShare, elboWeightings, levelConflict,
+  accuracy, bitPlaneGains, conflictVerdict, continuityAgainstLoss, continuityVerdict, nonMonotoneDisagreements, dataVariance, droppedBits, drownedShare, elboWeightings, levelConflict,
   levelDifficulty, octaveBandEnergy, rowStartContrast,
 } from '../../../src/core/claims';
 import { analyzeBitplanes, keepTopBits } from '../../../src/core/depth/bitplanes';
@@ -52,6 +52,28 @@ describe('claim 2: orderings’ breaks against their loss', () => {
     expect(c.fewestBreaksIsBest).toBe(false);
     expect([c.fewest, c.best]).toEqual(['hilbert', 'raster']);
     expect(continuityAgainstLoss([{ ordering: 'a', breaks: 2, loss: 1 }, { ordering: 'b', breaks: 8, loss: 2 }]).fewestBreaksIsBest).toBe(true);
+  });
+});
+
+describe('verdicts against the talk', () => {
+  it('claim 2: agrees unless the fewest breaks give clearly the lowest loss', () => {
+    expect(continuityVerdict({ fewestBreaksIsBest: false, lossSpread: 3 })).toBe('agrees');
+    expect(continuityVerdict({ fewestBreaksIsBest: true, lossSpread: 0.1 })).toBe('agrees');
+    expect(continuityVerdict({ fewestBreaksIsBest: true, lossSpread: 0.5 })).toBe('disagrees');
+  });
+
+  it('claim 6: names the depths more than 10 points from the talk, or under its lower bound', () => {
+    const talk = [{ depth: 4, fraction: 0.3, label: '≈30 %' }, { depth: 8, fraction: 0.4, label: '≈40 %' }, { depth: 16, fraction: 0.5, label: '>50 %' }];
+    expect(nonMonotoneDisagreements([{ depth: 4, fraction: 0.13 }, { depth: 8, fraction: 0.88 }, { depth: 16, fraction: 1 }], talk)).toEqual([4, 8]);
+    expect(nonMonotoneDisagreements([{ depth: 4, fraction: 0.35 }, { depth: 8, fraction: 0.31 }, { depth: 16, fraction: 0.49 }], talk)).toEqual([16]);
+    expect(nonMonotoneDisagreements([{ depth: 4, fraction: 0.25 }, { depth: 32, fraction: 0.01 }], talk)).toEqual([]);
+  });
+
+  it('claim 8: agrees when far-apart levels are near-orthogonal and below the control, undecided when the control is as low', () => {
+    expect(conflictVerdict({ farMean: 0.03, controlMean: 0.5 })).toBe('agrees');
+    expect(conflictVerdict({ farMean: 0.03, controlMean: 0.004 })).toBe('undecided');
+    expect(conflictVerdict({ farMean: 0.6, controlMean: 0.9 })).toBe('disagrees');
+    expect(conflictVerdict({ farMean: NaN, controlMean: 0.9 })).toBe('disagrees');
   });
 });
 

@@ -3,8 +3,8 @@
 // core/claims.ts; this module gathers their inputs (the store, core analyses, worker requests) and words the result.
 // Loaded on the first click, so the page's first load does not carry it.
 import {
-  accuracy, bitPlaneGains, continuityAgainstLoss, dataVariance, droppedBits, drownedShare, elboWeightings, levelConflict,
-  levelDifficulty, octaveBandEnergy, rowStartContrast, type ClaimId,
+  accuracy, bitPlaneGains, conflictVerdict, continuityAgainstLoss, continuityVerdict, dataVariance, droppedBits, drownedShare, elboWeightings, levelConflict,
+  levelDifficulty, nonMonotoneDisagreements, octaveBandEnergy, rowStartContrast, type ClaimId,
 } from '../../../core/claims';
 import { pixelToModel } from '../../../core/conventions';
 import { analyzeBitplanes } from '../../../core/depth/bitplanes';
@@ -134,11 +134,11 @@ export const MEASURES: Record<ClaimId, ClaimMeasure> = {
       }
       const c = continuityAgainstLoss(rows);
       const row = rasterRows ? rowStartContrast(rasterRows.perStep, rasterRows.breaks) : null;
-      const verdict = !c.fewestBreaksIsBest
-        ? `The ordering with the fewest breaks (${c.fewest}) is not the easiest (${c.best} is): continuity alone does not set the loss, as the talk says.`
-        : c.lossSpread < 0.25
-          ? 'The fewest breaks give the lowest loss, but the losses differ far less than the breaks: continuity is not the main source, as the talk says.'
-          : 'Here this disagrees with the talk: the ordering with the fewest breaks is clearly the easiest.';
+      const verdict = continuityVerdict(c) === 'disagrees'
+        ? 'Here this disagrees with the talk: the ordering with the fewest breaks is clearly the easiest.'
+        : !c.fewestBreaksIsBest
+          ? `The ordering with the fewest breaks (${c.fewest}) is not the easiest (${c.best} is): continuity alone does not set the loss, as the talk says.`
+          : 'The fewest breaks give the lowest loss, but the losses differ far less than the breaks: continuity is not the main source, as the talk says.';
       return {
         value: c.lossSpread,
         text: `Held-out next-patch MSE of the shipped digit transformers on ${rows[0].heldout} digits: ${rows.map((r) => `${r.ordering} ${num(r.loss)} (${r.breaks} ${r.breaks === 1 ? 'break' : 'breaks'})`).join(', ')}. `
@@ -204,13 +204,10 @@ export const MEASURES: Record<ClaimId, ClaimMeasure> = {
         const talk = talkOf(m.depth);
         return `D = ${m.depth}: ${pct(m.nonMonotoneFraction)}${talk ? ` (talk ${talk.label})` : ''}`;
       });
-      const disagree = summed.filter((m) => {
-        const talk = talkOf(m.depth);
-        return talk && (talk.label.startsWith('>') ? m.nonMonotoneFraction < talk.fraction : Math.abs(m.nonMonotoneFraction - talk.fraction) > 0.1);
-      });
+      const disagree = nonMonotoneDisagreements(summed.map((m) => ({ depth: m.depth, fraction: m.nonMonotoneFraction })), RQAE_TALK_NON_MONOTONE);
       const verdict = disagree.length === 0
         ? 'These agree with the talk within 10 points.'
-        : `These disagree with the talk at D = ${disagree.map((m) => m.depth).join(', ')} (more than 10 points apart; the talk’s models also had an information bottleneck).`;
+        : `These disagree with the talk at D = ${disagree.join(', ')} (more than 10 points apart; the talk’s models also had an information bottleneck).`;
       return {
         value: summed.at(-1)?.nonMonotoneFraction ?? NaN,
         text: `Share of ${r.heldoutCount} held-out digits whose reconstruction gets worse from some depth to the next (MSE rise > 1e−6 relative), summed objective, shared codebook: ${parts.join('; ')}. ${verdict}`,
@@ -252,11 +249,11 @@ export const MEASURES: Record<ClaimId, ClaimMeasure> = {
       }
       const [noise, ...others] = rows;
       const c = noise.c;
-      const verdict = c.farMean >= 0.2
-        ? 'Here this disagrees with the talk: far-apart levels still point the same way.'
-        : c.controlMean > c.farMean + 0.1
-          ? 'This agrees with the talk: far-apart levels are near-orthogonal or opposed, well below the control.'
-          : 'Far-apart levels are near-orthogonal, as the talk says, but so are the control’s random parts at this batch: it cannot tell conflict from sampling noise here (larger batches in the lab can).';
+      const verdict = {
+        disagrees: 'Here this disagrees with the talk: far-apart levels still point the same way.',
+        agrees: 'This agrees with the talk: far-apart levels are near-orthogonal or opposed, well below the control.',
+        undecided: 'Far-apart levels are near-orthogonal, as the talk says, but so are the control’s random parts at this batch: it cannot tell conflict from sampling noise here (larger batches in the lab can).',
+      }[conflictVerdict(c)];
       const other = others.map(({ view, result, c: o }) => `${view.heading.toLowerCase()} (${result.label}, K = ${result.k}): far apart ${num(o.farMean, 2)}, neighbours ${num(o.neighbourMean, 2)}, control ${num(o.controlMean, 2)}`);
       return {
         value: c.farMean,
