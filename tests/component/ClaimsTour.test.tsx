@@ -10,6 +10,8 @@ import { appStore } from '../../src/state/store';
 import { encodeView, linkedView } from '../../src/state/hash';
 import { ClaimsTour } from '../../src/ui/panels/claims/ClaimsTour';
 import { comparison, FakeRqaeClient } from './depth/fakeRqaeClient';
+import { patchOrder } from '../../src/core/orderings';
+import type { DenoiserStatus, PatchModelStatus } from '../../src/protocol';
 
 const fake = vi.hoisted(() => ({ worker: null as null | { client: unknown } }));
 vi.mock('../../src/compute/client', () => ({ getComputeClient: () => fake.worker!.client }));
@@ -35,7 +37,10 @@ beforeEach(() => {
     appStore.getState().setDepth({ view: 'scales', bits: 4 });
   });
 });
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
 
 const item = (id: ClaimId) => screen.getByTestId(`claim-${id}`);
 const outputOf = (id: ClaimId) => item(id).querySelector('output');
@@ -103,5 +108,47 @@ describe('the claims tour', () => {
     expect(text).toContain('D = 16: 70 % (talk >50 %)');
     // 60 % at D = 8 is more than 10 points from the talk's 40 %: the claim says they disagree there.
     expect(text).toMatch(/disagree with the talk at D = 8\b/);
+  });
+});
+
+describe('the model claims', () => {
+  it('claim 2 reads each shipped transformer’s held-out loss beside the breaks of its own order', async () => {
+    const losses: Record<string, number> = { raster: 0.02, hilbert: 0.023, random: 0.11 };
+    worker.answer('patch-model-load', (c) => {
+      const ordering = c.payload.ordering as { kind: 'raster' | 'hilbert' | 'random'; seed?: number };
+      const order = Array.from(patchOrder(ordering.kind, 7, 7, ordering.seed ?? 0));
+      // Row starts of the raster order are easy (the blank margin), the others not.
+      const perStepMse = order.map((_, s) => (ordering.kind === 'raster' && s % 7 === 0 ? 0.001 : losses[ordering.kind]));
+      return { key: ordering.kind, order, rows: 7, cols: 7, meanMse: losses[ordering.kind], perStepMse, heldoutCount: 500 } as unknown as PatchModelStatus;
+    });
+    render(<ClaimsTour />);
+    const text = await show('continuity-not-main');
+    expect(worker.of('patch-model-load').map((c) => (c.payload.ordering as { kind: string }).kind)).toEqual(['raster', 'hilbert', 'random']);
+    expect(worker.of('patch-model-load').every((c) => c.payload.data === 'digits')).toBe(true);
+    expect(text).toMatch(/Raster \(row by row\) 0\.02 \(6 breaks\), Hilbert curve 0\.023 \(1 break\), Random \(seeded\) 0\.11 \(\d+ breaks\)/);
+    expect(text).toContain('the losses by 450 %');
+    expect(text).toContain('The ordering with the fewest breaks (Hilbert curve) is not the easiest (Raster (row by row) is)');
+    expect(text).toMatch(/errs 0\.001 at the 6 row starts against 0\.02 mid-row/);
+  });
+
+  it('claim 9 compares the loss per λ with the trivial prediction and samples with guidance nowhere, everywhere and in the middle, same seed', async () => {
+    const lambda = [-8, 0, 8];
+    worker.answer('denoiser-load', () => ({ model: 'digits', side: 2, channels: 1, lambda, loss: [0.0003, 0.05, 0.999] }) as unknown as DenoiserStatus);
+    // Guided runs read the class asked for more often; the middle-only run as often as everywhere.
+    worker.answer('denoiser-sample', (c) => ({ predictedClass: Array.from({ length: 16 }, (_, i) => (c.payload.guidance ? (i < 15 ? c.payload.label : 0) : i % 2 ? c.payload.label : 0)) }));
+    // Four 2×2 "digits" of pixels 0 or 1: per-pixel variance 1 in model units.
+    const bytes = Uint8Array.from([0, 255, 0, 255, 255, 0, 255, 0, 0, 255, 0, 255, 255, 0, 255, 0]);
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(bytes)));
+    render(<ClaimsTour />);
+    const text = await show('middle-levels-hardest');
+    const samples = worker.of('denoiser-sample').map((c) => c.payload);
+    expect(samples).toHaveLength(3);
+    expect(new Set(samples.map((p) => p.seed)).size).toBe(1);
+    expect(samples.map((p) => p.interval ?? null)).toEqual([null, [0, Infinity], [0.28, 5.42]]);
+    // Trivial ε-MSE min(1, 1·e^λ): e^−8 at λ = −8, 1 at 0 and 8.
+    expect(text).toContain(`×${Number((0.0003 / Math.exp(-8)).toPrecision(2))} at λ = −8`);
+    expect(text).toMatch(/lowest \(×0\.05\) at λ = 0/);
+    expect(text).toMatch(/no guidance 50 %, everywhere 94 %, only for σ ∈ \(0\.28, 5\.42\] 94 %/);
+    expect(text).toContain('Guiding only the middle does as well as everywhere');
   });
 });
