@@ -90,7 +90,8 @@ function num(v: number, digits = 3): string {
   const s = Math.abs(v) >= 10 ** digits ? v.toFixed(0) : String(Number(v.toPrecision(digits)));
   return s.replace('-', '−');
 }
-const pct = (v: number) => `${num(100 * v, 2)} %`;
+/** A share as a percentage, kept on one line with its sign. */
+const pct = (v: number) => `${num(100 * v, 2)}\u00a0%`;
 const signed = (v: number, digits = 3) => (v >= 0 ? `+${num(v, digits)}` : num(v, digits));
 
 /** An ordering of the built-in kinds (a painted one has no name to report). */
@@ -111,6 +112,7 @@ export const MEASURES: Record<ClaimId, ClaimMeasure> = {
       const copy = rowStartContrast(raster.predictors.copy, raster.context.breaks);
       const linear = rowStartContrast(raster.predictors.linear, raster.context.breaks);
       const breaks = [raster, ...others].map((a, i) => `${ORDERING_LABELS[specs[i].kind]} ${a.context.breaks.length}`).join(', ');
+      // The transformer's own row starts against mid-row are in claim 2 (it loads the shipped models).
       return {
         value: copy.ratio,
         text: `On this ${image.width}×${image.height} image in ${patch}-px patches (${grid.rows}×${grid.cols} grid), continuity breaks per ordering: ${breaks} (random seed ${seed}). `
