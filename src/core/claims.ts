@@ -13,12 +13,6 @@ import type { RgbImage } from './image';
 import { isCurveElboEquivalent, weightingCurve, type WeightingOptions } from './diffusion/weighting';
 import type { WeightingKind } from './diffusion/kinds';
 
-/** The claims, in the order the tour shows them (the link's `claim` key names one). */
-export const CLAIM_IDS = [
-  'row-breaks', 'continuity-not-main', 'bitplanes-unequal', 'drop-low-bits', 'bands-split',
-  'rq-non-monotone', 'noise-drowns-high', 'noise-levels-conflict', 'middle-levels-hardest', 'elbo-weighting',
-] as const;
-export type ClaimId = (typeof CLAIM_IDS)[number];
 
 function mean(values: number[]): number {
   return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length;

@@ -1,7 +1,7 @@
 // The claims tour's step: which claim was last shown. It is in the link, so a link copied after a claim was shown
 // opens on that claim's view and shows its measurement again.
 import type { StateCreator } from 'zustand';
-import { CLAIM_IDS, type ClaimId } from '../core/claims';
+import { CLAIM_IDS, type ClaimId } from '../core/claimIds';
 import { linkDefaults, oneOf, type LinkSlice } from './codec';
 import type { Store } from './store';
 

@@ -3,7 +3,7 @@
 // a long claim shows progress and can be cancelled.
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CLAIM_IDS, type ClaimId } from '../../src/core/claims';
+import { CLAIM_IDS, type ClaimId } from '../../src/core/claimIds';
 import { createImage, type RgbImage } from '../../src/core/image';
 import { mulberry32 } from '../../src/core/random';
 import { appStore } from '../../src/state/store';

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { CLAIM_IDS, type ClaimId } from '../../src/core/claims';
+import { CLAIM_IDS, type ClaimId } from '../../src/core/claimIds';
 import { CLAIM_TEXT } from '../../src/ui/panels/claims/claimText';
 import { parseCsv } from '../csv';
 import { axeViolations, browserSession, openPage, waitAllPanels } from './pageHelpers';

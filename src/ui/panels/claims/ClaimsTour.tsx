@@ -2,7 +2,7 @@
 // and measures it right then (on the current image and settings, or on the shipped models), and the result in an
 // <output>. The claim shown last is in the link (state/tourSlice.ts): a link opened on it measures it again.
 import { useEffect, useId, useRef } from 'react';
-import { CLAIM_IDS, type ClaimId } from '../../../core/claims';
+import { CLAIM_IDS, type ClaimId } from '../../../core/claimIds';
 import { appStore } from '../../../state/store';
 import { isClaim } from '../../../state/tourSlice';
 import { LoadStatus } from '../../components/LoadStatus';

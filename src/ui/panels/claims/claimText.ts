@@ -1,6 +1,6 @@
 // What the tour says about each claim before it is run: a one-sentence statement in the app's words, what the talk
 // reports (when it gives a number), and whether showing it loads models (a longer run, with progress and Cancel).
-import type { ClaimId } from '../../../core/claims';
+import type { ClaimId } from '../../../core/claimIds';
 
 export interface ClaimText {
   /** A short name, for the button ("Show: …"). */

@@ -4,8 +4,9 @@
 // Loaded on the first click, so the page's first load does not carry it.
 import {
   accuracy, bitPlaneGains, conflictVerdict, continuityAgainstLoss, continuityVerdict, dataVariance, droppedBits, drownedShare, elboWeightings, levelConflict,
-  levelDifficulty, nonMonotoneDisagreements, octaveBandEnergy, rowStartContrast, type ClaimId,
+  levelDifficulty, nonMonotoneDisagreements, octaveBandEnergy, rowStartContrast,
 } from '../../../core/claims';
+import type { ClaimId } from '../../../core/claimIds';
 import { pixelToModel } from '../../../core/conventions';
 import { analyzeBitplanes } from '../../../core/depth/bitplanes';
 import { WEIGHTING_KINDS } from '../../../core/diffusion/kinds';
