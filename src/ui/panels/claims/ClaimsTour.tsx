@@ -56,7 +56,7 @@ function ClaimItem({ id, index, fromLink }: { id: ClaimId; index: number; fromLi
       </div>
       <LoadStatus load={load} label={`Measuring claim ${index + 1}`} failed="The measurement failed:" testIds={{ progress: `claim-progress-${id}`, error: `claim-error-${id}` }} />
       {action.status === 'cancelled' && <p className="hint">Cancelled{action.result ? '; the result shown is the previous one.' : '.'}</p>}
-      {action.result && <output className="claim-output" htmlFor={statementId} data-testid={`claim-output-${id}`}>{action.result.text}</output>}
+      {action.result && <output className="claim-output" data-testid={`claim-output-${id}`}>{action.result.text}</output>}
     </li>
   );
 }
