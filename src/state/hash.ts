@@ -6,6 +6,7 @@ import { imageLink, type ImageView } from './imageSlice';
 import { patchLink, type PatchView } from './patchSlice';
 import { diffusionLink, type DiffusionView } from './diffusionSlice';
 import { labLink, type LabView } from './labSlice';
+import { tourLink, type TourView } from './tourSlice';
 
 export const HASH_VERSION = 1;
 
@@ -15,13 +16,14 @@ export interface ViewState {
   depth: DepthView;
   diffusion: DiffusionView;
   lab: LabView;
+  tour: TourView;
 }
 
 export type SliceName = keyof ViewState;
 
 /** Each slice's part of the link, named as in the store, in the order written, read and applied. */
 export const LINK_SLICES: { [S in SliceName]: LinkSlice<ViewState[S]> } = {
-  image: imageLink, patch: patchLink, depth: depthLink, diffusion: diffusionLink, lab: labLink,
+  image: imageLink, patch: patchLink, depth: depthLink, diffusion: diffusionLink, lab: labLink, tour: tourLink,
 };
 
 export const SLICE_NAMES = Object.keys(LINK_SLICES) as SliceName[];

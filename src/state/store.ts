@@ -6,8 +6,9 @@ import { createPatchSlice, type PatchSlice } from './patchSlice';
 import { createDiffusionSlice, type DiffusionSlice } from './diffusionSlice';
 import { createLabSlice, type LabSlice } from './labSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
+import { createTourSlice, type TourSlice } from './tourSlice';
 
-export type Store = ImageSlice & PatchSlice & DepthSlice & DiffusionSlice & LabSlice & UiSlice;
+export type Store = ImageSlice & PatchSlice & DepthSlice & DiffusionSlice & LabSlice & TourSlice & UiSlice;
 
 export function createAppStore() {
   return createStore<Store>()((...a) => ({
@@ -16,6 +17,7 @@ export function createAppStore() {
     ...createDepthSlice(...a),
     ...createDiffusionSlice(...a),
     ...createLabSlice(...a),
+    ...createTourSlice(...a),
     ...createUiSlice(...a),
   }));
 }

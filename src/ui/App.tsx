@@ -2,9 +2,11 @@ import { startTransition, useEffect, useRef, useState, type ComponentType } from
 import { appStore } from '../state/store';
 import { Header } from './components/Header';
 import { Notices } from './components/Notices';
+import { StartHere } from './components/StartHere';
 import { handleFile, pickFile } from './image/upload';
 import { DepthPanel } from './panels/depth/DepthPanel';
 import { PanelPlaceholder } from './panels/Panel';
+import { ClaimsTour } from './panels/claims/ClaimsTour';
 
 /** Drop anywhere on the page, or paste, to use an image (or restore a view from an exported PNG). */
 function useDropAndPaste(): boolean {
@@ -113,6 +115,8 @@ export function App({ onMounted, restAfter, onRestMounted }: AppProps) {
     <>
       <Header />
       <Notices />
+      <StartHere />
+      <ClaimsTour />
       <main className="panels">
         {PatchPanel ? <PatchPanel /> : <PanelPlaceholder id="patch" title="Patch order" />}
         <DepthPanel />

@@ -7,6 +7,7 @@
 import { scaleBand, scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3';
 import { attachTooltip, clipY, createFrame, defaultFormat, drawAxes, finiteExtent, formatValue, CHAR_W, TEXT } from './frame';
 import type { Frame, Margin, TooltipTarget } from './frame';
+import { setChartData } from './chartData';
 
 export interface Bar { key: string; label: string; value: number; highlighted?: boolean }
 
@@ -90,6 +91,7 @@ export function barChart(bars: Bar[], opts: BarChartOptions, doc: Document = doc
   const targets: TooltipTarget[] = drawn.map((d) => ({ x: d.x + d.w / 2, y: d.top, text: describe(d.bar) }));
   attachTooltip(frame, targets, 'x');
   barHandles.set(frame.svg, handle);
+  setChartData(frame.svg, () => ({ header: [opts.xLabel, opts.yLabel], rows: bars.map((b) => [b.label, b.value]) }));
   return frame.svg;
 }
 

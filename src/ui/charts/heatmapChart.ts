@@ -8,6 +8,7 @@
 // cells (e.g. values that are uncertain) get a dashed outline, explained by a note under the chart: a mark that
 // needs no colour.
 import { axisBottom, axisLeft, interpolateRdBu, rgb, scaleBand, scaleDiverging, scaleLinear, type ScaleBand } from 'd3';
+import { setChartData } from './chartData';
 import { attachTooltip, AXIS, createFrame, FONT, TEXT, type Frame, type Margin, type TooltipTarget } from './frame';
 
 export interface HeatmapMatrix {
@@ -164,6 +165,11 @@ export function heatmapChart(matrix: HeatmapMatrix, opts: HeatmapOptions, doc: D
 
   const targets: TooltipTarget[] = cells.map((c) => ({ x: (x(String(c.j)) ?? 0) + cell / 2, y: (y(String(c.i)) ?? 0) + cell / 2, text: describe(c) }));
   attachTooltip(frame, targets, 'xy');
+  // One row per cell, row by row: its row's and column's labels and its value.
+  setChartData(frame.svg, () => ({
+    header: [opts.rowName ?? opts.yLabel, opts.colName ?? opts.xLabel, opts.legendLabel],
+    rows: cells.map((c) => [rowLabels[c.i], matrix.labels[c.j], c.v]),
+  }));
   return frame.svg;
 }
 

@@ -10,6 +10,7 @@ import { least, line, scaleLinear, select, scaleLog, schemeTableau10, format, ty
 import { attachTooltip, clipY, createFrame, defaultFormat, drawAxes, finiteExtent, formatValue, CHAR_W, TEXT } from './frame';
 import type { Frame, Margin, TooltipTarget } from './frame';
 import type { Selection } from 'd3';
+import { setChartData } from './chartData';
 
 export interface Series { id: string; label: string; points: { x: number; y: number }[]; color?: string }
 
@@ -86,6 +87,11 @@ export function lineChart(series: Series[], opts: LineChartOptions, doc: Documen
   if (legend.length > 0) drawLegend(frame, legend);
   attachTooltip(frame, targets, 'xy');
   lineHandles.set(frame.svg, handle);
+  // One row per drawn point, series after series; the handle's series follow updateLineChart.
+  setChartData(frame.svg, () => ({
+    header: ['series', opts.xLabel, opts.yLabel],
+    rows: handle.series.flatMap((s) => s.points.map((p) => [s.label, p.x, p.y])),
+  }));
   return frame.svg;
 }
 

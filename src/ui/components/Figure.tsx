@@ -8,6 +8,7 @@ import { toCsv, type CsvTable } from '../export/csv';
 import { exportFileName } from '../export/fileName';
 import { registerExportable } from '../export/registry';
 import { updateBarChart } from '../charts/barChart';
+import { chartData } from '../charts/chartData';
 import { updateLineChart, type Series } from '../charts/lineChart';
 import { useLatest } from '../hooks/useLatest';
 
@@ -40,12 +41,15 @@ interface FigureProps {
 
 /** A titled figure with its own export buttons; it also registers itself for "Export all". */
 export function Figure({ id, title, name, toCanvas, svg, csv, children, caption }: FigureProps) {
-  const latest = useRef({ toCanvas, title, name });
+  const latest = useRef({ toCanvas, title, name, csv });
   useLayoutEffect(() => {
-    latest.current = { toCanvas, title, name };
+    latest.current = { toCanvas, title, name, csv };
   });
   useEffect(
-    () => registerExportable({ id, get panel() { return nameOf(latest.current.name).panel; }, get title() { return latest.current.title; }, toCanvas: () => latest.current.toCanvas() }),
+    () => registerExportable({
+      id, get panel() { return nameOf(latest.current.name).panel; }, get title() { return latest.current.title; },
+      toCanvas: () => latest.current.toCanvas(), csv: () => latest.current.csv?.() ?? null,
+    }),
     [id],
   );
   const file = (ext: 'png' | 'svg' | 'csv') => {
@@ -64,6 +68,7 @@ export function Figure({ id, title, name, toCanvas, svg, csv, children, caption 
   const onCsv = () => {
     const table = csv?.();
     if (table) downloadBytes(toCsv(table), file('csv'), 'text/csv;charset=utf-8');
+    else appStore.getState().notify('info', `“${title}” is still being computed; export it once it is shown.`);
   };
   return (
     <figure className="figure" data-export-id={id} data-testid={`figure-${id}`}>
@@ -123,7 +128,7 @@ interface ChartFigureProps extends Omit<FigureProps, 'toCanvas' | 'svg' | 'child
  * A chart built by a pure (data, options) → SVG function; React only mounts it. With `live`, the marks that
  * follow a slider move on the mounted chart, so the chart itself need only be rebuilt when its data change.
  */
-export function ChartFigure({ chart, live, ...rest }: ChartFigureProps) {
+export function ChartFigure({ chart, live, csv, ...rest }: ChartFigureProps) {
   const host = useRef<HTMLDivElement>(null);
   useLayoutEffect(() => {
     const el = host.current;
@@ -149,7 +154,8 @@ export function ChartFigure({ chart, live, ...rest }: ChartFigureProps) {
     return svgToCanvas(chart, 2);
   };
   return (
-    <Figure {...rest} toCanvas={toCanvas} svg={() => chart}>
+    // Every SVG export has a CSV beside it: the figure's own table, or the data the chart's builder recorded.
+    <Figure {...rest} toCanvas={toCanvas} svg={() => chart} csv={csv ?? (() => (chart ? chartData(chart) : null))}>
       <div ref={host} className="chart" />
     </Figure>
   );

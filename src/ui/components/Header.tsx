@@ -3,7 +3,8 @@ import { UPLOAD_MARK } from '../../state/imageSlice';
 import { appStore } from '../../state/store';
 import { currentHash } from '../../state/urlSync';
 import { compositeCanvases } from '../export/composite';
-import { exportPngWithState } from '../export/exportPng';
+import { combinedCsv, toCsv } from '../export/csv';
+import { downloadBytes, exportPngWithState } from '../export/exportPng';
 import { exportFileName } from '../export/fileName';
 import { exportables } from '../export/registry';
 import { BackendIndicator } from './BackendIndicator';
@@ -30,12 +31,13 @@ async function copyLink(): Promise<void> {
   }
 }
 
-/** One PNG of every figure on the page, with a caption of the parameters. */
+/** One PNG of every figure on the page, with a caption of the parameters, and one CSV of every figure's data. */
 async function exportAll(setBusy: (b: boolean) => void): Promise<void> {
   setBusy(true);
   try {
     const s = appStore.getState();
-    const drawn = await Promise.all(exportables().map(async (e) => ({ title: `${e.panel}: ${e.title}`, canvas: await e.toCanvas() })));
+    const figures = exportables();
+    const drawn = await Promise.all(figures.map(async (e) => ({ title: `${e.panel}: ${e.title}`, canvas: await e.toCanvas() })));
     // Figures still being computed are left out, and the caption says how many.
     const items = drawn.filter((d): d is { title: string; canvas: HTMLCanvasElement } => d.canvas !== null);
     const pending = drawn.length - items.length;
@@ -43,7 +45,13 @@ async function exportAll(setBusy: (b: boolean) => void): Promise<void> {
     const image = s.image.sampleId === UPLOAD_MARK ? `uploaded image “${s.image.uploadName}”` : `sample “${s.image.sampleId}”`;
     const caption = `Decomposition Explorer · ${image} at ${s.image.size}×${s.image.size} · patch order: ${s.patch.ordering}, ${s.patch.patch}-px patches, step ${s.patch.step} · depth: ${s.depth.view === 'bitplanes' ? `bit-planes, ${s.depth.bits} bits per channel` : `${s.depth.view}, step ${s.depth.d}`} · diffusion: ${s.diffusion.schedule}, t = ${s.diffusion.t.toFixed(3)}, ${s.diffusion.weighting} · backend ${s.ui.backend?.active ?? 'n/a'} · view ${hash}${pending > 0 ? ` · ${pending} figure(s) still computing were left out` : ''}`;
     const canvas = compositeCanvases(items, caption, { columns: 3 });
-    await exportPngWithState(canvas, exportFileName('all', 'panels', { img: s.image.sampleId, size: s.image.size, bits: s.depth.bits }, 'png'), hash);
+    const params = { img: s.image.sampleId, size: s.image.size, bits: s.depth.bits };
+    await exportPngWithState(canvas, exportFileName('all', 'panels', params, 'png'), hash);
+    const tables = figures.flatMap((e) => {
+      const table = e.csv();
+      return table ? [{ panel: e.panel, title: e.title, table }] : [];
+    });
+    if (tables.length > 0) downloadBytes(toCsv(combinedCsv(tables)), exportFileName('all', 'data', params, 'csv'), 'text/csv;charset=utf-8');
   } catch (e) {
     appStore.getState().notify('error', `Export all failed: ${(e as Error).message}`);
   } finally {

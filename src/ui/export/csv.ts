@@ -19,3 +19,13 @@ export function toCsv({ header, rows }: CsvTable): string {
   }
   return [header, ...rows].map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
 }
+
+/**
+ * Several figures' tables in one, for "Export all": one row per value (long form), naming its panel, figure,
+ * record (1-based row of the figure's own table) and column (the figure's header, with its unit).
+ */
+export function combinedCsv(figures: { panel: string; title: string; table: CsvTable }[]): CsvTable {
+  const rows = figures.flatMap(({ panel, title, table }) =>
+    table.rows.flatMap((row, r) => row.map((value, c) => [panel, title, r + 1, table.header[c], value])));
+  return { header: ['panel', 'figure', 'record', 'column (unit)', 'value'], rows };
+}

@@ -1,10 +1,14 @@
 // Every exportable figure registers how to draw itself to a canvas, so "Export all" can gather them in page order.
+import type { CsvTable } from './csv';
+
 export interface Exportable {
   id: string;
   panel: string;
   title: string;
   /** null while the figure has nothing to show yet. */
   toCanvas(): Promise<HTMLCanvasElement | null>;
+  /** The figure's data (charts and tables); null when it has none or nothing to show yet. */
+  csv(): CsvTable | null;
 }
 
 const figures = new Map<string, Exportable>();

@@ -5,8 +5,9 @@ import { imageDefaults } from '../../../src/state/imageSlice';
 import { patchDefaults, type PatchView } from '../../../src/state/patchSlice';
 import { diffusionDefaults, type DiffusionView } from '../../../src/state/diffusionSlice';
 import { labDefaults } from '../../../src/state/labSlice';
+import { tourDefaults } from '../../../src/state/tourSlice';
 
-const defaults = { image: imageDefaults, patch: patchDefaults, depth: depthDefaults, diffusion: diffusionDefaults, lab: labDefaults };
+const defaults = { image: imageDefaults, patch: patchDefaults, depth: depthDefaults, diffusion: diffusionDefaults, lab: labDefaults, tour: tourDefaults };
 
 describe('view state in the URL hash', () => {
   it('round-trips every view parameter', () => {
@@ -18,7 +19,7 @@ describe('view state in the URL hash', () => {
       sampleLabel: 7, guidance: 3.5, guidanceLo: 0.28, guidanceHi: 5.42,
     };
     const depth = { view: 'rq' as const, bits: 7, bitOrder: 'interleaved' as const, d: 2, space: 'rgb' as const, qstep: 9, patch: 8, K: 256, depth: 12 };
-    const view = { image: { sampleId: 'coffee', size: 256 as const }, patch, depth, diffusion, lab: { ...labDefaults, noiseK: 5, noiseBatch: 128, noiseSeed: 77, patchModel: 'crops-raster' as const, patchGrouping: 'row-starts' as const, depthModel: 'full-d8', depthLr: 3e-4 } };
+    const view = { image: { sampleId: 'coffee', size: 256 as const }, patch, depth, diffusion, lab: { ...labDefaults, noiseK: 5, noiseBatch: 128, noiseSeed: 77, patchModel: 'crops-raster' as const, patchGrouping: 'row-starts' as const, depthModel: 'full-d8', depthLr: 3e-4 }, tour: { claim: 'rq-non-monotone' as const } };
     const hash = encodeView(view);
     expect(hash).toContain('v=1');
     expect(decodeView(`#${hash}`)).toEqual({ view, problems: [] });

@@ -33,8 +33,8 @@ const CUSTOM: Record<string, { valid: unknown; bad: Bad[] }> = {
   },
 };
 
-/** What makes a conditionally written field written. */
-const CONTEXT: Record<string, View> = { cells: { ordering: 'custom' }, pts: { schedule: 'custom' } };
+/** What makes a conditionally written field written (the tour's claim: any value but the default). */
+const CONTEXT: Record<string, View> = { cells: { ordering: 'custom' }, pts: { schedule: 'custom' }, claim: {} };
 
 /** Valid values other than the default, from the rule. */
 function validValues(rule: FieldRule, fallback: unknown, key: string): unknown[] {

@@ -19,7 +19,7 @@ import { modelImage, pairMoments, rmsOf, SCHEDULE_LABELS, scheduleSpec } from '.
 import { ScheduleEditor } from './ScheduleEditor';
 import { DenoiserSection } from './DenoiserSection';
 import {
-  AlphaSigmaFigure, alphaSigmaDescription, chartT, CLIP, LAMBDA_RANGE, lambdaMarker, nameNow, Readout, ScheduleFigure, scheduleDescription,
+  AlphaSigmaFigure, alphaSigmaDescription, chartT, CLIP, LAMBDA_RANGE, LAMBDAS, lambdaMarker, nameNow, Readout, ScheduleFigure, scheduleDescription,
   snrSeries, spectraAt, SpectraFigures, spectrumSeries, TargetImages, TargetScaleFigure, TSlider, WeightingFigure, XtFigure,
   type NameParams,
 } from './tParts';
@@ -35,7 +35,6 @@ const WEIGHTING_LABELS: Record<Weighting, string> = {
   'sd3-logit-normal': 'SD3 logit-normal (flow)',
   'vdmpp-sigmoid': 'VDM++ sigmoid',
 };
-const LAMBDAS = Array.from({ length: 161 }, (_, i) => LAMBDA_RANGE[0] + (i * (LAMBDA_RANGE[1] - LAMBDA_RANGE[0])) / 160);
 
 /** t values at which the spectra's y ranges are taken: the axes then hold the curves at every t. */
 const DOMAIN_TS = Array.from({ length: 41 }, (_, i) => i / 40);

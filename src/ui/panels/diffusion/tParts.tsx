@@ -17,6 +17,8 @@ import { useEveryFrame, useInIdleTime } from '../../hooks/rates';
 import { BlendView } from './BlendView';
 
 export const LAMBDA_RANGE: [number, number] = [-10, 10];
+/** The λ grid the weighting curves are drawn and judged on. */
+export const LAMBDAS = Array.from({ length: 161 }, (_, i) => LAMBDA_RANGE[0] + (i * (LAMBDA_RANGE[1] - LAMBDA_RANGE[0])) / 160);
 export const CLIP = 15;
 
 /** The t of the view, read by each part that follows it on every move. */
