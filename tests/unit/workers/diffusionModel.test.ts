@@ -75,6 +75,25 @@ describe.skipIf(!hasDigits)('the denoiser host (shipped digit weights)', () => {
     await expect(ask({ kind: 'denoiser-sample', ...digits, sampler: 'ddim', levels: [levels[0]], seed: 1, count: 1 })).rejects.toThrow(/noise levels/);
   }, 60_000);
 
+  it('shows shipped weights with the held-out profile and classifier accuracy their training recorded, without evaluating again at load', async () => {
+    const metrics = JSON.parse(readFileSync(`${PUBLIC}models/diffusion/metrics.json`, 'utf8')) as {
+      digits: { heldout: { lambda: number[]; loss: number[] } }; classifier: { heldoutAccuracy: number };
+    };
+    const { ask, replies } = harness({ denoiser: { fetch: fileFetch(), storage: denoiserStorage() } }); // all held-out digits
+    const loaded = await ask<DenoiserStatus>({ kind: 'denoiser-load', ...digits });
+    expect(loaded.heldoutCount).toBe(200);
+    expect(loaded.lambda).toEqual(metrics.digits.heldout.lambda);
+    expect(loaded.loss).toEqual(metrics.digits.heldout.loss);
+    expect(loaded.classifierAccuracy).toBe(metrics.classifier.heldoutAccuracy);
+    const evaluating = () => replies.some((r) => r.kind === 'progress' && /Evaluating/.test(String(r.label)));
+    expect(evaluating()).toBe(false);
+    // Trained here, the weights are no longer the recorded ones: the next load evaluates them.
+    await ask({ kind: 'denoiser-train', ...digits, steps: 2, batch: 8, parameterization: 'eps', weighting: 'eps-mse' });
+    const trained = await ask<DenoiserStatus>({ kind: 'denoiser-load', ...digits });
+    expect(trained.loss).not.toEqual(metrics.digits.heldout.loss);
+    expect(evaluating()).toBe(true);
+  }, 180_000);
+
   it('trains with live progress, pauses on cancel, resumes, saves (later loads prefer it), resets and forgets', async () => {
     const storage = denoiserStorage();
     const host = setup({ storage });

@@ -28,7 +28,10 @@ describe.skipIf(!shipped)('the shipped digit denoiser and classifier', () => {
   let denoiser: Denoiser;
   let classifier: Classifier;
   let heldout: ImageSet;
-  let metrics: { digits: { heldout: { meanEpsMse: number } }; patches?: { heldout: { meanEpsMse: number } } };
+  let metrics: {
+    digits: { heldout: { meanEpsMse: number; lambda: number[]; loss: number[] } }; patches?: { heldout: { meanEpsMse: number } };
+    classifier: { heldoutAccuracy: number };
+  };
 
   beforeAll(async () => {
     await tf.setBackend('wasm');
@@ -54,6 +57,10 @@ describe.skipIf(!shipped)('the shipped digit denoiser and classifier', () => {
     const profile = heldoutProfile(denoiser, 'eps', heldout, { limit: PROFILE_IMAGES, seed: PROFILE_SEED });
     console.log(`digit denoiser held-out ε-MSE ${profile.mean.toFixed(5)} (recorded ${metrics.digits.heldout.meanEpsMse})`);
     expect(Math.abs(profile.mean - metrics.digits.heldout.meanEpsMse)).toBeLessThan(1e-4);
+    // The app shows the recorded profile at load (4 significant digits): every bin must match.
+    expect(metrics.digits.heldout.loss).toHaveLength(profile.loss.length);
+    profile.loss.forEach((v, i) => expect(Math.abs(metrics.digits.heldout.loss[i] - v)).toBeLessThanOrEqual(6e-4 * v + 1e-9));
+    expect(metrics.digits.heldout.lambda).toEqual(Array.from(profile.lambda, (l) => Number(l.toPrecision(5))));
     // The sub-task profile: predicting ε is easy where the input is nearly all noise and hard near the clean end.
     expect(profile.loss[0]).toBeLessThan(profile.loss[49]);
   }, 60_000);
@@ -63,6 +70,7 @@ describe.skipIf(!shipped)('the shipped digit denoiser and classifier', () => {
     console.log(`classifier held-out accuracy ${(100 * acc).toFixed(1)} %`);
     expect(heldout.count).toBe(1000);
     expect(acc).toBeGreaterThanOrEqual(0.98);
+    expect(acc).toBe(metrics.classifier.heldoutAccuracy); // what the panel shows at load
   }, 30_000);
 
   it('samples the requested class ≥ 90 % of the time (20 DDIM steps, guidance 2, 10 seeds per class)', async () => {
