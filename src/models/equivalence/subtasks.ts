@@ -12,10 +12,14 @@ import { lossForSteps, perPositionLoss, stepsOf, type PatchAR, type StepGroup } 
 import { decode, encode, type Rqae } from '../rqae/model';
 import { quantize } from '../rqae/quantize';
 import { codesOf, depthTerms } from '../rqae/losses';
-import { randomParts, type BatchLosses } from './accumulate';
+import { pairedParts, randomParts, type BatchLosses } from './accumulate';
 
-/** A batch of `count` examples as plain arrays (what a worker holds): x0 and ε in model space, labels or null. */
-export type NoiseBatch = { count: number; x0: Float32Array; eps: Float32Array; labels: ArrayLike<number> | null };
+/**
+ * A batch of `count` examples as plain arrays (what a worker holds): x0 and ε in model space, labels or null.
+ * `antithetic`: the examples come in pairs (2i, 2i + 1), one image noised with ε and with −ε; the lab keeps each
+ * pair on one side of every split.
+ */
+export type NoiseBatch = { count: number; x0: Float32Array; eps: Float32Array; labels: ArrayLike<number> | null; antithetic?: boolean };
 
 function halves(count: number, what: string): number {
   if (!(count >= 2 && count % 2 === 0)) throw new RangeError(`the ${what} splits into two equal halves only for an even size ≥ 2, not ${count}`);
@@ -41,7 +45,9 @@ export function noiseLevelLosses(model: Denoiser, batch: NoiseBatch, lambdas: re
     return out;
   };
   const range = (from: number) => Array.from({ length: n }, (_, j) => from + j);
-  const parts = [pick(range(0)), pick(range(n)), ...randomParts(batch.count, k, rand).map(pick)];
+  if (batch.antithetic && n % 2 !== 0) throw new RangeError(`antithetic pairs need halves of an even size, not ${n}`);
+  const controlParts = (batch.antithetic ? pairedParts : randomParts)(batch.count, k, rand);
+  const parts = [pick(range(0)), pick(range(n)), ...controlParts.map(pick)];
   const level = (p: (typeof parts)[number], l: readonly number[]) => () => tf.tidy(() => tf.mean(lossPerBin(model, p.x0, p.eps, p.classes, l, parameterization)) as tf.Scalar);
   return {
     a: lambdas.map((l) => level(parts[0], [l])),
