@@ -166,7 +166,7 @@ export function patchStepLoss(model: PatchAR, tokens: Float32Array, order: Int32
   return { loss: () => lossForSteps(model, t, order, group), dispose: () => t.dispose() };
 }
 
-/** Every group's held-out next-patch MSE (one forward pass per chunk of 100 sequences). */
+/** Every group's held-out next-patch MSE (one forward pass per chunk of 128 sequences). */
 export function patchStepHeldout(model: PatchAR, tokens: Float32Array, order: Int32Array, groups: readonly StepGroup[], patchDim: number): Promise<number[]> {
   const n = order.length;
   const per = n * patchDim;
@@ -176,7 +176,7 @@ export function patchStepHeldout(model: PatchAR, tokens: Float32Array, order: In
     const list = stepsOf(g, n);
     for (const s of list) weights[row * n + s] += 1 / list.length;
   });
-  return meanOverChunks(tokens.length / per, 100, (from, size) =>
+  return meanOverChunks(tokens.length / per, 128, (from, size) =>
     tf.tidy(() => {
       const t = tf.tensor3d(tokens.subarray(from * per, (from + size) * per), [size, n, patchDim]);
       const perStep = perPositionLoss(model, t, order).reshape([n, 1]);
@@ -193,11 +193,11 @@ export function depthLoss(model: Rqae, images: Float32Array, depths: readonly nu
   return { loss: () => reconAt(model, t, codes, depths), dispose: () => tf.dispose([t, codes]) };
 }
 
-/** Every depth's held-out reconstruction MSE, with the codes the current weights choose (in chunks of 100 images). */
+/** Every depth's held-out reconstruction MSE, with the codes the current weights choose (in chunks of 128 images). */
 export function depthHeldout(model: Rqae, images: Float32Array): Promise<number[]> {
   const { side, channels } = model.config;
   const per = side * side * channels;
-  return meanOverChunks(images.length / per, 100, (from, size) =>
+  return meanOverChunks(images.length / per, 128, (from, size) =>
     tf.tidy(() => depthTerms(model, tf.tensor4d(images.subarray(from * per, (from + size) * per), [size, side, side, channels])).recon),
   );
 }
