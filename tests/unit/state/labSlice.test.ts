@@ -30,8 +30,8 @@ describe('the Equivalence lab in the URL hash', () => {
     expect(view.lab).toEqual(labDefaults);
     expect(problems).toEqual([]);
     expect(labViewSettings(labDefaults, 'noise')).toEqual({ model: 'digits', k: 8, grouping: 'equal', batch: 256, batches: 6, seed: 1, steps: 10, lr: 1e-4, transferBatch: 32 });
-    expect(labViewSettings(labDefaults, 'patch')).toMatchObject({ model: 'raster', k: 7, grouping: 'equal', batch: 256, batches: 3, lr: 1e-5 });
-    expect(labViewSettings(labDefaults, 'depth')).toMatchObject({ model: 'summed-d8', k: 8, batch: 256, batches: 3, lr: 1e-5 });
+    expect(labViewSettings(labDefaults, 'patch')).toMatchObject({ model: 'raster', k: 7, grouping: 'equal', batch: 64, batches: 12, lr: 1e-5 });
+    expect(labViewSettings(labDefaults, 'depth')).toMatchObject({ model: 'summed-d8', k: 8, batch: 64, batches: 12, lr: 1e-5 });
     const old = decodeView('#v=1&eqk=4&eqbatch=8&eqseed=5');
     expect(old.problems).toEqual([]);
     expect(labViewSettings(old.view.lab, 'noise')).toMatchObject({ k: 4, batch: 8, seed: 5 });
