@@ -5,6 +5,7 @@ import { Notices } from './components/Notices';
 import { handleFile, pickFile } from './image/upload';
 import { DepthPanel } from './panels/depth/DepthPanel';
 import { PanelPlaceholder } from './panels/Panel';
+import { loadFormulas } from './formulas/formulas';
 
 /** Drop anywhere on the page, or paste, to use an image (or restore a view from an exported PNG). */
 function useDropAndPaste(): boolean {
@@ -85,7 +86,9 @@ function useLaterPanels(after: Promise<void> | undefined, onMounted: (() => void
   }, [after]);
   const all = panels.patch !== null && panels.diffusion !== null && panels.lab !== null;
   useEffect(() => {
-    if (all) mounted.current?.(); // after the commit: the panels' own effects (their first requests) have run
+    if (!all) return;
+    mounted.current?.(); // after the commit: the panels' own effects (their first requests) have run
+    void loadFormulas(); // KaTeX, once the first panel is shown: until it arrives the formulas read as plain text
   }, [all]);
   return panels;
 }

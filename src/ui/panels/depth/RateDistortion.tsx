@@ -8,6 +8,8 @@ import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { RD_CODEBOOK_CAPTION, rateDistortionSeries } from './rdSeries';
 import { useLatest } from '../../hooks/useLatest';
 import { specOf } from './StepsView';
+import { Formula } from '../../formulas/Formula';
+import { FORMULAS } from '../../formulas/tex';
 
 const CHEAP: { id: string; label: string; spec: (q: number) => DepthSpec }[] = [
   { id: 'bitplanes', label: 'bit-planes', spec: () => ({ kind: 'bitplanes' }) },
@@ -48,6 +50,7 @@ export function RateDistortion() {
     <>
       {rd.status === 'working' && !chart && <progress value={rd.progress} max={1} aria-label="Computing rate–distortion curves" />}
       {rd.error && <p className="error-text" role="alert">The rate–distortion curves failed: {rd.error}</p>}
+      <Formula formula={FORMULAS.rate} block />
       <ChartFigure id="depth-rd" title="Rate–distortion" chart={chart} name={{ panel: 'depth', what: 'rate-distortion', params: { img: sampleId, size, qstep: view.qstep } }}
         caption={view.view === 'rq' || view.view === 'vq' ? RD_CODEBOOK_CAPTION : undefined} />
     </>
