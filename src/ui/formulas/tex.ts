@@ -27,8 +27,8 @@ export const FORMULAS = {
     text: '∫ w(λ)·E‖ε̂ − ε‖² dλ, w = p·c·m',
   },
   minSnr: {
-    tex: 'm = \\frac{\\min(\\mathrm{SNR}, \\gamma)}{\\mathrm{SNR}}\\ (\\varepsilon),\\quad \\frac{\\min(\\mathrm{SNR}, \\gamma)}{\\mathrm{SNR} + 1}\\ (v),\\quad \\min(\\mathrm{SNR}, \\gamma)\\ (x_0),\\qquad \\mathrm{SNR} = e^{\\lambda}',
-    text: 'm = min(SNR, γ)/SNR (ε), min(SNR, γ)/(SNR + 1) (v), min(SNR, γ) (x₀), SNR = e^λ',
+    tex: 'm = \\min(\\mathrm{SNR}, \\gamma)\\,/\\,\\mathrm{SNR}\\ (\\varepsilon),\\ /\\,(\\mathrm{SNR} + 1)\\ (v),\\ /\\,1\\ (x_0);\\quad \\mathrm{SNR} = e^{\\lambda}',
+    text: 'm = min(SNR, γ)/SNR (ε), /(SNR + 1) (v), /1 (x₀); SNR = e^λ',
   },
   // "PSNR and SSIM"
   psnr: { tex: '\\mathrm{PSNR} = 10\\log_{10}\\frac{1}{\\mathrm{MSE}}\\ \\text{dB}', text: 'PSNR = 10·log10(1/MSE) dB' },
