@@ -120,13 +120,13 @@ export function App({ onMounted, restAfter, onRestMounted }: AppProps) {
         {PatchPanel ? <PatchPanel /> : <PanelPlaceholder id="patch" title="Patch order" />}
         <DepthPanel />
         {DiffusionPanel ? <DiffusionPanel /> : <PanelPlaceholder id="diffusion" title="Diffusion" />}
+        {LabPanel ? <LabPanel /> : (
+          <section className="lab" aria-labelledby="lab-title" aria-busy="true" data-testid="panel-lab">
+            <h2 id="lab-title">Equivalence lab</h2>
+            <p className="explanation">Loading…</p>
+          </section>
+        )}
       </main>
-      {LabPanel ? <LabPanel /> : (
-        <section className="lab" aria-labelledby="lab-title" aria-busy="true" data-testid="panel-lab">
-          <h2 id="lab-title">Equivalence lab</h2>
-          <p className="explanation">Loading…</p>
-        </section>
-      )}
       <footer className="app-footer">
         Images never leave this page. Sample credits: <a href="samples/CREDITS.md">samples/CREDITS.md</a>.
       </footer>

@@ -4,14 +4,15 @@ import { useTexRenderer } from './formulas';
 
 interface FormulaProps {
   formula: FormulaText;
-  /** On its own line, in display style, rather than inside a sentence. */
+  /** On its own line rather than inside a sentence. It is typeset in text style, so a long one wraps at its
+   * relations and operators instead of overflowing a narrow column. */
   block?: boolean;
 }
 
 /** One formula: plain text at first, typeset by KaTeX (with MathML for screen readers) once it has loaded. */
 export function Formula({ formula, block = false }: FormulaProps) {
   const render = useTexRenderer();
-  const html = useMemo(() => (render ? render(formula.tex, block) : null), [render, formula.tex, block]);
+  const html = useMemo(() => (render ? render(formula.tex, false) : null), [render, formula.tex]);
   const Tag = block ? 'div' : 'span';
   const className = `formula${block ? ' formula-block' : ''}${html ? ' typeset' : ''}`;
   return html

@@ -27,15 +27,15 @@ export const FORMULAS = {
     text: '∫ w(λ)·E‖ε̂ − ε‖² dλ, w = p·c·m',
   },
   minSnr: {
-    tex: 'm = \\min(\\mathrm{SNR}, \\gamma)\\,/\\,\\mathrm{SNR}\\ (\\varepsilon),\\ /\\,(\\mathrm{SNR} + 1)\\ (v),\\ /\\,1\\ (x_0);\\quad \\mathrm{SNR} = e^{\\lambda}',
+    tex: 'm = {\\min(\\mathrm{SNR}, \\gamma)\\,/\\,\\mathrm{SNR}\\ (\\varepsilon)},\\allowbreak\\ {/\\,(\\mathrm{SNR} + 1)\\ (v)},\\allowbreak\\ {/\\,1\\ (x_0)};\\allowbreak\\quad {\\mathrm{SNR} = e^{\\lambda}}',
     text: 'm = min(SNR, γ)/SNR (ε), /(SNR + 1) (v), /1 (x₀); SNR = e^λ',
   },
   // "PSNR and SSIM"
-  psnr: { tex: '\\mathrm{PSNR} = 10\\log_{10}\\frac{1}{\\mathrm{MSE}}\\ \\text{dB}', text: 'PSNR = 10·log10(1/MSE) dB' },
+  psnr: { tex: '\\mathrm{PSNR} = 10\\log_{10}\\dfrac{1}{\\mathrm{MSE}}\\ \\text{dB}', text: 'PSNR = 10·log10(1/MSE) dB' },
   // "Rates"
   entropy: { tex: 'H = -\\sum_s p_s \\log_2 p_s\\ \\text{bits per value}', text: 'H = −Σ p_s·log2 p_s bits per value' },
   rate: {
-    tex: '\\text{rate} = \\frac{n\\,H}{\\text{pixels}}\\ \\text{bits per pixel}\\quad(n \\text{ symbols of entropy } H)',
+    tex: '\\text{rate} = \\dfrac{n\\,H}{\\text{pixels}}\\ \\text{bits per pixel}\\quad(n \\text{ symbols of entropy } H)',
     text: 'rate = n·H / pixels bits per pixel (n symbols of entropy H)',
   },
 } as const satisfies Record<string, FormulaText>;
