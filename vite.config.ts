@@ -121,7 +121,8 @@ export default defineConfig({
   base: './',
   plugins: [react(), startUpTags(), securityPolicy(), wasmThreadSource()],
   worker: { format: 'es', plugins: () => [wasmThreadSource()] },
-  build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 4000 },
+  // Fonts (KaTeX's) stay files: inlined as data: URLs, the Content-Security-Policy (default-src 'self') refuses them.
+  build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 4000, assetsInlineLimit: (file) => (/\.(woff2?|ttf)$/.test(file) ? false : undefined) },
   preview: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION },
   server: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION },
 });

@@ -58,14 +58,6 @@ export type DenoiserRequest =
   | ({ id: number; kind: 'denoiser-save' } & DenoiserTarget)
   /** Deletes the copy saved in this browser (the weights in memory stay). */
   | ({ id: number; kind: 'denoiser-forget' } & DenoiserTarget)
-  /**
-   * The gradient-cosine (conflict) matrix between `k` noise levels of the model as it is now (loaded on demand):
-   * level i is the ε-MSE at λ_i, the centre of bin i of `k` equal bins of the training λ range (noisiest first),
-   * on the first `batch` held-out examples (an even number; digits conditioned on their labels) with ε drawn
-   * from `seed`. Progress: one reply per level done (after any loading phases). Cancelling stops it between
-   * gradients.
-   */
-  | ({ id: number; kind: 'denoiser-noise-cosines'; k: number; batch: number; seed: number } & DenoiserTarget)
   /** The lab's noise-level view of the model as it is now (src/protocol/lab.ts): K bins of λ, gradients or transfer. */
   | ({ id: number; kind: 'denoiser-lab'; settings: LabSettings } & DenoiserTarget)
   /**
@@ -175,36 +167,6 @@ export interface DenoiserLoadProgress {
   phase: 'backend' | 'data' | 'weights' | 'evaluating';
 }
 
-/**
- * The gradient-cosine matrix between noise levels: cos_ij = ⟨g_i, g_j⟩ / (‖g_i‖‖g_j‖) for the gradients g_i of
- * each level's loss over all parameters, and how much each cosine swings with the batch (the spread between the
- * matrices of the two halves of the batch, two independent batches of batch/2 examples).
- */
-export interface DenoiserNoiseCosines {
-  model: DenoiserId;
-  /** The weights measured (DenoiserStatus.version). */
-  version: number;
-  parameterization: DenoiserParameterization;
-  paramCount: number;
-  k: number;
-  batch: number;
-  seed: number;
-  /** λ_i of each level, noisiest first. */
-  lambda: number[];
-  /** k × k, row-major; exactly 1 on the diagonal; NaN in the row and column of a zero gradient. */
-  cosines: Float64Array;
-  /** ‖g_i‖ of each level's full-batch gradient. */
-  norms: Float64Array;
-  /** k × k: |cos_ij of the first half − cos_ij of the second half|; 0 on the diagonal, NaN where undefined. */
-  spread: Float64Array;
-  /** Time of the gradients and the matrix (not of loading the model or data). */
-  milliseconds: number;
-  backend: string;
-}
-
-/** Progress of a gradient-cosine matrix: loading phases, then one `gradients` reply per level. */
-export type DenoiserCosineProgress = DenoiserLoadProgress | { phase: 'gradients' };
-
 /** Samples at one guidance placement, as the classifier reads them. */
 export interface QualityRow {
   placement: GuidancePlacement;
@@ -250,7 +212,6 @@ export interface DenoiserResults {
   'denoiser-reset': DenoiserStatus;
   'denoiser-save': DenoiserStatus;
   'denoiser-forget': DenoiserStatus;
-  'denoiser-noise-cosines': DenoiserNoiseCosines;
   'denoiser-lab': LabResult;
   'denoiser-quality': DenoiserQuality;
 }
@@ -260,7 +221,6 @@ export interface DenoiserProgressData {
   'denoiser-reset': DenoiserLoadProgress;
   'denoiser-train': DenoiserTrainProgress;
   'denoiser-sample': { step: number };
-  'denoiser-noise-cosines': DenoiserCosineProgress;
   'denoiser-lab': LabProgress;
   'denoiser-quality': DenoiserQualityProgress;
 }
@@ -273,7 +233,6 @@ export const DENOISER_CHANNELS: Record<DenoiserKind, string> = {
   'denoiser-reset': 'denoiser-reset',
   'denoiser-save': 'denoiser-save',
   'denoiser-forget': 'denoiser-forget',
-  'denoiser-noise-cosines': 'denoiser-noise-cosines',
   'denoiser-lab': 'lab-noise',
   'denoiser-quality': 'denoiser-quality',
 };

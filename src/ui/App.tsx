@@ -7,6 +7,7 @@ import { handleFile, pickFile } from './image/upload';
 import { DepthPanel } from './panels/depth/DepthPanel';
 import { PanelPlaceholder } from './panels/Panel';
 import { ClaimsTour } from './panels/claims/ClaimsTour';
+import { loadFormulas } from './formulas/formulas';
 
 /** Drop anywhere on the page, or paste, to use an image (or restore a view from an exported PNG). */
 function useDropAndPaste(): boolean {
@@ -87,7 +88,9 @@ function useLaterPanels(after: Promise<void> | undefined, onMounted: (() => void
   }, [after]);
   const all = panels.patch !== null && panels.diffusion !== null && panels.lab !== null;
   useEffect(() => {
-    if (all) mounted.current?.(); // after the commit: the panels' own effects (their first requests) have run
+    if (!all) return;
+    mounted.current?.(); // after the commit: the panels' own effects (their first requests) have run
+    void loadFormulas(); // KaTeX, once the first panel is shown: until it arrives the formulas read as plain text
   }, [all]);
   return panels;
 }
@@ -121,13 +124,13 @@ export function App({ onMounted, restAfter, onRestMounted }: AppProps) {
         {PatchPanel ? <PatchPanel /> : <PanelPlaceholder id="patch" title="Patch order" />}
         <DepthPanel />
         {DiffusionPanel ? <DiffusionPanel /> : <PanelPlaceholder id="diffusion" title="Diffusion" />}
+        {LabPanel ? <LabPanel /> : (
+          <section className="lab" aria-labelledby="lab-title" aria-busy="true" data-testid="panel-lab">
+            <h2 id="lab-title">Equivalence lab</h2>
+            <p className="explanation">Loading…</p>
+          </section>
+        )}
       </main>
-      {LabPanel ? <LabPanel /> : (
-        <section className="lab" aria-labelledby="lab-title" aria-busy="true" data-testid="panel-lab">
-          <h2 id="lab-title">Equivalence lab</h2>
-          <p className="explanation">Loading…</p>
-        </section>
-      )}
       <footer className="app-footer">
         Images never leave this page. Sample credits: <a href="samples/CREDITS.md">samples/CREDITS.md</a>.
       </footer>

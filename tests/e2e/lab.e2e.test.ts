@@ -1,7 +1,7 @@
 // The Equivalence lab as a person uses it, in a real Chromium against the production build: a link with small
 // settings for each view (K 4, 7 and 4 on batches of 16, 2 batches: quick), K moved by keyboard, each view's
-// matrices computed in the model worker, a transfer matrix, a CSV export read back, the comparison table, and
-// no accessibility violations.
+// matrices computed in the model worker, a transfer matrix, a CSV export read back, the comparison table,
+// a row's link restoring its settings, and no accessibility violations.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { parseCsv } from '../csv';
@@ -72,6 +72,12 @@ describe('the Equivalence lab in a real browser', () => {
     expect(await table.locator('th[aria-sort="ascending"]').count()).toBe(1);
     expect(await table.locator('tbody tr th').allTextContents()).toEqual(['Noise levels', 'Depths', 'Patch steps (equal groups)']);
     expect(hashParam(page, 'eqbatch')).toBe('16');
+    // A row's link restores its settings: change the noise view's batches, then follow the noise row's link.
+    await page.fill('[data-testid="lab-noise-batches"]', '9');
+    await expect.poll(() => hashParam(page, 'eqbatches')).toBe('9');
+    await table.getByRole('link', { name: /^Settings of this row: Noise levels/ }).click();
+    await expect.poll(() => page.inputValue('[data-testid="lab-noise-batches"]')).toBe('2');
+    expect(hashParam(page, 'eqbatches')).toBe('2');
 
     expect(await axeViolations(page, '[data-testid="panel-lab"]')).toEqual([]);
   }, 600_000);

@@ -68,7 +68,7 @@ export function conflictSummary(cosines: ArrayLike<number>, k: number): Conflict
 }
 
 /**
- * Above this spread between the cosines of the two halves of the batch (see splitHalf.ts) a cosine is called
+ * Above this spread between the two estimates of a cosine on swapped halves of the batch (crossSpread) a cosine is called
  * noisy: the value shown is then uncertain by roughly ±0.1 or more, and another batch or seed moves it.
  */
 export const NOISY_SPREAD = 0.25;

@@ -28,7 +28,8 @@ function abortError(): DOMException {
   return new DOMException('the gradient statistics were aborted', 'AbortError');
 }
 
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/** Yields to the event loop, so a cancel message (a macrotask) is heard between steps. */
+export const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** The Gram matrix of the flat vectors `sums` (read back once). */
 async function gramOf(sums: readonly tf.Tensor1D[]): Promise<Float64Array> {
@@ -99,4 +100,13 @@ export function randomParts(n: number, parts: number, rand: () => number): numbe
   const size = Math.floor(n / parts);
   if (size < 1) throw new RangeError(`${n} examples cannot make ${parts} non-empty parts`);
   return Array.from({ length: parts }, (_, p) => order.slice(p * size, (p + 1) * size));
+}
+
+/**
+ * randomParts over `n / 2` pairs of examples (2i, 2i + 1): each part holds whole pairs, ⌊n / 2 / parts⌋ of them,
+ * so the two examples of a pair are never in different parts.
+ */
+export function pairedParts(n: number, parts: number, rand: () => number): number[][] {
+  if (n % 2 !== 0) throw new RangeError(`${n} examples are not whole pairs`);
+  return randomParts(n / 2, parts, rand).map((pairs) => pairs.flatMap((p) => [2 * p, 2 * p + 1]));
 }

@@ -12,10 +12,14 @@ import { lossForSteps, perPositionLoss, stepsOf, type PatchAR, type StepGroup } 
 import { decode, encode, type Rqae } from '../rqae/model';
 import { quantize } from '../rqae/quantize';
 import { codesOf, depthTerms } from '../rqae/losses';
-import { randomParts, type BatchLosses } from './accumulate';
+import { pairedParts, randomParts, type BatchLosses } from './accumulate';
 
-/** A batch of `count` examples as plain arrays (what a worker holds): x0 and ε in model space, labels or null. */
-export type NoiseBatch = { count: number; x0: Float32Array; eps: Float32Array; labels: ArrayLike<number> | null };
+/**
+ * A batch of `count` examples as plain arrays (what a worker holds): x0 and ε in model space, labels or null.
+ * `antithetic`: the examples come in pairs (2i, 2i + 1), one image noised with ε and with −ε; the lab keeps each
+ * pair on one side of every split.
+ */
+export type NoiseBatch = { count: number; x0: Float32Array; eps: Float32Array; labels: ArrayLike<number> | null; antithetic?: boolean };
 
 function halves(count: number, what: string): number {
   if (!(count >= 2 && count % 2 === 0)) throw new RangeError(`the ${what} splits into two equal halves only for an even size ≥ 2, not ${count}`);
@@ -41,7 +45,9 @@ export function noiseLevelLosses(model: Denoiser, batch: NoiseBatch, lambdas: re
     return out;
   };
   const range = (from: number) => Array.from({ length: n }, (_, j) => from + j);
-  const parts = [pick(range(0)), pick(range(n)), ...randomParts(batch.count, k, rand).map(pick)];
+  if (batch.antithetic && n % 2 !== 0) throw new RangeError(`antithetic pairs need halves of an even size, not ${n}`);
+  const controlParts = (batch.antithetic ? pairedParts : randomParts)(batch.count, k, rand);
+  const parts = [pick(range(0)), pick(range(n)), ...controlParts.map(pick)];
   const level = (p: (typeof parts)[number], l: readonly number[]) => () => tf.tidy(() => tf.mean(lossPerBin(model, p.x0, p.eps, p.classes, l, parameterization)) as tf.Scalar);
   return {
     a: lambdas.map((l) => level(parts[0], [l])),
@@ -160,7 +166,7 @@ export function patchStepLoss(model: PatchAR, tokens: Float32Array, order: Int32
   return { loss: () => lossForSteps(model, t, order, group), dispose: () => t.dispose() };
 }
 
-/** Every group's held-out next-patch MSE (one forward pass per chunk of 100 sequences). */
+/** Every group's held-out next-patch MSE (one forward pass per chunk of 128 sequences). */
 export function patchStepHeldout(model: PatchAR, tokens: Float32Array, order: Int32Array, groups: readonly StepGroup[], patchDim: number): Promise<number[]> {
   const n = order.length;
   const per = n * patchDim;
@@ -170,7 +176,7 @@ export function patchStepHeldout(model: PatchAR, tokens: Float32Array, order: In
     const list = stepsOf(g, n);
     for (const s of list) weights[row * n + s] += 1 / list.length;
   });
-  return meanOverChunks(tokens.length / per, 100, (from, size) =>
+  return meanOverChunks(tokens.length / per, 128, (from, size) =>
     tf.tidy(() => {
       const t = tf.tensor3d(tokens.subarray(from * per, (from + size) * per), [size, n, patchDim]);
       const perStep = perPositionLoss(model, t, order).reshape([n, 1]);
@@ -187,11 +193,11 @@ export function depthLoss(model: Rqae, images: Float32Array, depths: readonly nu
   return { loss: () => reconAt(model, t, codes, depths), dispose: () => tf.dispose([t, codes]) };
 }
 
-/** Every depth's held-out reconstruction MSE, with the codes the current weights choose (in chunks of 100 images). */
+/** Every depth's held-out reconstruction MSE, with the codes the current weights choose (in chunks of 128 images). */
 export function depthHeldout(model: Rqae, images: Float32Array): Promise<number[]> {
   const { side, channels } = model.config;
   const per = side * side * channels;
-  return meanOverChunks(images.length / per, 100, (from, size) =>
+  return meanOverChunks(images.length / per, 128, (from, size) =>
     tf.tidy(() => depthTerms(model, tf.tensor4d(images.subarray(from * per, (from + size) * per), [size, side, side, channels])).recon),
   );
 }

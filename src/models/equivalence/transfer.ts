@@ -4,6 +4,7 @@
 // the losses into relative changes.
 import * as tf from '@tensorflow/tfjs-core';
 import { minimizeStep } from '../training';
+import { nextTask } from './accumulate';
 
 export interface TransferOptions {
   /** Optimizer steps per row. */
@@ -57,6 +58,7 @@ export async function transferLosses(vars: readonly tf.Variable[], k: number, op
             dispose();
           }
           opts.onProgress?.(++done, total);
+          await nextTask();
         }
         after.push(await opts.evaluate());
       } finally {

@@ -71,9 +71,9 @@ export function heatmapColor(v: number, domain: [number, number] = [-1, 1]): str
   return rgb(scale(v)).formatHex();
 }
 
-/** WCAG relative luminance of a hex colour. */
-function luminance(hex: string): number {
-  const c = rgb(hex);
+/** WCAG relative luminance of a CSS colour (hex or rgb()). */
+function luminance(color: string): number {
+  const c = rgb(color);
   const lin = (u: number) => {
     const s = u / 255;
     return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
@@ -81,10 +81,15 @@ function luminance(hex: string): number {
   return 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b);
 }
 
+/** WCAG contrast ratio of two colours, 1 to 21 (AA asks 4.5 for text). */
+export function contrastRatio(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
 /** White or near-black, whichever contrasts more with `fill`. */
 function textOn(fill: string): string {
-  const l = luminance(fill);
-  return (1.05) / (l + 0.05) > (l + 0.05) / (luminance(TEXT) + 0.05) ? '#fff' : TEXT;
+  return contrastRatio('#fff', fill) > contrastRatio(fill, TEXT) ? '#fff' : TEXT;
 }
 
 interface Cell { i: number; j: number; v: number; fill: string; flagged: boolean }

@@ -44,7 +44,7 @@ export interface LineChartOptions {
 const MAX_MARKED_POINTS = 40;
 
 interface Drawn { x: number; y: number; px: number; py: number; infinite: boolean }
-interface LegendItem { label: string; color: string; x: number; row: number }
+interface LegendItem { id: string; label: string; color: string; x: number; row: number }
 
 const formatX = format('~g');
 const LEGEND_TOP = 30;
@@ -55,7 +55,7 @@ export function lineChart(series: Series[], opts: LineChartOptions, doc: Documen
   const height = opts.height ?? 240;
   const fmtY = opts.formatY ?? defaultFormat;
   const colors = series.map((s, i) => s.color ?? schemeTableau10[i % schemeTableau10.length]);
-  const legend = series.length > 1 ? layoutLegend(series.map((s, i) => ({ label: s.label, color: colors[i] })), width) : [];
+  const legend = series.length > 1 ? layoutLegend(series.map((s, i) => ({ id: s.id, label: s.label, color: colors[i] })), width) : [];
   const legendRows = legend.length > 0 ? Math.max(...legend.map((l) => l.row)) + 1 : 0;
   const margin: Margin = { top: 30 + legendRows * LEGEND_ROW, right: 16, bottom: 40, left: 52 };
   const frame = createFrame(doc, { kind: 'line-chart', title: opts.title, description: opts.description, width, height, margin });
@@ -77,7 +77,7 @@ export function lineChart(series: Series[], opts: LineChartOptions, doc: Documen
   const targets: TooltipTarget[] = [];
   const drawn = series.map((s, i) => {
     const pts = drawnPoints(s, x, y);
-    drawSeries(frame.marks.append('g').attr('class', 'series').attr('data-series', s.id), s, pts, colors[i], fmtY);
+    drawSeries(frame.marks.append('g').attr('class', 'series').attr('data-series', s.id).attr('data-color', colors[i]), s, pts, colors[i], fmtY);
     return pts;
   });
   collectTargets(targets, series, drawn, fmtY);
@@ -217,7 +217,7 @@ function drawHighlight({ frame, series, drawn, colors, fmtY }: LineHandle, h: { 
 }
 
 /** Left-to-right legend under the title, wrapping to a new row when an item would overflow. */
-function layoutLegend(entries: { label: string; color: string }[], width: number): LegendItem[] {
+function layoutLegend(entries: { id: string; label: string; color: string }[], width: number): LegendItem[] {
   const items: LegendItem[] = [];
   let x = 8;
   let row = 0;
@@ -234,8 +234,38 @@ function drawLegend(frame: Frame, items: LegendItem[]): void {
   // aria-hidden: the svg is role="img"; its <title>/<desc> carry the accessible text.
   const g = frame.root.append('g').attr('class', 'legend').attr('aria-hidden', 'true');
   const item = g.selectAll('g.legend-item').data(items).join('g')
-    .attr('class', 'legend-item').attr('transform', (d) => `translate(${d.x},${LEGEND_TOP + d.row * LEGEND_ROW})`);
+    .attr('class', 'legend-item').attr('data-series', (d) => d.id).attr('transform', (d) => `translate(${d.x},${LEGEND_TOP + d.row * LEGEND_ROW})`);
   item.append('line').attr('x1', 0).attr('x2', 16).attr('y1', 0).attr('y2', 0).attr('stroke', (d) => d.color).attr('stroke-width', 2);
   item.append('circle').attr('cx', 8).attr('cy', 0).attr('r', 3).attr('fill', (d) => d.color);
   item.append('text').attr('x', 22).attr('y', 4).attr('fill', TEXT).text((d) => d.label);
+}
+
+/** The colour of a series that is not the emphasised one. */
+const DIMMED = '#9a9a9a';
+
+/** Each series' colour by id, in the order the series were drawn (read before any emphasis moved one on top). */
+export function seriesColors(svg: SVGSVGElement): Map<string, string> {
+  return new Map([...svg.querySelectorAll<SVGGElement>('g.series')].map((g) => [g.dataset.series ?? '', g.dataset.color ?? DIMMED]));
+}
+
+/**
+ * Draws series `id` in its colour, on top, and every other series (lines, points, legend) faint grey; null gives
+ * every series its colour back. Written as attributes, so an export shows what the page shows.
+ */
+export function emphasizeSeries(svg: SVGSVGElement, id: string | null): void {
+  const marks = svg.querySelector('g.marks');
+  for (const g of svg.querySelectorAll<SVGGElement>('g.series')) {
+    const dim = id !== null && g.dataset.series !== id;
+    const paint = dim ? DIMMED : (g.dataset.color ?? DIMMED);
+    g.setAttribute('opacity', dim ? '0.45' : '1');
+    g.querySelectorAll('path.line').forEach((el) => {
+      el.setAttribute('stroke', paint);
+      el.setAttribute('stroke-width', id !== null && !dim ? '3' : '2');
+    });
+    g.querySelectorAll('circle.point').forEach((el) => el.setAttribute('fill', paint));
+    if (!dim && id !== null) marks?.appendChild(g); // drawn last: over the grey ones
+  }
+  for (const item of svg.querySelectorAll<SVGGElement>('g.legend-item')) {
+    item.setAttribute('opacity', id !== null && item.dataset.series !== id ? '0.45' : '1');
+  }
 }

@@ -10,7 +10,7 @@ interface PanelProps {
 /** One decomposition: a title, a plain-language explanation, then its controls and figures. */
 export function Panel({ id, title, explanation, children }: PanelProps) {
   return (
-    <section className="panel" aria-labelledby={`${id}-title`} data-testid={`panel-${id}`}>
+    <section className={`panel panel-${id}`} aria-labelledby={`${id}-title`} data-testid={`panel-${id}`}>
       <h2 id={`${id}-title`}>{title}</h2>
       <p className="explanation">{explanation}</p>
       {children}
@@ -32,7 +32,7 @@ export function ComingSoon({ id, title, explanation, plan }: { id: string; title
 /** Stands in for a panel whose code is still loading: its title in the same frame, marked busy. */
 export function PanelPlaceholder({ id, title }: { id: string; title: string }) {
   return (
-    <section className="panel" aria-labelledby={`${id}-title`} aria-busy="true" data-testid={`panel-${id}`} style={{ minHeight: '60vh' }}>
+    <section className={`panel panel-${id}`} aria-labelledby={`${id}-title`} aria-busy="true" data-testid={`panel-${id}`} style={{ minHeight: '60vh' }}>
       <h2 id={`${id}-title`}>{title}</h2>
       <p className="explanation">Loading…</p>
     </section>

@@ -17,7 +17,7 @@ import {
 } from '../../models/diffusion';
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
 import {
-  checkQualitySettings, type DenoiserId, type DenoiserNoiseCosines, type DenoiserPrediction, type DenoiserQuality, type DenoiserRequest, type DenoiserResults,
+  checkQualitySettings, type DenoiserId, type DenoiserPrediction, type DenoiserQuality, type DenoiserRequest, type DenoiserResults,
   type DenoiserSampleResult, type DenoiserStatus, type DenoiserTarget, type DenoiserTrainResult,
 } from '../../protocol/denoiser';
 import type { FeatureStats } from '../../core/frechet';
@@ -25,7 +25,7 @@ import {
   createModelStore, dispatcher, downloadProgress, reportPhase, trainedStepsOf, trainingSize, yieldToQueue, type HostedModel, type ModelContext,
   type ModelHostOptions,
 } from './modelHost';
-import { checkCosineRequest, denoiserLabSubtasks, noiseCosines, type DenoiserLabModel } from './denoiserLab';
+import { denoiserLabSubtasks, type DenoiserLabModel } from './denoiserLab';
 import { runLab } from './lab';
 import { checkLabSettings, type LabResult } from '../../protocol/lab';
 
@@ -394,15 +394,6 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     source: entry.source, stepsTrainedHere: entry.trainer?.steps ?? 0,
   });
 
-  async function noiseCosinesRun(req: Extract<DenoiserRequest, { kind: 'denoiser-noise-cosines' }>, ctx: ModelContext): Promise<DenoiserNoiseCosines> {
-    const spec = checkModel(req);
-    checkCosineRequest(req);
-    reportPhase(ctx, 100, `Downloading the held-out ${spec.noun}`, 'data');
-    const set = await heldout(req.baseUrl, spec);
-    const entry = await entryFor(req, ctx);
-    return store.withLock(entry, () => noiseCosines(req, labModel(entry), set, spec.noun, ctx));
-  }
-
   async function lab(req: Extract<DenoiserRequest, { kind: 'denoiser-lab' }>, ctx: ModelContext): Promise<LabResult> {
     const spec = checkModel(req);
     checkLabSettings(req.settings);
@@ -454,7 +445,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     handle: dispatcher<DenoiserRequest, DenoiserResults>({
       ready: options.ready,
       check: checkModel,
-      announced: ['denoiser-load', 'denoiser-reset', 'denoiser-noise-cosines', 'denoiser-lab', 'denoiser-quality'],
+      announced: ['denoiser-load', 'denoiser-reset', 'denoiser-lab', 'denoiser-quality'],
       handlers: {
         'denoiser-load': load,
         'denoiser-predict': predict,
@@ -463,7 +454,6 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
         'denoiser-reset': reset,
         'denoiser-save': save,
         'denoiser-forget': forget,
-        'denoiser-noise-cosines': noiseCosinesRun,
         'denoiser-lab': lab,
         'denoiser-quality': qualityRun,
       },

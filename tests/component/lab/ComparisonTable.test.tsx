@@ -1,7 +1,9 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { crossSpread, meanOffDiagonal, subtaskStats } from '../../../src/core/equivalence/gramStats';
-import { labDefaults } from '../../../src/state/labSlice';
+import { decodeView } from '../../../src/state/hash';
+import { labDefaults, labViewSettings } from '../../../src/state/labSlice';
+import { applyHash } from '../../../src/state/urlSync';
 import { appStore } from '../../../src/state/store';
 import { ComparisonTable } from '../../../src/ui/panels/lab/ComparisonTable';
 import { captureDownloads, parseCsv } from './download';
@@ -96,10 +98,34 @@ describe('the comparison of every setting computed in this page', () => {
     expect(rows[0]).toEqual([
       'decomposition', 'grouping', 'model', 'K (sub-tasks)', 'batch (examples)', 'batches', 'seed', 'mean off-diagonal cross cosine (cosine)', 'split-half spread (cosine)',
       'conflicting pairs, cross cosine < 0 (share)', 'sub-tasks with negative alignment (share)', 'weighting of the update',
-      'mean off-diagonal transfer (relative change of held-out loss, fraction)', 'control mean cosine (cosine)',
+      'mean off-diagonal transfer (relative change of held-out loss, fraction)', 'control mean cosine (cosine)', 'link (restores the settings of this row)',
     ]);
     expect(rows.slice(1).map((r) => [r[0], r[3]])).toEqual([['Depths', '4'], ['Noise levels', '8']]);
     expect(rows[1][12]).toBe(''); // no transfer: an empty field
     expect(Number(rows[1][7])).toBeCloseTo(meanOffDiagonal(subtaskStats(gradients('depth', 4).gram, 4).cross, 4), 12);
+    expect(decodeView(rows[1][14]).view.lab).toMatchObject({ depthModel: 'summed-d4', depthBatch: 64, depthBatches: 8 });
+  });
+
+  it('gives every row, patch steps included, a link that restores its view’s settings and nothing else of the lab', () => {
+    add(
+      { view: 'patch', model: 'hilbert', grouping: 'equal', result: gradients('patch', 5, { batch: 128, batches: 3, seed: 9 }) },
+      { view: 'patch', model: 'hilbert', grouping: 'equal', result: transfer('patch', 5, { batch: 16, steps: 12, lr: 3e-5, seed: 9 }) },
+      { view: 'patch', model: 'raster', grouping: 'row-starts', result: transfer('patch', 2, { batch: 64, steps: 4, lr: 1e-4, seed: 2 }) },
+      { view: 'noise', model: 'digits-early', grouping: 'equal', result: gradients('noise', 6, { batch: 32, batches: 5, seed: 3 }) },
+    );
+    render(<ComparisonTable />);
+    expect(column(0)).toEqual(['Patch steps (equal groups)', 'Patch steps (row starts vs mid-row)', 'Noise levels']);
+    const links = screen.getAllByRole('link', { name: /^Settings of this row/ }).map((a) => a.getAttribute('href')!);
+    expect(links).toHaveLength(3);
+    const opened = links.map((href) => decodeView(href));
+    expect(opened.every((o) => o.problems.length === 0)).toBe(true);
+    expect(labViewSettings(opened[0].view.lab, 'patch')).toMatchObject({ model: 'hilbert', k: 5, grouping: 'equal', batch: 128, batches: 3, seed: 9, steps: 12, lr: 3e-5, transferBatch: 16 });
+    expect(labViewSettings(opened[1].view.lab, 'patch')).toMatchObject({ model: 'raster', k: 2, grouping: 'row-starts', seed: 2, steps: 4, lr: 1e-4, transferBatch: 64 });
+    expect(labViewSettings(opened[2].view.lab, 'noise')).toMatchObject({ model: 'digits-early', k: 6, batch: 32, batches: 5, seed: 3 });
+    // Only the row's own view changes: the other views keep the page's settings.
+    expect(labViewSettings(opened[2].view.lab, 'patch')).toEqual(labViewSettings(labDefaults, 'patch'));
+    // Following a link puts its settings in the store.
+    applyHash(appStore, links[0]);
+    expect(labViewSettings(appStore.getState().lab, 'patch')).toMatchObject({ model: 'hilbert', k: 5, batch: 128, batches: 3, seed: 9 });
   });
 });

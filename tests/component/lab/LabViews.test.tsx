@@ -99,7 +99,7 @@ describe('the Equivalence lab', { timeout: 30_000 }, () => {
     const noise = section(/Noise levels/);
     fireEvent.click(within(noise).getByRole('button', { name: 'Compute the noise-level matrices' }));
     const call = worker.last('denoiser-lab');
-    expect(call.payload).toMatchObject({ model: 'digits', baseUrl: expect.stringMatching(/\/$/), settings: { measure: 'gradients', k: 4, batch: 64, batches: 3, seed: 1 } });
+    expect(call.payload).toMatchObject({ model: 'digits', baseUrl: expect.stringMatching(/\/$/), settings: { measure: 'gradients', k: 4, batch: labDefaults.noiseBatch, batches: 3, seed: 1 } });
     expect(within(noise).getByRole('button', { name: 'Compute the noise-level matrices' }).hasAttribute('disabled')).toBe(true);
     expect(within(noise).getByRole('button', { name: /^Compute transfer/ }).hasAttribute('disabled')).toBe(true); // one request per view at a time
     act(() => call.opts.onProgress?.(100, 1000, 'Downloading', { phase: 'data' } as never));
@@ -280,7 +280,7 @@ describe('the Equivalence lab', { timeout: 30_000 }, () => {
   });
 
   it('says when the result shown was measured with other settings than the controls hold', async () => {
-    worker.answer('denoiser-lab', () => gradients('noise', 8, { batches: 4 }));
+    worker.answer('denoiser-lab', () => gradients('noise', 8, { batch: labDefaults.noiseBatch, batches: labDefaults.noiseBatches }));
     render(<LabPanel />);
     fireEvent.click(within(section(/Noise levels/)).getByRole('button', { name: 'Compute the noise-level matrices' }));
     await screen.findByTestId('lab-noise-results');

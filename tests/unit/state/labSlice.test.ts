@@ -29,9 +29,9 @@ describe('the Equivalence lab in the URL hash', () => {
     const { view, problems } = decodeView('#v=1&img=coffee&size=64');
     expect(view.lab).toEqual(labDefaults);
     expect(problems).toEqual([]);
-    expect(labViewSettings(labDefaults, 'noise')).toEqual({ model: 'digits', k: 8, grouping: 'equal', batch: 64, batches: 4, seed: 1, steps: 10, lr: 1e-4, transferBatch: 32 });
-    expect(labViewSettings(labDefaults, 'patch')).toMatchObject({ model: 'raster', k: 7, grouping: 'equal', batch: 64, batches: 2, lr: 1e-5 });
-    expect(labViewSettings(labDefaults, 'depth')).toMatchObject({ model: 'summed-d8', k: 8, batches: 4, lr: 1e-5 });
+    expect(labViewSettings(labDefaults, 'noise')).toEqual({ model: 'digits', k: 8, grouping: 'equal', batch: 256, batches: 6, seed: 1, steps: 10, lr: 1e-4, transferBatch: 32 });
+    expect(labViewSettings(labDefaults, 'patch')).toMatchObject({ model: 'raster', k: 7, grouping: 'equal', batch: 64, batches: 12, lr: 1e-5 });
+    expect(labViewSettings(labDefaults, 'depth')).toMatchObject({ model: 'summed-d8', k: 8, batch: 64, batches: 12, lr: 1e-5 });
     const old = decodeView('#v=1&eqk=4&eqbatch=8&eqseed=5');
     expect(old.problems).toEqual([]);
     expect(labViewSettings(old.view.lab, 'noise')).toMatchObject({ k: 4, batch: 8, seed: 5 });
@@ -43,11 +43,11 @@ describe('the Equivalence lab in the URL hash', () => {
     expect(bad.problems).toHaveLength(3);
     expect(bad.problems.join(' ')).toMatch(/eqk=abc.*eqbatch=33.*eqseed=x/);
     const out = decodeView('#v=1&eqk=99&eqseed=-5&eqbatch=');
-    expect(out.view.lab).toMatchObject({ noiseK: 16, noiseBatch: 64, noiseSeed: 0 });
+    expect(out.view.lab).toMatchObject({ noiseK: 16, noiseBatch: 256, noiseSeed: 0 });
     expect(out.problems).toHaveLength(3);
     expect(decodeView('#v=1&eqk=1').view.lab.noiseK).toBe(2);
     expect(decodeView('#v=1&eqk=6.4').view.lab.noiseK).toBe(6);
-    expect(decodeView('#v=1&eqbatch=<script>').view.lab.noiseBatch).toBe(64);
+    expect(decodeView('#v=1&eqbatch=<script>').view.lab.noiseBatch).toBe(256);
   });
 
   it('keeps row starts to the raster orders, saying so', () => {

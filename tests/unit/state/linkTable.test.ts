@@ -139,9 +139,9 @@ describe('the link tables', () => {
     expect(encodeView(defaultView())).toBe(
       'v=1&img=astronaut&size=128&order=raster&patch=16&step=20&seed=0&nums=1&stat=copy&dview=bitplanes&bits=4&border=lsb&d=3&space=ycbcr'
       + '&qstep=4&rqp=4&rqk=64&rqd=4&t=0.500&sched=cosine&shift=3.00&dseed=0&target=eps&weight=min-snr&gamma=5&dnmodel=digits&dnheld=0'
-      + '&dnlabel=-1&dnsampler=ddim&dnsteps=20&dnseed=0&dncount=9&dnclass=3&dnguide=2.0&dnglo=0.002&dnghi=100&eqk=8&eqbatch=64&eqseed=1'
-      + '&eqmodel=digits&eqbatches=4&eqsteps=10&eqlr=0.0001&eqtbatch=32&eqpmodel=raster&eqpgroup=equal&eqpk=7&eqpbatch=64&eqpbatches=2'
-      + '&eqpseed=1&eqpsteps=10&eqplr=0.00001&eqptbatch=32&eqdmodel=summed-d8&eqdbatch=64&eqdbatches=4&eqdseed=1&eqdsteps=10&eqdlr=0.00001&eqdtbatch=32',
+      + '&dnlabel=-1&dnsampler=ddim&dnsteps=20&dnseed=0&dncount=9&dnclass=3&dnguide=2.0&dnglo=0.002&dnghi=100&eqk=8&eqbatch=256&eqseed=1'
+      + '&eqmodel=digits&eqbatches=6&eqsteps=10&eqlr=0.0001&eqtbatch=32&eqpmodel=raster&eqpgroup=equal&eqpk=7&eqpbatch=64&eqpbatches=12'
+      + '&eqpseed=1&eqpsteps=10&eqplr=0.00001&eqptbatch=32&eqdmodel=summed-d8&eqdbatch=64&eqdbatches=12&eqdseed=1&eqdsteps=10&eqdlr=0.00001&eqdtbatch=32',
     );
     const full = 'v=1&img=coffee&size=256&order=custom&patch=8&step=33&seed=9&nums=0&stat=linear&cells=5.0.14.rs&dview=rq&bits=7'
       + '&border=interleaved&d=2&space=rgb&qstep=9&rqp=8&rqk=256&rqd=12&t=0.123&sched=custom&shift=2.50&dseed=4&target=v&weight=edm&gamma=3'

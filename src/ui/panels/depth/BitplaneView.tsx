@@ -11,6 +11,8 @@ import { Slider } from '../../components/Slider';
 import { imagePayload } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { ErrorText } from '../../components/ErrorText';
+import { Formula } from '../../formulas/Formula';
+import { FORMULAS } from '../../formulas/tex';
 
 
 const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '∞ dB (exact)');
@@ -87,7 +89,9 @@ export function BitplaneView() {
       )}
       {analysis.error && <ErrorText onRetry={analysis.retry}>The bit-plane analysis failed: {analysis.error}</ErrorText>}
       <div className="chart-row">
+        <Formula formula={FORMULAS.psnr} block />
         <ChartFigure id="depth-psnr" title="PSNR vs bits" chart={psnrChart} live={a ? { highlightX: bits, description: psnrDescription(a.psnr, bits) } : undefined} name={{ panel: 'depth', what: 'bitplanes-psnr', params }} />
+        <Formula formula={FORMULAS.entropy} block />
         <ChartFigure id="depth-entropy" title="Entropy per plane" chart={entropyChart} live={a ? { barKeys: [String(bits)], description: entropyDescription(a.entropy, bits) } : undefined} name={{ panel: 'depth', what: 'bitplanes-entropy', params }} />
       </div>
     </div>

@@ -14,6 +14,8 @@ import { Slider } from '../../components/Slider';
 import { imagePayload } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { Panel } from '../Panel';
+import { Formula } from '../../formulas/Formula';
+import { FORMULAS } from '../../formulas/tex';
 import { PARAMETERIZATION_LABELS } from './denoiserData';
 import { modelImage, pairMoments, rmsOf, SCHEDULE_LABELS, scheduleSpec } from './diffusionData';
 import { ScheduleEditor } from './ScheduleEditor';
@@ -205,8 +207,9 @@ export function DiffusionPanel() {
       title="Diffusion"
       explanation={
         <>
-          Diffusion splits generation by noise level: x_t = α_t·x₀ + σ_t·ε, one denoising sub-task per t. Schedules
-          differ in how they spend t across log-SNR λ = log(α²/σ²). Noise drowns high frequencies first, so
+          Diffusion splits generation by noise level: <Formula formula={FORMULAS.noisy} />, one
+          denoising sub-task per t. Schedules differ in how they spend t across log-SNR{' '}
+          <Formula formula={FORMULAS.logSnr} />. Noise drowns high frequencies first, so
           denoising works coarse to fine — a spectral autoregression. Which target a model predicts and how the
           levels are weighted decide how the sub-tasks share one network.
         </>
@@ -255,8 +258,10 @@ export function DiffusionPanel() {
       </div>
       {spectra.error && <ErrorText onRetry={spectra.retry}>The spectra failed: {spectra.error}</ErrorText>}
       <h3 className="subhead">Training targets at this t</h3>
+      <Formula formula={FORMULAS.targets} block />
       <TargetImages {...sched} x0={x0} eps={eps} side={side} epsImg={epsImg} fixed={fixedTargets} params={params} />
       <TargetScaleFigure chart={targetChart} params={params} />
+      <Formula formula={FORMULAS.targetUnits} block />
       <h3 className="subhead">Loss weighting</h3>
       <div className="controls">
         <div className="field">
@@ -280,6 +285,8 @@ export function DiffusionPanel() {
       <p className={`badge ${elbo ? 'badge-yes' : 'badge-no'}`} data-testid="elbo-badge">
         {elbo ? 'ELBO-equivalent' : 'Not ELBO-equivalent'} on λ ∈ [{LAMBDA_RANGE[0]}, {LAMBDA_RANGE[1]}]: w(λ) {elbo ? 'never increases' : 'increases somewhere'} with λ (Kingma &amp; Gao 2023), judged point by point along the curve (each point against its neighbour, relative).
       </p>
+      <Formula formula={FORMULAS.weighting} block />
+      {view.weighting === 'min-snr' && <Formula formula={FORMULAS.minSnr} block />}
       <WeightingFigure {...sched} chart={weightChart} params={{ ...params, weight: view.weighting }} />
       <DenoiserSection />
     </Panel>

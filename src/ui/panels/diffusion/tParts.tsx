@@ -15,6 +15,8 @@ import { Slider } from '../../components/Slider';
 import { fmtNum, SCHEDULE_LABELS } from './diffusionData';
 import { useEveryFrame, useInIdleTime } from '../../hooks/rates';
 import { BlendView } from './BlendView';
+import { Formula } from '../../formulas/Formula';
+import { FORMULAS } from '../../formulas/tex';
 
 export const LAMBDA_RANGE: [number, number] = [-10, 10];
 /** The λ grid the weighting curves are drawn and judged on. */
@@ -169,6 +171,7 @@ const SpectraAt = memo(function SpectraAt({ spec, opts, pre, domains, spectrumCh
   return (
     <>
       <ChartFigure id="diffusion-spectrum" title="Spectrum of x_t" chart={spectrumChart} live={live?.spectrum} name={nameNow('spectrum', params)} />
+      <Formula formula={FORMULAS.drowned} block />
       <ChartFigure id="diffusion-band-snr" title="SNR per band" chart={snrChart} live={live?.snr} name={nameNow('band-snr', params)} />
     </>
   );

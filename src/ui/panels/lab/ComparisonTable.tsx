@@ -1,13 +1,23 @@
 // Every setting computed in this page side by side: one row per completed measurement, sortable by any column
-// (a button in each header; aria-sort says which and how), and exported as CSV.
+// (a button in each header; aria-sort says which and how), each with a link that restores its settings, and
+// exported as CSV (links included).
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/shallow';
-import { useStore } from '../../../state/store';
+import { encodeView } from '../../../state/hash';
+import { labViewPatch } from '../../../state/labSlice';
+import { appStore, useStore, type Store } from '../../../state/store';
+import { viewOf } from '../../../state/urlSync';
 import { downloadBytes } from '../../export/exportPng';
 import { toCsv } from '../../export/csv';
-import { COLUMNS, comparisonCsv, comparisonRows, sortRows, type SortState } from './labRows';
+import { COLUMNS, comparisonCsv, comparisonRows, rowSettings, sortRows, type ComparisonRow, type SortState } from './labRows';
 
 export const COMPARISON_TITLE = 'Comparison of every setting computed in this page';
+
+/** The page's link (hash, with '#') with the row's view set to the row's settings; everything else as it is now. */
+export function rowLink(s: Store, r: ComparisonRow): string {
+  const view = viewOf(s);
+  return `#${encodeView({ ...view, lab: { ...view.lab, ...labViewPatch(r.view, rowSettings(r)) } })}`;
+}
 
 export function ComparisonTable() {
   const { runs, weightings } = useStore(useShallow((s) => ({ runs: s.labRuns, weightings: s.labWeightings })));
@@ -15,7 +25,7 @@ export function ComparisonTable() {
   const rows = useMemo(() => comparisonRows(runs, weightings), [runs, weightings]);
   const sorted = useMemo(() => sortRows(rows, sort), [rows, sort]);
   const onSort = (column: string) => setSort((s) => (s?.column === column && s.direction === 'ascending' ? { column, direction: 'descending' } : { column, direction: 'ascending' }));
-  const onCsv = () => downloadBytes(toCsv(comparisonCsv(sorted)), 'lab-comparison.csv', 'text/csv;charset=utf-8');
+  const onCsv = () => downloadBytes(toCsv(comparisonCsv(sorted, (r) => rowLink(appStore.getState(), r))), 'lab-comparison.csv', 'text/csv;charset=utf-8');
   return (
     <section className="lab-comparison" aria-labelledby="lab-comparison-title" data-testid="lab-comparison">
       <div className="lab-comparison-head">
@@ -27,7 +37,7 @@ export function ComparisonTable() {
       ) : (
         <div className="table-wrap" role="region" aria-label="The comparison table (scrolls sideways on narrow screens)" tabIndex={0}>
           <table className="summary lab-table" data-testid="lab-comparison-table">
-            <caption>{COMPARISON_TITLE}: one row per measurement; click a column’s header to sort by it. The transfer column fills in when a transfer was computed for the same model, K and grouping.</caption>
+            <caption>{COMPARISON_TITLE}: one row per measurement; click a column’s header to sort by it. The transfer column fills in when a transfer was computed for the same model, K and grouping. Each row’s link sets its view to the row’s settings (also in the CSV).</caption>
             <thead>
               <tr>
                 {COLUMNS.map((c) => {
@@ -40,6 +50,7 @@ export function ComparisonTable() {
                     </th>
                   );
                 })}
+                <th scope="col" className="text">Link</th>
               </tr>
             </thead>
             <tbody>
@@ -48,6 +59,16 @@ export function ComparisonTable() {
                   {COLUMNS.map((c, i) => (i === 0
                     ? <th key={c.id} scope="row">{c.cell(r)}</th>
                     : <td key={c.id} className={c.numeric ? undefined : 'text'}>{c.cell(r)}</td>))}
+                  <td className="text">
+                    <a
+                      href={rowLink(appStore.getState(), r)} data-testid="lab-comparison-link"
+                      aria-label={`Settings of this row: ${r.decomposition}, ${r.model}, K ${r.k}`}
+                      // The rest of the page may have changed since the render: the link is made again as it is followed.
+                      onClick={(e) => { e.currentTarget.href = rowLink(appStore.getState(), r); }}
+                    >
+                      settings
+                    </a>
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,8 +1,8 @@
 // The comparison table's rows: one per measurement completed in this page. A gradients measurement fills the
 // cosine columns; a transfer measurement of the same model, K and grouping fills the transfer column of those
 // rows (the latest one), or gets a row of its own when there is none.
-import type { LabDecomposition, LabGradientsResult, LabTransferResult } from '../../../protocol/lab';
-import type { LabRun } from '../../../state/labSlice';
+import type { LabDecomposition, LabGradientsResult, LabTransferResult, PatchGrouping } from '../../../protocol/lab';
+import type { LabRun, LabViewSettings } from '../../../state/labSlice';
 import type { CsvTable } from '../../export/csv';
 import { alignmentOf, fmt2, fmtChange, fmtPercent, gramFacts, transferFacts } from './labFigures';
 import { modelText } from './labText';
@@ -15,6 +15,9 @@ export interface ComparisonRow {
   view: LabDecomposition;
   decomposition: string;
   model: string;
+  /** The view's model id and grouping, as the link names them. */
+  modelId: string;
+  groupingId: PatchGrouping;
   k: number;
   grouping: string;
   batch: number;
@@ -27,7 +30,10 @@ export interface ComparisonRow {
   negativeAlignment: number;
   weighting: string;
   transferMean: number;
+  /** The transfer's settings (0 steps: no transfer measured). */
   transferSteps: number;
+  transferLr: number;
+  transferBatch: number;
   controlMean: number;
 }
 
@@ -39,7 +45,7 @@ export function comparisonRows(runs: readonly LabRun[], weightings: Record<LabDe
   const grads = runs.filter((r) => r.result.measure === 'gradients');
   const transfers = runs.filter((r) => r.result.measure === 'transfer');
   const base = (r: LabRun) => ({
-    id: r.id, view: r.view, decomposition: DECOMPOSITION_NAMES[r.view], model: modelText(r.result), k: r.result.k,
+    id: r.id, view: r.view, decomposition: DECOMPOSITION_NAMES[r.view], model: modelText(r.result), modelId: r.model, groupingId: r.grouping, k: r.result.k,
     grouping: r.view === 'patch' ? (r.grouping === 'row-starts' ? 'row starts vs mid-row' : 'equal groups') : '',
   });
   const rows: ComparisonRow[] = grads.map((r) => {
@@ -49,11 +55,12 @@ export function comparisonRows(runs: readonly LabRun[], weightings: Record<LabDe
     const w = chosenWeighting(g.weightings, weightings[r.view], r.model);
     const a = w ? Array.from(alignmentOf(shown, w)) : [];
     const t = transfers.filter((x) => sameModel(x, r)).at(-1);
-    const tf = t ? transferFacts(t.result as LabTransferResult) : null;
+    const tr = t ? (t.result as LabTransferResult) : null;
+    const tf = tr ? transferFacts(tr) : null;
     return {
       ...base(r), batch: g.batch, batches: g.batches, seed: g.seed, crossMean: f.crossMean, spread: f.spread, conflictShare: f.conflictShare,
       negativeAlignment: a.length ? a.filter((v) => v < 0).length / a.length : NaN, weighting: w?.label ?? '',
-      transferMean: tf?.offDiagonal ?? NaN, transferSteps: t ? (t.result as LabTransferResult).steps : 0, controlMean: f.controlMean,
+      transferMean: tf?.offDiagonal ?? NaN, transferSteps: tr?.steps ?? 0, transferLr: tr?.lr ?? NaN, transferBatch: tr?.batch ?? 0, controlMean: f.controlMean,
     };
   });
   for (const t of transfers) {
@@ -61,7 +68,7 @@ export function comparisonRows(runs: readonly LabRun[], weightings: Record<LabDe
     const r = t.result as LabTransferResult;
     rows.push({
       ...base(t), batch: r.batch, batches: 0, seed: r.seed, crossMean: NaN, spread: NaN, conflictShare: NaN, negativeAlignment: NaN, weighting: '',
-      transferMean: transferFacts(r).offDiagonal, transferSteps: r.steps, controlMean: NaN,
+      transferMean: transferFacts(r).offDiagonal, transferSteps: r.steps, transferLr: r.lr, transferBatch: r.batch, controlMean: NaN,
     });
   }
   return rows.sort((a, b) => a.id - b.id);
@@ -136,7 +143,16 @@ export function sortRows(rows: readonly ComparisonRow[], sort: SortState): Compa
   });
 }
 
-export function comparisonCsv(rows: readonly ComparisonRow[]): CsvTable {
-  const fields = COLUMNS.flatMap((c) => c.csv);
+/** The view's settings that reproduce a row: its model, K, grouping and seed, its gradients' and its transfer's settings where measured. */
+export function rowSettings(r: ComparisonRow): Partial<LabViewSettings> {
+  const out: Partial<LabViewSettings> = { model: r.modelId, k: r.k, grouping: r.groupingId, seed: r.seed };
+  if (r.batches > 0) Object.assign(out, { batch: r.batch, batches: r.batches });
+  if (r.transferSteps > 0) Object.assign(out, { steps: r.transferSteps, lr: r.transferLr, transferBatch: r.transferBatch });
+  return out;
+}
+
+/** The table as CSV, with each row's link (`linkOf`: the page's hash that restores the row's settings) last. */
+export function comparisonCsv(rows: readonly ComparisonRow[], linkOf: (r: ComparisonRow) => string): CsvTable {
+  const fields = [...COLUMNS.flatMap((c) => c.csv), { header: 'link (restores the settings of this row)', value: linkOf }];
   return { header: fields.map((f) => f.header), rows: rows.map((r) => fields.map((f) => f.value(r))) };
 }

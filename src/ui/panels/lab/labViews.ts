@@ -49,7 +49,8 @@ export const NOISE_VIEW: LabViewSpec = {
   transferLabel: 'Compute transfer between noise levels',
   models: LAB_NOISE_MODELS.map((id) => ({ id, label: NOISE_LABELS[id] })),
   lead: 'A diffusion model learns to denoise at every noise level λ (log signal-to-noise ratio) with one network: K equal bins of λ '
-    + 'over the trained range (−10 to 10) are K sub-tasks.',
+    + 'over the trained range (−10 to 10) are K sub-tasks. A batch holds antithetic pairs: each training image noised once with ε and '
+    + 'once with −ε, which cancels the part of the per-sample noise that flips sign with ε (most of it at the clean levels) and leaves the expected gradient as it is.',
   needsImage: () => false,
   provisionalNames: (_m, k) => Array.from({ length: k }, (_, i) => lambdaName(i, k)),
   send: (model, settings, options) => getComputeClient().request('denoiser-lab', { model: model as DenoiserId, baseUrl: publicBase(), settings }, options),

@@ -13,6 +13,7 @@ import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { useLatest } from '../../hooks/useLatest';
 import { useReducedMotion } from '../../hooks/useReducedMotion';
 import { Panel } from '../Panel';
+import { SeriesEmphasis } from '../../components/SeriesEmphasis';
 import { STAT_INFO, statValues } from './patchCharts';
 import { ModelSection } from './ModelSection';
 import { LiveStepView, StepChartFigure, StepReadout, StepSlider } from './stepParts';
@@ -205,11 +206,12 @@ export function PatchPanel() {
       <div className="chart-row">
         <StepChartFigure n={n} id="patch-per-step" title="Per step (this ordering)" chart={stepChart} name={{ panel: 'patch', what: 'per-step', params }} />
         <ChartFigure id="patch-all" title="Per step (all orderings)" chart={allChart} name={{ panel: 'patch', what: 'all-orderings', params }} />
+        <SeriesEmphasis chart={allChart} current={view.ordering} label="Ordering drawn in colour on the all-orderings chart" />
       </div>
       <ModelSection />
       {table && (
         <div className="table-wrap" tabIndex={0} role="region" aria-label="Summary per ordering (scrolls sideways)">
-          <table className="summary" data-testid="patch-summary">
+          <table className="summary wrap-head stacked-spread" data-testid="patch-summary">
             <caption>How equal are the sub-tasks? Mean ± spread (standard deviation) over the steps of each ordering.</caption>
             <thead>
               <tr><th scope="col">ordering</th><th scope="col">breaks</th>{PATCH_STATS.map((s) => <th key={s} scope="col">{STAT_INFO[s].short}</th>)}</tr>
@@ -219,7 +221,7 @@ export function PatchPanel() {
                 <tr key={row.kind} className={row.kind === view.ordering ? 'current' : undefined}>
                   <th scope="row">{row.kind}</th>
                   <td>{row.breaks}</td>
-                  {row.stats.map((s, i) => <td key={i}>{fmt(s.mean)} ± {fmt(s.std)}</td>)}
+                  {row.stats.map((s, i) => <td key={i}>{fmt(s.mean)} <span className="spread">± {fmt(s.std)}</span></td>)}
                 </tr>
               ))}
             </tbody>

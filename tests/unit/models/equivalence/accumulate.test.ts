@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { meanOffDiagonal, subtaskStats } from '../../../../src/core/equivalence/gramStats';
 import { gaussian, mulberry32 } from '../../../../src/core/random';
 import { registerWasmTrainingKernels } from '../../../../src/models/wasmKernels';
-import { accumulateGradientGram, randomParts, type BatchLosses } from '../../../../src/models/equivalence/accumulate';
+import { accumulateGradientGram, pairedParts, randomParts, type BatchLosses } from '../../../../src/models/equivalence/accumulate';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -85,5 +85,16 @@ describe('randomParts', () => {
     expect(new Set(parts.flat()).size).toBe(9);
     expect(randomParts(10, 3, mulberry32(4))).toEqual(parts);
     expect(() => randomParts(2, 3, mulberry32(4))).toThrow(RangeError);
+  });
+});
+
+describe('pairedParts', () => {
+  it('keeps both examples of every antithetic pair in one part, parts disjoint and equal', () => {
+    const parts = pairedParts(20, 3, mulberry32(7));
+    expect(parts.map((p) => p.length)).toEqual([6, 6, 6]); // ⌊10 pairs / 3⌋ = 3 pairs each
+    expect(new Set(parts.flat()).size).toBe(18);
+    for (const part of parts) for (const i of part) expect(part).toContain(i % 2 === 0 ? i + 1 : i - 1);
+    expect(pairedParts(20, 3, mulberry32(7))).toEqual(parts);
+    expect(() => pairedParts(9, 2, mulberry32(7))).toThrow(RangeError);
   });
 });
