@@ -32,6 +32,8 @@ export function createTrainer(vars: tf.Variable[], schedule: Schedule, clipNorm 
 export type Ema = {
   /** Moves every average one step towards its parameter: avg ← decay·avg + (1 − decay)·param. */
   update(): void;
+  /** The averaged parameters themselves (same names as the model's), e.g. to save a checkpoint of them. */
+  readonly averages: Record<string, tf.Variable>;
   /** Copies the averages into the parameters (for evaluation or saving). */
   copyTo(params: Record<string, tf.Variable>): void;
   dispose(): void;
@@ -45,6 +47,7 @@ export function createEma(params: Record<string, tf.Variable>, decay: number): E
   const avg: Record<string, tf.Variable> = {};
   for (const [k, v] of Object.entries(params)) avg[k] = tf.tidy(() => tf.variable(v.clone(), false));
   return {
+    averages: avg,
     update: () => tf.tidy(() => {
       for (const [k, v] of Object.entries(params)) avg[k].assign(tf.add(tf.mul(avg[k], decay), tf.mul(v, 1 - decay)));
     }),
