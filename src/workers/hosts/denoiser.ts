@@ -10,12 +10,13 @@ import { sigmaOverAlpha, type NoiseLevel } from '../../core/diffusion/samplers';
 import { logSnrFromAlphaSigma } from '../../core/diffusion/schedules';
 import { mulberry32 } from '../../core/random';
 import {
-  batchLoss, classifyAsync, createDenoiser, createTrainer, denoiserOfAsync, DIGIT_DENOISER, disposeClassifier, disposeDenoiser, firstOf, heldoutProfileAsync,
+  batchLoss, classifyAsync, createDenoiser, createTrainer, denoiserOfAsync, DIGIT_DENOISER, DIGIT_UNET, disposeClassifier, disposeDenoiser, firstOf, heldoutProfileAsync,
   indexedDbUrl, loadFrom, loadFromUrl, makeBatch, modelSpaceOfSet, PATCH_DENOISER, paramCount, pixelsOfSet, PROFILE_IMAGES, PROFILE_SEED,
   randomIndices, readImageSet, sampleImages, saveTo, toPixels, type Classifier, type Denoiser, type DenoiserConfig, type ImageSet, type Parameterization,
   type Trainer, type WeightsJson, type WeightsMeta,
 } from '../../models/diffusion';
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
+import { isDigitDenoiser } from '../../protocol/denoiser';
 import type {
   DenoiserId, DenoiserNoiseCosines, DenoiserPrediction, DenoiserRequest, DenoiserResults, DenoiserSampleResult, DenoiserStatus, DenoiserTarget, DenoiserTrainResult,
 } from '../../protocol/denoiser';
@@ -47,13 +48,14 @@ export interface DenoiserHost {
 type Spec = { config: DenoiserConfig; heldout: string; labels: boolean; train: string; noun: string };
 
 const SPECS: Record<DenoiserId, Spec> = {
+  'digits-unet': { config: DIGIT_UNET, heldout: 'digits-heldout', labels: true, train: 'digits-train', noun: 'digits' },
   digits: { config: DIGIT_DENOISER, heldout: 'digits-heldout', labels: true, train: 'digits-train', noun: 'digits' },
   'digits-early': { config: DIGIT_DENOISER, heldout: 'digits-heldout', labels: true, train: 'digits-train', noun: 'digits' },
   patches: { config: PATCH_DENOISER, heldout: 'patches-heldout', labels: false, train: 'patches-train', noun: 'patches' },
 };
 
 /** How the lab names each model. */
-const LAB_NAMES: Record<DenoiserId, string> = { digits: 'digit denoiser', 'digits-early': 'digit denoiser, early checkpoint (500 steps)', patches: 'natural-patch denoiser' };
+const LAB_NAMES: Record<DenoiserId, string> = { 'digits-unet': 'digit U-Net denoiser', digits: 'digit MLP denoiser', 'digits-early': 'digit MLP denoiser, early checkpoint (500 steps)', patches: 'natural-patch denoiser' };
 
 /** Seed of a fresh model's weights (the training script's). */
 const FRESH_SEED = 20241125;
@@ -179,7 +181,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
       entry.evaluated = { version: entry.version, lambda: profile.lambda, loss: profile.loss };
       return entry.evaluated;
     });
-    const accuracy = entry.id === 'digits' ? (await classifierFor(baseUrl).catch(() => null))?.accuracy ?? null : null;
+    const accuracy = isDigitDenoiser(entry.id) ? (await classifierFor(baseUrl).catch(() => null))?.accuracy ?? null : null;
     reportPhase(ctx, 1000, 'Ready', 'evaluating');
     const { side, channels, classes } = entry.model.config;
     return {
@@ -249,7 +251,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     const stripCount = Math.max(0, Math.min(steps, Math.floor(req.stripCount ?? 0)));
     const stripAt = new Set(Array.from({ length: stripCount }, (_, k) => Math.round(((k + 1) * steps) / stripCount) - 1));
     const labels = classes > 0 && req.label !== undefined ? new Array<number>(count).fill(req.label) : undefined;
-    const classifierModel = req.model === 'digits' ? await classifierFor(req.baseUrl).catch(() => null) : null;
+    const classifierModel = isDigitDenoiser(req.model) ? await classifierFor(req.baseUrl).catch(() => null) : null;
     return store.withLock(entry, async () => {
       const start = performance.now();
       const snaps: Float32Array[] = [];
