@@ -64,7 +64,7 @@ export const LAMBDA_BINS = Array.from({ length: 50 }, (_, i) => -10 + ((i + 0.5)
 
 export function digitStatus(over: Partial<DenoiserStatus> = {}): DenoiserStatus {
   return {
-    model: 'digits', side: 28, channels: 1, classes: 11, parameterization: 'eps', source: 'shipped', saved: false, paramCount: 123456,
+    model: 'digits-unet', side: 28, channels: 1, classes: 11, parameterization: 'eps', source: 'shipped', saved: false, paramCount: 123456,
     lambda: LAMBDA_BINS, loss: LAMBDA_BINS.map((l) => 0.5 / (1 + Math.exp(l / 2)) + 0.01), heldoutCount: 100, classifierAccuracy: 0.987,
     version: 1, losses: [], trainedSteps: 20000, backend: 'cpu', ...over,
   };
@@ -78,7 +78,7 @@ export function prediction(status: DenoiserStatus, mse = 0.0123): DenoiserPredic
   const n = status.side * status.side * status.channels;
   const clean = new Float32Array(n).map((_, i) => (i % 7) / 7);
   return {
-    model: status.model, version: status.version, clean, label: status.model === 'digits' ? 4 : null,
+    model: status.model, version: status.version, clean, label: status.classes > 0 ? 4 : null,
     noisy: new Float32Array(n).fill(0.5), x0hat: clean.map((v) => v * 0.9), error: clean.map((v) => v * 0.1), mse, lambda: 0.25,
   };
 }
