@@ -125,6 +125,9 @@ async function benchmark(train: ImageSet, config = DIGIT_DENOISER): Promise<Reco
   return { trainStepsPerSecond: round(1000 / median(times), 4), trainStepsPerCpuSecond: round(1000 / cpuPerStep, 4), batch: 32, ddim10Milliseconds: round(median(sampleTimes), 4) };
 }
 
+/** Held-out digits a budgeted run's checkpoints are evaluated on (all 50 λ bins; the final profile uses PROFILE_IMAGES). */
+const CHECKPOINT_IMAGES = 50;
+
 /** A run stopped by a CPU or wall-time budget, with checkpoints of its averaged weights. */
 type Budget = { cpuSeconds: number; wallSeconds: number; checkpointSeconds: number };
 
@@ -136,7 +139,8 @@ async function trainDenoiser(
   const d = train.side * train.side * train.channels;
   const schedule = { lr, warmup: 200, total: steps, minLr: lr / 50 };
   const trainer = createTrainer(Object.values(model.params), schedule);
-  const ema = createEma(model.params, EMA_DECAY[name]);
+  // A budgeted run may be short: its average warms up (decay (1 + t)/(10 + t) until that reaches the decay).
+  const ema = createEma(model.params, EMA_DECAY[name], { warmup: budget !== null });
   const rand = mulberry32(SEED + { digits: 1, patches: 2, 'digits-unet': 4 }[name] + (resumedFrom ? 100 : 0));
   const start = performance.now();
   const cpuStart = process.cpuUsage();
@@ -171,7 +175,7 @@ async function trainDenoiser(
       const entry: (typeof log)[number] = { step: s, trainLoss: round(recent.reduce((a, b) => a + b, 0) / recent.length) };
       if (budget && checkpoint) {
         // Held-out loss of the averaged weights (what a checkpoint ships), then the checkpoint itself.
-        entry.heldoutLoss = round(heldoutProfile(averaged, 'eps', heldout, { limit: 100, seed: SEED }).mean);
+        entry.heldoutLoss = round(heldoutProfile(averaged, 'eps', heldout, { limit: CHECKPOINT_IMAGES, seed: SEED }).mean);
         entry.seconds = round(elapsed);
         entry.cpuSeconds = round(cpuSeconds());
         nextCheckpoint = elapsed + budget.checkpointSeconds;
@@ -195,7 +199,10 @@ async function trainDenoiser(
   const previous = typeof resumedFrom?.steps === 'number' ? resumedFrom.steps : 0;
   const training = {
     steps: previous + s, ...(early ? { earlyCheckpointOf: steps, weights: 'raw' } : {}), batch: batchSize, lr, emaDecay: early ? null : EMA_DECAY[name], seed: SEED, objective: DEFAULT_OBJECTIVE, trainImages: train.count, seconds: round(seconds),
-    ...(budget ? { cpuSeconds: round(cpu), trainStepsPerCpuSecond: round(s / cpu, 4), budget: { cpuSeconds: budget.cpuSeconds, wallSeconds: budget.wallSeconds } } : {}),
+    ...(budget ? {
+      cpuSeconds: round(cpu), trainStepsPerCpuSecond: round(s / cpu, 4), emaWarmup: true, checkpointImages: CHECKPOINT_IMAGES,
+      budget: { cpuSeconds: budget.cpuSeconds, wallSeconds: budget.wallSeconds },
+    } : {}),
     ...(resumedFrom ? { resumedFrom: { steps: previous, lr: resumedFrom.lr, seconds: resumedFrom.seconds }, stepsThisRun: steps } : {}),
   };
   const { json, weights } = await serialize('diffusion-denoiser', model, { parameterization: 'eps', training: { ...training, heldoutLoss: round(profile.mean, 6) } });
