@@ -179,7 +179,10 @@ async function trainDenoiser(
         entry.seconds = round(elapsed);
         entry.cpuSeconds = round(cpuSeconds());
         nextCheckpoint = elapsed + budget.checkpointSeconds;
-        const { json, weights } = await serialize('diffusion-denoiser', averaged, { parameterization: 'eps', training: { checkpoint: true, steps: s, batch: batchSize, seed: SEED, seconds: entry.seconds, cpuSeconds: entry.cpuSeconds, log } });
+        const checkpointLog = [...log, entry];
+        const { json, weights } = await serialize('diffusion-denoiser', averaged, {
+          parameterization: 'eps', training: { checkpoint: true, steps: s, batch: batchSize, seed: SEED, seconds: entry.seconds, cpuSeconds: entry.cpuSeconds, heldoutImages: CHECKPOINT_IMAGES, log: checkpointLog },
+        });
         writeModel(name, json, weights);
       } else if (!budget && (s % 2000 === 0 || s === last)) {
         entry.heldoutLoss = round(heldoutProfile(model, 'eps', heldout, { limit: 100, seed: SEED }).mean);

@@ -127,10 +127,10 @@ export function createDenoiser(config: DenoiserConfig, seed = 1): Denoiser {
   for (const [name, shape] of paramShapes(config)) {
     const size = shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(size);
-    if (name === 'skip/b') {
-      values.fill(1); // starts as ε̂ = x_in + F: right for ε at high noise
-    } else if (name === 'skip/w') {
-      // zero: the skip gain starts the same at every λ
+    if (name === 'skip/b' || name === 'out/gain/b') {
+      values.fill(1); // skip: starts as ε̂ = x_in + F, right for ε at high noise; the U-Net's output gain starts at 1
+    } else if (name === 'skip/w' || name === 'out/gain/w') {
+      // zero: the gains start the same at every λ
     } else if (shape.length >= 2 && name !== 'in/pos') {
       // fan-in: every axis but the output one (a conv's kh·kw·Cin)
       const scale = (/block|out/.test(name) ? 0.5 : 1) / Math.sqrt(size / shape[shape.length - 1]);

@@ -5,7 +5,8 @@
 // gn is group normalisation (Wu & He 2018) without a learned gain; e is the denoiser's conditioning embedding
 // (λ and class), projected per block. Down-sampling is a 2×2 mean, up-sampling nearest-neighbour; the skip from
 // the way down is added (after a 1×1 projection on the coarse side), not concatenated, which keeps the
-// finest level's convolutions at `width` channels in and out (they are most of the cost).
+// finest level's convolutions at `width` channels in and out (they are most of the cost). The head's output is
+// scaled by a gain computed from e (see unetForward).
 // Only stride-1 convolutions: their weight and input gradients run on the project's fast wasm kernels
 // (src/models/wasmKernels.ts); a strided conv's input gradient would fall back to a naive loop.
 import * as tf from '@tensorflow/tfjs-core';
@@ -50,7 +51,7 @@ export function unetShapes(c: UnetShape): [string, number[]][] {
     cur = ch[l];
     for (let k = 0; k < c.blocks; k++) shapes.push(...blockShapes(`up${l}/block${k}`, cur, cur, c.embed));
   }
-  shapes.push(['out/w', [3, 3, cur, c.channels]], ['out/b', [c.channels]]);
+  shapes.push(['out/w', [3, 3, cur, c.channels]], ['out/b', [c.channels]], ['out/gain/w', [c.embed, 1]], ['out/gain/b', [1]]);
   return shapes;
 }
 
@@ -143,5 +144,9 @@ export function unetForward(c: UnetShape, p: Record<string, tf.Variable>, xin: t
   }
   const last = h;
   const out = tf.tidy(() => conv(silu(groupNorm(last)) as tf.Tensor4D, p['out/w'], p['out/b']));
-  return out.reshape([b, c.side * c.side * c.channels]) as tf.Tensor2D;
+  // The output gain s(λ, class) = W·e + b: after a group norm the head's output has a fixed scale, so without it
+  // the network could not go quiet where the skip g·x_in is already the answer (ε ≈ x_in at high noise), and
+  // its error there, divided by α in x̂0, would dominate the first sampling steps.
+  const gain = matMul(e, p['out/gain/w'], 'tf').add(p['out/gain/b']);
+  return tf.mul(out.reshape([b, c.side * c.side * c.channels]), gain) as tf.Tensor2D;
 }
