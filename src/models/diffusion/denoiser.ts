@@ -186,7 +186,7 @@ export function forward(model: Denoiser, xin: tf.Tensor2D, lambda: tf.Tensor1D, 
     }
     return tf.add(dense(silu(h) as tf.Tensor2D, p['out/w'], p['out/b']), tf.mul(dense(e, p['skip/w'], p['skip/b']), xin)) as tf.Tensor2D;
   }
-  const body = c.arch === 'unet' ? unetForward(c, p, xin, e) : mixerForward(model, xin, e);
+  const body = c.arch === 'unet' ? unetForward(c, p, xin, e, lambda) : mixerForward(model, xin, e);
   return tf.add(body, tf.mul(dense(e, p['skip/w'], p['skip/b']), xin)) as tf.Tensor2D;
 }
 

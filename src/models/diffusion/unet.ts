@@ -16,6 +16,8 @@ import { matMul } from '../patchAR/ops';
 export type UnetShape = { side: number; channels: number; width: number; blocks: number; embed: number; mults?: readonly number[] };
 
 const GROUPS = 8;
+/** λ is clamped to the denoiser's own limit (LAMBDA_LIMIT in denoiser.ts) before α′ is taken. */
+const LAMBDA_CLAMP = 15;
 const GN_EPS = 1e-5;
 
 export const unetMults = (c: UnetShape): readonly number[] => c.mults ?? [1, 2, 2];
@@ -126,8 +128,11 @@ function up(x: tf.Tensor4D): tf.Tensor4D {
   return tf.mul(x.reshape([b, h, 1, w, 1, ch]), tf.ones([1, 1, 2, 1, 2, 1])).reshape([b, 2 * h, 2 * w, ch]) as tf.Tensor4D;
 }
 
-/** The U-Net's output [B, side²·channels] for x_in [B, side²·channels] and the conditioning embedding e [B, embed]. */
-export function unetForward(c: UnetShape, p: Record<string, tf.Variable>, xin: tf.Tensor2D, e: tf.Tensor2D): tf.Tensor2D {
+/**
+ * The U-Net's output [B, side²·channels] for x_in [B, side²·channels], the conditioning embedding e [B, embed]
+ * and the clamped λ [B].
+ */
+export function unetForward(c: UnetShape, p: Record<string, tf.Variable>, xin: tf.Tensor2D, e: tf.Tensor2D, lambda: tf.Tensor1D): tf.Tensor2D {
   const levels = unetMults(c).length;
   const b = xin.shape[0];
   let h = conv(xin.reshape([b, c.side, c.side, c.channels]), p['in/w'], p['in/b']);
@@ -144,9 +149,12 @@ export function unetForward(c: UnetShape, p: Record<string, tf.Variable>, xin: t
   }
   const last = h;
   const out = tf.tidy(() => conv(silu(groupNorm(last)) as tf.Tensor4D, p['out/w'], p['out/b']));
-  // The output gain s(λ, class) = W·e + b: after a group norm the head's output has a fixed scale, so without it
-  // the network could not go quiet where the skip g·x_in is already the answer (ε ≈ x_in at high noise), and
-  // its error there, divided by α in x̂0, would dominate the first sampling steps.
-  const gain = matMul(e, p['out/gain/w'], 'tf').add(p['out/gain/b']);
+  // The output is scaled by α′ = √sigmoid(λ) (the VP signal coefficient) and a learned gain W·e + b. After a
+  // group norm the head's output has a fixed scale; where the skip g·x_in is already the answer (ε ≈ x_in at
+  // high noise) its error would pass, divided by α′, into x̂0 = (x_in − σ′·ε̂)/α′ and dominate the first sampling
+  // steps. With the factor α′ that error is α′-small, as ε̂ = (x_in − α′·x̂0)/σ′ itself has an α′-small
+  // data-dependent part.
+  const alpha = tf.sqrt(tf.sigmoid(tf.clipByValue(lambda, -LAMBDA_CLAMP, LAMBDA_CLAMP))).reshape([b, 1]);
+  const gain = tf.mul(matMul(e, p['out/gain/w'], 'tf').add(p['out/gain/b']), alpha);
   return tf.mul(out.reshape([b, c.side * c.side * c.channels]), gain) as tf.Tensor2D;
 }
