@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../../core/random';
 import { linear, matMul } from '../patchAR/ops';
-import { unetForward, unetShapes, validateUnet } from './unet';
+import { unetForward, unetShapes, unetSkipGain, validateUnet } from './unet';
 
 export const DENOISER_ARCHS = ['mlp', 'mixer', 'unet'] as const;
 export type DenoiserArch = (typeof DENOISER_ARCHS)[number];
@@ -186,8 +186,8 @@ export function forward(model: Denoiser, xin: tf.Tensor2D, lambda: tf.Tensor1D, 
     }
     return tf.add(dense(silu(h) as tf.Tensor2D, p['out/w'], p['out/b']), tf.mul(dense(e, p['skip/w'], p['skip/b']), xin)) as tf.Tensor2D;
   }
-  const body = c.arch === 'unet' ? unetForward(c, p, xin, e, lambda) : mixerForward(model, xin, e);
-  return tf.add(body, tf.mul(dense(e, p['skip/w'], p['skip/b']), xin)) as tf.Tensor2D;
+  if (c.arch === 'unet') return tf.add(unetForward(c, p, xin, e, lambda), tf.mul(unetSkipGain(p, e, lambda), xin)) as tf.Tensor2D;
+  return tf.add(mixerForward(model, xin, e), tf.mul(dense(e, p['skip/w'], p['skip/b']), xin)) as tf.Tensor2D;
 }
 
 function mixerForward(model: Denoiser, xin: tf.Tensor2D, e: tf.Tensor2D): tf.Tensor2D {

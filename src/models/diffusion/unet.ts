@@ -128,6 +128,22 @@ function up(x: tf.Tensor4D): tf.Tensor4D {
   return tf.mul(x.reshape([b, h, 1, w, 1, ch]), tf.ones([1, 1, 2, 1, 2, 1])).reshape([b, 2 * h, 2 * w, ch]) as tf.Tensor4D;
 }
 
+/** α′ = √sigmoid(λ) and σ′ = √sigmoid(−λ) of the clamped λ, as [B, 1] columns. */
+function vpCoefficients(lambda: tf.Tensor1D): { alpha: tf.Tensor2D; sigma: tf.Tensor2D } {
+  const l = tf.clipByValue(lambda, -LAMBDA_CLAMP, LAMBDA_CLAMP).reshape([-1, 1]);
+  return { alpha: tf.sqrt(tf.sigmoid(l)) as tf.Tensor2D, sigma: tf.sqrt(tf.sigmoid(tf.neg(l))) as tf.Tensor2D };
+}
+
+/**
+ * The U-Net's skip gain [B, 1]: σ′ + α′·(W·e + b). A learned gain must be exact to within α′ at high noise, or
+ * x̂0 = (x_in − σ′·ε̂)/α′ carries (1 − σ′·g)/α′·x_in, the noise itself amplified (a short run does not get there):
+ * σ′ is the right gain where the data term vanishes, and the learned part only corrects it by α′-small amounts.
+ */
+export function unetSkipGain(p: Record<string, tf.Variable>, e: tf.Tensor2D, lambda: tf.Tensor1D): tf.Tensor2D {
+  const { alpha, sigma } = vpCoefficients(lambda);
+  return tf.add(sigma, tf.mul(alpha, matMul(e, p['skip/w'], 'tf').add(p['skip/b']))) as tf.Tensor2D;
+}
+
 /**
  * The U-Net's output [B, side²·channels] for x_in [B, side²·channels], the conditioning embedding e [B, embed]
  * and the clamped λ [B].
@@ -154,7 +170,7 @@ export function unetForward(c: UnetShape, p: Record<string, tf.Variable>, xin: t
   // high noise) its error would pass, divided by α′, into x̂0 = (x_in − σ′·ε̂)/α′ and dominate the first sampling
   // steps. With the factor α′ that error is α′-small, as ε̂ = (x_in − α′·x̂0)/σ′ itself has an α′-small
   // data-dependent part.
-  const alpha = tf.sqrt(tf.sigmoid(tf.clipByValue(lambda, -LAMBDA_CLAMP, LAMBDA_CLAMP))).reshape([b, 1]);
+  const alpha = vpCoefficients(lambda).alpha;
   const gain = tf.mul(matMul(e, p['out/gain/w'], 'tf').add(p['out/gain/b']), alpha);
   return tf.mul(out.reshape([b, c.side * c.side * c.channels]), gain) as tf.Tensor2D;
 }
