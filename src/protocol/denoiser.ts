@@ -7,10 +7,21 @@
 import type { LabProgress, LabResult, LabSettings } from './lab';
 import type { GuidancePlacement, Parameterization, SamplerKind, WeightingKind } from '../core/diffusion/kinds';
 
-/** 'digits': class-conditional 28×28×1 MNIST digits (class 10 = the null class of classifier-free guidance). 'patches': unconditional 32×32×3 natural-image patches. */
-/** The denoisers: the digit model, its early-training checkpoint (the lab's second point of training) and the patch model. */
-export const DENOISER_IDS = ['digits', 'digits-early', 'patches'] as const;
+/**
+ * The denoisers. Class-conditional 28×28×1 MNIST digits (class 10 = the null class of classifier-free guidance):
+ * 'digits-unet' (a small convolutional U-Net), 'digits' (a residual MLP, the panel's default) and 'digits-early'
+ * (the MLP's early-training checkpoint, the lab's second point of training); 'patches': unconditional 32×32×3
+ * natural-image patches.
+ */
+export const DENOISER_IDS = ['digits-unet', 'digits', 'digits-early', 'patches'] as const;
 export type DenoiserId = (typeof DENOISER_IDS)[number];
+
+/** The digit denoisers (class-conditional, judged by the digit classifier). */
+export const DIGIT_DENOISER_IDS = ['digits-unet', 'digits', 'digits-early'] as const satisfies readonly DenoiserId[];
+
+export function isDigitDenoiser(id: DenoiserId): boolean {
+  return (DIGIT_DENOISER_IDS as readonly DenoiserId[]).includes(id);
+}
 
 /** What the network outputs (and the loss compares): ε, x0, v = α·ε − σ·x0, or the flow velocity ε − x0. */
 export type DenoiserParameterization = Parameterization;

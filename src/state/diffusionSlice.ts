@@ -13,7 +13,8 @@ export type Weighting = WeightingKind;
 
 export interface ControlPoint { t: number; logSnr: number }
 
-export const DENOISER_MODELS = ['digits', 'patches'] as const;
+/** The panel's denoisers: the digit MLP (default), the digit U-Net, the natural-patch Mixer. */
+export const DENOISER_MODELS = ['digits', 'digits-unet', 'patches'] as const;
 export type DenoiserModel = (typeof DENOISER_MODELS)[number];
 export type Sampler = SamplerKind;
 /** The digit model's null class (classifier-free guidance's unconditional branch). */
@@ -36,7 +37,7 @@ export interface DiffusionView {
   gamma: number;
   /** The user-edited λ(t) for the 'custom' schedule. */
   points: ControlPoint[];
-  /** The denoiser: 28×28 class-conditional digits or unconditional 32×32 natural-image patches. */
+  /** The denoiser: 28×28 class-conditional digits (U-Net or MLP) or unconditional 32×32 natural-image patches. */
   denoiser: DenoiserModel;
   /** x̂0 of held-out digit number `heldout`, conditioned on class `predictLabel` (OWN_LABEL: its own; NULL_CLASS: none). */
   heldout: number;

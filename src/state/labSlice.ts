@@ -8,8 +8,8 @@ import { RQAE_SHIPPED_MODELS } from '../protocol/rqaeModel';
 import { int, linkDefaults, oneOf, type LinkSlice, type Read } from './codec';
 import type { Store } from './store';
 
-/** Noise levels: the digit denoiser or the natural-patch denoiser. */
-export const LAB_NOISE_MODELS = ['digits', 'digits-early', 'patches'] as const;
+/** Noise levels: the digit MLP denoiser (and its early checkpoint), the digit U-Net, or the natural-patch denoiser. */
+export const LAB_NOISE_MODELS = ['digits', 'digits-unet', 'digits-early', 'patches'] as const;
 /** Patch steps: the digit transformers in three orders, and the crop models trained in the page in the same orders. */
 export const LAB_PATCH_MODELS = ['raster', 'hilbert', 'random', 'crops-raster', 'crops-hilbert', 'crops-random'] as const;
 /** Depths: every shipped RQ auto-encoder. */

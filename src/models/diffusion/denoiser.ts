@@ -16,15 +16,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../../core/random';
 import { linear, matMul } from '../patchAR/ops';
+import { unetForward, unetShapes, unetSkipGain, validateUnet } from './unet';
+
+export const DENOISER_ARCHS = ['mlp', 'mixer', 'unet'] as const;
+export type DenoiserArch = (typeof DENOISER_ARCHS)[number];
 
 export type DenoiserConfig = {
-  arch: 'mlp' | 'mixer';
+  arch: DenoiserArch;
   side: number;
   channels: 1 | 3;
   /** Label classes including the null class (11 for digits), 0 for an unconditional model. */
   classes: number;
-  /** Hidden width (mlp) or token channels (mixer). */
+  /** Hidden width (mlp), token channels (mixer) or channels of the finest level (unet). */
   width: number;
+  /** Residual blocks (unet: per level, on the way down and on the way up). */
   blocks: number;
   /** Width of the conditioning embedding e. */
   embed: number;
@@ -33,10 +38,19 @@ export type DenoiserConfig = {
   /** mixer: token side in pixels and the token-mixing hidden width. */
   patch?: number;
   tokenHidden?: number;
+  /** unet: channel multiplier of each resolution, finest first (default [1, 2, 2]: 28 → 14 → 7 px). */
+  mults?: readonly number[];
 };
 
 /** Shipped digit denoiser: 784 → 384 → 3 residual blocks → 784, 11 classes (class 10 = null). */
 export const DIGIT_DENOISER: DenoiserConfig = { arch: 'mlp', side: 28, channels: 1, classes: 11, width: 384, blocks: 3, embed: 64, fourier: 16 };
+
+/**
+ * Shipped convolutional digit denoiser (selectable; the MLP is the panel's default): a U-Net over 28 → 14 → 7 px with 16, 32, 32
+ * channels and one residual block per level each way, same conditioning and classes as the MLP. Measured on
+ * wasm in Node at batch 32: 2.2 training steps per CPU-second against 1.5 at 24 channels and 1.1 at 32.
+ */
+export const DIGIT_UNET: DenoiserConfig = { arch: 'unet', side: 28, channels: 1, classes: 11, width: 16, blocks: 1, embed: 64, fourier: 16, mults: [1, 2, 2] };
 
 /**
  * Shipped patch denoiser: a Mixer over 8×8 tokens of 4×4×3 pixels, 64 channels, 4 blocks (~6 M multiply-adds
@@ -73,6 +87,8 @@ export function paramShapes(c: DenoiserConfig): [string, number[]][] {
     shapes.push(['in/w', [d, w]], ['in/b', [w]], ['in/e', [c.embed, w]]);
     for (let l = 0; l < c.blocks; l++) shapes.push([`block${l}/e`, [c.embed, w]], [`block${l}/w`, [w, w]], [`block${l}/b`, [w]]);
     shapes.push(['out/w', [w, d]], ['out/b', [d]]);
+  } else if (c.arch === 'unet') {
+    shapes.push(...unetShapes(c));
   } else {
     const { count, dim } = tokens(c);
     const th = c.tokenHidden ?? count;
@@ -94,8 +110,9 @@ export function paramCount(c: DenoiserConfig): number {
 }
 
 export function validateConfig(c: DenoiserConfig): void {
-  const ok = (c.arch === 'mlp' || c.arch === 'mixer') && c.side > 0 && (c.channels === 1 || c.channels === 3) && c.classes >= 0 && c.width > 0 && c.blocks >= 0 && c.embed > 0 && c.fourier > 0;
+  const ok = DENOISER_ARCHS.includes(c.arch) && c.side > 0 && (c.channels === 1 || c.channels === 3) && c.classes >= 0 && c.width > 0 && c.blocks >= 0 && c.embed > 0 && c.fourier > 0;
   if (!ok) throw new Error(`not a denoiser configuration: ${JSON.stringify(c)}`);
+  if (c.arch === 'unet') validateUnet(c);
   if (c.arch === 'mixer' && c.side % (c.patch ?? 4) !== 0) throw new Error(`a ${c.side}-px image is not a whole number of ${c.patch}-px tokens`);
 }
 
@@ -110,12 +127,13 @@ export function createDenoiser(config: DenoiserConfig, seed = 1): Denoiser {
   for (const [name, shape] of paramShapes(config)) {
     const size = shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(size);
-    if (name === 'skip/b') {
-      values.fill(1); // starts as ε̂ = x_in + F: right for ε at high noise
-    } else if (name === 'skip/w') {
-      // zero: the skip gain starts the same at every λ
-    } else if (shape.length === 2 && name !== 'in/pos') {
-      const scale = (/block|out/.test(name) ? 0.5 : 1) / Math.sqrt(shape[0]);
+    if (name === 'skip/b' || name === 'out/gain/b') {
+      values.fill(1); // skip: starts as ε̂ = x_in + F, right for ε at high noise; the U-Net's output gain starts at 1
+    } else if (name === 'skip/w' || name === 'out/gain/w') {
+      // zero: the gains start the same at every λ
+    } else if (shape.length >= 2 && name !== 'in/pos') {
+      // fan-in: every axis but the output one (a conv's kh·kw·Cin)
+      const scale = (/block|out/.test(name) ? 0.5 : 1) / Math.sqrt(size / shape[shape.length - 1]);
       for (let i = 0; i < size; i++) values[i] = g() * scale;
     } else if (name === 'in/pos') {
       for (let i = 0; i < size; i++) values[i] = g() * 0.02;
@@ -168,6 +186,7 @@ export function forward(model: Denoiser, xin: tf.Tensor2D, lambda: tf.Tensor1D, 
     }
     return tf.add(dense(silu(h) as tf.Tensor2D, p['out/w'], p['out/b']), tf.mul(dense(e, p['skip/w'], p['skip/b']), xin)) as tf.Tensor2D;
   }
+  if (c.arch === 'unet') return tf.add(unetForward(c, p, xin, e, lambda), tf.mul(unetSkipGain(p, e, lambda), xin)) as tf.Tensor2D;
   return tf.add(mixerForward(model, xin, e), tf.mul(dense(e, p['skip/w'], p['skip/b']), xin)) as tf.Tensor2D;
 }
 

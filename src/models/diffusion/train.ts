@@ -35,6 +35,8 @@ export function createTrainer(vars: tf.Variable[], schedule: Schedule, clipNorm 
 export type Ema = {
   /** Moves every average one step towards its parameter: avg ← decay·avg + (1 − decay)·param. */
   update(): void;
+  /** The averaged parameters themselves (same names as the model's), e.g. to save a checkpoint of them. */
+  readonly averages: Record<string, tf.Variable>;
   /** Copies the averages into the parameters (for evaluation or saving). */
   copyTo(params: Record<string, tf.Variable>): void;
   dispose(): void;
@@ -43,13 +45,19 @@ export type Ema = {
 /**
  * An exponential moving average of the parameters (Polyak averaging, as diffusion models are evaluated and
  * sampled with: the raw weights of a short run carry step-to-step noise that shows as speckle in samples).
+ * With `warmup`, update t (1, 2, …) uses the decay min(decay, (1 + t)/(10 + t)) (the warm-up of common DDPM
+ * code): a run of a few hundred steps is then averaged over its recent steps, not held near the initial weights.
  */
-export function createEma(params: Record<string, tf.Variable>, decay: number): Ema {
+export function createEma(params: Record<string, tf.Variable>, decay: number, { warmup = false } = {}): Ema {
   const avg: Record<string, tf.Variable> = {};
   for (const [k, v] of Object.entries(params)) avg[k] = tf.tidy(() => tf.variable(v.clone(), false));
+  let t = 0;
   return {
+    averages: avg,
     update: () => tf.tidy(() => {
-      for (const [k, v] of Object.entries(params)) avg[k].assign(tf.add(tf.mul(avg[k], decay), tf.mul(v, 1 - decay)));
+      t++;
+      const d = warmup ? Math.min(decay, (1 + t) / (10 + t)) : decay;
+      for (const [k, v] of Object.entries(params)) avg[k].assign(tf.add(tf.mul(avg[k], d), tf.mul(v, 1 - d)));
     }),
     copyTo: (target) => tf.tidy(() => {
       for (const [k, v] of Object.entries(avg)) target[k].assign(v);

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { classRows, pixelsOf, type Denoiser } from '../diffusion/denoiser';
 import { lossPerBin, type Parameterization } from '../diffusion/objective';
+import { chunkRowsOf } from '../diffusion/evaluate';
 import { lossForSteps, perPositionLoss, stepsOf, type PatchAR, type StepGroup } from '../patchAR/model';
 import { decode, encode, type Rqae } from '../rqae/model';
 import { quantize } from '../rqae/quantize';
@@ -146,10 +147,14 @@ export function noiseLevelLoss(model: Denoiser, batch: NoiseBatch, lambdas: read
   };
 }
 
-/** Every level's held-out ε-MSE on a fixed batch (in chunks of 100 examples). */
+/**
+ * Every level's held-out ε-MSE on a fixed batch (in chunks of 100 examples; a U-Net's chunks hold at most
+ * chunkRowsOf rows over all levels, its activations being images).
+ */
 export function noiseLevelHeldout(model: Denoiser, batch: NoiseBatch, lambdas: readonly number[], parameterization: Parameterization): Promise<number[]> {
   const d = pixelsOf(model.config);
-  return meanOverChunks(batch.count, 100, (from, size) =>
+  const chunk = model.config.arch === 'unet' ? Math.max(1, Math.floor(chunkRowsOf(model) / lambdas.length)) : 100;
+  return meanOverChunks(batch.count, chunk, (from, size) =>
     tf.tidy(() => {
       const x0 = tf.tensor2d(batch.x0.subarray(from * d, (from + size) * d), [size, d]);
       const eps = tf.tensor2d(batch.eps.subarray(from * d, (from + size) * d), [size, d]);

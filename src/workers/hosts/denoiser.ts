@@ -10,14 +10,14 @@ import { sigmaOverAlpha, type NoiseLevel } from '../../core/diffusion/samplers';
 import { logSnrFromAlphaSigma } from '../../core/diffusion/schedules';
 import { mulberry32 } from '../../core/random';
 import {
-  batchLoss, classifyAsync, createDenoiser, createTrainer, denoiserOfAsync, DIGIT_DENOISER, disposeClassifier, disposeDenoiser, firstOf, heldoutProfileAsync,
+  batchLoss, classifyAsync, createDenoiser, createTrainer, denoiserOfAsync, DIGIT_DENOISER, DIGIT_UNET, disposeClassifier, disposeDenoiser, firstOf, heldoutProfileAsync,
   indexedDbUrl, loadFrom, loadFromUrl, makeBatch, modelSpaceOfSet, PATCH_DENOISER, paramCount, pixelsOfSet, PROFILE_IMAGES, PROFILE_SEED,
   randomIndices, qualityReference, readImageSet, sampleImages, sampleQuality, saveTo, toPixels, type Classifier, type Denoiser, type DenoiserConfig, type ImageSet, type Parameterization,
   type Trainer, type WeightsJson, type WeightsMeta,
 } from '../../models/diffusion';
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
 import {
-  checkQualitySettings, type DenoiserId, type DenoiserPrediction, type DenoiserQuality, type DenoiserRequest, type DenoiserResults,
+  checkQualitySettings, isDigitDenoiser, type DenoiserId, type DenoiserPrediction, type DenoiserQuality, type DenoiserRequest, type DenoiserResults,
   type DenoiserSampleResult, type DenoiserStatus, type DenoiserTarget, type DenoiserTrainResult,
 } from '../../protocol/denoiser';
 import type { FeatureStats } from '../../core/frechet';
@@ -49,13 +49,14 @@ export interface DenoiserHost {
 type Spec = { config: DenoiserConfig; heldout: string; labels: boolean; train: string; noun: string };
 
 const SPECS: Record<DenoiserId, Spec> = {
+  'digits-unet': { config: DIGIT_UNET, heldout: 'digits-heldout', labels: true, train: 'digits-train', noun: 'digits' },
   digits: { config: DIGIT_DENOISER, heldout: 'digits-heldout', labels: true, train: 'digits-train', noun: 'digits' },
   'digits-early': { config: DIGIT_DENOISER, heldout: 'digits-heldout', labels: true, train: 'digits-train', noun: 'digits' },
   patches: { config: PATCH_DENOISER, heldout: 'patches-heldout', labels: false, train: 'patches-train', noun: 'patches' },
 };
 
 /** How the lab names each model. */
-const LAB_NAMES: Record<DenoiserId, string> = { digits: 'digit denoiser', 'digits-early': 'digit denoiser, early checkpoint (500 steps)', patches: 'natural-patch denoiser' };
+const LAB_NAMES: Record<DenoiserId, string> = { 'digits-unet': 'digit U-Net denoiser', digits: 'digit MLP denoiser', 'digits-early': 'digit MLP denoiser, early checkpoint (500 steps)', patches: 'natural-patch denoiser' };
 
 /** Seed of a fresh model's weights (the training script's). */
 const FRESH_SEED = 20241125;
@@ -83,7 +84,7 @@ type RecordedProfile = { images: number; seed: number; lambda: number[]; loss: n
 type ShippedMetrics = { classifier?: { heldoutAccuracy: number; heldout: number } } & Partial<Record<string, { heldout?: RecordedProfile }>>;
 
 /** Each denoiser's entry in metrics.json. */
-const METRICS_KEY: Record<DenoiserId, string> = { digits: 'digits', 'digits-early': 'digitsEarly', patches: 'patches' };
+const METRICS_KEY: Record<DenoiserId, string> = { digits: 'digits', 'digits-early': 'digitsEarly', 'digits-unet': 'digitsUnet', patches: 'patches' };
 
 const isParameterization = (p: unknown): p is Parameterization => (PARAMETERIZATIONS as readonly unknown[]).includes(p);
 
@@ -242,7 +243,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
       entry.evaluated = { version: entry.version, lambda: profile.lambda, loss: profile.loss };
       return entry.evaluated;
     });
-    const accuracy = entry.id === 'digits' ? (await classifierFor(baseUrl).catch(() => null))?.accuracy ?? null : null;
+    const accuracy = isDigitDenoiser(entry.id) ? (await classifierFor(baseUrl).catch(() => null))?.accuracy ?? null : null;
     reportPhase(ctx, 1000, 'Ready', 'evaluating');
     const { side, channels, classes } = entry.model.config;
     return {
@@ -312,7 +313,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     const stripCount = Math.max(0, Math.min(steps, Math.floor(req.stripCount ?? 0)));
     const stripAt = new Set(Array.from({ length: stripCount }, (_, k) => Math.round(((k + 1) * steps) / stripCount) - 1));
     const labels = classes > 0 && req.label !== undefined ? new Array<number>(count).fill(req.label) : undefined;
-    const classifierModel = req.model === 'digits' ? await classifierFor(req.baseUrl).catch(() => null) : null;
+    const classifierModel = isDigitDenoiser(req.model) ? await classifierFor(req.baseUrl).catch(() => null) : null;
     return store.withLock(entry, async () => {
       const start = performance.now();
       const snaps: Float32Array[] = [];

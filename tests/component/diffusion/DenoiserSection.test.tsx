@@ -53,10 +53,17 @@ describe('DenoiserSection before the models exist', () => {
     render(<DenoiserSection />);
     fireEvent.click(screen.getByRole('button', { name: 'Load the denoiser' }));
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toMatch(/digit denoiser could not load: denoiser-load: the denoisers are not available yet/);
+    expect(alert.textContent).toMatch(/digit MLP denoiser could not load: denoiser-load: the denoisers are not available yet/);
     fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
     await waitFor(() => expect(worker.of('denoiser-load')).toHaveLength(2));
 
+    // The MLP is the default digit model (the U-Net's training is still short); the U-Net is one choice away.
+    const select = screen.getByLabelText('Model') as HTMLSelectElement;
+    expect(Array.from(select.options, (o) => o.value)).toEqual(['digits', 'digits-unet', 'patches']);
+    expect(select.value).toBe('digits');
+    fireEvent.change(select, { target: { value: 'digits-unet' } });
+    await waitFor(() => expect(worker.last('denoiser-load').payload).toMatchObject({ model: 'digits-unet' }));
+    expect(await screen.findByText(/digit U-Net denoiser could not load/)).toBeTruthy();
     fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'patches' } });
     expect(appStore.getState().diffusion.denoiser).toBe('patches');
     await waitFor(() => expect(worker.last('denoiser-load').payload).toMatchObject({ model: 'patches' }));

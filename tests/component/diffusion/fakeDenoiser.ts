@@ -78,7 +78,7 @@ export function prediction(status: DenoiserStatus, mse = 0.0123): DenoiserPredic
   const n = status.side * status.side * status.channels;
   const clean = new Float32Array(n).map((_, i) => (i % 7) / 7);
   return {
-    model: status.model, version: status.version, clean, label: status.model === 'digits' ? 4 : null,
+    model: status.model, version: status.version, clean, label: status.classes > 0 ? 4 : null,
     noisy: new Float32Array(n).fill(0.5), x0hat: clean.map((v) => v * 0.9), error: clean.map((v) => v * 0.1), mse, lambda: 0.25,
   };
 }

@@ -44,12 +44,12 @@ describe('the Equivalence lab', { timeout: 30_000 }, () => {
       for (const label of ['Model', 'Seed', 'Batches', 'Steps', 'Learning rate']) expect(within(view).getByLabelText(label)).toBeTruthy();
       expect(within(view).getAllByLabelText('Batch')).toHaveLength(2);
     }
-    // Noise: K 2…16, default 8; the models are the two denoisers.
+    // Noise: K 2…16, default 8; the models are the digit denoisers (MLP, U-Net, early MLP) and the patch denoiser.
     const noise = section(/Noise levels/);
     const k = within(noise).getByRole('slider', { name: /Noise levels K/ }) as HTMLInputElement;
     expect([k.min, k.max, k.value]).toEqual(['2', '16', '8']);
     expect(within(noise).getAllByRole('option').filter((o) => o.closest('select') === within(noise).getByLabelText('Model')).map((o) => o.textContent))
-      .toEqual(['digit denoiser', 'digit denoiser, early checkpoint (500 steps)', 'natural-patch denoiser']);
+      .toEqual(['digit MLP denoiser', 'digit U-Net denoiser', 'digit MLP denoiser, early checkpoint (500 steps)', 'natural-patch denoiser']);
     // Depth: K is the model's depth, shown, not set.
     const depth = section(/Depths/);
     expect(within(depth).queryByRole('slider')).toBeNull();

@@ -11,7 +11,7 @@ import { ChartFigure } from '../../components/Figure';
 import { LoadStatus } from '../../components/LoadStatus';
 import { useModelLoad } from '../../hooks/useModelLoad';
 import { publicBase } from '../../../compute/requests';
-import type { DenoiserId, DenoiserLoadProgress, DenoiserSource, DenoiserStatus, DenoiserTarget } from '../../../protocol';
+import { isDigitDenoiser, type DenoiserId, type DenoiserLoadProgress, type DenoiserSource, type DenoiserStatus, type DenoiserTarget } from '../../../protocol';
 import { lossProfileChart } from './denoiserCharts';
 import { fmtPercent, guidanceInterval, PARAMETERIZATION_LABELS } from './denoiserData';
 import { scheduleSpec } from './diffusionData';
@@ -22,10 +22,11 @@ import { TrainSection } from './TrainSection';
 import { useOnceSettled } from '../../hooks/rates';
 
 export const MODEL_LABELS: Record<DenoiserModel, string> = {
-  digits: 'MNIST digits, 28×28, class-conditional',
+  'digits-unet': 'MNIST digits, 28×28, class-conditional: convolutional U-Net (short training so far: its samples are not yet digits)',
+  digits: 'MNIST digits, 28×28, class-conditional: residual MLP',
   patches: 'natural-image patches, 32×32 RGB, unconditional',
 };
-const MODEL_SHORT: Record<DenoiserId, string> = { digits: 'digit', 'digits-early': 'early-checkpoint digit', patches: 'patch' };
+const MODEL_SHORT: Record<DenoiserId, string> = { 'digits-unet': 'digit U-Net', digits: 'digit MLP', 'digits-early': 'early-checkpoint digit', patches: 'patch' };
 const SOURCE_TEXT: Record<DenoiserSource, string> = {
   shipped: 'the shipped pretrained weights',
   indexeddb: 'the weights you saved in this browser',
@@ -98,7 +99,7 @@ function StatusReadout({ status }: { status: DenoiserStatus }) {
     <p className="readout" data-testid="denoiser-readout">
       {status.paramCount.toLocaleString('en')} parameters, {SOURCE_TEXT[status.source]}
       {status.trainedSteps !== null ? ` (${status.trainedSteps.toLocaleString('en')} training steps)` : ''}, predicting {PARAMETERIZATION_LABELS[status.parameterization]}, on {status.backend || 'tfjs'}.
-      {' '}Measured on {status.heldoutCount} held-out {status.model === 'digits' ? 'digits' : 'patches'}.
+      {' '}Measured on {status.heldoutCount} held-out {isDigitDenoiser(status.model) ? 'digits' : 'patches'}.
       {status.classifierAccuracy !== null ? ` The digit classifier that judges samples is ${fmtPercent(status.classifierAccuracy, 1)} accurate on held-out digits.` : ''}
       {status.saved && status.source !== 'indexeddb' ? ' A copy you saved earlier is in this browser.' : ''}
     </p>
@@ -112,7 +113,7 @@ function LossProfile({ status }: { status: DenoiserStatus }) {
   const lo = useStore((s) => s.diffusion.guidanceLo);
   const hi = useStore((s) => s.diffusion.guidanceHi);
   const label = useStore((s) => s.diffusion.sampleLabel);
-  const guided = status.model === 'digits' && guidance !== 1 && label !== NULL_CLASS;
+  const guided = isDigitDenoiser(status.model) && guidance !== 1 && label !== NULL_CLASS;
   const lambda = levelLogSnr(levelAt(scheduleSpec(at), at.t, { shift: at.shift }));
   const chart = useMemo(
     () => (status.lambda.length > 0

@@ -9,7 +9,7 @@ import { NULL_CLASS, OWN_LABEL } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
 import { PixelFigure } from '../../components/Figure';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
-import type { DenoiserStatus, DenoiserTarget } from '../../../protocol';
+import { isDigitDenoiser, type DenoiserStatus, type DenoiserTarget } from '../../../protocol';
 import { CLASS_NAMES, modelImage, modelLogSnrRange } from './denoiserData';
 import { fmtNum, scheduleSpec } from './diffusionData';
 import { useOnceSettled } from '../../hooks/rates';
@@ -26,7 +26,7 @@ export function PredictView({ status, target }: { status: DenoiserStatus; target
   const hash = useStore((s) => s.image.workingHash);
   const { setDiffusion } = appStore.getState();
   const ids = { index: useId(), label: useId() };
-  const digits = status.model === 'digits';
+  const digits = isDigitDenoiser(status.model);
   const { side, channels } = status;
 
   const range = modelLogSnrRange(status);

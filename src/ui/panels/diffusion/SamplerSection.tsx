@@ -11,9 +11,9 @@ import { appStore, useStore } from '../../../state/store';
 import { Figure } from '../../components/Figure';
 import { PixelCanvas } from '../../components/PixelCanvas';
 import { Slider } from '../../components/Slider';
-import type { DenoiserSampleResult, DenoiserStatus, DenoiserTarget } from '../../../protocol';
+import { isDigitDenoiser, type DenoiserSampleResult, type DenoiserStatus, type DenoiserTarget } from '../../../protocol';
 import { drawTiles } from './denoiserCharts';
-import { batchCount, CLASS_NAMES, EDM2_INTERVAL, fmtMs, fmtPercent, guidanceInterval, modelImage, modelLogSnrRange, positionOfSigma, pureNoiseStartNote, sigmaOfPosition, SIGMA_POSITIONS, STEP_CHOICES, stepChoiceIndex } from './denoiserData';
+import { batchCount, CLASS_NAMES, EDM2_INTERVAL, fmtMs, fmtPercent, guidanceInterval, modelImage, modelLogSnrRange, panelSamplerLevels, positionOfSigma, pureNoiseStartNote, sigmaOfPosition, SIGMA_POSITIONS, STEP_CHOICES, stepChoiceIndex } from './denoiserData';
 import { fmtNum, SCHEDULE_LABELS, scheduleSpec } from './diffusionData';
 import { TimeLeft } from '../../components/TimeLeft';
 import { useWorkerAction } from '../../hooks/useWorkerAction';
@@ -37,7 +37,7 @@ export function SamplerSection({ status, target }: { status: DenoiserStatus; tar
   })));
   const { setDiffusion } = appStore.getState();
   const ids = { sampler: useId(), seed: useId(), count: useId(), label: useId() };
-  const digits = status.model === 'digits';
+  const digits = isDigitDenoiser(status.model);
   const sampling = useWorkerAction('denoiser-sample');
   const [run, setRun] = useState<Run | null>(null);
   // Where sampling starts (its first level does not depend on the number of steps) and the schedule's end.
@@ -50,8 +50,7 @@ export function SamplerSection({ status, target }: { status: DenoiserStatus; tar
 
   function onSample() {
     const v = appStore.getState().diffusion;
-    const range = modelLogSnrRange(status);
-    const levels = samplerLevels(scheduleSpec(v), v.sampleSteps, { shift: v.shift, minLogSnr: range ? range[0] : undefined });
+    const levels = panelSamplerLevels(v, v.sampleSteps, status);
     const conditional = digits && v.sampleLabel !== NULL_CLASS;
     const interval = conditional ? guidanceInterval(v.guidanceLo, v.guidanceHi) : null;
     const asked = {

@@ -12,7 +12,7 @@ import { Slider } from '../../components/Slider';
 import { TrainControls } from '../../components/TrainControls';
 import { useTrainer, type TrainerNotes } from '../../hooks/useTrainer';
 import { getComputeClient } from '../../../compute/client';
-import type { DenoiserStatus, DenoiserTarget } from '../../../protocol';
+import { isDigitDenoiser, type DenoiserStatus, type DenoiserTarget } from '../../../protocol';
 import { trainingLossChart } from './denoiserCharts';
 import { PARAMETERIZATION_LABELS } from './denoiserData';
 import { fmtNum } from './diffusionData';
@@ -64,7 +64,7 @@ export function TrainSection({ status, target, onStatus, onTrained }: TrainProps
     notes: NOTES,
   });
   const { losses, training } = trainer;
-  const chart = useMemo(() => (losses.length > 0 ? trainingLossChart(losses, status.model === 'digits' ? 'digit denoiser' : 'patch denoiser') : null), [losses, status.model]);
+  const chart = useMemo(() => (losses.length > 0 ? trainingLossChart(losses, isDigitDenoiser(status.model) ? 'digit denoiser' : 'patch denoiser') : null), [losses, status.model]);
   const repurposed = sel.target !== status.parameterization;
 
   return (

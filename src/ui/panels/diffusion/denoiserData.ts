@@ -1,9 +1,10 @@
 // Shaping for the Diffusion panel's denoiser: model arrays (side × side × channels, pixels in [0, 1]) as images,
 // the guidance interval's log-scale sliders, the step-count slider and the λ range the model knows.
 import { createImage, type RgbImage } from '../../../core/image';
-import { GUIDANCE_SIGMA_RANGE } from '../../../state/diffusionSlice';
+import { samplerLevels } from '../../../core/diffusion/levels';
+import { GUIDANCE_SIGMA_RANGE, type DiffusionView } from '../../../state/diffusionSlice';
 import type { DenoiserParameterization, DenoiserStatus, NoiseLevel } from '../../../protocol';
-import { fmtNum } from './diffusionData';
+import { fmtNum, scheduleSpec } from './diffusionData';
 
 /** Model images are drawn this many screen pixels per model pixel (28 → 224, 32 → 256), so they stay sharp. */
 export const MODEL_SCALE = 8;
@@ -82,6 +83,15 @@ export function modelLogSnrRange(status: Pick<DenoiserStatus, 'lambda'>): [numbe
   const lo = Math.min(l[0], l[l.length - 1]);
   const hi = Math.max(l[0], l[l.length - 1]);
   return [lo - half, hi + half];
+}
+
+/**
+ * The levels the panel samples with: `steps` steps of the view's schedule (and shift), starting no noisier
+ * than the model's λ range. The Sample button and the sample:digits script both take them from here.
+ */
+export function panelSamplerLevels(view: Pick<DiffusionView, 'schedule' | 'points' | 'shift'>, steps: number, status: Pick<DenoiserStatus, 'lambda'>): NoiseLevel[] {
+  const range = modelLogSnrRange(status);
+  return samplerLevels(scheduleSpec(view), steps, { shift: view.shift, minLogSnr: range ? range[0] : undefined });
 }
 
 export const PARAMETERIZATION_LABELS: Record<DenoiserParameterization, string> = { eps: 'ε', x0: 'x₀', v: 'v', velocity: 'velocity (ε − x₀)' };

@@ -35,8 +35,9 @@ export interface LabViewSpec {
 const lambdaName = (i: number, k: number) => `λ ${(-TRAINING_LAMBDA_LIMIT + ((i + 0.5) * 2 * TRAINING_LAMBDA_LIMIT) / k).toFixed(2)}`;
 
 const NOISE_LABELS: Record<(typeof LAB_NOISE_MODELS)[number], string> = {
-  digits: 'digit denoiser',
-  'digits-early': 'digit denoiser, early checkpoint (500 steps)',
+  digits: 'digit MLP denoiser',
+  'digits-unet': 'digit U-Net denoiser',
+  'digits-early': 'digit MLP denoiser, early checkpoint (500 steps)',
   patches: 'natural-patch denoiser',
 };
 

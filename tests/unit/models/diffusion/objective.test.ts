@@ -124,6 +124,22 @@ describe('denoiser networks', () => {
     disposeDenoiser(model);
   });
 
+  it('warms its average up: update t uses the decay min(decay, (1 + t)/(10 + t)) (within 1e-6)', () => {
+    const model = createDenoiser(TINY, 7);
+    const ema = createEma(model.params, 0.999, { warmup: true });
+    let avg = model.params['out/b'].dataSync()[0];
+    for (let t = 1; t <= 3; t++) {
+      tf.tidy(() => model.params['out/b'].assign(tf.add(model.params['out/b'], 1)));
+      ema.update();
+      const d = Math.min(0.999, (1 + t) / (10 + t));
+      avg = d * avg + (1 - d) * model.params['out/b'].dataSync()[0];
+    }
+    ema.copyTo(model.params);
+    expect(Math.abs(model.params['out/b'].dataSync()[0] - avg)).toBeLessThan(1e-6);
+    ema.dispose();
+    disposeDenoiser(model);
+  });
+
   it('a few Adam steps lower the training loss on a fixed batch', async () => {
     const model = createDenoiser(TINY, 6);
     const x0 = Float32Array.from({ length: 8 * 16 }, (_, i) => (i % 16 < 8 ? 0.8 : -0.8));

@@ -157,3 +157,35 @@ describe.skipIf(!existsSync(`${DIR}digits-early/model.json`))('the early-trainin
     disposeDenoiser(model);
   }, 120_000);
 });
+
+describe.skipIf(!existsSync(`${DIR}digits-unet/model.json`))('the shipped digit U-Net', () => {
+  let model: Denoiser;
+  let json: WeightsJson;
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    ({ model, json } = loadModel('diffusion-denoiser', 'digits-unet'));
+    return () => disposeDenoiser(model);
+  });
+
+  it('is a U-Net of at most 5 MB', () => {
+    expect(model.config.arch).toBe('unet');
+    expect(read('digits-unet/weights.bin').length).toBeLessThanOrEqual(5 * 1024 * 1024);
+  });
+
+  it('reproduces the held-out ε-MSE its training recorded within 1e-4 (the final 200-digit profile, or a checkpoint’s 50)', () => {
+    const training = json.meta.training as { checkpoint?: boolean; heldoutLoss?: number; log: { heldoutLoss?: number }[] };
+    const set = readImageSet(read('digits-heldout.bin'), 28, 1, read('digits-heldout-labels.bin'));
+    // A checkpoint records the loss of its last log entry on the first 50 held-out digits, with the script's seed.
+    const recorded = training.checkpoint ? training.log.at(-1)!.heldoutLoss! : training.heldoutLoss!;
+    const profile = training.checkpoint
+      ? heldoutProfile(model, 'eps', set, { limit: 50, seed: 20241125 })
+      : heldoutProfile(model, 'eps', set, { limit: PROFILE_IMAGES, seed: PROFILE_SEED });
+    console.log(`digit U-Net held-out ε-MSE ${profile.mean.toFixed(5)} (recorded ${recorded}${training.checkpoint ? ', checkpoint' : ''})`);
+    expect(Math.abs(profile.mean - recorded)).toBeLessThan(1e-4);
+    if (!training.checkpoint) {
+      const metrics = JSON.parse(readFileSync(`${DIR}metrics.json`, 'utf8'));
+      expect(Math.abs(profile.mean - metrics.digitsUnet.heldout.meanEpsMse)).toBeLessThan(1e-4);
+    }
+  }, 300_000);
+});
