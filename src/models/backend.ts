@@ -129,7 +129,7 @@ async function tryBackend(tf: Tf, name: BackendName, probe: BackendProbe): Promi
 /** The threads the wasm backend computes with (more than one only in a cross-origin-isolated page). */
 async function wasmThreads(): Promise<WasmThreads> {
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
-  return { count: getThreadsCount(), isolated: globalThis.crossOriginIsolated === true, cores: navigator.hardwareConcurrency || 1 };
+  return { count: getThreadsCount(), isolated: globalThis.crossOriginIsolated === true, cores: globalThis.navigator?.hardwareConcurrency || 1 };
 }
 
 async function start(

@@ -32,7 +32,7 @@ async function heldoutCurve(kind: string): Promise<{ curve: Float64Array; order:
 
 beforeAll(useWasm);
 
-describe('shipped patch transformers', () => {
+describe('shipped patch transformers', { timeout: 60_000 }, () => {
   it('keep each model under 5 MB and the digit files under 1.5 MB', () => {
     for (const kind of ORDERS) {
       expect(statSync(`${DIR}${kind}/weights.bin`).size + statSync(`${DIR}${kind}/model.json`).size).toBeLessThan(5e6);
