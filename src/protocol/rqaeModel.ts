@@ -32,7 +32,7 @@ export const RQAE_MODELS: readonly RqaeShippedModel[] = [
 ];
 
 /** The models whose weights ship in public/models/rqae/ (the others come with the next full run of the script). */
-export const RQAE_SHIPPED_KEYS = ['summed-d4', 'summed-d8', 'summed-d16', 'full-d4', 'full-d8', 'summed-d8-perdepth', 'full-d8-perdepth'] as const;
+export const RQAE_SHIPPED_KEYS = ['summed-d4', 'summed-d8', 'summed-d16', 'full-d4', 'full-d8', 'full-d16', 'summed-d8-perdepth', 'full-d8-perdepth'] as const;
 
 /** The shipped models, in RQAE_MODELS' order: what the app offers and the tests measure. */
 export const RQAE_SHIPPED_MODELS: readonly RqaeShippedModel[] = RQAE_MODELS.filter((m) => (RQAE_SHIPPED_KEYS as readonly string[]).includes(m.key));
