@@ -31,7 +31,7 @@ describe('sample quality in a real browser', () => {
     expect(await page.$('[data-testid="denoiser-quality-table"]')).toBeNull();
 
     await page.getByRole('button', { name: /^Measure sample quality/ }).click();
-    const table = page.getByRole('table', { name: /^Sample quality of the digit denoiser: 100 samples per row/ });
+    const table = page.getByRole('table', { name: /^Sample quality of the digit MLP denoiser: 100 samples per row/ });
     await table.waitFor({ timeout: 120_000 });
     const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? '')));
     expect(rows.map((r) => r[0])).toEqual(['Everywhere', 'Middle noise only (EDM2: σ 0.28–5.42)', 'Nowhere (w = 1)', 'Floor: held-out vs 1,000 training digits']);
