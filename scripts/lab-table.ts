@@ -1,4 +1,4 @@
-// npx tsx scripts/lab-table.ts [--models digits,raster,…] [--no-transfer]
+// npx tsx scripts/lab-table.ts [--models digits,raster,…] [--no-transfer] [--no-gradients] [--lr 1e-4] [--tbatch 64] [--steps 10]
 // Fills the Equivalence lab's comparison table on this machine: for every shipped model of every view (noise
 // levels: the digit denoisers and the natural-patch denoiser; patch steps: the raster, Hilbert and random-order
 // transformers; depths: every shipped RQ auto-encoder), the gradients and the transfer at the page's default
@@ -18,6 +18,7 @@ import { HASH_VERSION } from '../src/state/hash';
 import { labDefaults, labLink, labViewPatch, labViewSettings, type LabRun } from '../src/state/labSlice';
 import { registerWasmTrainingKernels } from '../src/models/wasmKernels';
 import { createComputeHandler } from '../src/workers/dispatch';
+import { transferFacts } from '../src/ui/panels/lab/labFigures';
 import { COLUMNS, comparisonRows, rowSettings, type ComparisonRow } from '../src/ui/panels/lab/labRows';
 
 const PUBLIC = new URL('../public/', import.meta.url).pathname;
@@ -35,6 +36,10 @@ const MODELS: { view: LabDecomposition; model: string }[] = [
 const argv = process.argv.slice(2);
 const only = argv.includes('--models') ? argv[argv.indexOf('--models') + 1].split(',') : null;
 const withTransfer = !argv.includes('--no-transfer');
+const withGradients = !argv.includes('--no-gradients');
+/** A transfer setting given on the command line (to try other learning rates, batches or step counts than the page's defaults). */
+const override = (flag: string): number | undefined => (argv.includes(flag) ? Number(argv[argv.indexOf(flag) + 1]) : undefined);
+const transferOverrides = { lr: override('--lr'), transferBatch: override('--tbatch'), steps: override('--steps') };
 
 await tf.setBackend('wasm');
 await tf.ready();
@@ -74,17 +79,25 @@ const runs: LabRun[] = [];
 let id = 1;
 for (const { view, model } of MODELS) {
   if (only && !only.includes(model)) continue;
-  const s = labViewSettings({ ...labDefaults, ...labViewPatch(view, { model }) }, view);
+  const defaults = labViewSettings({ ...labDefaults, ...labViewPatch(view, { model }) }, view);
+  const s = { ...defaults, ...Object.fromEntries(Object.entries(transferOverrides).filter(([, v]) => v !== undefined)) };
   const grouping = view === 'patch' ? { grouping: s.grouping } : {};
   const gradients: LabSettings = { measure: 'gradients', k: s.k, batch: s.batch, batches: s.batches, seed: s.seed, ...grouping };
-  const g = await run(request(view, model, gradients, id++));
-  runs.push({ id: runs.length + 1, view, model, grouping: s.grouping, result: g.result });
-  console.error(`${view} ${model}: gradients K ${s.k}, ${s.batches} × ${s.batch}, seed ${s.seed}: ${(g.result.milliseconds / 1000).toFixed(1)} s, first matrix after ${(g.firstMatrixMs / 1000).toFixed(1)} s`);
+  if (withGradients) {
+    const g = await run(request(view, model, gradients, id++));
+    runs.push({ id: runs.length + 1, view, model, grouping: s.grouping, result: g.result });
+    console.error(`${view} ${model}: gradients K ${s.k}, ${s.batches} × ${s.batch}, seed ${s.seed}: ${(g.result.milliseconds / 1000).toFixed(1)} s, first matrix after ${(g.firstMatrixMs / 1000).toFixed(1)} s`);
+  }
   if (!withTransfer) continue;
   const transfer: LabSettings = { measure: 'transfer', k: s.k, batch: s.transferBatch, steps: s.steps, lr: s.lr, seed: s.seed, ...grouping };
   const t = await run(request(view, model, transfer, id++));
   runs.push({ id: runs.length + 1, view, model, grouping: s.grouping, result: t.result });
   console.error(`${view} ${model}: transfer ${s.k + 1} rows × ${s.steps} steps of ${s.transferBatch} at lr ${s.lr}: ${(t.result.milliseconds / 1000).toFixed(1)} s`);
+  if (t.result.measure === 'transfer') {
+    const f = transferFacts(t.result);
+    const pct = (v: number) => `${(100 * v).toFixed(3)} %`;
+    console.error(`  held-out loss change: own sub-task ${pct(f.diagonal)}, others ${pct(f.offDiagonal)} (${f.hurt} of ${f.pairs} pairs rise), all sub-tasks ${pct(f.reference)}`);
+  }
 }
 
 const rows = comparisonRows(runs, { noise: null, patch: null, depth: null });

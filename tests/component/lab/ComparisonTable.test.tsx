@@ -50,7 +50,7 @@ describe('the comparison of every setting computed in this page', () => {
     expect(column(6)[0]).toMatch(/^\d+ % with the training loss$/);
     expect(column(6)[1]).toMatch(/^\d+ % with \(b\) summed over depths$/);
     // Transfer: training on i lowers i by 10 % and raises i + 1 by 2 %: the off-diagonal mean is 3 × 2 % / 12.
-    expect(column(7)).toEqual(['—', '+0.5 %', '+1.0 %']);
+    expect(column(7)).toEqual(['—', '+0.50 %', '+1.0 %']);
     expect(column(8)[0]).toBe(fixed(meanOffDiagonal(st.control, 4)));
   });
 

@@ -209,7 +209,7 @@ describe('the Equivalence lab', { timeout: 30_000 }, () => {
     expect(cell('lab-depth-transfer', 0, 1)).toBe('+2.0');
     expect(cell('lab-depth-transfer', 4, 3)).toBe('−5.0');
     expect(document.querySelector('[data-testid="figure-lab-depth-transfer"] .y-axis')!.textContent).toContain('all sub-tasks (reference)');
-    expect(screen.getByTestId('lab-depth-transfer-readout').textContent).toMatch(/changed by \+0\.5 % on average .* its own by −10\.0 %; training on all changed them by −5\.0 %\. 3 of 12 off-diagonal cells are above 0/);
+    expect(screen.getByTestId('lab-depth-transfer-readout').textContent).toMatch(/changed by \+0\.50 % on average .* its own by −10\.0 %; training on all changed them by −5\.0 %\. 3 of 12 off-diagonal cells are above 0/);
   });
 
   it('keeps the previous result on Cancel, and shows a failure in place', async () => {

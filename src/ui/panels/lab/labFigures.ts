@@ -79,8 +79,11 @@ export function fmtPercent(p: number): string {
 /** A relative change as a signed percentage with one decimal ("−3.1 %"). */
 export function fmtChange(v: number, unit = ' %'): string {
   if (!Number.isFinite(v)) return 'n/a';
-  const s = Math.abs(100 * v).toFixed(1);
-  return `${v < 0 && s !== '0.0' ? '−' : v > 0 && s !== '0.0' ? '+' : ''}${s}${unit}`;
+  // One decimal from 1 %, more below it, so a converged model's small changes (hundredths of a percent) keep their sign.
+  const pct = Math.abs(100 * v);
+  const s = pct.toFixed(pct >= 1 ? 1 : pct >= 0.1 ? 2 : 3);
+  const zero = Number(s) === 0;
+  return `${v < 0 && !zero ? '−' : v > 0 && !zero ? '+' : ''}${s}${unit}`;
 }
 
 export function fmtSeconds(ms: number): string {
