@@ -82,7 +82,7 @@ export const ModelSection = memo(function ModelSection() {
   const [status, setStatus] = useState<PatchModelStatus | null>(null);
   const current = status && status.key === key ? status : null;
   // Load (or re-read) the model for this ordering, once the user asked for it; reload re-reads it (after training).
-  const { load, reload } = useModelLoad('patch-model-load', requested ? loadTarget : null, (l) => withImage(l.target), { onResult: setStatus });
+  const { load, reload, cancel: cancelLoad } = useModelLoad('patch-model-load', requested ? loadTarget : null, (l) => withImage(l.target), { onResult: setStatus });
 
   const [step, setStep] = useState(24); // the centre patch in raster order: a step with something to predict
   const [digit, setDigit] = useState(0);
@@ -236,7 +236,7 @@ export const ModelSection = memo(function ModelSection() {
         <button type="button" data-testid="model-load" onClick={() => setRequested(true)}>Load the model</button>
       )}
       {spec && (
-        <LoadStatus load={load} label="Loading the model" failed="The model could not load:" onRetry={reload} testIds={{ progress: 'model-progress', error: 'model-error' }} />
+        <LoadStatus load={load} label="Loading the model" failed="The model could not load:" onRetry={reload} onCancel={cancelLoad} testIds={{ progress: 'model-progress', error: 'model-error' }} />
       )}
       {spec && current && geo && heat && (
         <>
