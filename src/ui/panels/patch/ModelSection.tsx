@@ -22,6 +22,8 @@ import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { getComputeClient } from '../../../compute/client';
 import type { PatchDataKind, PatchGeneration, PatchModelStatus, PatchModelTarget, PatchSampleMode } from '../../../protocol';
 import { digitAtStep, drawHeatmap, fmtMse, heatmapSize, heatmapText, HEATMAP_CELL, niceMax } from './modelDraw';
+import { canvasColours } from '../../charts/canvas';
+import { usePrefersDark } from '../../hooks/useMediaQuery';
 import { PATCH_MODEL_PARAMS } from './modelFacts';
 import { ErrorText } from '../../components/ErrorText';
 
@@ -351,9 +353,11 @@ interface HeatmapFigureProps {
 function HeatmapFigure({ heat, current, onPick, name, label }: HeatmapFigureProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   const data = useMemo(() => ({ ...heat, current, title: `Held-out loss per patch, ${label} order` }), [heat, current, label]);
+  // Repainted when the system's colour scheme changes: the ground and labels take the page's chart colours.
+  const dark = usePrefersDark();
   useLayoutEffect(() => {
-    if (ref.current) drawHeatmap(ref.current, data, Math.max(1, Math.min(3, window.devicePixelRatio || 1)));
-  }, [data]);
+    if (ref.current) drawHeatmap(ref.current, data, Math.max(1, Math.min(3, window.devicePixelRatio || 1)), false, canvasColours(ref.current));
+  }, [data, dark]);
   const size = heatmapSize(heat.rows, heat.cols);
   const text = heatmapText(heat, heat.steps);
   const toCanvas = async () => {
