@@ -82,6 +82,39 @@ describe('the claims tour', () => {
     expect(second).not.toBe(first);
   });
 
+  it('opens on a first visit, folds to a line of Show buttons on the next, remembers the reader’s choice, and opens on a claim’s link', async () => {
+    localStorage.clear();
+    const statement = () => screen.getByText(/Raster order breaks neighbour continuity/);
+    const toggle = () => screen.getByRole('button', { name: 'Claims tour' });
+    const visit = () => {
+      cleanup();
+      render(<ClaimsTour />);
+    };
+    visit();
+    expect(toggle().getAttribute('aria-expanded')).toBe('true');
+    expect(statement().closest('[hidden]')).toBeNull();
+    visit();
+    expect(toggle().getAttribute('aria-expanded')).toBe('false');
+    expect(statement().closest('[hidden]')).not.toBeNull();
+    // Folded, the contract holds: one item per claim, each with its Show button, and a claim still measures.
+    const items = within(screen.getByRole('region', { name: 'Claims' })).getAllByRole('listitem');
+    expect(items).toHaveLength(CLAIM_IDS.length);
+    for (const li of items) expect(within(li).getByRole('button', { name: /^Show/ })).toBeTruthy();
+    expect(await show('drop-low-bits')).toMatch(/\d+(\.\d+)? dB PSNR/);
+    act(() => appStore.getState().setTour({ claim: 'none' })); // the next visits open a link without a claim
+    fireEvent.click(toggle());
+    expect(toggle().getAttribute('aria-expanded')).toBe('true');
+    visit();
+    expect(toggle().getAttribute('aria-expanded')).toBe('true');
+    fireEvent.click(toggle());
+    visit();
+    expect(toggle().getAttribute('aria-expanded')).toBe('false');
+    act(() => appStore.getState().setTour({ claim: 'bitplanes-unequal' }));
+    visit();
+    expect(toggle().getAttribute('aria-expanded')).toBe('true');
+    await waitFor(() => expect(outputOf('bitplanes-unequal')?.textContent).toMatch(/bits per value/));
+  });
+
   it('measures the claim of the link it opened with, without changing the link’s view', async () => {
     act(() => appStore.getState().setTour({ claim: 'bitplanes-unequal' }));
     render(<ClaimsTour />);

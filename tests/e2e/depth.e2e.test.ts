@@ -35,6 +35,30 @@ describe('the Depth panel in a real browser', () => {
     await page.waitForSelector('[data-testid="figure-depth-rd"] svg g.series[data-series="bits-interleaved"]', { timeout: 90_000 });
   }, 180_000);
 
+  it('cancels a long k-means decomposition with its time left shown, keeps the previous one on screen, and computes it on Start again', async () => {
+    await page.close();
+    page = await openPage(session.context, `${baseUrl}#v=1&dview=rq&rqp=2&rqk=64&rqd=4&d=1`, session.errors, '[data-testid="depth-readout"]');
+    const before = await page.textContent('[data-testid="depth-readout"]');
+    expect(before).toMatch(/^After step 1: PSNR \d+\.\d+ dB/);
+    const recon = await canvasPixels(page, 'canvas-depth-steps-recon');
+    // K = 1024 codewords at each of 16 depths on 2×2 patches: seconds of k-means.
+    await page.getByRole('slider', { name: /Codebook size K/ }).focus();
+    await page.keyboard.press('End');
+    await page.getByRole('slider', { name: /Depth D/ }).focus();
+    await page.keyboard.press('End');
+    await page.waitForSelector('[data-testid="depth-view-progress"]');
+    await expect(page.textContent('[data-testid="depth-view-progress-time-left"]', { timeout: 60_000 })).resolves.toMatch(/^about \d+ (s|min) left$/);
+    await page.click('[data-testid="depth-view-progress-cancel"]');
+    await expect(page.textContent('[data-testid="depth-view-progress-cancelled"]')).resolves.toMatch(/^Cancelled; what is shown is from before\./);
+    expect(await page.$('[data-testid="depth-view-progress"]')).toBeNull();
+    expect(await page.textContent('[data-testid="depth-readout"]')).toBe(before);
+    expect(await canvasPixels(page, 'canvas-depth-steps-recon')).toBe(recon);
+    await page.getByRole('button', { name: 'Start again: Computing the decomposition' }).click();
+    await expect.poll(() => page.textContent('[data-testid="depth-readout"]'), { timeout: 120_000 }).not.toBe(before);
+    expect(await page.textContent('[data-testid="depth-readout"]')).toMatch(/^After step 1: PSNR \d+\.\d+ dB/);
+    expect(await page.$('[data-testid="depth-view-progress-cancelled"]')).toBeNull();
+  }, 180_000);
+
   it('loads the learned RQ auto-encoder, steps through its depths, exports its PSNR chart and trains a few steps', async () => {
     const section = '[data-testid="rqae-section"]';
     await page.click('[data-testid="rqae-load"]');

@@ -59,6 +59,23 @@ describe('formulas', () => {
   });
 });
 
+/** The ground of the patch model's heat map (a canvas), one pixel of its bottom-left corner, as mean RGB. */
+const heatmapGround = (page: Page) => page.$eval('[data-testid="canvas-patch-model-heatmap"]', (c) => {
+  const px = (c as HTMLCanvasElement).getContext('2d')!.getImageData(1, (c as HTMLCanvasElement).height - 2, 1, 1).data;
+  return (px[0] + px[1] + px[2]) / 3;
+});
+
+/** Canvas figures paint their ground in the scheme's colours, and repaint when the system's scheme changes. */
+async function heatmapFollowsScheme(page: Page): Promise<void> {
+  await page.click('[data-testid="model-load"]');
+  await page.waitForSelector('[data-testid="canvas-patch-model-heatmap"]', { timeout: 60_000 });
+  expect(await heatmapGround(page)).toBeLessThan(60);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect.poll(() => heatmapGround(page)).toBeGreaterThan(200);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(() => heatmapGround(page)).toBeLessThan(60);
+}
+
 describe('dark mode', () => {
   it('follows the system setting: dark ground, light text, charts repainted, no axe violations at either viewport', async () => {
     for (const [viewport, name] of [[WIDE, 'wide'], [NARROW, 'narrow']] as const) {
@@ -76,6 +93,7 @@ describe('dark mode', () => {
       expect(lum(colours.chartBg), name).toBeLessThan(60);
       expect(lum(colours.tick), name).toBeGreaterThan(200);
       expect(await axeViolations(page), name).toEqual([]);
+      if (name === 'wide') await heatmapFollowsScheme(page);
       await screenshot(page, `dark-${name}`);
       await page.close();
     }
@@ -95,7 +113,13 @@ describe('dark mode', () => {
 
 describe('layout', () => {
   it('at 1600 × 1000 leaves no blank taller than half the viewport beside a panel, the decompositions side by side at their tops', async () => {
+    // A return visit: the claims tour is folded to its Show buttons and the three panels' headings are in view.
+    await (await openApp(WIDE)).close();
     const page = await openApp(WIDE);
+    expect(await page.getAttribute('[data-testid="claims-toggle"]', 'aria-expanded')).toBe('false');
+    expect(await page.$$eval('[data-testid="claims"] li button', (b) => b.filter((e) => e.textContent!.startsWith('Show')).length)).toBe(10);
+    const headings = await page.$$eval('main.panels > section h2', (hs) => hs.slice(0, 3).map((h) => h.getBoundingClientRect().bottom));
+    for (const bottom of headings) expect(bottom).toBeLessThanOrEqual(WIDE.height / 2);
     const boxes = await page.$$eval('main.panels > section', (els) => els.map((e) => {
       const r = e.getBoundingClientRect();
       return { id: e.getAttribute('data-testid'), left: r.left, right: r.right, top: r.top + window.scrollY, bottom: r.bottom + window.scrollY };

@@ -6,7 +6,11 @@ import { useLatest } from './useLatest';
 import { useWorkerAction, type ReadProgress } from './useWorkerAction';
 
 /** A load in progress (fraction done, the worker's label, seconds left if known), or the message of the last failed one. */
-export type LoadState = { working: boolean; progress: number; label: string; error: string | null; etaSeconds?: number | null };
+export type LoadState = {
+  working: boolean; progress: number; label: string; error: string | null; etaSeconds?: number | null;
+  /** The user cancelled the load of this target (a newer target's load superseding it is not a cancel). */
+  cancelled?: boolean;
+};
 
 export interface ModelLoadOptions<K extends RequestKind> {
   /** Receives the worker's answer. */
@@ -20,18 +24,21 @@ export interface ModelLoadOptions<K extends RequestKind> {
 /**
  * Sends `kind` with `payload(target)` whenever `target` changes (by identity) or `reload()` is called; a null target
  * sends nothing. A newer request, a null target or unmounting cancels the running one; a cancelled request is no
- * error. The request's progress and failure are in `load`.
+ * error. `cancel()` stops the running load (reload() starts it again). The request's progress, failure and whether
+ * the user cancelled it are in `load`.
  */
 export function useModelLoad<K extends RequestKind, T>(
   kind: K,
   target: T | null,
   payload: (target: T) => PayloadOf<K>,
   options: ModelLoadOptions<K>,
-): { load: LoadState; reload(): void } {
+): { load: LoadState; reload(): void; cancel(): void } {
   const action = useWorkerAction(kind);
   const { run, cancel } = action;
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
+  // The load the user cancelled, by its target and tick.
+  const [cancelledAt, setCancelledAt] = useState<{ target: T | null; tick: number } | null>(null);
   // The request is sent when target or tick change, with the payload and callbacks of that render.
   const latest = useLatest({ payload, options });
 
@@ -45,6 +52,11 @@ export function useModelLoad<K extends RequestKind, T>(
   }, [run, cancel, latest, target, tick]);
 
   const { progress } = action;
-  const load = { working: action.working, progress: progress?.fraction ?? 0, label: progress?.label ?? '', error: action.error, etaSeconds: progress?.etaSeconds ?? null };
-  return { load, reload };
+  const cancelled = action.status === 'cancelled' && cancelledAt !== null && cancelledAt.target === target && cancelledAt.tick === tick;
+  const load = { working: action.working, progress: progress?.fraction ?? 0, label: progress?.label ?? '', error: action.error, etaSeconds: progress?.etaSeconds ?? null, cancelled };
+  const stop = () => {
+    setCancelledAt({ target, tick });
+    cancel();
+  };
+  return { load, reload, cancel: stop };
 }

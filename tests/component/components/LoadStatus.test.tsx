@@ -19,11 +19,11 @@ const D8: RqaeModelTarget = { model: 'summed-d8', baseUrl: '/' };
 
 function Loader({ target }: { target: RqaeModelTarget | null }) {
   const [loaded, setLoaded] = useState<RqaeModelStatus | null>(null);
-  const { load, reload } = useModelLoad('rqae-load', target, (t) => t, { onResult: setLoaded });
+  const { load, reload, cancel } = useModelLoad('rqae-load', target, (t) => t, { onResult: setLoaded });
   return (
     <>
       {loaded && <p data-testid="loaded">{loaded.model}</p>}
-      <LoadStatus load={load} label="Loading the model" failed="The model could not load:" onRetry={reload} testIds={{ progress: 'progress', error: 'error' }} />
+      <LoadStatus load={load} label="Loading the model" failed="The model could not load:" onRetry={reload} onCancel={cancel} testIds={{ progress: 'progress', error: 'error' }} />
     </>
   );
 }
@@ -72,6 +72,27 @@ describe('loading a model with its status shown', () => {
     expect(worker.last('rqae-load').payload).toMatchObject({ model: 'summed-d8' });
     expect(screen.queryByRole('alert')).toBeNull();
     expect(screen.getByRole('progressbar', { name: 'Loading the model' })).toBeTruthy();
+  });
+
+  it('cancels a load on request, says so, keeps the model loaded before, and Start again loads the new one', async () => {
+    worker.answer('rqae-load', (c) => status(String(c.payload.model)));
+    const { rerender } = render(<Loader target={D4} />);
+    await flush();
+    worker.hold('rqae-load');
+    rerender(<Loader target={D8} />);
+    const call = worker.last('rqae-load');
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel: Loading the model' }));
+    await flush();
+    expect(call.aborted).toBe(true);
+    expect(screen.queryByRole('progressbar')).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('status').textContent).toMatch(/^Cancelled\./);
+    expect(screen.getByTestId('loaded').textContent).toBe('summed-d4');
+    worker.answer('rqae-load', (c) => status(String(c.payload.model)));
+    fireEvent.click(screen.getByRole('button', { name: 'Start again: Loading the model' }));
+    await flush();
+    expect(screen.getByTestId('loaded').textContent).toBe('summed-d8');
+    expect(screen.queryByRole('status')).toBeNull();
   });
 
   it('says about how long the load has left once there is an estimate', () => {

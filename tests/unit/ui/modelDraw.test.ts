@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { patchOrder } from '../../../src/core/orderings';
-import { DIGIT_SCALE, digitAtStep, heatmapText, niceMax } from '../../../src/ui/panels/patch/modelDraw';
+import { readFileSync } from 'node:fs';
+import { LIGHT_CANVAS } from '../../../src/ui/charts/canvas';
+import { contrastRatio } from '../../../src/ui/charts/heatmapChart';
+import { DIGIT_SCALE, digitAtStep, drawHeatmap, heatmapText, niceMax } from '../../../src/ui/panels/patch/modelDraw';
 
 // A 4×4 "digit" of 2-px patches (a 2×2 grid), pixel value = its index / 16.
 const side = 4;
@@ -42,5 +45,51 @@ describe('heat map helpers', () => {
     expect(heatmapText({ rows: 2, cols: 2, cells: [0.5, 0.25, 0.001, 0.125] }, [0, 1, 3, 2])).toBe(
       'row 1: 0.500 (step 0), 0.250 (step 1)\nrow 2: 0.0010 (step 3), 0.125 (step 2)',
     );
+  });
+});
+
+/** A canvas whose context records the colour of every rectangle filled and every text written. */
+function recordingCanvas() {
+  const fills: { what: 'rect' | 'text'; style: unknown; x: number; y: number; w?: number; h?: number }[] = [];
+  const strokes: unknown[] = [];
+  const ctx = {
+    fillStyle: '' as unknown, strokeStyle: '' as unknown, lineWidth: 1, font: '', textAlign: '', textBaseline: '',
+    setTransform() {}, translate() {},
+    fillRect(x: number, y: number, w: number, h: number) { fills.push({ what: 'rect', style: ctx.fillStyle, x, y, w, h }); },
+    fillText(_t: string, x: number, y: number) { fills.push({ what: 'text', style: ctx.fillStyle, x, y }); },
+    strokeRect() { strokes.push(ctx.strokeStyle); },
+    createLinearGradient: () => ({ addColorStop() {} }),
+  };
+  const canvas = { width: 0, height: 0, getContext: () => ctx } as unknown as HTMLCanvasElement;
+  return { canvas, fills, strokes };
+}
+
+describe('the heat map in either colour scheme', () => {
+  const css = readFileSync('src/ui/styles.css', 'utf8');
+  const chartColour = (name: string, from = 0) => css.slice(css.indexOf(':root {', from)).match(new RegExp(`--${name}:\\s*(#[0-9a-f]{6})`, 'i'))![1];
+  const darkAt = css.indexOf('@media (prefers-color-scheme: dark)');
+  const DARK = { ground: chartColour('chart-bg', darkAt), text: chartColour('chart-text', darkAt), line: chartColour('chart-axis', darkAt) };
+  const data = { rows: 2, cols: 2, cells: [0.1, 0.2, 0.3, 0.4], max: 0.5, current: 1, title: 'Held-out loss' };
+
+  it('draws in the light charts’ colours by default (exports), the same as the page’s light scheme', () => {
+    expect(LIGHT_CANVAS).toEqual({ ground: chartColour('chart-bg'), text: chartColour('chart-text'), line: chartColour('chart-axis') });
+  });
+
+  it('paints its ground, legend frame and labels in the colours given, the labels readable on the ground (≥ 4.5:1)', () => {
+    for (const colours of [LIGHT_CANVAS, DARK]) {
+      const { canvas, fills, strokes } = recordingCanvas();
+      drawHeatmap(canvas, data, 1, true, colours);
+      const ground = fills[0];
+      expect(ground).toMatchObject({ what: 'rect', style: colours.ground, x: 0, y: 0 });
+      const texts = fills.filter((f) => f.what === 'text');
+      expect(texts.length).toBe(5); // the title, three ticks and the legend's name
+      for (const t of texts) expect(t.style).toBe(colours.text);
+      expect(contrastRatio(colours.text, colours.ground)).toBeGreaterThanOrEqual(4.5);
+      expect(strokes).toContain(colours.line);
+      // The cells keep the colour scale in either scheme: ordered by lightness, dark for low loss to light for high.
+      const lightness = fills.filter((f) => f.what === 'rect').slice(1, 5).map((f) => contrastRatio(String(f.style), '#000000'));
+      for (let i = 1; i < lightness.length; i++) expect(lightness[i]).toBeGreaterThan(lightness[i - 1]);
+    }
+    expect(DARK.ground).not.toBe(LIGHT_CANVAS.ground);
   });
 });

@@ -1,24 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { inverseOrder, patchOrder } from '../../../src/core/orderings';
-import { changedCells, FADE_ALPHA, FADE_GREY, fadeMask, outlineRect } from '../../../src/ui/panels/patch/stepLayers';
+import { changedCells, FADE_ALPHA, FADE_GREY, FADE_GREY_DARK, fadeMask, outlineRect } from '../../../src/ui/panels/patch/stepLayers';
 
 const order = patchOrder('random', 6, 6, 3);
 const inv = inverseOrder(order);
 
 describe('fadeMask', () => {
-  it('fades exactly the patches after the step, as 0.2·pixel + 0.8·grey once composited', () => {
+  it('fades exactly the patches after the step, as 0.2·pixel + 0.8·grey once composited, light or dark', () => {
     const step = 13;
-    const mask = fadeMask(inv, step);
-    for (let c = 0; c < inv.length; c++) {
-      const a = mask[4 * c + 3] / 255;
-      expect(a > 0).toBe(inv[c] > step);
-      // Source-over compositing of the mask on a pixel value v (0–255), against the intended fade.
-      for (const v of [0, 100, 255]) {
-        const shown = a * mask[4 * c] + (1 - a) * v;
-        const intended = inv[c] > step ? (1 - FADE_ALPHA) * v + FADE_ALPHA * FADE_GREY : v;
-        expect(Math.abs(shown - intended)).toBeLessThan(1);
+    for (const grey of [FADE_GREY, FADE_GREY_DARK]) {
+      const mask = fadeMask(inv, step, undefined, grey);
+      for (let c = 0; c < inv.length; c++) {
+        const a = mask[4 * c + 3] / 255;
+        expect(a > 0).toBe(inv[c] > step);
+        // Source-over compositing of the mask on a pixel value v (0–255), against the intended fade.
+        for (const v of [0, 100, 255]) {
+          const shown = a * mask[4 * c] + (1 - a) * v;
+          const intended = inv[c] > step ? (1 - FADE_ALPHA) * v + FADE_ALPHA * grey : v;
+          expect(Math.abs(shown - intended)).toBeLessThan(1);
+        }
       }
     }
+    // The dark veil sits near the dark scheme's panel ground (#1e2126), the light one near the light page's.
+    expect(FADE_GREY_DARK).toBeLessThan(64);
+    expect(FADE_GREY).toBeGreaterThan(192);
   });
 });
 

@@ -11,6 +11,7 @@ import { Slider } from '../../components/Slider';
 import { imagePayload } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { ErrorText } from '../../components/ErrorText';
+import { RequestProgress } from '../../components/WorkProgress';
 import { Formula } from '../../formulas/Formula';
 import { FORMULAS } from '../../formulas/tex';
 
@@ -84,9 +85,7 @@ export function BitplaneView() {
         <PixelFigure id="depth-recon" title={`Top ${bits} bits`} alt={`The image rebuilt from its top ${bits} bit-planes`} image={recon} name={{ panel: 'depth', what: 'bitplanes-recon', params }} />
         <PixelFigure id="depth-plane" title={`Bit-plane k=${bits} (bit ${planeOfStep(bits)})`} alt={`Bit ${planeOfStep(bits)} of each channel, shown as R, G, B on or off`} image={plane} name={{ panel: 'depth', what: 'bitplanes-plane', params }} />
       </div>
-      {analysis.status === 'working' && !a && (
-        <progress value={analysis.progress} max={1} aria-label="Analysing bit-planes" />
-      )}
+      <RequestProgress pending={analysis} label="Analysing bit-planes" />
       {analysis.error && <ErrorText onRetry={analysis.retry}>The bit-plane analysis failed: {analysis.error}</ErrorText>}
       <div className="chart-row">
         <Formula formula={FORMULAS.psnr} block />

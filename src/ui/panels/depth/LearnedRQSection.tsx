@@ -66,11 +66,11 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
   const current = status && status.key === statusKey ? status : null;
 
   // reload re-reads the model's status (its held-out numbers after training).
-  const { load, reload } = useModelLoad('rqae-load', requested && !(crops && !image) ? loadTarget : null, (l) => withImage(l.target), { onResult: setStatus });
+  const { load, reload, cancel: cancelLoad } = useModelLoad('rqae-load', requested && !(crops && !image) ? loadTarget : null, (l) => withImage(l.target), { onResult: setStatus });
 
   // Once a model is loaded, measure every shipped model on the same digits for the overlay and the bars.
   const loaded = current !== null;
-  const { load: compare } = useModelLoad(
+  const { load: compare, reload: remeasure, cancel: cancelCompare } = useModelLoad(
     'rqae-compare',
     requested && !comparison && loaded && !crops ? target.baseUrl : null,
     (baseUrl) => ({ baseUrl }),
@@ -152,7 +152,7 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
         {!requested && <button type="button" data-testid="rqae-load" onClick={() => setRequested(true)}>Load the model</button>}
       </div>
       {crops && !image && <p className="hint" role="note">Pick an image first: the crop model trains on 32×32 crops of it.</p>}
-      <LoadStatus load={load} label="Loading the RQ auto-encoder" failed="The model could not load:" onRetry={reload} testIds={{ progress: 'rqae-progress', error: 'rqae-error' }} />
+      <LoadStatus load={load} label="Loading the RQ auto-encoder" failed="The model could not load:" onRetry={reload} onCancel={cancelLoad} testIds={{ progress: 'rqae-progress', error: 'rqae-error' }} />
       {current && charts && (
         <>
           <p className="readout" data-testid="rqae-readout">
@@ -164,7 +164,7 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
             {current.recorded && current.source === 'shipped' ? ` (Recorded at training time: ${fmtDb(current.recorded.psnrPerDepth[D - 1])}, ${pct(current.recorded.nonMonotoneFraction)}.)` : ''}
           </p>
           {current.note && <p className="hint" role="note">{current.note}</p>}
-          <LoadStatus load={compare} label="Measuring all shipped models" failed="Measuring the other models failed:" />
+          <LoadStatus load={compare} label="Measuring all shipped models" failed="Measuring the other models failed:" onRetry={remeasure} onCancel={cancelCompare} />
           <div className="chart-row">
             <ChartFigure id="rqae-psnr" title="Held-out PSNR per depth" chart={charts.psnr} name={{ panel: 'depth', what: 'rqae-psnr', params }} />
             <ChartFigure

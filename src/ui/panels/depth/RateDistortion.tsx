@@ -9,6 +9,7 @@ import { RD_CODEBOOK_CAPTION, rateDistortionSeries } from './rdSeries';
 import { useLatest } from '../../hooks/useLatest';
 import { specOf } from './StepsView';
 import { ErrorText } from '../../components/ErrorText';
+import { RequestProgress } from '../../components/WorkProgress';
 import { Formula } from '../../formulas/Formula';
 import { FORMULAS } from '../../formulas/tex';
 
@@ -49,11 +50,12 @@ export function RateDistortion() {
   }, [rd.result, specsNow]);
   return (
     <>
-      {rd.status === 'working' && !chart && <progress value={rd.progress} max={1} aria-label="Computing rate–distortion curves" />}
       {rd.error && <ErrorText onRetry={rd.retry}>The rate–distortion curves failed: {rd.error}</ErrorText>}
       <Formula formula={FORMULAS.rate} block />
       <ChartFigure id="depth-rd" title="Rate–distortion" chart={chart} name={{ panel: 'depth', what: 'rate-distortion', params: { img: sampleId, size, qstep: view.qstep } }}
         caption={view.view === 'rq' || view.view === 'vq' ? RD_CODEBOOK_CAPTION : undefined} />
+      {/* Under the chart: a recomputation's bar moves nothing above it. */}
+      <RequestProgress pending={rd} label="Computing rate–distortion curves" testId="depth-rd-progress" />
     </>
   );
 }

@@ -15,6 +15,7 @@ import { useKeyed } from '../../hooks/useKeyed';
 import { useLatest } from '../../hooks/useLatest';
 import { codeMapImage } from './codeMap';
 import { ErrorText } from '../../components/ErrorText';
+import { RequestProgress } from '../../components/WorkProgress';
 
 export function specOf(v: DepthView): DepthSpec {
   switch (v.view) {
@@ -197,7 +198,7 @@ export function StepsView() {
           Codebook at step {d}: perplexity {current.perplexity.toFixed(1)} of {current.codebookSize} codewords, {current.deadCodes ?? 0} dead (used by no patch).
         </p>
       )}
-      {res.status === 'working' && <progress value={res.progress} max={1} aria-label="Computing the decomposition" />}
+      <RequestProgress pending={res} label="Computing the decomposition" testId="depth-view-progress" />
       {res.error && <ErrorText onRetry={res.retry}>This view failed: {res.error}</ErrorText>}
       <div className="image-row">
         <PixelFigure id="depth-steps-recon" title={`Step ${d} reconstruction`} alt={`The image rebuilt after ${d} steps`} image={r?.reconstruction ?? null} name={{ panel: 'depth', what: `${view.view}-recon`, params }} />

@@ -58,7 +58,7 @@ export const DenoiserSection = memo(function DenoiserSection() {
   const target: DenoiserTarget = useMemo(() => ({ model, baseUrl: publicBase() }), [model]);
   const onStatus = useCallback((s: DenoiserStatus) => setStatuses((m) => ({ ...m, [s.model]: s })), []);
   // reload re-reads the status (after training, or to retry).
-  const { load, reload } = useModelLoad('denoiser-load', requested ? target : null, (t) => t, { onResult: onStatus, readProgress: phaseProgress });
+  const { load, reload, cancel: cancelLoad } = useModelLoad('denoiser-load', requested ? target : null, (t) => t, { onResult: onStatus, readProgress: phaseProgress });
 
   return (
     <section className="model-section" aria-labelledby={ids.heading} data-testid="denoiser">
@@ -77,7 +77,7 @@ export const DenoiserSection = memo(function DenoiserSection() {
         {!requested && <button type="button" data-testid="denoiser-load" onClick={() => setRequested(true)}>Load the denoiser</button>}
       </div>
       <LoadStatus
-        load={load} label="Loading the denoiser" failed={`The ${MODEL_SHORT[model]} denoiser could not load:`} onRetry={reload} announce
+        load={load} label="Loading the denoiser" failed={`The ${MODEL_SHORT[model]} denoiser could not load:`} onRetry={reload} onCancel={cancelLoad} announce
         testIds={{ progress: 'denoiser-progress', error: 'denoiser-error' }}
       />
       {status && (

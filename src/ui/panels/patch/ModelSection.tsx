@@ -22,6 +22,8 @@ import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { getComputeClient } from '../../../compute/client';
 import type { PatchDataKind, PatchGeneration, PatchModelStatus, PatchModelTarget, PatchSampleMode } from '../../../protocol';
 import { digitAtStep, drawHeatmap, fmtMse, heatmapSize, heatmapText, HEATMAP_CELL, niceMax } from './modelDraw';
+import { canvasColours } from '../../charts/canvas';
+import { usePrefersDark } from '../../hooks/useMediaQuery';
 import { PATCH_MODEL_PARAMS } from './modelFacts';
 import { ErrorText } from '../../components/ErrorText';
 
@@ -82,7 +84,7 @@ export const ModelSection = memo(function ModelSection() {
   const [status, setStatus] = useState<PatchModelStatus | null>(null);
   const current = status && status.key === key ? status : null;
   // Load (or re-read) the model for this ordering, once the user asked for it; reload re-reads it (after training).
-  const { load, reload } = useModelLoad('patch-model-load', requested ? loadTarget : null, (l) => withImage(l.target), { onResult: setStatus });
+  const { load, reload, cancel: cancelLoad } = useModelLoad('patch-model-load', requested ? loadTarget : null, (l) => withImage(l.target), { onResult: setStatus });
 
   const [step, setStep] = useState(24); // the centre patch in raster order: a step with something to predict
   const [digit, setDigit] = useState(0);
@@ -236,7 +238,7 @@ export const ModelSection = memo(function ModelSection() {
         <button type="button" data-testid="model-load" onClick={() => setRequested(true)}>Load the model</button>
       )}
       {spec && (
-        <LoadStatus load={load} label="Loading the model" failed="The model could not load:" onRetry={reload} testIds={{ progress: 'model-progress', error: 'model-error' }} />
+        <LoadStatus load={load} label="Loading the model" failed="The model could not load:" onRetry={reload} onCancel={cancelLoad} testIds={{ progress: 'model-progress', error: 'model-error' }} />
       )}
       {spec && current && geo && heat && (
         <>
@@ -351,9 +353,11 @@ interface HeatmapFigureProps {
 function HeatmapFigure({ heat, current, onPick, name, label }: HeatmapFigureProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   const data = useMemo(() => ({ ...heat, current, title: `Held-out loss per patch, ${label} order` }), [heat, current, label]);
+  // Repainted when the system's colour scheme changes: the ground and labels take the page's chart colours.
+  const dark = usePrefersDark();
   useLayoutEffect(() => {
-    if (ref.current) drawHeatmap(ref.current, data, Math.max(1, Math.min(3, window.devicePixelRatio || 1)));
-  }, [data]);
+    if (ref.current) drawHeatmap(ref.current, data, Math.max(1, Math.min(3, window.devicePixelRatio || 1)), false, canvasColours(ref.current));
+  }, [data, dark]);
   const size = heatmapSize(heat.rows, heat.cols);
   const text = heatmapText(heat, heat.steps);
   const toCanvas = async () => {

@@ -18,6 +18,7 @@ import { STAT_INFO, statValues } from './patchCharts';
 import { ModelSection } from './ModelSection';
 import { LiveStepView, StepChartFigure, StepReadout, StepSlider } from './stepParts';
 import { ErrorText } from '../../components/ErrorText';
+import { RequestProgress } from '../../components/WorkProgress';
 
 const LABELS: Record<PatchOrdering, string> = { ...ORDERING_LABELS, custom: 'Custom (paint it)' };
 /** Charts show at most this many points per curve (longer ones are averaged in bins). */
@@ -201,7 +202,7 @@ export function PatchPanel() {
           {PATCH_STATS.map((s) => <option key={s} value={s}>{STAT_INFO[s].label}</option>)}
         </select>
       </div>
-      {stats.status === 'working' && <progress value={stats.progress} max={1} aria-label="Computing patch statistics" />}
+      <RequestProgress pending={stats} label="Computing patch statistics" />
       {stats.error && <ErrorText onRetry={stats.retry}>The patch statistics failed: {stats.error}</ErrorText>}
       <div className="chart-row">
         <StepChartFigure n={n} id="patch-per-step" title="Per step (this ordering)" chart={stepChart} name={{ panel: 'patch', what: 'per-step', params }} />

@@ -2,7 +2,8 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSPr
 import { toRgba, type RgbImage } from '../../../core/image';
 import { inverseOrder } from '../../../core/orderings';
 import { Figure, IMAGE_DISPLAY_PX, type ExportName } from '../../components/Figure';
-import { changedCells, copyNumbers, CURSOR, drawNumbers, drawOutlines, fadeMask, MAX_NUMBERED_COLS, numberSprites, NUMBERS_PX, OUTLINE, outlineRect, type NumberSprites } from './stepLayers';
+import { changedCells, copyNumbers, CURSOR, drawNumbers, drawOutlines, FADE_GREY, FADE_GREY_DARK, fadeMask, MAX_NUMBERED_COLS, numberSprites, NUMBERS_PX, OUTLINE, outlineRect, type NumberSprites } from './stepLayers';
+import { usePrefersDark } from '../../hooks/useMediaQuery';
 
 interface StepViewProps {
   image: RgbImage;
@@ -64,6 +65,7 @@ export const StepView = memo(function StepView({ image, patch, order, step, numb
   }, [image]);
 
   const maskData = useRef<ImageData | null>(null);
+  const dark = usePrefersDark();
   useLayoutEffect(() => {
     const c = mask.current;
     const ctx = c?.getContext('2d');
@@ -74,9 +76,9 @@ export const StepView = memo(function StepView({ image, patch, order, step, numb
     }
     let data = maskData.current;
     if (!data || data.width !== cols || data.height !== rows) data = maskData.current = ctx.createImageData(cols, rows);
-    fadeMask(inv, step, data.data);
+    fadeMask(inv, step, data.data, dark ? FADE_GREY_DARK : FADE_GREY);
     ctx.putImageData(data, 0, 0);
-  }, [inv, step, rows, cols]);
+  }, [inv, step, rows, cols, dark]);
 
   // Which numbers the canvas shows: a step move redraws only the cells whose shade changed.
   const drawn = useRef<{ inv: Int32Array; step: number } | null>(null);

@@ -3,7 +3,7 @@
 import { interpolateViridis } from 'd3';
 import type { RgbImage } from '../../../core/image';
 import { inverseOrder } from '../../../core/orderings';
-import { CANVAS_TITLE_H, drawCanvasTitle, prepareCanvas } from '../../charts/canvas';
+import { CANVAS_TITLE_H, drawCanvasTitle, LIGHT_CANVAS, prepareCanvas, type CanvasColours } from '../../charts/canvas';
 
 /** Digit pictures are drawn this many screen pixels per digit pixel (28 → 224), so outlines stay sharp. */
 export const DIGIT_SCALE = 8;
@@ -108,16 +108,17 @@ export function heatmapSize(rows: number, cols: number): { width: number; height
 }
 
 /**
- * Draws the heat map and its legend at `scale` device pixels per CSS pixel (resizes the canvas). `withTitle`
- * adds d.title above it (exports stand alone; on screen the figure caption says it).
+ * Draws the heat map and its legend at `scale` device pixels per CSS pixel (resizes the canvas), its ground,
+ * legend frame and labels in `colours` (the colour scale is viridis in either scheme: ordered by lightness).
+ * `withTitle` adds d.title above it (exports stand alone; on screen the figure caption says it).
  */
-export function drawHeatmap(canvas: HTMLCanvasElement, d: HeatmapData, scale: number, withTitle = false): void {
+export function drawHeatmap(canvas: HTMLCanvasElement, d: HeatmapData, scale: number, withTitle = false, colours: CanvasColours = LIGHT_CANVAS): void {
   const size = heatmapSize(d.rows, d.cols);
   const width = size.width;
-  const ctx = prepareCanvas(canvas, width, size.height + (withTitle ? CANVAS_TITLE_H : 0), scale);
+  const ctx = prepareCanvas(canvas, width, size.height + (withTitle ? CANVAS_TITLE_H : 0), scale, colours);
   if (!ctx) return;
   if (withTitle) {
-    drawCanvasTitle(ctx, d.title, width);
+    drawCanvasTitle(ctx, d.title, width, colours);
     ctx.translate(0, CANVAS_TITLE_H);
   }
   for (let i = 0; i < d.rows * d.cols; i++) {
@@ -140,10 +141,10 @@ export function drawHeatmap(canvas: HTMLCanvasElement, d: HeatmapData, scale: nu
   for (let k = 0; k <= 10; k++) gradient.addColorStop(k / 10, heatColor(k / 10));
   ctx.fillStyle = gradient;
   ctx.fillRect(left, top, barW, barH);
-  ctx.strokeStyle = '#555';
+  ctx.strokeStyle = colours.line;
   ctx.lineWidth = 1;
   ctx.strokeRect(left + 0.5, top + 0.5, barW - 1, barH - 1);
-  ctx.fillStyle = '#1d1f23';
+  ctx.fillStyle = colours.text;
   ctx.font = '11px system-ui, sans-serif';
   ctx.textBaseline = 'top';
   for (const [t, align] of [[0, 'left'], [0.5, 'center'], [1, 'right']] as const) {

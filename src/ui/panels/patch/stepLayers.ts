@@ -9,19 +9,21 @@ export const NUMBERS_PX = 512;
 export const MAX_NUMBERED_COLS = 16;
 /**
  * Not-yet-generated patches: this grey laid over the image at this opacity, i.e. 0.2·pixel + 0.8·215, a faint
- * trace of the content keeps the layout readable while saying "not generated yet".
+ * trace of the content keeps the layout readable while saying "not generated yet". Under the dark colour scheme
+ * the veil is a dark grey near the panel's ground (FADE_GREY_DARK) instead of a light block on a dark page.
  */
 export const FADE_GREY = 215;
+export const FADE_GREY_DARK = 40;
 export const FADE_ALPHA = 0.8;
 export const OUTLINE = '#d6336c';
 export const CURSOR = '#1f5fa8';
 
-/** The fade mask for `step`: one RGBA pixel per patch, opaque enough to fade patches later than `step`. */
-export function fadeMask(inv: Int32Array, step: number, out: Uint8ClampedArray = new Uint8ClampedArray(inv.length * 4)): Uint8ClampedArray {
+/** The fade mask for `step`: one RGBA pixel per patch of `grey`, opaque enough to fade patches later than `step`. */
+export function fadeMask(inv: Int32Array, step: number, out: Uint8ClampedArray = new Uint8ClampedArray(inv.length * 4), grey = FADE_GREY): Uint8ClampedArray {
   const a = Math.round(FADE_ALPHA * 255);
   for (let c = 0; c < inv.length; c++) {
     const q = 4 * c;
-    out[q] = out[q + 1] = out[q + 2] = FADE_GREY;
+    out[q] = out[q + 1] = out[q + 2] = grey;
     out[q + 3] = inv[c] > step ? a : 0;
   }
   return out;
