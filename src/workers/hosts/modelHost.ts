@@ -436,7 +436,7 @@ export function createModelStore<E extends HostedModel<{ params: Params }, Model
         try {
           await storage.save(name, entry.model, meta);
         } catch (e) {
-          throw new Error(`saving in this browser failed: ${errorMessage(e)}`);
+          throw new Error(`the copy was not saved in this browser: ${storageFailure(e)}; the weights in memory are unchanged`);
         }
         entry.saved = true;
       });

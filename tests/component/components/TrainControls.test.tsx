@@ -31,7 +31,7 @@ function setup(opts: { canSave?: boolean; saved?: boolean; notes?: TrainerNotes;
   let stopped = 0;
   function Harness() {
     const [status, setStatus] = useState<Status>({ losses: [], saved: opts.saved ?? false });
-    const trainer = useTrainer({
+    const trainer = useTrainer<Status>({
       modelKey: 'm', sessionLosses: status.losses, initialSteps: 100, train,
       command: opts.command ?? (() => Promise.reject(new Error('worker gone'))),
       onStatus: setStatus, onStopped: () => { stopped++; }, notes: opts.notes,
