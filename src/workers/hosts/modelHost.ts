@@ -183,6 +183,8 @@ export function createModelStore<E extends HostedModel<{ params: Params }, Model
 }) {
   const { storage, disposeModel, unloaded, maxModels = Infinity, checkpointKey } = options;
   const checkpoints = options.checkpoints ?? defaultCheckpoints();
+  /** Why runs cannot be stored in this browser, once a store call found out (then no checkpoint is even read). */
+  let unavailable: string | null = null;
   const entries = new Map<string, Promise<E>>();
   let versions = 0;
   let useCounter = 0;
@@ -243,9 +245,8 @@ export function createModelStore<E extends HostedModel<{ params: Params }, Model
     let writing: Promise<void> | null = null;
     let since = { steps: 0, at: performance.now() };
     let cost = 0;
-    let off = key === null;
     const save = async () => {
-      if (off || entry.runSpec === null) return;
+      if (key === null || unavailable !== null || entry.runSpec === null) return;
       const started = performance.now();
       try {
         const checkpoint = await withLock(entry, () => captureCheckpoint({ key: key!, ...entry.runSpec! }, entry.model.params, trainer));
@@ -255,7 +256,7 @@ export function createModelStore<E extends HostedModel<{ params: Params }, Model
         if (entry.storageNote?.startsWith('The checkpoint of step')) entry.storageNote = null;
       } catch (e) {
         if (e instanceof StorageUnavailableError) {
-          off = true; // nothing is stored in this browser; the status says so once
+          unavailable = e.message; // nothing is stored in this browser; the status says so
           return;
         }
         const lost = stored === null ? 'since it started' : `since step ${stored}`;
@@ -270,7 +271,7 @@ export function createModelStore<E extends HostedModel<{ params: Params }, Model
       tick() {
         since.steps++;
         const due = since.steps >= STORE_EVERY && cost <= STORE_BUDGET * (performance.now() - since.at);
-        if (due && writing === null && !off) writing = save().finally(() => (writing = null));
+        if (due && writing === null) writing = save().finally(() => (writing = null));
       },
       async stop() {
         await writing;
@@ -375,12 +376,12 @@ export function createModelStore<E extends HostedModel<{ params: Params }, Model
     async checkpointStatus(entry: E): Promise<CheckpointStatus<object>> {
       const key = checkpointKey(entry);
       const none = (unavailable: string | null) => ({ stored: null, unavailable, note: entry.storageNote });
-      if (key === null) return none(null);
+      if (key === null || unavailable !== null) return none(unavailable);
       let summary;
       try {
         summary = await checkpoints.summary(key);
       } catch (e) {
-        if (e instanceof StorageUnavailableError) return none(e.message);
+        if (e instanceof StorageUnavailableError) return none((unavailable = e.message));
         entry.storageNote = `The training run stored in this browser could not be read (${storageFailure(e)}).`;
         return none(null);
       }
