@@ -150,11 +150,13 @@ export interface Session<T> {
 export type RunSpec = { batch: number; schedule: Schedule; settings: object };
 
 /**
- * Training runs are checkpointed every STORE_EVERY steps, and whenever a run stops. A checkpoint reads every
- * weight and both Adam moments back from the backend and writes about 3 × 4 bytes per parameter: 1–12 MB for
- * these models, 20–200 ms, against 30–300 ms per training step. 50 steps keep it near 1 % of training time; a
- * save that took longer than STORE_BUDGET of the time trained since the previous one waits until it is back
- * within it, so storing never takes more than 5 % of training time on a slow disk either.
+ * Training runs are checkpointed every STORE_EVERY steps, and whenever a run stops. A checkpoint holds 12 bytes
+ * per parameter (the weights and Adam's two moments): 0.3 MB for an RQ auto-encoder, 14 MB for the digit MLP
+ * denoiser. Measured in Chromium on 2 cores: reading it back from the backend holds training for 30 ms and 215 ms,
+ * against 0.3–0.6 s and 0.14 s per training step, so at 50 steps it holds training for under 0.2 % and 3 % of
+ * its time; the IndexedDB write then goes on beside training (0.1–0.9 s and 1.1–1.7 s). Counting the whole save,
+ * a save that took longer than STORE_BUDGET of the time trained since the previous one makes the next wait until
+ * that share is back under it: after the first, saving costs at most 5 % of training time however slow the disk.
  */
 export const STORE_EVERY = 50;
 export const STORE_BUDGET = 0.05;
