@@ -187,6 +187,8 @@ export function createModelStore<E extends HostedModel<{ params: Params }, Model
   const checkpoints = options.checkpoints ?? defaultCheckpoints();
   /** Why runs cannot be stored in this browser, once a store call found out (then no checkpoint is even read). */
   let unavailable: string | null = null;
+  /** Checkpoint writes under way, by key: a discard waits for them, so a stored run it deletes never comes back. */
+  const writes = new Map<string, Promise<unknown>>();
   const entries = new Map<string, Promise<E>>();
   let versions = 0;
   let useCounter = 0;
@@ -229,6 +231,7 @@ export function createModelStore<E extends HostedModel<{ params: Params }, Model
   async function discard(entry: E): Promise<void> {
     const key = checkpointKey(entry);
     if (key !== null) {
+      await writes.get(key)?.catch(() => undefined);
       await checkpoints.remove(key).catch((e: unknown) => {
         if (!(e instanceof StorageUnavailableError)) throw e;
       });
@@ -240,7 +243,7 @@ export function createModelStore<E extends HostedModel<{ params: Params }, Model
    * Checkpoints one run of `trainer`: `tick` after each step stores one when due (the write goes on while
    * training does), `stop` stores the run as it stands; `progress` is what the step's progress says about it.
    */
-  function checkpointer(entry: E, trainer: ModelTrainer) {
+  function checkpointer(entry: E, trainer: ModelTrainer, run: number) {
     const key = checkpointKey(entry);
     let stored: number | null = null;
     let error: string | null = null;
@@ -252,7 +255,10 @@ export function createModelStore<E extends HostedModel<{ params: Params }, Model
       const started = performance.now();
       try {
         const checkpoint = await withLock(entry, () => captureCheckpoint({ key: key!, ...entry.runSpec! }, entry.model.params, trainer));
-        await checkpoints.put(checkpoint);
+        if (entry.run !== run) return; // reset (or resumed elsewhere) meanwhile: this run is over
+        const write = checkpoints.put(checkpoint);
+        writes.set(key, write);
+        await write.finally(() => writes.get(key) === write && writes.delete(key));
         stored = checkpoint.step;
         error = null;
         if (entry.storageNote?.startsWith('The checkpoint of step')) entry.storageNote = null;
@@ -354,7 +360,7 @@ export function createModelStore<E extends HostedModel<{ params: Params }, Model
       const start = performance.now();
       let done = 0;
       const rate = () => (done > 0 ? done / Math.max(1e-3, (performance.now() - start) / 1000) : 0);
-      const saver = checkpointer(entry, trainer);
+      const saver = checkpointer(entry, trainer, run);
       try {
         while (done < steps) {
           await yieldToQueue(); // lets a cancel (pause) or another request in between steps

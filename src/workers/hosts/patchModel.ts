@@ -343,7 +343,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     if (dataOf(req) === 'crops') throw new Error(CROPS_NOT_SAVED);
     const entry = await entryFor(req, ctx);
     const digits = await images.trainDigits(req.baseUrl);
-    if (await store.resume(entry, (spec) => trainerFor(entry, digits, spec))) entry.batch = entry.runSpec?.batch ?? null;
+    await store.resume(entry, (spec) => trainerFor(entry, digits, spec)); // the next train request brings its batch
     return status(entry, req.baseUrl, ctx);
   }
 
