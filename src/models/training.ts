@@ -81,6 +81,18 @@ function divergence(loss: number, first: number | null): string | null {
   return null;
 }
 
+/**
+ * Everything a trainer carries from one step to the next besides the weights: the loss of every step taken (so
+ * the step count) and Adam's state, its running products β₁ᵗ, β₂ᵗ and the first and second moment of every
+ * trained variable, in the optimizer's order (first moments, then second moments). Plain arrays, so it can be
+ * stored (src/models/trainingCheckpoint.ts).
+ */
+export type TrainerState = {
+  losses: number[];
+  accBeta: [number, number];
+  moments: { shape: number[]; values: Float32Array }[];
+};
+
 /** Adam whose learning rate follows a schedule, with the loss of every step taken. */
 export type ScheduledAdam = {
   readonly optimizer: tf.Optimizer;
@@ -91,6 +103,13 @@ export type ScheduledAdam = {
    * the loss it resolves to.
    */
   step(update: (optimizer: tf.Optimizer, step: number) => Promise<number>): Promise<number>;
+  /** Reads the losses and Adam's state (no step may run meanwhile). */
+  readState(): Promise<TrainerState>;
+  /**
+   * Puts back a state readState gave, for variables of the same shapes: the next step is step
+   * `state.losses.length` with the same moments. Throws, changing nothing, when the moments do not fit.
+   */
+  writeState(state: TrainerState): void;
   /** Frees the optimizer's slots (the parameters stay). */
   dispose(): void;
 };
@@ -139,6 +158,35 @@ export function createScheduledAdam(schedule: Schedule, guard?: tf.Variable[]): 
       losses.push(value);
       return value;
     },
+    async readState() {
+      const s = optimizer as unknown as AdamState;
+      const moments = [...s.accumulatedFirstMoment, ...s.accumulatedSecondMoment].map((m) => m.variable);
+      const [b1, b2, ...values] = await Promise.all([s.accBeta1, s.accBeta2, ...moments].map((v) => v.data() as Promise<Float32Array>));
+      return { losses: [...losses], accBeta: [b1[0], b2[0]], moments: moments.map((m, i) => ({ shape: [...m.shape], values: Float32Array.from(values[i]) })) };
+    },
+    writeState(state) {
+      const vars = guard ?? [];
+      const { moments } = state;
+      const fits = moments.length === 2 * vars.length
+        && moments.every((m, i) => m.shape.join() === vars[i % vars.length].shape.join() && m.values.length === vars[i % vars.length].size);
+      if (!fits) throw new Error(`the optimizer state holds ${moments.length / 2} moments that do not fit the ${vars.length} trained variables`);
+      free(good);
+      free(pending);
+      good = pending = null;
+      const s = optimizer as unknown as AdamState;
+      const old = [...s.accumulatedFirstMoment, ...s.accumulatedSecondMoment].map((m) => m.variable);
+      // The moments become variables of their own, by position as tfjs's Adam keeps them.
+      const fresh = moments.map((m, i) => ({ originalName: `${vars[i % vars.length].name}/${i < vars.length ? 'm' : 'v'}`, variable: tf.tidy(() => tf.variable(tf.tensor(m.values, m.shape), false)) }));
+      s.accumulatedFirstMoment = fresh.slice(0, vars.length);
+      s.accumulatedSecondMoment = fresh.slice(vars.length);
+      old.forEach((v) => v.dispose());
+      tf.tidy(() => {
+        s.accBeta1.assign(tf.scalar(state.accBeta[0]));
+        s.accBeta2.assign(tf.scalar(state.accBeta[1]));
+      });
+      losses.length = 0;
+      losses.push(...state.losses);
+    },
     dispose: () => {
       free(good);
       free(pending);
@@ -170,6 +218,9 @@ export type LoopTrainer = {
   /** Loss of every step taken, for the live loss chart. */
   readonly losses: readonly number[];
   readonly optimizer: tf.Optimizer;
+  /** The losses and Adam's state, to store and put back (ScheduledAdam). */
+  readState(): Promise<TrainerState>;
+  writeState(state: TrainerState): void;
   /** Frees the optimizer's slots (the model stays). */
   dispose(): void;
 };
@@ -203,6 +254,8 @@ export function createLoopTrainer(schedule: Schedule, update: (optimizer: tf.Opt
     },
     losses,
     optimizer: adam.optimizer,
+    readState: () => adam.readState(),
+    writeState: (state) => adam.writeState(state),
     dispose: () => adam.dispose(),
   };
 }

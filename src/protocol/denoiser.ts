@@ -5,6 +5,7 @@
 // conditioned on the log-SNR λ, not on t, and sees the variance-preserving input x_t / sqrt(α² + σ²), so any
 // schedule of the panel (each gives α_t, σ_t, hence λ) drives the same network.
 import type { LabProgress, LabResult, LabSettings } from './lab';
+import type { CheckpointProgress, CheckpointStatus } from './checkpoint';
 import type { GuidancePlacement, Parameterization, SamplerKind, WeightingKind } from '../core/diffusion/kinds';
 
 /**
@@ -69,6 +70,14 @@ export type DenoiserRequest =
   | ({ id: number; kind: 'denoiser-save' } & DenoiserTarget)
   /** Deletes the copy saved in this browser (the weights in memory stay). */
   | ({ id: number; kind: 'denoiser-forget' } & DenoiserTarget)
+  /**
+   * Puts back the training run stored in this browser (weights, optimizer state, losses and settings, as
+   * checkpointed while it trained) so the next train request continues it; a stored run that no longer fits the
+   * model is deleted instead (the status's checkpoint note says so).
+   */
+  | ({ id: number; kind: 'denoiser-resume' } & DenoiserTarget)
+  /** Deletes the training run stored in this browser (the weights in memory stay). */
+  | ({ id: number; kind: 'denoiser-discard' } & DenoiserTarget)
   /** The lab's noise-level view of the model as it is now (src/protocol/lab.ts): K bins of λ, gradients or transfer. */
   | ({ id: number; kind: 'denoiser-lab'; settings: LabSettings } & DenoiserTarget)
   /**
@@ -130,8 +139,13 @@ export interface DenoiserStatus {
   /** Training loss of every step taken in this session (since load or reset). */
   losses: number[];
   trainedSteps: number | null;
+  /** The training run stored in this browser, which Resume continues after a reload (with its target and weighting). */
+  checkpoint: CheckpointStatus<DenoiserRunSettings>;
   backend: string;
 }
+
+/** The denoiser's own settings of a training run, which its checkpoints store. */
+export type DenoiserRunSettings = { parameterization: DenoiserParameterization; weighting: DenoiserWeighting; gamma?: number };
 
 export interface DenoiserPrediction {
   model: DenoiserId;
@@ -168,7 +182,7 @@ export interface DenoiserTrainResult {
   stepsPerSecond: number;
 }
 
-export interface DenoiserTrainProgress {
+export interface DenoiserTrainProgress extends CheckpointProgress {
   step: number;
   loss: number;
   stepsPerSecond: number;
@@ -223,6 +237,8 @@ export interface DenoiserResults {
   'denoiser-reset': DenoiserStatus;
   'denoiser-save': DenoiserStatus;
   'denoiser-forget': DenoiserStatus;
+  'denoiser-resume': DenoiserStatus;
+  'denoiser-discard': DenoiserStatus;
   'denoiser-lab': LabResult;
   'denoiser-quality': DenoiserQuality;
 }
@@ -230,6 +246,7 @@ export interface DenoiserResults {
 export interface DenoiserProgressData {
   'denoiser-load': DenoiserLoadProgress;
   'denoiser-reset': DenoiserLoadProgress;
+  'denoiser-resume': DenoiserLoadProgress;
   'denoiser-train': DenoiserTrainProgress;
   'denoiser-sample': { step: number };
   'denoiser-lab': LabProgress;
@@ -244,6 +261,8 @@ export const DENOISER_CHANNELS: Record<DenoiserKind, string> = {
   'denoiser-reset': 'denoiser-reset',
   'denoiser-save': 'denoiser-save',
   'denoiser-forget': 'denoiser-forget',
+  'denoiser-resume': 'denoiser-resume',
+  'denoiser-discard': 'denoiser-discard',
   'denoiser-lab': 'lab-noise',
   'denoiser-quality': 'denoiser-quality',
 };

@@ -15,6 +15,7 @@ export * from './patchModel';
 export * from './denoiser';
 export * from './rqaeModel';
 export * from './lab';
+export * from './checkpoint';
 
 /** Requests about the model worker's tfjs itself. */
 export type BackendRequest =

@@ -3,6 +3,7 @@
 import type { LabProgress, LabResult, LabSettings } from './lab';
 import type { OrderingSpec } from '../core/patch/analysis';
 import type { ImagePayload } from './image';
+import type { CheckpointProgress, CheckpointStatus } from './checkpoint';
 
 /**
  * What a model is trained and evaluated on: MNIST digits (28×28, one channel; shipped weights), or 32×32 RGB
@@ -42,6 +43,14 @@ export type PatchModelRequest =
   | ({ id: number; kind: 'patch-model-save' } & PatchModelTarget)
   /** Deletes the copy saved in this browser (the weights in memory stay). */
   | ({ id: number; kind: 'patch-model-forget' } & PatchModelTarget)
+  /**
+   * Puts back the training run stored in this browser (weights, optimizer state, losses and settings, as
+   * checkpointed while it trained) so the next train request continues it; a stored run that no longer fits the
+   * model is deleted instead (the status's checkpoint note says so).
+   */
+  | ({ id: number; kind: 'patch-model-resume' } & PatchModelTarget)
+  /** Deletes the training run stored in this browser (the weights in memory stay). */
+  | ({ id: number; kind: 'patch-model-discard' } & PatchModelTarget)
   /** The lab's patch-step view of the model as it is now (src/protocol/lab.ts): groups of steps, gradients or transfer. */
   | ({ id: number; kind: 'patch-model-lab'; settings: LabSettings } & PatchModelTarget);
 
@@ -83,6 +92,8 @@ export interface PatchModelStatus {
   losses: number[];
   /** What the model file says about how it was trained (shipped or saved), if anything. */
   trainedSteps: number | null;
+  /** The training run stored in this browser, which Resume continues after a reload (digit models only). */
+  checkpoint: CheckpointStatus;
   /** The tfjs backend the model runs on. */
   backend: string;
 }
@@ -117,7 +128,7 @@ export interface PatchTrainResult {
   stepsPerSecond: number;
 }
 
-export interface PatchTrainProgress {
+export interface PatchTrainProgress extends CheckpointProgress {
   /** Steps taken in this session, and the loss of the newest one. */
   step: number;
   loss: number;
@@ -137,6 +148,8 @@ export interface PatchModelResults {
   'patch-model-reset': PatchModelStatus;
   'patch-model-save': PatchModelStatus;
   'patch-model-forget': PatchModelStatus;
+  'patch-model-resume': PatchModelStatus;
+  'patch-model-discard': PatchModelStatus;
   'patch-model-lab': LabResult;
 }
 
@@ -144,6 +157,7 @@ export interface PatchModelResults {
 export interface PatchModelProgressData {
   'patch-model-load': PatchLoadProgress;
   'patch-model-reset': PatchLoadProgress;
+  'patch-model-resume': PatchLoadProgress;
   'patch-model-train': PatchTrainProgress;
   'patch-model-lab': LabProgress;
 }
@@ -160,6 +174,8 @@ export const PATCH_MODEL_CHANNELS: Record<PatchModelKind, string> = {
   'patch-model-reset': 'patch-model-reset',
   'patch-model-save': 'patch-model-save',
   'patch-model-forget': 'patch-model-forget',
+  'patch-model-resume': 'patch-model-resume',
+  'patch-model-discard': 'patch-model-discard',
   'patch-model-lab': 'lab-patch',
 };
 

@@ -3,6 +3,7 @@
 import type { LabProgress, LabResult, LabSettings } from './lab';
 import type { RqaeObjective } from '../core/depth/kinds';
 import type { ImagePayload } from './image';
+import type { CheckpointProgress, CheckpointStatus } from './checkpoint';
 
 /**
  * What a model is trained and evaluated on: MNIST digits (28×28, one channel; shipped weights, held out:
@@ -80,6 +81,14 @@ export type RqaeModelRequest =
   | ({ id: number; kind: 'rqae-save' } & RqaeModelTarget)
   /** Deletes the copy saved in this browser (the weights in memory stay). */
   | ({ id: number; kind: 'rqae-forget' } & RqaeModelTarget)
+  /**
+   * Puts back the training run stored in this browser (weights, optimizer state, losses and settings, as
+   * checkpointed while it trained) so the next train request continues it; a stored run that no longer fits the
+   * model is deleted instead (the status's checkpoint note says so).
+   */
+  | ({ id: number; kind: 'rqae-resume' } & RqaeModelTarget)
+  /** Deletes the training run stored in this browser (the weights in memory stay). */
+  | ({ id: number; kind: 'rqae-discard' } & RqaeModelTarget)
   /** The lab's depth view of the model as it is now (src/protocol/lab.ts): one sub-task per depth, gradients or transfer. */
   | ({ id: number; kind: 'rqae-lab'; settings: LabSettings } & RqaeModelTarget);
 
@@ -147,6 +156,8 @@ export interface RqaeModelStatus extends RqaeCurve {
   /** Training loss of every step taken in this session (since load or reset). */
   losses: number[];
   trainedSteps: number | null;
+  /** The training run stored in this browser, which Resume continues after a reload. */
+  checkpoint: CheckpointStatus;
   backend: string;
 }
 
@@ -173,7 +184,7 @@ export interface RqaeTrainResult {
   stepsPerSecond: number;
 }
 
-export interface RqaeTrainProgress {
+export interface RqaeTrainProgress extends CheckpointProgress {
   /** Steps taken in this session, and the loss of the newest one. */
   step: number;
   loss: number;
@@ -193,6 +204,8 @@ export interface RqaeModelResults {
   'rqae-reset': RqaeModelStatus;
   'rqae-save': RqaeModelStatus;
   'rqae-forget': RqaeModelStatus;
+  'rqae-resume': RqaeModelStatus;
+  'rqae-discard': RqaeModelStatus;
   'rqae-lab': LabResult;
 }
 
@@ -200,6 +213,7 @@ export interface RqaeModelResults {
 export interface RqaeModelProgressData {
   'rqae-load': RqaeLoadProgress;
   'rqae-reset': RqaeLoadProgress;
+  'rqae-resume': RqaeLoadProgress;
   'rqae-compare': RqaeLoadProgress;
   'rqae-train': RqaeTrainProgress;
   'rqae-lab': LabProgress;
@@ -214,6 +228,8 @@ export const RQAE_MODEL_CHANNELS: Record<RqaeModelKind, string> = {
   'rqae-reset': 'rqae-reset',
   'rqae-save': 'rqae-save',
   'rqae-forget': 'rqae-forget',
+  'rqae-resume': 'rqae-resume',
+  'rqae-discard': 'rqae-discard',
   'rqae-lab': 'lab-depth',
 };
 

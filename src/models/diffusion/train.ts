@@ -2,7 +2,7 @@
 // (await data(): WebGPU has no synchronous read-back), and a trainer the worker and the script drive in a
 // loop (loss history for the live chart, warm-up and cosine decay of the learning rate, gradient clipping).
 import * as tf from '@tensorflow/tfjs-core';
-import { createScheduledAdam, learningRateAt, minimizeStep, type Schedule } from '../training';
+import { createScheduledAdam, learningRateAt, minimizeStep, type Schedule, type TrainerState } from '../training';
 
 export { learningRateAt, type Schedule };
 
@@ -11,6 +11,9 @@ export type Trainer = {
   step(loss: () => tf.Scalar): Promise<number>;
   readonly steps: number;
   readonly losses: number[];
+  /** The losses and Adam's state, to store and put back (ScheduledAdam). */
+  readState(): Promise<TrainerState>;
+  writeState(state: TrainerState): void;
   /** Frees the optimizer's slots (the parameters stay). */
   dispose(): void;
 };
@@ -28,6 +31,8 @@ export function createTrainer(vars: tf.Variable[], schedule: Schedule, clipNorm 
       return adam.losses.length;
     },
     losses: adam.losses,
+    readState: () => adam.readState(),
+    writeState: (state) => adam.writeState(state),
     dispose: () => adam.dispose(),
   };
 }

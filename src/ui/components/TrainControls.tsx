@@ -43,9 +43,13 @@ interface TrainControlsProps {
   children?: ReactNode;
 }
 
+/** A stored run's time as the readout says it ("5 Dec, 10:42"). */
+const savedAtText = (iso: string) => new Date(iso).toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
 /**
  * "Train it here": steps and batch, start / pause / resume, reset, save and delete the saved copy, the run's
- * progress and time left, a readout of the latest loss and speed, a note and the error (an alert).
+ * progress and time left, a readout of the latest loss and speed, a note and the error (an alert). A run stored
+ * in this browser by an earlier visit is offered for resuming (or discarding) until this session trains.
  */
 export function TrainControls(props: TrainControlsProps) {
   const { trainer: t, canSave, batchItem, testIds } = props;
@@ -65,6 +69,15 @@ export function TrainControls(props: TrainControlsProps) {
           {BATCHES.map((b) => <option key={b} value={b}>{batchItem ? `${b} ${batchItem}s` : b}</option>)}
         </select>
       </div>
+      {t.resumable && (
+        <div className="button-row" role="group" aria-label="Training run stored in this browser">
+          <p className="hint">
+            A training run of this model is stored in this browser, at step {t.resumable.step} ({savedAtText(t.resumable.savedAt)}, batch {t.resumable.batch}).
+          </p>
+          <button type="button" onClick={() => void t.resume()} disabled={t.busy !== null}>Resume training from step {t.resumable.step}</button>
+          <button type="button" onClick={() => void t.run('discard')} disabled={t.busy !== null}>Discard the stored run</button>
+        </div>
+      )}
       <div className="button-row">
         {t.training
           ? <button type="button" data-testid={testIds.pause} onClick={t.pause}>Pause</button>
@@ -82,8 +95,9 @@ export function TrainControls(props: TrainControlsProps) {
       <p className="readout" data-testid={testIds.readout} aria-live="polite">
         {t.busy ? `${t.busy}…` : t.losses.length === 0
           ? `Not trained in this session. Training runs in the model worker on ${backend}${props.trainsOn ?? ''}; Reset returns to ${props.resetsTo} weights.${props.untrainedNote ?? ''}`
-          : `Step ${t.losses.length}, loss ${props.formatLoss(latest)}${t.stepsPerSecond ? `, ${t.stepsPerSecond.toFixed(props.rateDigits)} steps/s on ${backend}` : ''}${t.training ? '' : ' (paused)'}.`}
+          : `Step ${t.losses.length}, loss ${props.formatLoss(latest)}${t.stepsPerSecond ? `, ${t.stepsPerSecond.toFixed(props.rateDigits)} steps/s on ${backend}` : ''}${t.training ? '' : ' (paused)'}.${t.checkpointStep !== null ? ` Stored in this browser at step ${t.checkpointStep}.` : ''}`}
       </p>
+      {t.storageNote && <p className="hint" role="status">{t.storageNote}</p>}
       {t.note && <p className="hint" role="status" data-testid={testIds.note}>{t.note}</p>}
       {t.error && <p className="error-text" role="alert" data-testid={testIds.error}>{t.error}</p>}
     </>

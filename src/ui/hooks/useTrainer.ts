@@ -1,8 +1,11 @@
 // Training a loaded model in the model worker: a run of some steps on batches of some size, paused by cancelling
 // it (the worker keeps the weights, the optimizer state and the loss history for a later resume), and the
 // reset / save / forget commands, with the live loss, the speed, the time left and what went wrong. Runs and
-// commands are worker actions.
+// commands are worker actions. The worker checkpoints every run in this browser: after a reload, a stored run
+// is offered for resuming (or discarding), and it continues the same loss curve.
 import { useEffect, useMemo, useState } from 'react';
+import type { CheckpointInfo, CheckpointProgress, CheckpointStatus } from '../../protocol';
+import { appStore } from '../../state/store';
 import { useWorkerAction } from './useWorkerAction';
 
 /** What a finished run answers: the session's whole loss history and the run's speed. */
@@ -11,8 +14,8 @@ export interface TrainRun {
   stepsPerSecond: number | null;
 }
 
-/** What each step of a run reports. */
-export type TrainProgress = { loss: number; stepsPerSecond: number };
+/** What each step of a run reports (and the newest checkpoint stored in this browser). */
+export type TrainProgress = { loss: number; stepsPerSecond: number } & CheckpointProgress;
 
 /** How a training request is sent: cancelled by `signal`; each step's loss and speed come as progress data. */
 export interface TrainRequestOptions {
@@ -20,11 +23,14 @@ export interface TrainRequestOptions {
   onProgress(done: number, total: number, label?: string, data?: TrainProgress): void;
 }
 
-/** Back to the shipped (or fresh) weights, save them in this browser, or delete the saved copy. */
-export type ModelCommand = 'reset' | 'save' | 'forget';
+/**
+ * Back to the shipped (or fresh) weights, save them in this browser, delete the saved copy; put back the run
+ * stored in this browser, or delete it.
+ */
+export type ModelCommand = 'reset' | 'save' | 'forget' | 'resume' | 'discard';
 
 /** Shown as a note after a pause and after each command. */
-export type TrainerNotes = { paused: string } & Record<ModelCommand, string>;
+export type TrainerNotes = { paused: string } & Record<'reset' | 'save' | 'forget', string>;
 
 export interface TrainerOptions<S> {
   /** The model trained; a run's losses belong to it, and another one pauses the run. */
@@ -42,6 +48,10 @@ export interface TrainerOptions<S> {
   /** A run stopped (done, paused or failed): the weights changed. */
   onStopped(): void;
   notes?: TrainerNotes;
+  /** What the model's status says about its run stored in this browser. */
+  checkpoint?: CheckpointStatus;
+  /** A stored run was put back: take its own settings (the denoiser's target…) before it continues. */
+  onResumed?(info: CheckpointInfo): void;
 }
 
 export interface Trainer {
@@ -67,14 +77,41 @@ export interface Trainer {
   start(): void;
   pause(): void;
   run(kind: ModelCommand): Promise<void>;
+  /** A run stored in this browser (by an earlier visit) that `resume` continues, while this session has trained none. */
+  resumable: CheckpointInfo | null;
+  /** Puts the stored run back and continues it. */
+  resume(): Promise<void>;
+  /** The step of the newest checkpoint the running (or newest) run stored. */
+  checkpointStep: number | null;
+  /** What went wrong with storing this model's runs, or null. */
+  storageNote: string | null;
 }
 
-type Live = { key: string; losses: number[]; stepsPerSecond: number | null };
+type Live = { key: string; losses: number[]; stepsPerSecond: number | null; checkpointStep?: number; checkpointError?: string };
 
 const NONE: number[] = [];
-const COMMAND_TEXT: Record<ModelCommand, string> = { reset: 'Reset', save: 'Saving', forget: 'Deleting the saved copy' };
+const COMMAND_TEXT: Record<ModelCommand, string> = {
+  reset: 'Reset', save: 'Saving', forget: 'Deleting the saved copy', resume: 'Putting back the stored run', discard: 'Deleting the stored run',
+};
+const DISCARDED = 'The stored training run is deleted.';
 
-export function useTrainer<S>(options: TrainerOptions<S>): Trainer {
+/** Storage unavailable is said once per visit, whichever section finds out first. */
+let unavailableTold = false;
+
+/**
+ * Asks the browser to keep this site's storage (saved copies, stored runs) under storage pressure; says
+ * whether it agreed. Only the page can ask (workers cannot).
+ */
+export async function askPersistentStorage(): Promise<string> {
+  const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
+  if (!storage?.persist) return 'This browser cannot be asked to keep it: it may clear it when space runs low.';
+  const granted = await storage.persist().catch(() => false);
+  return granted
+    ? 'The browser agreed to keep it until you delete it (persistent storage granted).'
+    : 'The browser did not grant persistent storage: it may clear the copy when space runs low.';
+}
+
+export function useTrainer<S extends { losses: number[]; checkpoint?: CheckpointStatus }>(options: TrainerOptions<S>): Trainer {
   const { modelKey, pauseKey, sessionLosses } = options;
   const [steps, setSteps] = useState(options.initialSteps);
   const [batch, setBatch] = useState(32);
@@ -90,6 +127,13 @@ export function useTrainer<S>(options: TrainerOptions<S>): Trainer {
   const { cancel } = training;
   useEffect(() => cancel, [modelKey, pauseKey, cancel]);
 
+  const unavailable = options.checkpoint?.unavailable ?? null;
+  useEffect(() => {
+    if (unavailable === null || unavailableTold) return;
+    unavailableTold = true;
+    appStore.getState().notify('info', unavailable);
+  }, [unavailable]);
+
   // Another model's run says nothing about this one; a finished run's losses stay until the re-read status has them.
   const liveHere = live && live.key === modelKey ? live : null;
   const losses = useMemo(
@@ -97,19 +141,24 @@ export function useTrainer<S>(options: TrainerOptions<S>): Trainer {
     [training.working, liveHere, sessionLosses],
   );
 
-  function start() {
+  /** Starts a run of `steps` on batches of `size` after the steps whose losses are `before`. */
+  function begin(before: number[], size: number) {
     const { train, notes, onStopped } = options;
     if (!train || training.working) return;
     setError(null);
     setNote(null);
     const key = modelKey;
-    setLive({ key, losses: [...(sessionLosses ?? NONE)], stepsPerSecond: null });
-    void training.run({ steps, batch }, {
+    setLive({ key, losses: [...before], stepsPerSecond: null });
+    void training.run({ steps, batch: size }, {
       onProgress: (_done, _total, _label, data) => {
-        if (data) setLive((l) => ({ key, losses: [...(l?.losses ?? []), data.loss], stepsPerSecond: data.stepsPerSecond }));
+        if (data) {
+          setLive((l) => ({
+            key, losses: [...(l?.losses ?? []), data.loss], stepsPerSecond: data.stepsPerSecond, checkpointStep: data.checkpointStep, checkpointError: data.checkpointError,
+          }));
+        }
       },
     }).then((o) => {
-      if (o.status === 'done') setLive({ key, losses: o.result.losses, stepsPerSecond: o.result.stepsPerSecond });
+      if (o.status === 'done') setLive((l) => ({ ...l, key, losses: o.result.losses, stepsPerSecond: o.result.stepsPerSecond }));
       else if (o.status === 'error') {
         setError(`Training stopped: ${o.error}`);
         // The worker may have gone back to a checkpoint: the session's losses, re-read after the stop, are the ones to show.
@@ -121,20 +170,31 @@ export function useTrainer<S>(options: TrainerOptions<S>): Trainer {
   }
 
   async function run(kind: ModelCommand) {
-    const { command, notes, onStatus } = options;
+    const { command, notes, onStatus, onResumed } = options;
     if (!command) return;
-    if (kind === 'reset') cancel();
+    if (kind === 'reset' || kind === 'resume') cancel();
     setAsked(kind);
     setError(null);
     setNote(null);
     const o = await commands.run(kind);
-    if (o.status === 'done') {
-      onStatus(o.result);
-      if (kind === 'reset') setLive(null);
-      if (notes) setNote(notes[kind]);
-    } else if (o.status === 'error') setError(`${COMMAND_TEXT[kind]} failed: ${o.error}`);
+    if (o.status === 'error') setError(`${COMMAND_TEXT[kind]} failed: ${o.error}`);
+    if (o.status !== 'done') return;
+    onStatus(o.result);
+    if (kind === 'reset') setLive(null);
+    if (kind === 'save') setNote(`${notes?.save ?? 'Saved in this browser.'} ${await askPersistentStorage()}`);
+    else if (kind === 'discard') setNote(DISCARDED);
+    else if (kind !== 'resume' && notes) setNote(notes[kind]);
+    const stored = o.result.checkpoint?.stored;
+    if (kind === 'resume' && stored && o.result.losses.length > 0) {
+      // The run goes on from its step with its own batch and settings; its earlier losses stay on the chart.
+      setBatch(stored.batch);
+      onResumed?.(stored);
+      begin(o.result.losses, stored.batch);
+    }
   }
 
+  const stored = options.checkpoint?.stored ?? null;
+  const liveCheckpoint = liveHere?.checkpointStep;
   return {
     steps, setSteps, batch, setBatch, training: training.working, losses,
     stepsPerSecond: liveHere?.stepsPerSecond ?? null,
@@ -142,8 +202,12 @@ export function useTrainer<S>(options: TrainerOptions<S>): Trainer {
     etaSeconds: training.progress?.etaSeconds ?? null,
     busy: commands.working ? COMMAND_TEXT[asked] : null,
     error, setError, note,
-    start,
+    start: () => begin(sessionLosses ?? NONE, batch),
     pause: cancel,
     run,
+    resumable: stored && !training.working && losses.length === 0 ? stored : null,
+    resume: () => run('resume'),
+    checkpointStep: liveCheckpoint ?? null,
+    storageNote: liveHere?.checkpointError ?? options.checkpoint?.note ?? null,
   };
 }

@@ -18,12 +18,13 @@ import {
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
 import {
   checkQualitySettings, isDigitDenoiser, type DenoiserId, type DenoiserPrediction, type DenoiserQuality, type DenoiserRequest, type DenoiserResults,
-  type DenoiserSampleResult, type DenoiserStatus, type DenoiserTarget, type DenoiserTrainResult,
+  type DenoiserRunSettings, type DenoiserSampleResult, type DenoiserStatus, type DenoiserTarget, type DenoiserTrainResult,
 } from '../../protocol/denoiser';
+import type { CheckpointStatus } from '../../protocol/checkpoint';
 import type { FeatureStats } from '../../core/frechet';
 import {
   createModelStore, dispatcher, downloadProgress, reportPhase, trainedStepsOf, trainingSize, yieldToQueue, type HostedModel, type ModelContext,
-  type ModelHostOptions,
+  type ModelHostOptions, type RunSpec,
 } from './modelHost';
 import { denoiserLabSubtasks, type DenoiserLabModel } from './denoiserLab';
 import { runLab } from './lab';
@@ -108,6 +109,8 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     storage: options.storage ?? indexedDbStorage,
     disposeModel: disposeDenoiser,
     unloaded: 'the denoiser was unloaded; try again',
+    checkpoints: options.checkpoints,
+    checkpointKey: (entry) => `diffusion-${entry.id}`,
   });
   const sets = new Map<string, Promise<ImageSet>>();
   let classifier: Promise<{ model: Classifier; accuracy: number }> | null = null;
@@ -180,7 +183,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     return hit;
   }
 
-  type Built = Pick<Entry, 'model' | 'parameterization' | 'source' | 'saved' | 'trainedSteps' | 'recorded'>;
+  type Built = Pick<Entry, 'model' | 'parameterization' | 'source' | 'saved' | 'trainedSteps' | 'recorded'> & { storageNote?: string | null };
 
   /** The shipped models' recorded held-out numbers: shipped weights need no evaluation at load (null: none recorded). */
   let metrics: Promise<ShippedMetrics | null> | null = null;
@@ -196,22 +199,23 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
   /** The copy saved here (if preferred and readable), else the shipped weights, else fresh ones. */
   async function build(target: DenoiserTarget, ctx: ModelContext, preferSaved: boolean): Promise<Built> {
     const spec = checkModel(target);
-    // An unreadable or foreign copy falls back to the shipped weights; a denoiser's status has no note to say so.
-    const { saved, copy } = await store.savedCopy(target.model, preferSaved, ctx, (json) => fits(json, spec.config), 'another model');
+    // An unreadable or foreign copy is deleted and the shipped weights load; the status's checkpoint note says so.
+    const { saved, copy, note } = await store.savedCopy(target.model, preferSaved, ctx, (json) => fits(json, spec.config), 'another model');
     if (copy) return { model: copy.model, parameterization: parameterizationOf(copy.json), source: 'indexeddb', saved, trainedSteps: trainedStepsOf(copy.json) };
+    const storageNote = note;
     const onBytes = downloadProgress(ctx);
     const recordedNumbers = shippedMetrics(target.baseUrl); // downloads beside the weights
     try {
       const { model, json } = await loadFromUrl('diffusion-denoiser', `${target.baseUrl}models/diffusion/${target.model}/`, onBytes, fetchFn);
       if (fits(json, spec.config)) {
         const recorded = (await recordedNumbers)?.[METRICS_KEY[target.model]]?.heldout;
-        return { model, parameterization: parameterizationOf(json), source: 'shipped', saved, trainedSteps: trainedStepsOf(json), recorded };
+        return { model, parameterization: parameterizationOf(json), source: 'shipped', saved, trainedSteps: trainedStepsOf(json), recorded, storageNote };
       }
       disposeDenoiser(model);
     } catch {
       // no shipped weights (or unreadable ones): start fresh, so the panel can still train one here
     }
-    return { model: createDenoiser(spec.config, FRESH_SEED), parameterization: 'eps', source: 'fresh', saved, trainedSteps: null };
+    return { model: createDenoiser(spec.config, FRESH_SEED), parameterization: 'eps', source: 'fresh', saved, trainedSteps: null, storageNote };
   }
 
   function entryFor(target: DenoiserTarget, ctx: ModelContext): Promise<Entry> {
@@ -250,7 +254,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
       model: entry.id, side, channels, classes, parameterization: entry.parameterization, source: entry.source, saved: entry.saved,
       paramCount: paramCount(entry.model.config), lambda: [...evaluated.lambda], loss: [...evaluated.loss], heldoutCount: count,
       classifierAccuracy: accuracy, version: entry.version, losses: entry.trainer ? [...entry.trainer.losses] : [], trainedSteps: entry.trainedSteps,
-      backend: activeBackendName(),
+      checkpoint: (await store.checkpointStatus(entry)) as CheckpointStatus<DenoiserRunSettings>, backend: activeBackendName(),
     };
   }
 
@@ -354,7 +358,9 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     if (!isParameterization(req.parameterization)) throw new Error(`unknown parameterization '${String(req.parameterization)}'`);
     const entry = await entryFor(req, ctx);
     const data = await imageSet(req.baseUrl, spec, spec.train);
-    entry.trainer ??= createTrainer(Object.values(entry.model.params), entry.source === 'fresh' ? FROM_SCRATCH : FINE_TUNE);
+    const settings: DenoiserRunSettings = { parameterization: req.parameterization, weighting: req.weighting, ...(req.weighting === 'min-snr' ? { gamma: req.gamma ?? 5 } : {}) };
+    entry.runSpec = { batch, schedule: entry.runSpec?.schedule ?? (entry.source === 'fresh' ? FROM_SCRATCH : FINE_TUNE), settings };
+    entry.trainer ??= trainerFor(entry, entry.runSpec);
     const trainer = entry.trainer;
     // The output head stays; from now on it is read as the chosen parameterization.
     entry.parameterization = req.parameterization;
@@ -373,6 +379,23 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
   async function reset(req: Extract<DenoiserRequest, { kind: 'denoiser-reset' }>, ctx: ModelContext): Promise<DenoiserStatus> {
     const entry = await entryFor(req, ctx);
     await store.reset(entry, async () => ({ ...(await build(req, ctx, false)), evaluated: null }));
+    return status(entry, req.baseUrl, ctx);
+  }
+
+  const trainerFor = (entry: Entry, spec: RunSpec) => createTrainer(Object.values(entry.model.params), spec.schedule);
+
+  async function resume(req: Extract<DenoiserRequest, { kind: 'denoiser-resume' }>, ctx: ModelContext): Promise<DenoiserStatus> {
+    const entry = await entryFor(req, ctx);
+    if (await store.resume(entry, (spec) => trainerFor(entry, spec))) {
+      const p = (entry.runSpec?.settings as Partial<DenoiserRunSettings> | undefined)?.parameterization;
+      if (isParameterization(p)) entry.parameterization = p;
+    }
+    return status(entry, req.baseUrl, ctx);
+  }
+
+  async function discard(req: Extract<DenoiserRequest, { kind: 'denoiser-discard' }>, ctx: ModelContext): Promise<DenoiserStatus> {
+    const entry = await entryFor(req, ctx);
+    await store.discard(entry);
     return status(entry, req.baseUrl, ctx);
   }
 
@@ -446,7 +469,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     handle: dispatcher<DenoiserRequest, DenoiserResults>({
       ready: options.ready,
       check: checkModel,
-      announced: ['denoiser-load', 'denoiser-reset', 'denoiser-lab', 'denoiser-quality'],
+      announced: ['denoiser-load', 'denoiser-reset', 'denoiser-resume', 'denoiser-lab', 'denoiser-quality'],
       handlers: {
         'denoiser-load': load,
         'denoiser-predict': predict,
@@ -455,6 +478,8 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
         'denoiser-reset': reset,
         'denoiser-save': save,
         'denoiser-forget': forget,
+        'denoiser-resume': resume,
+        'denoiser-discard': discard,
         'denoiser-lab': lab,
         'denoiser-quality': qualityRun,
       },

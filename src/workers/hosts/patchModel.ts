@@ -15,7 +15,7 @@ import { contextPredictorCurves, digitGrid } from '../../models/patchAR/baseline
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
 import {
   createModelStore, CROPS_NOT_SAVED, dispatcher, downloadProgress, errorMessage, reportPhase, trainedStepsOf, trainingSize, yieldToQueue,
-  type HostedModel, type ModelContext, type ModelHostOptions,
+  type HostedModel, type ModelContext, type ModelHostOptions, type RunSpec,
 } from './modelHost';
 import { checkData, dataOf, digitsAndCrops, type HeldOut } from './digitsAndCrops';
 import { runLab } from './lab';
@@ -45,6 +45,8 @@ const SHIPPED_KINDS = new Set(['raster', 'hilbert', 'random']);
 /** Seed of a fresh model's initial weights (the training script's). */
 const FRESH_SEED = 20240611;
 const MAX_BATCH = 256;
+/** Kinds a crop model's request may send without the image (they refuse crop models). */
+const NO_IMAGE = new Set<PatchModelRequest['kind']>(['patch-model-save', 'patch-model-forget', 'patch-model-resume', 'patch-model-discard']);
 export const NO_WEIGHTS = 'No pretrained weights for this order — train one here.';
 
 /** Where saved models live: IndexedDB through tf.io in the browser ('indexeddb://patch-ar-<order>'), something in memory in tests. */
@@ -106,6 +108,9 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     disposeModel: dispose,
     unloaded: 'the model was unloaded to free memory; try again',
     maxModels: options.maxModels ?? 4,
+    checkpoints: options.checkpoints,
+    // Crop models train on the current image and live for the session only.
+    checkpointKey: (entry) => (entry.data === 'crops' ? null : `patch-ar-${entry.name}`),
   });
   /** The shipped models' recorded held-out curves: a shipped model needs no evaluation at load (null: none recorded). */
   let metrics: Promise<ShippedMetrics | null> | null = null;
@@ -264,6 +269,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
       version: entry.version,
       losses: entry.trainer ? [...entry.trainer.losses] : [],
       trainedSteps: entry.trainedSteps,
+      checkpoint: await store.checkpointStatus(entry),
       backend: activeBackendName(),
     };
   }
@@ -315,19 +321,36 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     const { steps, batch } = trainingSize(req, MAX_BATCH);
     const entry = await entryFor(req, ctx);
     const digits = entry.data === 'digits' ? await images.trainDigits(req.baseUrl) : null;
-    if (!entry.trainer) {
-      const order = entry.order;
-      const { shape, config } = entry.layout;
-      // Crops come from the newest image a request brought (read at every step).
-      const batchOf = images.batchSource(digits, mulberry32(FRESH_SEED + entry.version));
-      const source = (b: number) => patchify(batchOf(b), shape, config.patch, order);
-      // Fine-tuning trained weights wants a gentler start than training fresh ones.
-      const schedule = entry.source === 'fresh' ? { lr: 2e-3, warmup: 100, total: 3000, minLr: 1e-4 } : { lr: 5e-4, warmup: 20, total: 3000, minLr: 5e-5 };
-      entry.trainer = createTrainer(entry.model, { order, batchSize: batch, schedule, source: (b) => source(entry.batch ?? b) });
-    }
+    // Fine-tuning trained weights wants a gentler start than training fresh ones.
+    const schedule = entry.runSpec?.schedule ?? (entry.source === 'fresh' ? { lr: 2e-3, warmup: 100, total: 3000, minLr: 1e-4 } : { lr: 5e-4, warmup: 20, total: 3000, minLr: 5e-5 });
+    entry.runSpec = { batch, schedule, settings: {} };
+    entry.trainer ??= trainerFor(entry, digits, entry.runSpec);
     entry.batch = batch;
     const trainer = entry.trainer;
     return store.train(entry, trainer, steps, ctx, () => trainer.step());
+  }
+
+  function trainerFor(entry: Entry, digits: Parameters<typeof images.batchSource>[0], spec: RunSpec): Trainer {
+    const order = entry.order;
+    const { shape, config } = entry.layout;
+    // Crops come from the newest image a request brought (read at every step).
+    const batchOf = images.batchSource(digits, mulberry32(FRESH_SEED + entry.version));
+    const source = (b: number) => patchify(batchOf(b), shape, config.patch, order);
+    return createTrainer(entry.model, { order, batchSize: spec.batch, schedule: spec.schedule, source: (b) => source(entry.batch ?? b) });
+  }
+
+  async function resume(req: Extract<PatchModelRequest, { kind: 'patch-model-resume' }>, ctx: ModelContext): Promise<PatchModelStatus> {
+    if (dataOf(req) === 'crops') throw new Error(CROPS_NOT_SAVED);
+    const entry = await entryFor(req, ctx);
+    const digits = await images.trainDigits(req.baseUrl);
+    await store.resume(entry, (spec) => trainerFor(entry, digits, spec)); // the next train request brings its batch
+    return status(entry, req.baseUrl, ctx);
+  }
+
+  async function discard(req: Extract<PatchModelRequest, { kind: 'patch-model-discard' }>, ctx: ModelContext): Promise<PatchModelStatus> {
+    const entry = await entryFor(req, ctx);
+    await store.discard(entry);
+    return status(entry, req.baseUrl, ctx);
   }
 
   async function reset(req: Extract<PatchModelRequest, { kind: 'patch-model-reset' }>, ctx: ModelContext): Promise<PatchModelStatus> {
@@ -370,9 +393,9 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
       ready: options.ready,
       check(r) {
         checkTarget(r);
-        if (dataOf(r) === 'crops' && r.kind !== 'patch-model-save' && r.kind !== 'patch-model-forget') images.takeCropImage(r.image);
+        if (dataOf(r) === 'crops' && !NO_IMAGE.has(r.kind)) images.takeCropImage(r.image);
       },
-      announced: ['patch-model-load', 'patch-model-reset', 'patch-model-lab'],
+      announced: ['patch-model-load', 'patch-model-reset', 'patch-model-resume', 'patch-model-lab'],
       handlers: {
         'patch-model-load': load,
         'patch-model-predict': predict,
@@ -381,6 +404,8 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
         'patch-model-reset': reset,
         'patch-model-save': save,
         'patch-model-forget': forget,
+        'patch-model-resume': resume,
+        'patch-model-discard': discard,
         'patch-model-lab': lab,
       },
     }),

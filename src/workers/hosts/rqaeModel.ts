@@ -13,7 +13,7 @@ import {
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
 import {
   createModelStore, CROPS_NOT_SAVED, dispatcher, downloadProgress, errorMessage, reportPhase, trainedStepsOf, trainingSize,
-  type HostedModel, type ModelContext, type ModelHostOptions,
+  type HostedModel, type ModelContext, type ModelHostOptions, type RunSpec,
 } from './modelHost';
 import { checkData, dataOf, digitsAndCrops, type HeldOut } from './digitsAndCrops';
 import { runLab } from './lab';
@@ -31,6 +31,8 @@ const CROP_HELDOUT_SEED = 20240613;
 /** Seed of a fresh model's initial weights (the training script's). */
 const FRESH_SEED = 5;
 const MAX_BATCH = 128;
+/** Kinds a crop model's request may send without the image (they refuse crop models). */
+const NO_IMAGE = new Set<RqaeModelRequest['kind']>(['rqae-save', 'rqae-forget', 'rqae-resume', 'rqae-discard']);
 
 /** Where saved models live: IndexedDB through tf.io in the browser, something in memory in tests. */
 export type RqaeModelStorage = ModelStorage<Rqae, ModelJson, RqaeMeta>;
@@ -90,6 +92,9 @@ export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
     storage: options.storage ?? indexedDbStorage,
     disposeModel: dispose,
     unloaded: 'the model was unloaded; try again',
+    checkpoints: options.checkpoints,
+    // Crop models train on the current image and live for the session only.
+    checkpointKey: (entry) => (entry.data === 'crops' ? null : `rqae-${entry.shipped.key}`),
   });
   const images = digitsAndCrops({ fetch: fetchFn, heldoutLimit: options.heldoutLimit, cropSide: CROP_SIDE, cropSeed: CROP_HELDOUT_SEED });
 
@@ -158,7 +163,7 @@ export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
       codebookSize: c.codebookSize, sharedCodebook: c.sharedCodebook, latentDim: c.latentDim, side: c.side, channels: c.channels,
       source: entry.source, note: entry.note, saved: entry.saved, paramCount: paramCount(c), heldoutCount: held.count,
       ...curve, health, recorded: entry.recorded, version: entry.version, losses: entry.trainer ? [...entry.trainer.losses] : [],
-      trainedSteps: entry.trainedSteps, backend: activeBackendName(),
+      trainedSteps: entry.trainedSteps, checkpoint: await store.checkpointStatus(entry), backend: activeBackendName(),
     };
   }
 
@@ -211,23 +216,38 @@ export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
     const { steps, batch } = trainingSize(req, MAX_BATCH);
     const entry = await entryFor(req, ctx);
     const digits = entry.data === 'digits' ? await images.trainDigits(req.baseUrl) : null;
-    if (!entry.trainer) {
-      const source = images.batchSource(digits, mulberry32(FRESH_SEED + entry.version));
-      const fresh = entry.source === 'fresh';
-      // A fresh model warms up as a plain auto-encoder, then k-means fits its codebook; trained ones fine-tune gently.
-      entry.trainer = createTrainer(entry.model, {
-        objective: entry.shipped.objective,
-        batchSize: batch,
-        warmup: fresh ? 100 : 0,
-        restartEvery: 100,
-        seed: FRESH_SEED,
-        schedule: fresh ? { lr: 2e-3, warmup: 50, total: 2000, minLr: 1e-4 } : { lr: 3e-4, warmup: 20, total: 2000, minLr: 3e-5 },
-        source: (b) => source(entry.batch ?? b),
-      });
-    }
+    // A fresh model warms up as a plain auto-encoder, then k-means fits its codebook; trained ones fine-tune gently.
+    const fresh = entry.source === 'fresh';
+    entry.runSpec = entry.runSpec
+      ? { ...entry.runSpec, batch }
+      : { batch, schedule: fresh ? { lr: 2e-3, warmup: 50, total: 2000, minLr: 1e-4 } : { lr: 3e-4, warmup: 20, total: 2000, minLr: 3e-5 }, settings: { warmup: fresh ? 100 : 0 } };
+    entry.trainer ??= trainerFor(entry, digits, entry.runSpec);
     entry.batch = batch;
     const trainer = entry.trainer;
     return store.train(entry, trainer, steps, ctx, () => trainer.step());
+  }
+
+  function trainerFor(entry: Entry, digits: Parameters<typeof images.batchSource>[0], spec: RunSpec): Trainer {
+    const source = images.batchSource(digits, mulberry32(FRESH_SEED + entry.version));
+    const { warmup } = spec.settings as { warmup?: number };
+    return createTrainer(entry.model, {
+      objective: entry.shipped.objective, batchSize: spec.batch, warmup: warmup ?? 0, restartEvery: 100, seed: FRESH_SEED, schedule: spec.schedule,
+      source: (b) => source(entry.batch ?? b),
+    });
+  }
+
+  async function resume(req: Extract<RqaeModelRequest, { kind: 'rqae-resume' }>, ctx: ModelContext): Promise<RqaeModelStatus> {
+    if (dataOf(req) === 'crops') throw new Error(CROPS_NOT_SAVED);
+    const entry = await entryFor(req, ctx);
+    const digits = await images.trainDigits(req.baseUrl);
+    await store.resume(entry, (spec) => trainerFor(entry, digits, spec)); // the next train request brings its batch
+    return status(entry, req.baseUrl, ctx);
+  }
+
+  async function discard(req: Extract<RqaeModelRequest, { kind: 'rqae-discard' }>, ctx: ModelContext): Promise<RqaeModelStatus> {
+    const entry = await entryFor(req, ctx);
+    await store.discard(entry);
+    return status(entry, req.baseUrl, ctx);
   }
 
   async function reset(req: Extract<RqaeModelRequest, { kind: 'rqae-reset' }>, ctx: ModelContext): Promise<RqaeModelStatus> {
@@ -265,9 +285,9 @@ export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
       check(r) {
         if (r.kind === 'rqae-compare') return;
         shippedOf(r);
-        if (dataOf(r) === 'crops' && r.kind !== 'rqae-save' && r.kind !== 'rqae-forget') images.takeCropImage(r.image);
+        if (dataOf(r) === 'crops' && !NO_IMAGE.has(r.kind)) images.takeCropImage(r.image);
       },
-      announced: ['rqae-load', 'rqae-reset', 'rqae-compare', 'rqae-lab'],
+      announced: ['rqae-load', 'rqae-reset', 'rqae-resume', 'rqae-compare', 'rqae-lab'],
       handlers: {
         'rqae-load': load,
         'rqae-reconstruct': reconstruct,
@@ -276,6 +296,8 @@ export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
         'rqae-reset': reset,
         'rqae-save': save,
         'rqae-forget': forget,
+        'rqae-resume': resume,
+        'rqae-discard': discard,
         'rqae-lab': lab,
       },
     }),

@@ -3,10 +3,12 @@ import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TrainControls } from '../../../src/ui/components/TrainControls';
 import { useTrainer, type ModelCommand, type TrainerNotes, type TrainRequestOptions, type TrainRun } from '../../../src/ui/hooks/useTrainer';
+import { appStore } from '../../../src/state/store';
+import type { CheckpointInfo, CheckpointStatus } from '../../../src/protocol';
 
 afterEach(cleanup);
 
-type Status = { losses: number[]; saved: boolean };
+type Status = { losses: number[]; saved: boolean; checkpoint?: CheckpointStatus };
 
 /** A training request the test answers, reports progress on, or sees cancelled. */
 interface Run {
@@ -18,7 +20,10 @@ interface Run {
   aborted: boolean;
 }
 
-function setup(opts: { canSave?: boolean; saved?: boolean; notes?: TrainerNotes; command?: (kind: ModelCommand) => Promise<Status> } = {}) {
+function setup(opts: {
+  canSave?: boolean; saved?: boolean; notes?: TrainerNotes; command?: (kind: ModelCommand) => Promise<Status>; checkpoint?: CheckpointStatus;
+  onResumed?: (info: CheckpointInfo) => void;
+} = {}) {
   const runs: Run[] = [];
   const train = (steps: number, batch: number, options: TrainRequestOptions) => new Promise<TrainRun>((resolve, reject) => {
     const run: Run = { steps, batch, options, resolve, reject, aborted: false };
@@ -30,11 +35,11 @@ function setup(opts: { canSave?: boolean; saved?: boolean; notes?: TrainerNotes;
   });
   let stopped = 0;
   function Harness() {
-    const [status, setStatus] = useState<Status>({ losses: [], saved: opts.saved ?? false });
-    const trainer = useTrainer({
+    const [status, setStatus] = useState<Status>({ losses: [], saved: opts.saved ?? false, checkpoint: opts.checkpoint });
+    const trainer = useTrainer<Status>({
       modelKey: 'm', sessionLosses: status.losses, initialSteps: 100, train,
       command: opts.command ?? (() => Promise.reject(new Error('worker gone'))),
-      onStatus: setStatus, onStopped: () => { stopped++; }, notes: opts.notes,
+      onStatus: setStatus, onStopped: () => { stopped++; }, notes: opts.notes, checkpoint: status.checkpoint, onResumed: opts.onResumed,
     });
     return (
       <TrainControls
@@ -153,5 +158,89 @@ describe('TrainControls', () => {
     fireEvent.change(steps, { target: { value: '0' } });
     expect(steps).toHaveProperty('value', '1');
     expect(screen.getAllByRole('option').map((o) => o.textContent)).toEqual(['8 digits', '16 digits', '32 digits', '64 digits']);
+  });
+
+  describe('a training run stored in this browser by an earlier visit', () => {
+    const stored: CheckpointInfo = { step: 340, savedAt: '2026-12-05T10:42:00.000Z', batch: 16, settings: { weighting: 'min-snr' } };
+    const earlier = Array.from({ length: 340 }, (_, i) => 1 / (i + 1));
+
+    it('is offered as "Resume training from step 340", which puts it back and continues the same curve with its batch and settings', async () => {
+      const asked: ModelCommand[] = [];
+      const resumed: CheckpointInfo[] = [];
+      const { runs } = setup({
+        checkpoint: { stored, unavailable: null, note: null },
+        command: async (kind) => {
+          asked.push(kind);
+          return { losses: earlier, saved: false, checkpoint: { stored, unavailable: null, note: null } };
+        },
+        onResumed: (info) => resumed.push(info),
+      });
+      const resume = screen.getByRole('button', { name: /^Resume/ });
+      expect(resume.textContent).toBe('Resume training from step 340');
+      expect(screen.getByRole('group', { name: 'Training run stored in this browser' }).textContent).toMatch(/stored in this browser, at step 340 \(.*, batch 16\)/);
+      resume.focus();
+      expect(document.activeElement).toBe(resume);
+      fireEvent.click(resume);
+      await flush();
+      expect(asked).toEqual(['resume']);
+      expect(resumed).toEqual([stored]);
+      expect(runs).toHaveLength(1);
+      expect(runs[0].batch).toBe(16);
+      expect(screen.getByLabelText('Batch')).toHaveProperty('value', '16');
+      // The run goes on from step 340: its first new step is step 341, the earlier losses stay.
+      act(() => runs[0].options.onProgress(1, 100, 'Training', { loss: 0.002, stepsPerSecond: 4, checkpointStep: 340 }));
+      expect(screen.getByTestId('readout').textContent).toBe('Step 341, loss 0.002, 4.0 steps/s on wasm. Stored in this browser at step 340.');
+      expect(screen.queryByRole('button', { name: /^Resume training from/ })).toBeNull();
+    });
+
+    it('can be discarded instead, and is not offered once this visit has trained', async () => {
+      const asked: ModelCommand[] = [];
+      setup({
+        checkpoint: { stored, unavailable: null, note: null },
+        command: async (kind) => {
+          asked.push(kind);
+          return { losses: [], saved: false, checkpoint: { stored: null, unavailable: null, note: null } };
+        },
+      });
+      fireEvent.click(screen.getByRole('button', { name: 'Discard the stored run' }));
+      await flush();
+      expect(asked).toEqual(['discard']);
+      expect(screen.queryByRole('button', { name: /^Resume/ })).toBeNull();
+      expect(screen.getByRole('status').textContent).toBe('The stored training run is deleted.');
+      cleanup();
+
+      const { runs } = setup({ checkpoint: { stored, unavailable: null, note: null } });
+      fireEvent.click(screen.getByRole('button', { name: 'Start training' }));
+      act(() => runs[0].options.onProgress(1, 100, 'Training', { loss: 0.5, stepsPerSecond: 4 }));
+      fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
+      await flush();
+      expect(screen.getByRole('button', { name: 'Resume training' })).toBeTruthy();
+      expect(screen.queryByRole('button', { name: /^Resume training from/ })).toBeNull();
+    });
+
+    it('that no longer fits is not offered; the message says so, and a full storage during a run says the checkpoint was not saved', () => {
+      const note = 'The training run stored in this browser (step 340) no longer fits this model (codebook is 128×8 in the model, 129×8 in the stored run); it was deleted, and the model keeps the weights it loaded.';
+      const { runs } = setup({ checkpoint: { stored: null, unavailable: null, note } });
+      expect(screen.queryByRole('button', { name: /^Resume training from/ })).toBeNull();
+      expect(screen.getByRole('status').textContent).toBe(note);
+      fireEvent.click(screen.getByRole('button', { name: 'Start training' }));
+      const full = 'The checkpoint of step 50 was not saved: this site’s storage is full. Training goes on.';
+      act(() => runs[0].options.onProgress(1, 100, 'Training', { loss: 0.5, stepsPerSecond: 4, checkpointError: full }));
+      expect(screen.getByRole('status').textContent).toBe(full);
+      expect(screen.getByRole('button', { name: 'Pause' })).toBeTruthy();
+    });
+
+    it('where storage is unavailable, nothing is offered and one notice says so, however many sections find out', () => {
+      const unavailable = 'This browser does not let the app store data (a private window): training works, but a run cannot be resumed after a reload.';
+      setup({ checkpoint: { stored: null, unavailable, note: null } });
+      setup({ checkpoint: { stored: null, unavailable, note: null } });
+      expect(screen.queryByRole('button', { name: /^Resume training from/ })).toBeNull();
+      const notices = appStore.getState().ui.notices.filter((n) => n.text === unavailable);
+      expect(notices).toHaveLength(1);
+      appStore.getState().dismiss(notices[0].id);
+      cleanup();
+      setup({ checkpoint: { stored: null, unavailable, note: null } });
+      expect(appStore.getState().ui.notices.filter((n) => n.text === unavailable)).toHaveLength(0);
+    });
   });
 });

@@ -60,7 +60,7 @@ export function status(model = 'summed-d4', extra: Partial<RqaeModelStatus> = {}
     latentDim: 8, side: 28, channels: 1, source: 'shipped', note: null, saved: false, paramCount: 23_456, heldoutCount: 500,
     psnrPerDepth: curve(depth), nonMonotoneFraction: 0.42, increaseFractionPerStep: Array(depth - 1).fill(0.1),
     health: Array.from({ length: depth }, (_, d) => ({ counts: Array.from({ length: 128 }, (_, k) => (k < 20 ? 100 - d : 0)), perplexity: 20 - d, dead: 108 })),
-    recorded: null, version: 1, losses: [], trainedSteps: 1000, backend: 'wasm', ...extra,
+    recorded: null, version: 1, losses: [], trainedSteps: 1000, checkpoint: { stored: null, unavailable: null, note: null }, backend: 'wasm', ...extra,
   };
 }
 

@@ -273,6 +273,21 @@ describe('DenoiserSection with a model', () => {
     await waitFor(() => expect(worker.of('denoiser-load').length).toBe(loads + 1)); // re-measured after the run
   });
 
+  it('after a reload, resumes the stored run with the target, weighting and γ it was trained with, its chart keeping the earlier steps', async () => {
+    const stored = { step: 120, savedAt: '2026-12-05T10:00:00.000Z', batch: 16, settings: { parameterization: 'v' as const, weighting: 'min-snr' as const, gamma: 3 } };
+    const earlier = Array.from({ length: 120 }, (_, i) => 1 / (i + 1));
+    await loaded(digitStatus({ checkpoint: { stored, unavailable: null, note: null } }));
+    setView({ target: 'eps', weighting: 'eps-mse', gamma: 5 });
+    worker.answer('denoiser-resume', () => digitStatus({ losses: earlier, version: 2, parameterization: 'v', checkpoint: { stored, unavailable: null, note: null } }));
+    worker.hold('denoiser-train');
+    fireEvent.click(screen.getByRole('button', { name: 'Resume training from step 120' }));
+    await waitFor(() => expect(worker.of('denoiser-train')).toHaveLength(1));
+    expect(worker.last('denoiser-train').payload).toMatchObject({ model: 'digits', batch: 16, parameterization: 'v', weighting: 'min-snr', gamma: 3 });
+    act(() => worker.last('denoiser-train').opts.onProgress?.(1, 200, undefined, { step: 121, loss: 0.004, stepsPerSecond: 4 } as never));
+    expect(screen.getByTestId('denoiser-train-readout').textContent).toBe('Step 121, loss 0.0040, 4.0 steps/s on cpu.');
+    expect(screen.getByTestId('figure-diffusion-denoiser-train-loss').querySelector('svg')?.textContent).toMatch(/over 121 steps/);
+  });
+
   it('resets, saves and forgets through the worker, with a message each, and shows a failure in place', async () => {
     await loaded();
     worker.answer('denoiser-save', () => digitStatus({ saved: true, version: 2 }));

@@ -66,7 +66,7 @@ export function digitStatus(over: Partial<DenoiserStatus> = {}): DenoiserStatus 
   return {
     model: 'digits', side: 28, channels: 1, classes: 11, parameterization: 'eps', source: 'shipped', saved: false, paramCount: 123456,
     lambda: LAMBDA_BINS, loss: LAMBDA_BINS.map((l) => 0.5 / (1 + Math.exp(l / 2)) + 0.01), heldoutCount: 100, classifierAccuracy: 0.987,
-    version: 1, losses: [], trainedSteps: 20000, backend: 'cpu', ...over,
+    version: 1, losses: [], trainedSteps: 20000, checkpoint: { stored: null, unavailable: null, note: null }, backend: 'cpu', ...over,
   };
 }
 

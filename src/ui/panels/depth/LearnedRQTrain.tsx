@@ -36,6 +36,7 @@ export function LearnedRQTrain({ status, target, onTraining, onStatus, onReload 
     command: (kind) => getComputeClient().request(`rqae-${kind}`, target()),
     onStatus,
     onStopped: onReload, // re-evaluate the trained weights on the held-out set
+    checkpoint: status.checkpoint,
   });
   const { training, losses } = trainer;
   useEffect(() => onTraining(training), [training, onTraining]);

@@ -12,7 +12,7 @@ import { Slider } from '../../components/Slider';
 import { TrainControls } from '../../components/TrainControls';
 import { useTrainer, type TrainerNotes } from '../../hooks/useTrainer';
 import { getComputeClient } from '../../../compute/client';
-import { isDigitDenoiser, type DenoiserStatus, type DenoiserTarget } from '../../../protocol';
+import { isDigitDenoiser, type DenoiserRunSettings, type DenoiserStatus, type DenoiserTarget } from '../../../protocol';
 import { trainingLossChart } from './denoiserCharts';
 import { PARAMETERIZATION_LABELS } from './denoiserData';
 import { fmtNum } from './diffusionData';
@@ -62,6 +62,14 @@ export function TrainSection({ status, target, onStatus, onTrained }: TrainProps
     onStatus,
     onStopped: onTrained,
     notes: NOTES,
+    checkpoint: status.checkpoint,
+    // A resumed run goes on with the target and weighting it was trained with.
+    onResumed: (info) => {
+      const s = info.settings as Partial<DenoiserRunSettings>;
+      setDiffusion({
+        ...(s.parameterization ? { target: s.parameterization } : {}), ...(s.weighting ? { weighting: s.weighting } : {}), ...(s.gamma !== undefined ? { gamma: s.gamma } : {}),
+      });
+    },
   });
   const { losses, training } = trainer;
   const chart = useMemo(() => (losses.length > 0 ? trainingLossChart(losses, isDigitDenoiser(status.model) ? 'digit denoiser' : 'patch denoiser') : null), [losses, status.model]);

@@ -99,7 +99,7 @@ export const ModelSection = memo(function ModelSection() {
 
   // Training belongs to one model (and a crop model to one image): switching pauses it (the worker keeps its
   // state for a later resume).
-  const trainer = useTrainer({
+  const trainer = useTrainer<PatchModelStatus>({
     modelKey: key,
     pauseKey: cropHash,
     sessionLosses: current?.losses,
@@ -108,6 +108,7 @@ export const ModelSection = memo(function ModelSection() {
     command: target ? (kind) => getComputeClient().request(`patch-model-${kind}`, withImage(target)) : null,
     onStatus: setStatus,
     onStopped: reload, // re-evaluate the trained weights on the held-out data
+    checkpoint: current?.checkpoint,
   });
   const { training, losses } = trainer;
 
