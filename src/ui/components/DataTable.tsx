@@ -11,7 +11,7 @@ interface DataTableProps {
 /**
  * A figure's numbers as an HTML table, row for row what its CSV export writes, for screen readers and anyone who
  * wants the values. Shown on demand (the figure's "Table" button), so it costs nothing while closed; while open it
- * follows the figure (a chart updated in place is read again after every render).
+ * follows the figure (a chart updated in place is read again after every render of its figure).
  */
 export function DataTable({ id, title, csv }: DataTableProps) {
   const [table, setTable] = useState<CsvTable | null>(csv);
@@ -22,7 +22,7 @@ export function DataTable({ id, title, csv }: DataTableProps) {
     if (key === shown.current) return;
     shown.current = key;
     setTable(next);
-  });
+  }, [csv]); // a new function each time the figure renders: read again after each
   const label = `Data of “${title}”`;
   if (!table) return <p className="figure-note" id={id}>{label}: still being computed.</p>;
   return (
