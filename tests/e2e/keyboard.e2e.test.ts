@@ -114,6 +114,11 @@ describe('the app by keyboard alone', () => {
         .map((el) => el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? el.outerHTML.slice(0, 80));
     });
     expect(unreached).toEqual([]);
+    // Every chart on the page (the d3 charts and the patch model's heat map) offers its numbers as a table.
+    const charts = await page.$$eval('figure', (figs) => figs.filter((f) => f.querySelector('.chart svg, canvas.heatmap'))
+      .map((f) => ({ id: f.getAttribute('data-export-id'), table: f.querySelector('[data-testid^="table-toggle-"]') !== null })));
+    expect(charts.length).toBeGreaterThan(20);
+    expect(charts.filter((c) => !c.table).map((c) => c.id)).toEqual([]);
 
     expect(await axeViolations(page)).toEqual([]);
   }, 600_000);
