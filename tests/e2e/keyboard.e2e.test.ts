@@ -34,14 +34,14 @@ function focused(p: Page): Promise<Stop | null> {
     const el = document.activeElement;
     if (!el || el === document.body) return null;
     ((window as unknown as { reached?: WeakSet<Element> }).reached ??= new WeakSet()).add(el);
-    const part = el.closest('[data-testid^="panel-"], [data-testid="claims"], [data-testid="start-here"], header, footer');
+    const part = el.closest('[data-testid^="panel-"], [data-testid="claims"], [data-testid="start-here"], header, footer, .notices');
     const r = el.getBoundingClientRect();
     const cs = getComputedStyle(el);
     const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0 ? `outline ${cs.outlineWidth} ${cs.outlineStyle}` : null;
     const shadow = cs.boxShadow !== 'none' ? `box-shadow ${cs.boxShadow}` : null;
     return {
       name: el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? `${el.tagName.toLowerCase()} “${el.textContent?.trim().slice(0, 40)}”`,
-      part: part?.getAttribute('data-testid') ?? part?.tagName.toLowerCase() ?? 'page',
+      part: part?.getAttribute('data-testid') ?? (part?.classList.contains('notices') ? 'notices' : part?.tagName.toLowerCase()) ?? 'page',
       top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left, right: r.right,
       focusVisible: el.matches(':focus-visible'), ring: outline ?? shadow,
     };
@@ -59,6 +59,7 @@ async function tabTo(p: Page, selector: string, limit = 600): Promise<void> {
 
 /** Every stop of one round of Tab through the page, starting at its first control. */
 async function tabRound(p: Page): Promise<Stop[]> {
+  await p.evaluate(() => void ((window as unknown as { reached?: WeakSet<Element> }).reached = new WeakSet()));
   await p.focus('[data-testid="sample-select"]');
   const stops: Stop[] = [(await focused(p))!];
   for (let i = 0; i < 2000; i++) {
@@ -98,22 +99,27 @@ describe('the app by keyboard alone', () => {
     await page.waitForSelector('[data-testid="lab-noise-measured"]:has-text("per batch")', { timeout: 240_000 });
     await page.waitForSelector('[data-testid="figure-lab-noise-cross"] svg[role="img"]');
 
-    const stops = await tabRound(page);
-    // Every part of the page is visited, each in one run (the tab order never leaves a panel and comes back).
-    const parts = stops.map((s) => s.part).filter((part, i, all) => part !== all[i - 1]);
-    expect(parts).toEqual(['header', 'start-here', 'claims', 'panel-patch', 'panel-depth', 'panel-diffusion', 'panel-lab', 'footer']);
-    expect(stops.length).toBeGreaterThan(200);
-    expect(backwards(stops)).toEqual([]);
-    // Every stop shows where focus is: :focus-visible matches and draws an outline or a shadow.
-    expect(stops.filter((s) => !s.focusVisible || !s.ring).map((s) => `${s.name} (${s.part})`)).toEqual([]);
-    // Nothing the page offers is left out of the round: every visible, enabled control was reached.
-    const unreached = await page.evaluate(() => {
-      const reached = (window as unknown as { reached: WeakSet<Element> }).reached;
-      const controls = document.querySelectorAll('button, select, input, textarea, a[href], [tabindex]:not([tabindex="-1"])');
-      return Array.from(controls).filter((el) => !(el as HTMLButtonElement).disabled && el.checkVisibility() && el.getBoundingClientRect().width > 0 && !reached.has(el))
-        .map((el) => el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? el.outerHTML.slice(0, 80));
-    });
-    expect(unreached).toEqual([]);
+    // The wide layout (panels side by side), then the phone's (one column).
+    for (const viewport of [{ width: 1400, height: 1000 }, { width: 390, height: 844 }]) {
+      await page.setViewportSize(viewport);
+      const stops = await tabRound(page);
+      const at = `at ${viewport.width} px`;
+      // Every part of the page is visited, each in one run (the tab order never leaves a panel and comes back).
+      const parts = stops.map((s) => s.part).filter((part, i, all) => part !== 'notices' && part !== all[i - 1]);
+      expect(parts, at).toEqual(['header', 'start-here', 'claims', 'panel-patch', 'panel-depth', 'panel-diffusion', 'panel-lab', 'footer']);
+      expect(stops.length, at).toBeGreaterThan(200);
+      expect(backwards(stops), at).toEqual([]);
+      // Every stop shows where focus is: :focus-visible matches and draws an outline or a shadow.
+      expect(stops.filter((s) => !s.focusVisible || !s.ring).map((s) => `${s.name} (${s.part})`), at).toEqual([]);
+      // Nothing the page offers is left out of the round: every visible, enabled control was reached.
+      const unreached = await page.evaluate(() => {
+        const reached = (window as unknown as { reached: WeakSet<Element> }).reached;
+        const controls = document.querySelectorAll('button, select, input, textarea, a[href], [tabindex]:not([tabindex="-1"])');
+        return Array.from(controls).filter((el) => !(el as HTMLButtonElement).disabled && el.checkVisibility() && el.getBoundingClientRect().width > 0 && !reached.has(el))
+          .map((el) => el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? el.outerHTML.slice(0, 80));
+      });
+      expect(unreached, at).toEqual([]);
+    }
     // Every chart on the page (the d3 charts and the patch model's heat map) offers its numbers as a table.
     const charts = await page.$$eval('figure', (figs) => figs.filter((f) => f.querySelector('.chart svg, canvas.heatmap'))
       .map((f) => ({ id: f.getAttribute('data-export-id'), table: f.querySelector('[data-testid^="table-toggle-"]') !== null })));
