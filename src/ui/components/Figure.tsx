@@ -1,6 +1,7 @@
-import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { RgbImage } from '../../core/image';
 import { PixelCanvas, type RgbaFrame } from './PixelCanvas';
+import { DataTable } from './DataTable';
 import { appStore } from '../../state/store';
 import { currentHash } from '../../state/urlSync';
 import { downloadBytes, exportPngWithState, exportSvg, imageToCanvas, svgToCanvas } from '../export/exportPng';
@@ -33,7 +34,8 @@ interface FigureProps {
   /** Draws the figure at export density (2×); null while it has nothing to show yet (still computing). */
   toCanvas(): Promise<HTMLCanvasElement | null>;
   svg?: () => SVGSVGElement | null;
-  /** The figure's numbers as a table (a header with units, a row per record): adds a CSV export button. */
+  /** The figure's numbers as a table (a header with units, a row per record): adds a CSV export button and a
+   * "Table" button that shows the same rows as an HTML table below the figure. */
   csv?: () => CsvTable | null;
   children: ReactNode;
   caption?: ReactNode;
@@ -41,6 +43,7 @@ interface FigureProps {
 
 /** A titled figure with its own export buttons; it also registers itself for "Export all". */
 export function Figure({ id, title, name, toCanvas, svg, csv, children, caption }: FigureProps) {
+  const [tableOpen, setTableOpen] = useState(false);
   const latest = useRef({ toCanvas, title, name, csv });
   useLayoutEffect(() => {
     latest.current = { toCanvas, title, name, csv };
@@ -78,9 +81,16 @@ export function Figure({ id, title, name, toCanvas, svg, csv, children, caption 
           <button type="button" onClick={() => void onPng()} aria-label={`Export “${title}” as PNG`} data-testid={`export-png-${id}`}>PNG</button>
           {svg && <button type="button" onClick={onSvg} aria-label={`Export “${title}” as SVG`} data-testid={`export-svg-${id}`}>SVG</button>}
           {csv && <button type="button" onClick={onCsv} aria-label={`Export “${title}” as CSV`} data-testid={`export-csv-${id}`}>CSV</button>}
+          {csv && (
+            <button
+              type="button" onClick={() => setTableOpen((o) => !o)} aria-expanded={tableOpen} aria-controls={tableOpen ? `table-${id}` : undefined}
+              aria-label={`Data table of “${title}”`} data-testid={`table-toggle-${id}`}
+            >Table</button>
+          )}
         </span>
       </figcaption>
       {children}
+      {csv && tableOpen && <DataTable id={`table-${id}`} title={title} csv={csv} />}
       {caption && <div className="figure-note">{caption}</div>}
     </figure>
   );

@@ -7,9 +7,15 @@ export interface CsvTable {
   rows: (string | number)[][];
 }
 
-function field(v: string | number): string {
+/** A value as its CSV field reads once unquoted: numbers in full, NaN and ±∞ empty. */
+export function cellText(v: string | number): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  return v;
+}
+
+function field(v: string | number): string {
+  const text = cellText(v);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** The table as CSV text, lines ended by CRLF. */

@@ -3,7 +3,7 @@ import { patchOrder } from '../../../src/core/orderings';
 import { readFileSync } from 'node:fs';
 import { LIGHT_CANVAS } from '../../../src/ui/charts/canvas';
 import { contrastRatio } from '../../../src/ui/charts/heatmapChart';
-import { DIGIT_SCALE, digitAtStep, drawHeatmap, heatmapText, niceMax } from '../../../src/ui/panels/patch/modelDraw';
+import { DIGIT_SCALE, digitAtStep, drawHeatmap, heatmapTable, heatmapText, niceMax } from '../../../src/ui/panels/patch/modelDraw';
 
 // A 4×4 "digit" of 2-px patches (a 2×2 grid), pixel value = its index / 16.
 const side = 4;
@@ -45,6 +45,13 @@ describe('heat map helpers', () => {
     expect(heatmapText({ rows: 2, cols: 2, cells: [0.5, 0.25, 0.001, 0.125] }, [0, 1, 3, 2])).toBe(
       'row 1: 0.500 (step 0), 0.250 (step 1)\nrow 2: 0.0010 (step 3), 0.125 (step 2)',
     );
+  });
+
+  it('gives the same cells as a table for its CSV and data table: row, column, step, value in full', () => {
+    expect(heatmapTable({ rows: 2, cols: 2, cells: [0.5, 0.25, 0.001, 0.125] }, [0, 1, 3, 2])).toEqual({
+      header: ['row', 'column', 'step', 'held-out MSE per patch'],
+      rows: [[1, 1, 0, 0.5], [1, 2, 1, 0.25], [2, 1, 3, 0.001], [2, 2, 2, 0.125]],
+    });
   });
 });
 

@@ -21,7 +21,7 @@ import { useWorkerAction } from '../../hooks/useWorkerAction';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { getComputeClient } from '../../../compute/client';
 import type { PatchDataKind, PatchGeneration, PatchModelStatus, PatchModelTarget, PatchSampleMode } from '../../../protocol';
-import { digitAtStep, drawHeatmap, fmtMse, heatmapSize, heatmapText, HEATMAP_CELL, niceMax } from './modelDraw';
+import { digitAtStep, drawHeatmap, fmtMse, heatmapSize, heatmapTable, heatmapText, HEATMAP_CELL, niceMax } from './modelDraw';
 import { canvasColours } from '../../charts/canvas';
 import { usePrefersDark } from '../../hooks/useMediaQuery';
 import { PATCH_MODEL_PARAMS } from './modelFacts';
@@ -374,7 +374,7 @@ function HeatmapFigure({ heat, current, onPick, name, label }: HeatmapFigureProp
   });
   const where = (i: number) => `row ${Math.floor(i / heat.cols) + 1}, column ${(i % heat.cols) + 1}`;
   return (
-    <Figure id="patch-model-heatmap" title="Held-out loss per patch" name={name} toCanvas={toCanvas}>
+    <Figure id="patch-model-heatmap" title="Held-out loss per patch" name={name} toCanvas={toCanvas} csv={() => heatmapTable(heat, heat.steps)}>
       <canvas
         ref={ref}
         className="heatmap"

@@ -4,6 +4,7 @@ import { interpolateViridis } from 'd3';
 import type { RgbImage } from '../../../core/image';
 import { inverseOrder } from '../../../core/orderings';
 import { CANVAS_TITLE_H, drawCanvasTitle, LIGHT_CANVAS, prepareCanvas, type CanvasColours } from '../../charts/canvas';
+import type { CsvTable } from '../../export/csv';
 
 /** Digit pictures are drawn this many screen pixels per digit pixel (28 → 224), so outlines stay sharp. */
 export const DIGIT_SCALE = 8;
@@ -164,4 +165,10 @@ export function heatmapText(d: Pick<HeatmapData, 'rows' | 'cols' | 'cells'>, ste
     lines.push(`row ${r + 1}: ${row.join(', ')}`);
   }
   return lines.join('\n');
+}
+
+/** The heat map's numbers as a table (its CSV export and data table): one row per cell, in full precision. */
+export function heatmapTable(d: Pick<HeatmapData, 'rows' | 'cols' | 'cells'>, steps: ArrayLike<number>): CsvTable {
+  const rows = Array.from({ length: d.rows * d.cols }, (_, i) => [Math.floor(i / d.cols) + 1, (i % d.cols) + 1, steps[i], d.cells[i]]);
+  return { header: ['row', 'column', 'step', 'held-out MSE per patch'], rows };
 }
