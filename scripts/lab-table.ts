@@ -2,7 +2,7 @@
 // Fills the Equivalence lab's comparison table on this machine: for every shipped model of every view (noise
 // levels: the digit denoisers and the natural-patch denoiser; patch steps: the raster, Hilbert and random-order
 // transformers; depths: every shipped RQ auto-encoder), the gradients and the transfer at the page's default
-// settings (src/state/labSlice.ts), through the model worker's own handler on tfjs wasm in Node with the files of
+// settings (src/state/labSlice.ts; a model's own batches where LAB_MODEL_BATCHES gives them), through the model worker's own handler on tfjs wasm in Node with the files of
 // public/. Prints, per row, the settings, the worker's time (model load excluded) and the time to the first
 // coarse matrix, then the comparison table as the page shows it (src/ui/panels/lab/labRows.ts) with each row's
 // link: the view's keys set to the row's settings (what the link leaves out opens on its default). Timings are Node's; the bench
@@ -15,7 +15,7 @@ import type { BackendStatus, LabDecomposition, LabProgress, LabResult, LabSettin
 import { RQAE_SHIPPED_MODELS } from '../src/protocol/rqaeModel';
 import { encodeSlice } from '../src/state/codec';
 import { HASH_VERSION } from '../src/state/hash';
-import { labDefaults, labLink, labViewPatch, labViewSettings, type LabRun } from '../src/state/labSlice';
+import { labDefaults, labLink, labModelChoice, labViewPatch, labViewSettings, type LabRun } from '../src/state/labSlice';
 import { registerWasmTrainingKernels } from '../src/models/wasmKernels';
 import { createComputeHandler } from '../src/workers/dispatch';
 import { transferFacts } from '../src/ui/panels/lab/labFigures';
@@ -58,7 +58,8 @@ function request(view: LabDecomposition, model: string, settings: LabSettings, i
 }
 
 /** Runs one request; resolves with its result and the ms from its first gradient (or step) to its first Gram matrix. */
-async function run(req: Request): Promise<{ result: LabResult; firstMatrixMs: number }> {
+async function run(req: Request): Promise<{ result: LabResult; firstMatrixMs: number; cpuSeconds: number }> {
+  const cpu = process.cpuUsage();
   let start = NaN;
   let first = NaN;
   let last: Reply | null = null;
@@ -72,27 +73,28 @@ async function run(req: Request): Promise<{ result: LabResult; firstMatrixMs: nu
   await handle(req);
   const end = last as Reply | null;
   if (end?.kind !== 'result') throw new Error(`${req.kind}: ${end?.kind === 'error' ? end.message : 'no answer'}`);
-  return { result: end.result as LabResult, firstMatrixMs: first };
+  const used = process.cpuUsage(cpu);
+  return { result: end.result as LabResult, firstMatrixMs: first, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 const runs: LabRun[] = [];
 let id = 1;
 for (const { view, model } of MODELS) {
   if (only && !only.includes(model)) continue;
-  const defaults = labViewSettings({ ...labDefaults, ...labViewPatch(view, { model }) }, view);
+  const defaults = labViewSettings({ ...labDefaults, ...labViewPatch(view, labModelChoice(view, model)) }, view);
   const s = { ...defaults, ...Object.fromEntries(Object.entries(transferOverrides).filter(([, v]) => v !== undefined)) };
   const grouping = view === 'patch' ? { grouping: s.grouping } : {};
   const gradients: LabSettings = { measure: 'gradients', k: s.k, batch: s.batch, batches: s.batches, seed: s.seed, ...grouping };
   if (withGradients) {
     const g = await run(request(view, model, gradients, id++));
     runs.push({ id: runs.length + 1, view, model, grouping: s.grouping, result: g.result });
-    console.error(`${view} ${model}: gradients K ${s.k}, ${s.batches} × ${s.batch}, seed ${s.seed}: ${(g.result.milliseconds / 1000).toFixed(1)} s, first matrix after ${(g.firstMatrixMs / 1000).toFixed(1)} s`);
+    console.error(`${view} ${model}: gradients K ${s.k}, ${s.batches} × ${s.batch}, seed ${s.seed}: ${(g.result.milliseconds / 1000).toFixed(1)} s, first matrix after ${(g.firstMatrixMs / 1000).toFixed(1)} s; ${g.cpuSeconds.toFixed(1)} CPU s with the model load`);
   }
   if (!withTransfer) continue;
   const transfer: LabSettings = { measure: 'transfer', k: s.k, batch: s.transferBatch, steps: s.steps, lr: s.lr, seed: s.seed, ...grouping };
   const t = await run(request(view, model, transfer, id++));
   runs.push({ id: runs.length + 1, view, model, grouping: s.grouping, result: t.result });
-  console.error(`${view} ${model}: transfer ${s.k + 1} rows × ${s.steps} steps of ${s.transferBatch} at lr ${s.lr}: ${(t.result.milliseconds / 1000).toFixed(1)} s`);
+  console.error(`${view} ${model}: transfer ${s.k + 1} rows × ${s.steps} steps of ${s.transferBatch} at lr ${s.lr}: ${(t.result.milliseconds / 1000).toFixed(1)} s; ${t.cpuSeconds.toFixed(1)} CPU s`);
   if (t.result.measure === 'transfer') {
     const f = transferFacts(t.result);
     const pct = (v: number) => `${(100 * v).toFixed(3)} %`;

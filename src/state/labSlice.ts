@@ -90,6 +90,25 @@ export function depthOfModel(key: string): number {
 }
 
 /** A view's settings read from the lab's part of the store (or of a link). */
+/**
+ * Models much slower per example than their view's default model, and the gradients' batch and batches their view
+ * switches to when one is chosen (any other model switches back to the view's defaults), so that every matrix stays
+ * near half a minute on wasm. Measured with scripts/lab-table.ts, seed 1, in CPU seconds of one core: the
+ * natural-patch denoiser took 213 s at 6 batches of 256 (control 0.98), the D = 16 RQ auto-encoders 58 and 79 s at
+ * 12 batches of 64 (controls 0.57 and 0.96).
+ */
+export const LAB_MODEL_BATCHES: Partial<Record<LabDecomposition, Partial<Record<string, { batch: number; batches: number }>>>> = {
+  noise: { patches: { batch: 64, batches: 3 } },
+  depth: { 'summed-d16': { batch: 64, batches: 4 }, 'full-d16': { batch: 64, batches: 4 } },
+};
+
+/** The settings that choosing `model` in `view` changes: the model, and its gradients' batch and batches. */
+export function labModelChoice(view: LabDecomposition, model: string): Partial<LabViewSettings> {
+  const defaults = labViewSettings(labDefaults, view);
+  const preset = LAB_MODEL_BATCHES[view]?.[model];
+  return { model, batch: preset?.batch ?? defaults.batch, batches: preset?.batches ?? defaults.batches };
+}
+
 export function labViewSettings(lab: LabView, view: LabDecomposition): LabViewSettings {
   const f = VIEW_FIELDS[view];
   const get = <P extends keyof LabViewSettings>(p: P, fallback: LabViewSettings[P]): LabViewSettings[P] => {

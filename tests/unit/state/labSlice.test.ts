@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeView, encodeView } from '../../../src/state/hash';
-import { labDefaults, labViewPatch, labViewSettings } from '../../../src/state/labSlice';
+import { labDefaults, labModelChoice, labViewPatch, labViewSettings } from '../../../src/state/labSlice';
 import { createAppStore } from '../../../src/state/store';
 import { viewOf } from '../../../src/state/urlSync';
 
@@ -73,5 +73,21 @@ describe('the measurements of this page', () => {
     store.getState().setLabWeighting('noise', 'min-snr');
     expect(store.getState().labWeightings).toEqual({ noise: 'min-snr', patch: null, depth: null });
     expect(encodeView(viewOf(store.getState()))).toBe(before);
+  });
+});
+
+describe('choosing a model in a lab view', () => {
+  it('takes the batches measured for a slow model, and the view defaults back for any other', () => {
+    expect(labModelChoice('noise', 'patches')).toEqual({ model: 'patches', batch: 64, batches: 3 });
+    expect(labModelChoice('noise', 'digits')).toEqual({ model: 'digits', batch: 256, batches: 6 });
+    expect(labModelChoice('depth', 'full-d16')).toEqual({ model: 'full-d16', batch: 64, batches: 4 });
+    expect(labModelChoice('depth', 'summed-d8')).toEqual({ model: 'summed-d8', batch: 64, batches: 12 });
+    expect(labModelChoice('patch', 'hilbert')).toEqual({ model: 'hilbert', batch: 64, batches: 12 });
+  });
+  it('gives only settings the link keeps, so the choice survives a reload', () => {
+    const store = createAppStore();
+    store.getState().setLab(labViewPatch('noise', labModelChoice('noise', 'patches')));
+    const { view } = decodeView(`#${encodeView(viewOf(store.getState()))}`);
+    expect(labViewSettings(view.lab, 'noise')).toMatchObject({ model: 'patches', batch: 64, batches: 3 });
   });
 });

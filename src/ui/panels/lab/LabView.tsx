@@ -6,7 +6,7 @@ import { useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/shallow';
 import type { LabGradientsResult, LabProgress, LabResult, LabSettings, LabTransferResult, LabWeighting } from '../../../protocol/lab';
 import { LAB_LIMITS } from '../../../protocol/lab';
-import { LAB_BATCHES, LAB_K_RANGE, LAB_LRS, LAB_SEED_MAX, labViewPatch, labViewSettings, type LabViewSettings } from '../../../state/labSlice';
+import { LAB_BATCHES, LAB_K_RANGE, LAB_LRS, LAB_SEED_MAX, labModelChoice, labViewPatch, labViewSettings, type LabViewSettings } from '../../../state/labSlice';
 import { appStore, useStore } from '../../../state/store';
 import { ChartFigure } from '../../components/Figure';
 import { Slider } from '../../components/Slider';
@@ -184,7 +184,7 @@ export function LabView({ spec }: { spec: LabViewSpec }) {
         <ChoiceField
           label="Model" value={settings.model} choices={spec.models.map((m) => m.id)} testId={`${testId}-model`}
           format={(id) => spec.models.find((m) => m.id === id)?.label ?? id}
-          onChange={(model) => set(view === 'patch' && !rowStartsAllowed(model) ? { model, grouping: 'equal' } : { model })}
+          onChange={(model) => set(view === 'patch' && !rowStartsAllowed(model) ? { ...labModelChoice(view, model), grouping: 'equal' } : labModelChoice(view, model))}
         />
         {view === 'patch' && (
           <ChoiceField
