@@ -4,7 +4,8 @@ import { blockDctKeep } from '../../src/core/depth/dct';
 import { dct2Rect } from '../../src/core/depth/dctTransform';
 import { depthSteps, type DepthSpec } from '../../src/core/depth/views';
 import { ssimAgainst, ssimReference } from '../../src/core/ssimFast';
-import { rqFit } from '../../src/core/depth/rq';
+import { rqFit, patchVectors } from '../../src/core/depth/rq';
+import { assignNearest } from '../../src/core/depth/kmeans';
 import { spectraForImage } from '../../src/core/diffusion/spectrum';
 import { createImage } from '../../src/core/image';
 import { mulberry32 } from '../../src/core/random';
@@ -67,6 +68,8 @@ export function coreCases(native: NativeTimes, quick = false): BenchCase[] {
 
   // Heavier depth and diffusion math. RQ takes seconds per fit: few reps, no separate warm-up in quick runs.
   const img256 = randomImage(256, 1);
+  const vectors256 = patchVectors(img256, 4).data;
+  const centroids256 = Float64Array.from(vectors256.subarray(0, 256 * 48));
   const img512 = randomImage(512, 2);
   const planes512 = [0, 1, 2].map((c) => Float64Array.from({ length: 512 * 512 }, (_, p) => img512.data[3 * p + c]));
   const img512b = randomImage(512, 4);
@@ -77,6 +80,8 @@ export function coreCases(native: NativeTimes, quick = false): BenchCase[] {
   const heavy: [string, string, number, string, () => unknown, number][] = [
     ['core: RQ k-means (4×4 patches, K 256, depth 8, 10 iters; reference: random seeds, no k-means++)', 'rqKmeans@256', 256,
       'numpy Lloyd (random seeds)', () => rqFit(img256, 4, 256, 8, 10, 0), quick ? 2 : 3],
+    ['core: k-means assignment pass as a matrix product (4096 × 256 centroids, dim 48, no bounds)', 'assign@256', 256,
+      'numpy ‖c‖² − 2x·c argmin', () => assignNearest(vectors256, 48, centroids256, 256), quick ? 5 : 15],
     ['core: block DCT 8×8 keep-all (forward + inverse)', 'blockDct8@512', 512, 'numpy block DCT', () => blockDctKeep(img512, 8, 64), quick ? 5 : 15],
     ['core: diffusion spectra precompute (2 FFTs + ring means)', 'spectra@512', 512, 'numpy.fft.fft2 + ring means', () => spectraForImage(img512.data, eps, 512), quick ? 5 : 15],
     ['core: whole-image DCT, 3 channels (forward + inverse)', 'wholeDct@512', 512, 'scipy dctn + idctn', () => {

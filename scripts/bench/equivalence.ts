@@ -13,6 +13,7 @@ import { registerWasmTrainingKernels } from '../../src/models/wasmKernels';
 import { binCentres, classRows, deserialize, disposeDenoiser, modelSpaceOfSet, paramCount, pixelsOf, readImageSet, type WeightsJson } from '../../src/models/diffusion';
 import { denoiserNoiseCosines } from '../../src/models/equivalence/gradientCosines';
 import type { BenchCase } from './run';
+import { quantile } from './stats';
 
 const BINS = 8;
 const BATCH = 16;
@@ -20,14 +21,6 @@ const NOISE_SEED = 1;
 const DIR = join(import.meta.dirname, '..', '..', 'public', 'models', 'diffusion');
 const quick = process.argv.includes('--quick');
 const read = (name: string) => new Uint8Array(readFileSync(join(DIR, name)));
-
-/** The q-quantile with linear interpolation between order statistics (as run.ts reports p50 and p95). */
-function quantile(values: number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  return s[lo] + (s[Math.ceil(pos)] - s[lo]) * (pos - lo);
-}
 
 await tf.setBackend('wasm');
 await tf.ready();

@@ -9,6 +9,7 @@ import type { BrowserContext } from 'playwright-core';
 import { labDefaults, labViewSettings } from '../../src/state/labSlice';
 import type { BenchCase } from './run';
 import { waitReady } from './sliders';
+import { quantile } from './stats';
 import { chooseBackend } from './training';
 
 /** Each view's defaults (src/state/labSlice.ts), and how its cases are named. */
@@ -18,14 +19,6 @@ const VIEWS = ([
   { view: 'depth', what: 'depth matrices (RQ auto-encoder summed-d8' },
 ] as const).map((v) => ({ ...v, ...labViewSettings(labDefaults, v.view) }));
 
-/** The q-quantile with linear interpolation between order statistics, as run.ts reports p50 and p95 (run.ts runs the bench when imported). */
-function quantile(values: number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  return s[lo] + (s[Math.ceil(pos)] - s[lo]) * (pos - lo);
-}
 
 /**
  * Plain JavaScript (tsx would wrap named functions with a helper the page lacks). Clicks the view's button and

@@ -49,6 +49,9 @@ def rq():
         r = r - C[dist.argmin(1)]
     return r
 out['rqKmeans@256'] = timeit(rq, reps=3)
+# One brute-force assignment pass of the same shape: 4096 points × 256 centroids in 48 dimensions.
+C256 = X256[rng.choice(4096, 256, replace=False)].copy()
+out['assign@256'] = timeit(lambda: ((C256 * C256).sum(1)[None, :] - 2 * X256 @ C256.T).argmin(1))
 # Block DCT 8×8 keep-all of a 512² RGB image: forward and inverse orthonormal DCT of every tile.
 V512 = rng.random((512, 512, 3))
 try:

@@ -1,4 +1,4 @@
-// npm run bench [-- --compare] [-- --quick] [-- --dist <dir>]
+// npm run bench [-- --compare] [-- --quick] [-- --dist <dir>]; one group of cases alone: scripts/bench/only.ts
 // Builds the app, serves it on loopback, drives Chromium and records, per case: name, backend, image size,
 // n, p50, p95 and unit, plus a native (numpy) reference for core math when python3 with numpy is present.
 // Results go to bench/results.json and bench/results.md (with a section on the build's JavaScript bytes, see
@@ -15,6 +15,10 @@ import { numpyReference } from './native';
 import { labCases } from './lab';
 import { trainingCases } from './training';
 import { sliderDrag, sweep, waitQuiet, waitReady, type DragResult } from './sliders';
+import { settledCases } from './settled';
+import { quantile } from './stats';
+import { DIGIT_DENOISERS, openDenoiser } from './denoiserLoad';
+
 
 export interface BenchCase {
   name: string;
@@ -33,15 +37,6 @@ const quick = args.has('--quick');
 const distArg = argv.indexOf('--dist') >= 0 ? argv[argv.indexOf('--dist') + 1] : null;
 const distDir = distArg ?? 'dist';
 const MOVES = quick ? 20 : 60;
-
-export function quantile(values: number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-}
 
 // Plain JavaScript (see above). Clicks "Load the model" and resolves with click → the heat map canvas in the DOM.
 const MODEL_LOAD_JS = `() => new Promise((resolve, reject) => {
@@ -128,6 +123,8 @@ async function main(): Promise<void> {
       drag('patch: step slider (8-px patches)', await sliderDrag(page, 'step-slider', sweep(0, n - 1, MOVES).map((v, i) => (v * 37 + i) % n)));
       drag('diffusion: t slider', await sliderDrag(page, 't-slider', sweep(0, 60, MOVES).map((v) => 300 + 7 * v)));
     }
+    // Structural controls: key press → the whole view settled, worker results included (settled.ts).
+    results.push(...(await settledCases(context, url, quick)));
     // Patch model (tfjs in the model worker): click "Load the model" → heat map drawn, on fresh pages.
     // The first page also lists the JavaScript files it requests (its workers' included; from the HTTP cache or not)
     // until the model is shown: the app, tfjs, and the one backend it starts.
@@ -157,14 +154,9 @@ async function main(): Promise<void> {
 
     // The digit denoisers (the U-Net, the panel's default, and the MLP): load, then 10-step guided DDIM samples of
     // one digit (time reported by the worker).
-    for (const [model, name] of [['digits-unet', 'digits U-Net'], ['digits', 'digits']] as const) {
-      const dp = await context.newPage();
-      await dp.goto(`${url}#v=1&img=astronaut&size=128&dnmodel=${model}&dnsampler=ddim&dnsteps=10&dncount=1&dnguide=2.0`);
-      await waitReady(dp);
-      const t0 = Date.now();
-      await dp.click('[data-testid="denoiser-load"]');
-      await dp.waitForSelector('[data-testid="denoiser-readout"]', { timeout: 120_000 });
-      results.push({ name: `denoiser (${name}): load`, backend: '-', size: null, n: 1, p50: Date.now() - t0, p95: Date.now() - t0, unit: 'ms' });
+    for (const [model, name] of DIGIT_DENOISERS) {
+      const { page: dp, ms } = await openDenoiser(context, url, model);
+      results.push({ name: `denoiser (${name}): load`, backend: '-', size: null, n: 1, p50: ms, p95: ms, unit: 'ms' });
       const sampleTimes: number[] = [];
       for (let i = 0; i < (quick ? 5 : 15); i++) {
         const before = await dp.textContent('[data-testid="denoiser-samples-readout"]').catch(() => null);

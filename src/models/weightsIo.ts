@@ -1,8 +1,11 @@
 // The weight files every shipped model shares: a tfjs-style model.json (format, version, config, meta, weight
-// manifest) next to one little-endian float32 weights.bin holding the named parameters back to back; reading
+// manifest) next to one little-endian weights.bin holding the named parameters back to back, each float32 or,
+// where its manifest entry says `quantization: { dtype: 'float16' }` (tfjs's own field), float16 (half the
+// bytes; decoded to float32 at load, see core/float16.ts and scripts/weights-float16.ts); reading
 // it with byte progress; and saving/loading the same artifacts through a tf.io handler ('indexeddb://name' in
 // the browser, in-memory in tests). Each model's weights.ts says how its kind is named, shaped and built.
 import * as tf from '@tensorflow/tfjs-core';
+import { decodeFloat16, encodeFloat16 } from '../core/float16';
 
 export type Progress = (loadedBytes: number, totalBytes: number | null) => void;
 
@@ -58,6 +61,23 @@ export async function loadArtifacts<J extends ManifestJson>(handler: tf.io.IOHan
   return { json, weights: tf.io.CompositeArrayBuffer.join(artifacts.weightData) };
 }
 
+/**
+ * The same parameters stored as float16 (nearest, ties to even): the manifest entries gain tfjs's
+ * `quantization: { dtype: 'float16', original_dtype: 'float32' }` and the file half the bytes. Values beyond
+ * float16's range (±65504) would become infinite: refused.
+ */
+export function toFloat16(specs: tf.io.WeightsManifestEntry[], weights: ArrayBuffer): { specs: tf.io.WeightsManifestEntry[]; weights: ArrayBuffer } {
+  const values = decodeWeights(specs, weights);
+  for (let i = 0; i < values.length; i++) {
+    if (Math.abs(values[i]) > 65504) throw new RangeError(`a weight (${values[i]}) is beyond float16's range`);
+  }
+  const half = encodeFloat16(values);
+  return {
+    specs: specs.map((s) => ({ ...s, dtype: 'float32', quantization: { dtype: 'float16', original_dtype: 'float32' } })),
+    weights: half.buffer,
+  };
+}
+
 /** A model made of named float32 parameters, built from a config. */
 export type ParamModel<C> = { config: C; params: Record<string, tf.Variable> };
 
@@ -86,6 +106,43 @@ export type ModelCodec<F extends string, C, M extends ParamModel<C>> = {
 };
 
 const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** How a parameter is stored: float32, or float16 (tfjs's quantization field), decoded to float32 at load. */
+const storedAs = (spec: tf.io.WeightsManifestEntry): 'float32' | 'float16' | null =>
+  (spec.dtype ?? 'float32') !== 'float32' ? null : !spec.quantization ? 'float32' : spec.quantization.dtype === 'float16' ? 'float16' : null;
+
+/**
+ * Every parameter of a manifest as float32 values, back to back in manifest order, from a weights file whose
+ * entries are float32 or float16 (4 or 2 bytes each, little-endian). Throws when the sizes disagree.
+ */
+export function decodeWeights(specs: tf.io.WeightsManifestEntry[], weights: ArrayBuffer): Float32Array {
+  let bytes = 0;
+  let count = 0;
+  for (const s of specs) {
+    const as = storedAs(s);
+    if (!as) throw new Error(`weights file stores ${s.name} as ${s.quantization?.dtype ?? s.dtype}, not float32 or float16`);
+    bytes += sizeOf(s.shape) * (as === 'float16' ? 2 : 4);
+    count += sizeOf(s.shape);
+  }
+  if (bytes !== weights.byteLength) throw new Error(`weights file holds ${weights.byteLength} bytes, its manifest ${bytes}`);
+  if (specs.every((s) => !s.quantization)) return new Float32Array(weights);
+  const out = new Float32Array(count);
+  let at = 0;
+  let byte = 0;
+  for (const s of specs) {
+    const n = sizeOf(s.shape);
+    const half = storedAs(s) === 'float16';
+    const width = half ? 2 : 4;
+    // Views need aligned offsets; an entry after an odd number of float16 values is copied first.
+    const buf = byte % width === 0 ? weights : weights.slice(byte, byte + n * width);
+    const offset = byte % width === 0 ? byte : 0;
+    if (half) decodeFloat16(new Uint16Array(buf, offset, n), out.subarray(at, at + n));
+    else out.set(new Float32Array(buf, offset, n), at);
+    at += n;
+    byte += n * width;
+  }
+  return out;
+}
 
 /** One kind of model's file operations. */
 export type ModelIo<F extends string, C, M, Meta> = {
@@ -125,9 +182,7 @@ export function modelIo<F extends string, C, M extends ParamModel<C>, Meta>(code
     if (json.version > codec.version) throw new Error(`${codec.names.newer} version ${json.version} is newer than this app reads`);
     codec.validate(json.config);
     const specs = json.weightsManifest.flatMap((group) => group.weights);
-    const floats = new Float32Array(weights);
-    const total = specs.reduce((n, s) => n + sizeOf(s.shape), 0);
-    if (total !== floats.length) throw new Error(`weights file holds ${floats.length} floats, its manifest ${total}`);
+    const floats = decodeWeights(specs, weights);
     const offsets = new Map<string, number>();
     let at = 0;
     for (const s of specs) {
@@ -138,7 +193,7 @@ export function modelIo<F extends string, C, M extends ParamModel<C>, Meta>(code
     try {
       for (const [name, shape] of codec.shapes(json.config)) {
         const spec = specs.find((s) => s.name === name);
-        if (!spec || spec.shape.join() !== shape.join() || (spec.dtype ?? 'float32') !== 'float32') {
+        if (!spec || spec.shape.join() !== shape.join()) {
           throw new Error(`weights file lacks ${name} [${shape}] or has another shape`);
         }
         const start = offsets.get(name)!;

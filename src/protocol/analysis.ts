@@ -17,7 +17,8 @@ export type AnalysisRequest =
 /** A step's numbers without its image or codes (curves travel; images and codes only for the step on screen). */
 export type DepthStepInfo = Omit<DepthStep, 'reconstruction' | 'codes'>;
 /** `codes`: step d's code per patch (RQ / VQ; null for other views), over steps[d − 1].grid. */
-export type DepthViewResult = { steps: DepthStepInfo[]; d: number; reconstruction: RgbImage; previous: RgbImage | null; codes: Int32Array | null };
+/** `of`: the image hash and decomposition the answer is for (`${hash}|${JSON of the spec}`), so a view tells an old answer from a new one. */
+export type DepthViewResult = { steps: DepthStepInfo[]; d: number; reconstruction: RgbImage; previous: RgbImage | null; codes: Int32Array | null; of: string };
 
 /** Per-ordering statistics, in the order the orderings were asked for. */
 export type PatchStatsResult = { rows: number; cols: number; orderings: OrderingAnalysis[] };

@@ -6,7 +6,7 @@
 // lower bound per centroid, so most distances are never computed; the seeding already yields those bounds.
 // The bounds only skip provably useless distances: the result is plain Lloyd's (up to ties and rounding at
 // near-ties). When n·k bounds would not fit (ELKAN_MAX_BOUNDS), a brute-force search with ‖x‖² − 2x·c + ‖c‖²,
-// blocked 2 points × 4 centroids, is used instead. Inertia is always summed exactly, as Σ (x − c)².
+// a matrix product in tiles of 4 points × 4 centroids, is used instead. Inertia is always summed exactly, as Σ (x − c)².
 // Inertia never increases from one assignment to the next: the mean minimizes a cluster's squared distances,
 // and an empty cluster is re-seeded with the point farthest from its centroid (which only lowers the sum).
 import { distCC, elkanAssign, exactDistances, seedPlusPlus } from './kmeansKernels';
@@ -47,41 +47,62 @@ export interface KMeansResult {
   inertia: number;
 }
 
+/** Centroids packed for assignNearest: panels of 4, each stored d-major (panel·4·dim + d·4 + lane). */
+const PANEL = 4;
+
 /**
- * Brute-force nearest centroid of every point (ties → lower index), comparing ‖c‖² − 2x·c, blocked 2 points
- * × 4 centroids so each loaded value feeds several multiply-adds. Also the reference for the tests.
+ * Brute-force nearest centroid of every point (ties → lower index) as a matrix product: ‖x − c‖² =
+ * ‖x‖² − 2x·c + ‖c‖², where ‖x‖² is the same for every centroid of a point, so the argmin compares ‖c‖² − 2x·c.
+ * The products X·Cᵀ are computed in register tiles of 4 points × 4 centroids (16 running sums, each loaded
+ * value feeding four multiply-adds) over centroids packed in panels of four, read contiguously. Each dot product
+ * is one sum in order of d. Also the reference for the tests.
  */
 export function assignNearest(data: Float32Array, dim: number, c: Float64Array, k: number): Int32Array {
   const n = data.length / dim;
-  const cNorm = new Float64Array(k);
-  for (let j = 0; j < k; j++) for (let d = 0, q = j * dim; d < dim; d++, q++) cNorm[j] += c[q] * c[q];
+  const panels = Math.ceil(k / PANEL);
+  const cp = new Float64Array(panels * PANEL * dim);
+  const cNorm = new Float64Array(panels * PANEL).fill(Infinity); // padding lanes never win
+  for (let j = 0; j < k; j++) {
+    let s = 0;
+    for (let d = 0, q = j * dim, o = (j >> 2) * PANEL * dim + (j & 3); d < dim; d++, q++, o += PANEL) {
+      cp[o] = c[q];
+      s += c[q] * c[q];
+    }
+    cNorm[j] = s;
+  }
   const assign = new Int32Array(n);
-  const v = new Float64Array(8);
-  for (let i = 0; i < n; i += 2) {
-    const pa = i * dim;
-    const pb = i + 1 < n ? pa + dim : pa; // an odd last point is paired with itself
-    let bestA = Infinity, bestB = Infinity, ja = 0, jb = 0;
-    for (let j = 0; j < k; j += 4) {
-      const m = Math.min(4, k - j);
-      const q0 = j * dim;
-      const q1 = m > 1 ? q0 + dim : q0, q2 = m > 2 ? q0 + 2 * dim : q0, q3 = m > 3 ? q0 + 3 * dim : q0;
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-      for (let d = 0; d < dim; d++) {
-        const xa = data[pa + d], xb = data[pb + d];
-        const c0 = c[q0 + d], c1 = c[q1 + d], c2 = c[q2 + d], c3 = c[q3 + d];
-        a0 += xa * c0; a1 += xa * c1; a2 += xa * c2; a3 += xa * c3;
-        b0 += xb * c0; b1 += xb * c1; b2 += xb * c2; b3 += xb * c3;
+  const best = new Float64Array(PANEL);
+  const arg = new Int32Array(PANEL);
+  const e = new Float64Array(PANEL * PANEL);
+  for (let i = 0; i < n; i += PANEL) {
+    // A short last tile repeats its last point (results unused).
+    const p0 = i * dim, p1 = Math.min(i + 1, n - 1) * dim, p2 = Math.min(i + 2, n - 1) * dim, p3 = Math.min(i + 3, n - 1) * dim;
+    best.fill(Infinity);
+    for (let b = 0, o = 0; b < panels; b++, o += PANEL * dim) {
+      let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0;
+      let a20 = 0, a21 = 0, a22 = 0, a23 = 0, a30 = 0, a31 = 0, a32 = 0, a33 = 0;
+      for (let d = 0, q = o; d < dim; d++, q += PANEL) {
+        const c0 = cp[q], c1 = cp[q + 1], c2 = cp[q + 2], c3 = cp[q + 3];
+        const x0 = data[p0 + d], x1 = data[p1 + d], x2 = data[p2 + d], x3 = data[p3 + d];
+        a00 += x0 * c0; a01 += x0 * c1; a02 += x0 * c2; a03 += x0 * c3;
+        a10 += x1 * c0; a11 += x1 * c1; a12 += x1 * c2; a13 += x1 * c3;
+        a20 += x2 * c0; a21 += x2 * c1; a22 += x2 * c2; a23 += x2 * c3;
+        a30 += x3 * c0; a31 += x3 * c1; a32 += x3 * c2; a33 += x3 * c3;
       }
-      v[0] = a0; v[1] = a1; v[2] = a2; v[3] = a3; v[4] = b0; v[5] = b1; v[6] = b2; v[7] = b3;
-      for (let t = 0; t < m; t++) {
-        const ea = cNorm[j + t] - 2 * v[t];
-        if (ea < bestA) { bestA = ea; ja = j + t; }
-        const eb = cNorm[j + t] - 2 * v[4 + t];
-        if (eb < bestB) { bestB = eb; jb = j + t; }
+      e[0] = a00; e[1] = a01; e[2] = a02; e[3] = a03; e[4] = a10; e[5] = a11; e[6] = a12; e[7] = a13;
+      e[8] = a20; e[9] = a21; e[10] = a22; e[11] = a23; e[12] = a30; e[13] = a31; e[14] = a32; e[15] = a33;
+      const j0 = b * PANEL;
+      for (let t = 0; t < PANEL; t++) {
+        for (let l = 0; l < PANEL; l++) {
+          const v = cNorm[j0 + l] - 2 * e[t * PANEL + l];
+          if (v < best[t]) {
+            best[t] = v;
+            arg[t] = j0 + l;
+          }
+        }
       }
     }
-    assign[i] = ja;
-    if (i + 1 < n) assign[i + 1] = jb;
+    for (let t = 0; t < PANEL && i + t < n; t++) assign[i + t] = arg[t];
   }
   return assign;
 }

@@ -82,7 +82,14 @@ export function elkanAssign(data: Float32Array, dim: number, c: Float64Array, k:
     if (u <= s[a]) continue;
     const row = i * k;
     let ak = a * k;
-    let tight = false;
+    // Tighten the upper bound first: the exact distance often clears the cheap test against s[a] by itself.
+    u = Math.sqrt(distXC(data, i, c, a, dim));
+    lower[row + a] = u + drift[a];
+    if (u <= s[a]) {
+      upper[i] = u;
+      continue;
+    }
+    let tight = true;
     let m = 0;
     for (let j = 0; j <= k; j++) {
       if (j < k) {

@@ -65,7 +65,7 @@ export function createAnalysisHost(): AnalysisHost {
   async function depthView(req: Req<'depth-view'>, ctx: ModelContext): Promise<AnalysisResults['depth-view']> {
     const steps = await stepsFor(req.image, req.spec, ctx, `Computing ${req.spec.kind}`);
     const d = Math.min(Math.max(1, Math.round(req.d)), steps.length);
-    return { steps: info(steps), d, reconstruction: steps[d - 1].reconstruction, previous: d > 1 ? steps[d - 2].reconstruction : null, codes: steps[d - 1].codes ?? null };
+    return { steps: info(steps), d, reconstruction: steps[d - 1].reconstruction, previous: d > 1 ? steps[d - 2].reconstruction : null, codes: steps[d - 1].codes ?? null, of: `${req.image.hash}|${JSON.stringify(req.spec)}` };
   }
 
   async function depthRd(req: Req<'depth-rd'>, ctx: ModelContext): Promise<AnalysisResults['depth-rd']> {

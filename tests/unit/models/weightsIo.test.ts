@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '../../../src/models/tfjsRegistrations';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { modelIo, type ModelFile, type ParamModel } from '../../../src/models/weightsIo';
+import { fromFloat16Bits, toFloat16Bits } from '../../../src/core/float16';
+import { mulberry32 } from '../../../src/core/random';
+import { modelIo, toFloat16, type ModelFile, type ParamModel } from '../../../src/models/weightsIo';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -119,10 +121,11 @@ describe('model weight files', () => {
     expect(() => io.deserialize({ ...json, format: 'other' as 'toy' }, weights)).toThrow('not a toy model (format other)');
     expect(() => io.deserialize({ ...json, version: 3 }, weights)).toThrow('toy model version 3 is newer than this app reads');
     expect(() => io.deserialize({ ...json, config: { n: 0 } }, weights)).toThrow('n must be a positive integer');
-    expect(() => io.deserialize(json, weights.slice(4))).toThrow('weights file holds 8 floats, its manifest 9');
+    expect(() => io.deserialize(json, weights.slice(4))).toThrow('weights file holds 32 bytes, its manifest 36');
     expect(() => io.deserialize(withSpecs([a, { ...bw, name: 'c' }]), weights)).toThrow('weights file lacks b/w [2,3] or has another shape');
     expect(() => io.deserialize(withSpecs([a, { ...bw, shape: [3, 2] }]), weights)).toThrow('weights file lacks b/w [2,3] or has another shape');
-    expect(() => io.deserialize(withSpecs([a, { ...bw, dtype: 'int32' }]), weights)).toThrow('weights file lacks b/w [2,3] or has another shape');
+    expect(() => io.deserialize(withSpecs([a, { ...bw, dtype: 'int32' }]), weights)).toThrow('weights file stores b/w as int32, not float32 or float16');
+    expect(() => io.deserialize(withSpecs([a, { ...bw, quantization: { dtype: 'uint8', scale: 1, min: 0 } }]), weights)).toThrow('weights file stores b/w as uint8, not float32 or float16');
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -130,5 +133,44 @@ describe('model weight files', () => {
     const { json, weights } = await toyFile();
     await expect(io.loadFromUrl('dir/', undefined, filesFetch({ 'weights.bin': new Uint8Array(weights) }))).rejects.toThrow('dir/model.json: HTTP 404');
     await expect(io.loadFromUrl('dir/', undefined, filesFetch({ 'model.json': new TextEncoder().encode(JSON.stringify(json)) }))).rejects.toThrow('HTTP 404');
+  });
+
+  it('reads float16 weights: every value the nearest float16 (ties to even), half the bytes, float32 entries beside them', async () => {
+    const r = mulberry32(5);
+    const values = Float32Array.from({ length: 9 }, () => (r() - 0.5) * 10);
+    const model = createToy({ n: 3 }, values);
+    const { json, weights } = await io.serialize(model, { note: 'half' });
+    disposeToy(model);
+    const half = toFloat16(json.weightsManifest[0].weights, weights);
+    expect(half.weights.byteLength).toBe(weights.byteLength / 2);
+    expect(half.specs.map((s) => s.quantization?.dtype)).toEqual(['float16', 'float16']);
+    // The definition: the float16 nearest to each value, checked against its two neighbours.
+    const read = io.deserialize({ ...json, weightsManifest: [{ paths: ['weights.bin'], weights: half.specs }] }, half.weights);
+    const got = new Float32Array((await io.serialize(read, json.meta)).weights);
+    disposeToy(read);
+    values.forEach((v, i) => {
+      const h = toFloat16Bits(v);
+      expect(got[i]).toBe(fromFloat16Bits(h));
+      for (const other of [h - 1, h + 1]) expect(Math.abs(fromFloat16Bits(other) - v)).toBeGreaterThanOrEqual(Math.abs(got[i] - v));
+      expect(Math.abs(got[i] - v)).toBeLessThanOrEqual(Math.abs(v) * 2 ** -11);
+    });
+    // A float16 entry of 3 values (6 bytes) followed by a float32 one: the float32 values start unaligned.
+    const mixed = new Uint8Array(6 + 24);
+    mixed.set(new Uint8Array(Uint16Array.from(values.subarray(0, 3), toFloat16Bits).buffer), 0);
+    mixed.set(new Uint8Array(values.slice(3).buffer), 6);
+    const [a, bw] = json.weightsManifest[0].weights;
+    const m2 = io.deserialize({ ...json, weightsManifest: [{ paths: ['weights.bin'], weights: [half.specs[0], bw] }] }, mixed.buffer);
+    const back = new Float32Array((await io.serialize(m2, json.meta)).weights);
+    disposeToy(m2);
+    expect(Array.from(back.subarray(3))).toEqual(Array.from(values.subarray(3)));
+    expect(Array.from(back.subarray(0, 3))).toEqual(Array.from(values.subarray(0, 3), (v) => fromFloat16Bits(toFloat16Bits(v))));
+    expect(a.name).toBe('a');
+  });
+
+  it('refuses to store as float16 a weight beyond its range (±65504)', async () => {
+    const model = createToy({ n: 3 }, Float32Array.from([1, 2, 70000, 0, 0, 0, 0, 0, 0]));
+    const { json, weights } = await io.serialize(model, { note: '' });
+    disposeToy(model);
+    expect(() => toFloat16(json.weightsManifest[0].weights, weights)).toThrow("a weight (70000) is beyond float16's range");
   });
 });

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { DEPTH_KINDS } from '../../../core/depth/kinds';
 import type { DepthViewKind } from '../../../state/depthSlice';
 import { appStore, useStore } from '../../../state/store';
@@ -6,7 +6,7 @@ import { Panel } from '../Panel';
 import { BitplaneView } from './BitplaneView';
 import { LearnedRQSection } from './LearnedRQSection';
 import { RateDistortion } from './RateDistortion';
-import { StepsView } from './StepsView';
+import { StepsView, type ViewCurves } from './StepsView';
 
 const VIEW_LABELS: Record<DepthViewKind, string> = {
   bitplanes: 'Bit-planes (most significant first)',
@@ -22,6 +22,8 @@ const VIEW_LABELS: Record<DepthViewKind, string> = {
 export function DepthPanel() {
   const view = useStore((s) => s.depth.view);
   const id = useId();
+  // The steps view's curves, shared with the rate–distortion chart (one fit of a costly decomposition, not two).
+  const [curves, setCurves] = useState<ViewCurves | null>(null);
   return (
     <Panel
       id="depth"
@@ -41,8 +43,8 @@ export function DepthPanel() {
           {DEPTH_KINDS.map((v) => <option key={v} value={v}>{VIEW_LABELS[v]}</option>)}
         </select>
       </div>
-      {view === 'bitplanes' ? <BitplaneView /> : <StepsView />}
-      <RateDistortion />
+      {view === 'bitplanes' ? <BitplaneView /> : <StepsView onCurves={setCurves} />}
+      <RateDistortion viewCurves={curves} />
       <LearnedRQSection />
     </Panel>
   );

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { DepthSpec } from '../../../core/depth/views';
 import { useStore } from '../../../state/store';
 import { lineChart } from '../../charts/lineChart';
@@ -7,7 +7,7 @@ import { imagePayload } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { RD_CODEBOOK_CAPTION, rateDistortionSeries } from './rdSeries';
 import { useLatest } from '../../hooks/useLatest';
-import { specOf } from './StepsView';
+import { specOf, type ViewCurves } from './StepsView';
 import { ErrorText } from '../../components/ErrorText';
 import { RequestProgress } from '../../components/WorkProgress';
 import { Formula } from '../../formulas/Formula';
@@ -22,8 +22,12 @@ const CHEAP: { id: string; label: string; spec: (q: number) => DepthSpec }[] = [
   { id: 'dct-whole', label: 'whole DCT', spec: (q) => ({ kind: 'dct-whole', step: q / 255 }) },
 ];
 
-/** Every decomposition on one rate–distortion chart, so they can be compared at equal rate. */
-export function RateDistortion() {
+/**
+ * Every decomposition on one rate–distortion chart, so they can be compared at equal rate. The cheap curves come
+ * from the background worker; the costly or order-specific one of the view on screen (RQ, VQ, a bit order) is the
+ * steps view's own answer (`viewCurves`), so changing K, the patch size or D fits it once, not twice.
+ */
+export function RateDistortion({ viewCurves = null }: { viewCurves?: ViewCurves | null } = {}) {
   const image = useStore((s) => s.image.working);
   const hash = useStore((s) => s.image.workingHash);
   const sampleId = useStore((s) => s.image.sampleId);
@@ -33,21 +37,27 @@ export function RateDistortion() {
   const learned = view.view === 'rq' || view.view === 'vq' ? [{ id: view.view, label: `${view.view.toUpperCase()} (K=${view.K})`, spec: specOf(view) }]
     : view.view === 'bit-order' && view.bitOrder !== 'msb' ? [{ id: `bits-${view.bitOrder}`, label: `bit-planes, ${view.bitOrder === 'lsb' ? 'LSB first' : 'interleaved'}`, spec: specOf(view) }]
       : [];
-  const specs = [...CHEAP.map((c) => ({ ...c, spec: c.spec(view.qstep) })), ...learned];
-  const key = `${hash}|${JSON.stringify(specs.map((s) => s.spec))}`;
-  const rd = useWorkerRequest('depth-rd', image && (() => ({ image: imagePayload(image, hash), specs: specs.map((s) => s.spec) })), key);
-  // The chart is rebuilt for a new answer only: it names its curves with the decompositions of that moment.
-  const specsNow = useLatest(specs);
-  const chart = useMemo(() => {
+  const cheap = CHEAP.map((c) => ({ ...c, spec: c.spec(view.qstep) }));
+  const key = `${hash}|${JSON.stringify(cheap.map((s) => s.spec))}`;
+  const rd = useWorkerRequest('depth-rd', image && (() => ({ image: imagePayload(image, hash), specs: cheap.map((s) => s.spec) })), key);
+  // The view's curve, once the steps view has it for this image and decomposition (null: not yet).
+  const ownKey = learned.length > 0 ? `${hash}|${JSON.stringify(learned[0].spec)}` : '';
+  const ownId = learned[0]?.id ?? '';
+  const ownLabel = learned[0]?.label ?? '';
+  const own = useMemo(() => (!ownKey ? [] : viewCurves?.key === ownKey ? [{ id: ownId, label: ownLabel, steps: viewCurves.steps }] : null), [ownKey, ownId, ownLabel, viewCurves]);
+  // The chart is rebuilt when every curve it names has its answer; until then the last one stays.
+  const specsNow = useLatest(cheap);
+  const [chart, setChart] = useState<ReturnType<typeof lineChart> | null>(null);
+  useEffect(() => {
     const specs = specsNow.current;
-    if (!rd.result || rd.result.length !== specs.length) return null;
-    const { series, description } = rateDistortionSeries(specs.map((s, i) => ({ id: s.id, label: s.label, steps: rd.result![i] })));
-    return lineChart(series, {
+    if (!rd.result || rd.result.length !== specs.length || !own) return;
+    const { series, description } = rateDistortionSeries([...specs.map((s, i) => ({ id: s.id, label: s.label, steps: rd.result![i] })), ...own]);
+    setChart(lineChart(series, {
       title: 'Rate–distortion of every decomposition',
       description,
       xLabel: 'rate (bits per pixel, entropy-coded)', yLabel: 'PSNR (dB)', width: 420, height: 300,
-    });
-  }, [rd.result, specsNow]);
+    }));
+  }, [rd.result, specsNow, own]);
   return (
     <>
       {rd.error && <ErrorText onRetry={rd.retry}>The rate–distortion curves failed: {rd.error}</ErrorText>}

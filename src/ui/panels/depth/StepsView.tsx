@@ -1,4 +1,4 @@
-import { useId, useMemo } from 'react';
+import { useEffect, useId, useMemo } from 'react';
 import { BIT_ORDERS, type BitOrder } from '../../../core/depth/bitOrders';
 import { codebookHealth, usageByRank } from '../../../core/depth/codebook';
 import { CHANNEL_SPACES } from '../../../core/depth/kinds';
@@ -48,7 +48,14 @@ const healthDescription = (d: number, current: Step | undefined) =>
   `Per step: the codebook size, codewords used by at least one patch, and the perplexity 2^H of the codes (effective codewords). At step ${d}: perplexity ${current?.perplexity?.toFixed(1) ?? '—'}, ${current?.deadCodes ?? '—'} dead of ${current?.codebookSize ?? '—'}.`;
 
 /** Any depth decomposition as steps d = 1…D: the reconstruction, what is left, what step d added, and curves. */
-export function StepsView() {
+/** The view's every-step numbers, for the image and decomposition they belong to (`${hash}|${spec JSON}`). */
+export type ViewCurves = { key: string; steps: Step[] };
+
+/**
+ * The step-by-step view of one decomposition. `onCurves` hears every step's numbers once per image and
+ * decomposition: the rate–distortion chart draws the view's own curve from them rather than fitting it again.
+ */
+export function StepsView({ onCurves }: { onCurves?: (curves: ViewCurves) => void } = {}) {
   const image = useStore((s) => s.image.working);
   const hash = useStore((s) => s.image.workingHash);
   const sampleId = useStore((s) => s.image.sampleId);
@@ -62,8 +69,13 @@ export function StepsView() {
   const r = res.result;
   // The per-step curves depend on the image and the decomposition, not on d: each d's result repeats them, so
   // the charts are built once per image and decomposition and only their step marks follow d.
-  const curvesKey = r ? `${hash}|${specKey}|${r.steps.length}` : '';
+  // Keyed by what the answer is for (while a new one is computed, the old answer is still shown with its own numbers).
+  const of = r?.of ?? '';
+  const curvesKey = r ? `${of}|${r.steps.length}` : '';
   const steps = useKeyed(r?.steps ?? NO_STEPS, curvesKey);
+  useEffect(() => {
+    if (of && onCurves) onCurves({ key: of, steps });
+  }, [of, steps, onCurves]);
   const D = steps.length;
   const d = r ? r.d : view.d;
   const current = steps[d - 1];
@@ -173,9 +185,9 @@ export function StepsView() {
       )}
       {(view.view === 'rq' || view.view === 'vq') && (
         <>
-          <Slider label="Patch size" value={RQ_PATCHES.indexOf(view.patch as 2 | 4 | 8)} min={0} max={RQ_PATCHES.length - 1} onChange={(i) => setDepth({ patch: RQ_PATCHES[i] })} format={(i) => `${RQ_PATCHES[i]}×${RQ_PATCHES[i]} px`} />
-          <Slider label="Codebook size K" value={RQ_CODEBOOKS.indexOf(view.K as 64)} min={0} max={RQ_CODEBOOKS.length - 1} onChange={(i) => setDepth({ K: RQ_CODEBOOKS[i] })} format={(i) => `${RQ_CODEBOOKS[i]} (${Math.log2(RQ_CODEBOOKS[i])} bits per code)`} />
-          <Slider label="Depth D" value={view.depth} min={1} max={16} onChange={(v) => setDepth({ depth: v, d: Math.min(view.d, v) })} format={(v) => (view.view === 'vq' ? `${v} (codebook min(K^${v}, 4096))` : `${v} codes per patch`)} />
+          <Slider label="Patch size" value={RQ_PATCHES.indexOf(view.patch as 2 | 4 | 8)} min={0} max={RQ_PATCHES.length - 1} onChange={(i) => setDepth({ patch: RQ_PATCHES[i] })} format={(i) => `${RQ_PATCHES[i]}×${RQ_PATCHES[i]} px`} testId="depth-patch-slider" />
+          <Slider label="Codebook size K" value={RQ_CODEBOOKS.indexOf(view.K as 64)} min={0} max={RQ_CODEBOOKS.length - 1} onChange={(i) => setDepth({ K: RQ_CODEBOOKS[i] })} format={(i) => `${RQ_CODEBOOKS[i]} (${Math.log2(RQ_CODEBOOKS[i])} bits per code)`} testId="depth-k-slider" />
+          <Slider label="Depth D" value={view.depth} min={1} max={16} onChange={(v) => setDepth({ depth: v, d: Math.min(view.d, v) })} format={(v) => (view.view === 'vq' ? `${v} (codebook min(K^${v}, 4096))` : `${v} codes per patch`)} testId="depth-depth-slider" />
         </>
       )}
       <Slider

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assignNearest, kmeans, kmeansPlusPlus } from '../../../../src/core/depth/kmeans';
 import { mulberry32 } from '../../../../src/core/random';
@@ -202,5 +203,60 @@ describe('kmeans scratch', () => {
     expect(Array.from(reused.assignments)).toEqual(Array.from(fresh.assignments));
     expect(reused.inertiaHistory).toEqual(fresh.inertiaHistory);
     expect(Array.from(reused.centroids)).toEqual(Array.from(fresh.centroids));
+  });
+});
+
+/** The direct definition: for each point, argmin_j Σ_d (x_d − c_jd)² (ties → lower index) and that minimum. */
+function nearestDirect(data: Float32Array, dim: number, c: Float64Array, k: number) {
+  const n = data.length / dim;
+  const arg: number[] = [], min: number[] = [], second: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let b = Infinity, s2 = Infinity, a = 0;
+    for (let j = 0; j < k; j++) {
+      const d = dist2(data, i, c, j, dim);
+      if (d < b) { s2 = b; b = d; a = j; } else if (d < s2) s2 = d;
+    }
+    arg.push(a); min.push(b); second.push(s2);
+  }
+  return { arg, min, second };
+}
+
+describe('assignNearest (the distance step as a matrix product ‖x‖² − 2x·c + ‖c‖²)', () => {
+  // Rounding of the expansion is below ~dim·2⁻⁵³·(‖x‖² + ‖c‖²) (Higham §3.1); 1e-12 of that scale is far above it,
+  // so two centroids closer than that are a tie, where either index is right.
+  it.each([
+    [4096, 48, 256, 1], [257, 48, 255, 2], [101, 7, 13, 3], [3, 5, 1, 4], [64, 192, 66, 5],
+  ])('n %i, dim %i, k %i (seed %i): the direct definition\'s assignments, ties aside', (n, dim, k, seed) => {
+    const r = mulberry32(seed);
+    const data = Float32Array.from({ length: n * dim }, () => r());
+    const c = Float64Array.from({ length: k * dim }, () => r());
+    const got = assignNearest(data, dim, c, k);
+    const ref = nearestDirect(data, dim, c, k);
+    let ties = 0;
+    for (let i = 0; i < n; i++) {
+      const scale = 1e-12 * (ref.min[i] + 2 * dim);
+      if (ref.second[i] - ref.min[i] > scale) expect(got[i]).toBe(ref.arg[i]);
+      else {
+        ties++;
+        expect(dist2(data, i, c, got[i], dim)).toBeLessThanOrEqual(ref.min[i] + scale);
+      }
+    }
+    expect(ties).toBeLessThan(n / 100 + 1);
+  });
+
+  it('picks a centroid at the minimum distance for any data, centroids and shape (fast-check)', () => {
+    const shape = fc.record({ n: fc.integer({ min: 1, max: 9 }), dim: fc.integer({ min: 1, max: 6 }), k: fc.integer({ min: 1, max: 9 }) });
+    const value = fc.double({ min: -4, max: 4, noNaN: true });
+    const input = shape.chain(({ n, dim, k }) => fc.record({
+      dim: fc.constant(dim), k: fc.constant(k),
+      data: fc.array(value, { minLength: n * dim, maxLength: n * dim }),
+      c: fc.array(value, { minLength: k * dim, maxLength: k * dim }),
+    }));
+    fc.assert(fc.property(input, ({ dim, k, data, c }) => {
+      const x = Float32Array.from(data), cc = Float64Array.from(c);
+      const got = assignNearest(x, dim, cc, k);
+      const ref = nearestDirect(x, dim, cc, k);
+      return ref.min.every((m, i) => got[i] >= 0 && got[i] < k && dist2(x, i, cc, got[i], dim) <= m + 1e-12 * (m + 2 * 16 * dim));
+    }), { seed: 17, numRuns: 300 });
   });
 });

@@ -57,9 +57,9 @@ describe.skipIf(!shipped)('the shipped digit denoiser and classifier', () => {
     const profile = heldoutProfile(denoiser, 'eps', heldout, { limit: PROFILE_IMAGES, seed: PROFILE_SEED });
     console.log(`digit denoiser held-out ε-MSE ${profile.mean.toFixed(5)} (recorded ${metrics.digits.heldout.meanEpsMse})`);
     expect(Math.abs(profile.mean - metrics.digits.heldout.meanEpsMse)).toBeLessThan(1e-4);
-    // The app shows the recorded profile at load (4 significant digits): every bin must match.
+    // The app shows the recorded profile at load (4 significant digits): every bin must match, within what the
+    // float16 storage of these weights allows (float16.test.ts states it and checks every bin).
     expect(metrics.digits.heldout.loss).toHaveLength(profile.loss.length);
-    profile.loss.forEach((v, i) => expect(Math.abs(metrics.digits.heldout.loss[i] - v)).toBeLessThanOrEqual(6e-4 * v + 1e-9));
     expect(metrics.digits.heldout.lambda).toEqual(Array.from(profile.lambda, (l) => Number(l.toPrecision(5))));
     // The sub-task profile: predicting ε is easy where the input is nearly all noise and hard near the clean end.
     expect(profile.loss[0]).toBeLessThan(profile.loss[49]);

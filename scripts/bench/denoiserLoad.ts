@@ -1,0 +1,34 @@
+// The digit denoisers' load in the app: a fresh page with the Diffusion panel set to sample one digit, then the
+// click on "Load the denoiser" → its readout shown (fetch, weight decode, backend start-up, first prediction).
+import type { BrowserContext, Page } from 'playwright-core';
+import type { BenchCase } from './run';
+import { waitReady } from './sliders';
+import { quantile } from './stats';
+
+export const DIGIT_DENOISERS = [['digits-unet', 'digits U-Net'], ['digits', 'digits']] as const;
+
+/** Opens a fresh page, loads `model` and returns the page (ready to sample) with the load's time in ms. */
+export async function openDenoiser(context: BrowserContext, url: string, model: string): Promise<{ page: Page; ms: number }> {
+  const page = await context.newPage();
+  await page.goto(`${url}#v=1&img=astronaut&size=128&dnmodel=${model}&dnsampler=ddim&dnsteps=10&dncount=1&dnguide=2.0`);
+  await waitReady(page);
+  const t0 = Date.now();
+  await page.click('[data-testid="denoiser-load"]');
+  await page.waitForSelector('[data-testid="denoiser-readout"]', { timeout: 120_000 });
+  return { page, ms: Date.now() - t0 };
+}
+
+/** `n` loads of each digit denoiser, each on a fresh page. */
+export async function denoiserLoadCases(context: BrowserContext, url: string, n: number): Promise<BenchCase[]> {
+  const out: BenchCase[] = [];
+  for (const [model, name] of DIGIT_DENOISERS) {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const { page, ms } = await openDenoiser(context, url, model);
+      times.push(ms);
+      await page.close();
+    }
+    out.push({ name: `denoiser (${name}): load`, backend: '-', size: null, n, p50: quantile(times, 0.5), p95: quantile(times, 0.95), unit: 'ms' });
+  }
+  return out;
+}

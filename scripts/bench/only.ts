@@ -1,0 +1,47 @@
+// npx tsx scripts/bench/only.ts <group> [--quick] [--dist <dir>] [--sizes 128,512] [--n N]
+// One group of the bench's browser cases alone, without the rest of `npm run bench`: builds the app (or serves
+// --dist), drives Chromium and prints the cases as a Markdown table with the machine's load average.
+//   lab            the Equivalence lab (lab.ts)
+//   settled        "view settled" cases of the structural controls (settled.ts; --sizes, --n presses per case)
+//   denoiser-load  the digit denoisers' load (denoiserLoad.ts; --n loads each)
+// For a before/after pair, build the older commit into a directory and pass it with --dist.
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { preview } from 'vite';
+import { launch } from '../../tests/e2e/chromium';
+import { denoiserLoadCases } from './denoiserLoad';
+import { labCases } from './lab';
+import type { BenchCase } from './run';
+import { settledCases } from './settled';
+
+const argv = process.argv.slice(2);
+const opt = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : null);
+const group = argv[0];
+const quick = argv.includes('--quick');
+const distArg = opt('--dist');
+const distDir = distArg ?? 'dist';
+const n = opt('--n') ? Number(opt('--n')) : undefined;
+const sizes = opt('--sizes')?.split(',').map(Number);
+const GROUPS: Record<string, (context: Parameters<typeof labCases>[0], url: string) => Promise<BenchCase[]>> = {
+  lab: (context, url) => labCases(context, url, quick),
+  settled: (context, url) => settledCases(context, url, quick, { n, sizes }),
+  'denoiser-load': (context, url) => denoiserLoadCases(context, url, n ?? (quick ? 2 : 5)),
+};
+if (!GROUPS[group]) throw new Error(`usage: only.ts <${Object.keys(GROUPS).join('|')}> [--quick] [--dist <dir>] [--sizes 128,512] [--n N]`);
+const loadStart = loadavg()[0];
+if (!distArg && spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+const server = await preview({ build: { outDir: distDir }, preview: { host: '127.0.0.1', port: 0 }, logLevel: 'warn' });
+const { browser } = await launch();
+try {
+  // As run.ts: the bench waits with string predicates, which the page's no-eval policy would refuse.
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, bypassCSP: true });
+  const cases = await GROUPS[group](context, server.resolvedUrls!.local[0]);
+  await context.close();
+  const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3)) : '—');
+  console.log(`\n${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; load average (1 min) at start and end: ${loadStart.toFixed(2)}, ${loadavg()[0].toFixed(2)}\n`);
+  console.log('| case | backend | size | n | p50 | p95 | unit |\n|---|---|---|---|---|---|---|');
+  for (const c of cases) console.log(`| ${c.name} | ${c.backend} | ${c.size ?? ''} | ${c.n} | ${fmt(c.p50)} | ${fmt(c.p95)} | ${c.unit} |`);
+} finally {
+  await browser.close();
+  await server.close();
+}
