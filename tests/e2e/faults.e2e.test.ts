@@ -70,7 +70,7 @@ describe('a lost GPU context', () => {
       const getContext = OffscreenCanvas.prototype.getContext;
       OffscreenCanvas.prototype.getContext = function (this: OffscreenCanvas, ...args: Parameters<typeof getContext>) {
         const ctx = getContext.apply(this, args);
-        if (ctx && String(args[0]).startsWith('webgl')) scope.glContexts.push(ctx as WebGLRenderingContext);
+        if (ctx && String(args[0]).startsWith('webgl')) scope.glContexts.push(ctx as unknown as WebGLRenderingContext);
         return ctx;
       } as typeof getContext;
     });
