@@ -19,7 +19,7 @@ const VIEWS = ([
 ] as const).map((v) => ({ ...v, ...labViewSettings(labDefaults, v.view) }));
 
 /** The q-quantile with linear interpolation between order statistics, as run.ts reports p50 and p95 (run.ts runs the bench when imported). */
-function quantile(values: number[], q: number): number {
+export function quantile(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   if (s.length === 0) return NaN;
   const pos = (s.length - 1) * q;
