@@ -55,7 +55,7 @@ export async function soak(argv: string[]): Promise<void> {
   const samples: Sample[] = [];
   const errors: string[] = [];
   let longTasks: number[] = [];
-  // Long tasks that began while a slider was dragged, by the slider's label (the rest are training's and sampling's).
+  // Long tasks that began while a slider was dragged, by the slider's name (the rest are training's and sampling's).
   const perSlider = new Map<string, { drags: number; longTasks: number }>();
   try {
     // As run.ts: the bench waits with string predicates, which the page's no-eval policy would refuse.
@@ -90,9 +90,9 @@ export async function soak(argv: string[]): Promise<void> {
       }
       const s = sliders[drags % sliders.length];
       const before = await countLongTasks();
-      await storm(page, s.index, walk(s.min, s.max, 120, seed++, s.value), 2000);
-      const mine = perSlider.get(s.label) ?? { drags: 0, longTasks: 0 };
-      perSlider.set(s.label, { drags: mine.drags + 1, longTasks: mine.longTasks + (await countLongTasks()) - before });
+      await storm(page, s.name, walk(s.min, s.max, 120, seed++, s.value), 2000);
+      const mine = perSlider.get(s.name) ?? { drags: 0, longTasks: 0 };
+      perSlider.set(s.name, { drags: mine.drags + 1, longTasks: mine.longTasks + (await countLongTasks()) - before });
       drags++;
     }
     const memory = await readMemory(page);

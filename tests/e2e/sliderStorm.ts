@@ -5,32 +5,43 @@
 import type { Page } from 'playwright-core';
 import { mulberry32 } from '../../src/core/random';
 
-/** A range input on the page: its position among them, its accessible label, its bounds and value. */
+/**
+ * A range input on the page: its name (the test id of the panel holding it and its label without the value the label
+ * shows), which finds it again after a re-render, its accessible label, its bounds and value.
+ */
 export interface RangeSlider {
-  index: number;
+  name: string;
   label: string;
   min: number;
   max: number;
   value: number;
 }
 
-const SLIDERS_JS = `[...document.querySelectorAll('input[type="range"]')].map((el, index) => ({
-  index,
-  label: (el.labels && el.labels[0] ? el.labels[0].textContent : el.getAttribute('aria-label') || '').replace(/\\s+/g, ' ').trim(),
-  min: Number(el.min), max: Number(el.max), value: Number(el.value),
-  visible: el.offsetParent !== null && !el.disabled,
-})).filter((s) => s.visible)`;
+/** In-page definitions: `panelOf(el)`, `nameOf(el)` and `find(name)` (the visible range input of that name, or undefined). */
+const FIND = `const panelOf = (el) => el.closest('[data-testid^="panel-"]') || document.body;
+  const nameOf = (el) => (panelOf(el).getAttribute('data-testid') || 'page') + ': '
+    + (el.labels && el.labels[0] && el.labels[0].firstChild ? el.labels[0].firstChild.textContent : el.getAttribute('aria-label') || '').trim();
+  const visible = (el) => el.offsetParent !== null && !el.disabled;
+  const find = (name) => [...document.querySelectorAll('input[type="range"]')].find((el) => visible(el) && nameOf(el) === name);`;
+
+const SLIDERS_JS = `(() => { ${FIND}
+  return [...document.querySelectorAll('input[type="range"]')].filter(visible).map((el) => ({
+    name: nameOf(el),
+    label: (el.labels && el.labels[0] ? el.labels[0].textContent : el.getAttribute('aria-label') || '').replace(/\\s+/g, ' ').trim(),
+    min: Number(el.min), max: Number(el.max), value: Number(el.value),
+  }));
+})()`;
 
 export async function rangeSliders(page: Page): Promise<RangeSlider[]> {
-  return ((await page.evaluate(SLIDERS_JS)) as (RangeSlider & { visible: boolean })[]).map(({ visible: _, ...s }) => s);
+  return (await page.evaluate(SLIDERS_JS)) as RangeSlider[];
 }
 
 /**
- * Sends `values.length` input events to the `index`-th range input, each in a task of its own (as the browser
- * delivers input), spread evenly over `ms` milliseconds (back to back once behind), and resolves with how long it took.
+ * Sends `values.length` input events to the range input `name`, each in a task of its own (as the browser delivers
+ * input), spread evenly over `ms` milliseconds (back to back once behind), and resolves with how long it took. While
+ * the slider is not on the page (its view busy), the next event waits for it, at most 60 s.
  */
-const STORM_JS = `async ({ index, values, ms }) => {
-  const el = document.querySelectorAll('input[type="range"]')[index];
+const STORM_JS = `async ({ name, values, ms }) => { ${FIND}
   const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
   const channel = new MessageChannel();
   const nextTask = () => new Promise((resolve) => { channel.port1.onmessage = resolve; channel.port2.postMessage(0); });
@@ -38,6 +49,13 @@ const STORM_JS = `async ({ index, values, ms }) => {
   for (let sent = 0; sent < values.length; sent++) {
     while (performance.now() - start < (ms * sent) / values.length) await nextTask();
     await nextTask();
+    const waitFrom = performance.now();
+    let el = find(name);
+    while (!el) {
+      if (performance.now() - waitFrom > 60000) throw new Error('the slider ' + name + ' left the page for over 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      el = find(name);
+    }
     setValue.call(el, String(values[sent]));
     el.dispatchEvent(new Event('input', { bubbles: true }));
   }
@@ -45,45 +63,50 @@ const STORM_JS = `async ({ index, values, ms }) => {
   return performance.now() - start;
 }`;
 
-export async function storm(page: Page, index: number, values: number[], ms: number): Promise<number> {
-  return (await page.evaluate(`(${STORM_JS})(${JSON.stringify({ index, values, ms })})`)) as number;
+export async function storm(page: Page, name: string, values: number[], ms: number): Promise<number> {
+  return (await page.evaluate(`(${STORM_JS})(${JSON.stringify({ name, values, ms })})`)) as number;
 }
 
 /**
- * What the panel holding the `index`-th range input shows, as one string: the link, the panel's text and a
- * checksum of every canvas in it.
+ * What the panel holding the range input `name` shows, as one string: the link, the slider's value, the panel's
+ * text and a checksum of every canvas in it; and whether a job is in progress there (a progress bar).
  */
-const PRINT_JS = `(index) => {
-  const el = document.querySelectorAll('input[type="range"]')[index];
-  const panel = el.closest('[data-testid^="panel-"]') || document.body;
+const PRINT_JS = `(name) => { ${FIND}
+  const id = name.slice(0, name.indexOf(': '));
+  const panel = document.querySelector('[data-testid="' + id + '"]') || document.body;
+  const el = find(name);
   let sum = 0;
   for (const c of panel.querySelectorAll('canvas')) {
     const url = c.width > 0 && c.height > 0 ? c.toDataURL() : '';
     for (let i = 0; i < url.length; i++) sum = (Math.imul(sum, 31) + url.charCodeAt(i)) | 0;
   }
-  return location.hash + '\\n' + el.value + '\\n' + panel.innerText + '\\ncanvases ' + sum;
+  return { print: location.hash + '\\n' + (el ? el.value : 'not shown') + '\\n' + panel.innerText + '\\ncanvases ' + sum, busy: Boolean(panel.querySelector('progress')) };
 }`;
 
-export async function viewPrint(page: Page, index: number): Promise<string> {
-  return (await page.evaluate(`(${PRINT_JS})(${index})`)) as string;
+async function printOf(page: Page, name: string): Promise<{ print: string; busy: boolean }> {
+  return (await page.evaluate(`(${PRINT_JS})(${JSON.stringify(name)})`)) as { print: string; busy: boolean };
 }
 
-/** The view once it has stopped changing: two prints `gap` ms apart agree (at most `timeout` ms). */
-export async function settledPrint(page: Page, index: number, gap = 800, timeout = 60_000): Promise<string> {
+export async function viewPrint(page: Page, name: string): Promise<string> {
+  return (await printOf(page, name)).print;
+}
+
+/** The view once it has stopped changing: no job in progress and two prints `gap` ms apart agree (at most `timeout` ms). */
+export async function settledPrint(page: Page, name: string, gap = 800, timeout = 120_000): Promise<string> {
   const end = Date.now() + timeout;
-  let last = await viewPrint(page, index);
+  let last = await printOf(page, name);
   while (Date.now() < end) {
     await page.waitForTimeout(gap);
-    const now = await viewPrint(page, index);
-    if (now === last) return now;
+    const now = await printOf(page, name);
+    if (now.print === last.print && !now.busy) return now.print;
     last = now;
   }
-  throw new Error(`the view of slider ${index} did not settle within ${timeout / 1000} s`);
+  throw new Error(`the view of the slider ${name} did not settle within ${timeout / 1000} s`);
 }
 
-/** Moves the `index`-th range input to `value` with one input event. */
-export async function setSlider(page: Page, index: number, value: number): Promise<void> {
-  await storm(page, index, [value], 1);
+/** Moves the range input `name` to `value` with one input event. */
+export async function setSlider(page: Page, name: string, value: number): Promise<void> {
+  await storm(page, name, [value], 1);
 }
 
 /**

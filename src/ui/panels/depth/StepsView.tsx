@@ -61,8 +61,10 @@ export function StepsView() {
   const res = useWorkerRequest('depth-view', image && (() => ({ image: imagePayload(image, hash), spec, d: view.d })), `${hash}|${specKey}|${view.d}`);
   const r = res.result;
   // The per-step curves depend on the image and the decomposition, not on d: each d's result repeats them, so
-  // the charts are built once per image and decomposition and only their step marks follow d.
-  const curvesKey = r ? `${hash}|${specKey}|${r.steps.length}` : '';
+  // the charts are built once per image and distinct curves and only their step marks follow d. Keyed by the
+  // answer's own numbers, not the view's settings: the answer shown may be for settings the slider has since left,
+  // and its codes must meet its own steps (another codebook size's steps would not hold them).
+  const curvesKey = r ? `${hash}|${JSON.stringify(r.steps)}` : '';
   const steps = useKeyed(r?.steps ?? NO_STEPS, curvesKey);
   const D = steps.length;
   const d = r ? r.d : view.d;
