@@ -39,18 +39,19 @@ export async function rangeSliders(page: Page): Promise<RangeSlider[]> {
 /**
  * Sends `values.length` input events to the range input `name`, each in a task of its own (as the browser delivers
  * input), spread evenly over `ms` milliseconds (back to back once behind), and resolves with how long it took. While
- * the slider is not on the page (its view busy), the next event waits for it, at most 60 s.
+ * the slider is not on the page (its view re-rendered without it), the next event waits for it, at most 60 s.
  */
 const STORM_JS = `async ({ name, values, ms }) => { ${FIND}
   const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
   const channel = new MessageChannel();
   const nextTask = () => new Promise((resolve) => { channel.port1.onmessage = resolve; channel.port2.postMessage(0); });
   const start = performance.now();
+  let el = find(name);
   for (let sent = 0; sent < values.length; sent++) {
     while (performance.now() - start < (ms * sent) / values.length) await nextTask();
     await nextTask();
     const waitFrom = performance.now();
-    let el = find(name);
+    if (!el || !el.isConnected) el = find(name);
     while (!el) {
       if (performance.now() - waitFrom > 60000) throw new Error('the slider ' + name + ' left the page for over 60 s');
       await new Promise((resolve) => setTimeout(resolve, 20));
