@@ -26,8 +26,9 @@ async function stormAndCompare(page: Page, s: RangeSlider, events: number, seed:
   const last = s.min + ((seed * 7919) % (s.max - s.min + 1));
   const took = await storm(page, s.name, walk(s.min, s.max, events, seed, last), SPAN_MS);
   const stormed = await settledPrint(page, s.name);
-  // Slowly: elsewhere first, settled, then the last value in one move.
-  await setSlider(page, s.name, last === s.min ? s.max : s.min);
+  // Slowly: elsewhere first, settled, then the last value in one move. Elsewhere is the top when it can be: a slider
+  // that caps another (the depth D caps the step d) caps it on the way down, in a storm and slowly alike.
+  await setSlider(page, s.name, last === s.max ? s.min : s.max);
   await settledPrint(page, s.name);
   await setSlider(page, s.name, last);
   await expect.poll(() => viewPrint(page, s.name), { timeout: 60_000, message: `slider “${s.label}” after a storm` }).toBe(stormed);
