@@ -1,4 +1,5 @@
-// npm run bench [-- --compare] [-- --quick] [-- --dist <dir>]; one group of cases alone: scripts/bench/only.ts
+// npm run bench [-- --compare] [-- --quick] [-- --dist <dir>]; npm run bench -- --only soak [--soak-minutes N] (soak.ts);
+// one group of cases alone: scripts/bench/only.ts
 // Builds the app, serves it on loopback, drives Chromium and records, per case: name, backend, image size,
 // n, p50, p95 and unit, plus a native (numpy) reference for core math when python3 with numpy is present.
 // Results go to bench/results.json and bench/results.md (with a section on the build's JavaScript bytes, see
@@ -13,6 +14,7 @@ import { launch } from '../../tests/e2e/chromium';
 import { bundleBytes, bytesCases, bytesMarkdown, gzipKB } from './bytes';
 import { numpyReference } from './native';
 import { labCases } from './lab';
+import { soak } from './soak';
 import { trainingCases } from './training';
 import { sliderDrag, sweep, waitQuiet, waitReady, type DragResult } from './sliders';
 import { settledCases } from './settled';
@@ -243,4 +245,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (argv.includes('--only') && argv[argv.indexOf('--only') + 1] === 'soak') await soak(argv);
+else await main();

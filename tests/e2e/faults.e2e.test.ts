@@ -58,3 +58,44 @@ describe('a worker that crashes', () => {
     expect(await alert.count()).toBe(0);
   });
 });
+
+describe('a lost GPU context', () => {
+  it('moves the model worker from WebGL to wasm, says so in the backend indicator, and recomputes the model view', async () => {
+    const modelWorker = () => page.workers().find((w) => w.url().includes('model.worker'));
+    await expect.poll(() => Boolean(modelWorker()), { timeout: 30_000 }).toBe(true);
+    // Inside the model worker (not the app's code): remember every WebGL context its canvases hand out.
+    await modelWorker()!.evaluate(() => {
+      const scope = self as unknown as { glContexts: WebGLRenderingContext[] };
+      scope.glContexts = [];
+      const getContext = OffscreenCanvas.prototype.getContext;
+      OffscreenCanvas.prototype.getContext = function (this: OffscreenCanvas, ...args: Parameters<typeof getContext>) {
+        const ctx = getContext.apply(this, args);
+        if (ctx && String(args[0]).startsWith('webgl')) scope.glContexts.push(ctx as unknown as WebGLRenderingContext);
+        return ctx;
+      } as typeof getContext;
+    });
+    const select = '[data-testid="backend-select"]';
+    await page.waitForFunction((s) => (document.querySelector(s) as HTMLSelectElement | null)?.value !== '', select, { timeout: 30_000 });
+    await page.selectOption(select, 'webgl');
+    await expect.poll(() => page.$eval(select, (s) => (s as HTMLSelectElement).value), { timeout: 60_000 }).toBe('webgl');
+
+    await page.click('[data-testid="model-load"]');
+    await expect.poll(() => page.textContent('[data-testid="model-readout"]').catch(() => ''), { timeout: 120_000 }).toMatch(/on webgl\./);
+    await page.waitForSelector('[data-testid="model-prediction-readout"]', { timeout: 60_000 });
+
+    // The driver takes the context away, as a GPU reset would.
+    const lost = await modelWorker()!.evaluate(() => {
+      const live = (self as unknown as { glContexts: WebGLRenderingContext[] }).glContexts.filter((c) => !c.isContextLost());
+      for (const c of live) c.getExtension('WEBGL_lose_context')?.loseContext();
+      return live.length;
+    });
+    expect(lost).toBeGreaterThan(0);
+
+    await expect.poll(() => page.$eval(select, (s) => (s as HTMLSelectElement).value), { timeout: 60_000 }).toBe('wasm');
+    expect(await page.textContent('[data-testid="backend-reason"]')).toContain('fell back: webgl failed: WebGL context lost');
+    await expect.poll(() => page.textContent('[data-testid="notice-info"]').catch(() => '')).toMatch(/The compute backend changed to wasm/);
+    // The model's numbers are computed again on the backend that now runs, without the user asking.
+    await expect.poll(() => page.textContent('[data-testid="model-readout"]').catch(() => ''), { timeout: 120_000 }).toMatch(/on wasm\./);
+    await page.waitForSelector('[data-testid="model-prediction-readout"]', { timeout: 60_000 });
+  }, 300_000);
+});

@@ -83,3 +83,28 @@ export function browserSession(prepare?: (context: BrowserContext) => Promise<vo
     get errors() { return errors; },
   };
 }
+
+/** The model worker's tensors and their megabytes, as the header's "Tensors in memory" readout shows them. */
+export type Memory = { tensors: number; bytes: string };
+
+export async function readMemory(page: Page): Promise<Memory> {
+  const checks = await page.$eval('[data-testid="tensor-memory"]', (e) => Number(e.getAttribute('data-checks'))).catch(() => 0);
+  await page.click('[data-testid="tensor-memory-check"]');
+  const answer = await page.waitForSelector(`[data-testid="tensor-memory"][data-checks="${checks + 1}"]`, { timeout: 60_000 });
+  const text = (await answer.textContent()) ?? '';
+  const m = /^(\d+) tensors, ([\d.]+) MB$/.exec(text);
+  if (!m) throw new Error(`unexpected memory readout: ${text}`);
+  return { tensors: Number(m[1]), bytes: m[2] };
+}
+
+/** The model worker's memory once it stops changing (work still in flight holds intermediate tensors). */
+export async function settledMemory(page: Page): Promise<Memory> {
+  let last = await readMemory(page);
+  for (let i = 0; i < 60; i++) {
+    await page.waitForTimeout(500);
+    const now = await readMemory(page);
+    if (now.tensors === last.tensors && now.bytes === last.bytes) return now;
+    last = now;
+  }
+  throw new Error('the tensor count did not settle within 30 s');
+}

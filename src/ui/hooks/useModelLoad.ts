@@ -1,6 +1,7 @@
 // Loading a model (or measuring models) in the model worker on the user's request: a worker action sent again
 // whenever its target changes or on reload, with progress, the time left and errors.
 import { useCallback, useEffect, useState } from 'react';
+import { getComputeClient } from '../../compute/client';
 import type { PayloadOf, ProgressDataOf, RequestKind, ResultOf } from '../../protocol';
 import { useLatest } from './useLatest';
 import { useWorkerAction, type ReadProgress } from './useWorkerAction';
@@ -23,7 +24,7 @@ export interface ModelLoadOptions<K extends RequestKind> {
 
 /**
  * Sends `kind` with `payload(target)` whenever `target` changes (by identity) or `reload()` is called; a null target
- * sends nothing. A newer request, a null target or unmounting cancels the running one; a cancelled request is no
+ * sends nothing; it is sent again when the worker moves to another backend after losing one. A newer request, a null target or unmounting cancels the running one; a cancelled request is no
  * error. `cancel()` stops the running load (reload() starts it again). The request's progress, failure and whether
  * the user cancelled it are in `load`.
  */
@@ -50,6 +51,13 @@ export function useModelLoad<K extends RequestKind, T>(
     });
     return cancel;
   }, [run, cancel, latest, target, tick]);
+
+  // A lost GPU backend takes the worker's models with it: load again on the backend that replaced it.
+  useEffect(() => {
+    if (target === null) return;
+    const stop = getComputeClient().onBackendChange(reload);
+    return () => void stop();
+  }, [target, reload]);
 
   const { progress } = action;
   const cancelled = action.status === 'cancelled' && cancelledAt !== null && cancelledAt.target === target && cancelledAt.tick === tick;
