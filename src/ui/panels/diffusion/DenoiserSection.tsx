@@ -22,7 +22,7 @@ import { TrainSection } from './TrainSection';
 import { useOnceSettled } from '../../hooks/rates';
 
 export const MODEL_LABELS: Record<DenoiserModel, string> = {
-  'digits-unet': 'MNIST digits, 28×28, class-conditional: convolutional U-Net (short training so far: its samples are not yet digits)',
+  'digits-unet': 'MNIST digits, 28×28, class-conditional: convolutional U-Net (cleaner samples than the MLP, slower per step)',
   digits: 'MNIST digits, 28×28, class-conditional: residual MLP',
   patches: 'natural-image patches, 32×32 RGB, unconditional',
 };
