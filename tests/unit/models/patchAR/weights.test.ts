@@ -58,7 +58,7 @@ describe('patch transformer weights', () => {
     const { json, weights } = await serialize(model, meta);
     dispose(model);
     const before = tf.memory().numTensors;
-    expect(() => deserialize(json, weights.slice(4))).toThrow(/floats/);
+    expect(() => deserialize(json, weights.slice(4))).toThrow(/weights file holds \d+ bytes, its manifest \d+/);
     expect(() => deserialize({ ...json, format: 'other' as 'patch-ar' }, weights)).toThrow(/format/);
     expect(() => deserialize({ ...json, config: { ...TINY, dModel: 32 } }, weights)).toThrow();
     expect(tf.memory().numTensors).toBe(before);

@@ -72,7 +72,7 @@ describe('training and evaluating the RQ auto-encoder', () => {
     const data = randomImages(model.config, 2, 8);
     expect(Array.from(await reconstructionsOf(copy, data))).toEqual(Array.from(await reconstructionsOf(model, data)));
     expect(() => deserialize({ ...json, format: 'patch-ar' as 'rqae' }, weights)).toThrow(/not an RQ auto-encoder/);
-    expect(() => deserialize(json, weights.slice(0, 8))).toThrow(/holds 2 floats/);
+    expect(() => deserialize(json, weights.slice(0, 8))).toThrow(/holds 8 bytes, its manifest \d+/);
     dispose(copy);
     dispose(model);
   });
