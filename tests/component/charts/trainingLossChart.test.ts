@@ -32,7 +32,7 @@ describe('canvas drawings', () => {
     expect([canvas.width, canvas.height]).toEqual([504, 600]);
     expect(ctx.setTransform).toHaveBeenCalledWith(2, 0, 0, 2, 0, 0);
     expect(ctx.fillRect).toHaveBeenCalledWith(0, 0, 252, 300);
-    expect(ctx.fillStyle).toBe('#fff');
+    expect(ctx.fillStyle).toBe('#ffffff');
   });
 
   it('has no drawing where the canvas has no 2-D context', () => {
