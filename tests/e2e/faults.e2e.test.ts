@@ -46,7 +46,9 @@ describe('a worker that crashes', () => {
     await expect.poll(() => alert.textContent(), { timeout: 30_000 })
       .toBe('This view failed: the compute worker crashed: Uncaught RangeError: WebAssembly.Memory(): could not allocate memory and was restarted; try again Try again');
 
-    // The Patch panel's step view still redraws as its slider moves.
+    // The Patch panel's step view still redraws as its slider moves (its figure may be redrawn while the restarted
+    // worker answers the panel's statistics again).
+    await page.waitForSelector('[data-testid="canvas-patch-step"]');
     const steps = await canvasPixels(page, 'canvas-patch-step');
     await page.focus('[data-testid="step-slider"]');
     await page.keyboard.press('End');
