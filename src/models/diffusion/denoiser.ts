@@ -40,6 +40,8 @@ export type DenoiserConfig = {
   tokenHidden?: number;
   /** unet: channel multiplier of each resolution, finest first (default [1, 2, 2]: 28 → 14 → 7 px). */
   mults?: readonly number[];
+  /** unet: the conditioning scales and shifts each block's normalised features (FiLM), rather than adding to them. */
+  film?: boolean;
 };
 
 /** Shipped digit denoiser: 784 → 384 → 3 residual blocks → 784, 11 classes (class 10 = null). */

@@ -2,6 +2,7 @@
 // images of `side` px, one resolution per entry of `mults` (28 → 14 → 7 for [1, 2, 2]), each with `blocks`
 // residual blocks on the way down and on the way up:
 //   block(x) = x′ + conv₂(silu(gn(conv₁(silu(gn(x))) + P·e)))   (x′ = x, or a 1×1 projection when channels change)
+// or, with `film`, x′ + conv₂(silu(gn(conv₁(silu(gn(x))))·(1 + s) + t)) with [s, t] = P·e.
 // gn is group normalisation (Wu & He 2018) without a learned gain; e is the denoiser's conditioning embedding
 // (λ and class), projected per block. Down-sampling is a 2×2 mean, up-sampling nearest-neighbour; the skip from
 // the way down is added (after a 1×1 projection on the coarse side), not concatenated, which keeps the
@@ -13,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { matMul } from '../patchAR/ops';
 
 /** The part of a denoiser configuration the U-Net reads. */
-export type UnetShape = { side: number; channels: number; width: number; blocks: number; embed: number; mults?: readonly number[] };
+export type UnetShape = { side: number; channels: number; width: number; blocks: number; embed: number; mults?: readonly number[]; film?: boolean };
 
 const GROUPS = 8;
 /** λ is clamped to the denoiser's own limit (LAMBDA_LIMIT in denoiser.ts) before α′ is taken. */
@@ -27,9 +28,9 @@ function levelChannels(c: UnetShape): number[] {
 }
 
 /** Names and shapes of one residual block's parameters. */
-function blockShapes(name: string, cin: number, cout: number, embed: number): [string, number[]][] {
+function blockShapes(name: string, cin: number, cout: number, embed: number, film: boolean): [string, number[]][] {
   const s: [string, number[]][] = [
-    [`${name}/conv1/w`, [3, 3, cin, cout]], [`${name}/conv1/b`, [cout]], [`${name}/e`, [embed, cout]],
+    [`${name}/conv1/w`, [3, 3, cin, cout]], [`${name}/conv1/b`, [cout]], [`${name}/e`, [embed, film ? 2 * cout : cout]],
     [`${name}/conv2/w`, [3, 3, cout, cout]], [`${name}/conv2/b`, [cout]],
   ];
   if (cin !== cout) s.push([`${name}/proj`, [cin, cout]]);
@@ -43,15 +44,15 @@ export function unetShapes(c: UnetShape): [string, number[]][] {
   let cur = ch[0];
   ch.forEach((co, l) => {
     for (let k = 0; k < c.blocks; k++) {
-      shapes.push(...blockShapes(`down${l}/block${k}`, cur, co, c.embed));
+      shapes.push(...blockShapes(`down${l}/block${k}`, cur, co, c.embed, !!c.film));
       cur = co;
     }
   });
-  shapes.push(...blockShapes('mid/block', cur, cur, c.embed));
+  shapes.push(...blockShapes('mid/block', cur, cur, c.embed, !!c.film));
   for (let l = ch.length - 1; l >= 0; l--) {
     if (l < ch.length - 1) shapes.push([`up${l}/skip`, [cur, ch[l]]]);
     cur = ch[l];
-    for (let k = 0; k < c.blocks; k++) shapes.push(...blockShapes(`up${l}/block${k}`, cur, cur, c.embed));
+    for (let k = 0; k < c.blocks; k++) shapes.push(...blockShapes(`up${l}/block${k}`, cur, cur, c.embed, !!c.film));
   }
   shapes.push(['out/w', [3, 3, cur, c.channels]], ['out/b', [c.channels]], ['out/gain/w', [c.embed, 1]], ['out/gain/b', [1]]);
   return shapes;
@@ -102,16 +103,24 @@ function project(x: tf.Tensor4D, w: tf.Tensor): tf.Tensor4D {
 // Each block runs in its own tf.tidy: outside a gradient tape its intermediates are freed as soon as it is
 // done, so a forward pass holds one block's activations, not the whole network's (under a tape, tfjs keeps
 // what the backward pass needs anyway).
-function block(p: Record<string, tf.Variable>, name: string, x: tf.Tensor4D, e: tf.Tensor2D): tf.Tensor4D {
-  return tf.tidy(() => blockBody(p, name, x, e));
+function block(p: Record<string, tf.Variable>, name: string, x: tf.Tensor4D, e: tf.Tensor2D, film: boolean): tf.Tensor4D {
+  return tf.tidy(() => blockBody(p, name, x, e, film));
 }
 
-function blockBody(p: Record<string, tf.Variable>, name: string, x: tf.Tensor4D, e: tf.Tensor2D): tf.Tensor4D {
+function blockBody(p: Record<string, tf.Variable>, name: string, x: tf.Tensor4D, e: tf.Tensor2D, film: boolean): tf.Tensor4D {
   const b = x.shape[0];
   const cond = matMul(e, p[`${name}/e`], 'tf');
   let h = conv(silu(groupNorm(x)) as tf.Tensor4D, p[`${name}/conv1/w`], p[`${name}/conv1/b`]);
-  h = tf.add(h, cond.reshape([b, 1, 1, cond.shape[1]])) as tf.Tensor4D;
-  h = conv(silu(groupNorm(h)) as tf.Tensor4D, p[`${name}/conv2/w`], p[`${name}/conv2/b`]);
+  if (film) {
+    // Scale and shift of the normalised features (FiLM, Perez et al. 2018; "scale-shift norm" in Dhariwal &
+    // Nichol 2021): the class and λ modulate every channel multiplicatively, not only by an added bias.
+    const cout = h.shape[3];
+    const [scale, shift] = tf.split(cond, [cout, cout], 1);
+    h = tf.add(tf.mul(groupNorm(h), tf.add(scale, 1).reshape([b, 1, 1, cout])), shift.reshape([b, 1, 1, cout])) as tf.Tensor4D;
+  } else {
+    h = groupNorm(tf.add(h, cond.reshape([b, 1, 1, cond.shape[1]])) as tf.Tensor4D);
+  }
+  h = conv(silu(h) as tf.Tensor4D, p[`${name}/conv2/w`], p[`${name}/conv2/b`]);
   const skip = p[`${name}/proj`] ? project(x, p[`${name}/proj`]) : x;
   return tf.add(skip, h) as tf.Tensor4D;
 }
@@ -155,13 +164,13 @@ export function unetForward(c: UnetShape, p: Record<string, tf.Variable>, xin: t
   const skips: tf.Tensor4D[] = [];
   for (let l = 0; l < levels; l++) {
     if (l > 0) h = down(h);
-    for (let k = 0; k < c.blocks; k++) h = block(p, `down${l}/block${k}`, h, e);
+    for (let k = 0; k < c.blocks; k++) h = block(p, `down${l}/block${k}`, h, e, !!c.film);
     skips.push(h);
   }
-  h = block(p, 'mid/block', h, e);
+  h = block(p, 'mid/block', h, e, !!c.film);
   for (let l = levels - 1; l >= 0; l--) {
     if (l < levels - 1) h = tf.add(up(project(h, p[`up${l}/skip`])), skips[l]) as tf.Tensor4D;
-    for (let k = 0; k < c.blocks; k++) h = block(p, `up${l}/block${k}`, h, e);
+    for (let k = 0; k < c.blocks; k++) h = block(p, `up${l}/block${k}`, h, e, !!c.film);
   }
   const last = h;
   const out = tf.tidy(() => conv(silu(groupNorm(last)) as tf.Tensor4D, p['out/w'], p['out/b']));
