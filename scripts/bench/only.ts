@@ -2,7 +2,8 @@
 // One group of the bench's browser cases alone, without the rest of `npm run bench`: builds the app (or serves
 // --dist), drives Chromium and prints the cases as a Markdown table with the machine's load average.
 //   lab            the Equivalence lab (lab.ts)
-//   settled        "view settled" cases of the structural controls (settled.ts; --sizes, --n presses per case)
+//   settled        "view settled" cases of the structural controls (settled.ts; --sizes, --n presses per case,
+//                  --case <part of a case's name> for those alone, e.g. --case patch-size)
 //   denoiser-load  the digit denoisers' load (denoiserLoad.ts; --n loads each)
 // For a before/after pair, build the older commit into a directory and pass it with --dist.
 import { spawnSync } from 'node:child_process';
@@ -24,7 +25,7 @@ const n = opt('--n') ? Number(opt('--n')) : undefined;
 const sizes = opt('--sizes')?.split(',').map(Number);
 const GROUPS: Record<string, (context: Parameters<typeof labCases>[0], url: string) => Promise<BenchCase[]>> = {
   lab: (context, url) => labCases(context, url, quick),
-  settled: (context, url) => settledCases(context, url, quick, { n, sizes }),
+  settled: (context, url) => settledCases(context, url, quick, { n, sizes, only: opt('--case') ?? undefined }),
   'denoiser-load': (context, url) => denoiserLoadCases(context, url, n ?? (quick ? 2 : 5)),
 };
 if (!GROUPS[group]) throw new Error(`usage: only.ts <${Object.keys(GROUPS).join('|')}> [--quick] [--dist <dir>] [--sizes 128,512] [--n N]`);

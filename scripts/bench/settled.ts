@@ -81,7 +81,8 @@ export async function settleOnce(page: Page, testId: string | null, key: string)
 }
 
 /** Presses alternate between `keys` (e.g. right then left), so the control steps back and forth. */
-async function settleCase(page: Page, name: string, testId: string | null, keys: string[], n: number, size: number, out: BenchCase[]): Promise<void> {
+async function settleCase(page: Page, name: string, testId: string | null, keys: string[], n: number, size: number, out: BenchCase[], only?: string): Promise<void> {
+  if (only && testId && !name.includes(only)) return;
   const times: number[] = [];
   const last: string[] = [];
   try {
@@ -104,6 +105,8 @@ async function settleCase(page: Page, name: string, testId: string | null, keys:
 export interface SettledOptions {
   sizes?: number[];
   n?: number;
+  /** Only the cases whose name contains this (the bare control always runs). */
+  only?: string;
 }
 
 /** Every "view settled" case at each size, on one page per size (fresh, then quiet). */
@@ -123,26 +126,29 @@ export async function settledCases(context: BrowserContext, url: string, quick: 
   };
   for (const size of options.sizes ?? [128, 512]) {
     let page = await open(`size=${size}&patch=8&step=0`);
-    await settleCase(page, 'control: bare range input', null, ['ArrowRight', 'ArrowLeft'], n, size, out);
+    await settleCase(page, 'control: bare range input', null, ['ArrowRight', 'ArrowLeft'], n, size, out, options.only);
     // Patch size 8 ↔ 16 px.
-    await settleCase(page, 'patch: patch-size slider', 'patch-size-slider', ['ArrowRight', 'ArrowLeft'], n, size, out);
+    await settleCase(page, 'patch: patch-size slider', 'patch-size-slider', ['ArrowRight', 'ArrowLeft'], n, size, out, options.only);
     // Working size: the size select steps to the next size and back (the arrow keys of a closed select).
     const down = size === 512 ? 'ArrowUp' : 'ArrowDown';
     const up = size === 512 ? 'ArrowDown' : 'ArrowUp';
-    await settleCase(page, `working size: ${size}² ↔ ${size === 512 ? 256 : size * 2}²`, 'size-select', [down, up], n, size, out);
+    await settleCase(page, `working size: ${size}² ↔ ${size === 512 ? 256 : size * 2}²`, 'size-select', [down, up], n, size, out, options.only);
     await page.close();
     // The Depth panel's residual quantization at its defaults (4×4 patches, K 64, D 4) and plain VQ.
     for (const view of ['rq', 'vq'] as const) {
+      const v = view.toUpperCase();
+      if (options.only && ![`${v}: patch-size slider`, `${v}: K slider`, `${v}: depth slider`].some((c) => c.includes(options.only!))) continue;
       page = await open(`size=${size}&dview=${view}`, '[data-testid="depth-k-slider"]');
-      await settleCase(page, `${view.toUpperCase()}: patch-size slider (4 ↔ 8 px)`, 'depth-patch-slider', ['ArrowRight', 'ArrowLeft'], n, size, out);
-      await settleCase(page, `${view.toUpperCase()}: K slider (64 ↔ 128)`, 'depth-k-slider', ['ArrowRight', 'ArrowLeft'], n, size, out);
-      await settleCase(page, `${view.toUpperCase()}: depth slider (4 ↔ 5)`, 'depth-depth-slider', ['ArrowRight', 'ArrowLeft'], n, size, out);
+      await settleCase(page, `${view.toUpperCase()}: patch-size slider (4 ↔ 8 px)`, 'depth-patch-slider', ['ArrowRight', 'ArrowLeft'], n, size, out, options.only);
+      await settleCase(page, `${view.toUpperCase()}: K slider (64 ↔ 128)`, 'depth-k-slider', ['ArrowRight', 'ArrowLeft'], n, size, out, options.only);
+      await settleCase(page, `${view.toUpperCase()}: depth slider (4 ↔ 5)`, 'depth-depth-slider', ['ArrowRight', 'ArrowLeft'], n, size, out, options.only);
       await page.close();
     }
     // The lab's K (noise levels, before any measurement).
+    if (options.only && !'lab: noise levels K'.includes(options.only)) continue;
     page = await open(`size=${size}`);
     const labK = await page.$('[data-testid="lab-noise-k"]');
-    if (labK) await settleCase(page, 'lab: noise levels K', 'lab-noise-k', ['ArrowRight', 'ArrowLeft'], n, size, out);
+    if (labK) await settleCase(page, 'lab: noise levels K', 'lab-noise-k', ['ArrowRight', 'ArrowLeft'], n, size, out, options.only);
     await page.close();
   }
   return out;

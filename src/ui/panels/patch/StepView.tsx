@@ -2,7 +2,7 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSPr
 import { toRgba, type RgbImage } from '../../../core/image';
 import { inverseOrder } from '../../../core/orderings';
 import { Figure, IMAGE_DISPLAY_PX, type ExportName } from '../../components/Figure';
-import { changedCells, copyNumbers, CURSOR, drawNumbers, drawOutlines, FADE_GREY, FADE_GREY_DARK, fadeMask, MAX_NUMBERED_COLS, numberSprites, NUMBERS_PX, OUTLINE, outlineRect, type NumberSprites } from './stepLayers';
+import { changedCells, CURSOR, digitAtlas, drawNumbers, drawOutlines, FADE_GREY, FADE_GREY_DARK, fadeMask, MAX_NUMBERED_COLS, numberFontPx, NUMBERS_PX, OUTLINE, outlineRect, type DigitAtlas } from './stepLayers';
 import { usePrefersDark } from '../../hooks/useMediaQuery';
 
 interface StepViewProps {
@@ -30,10 +30,12 @@ function Outline({ cell, cols, kind }: { cell: number; cols: number; kind: 'next
   );
 }
 
-/** The number sprites of this order, drawn into `cache` unless it already holds them. */
-function spritesFor(cache: { current: NumberSprites | null }, cols: number, inv: Int32Array): NumberSprites | null {
-  if (cache.current?.inv !== inv) cache.current = numberSprites(cols, inv, () => document.createElement('canvas'));
-  return cache.current;
+/** Digit atlases by font size (a few sizes, one per grid width), drawn on first use. */
+const atlases = new Map<number, DigitAtlas | null>();
+function atlasFor(cols: number): DigitAtlas | null {
+  const px = numberFontPx(NUMBERS_PX / cols);
+  if (!atlases.has(px)) atlases.set(px, digitAtlas(px, () => document.createElement('canvas')));
+  return atlases.get(px)!;
 }
 
 /**
@@ -82,36 +84,23 @@ export const StepView = memo(function StepView({ image, patch, order, step, numb
 
   // Which numbers the canvas shows: a step move redraws only the cells whose shade changed.
   const drawn = useRef<{ inv: Int32Array; step: number } | null>(null);
-  // Both shades of every number, drawn once per order: a move copies cells from them rather than drawing text.
-  const sprites = useRef<NumberSprites | null>(null);
   useLayoutEffect(() => {
     // The canvas exists only while numbers show (an empty 512² layer still costs every frame's paint).
     const ctx = nums.current?.getContext('2d');
-    if (!ctx || !showNumbers || inv.length !== rows * cols) {
+    const atlas = atlasFor(cols);
+    if (!ctx || !atlas || !showNumbers || inv.length !== rows * cols) {
       drawn.current = null;
       return;
     }
     const last = drawn.current;
     if (last && last.inv === inv) {
       if (last.step === step) return;
-      const cells = changedCells(order, last.step, step);
-      const ready = spritesFor(sprites, cols, inv);
-      if (ready) copyNumbers(ctx, ready, step, cells);
-      else drawNumbers(ctx, cols, inv, step, cells);
+      drawNumbers(ctx, atlas, cols, inv, step, changedCells(order, last.step, step));
     } else {
-      drawNumbers(ctx, cols, inv, step);
+      drawNumbers(ctx, atlas, cols, inv, step);
     }
     drawn.current = { inv, step };
   }, [showNumbers, inv, order, step, rows, cols]);
-
-  // The sprites are drawn when the page is idle, not on the first move of a drag (512 labels, ~10 ms or more).
-  useEffect(() => {
-    if (!showNumbers || inv.length !== rows * cols || sprites.current?.inv === inv) return;
-    const idle = window.requestIdleCallback ?? ((cb: () => void) => window.setTimeout(cb, 200));
-    const cancel = window.cancelIdleCallback ?? window.clearTimeout;
-    const id = idle(() => spritesFor(sprites, cols, inv));
-    return () => cancel(id);
-  }, [showNumbers, inv, rows, cols]);
 
   useEffect(() => {
     if (!painting) setCursor(null);

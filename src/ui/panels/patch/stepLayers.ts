@@ -39,68 +39,100 @@ export function changedCells(order: Int32Array, a: number, b: number): Int32Arra
   return hi < lo ? new Int32Array(0) : order.subarray(lo, hi + 1);
 }
 
+const NUMBER_DONE = '#111';
+const NUMBER_TODO = '#444';
+const HALO = 'rgba(255,255,255,0.85)';
+const HALO_WIDTH = 3;
+type NumbersContext = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+type AnyCanvas = HTMLCanvasElement | OffscreenCanvas;
+
+/** The font of the step numbers in cells of `cell` px. */
+export function numberFontPx(cell: number): number {
+  return Math.max(8, Math.min(16, cell * 0.32));
+}
+
+/**
+ * The ten digits of one font size, drawn once, in three rows of equal cells: the white halo (the stroke drawn
+ * under each label), the digit in the generated shade and in the later shade. A label is then composed from its
+ * digits by drawImage: text shaping and stroking 256 labels cost tens of milliseconds a patch-size change, copying
+ * glyphs a millisecond.
+ */
+export interface DigitAtlas {
+  canvas: AnyCanvas;
+  /** Advance of each digit (px), as the font measures it. */
+  advance: number[];
+  /** Width and height of one atlas cell (px): the widest digit plus the halo on each side. */
+  cellW: number;
+  cellH: number;
+  /** Space left of the glyph's origin within its cell (px). */
+  pad: number;
+}
+
+export function digitAtlas(fontPx: number, canvas: () => AnyCanvas): DigitAtlas | null {
+  const c = canvas();
+  const probe = c.getContext('2d') as NumbersContext | null;
+  if (!probe) return null;
+  const font = `${fontPx}px system-ui, sans-serif`;
+  probe.font = font;
+  const advance = Array.from({ length: 10 }, (_, d) => probe.measureText(String(d)).width);
+  const pad = Math.ceil(HALO_WIDTH / 2) + 1;
+  const cellW = Math.ceil(Math.max(...advance)) + 2 * pad;
+  const cellH = Math.ceil(fontPx * 1.4) + 2 * pad;
+  c.width = cellW * 10;
+  c.height = cellH * 3;
+  const ctx = c.getContext('2d') as NumbersContext;
+  ctx.font = font;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  ctx.lineWidth = HALO_WIDTH;
+  ctx.strokeStyle = HALO;
+  for (let d = 0; d < 10; d++) {
+    const x = d * cellW + pad;
+    ctx.strokeText(String(d), x, cellH / 2);
+    ctx.fillStyle = NUMBER_DONE;
+    ctx.fillText(String(d), x, cellH + cellH / 2);
+    ctx.fillStyle = NUMBER_TODO;
+    ctx.fillText(String(d), x, 2 * cellH + cellH / 2);
+  }
+  return { canvas: c, advance, cellW, cellH, pad };
+}
+
+/**
+ * Where each digit of `label` goes when the label is centred on (cx, cy): the atlas column and the left edge of
+ * its cell. Pure (the tests check the layout against the font's advances).
+ */
+export function labelLayout(label: string, advance: readonly number[], pad: number, cx: number): { digit: number; x: number }[] {
+  const digits = Array.from(label, (ch) => ch.charCodeAt(0) - 48);
+  const width = digits.reduce((w, d) => w + advance[d], 0);
+  let x = cx - width / 2;
+  return digits.map((d) => {
+    const at = { digit: d, x: x - pad };
+    x += advance[d];
+    return at;
+  });
+}
+
 /**
  * Step numbers of `cells` (all cells when omitted) on a NUMBERS_PX² canvas: generated patches' numbers dark,
  * later ones grey, each with a white halo. A cell's label stays inside its cell, so one cell is cleared and
- * redrawn without touching its neighbours.
+ * redrawn without touching its neighbours. Each label's halos go down first, then its digits, as stroking and
+ * then filling the text would.
  */
-export function drawNumbers(ctx: NumbersContext, cols: number, inv: Int32Array, step: number, cells?: ArrayLike<number>): void {
+export function drawNumbers(ctx: NumbersContext, atlas: DigitAtlas, cols: number, inv: Int32Array, step: number, cells?: ArrayLike<number>): void {
   const cell = NUMBERS_PX / cols;
   if (!cells) ctx.clearRect(0, 0, NUMBERS_PX, NUMBERS_PX);
-  ctx.font = `${Math.max(8, Math.min(16, cell * 0.32))}px system-ui, sans-serif`;
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'middle';
-  ctx.lineWidth = 3;
-  ctx.strokeStyle = 'rgba(255,255,255,0.85)';
+  const { canvas, cellW, cellH, pad, advance } = atlas;
   const count = cells ? cells.length : inv.length;
   for (let k = 0; k < count; k++) {
     const i = cells ? cells[k] : k;
     const x = (i % cols) * cell;
     const y = Math.floor(i / cols) * cell;
     if (cells) ctx.clearRect(x, y, cell, cell);
-    const label = String(inv[i]);
-    ctx.strokeText(label, x + cell / 2, y + cell / 2);
-    ctx.fillStyle = inv[i] < step ? NUMBER_DONE : NUMBER_TODO;
-    ctx.fillText(label, x + cell / 2, y + cell / 2);
-  }
-}
-
-const NUMBER_DONE = '#111';
-const NUMBER_TODO = '#444';
-type NumbersContext = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
-
-/**
- * Every cell's number in both shades, drawn once per order (drawNumbers with every cell generated, and with
- * none): a step move then copies its changed cells from them instead of drawing text (copyNumbers).
- */
-export interface NumberSprites {
-  inv: Int32Array;
-  cols: number;
-  done: HTMLCanvasElement | OffscreenCanvas;
-  todo: HTMLCanvasElement | OffscreenCanvas;
-}
-
-export function numberSprites(cols: number, inv: Int32Array, canvas: () => HTMLCanvasElement | OffscreenCanvas): NumberSprites | null {
-  const [done, todo] = [canvas(), canvas()];
-  for (const [c, step] of [[done, inv.length], [todo, 0]] as const) {
-    c.width = c.height = NUMBERS_PX;
-    const ctx = c.getContext('2d') as NumbersContext | null;
-    if (!ctx) return null;
-    drawNumbers(ctx, cols, inv, step);
-  }
-  return { inv, cols, done, todo };
-}
-
-/** The numbers of `cells` at `step`, copied from the sprites: the same pixels drawNumbers gives them. */
-export function copyNumbers(ctx: NumbersContext, sprites: NumberSprites, step: number, cells: ArrayLike<number>): void {
-  const { cols, inv } = sprites;
-  const cell = NUMBERS_PX / cols;
-  for (let k = 0; k < cells.length; k++) {
-    const i = cells[k];
-    const x = (i % cols) * cell;
-    const y = Math.floor(i / cols) * cell;
-    ctx.clearRect(x, y, cell, cell);
-    ctx.drawImage(inv[i] < step ? sprites.done : sprites.todo, x, y, cell, cell, x, y, cell, cell);
+    const glyphs = labelLayout(String(inv[i]), advance, pad, x + cell / 2);
+    const top = Math.round(y + cell / 2 - cellH / 2);
+    const row = inv[i] < step ? 1 : 2;
+    for (const g of glyphs) ctx.drawImage(canvas, g.digit * cellW, 0, cellW, cellH, Math.round(g.x), top, cellW, cellH);
+    for (const g of glyphs) ctx.drawImage(canvas, g.digit * cellW, row * cellH, cellW, cellH, Math.round(g.x), top, cellW, cellH);
   }
 }
 
