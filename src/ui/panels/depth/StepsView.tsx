@@ -185,9 +185,9 @@ export function StepsView({ onCurves }: { onCurves?: (curves: ViewCurves) => voi
       )}
       {(view.view === 'rq' || view.view === 'vq') && (
         <>
-          <Slider label="Patch size" value={RQ_PATCHES.indexOf(view.patch as 2 | 4 | 8)} min={0} max={RQ_PATCHES.length - 1} onChange={(i) => setDepth({ patch: RQ_PATCHES[i] })} format={(i) => `${RQ_PATCHES[i]}×${RQ_PATCHES[i]} px`} testId="depth-patch-slider" />
-          <Slider label="Codebook size K" value={RQ_CODEBOOKS.indexOf(view.K as 64)} min={0} max={RQ_CODEBOOKS.length - 1} onChange={(i) => setDepth({ K: RQ_CODEBOOKS[i] })} format={(i) => `${RQ_CODEBOOKS[i]} (${Math.log2(RQ_CODEBOOKS[i])} bits per code)`} testId="depth-k-slider" />
-          <Slider label="Depth D" value={view.depth} min={1} max={16} onChange={(v) => setDepth({ depth: v, d: Math.min(view.d, v) })} format={(v) => (view.view === 'vq' ? `${v} (codebook min(K^${v}, 4096))` : `${v} codes per patch`)} testId="depth-depth-slider" />
+          <Slider label="Patch size" value={RQ_PATCHES.indexOf(view.patch as 2 | 4 | 8)} min={0} max={RQ_PATCHES.length - 1} onChange={(i) => setDepth({ patch: RQ_PATCHES[i] })} format={(i) => `${RQ_PATCHES[i]}×${RQ_PATCHES[i]} px`} testId="depth-patch-slider" coalesce />
+          <Slider label="Codebook size K" value={RQ_CODEBOOKS.indexOf(view.K as 64)} min={0} max={RQ_CODEBOOKS.length - 1} onChange={(i) => setDepth({ K: RQ_CODEBOOKS[i] })} format={(i) => `${RQ_CODEBOOKS[i]} (${Math.log2(RQ_CODEBOOKS[i])} bits per code)`} testId="depth-k-slider" coalesce />
+          <Slider label="Depth D" value={view.depth} min={1} max={16} onChange={(v) => setDepth({ depth: v, d: Math.min(view.d, v) })} format={(v) => (view.view === 'vq' ? `${v} (codebook min(K^${v}, 4096))` : `${v} codes per patch`)} testId="depth-depth-slider" coalesce />
         </>
       )}
       <Slider

@@ -157,6 +157,7 @@ export function PatchPanel() {
           onChange={(i) => setPatch({ patch: PATCH_SIZES[i], step: 0 })}
           format={(i) => `${PATCH_SIZES[i]} px (${size / PATCH_SIZES[i]}×${size / PATCH_SIZES[i]} patches)`}
           testId="patch-size-slider"
+          coalesce
         />
         <StepSlider n={n} />
         <div className="button-row">
