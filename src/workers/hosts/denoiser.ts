@@ -124,6 +124,36 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     return response.arrayBuffer();
   }
 
+  /** Shipped model files downloading since their load request arrived (each read once, then dropped). */
+  const early = new Map<string, Promise<ArrayBuffer>>();
+  /** A load's downloads start at once, while tfjs starts: the held-out set, the recorded numbers, the weights. */
+  function prefetch(req: DenoiserRequest): void {
+    const spec = req.kind === 'denoiser-load' ? SPECS[req.model] : undefined;
+    if (!spec) return;
+    heldout(req.baseUrl, spec).catch(() => undefined);
+    void shippedMetrics(req.baseUrl);
+    const dirs = [`${req.baseUrl}models/diffusion/${req.model}/`];
+    // The classifier labels the first prediction of a digit model: its files come down now, its tensors then.
+    if (isDigitDenoiser(req.model) && !classifier) dirs.push(`${req.baseUrl}models/diffusion/classifier/`);
+    for (const url of dirs.flatMap((dir) => [`${dir}model.json`, `${dir}weights.bin`])) {
+      if (early.has(url)) continue;
+      const bytes = fetchBytes(url);
+      bytes.catch(() => early.delete(url));
+      early.set(url, bytes);
+    }
+  }
+  /** fetch, served from a download `prefetch` started when there is one. */
+  async function shippedFetch(url: string): Promise<Response> {
+    const started = early.get(url);
+    if (!started) return fetchFn(url);
+    early.delete(url);
+    try {
+      return new Response(await started);
+    } catch {
+      return fetchFn(url); // a failed early download is tried again here, and fails (or not) as it would have
+    }
+  }
+
   /** A shipped image set (held-out or training), with labels for digits; cached, retried after a failure. */
   function imageSet(baseUrl: string, spec: Spec, name: string): Promise<ImageSet> {
     const key = `${baseUrl}|${name}`;
@@ -152,7 +182,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
   function classifierFor(baseUrl: string): Promise<{ model: Classifier; accuracy: number }> {
     classifier ??= (async () => {
       const [{ model }, set, recorded] = await Promise.all([
-        loadFromUrl('digit-classifier', `${baseUrl}models/diffusion/classifier/`, undefined, fetchFn),
+        loadFromUrl('digit-classifier', `${baseUrl}models/diffusion/classifier/`, undefined, shippedFetch),
         imageSet(baseUrl, SPECS.digits, SPECS.digits.heldout),
         shippedMetrics(baseUrl).then((m) => m?.classifier),
       ]);
@@ -164,6 +194,18 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     })();
     classifier.catch(() => (classifier = null));
     return classifier;
+  }
+
+  /** The classifier's held-out accuracy: as its training recorded it when that fits these held-out digits (no classifier loads), else measured. */
+  async function accuracyFor(baseUrl: string): Promise<number | null> {
+    const [recorded, set, shipped] = await Promise.all([
+      shippedMetrics(baseUrl).then((m) => m?.classifier),
+      imageSet(baseUrl, SPECS.digits, SPECS.digits.heldout),
+      fetchFn(`${baseUrl}models/diffusion/classifier/model.json`).then((r) => r.ok, () => false),
+    ]);
+    if (!shipped) return null;
+    if (recorded && recorded.heldout === set.count && Number.isFinite(recorded.heldoutAccuracy)) return recorded.heldoutAccuracy;
+    return (await classifierFor(baseUrl)).accuracy;
   }
 
   type QualityReference = { classifier: Classifier; heldout: FeatureStats; floor: DenoiserQuality['floor'] };
@@ -206,7 +248,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     const onBytes = downloadProgress(ctx);
     const recordedNumbers = shippedMetrics(target.baseUrl); // downloads beside the weights
     try {
-      const { model, json } = await loadFromUrl('diffusion-denoiser', `${target.baseUrl}models/diffusion/${target.model}/`, onBytes, fetchFn);
+      const { model, json } = await loadFromUrl('diffusion-denoiser', `${target.baseUrl}models/diffusion/${target.model}/`, onBytes, shippedFetch);
       if (fits(json, spec.config)) {
         const recorded = (await recordedNumbers)?.[METRICS_KEY[target.model]]?.heldout;
         return { model, parameterization: parameterizationOf(json), source: 'shipped', saved, trainedSteps: trainedStepsOf(json), recorded, storageNote };
@@ -247,7 +289,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
       entry.evaluated = { version: entry.version, lambda: profile.lambda, loss: profile.loss };
       return entry.evaluated;
     });
-    const accuracy = isDigitDenoiser(entry.id) ? (await classifierFor(baseUrl).catch(() => null))?.accuracy ?? null : null;
+    const accuracy = isDigitDenoiser(entry.id) ? await accuracyFor(baseUrl).catch(() => null) : null;
     reportPhase(ctx, 1000, 'Ready', 'evaluating');
     const { side, channels, classes } = entry.model.config;
     return {
@@ -470,6 +512,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
       ready: options.ready,
       check: checkModel,
       announced: ['denoiser-load', 'denoiser-reset', 'denoiser-resume', 'denoiser-lab', 'denoiser-quality'],
+      prefetch,
       handlers: {
         'denoiser-load': load,
         'denoiser-predict': predict,

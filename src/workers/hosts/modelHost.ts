@@ -95,10 +95,13 @@ export function dispatcher<R extends { kind: string }, Results extends Record<R[
   check: (req: R) => void;
   announced: readonly R['kind'][];
   handlers: Handlers<R, Results>;
+  /** Starts what a request will need that no backend is needed for (downloads), before tfjs is waited for. */
+  prefetch?: (req: R) => void;
 }) {
   return async function handle<K extends R['kind']>(req: Extract<R, { kind: K }>, ctx: ModelContext): Promise<Results[K]> {
     const kind: K = req.kind;
     spec.check(req);
+    spec.prefetch?.(req);
     if (spec.announced.includes(kind)) reportPhase(ctx, 0, 'Starting tfjs', 'backend');
     await spec.ready?.();
     return spec.handlers[kind](req, ctx);

@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scheduleLevels } from '../../../src/core/diffusion/samplers';
-import { deserialize, disposeDenoiser, sampleImages, serialize, toPixels, type Denoiser, type WeightsMeta } from '../../../src/models/diffusion';
-import type { DenoiserStorage } from '../../../src/workers/hosts/denoiser';
+import { classifierShapes, deserialize, DIGIT_CLASSIFIER, disposeDenoiser, sampleImages, serialize, toPixels, type Denoiser, type WeightsMeta } from '../../../src/models/diffusion';
+import { createDenoiserHost, type DenoiserStorage } from '../../../src/workers/hosts/denoiser';
 import type { DenoiserPrediction, DenoiserSampleResult, DenoiserStatus, DenoiserTrainResult } from '../../../src/protocol/denoiser';
 import { baseUrl, fileFetch, harness, memoryStorage, PUBLIC, startWasm, trainThenCancel } from './hostHarness';
 
@@ -70,7 +70,9 @@ describe.skipIf(!hasDigits)('the denoiser host (shipped digit weights)', () => {
       const s = await ask<DenoiserSampleResult>({ kind: 'denoiser-sample', ...digits, sampler, levels, seed: 4, count: 1 });
       expect(s.images.every((v) => v >= 0 && v <= 1)).toBe(true);
     }
-    expect(tf.memory().numTensors).toBe(tensors);
+    // The classifier that reads the samples' classes loads with the first sampling run (the load only uses its
+    // recorded accuracy), and stays: its weights are the only new tensors.
+    expect(tf.memory().numTensors).toBe(tensors + classifierShapes(DIGIT_CLASSIFIER).length);
     await expect(ask({ kind: 'denoiser-predict', ...digits, heldout: 20, level, seed: 1 })).rejects.toThrow(/held-out digits/);
     await expect(ask({ kind: 'denoiser-sample', ...digits, sampler: 'ddim', levels: [levels[0]], seed: 1, count: 1 })).rejects.toThrow(/noise levels/);
   }, 60_000);
@@ -133,6 +135,30 @@ describe.skipIf(!hasDigits)('the denoiser host (shipped digit weights)', () => {
     expect(storage.items.size).toBe(0);
     await expect(ask({ kind: 'denoiser-train', ...digits, steps: 0, parameterization: 'eps', weighting: 'eps-mse' })).rejects.toThrow(/between 1 and/);
   }, 90_000);
+});
+
+describe.skipIf(!hasDigits)('the denoiser host while tfjs starts', () => {
+  it('downloads the held-out digits, the weights and the classifier before the backend is ready, each once', async () => {
+    const log: string[] = [];
+    let backendUp: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (backendUp = resolve));
+    const host = createDenoiserHost({ fetch: fileFetch([], log), storage: denoiserStorage(), heldoutLimit: 20, ready: () => started });
+    const ctx = { cancelled: () => false, signal: new AbortController().signal, progress: () => undefined };
+    const loading = host.handle({ id: 1, kind: 'denoiser-load', ...digits }, ctx);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const early = log.map((u) => u.slice(baseUrl.length)).sort();
+    expect(early).toEqual([
+      'models/diffusion/classifier/model.json', 'models/diffusion/classifier/weights.bin',
+      'models/diffusion/digits-heldout-labels.bin', 'models/diffusion/digits-heldout.bin',
+      'models/diffusion/digits/model.json', 'models/diffusion/digits/weights.bin', 'models/diffusion/metrics.json',
+    ]);
+    backendUp();
+    const status = (await loading) as DenoiserStatus;
+    expect(status.source).toBe('shipped');
+    // The load read the weights it had fetched: nothing was downloaded twice.
+    expect(log.filter((u) => u.endsWith('digits/weights.bin'))).toHaveLength(1);
+    host.clear();
+  }, 60_000);
 });
 
 describe('the denoiser host without shipped weights', () => {
