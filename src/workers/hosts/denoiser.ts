@@ -23,7 +23,7 @@ import {
 import type { CheckpointStatus } from '../../protocol/checkpoint';
 import type { FeatureStats } from '../../core/frechet';
 import {
-  createModelStore, dispatcher, downloadProgress, reportPhase, trainedStepsOf, trainingSize, yieldToQueue, type HostedModel, type ModelContext,
+  createModelStore, dispatcher, downloadProgress, earlyFetch, reportPhase, trainedStepsOf, trainingSize, yieldToQueue, type HostedModel, type ModelContext,
   type ModelHostOptions, type RunSpec,
 } from './modelHost';
 import { denoiserLabSubtasks, type DenoiserLabModel } from './denoiserLab';
@@ -125,7 +125,8 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
   }
 
   /** Shipped model files downloading since their load request arrived (each read once, then dropped). */
-  const early = new Map<string, Promise<ArrayBuffer>>();
+  const early = earlyFetch(fetchFn);
+  const shippedFetch = early.fetch;
   /** A load's downloads start at once, while tfjs starts: the held-out set, the recorded numbers, the weights. */
   function prefetch(req: DenoiserRequest): void {
     const spec = req.kind === 'denoiser-load' ? SPECS[req.model] : undefined;
@@ -133,25 +134,9 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     heldout(req.baseUrl, spec).catch(() => undefined);
     void shippedMetrics(req.baseUrl);
     const dirs = [`${req.baseUrl}models/diffusion/${req.model}/`];
-    // The classifier labels the first prediction of a digit model: its files come down now, its tensors then.
+    // The classifier labels a digit model's samples: its files come down now, its tensors when first needed.
     if (isDigitDenoiser(req.model) && !classifier) dirs.push(`${req.baseUrl}models/diffusion/classifier/`);
-    for (const url of dirs.flatMap((dir) => [`${dir}model.json`, `${dir}weights.bin`])) {
-      if (early.has(url)) continue;
-      const bytes = fetchBytes(url);
-      bytes.catch(() => early.delete(url));
-      early.set(url, bytes);
-    }
-  }
-  /** fetch, served from a download `prefetch` started when there is one. */
-  async function shippedFetch(url: string): Promise<Response> {
-    const started = early.get(url);
-    if (!started) return fetchFn(url);
-    early.delete(url);
-    try {
-      return new Response(await started);
-    } catch {
-      return fetchFn(url); // a failed early download is tried again here, and fails (or not) as it would have
-    }
+    early.start(dirs.flatMap((dir) => [`${dir}model.json`, `${dir}weights.bin`]));
   }
 
   /** A shipped image set (held-out or training), with labels for digits; cached, retried after a failure. */

@@ -108,6 +108,35 @@ export function dispatcher<R extends { kind: string }, Results extends Record<R[
   };
 }
 
+/**
+ * Downloads started before they are needed (a load's files, while tfjs starts: they need no backend), each
+ * handed out once by `fetch`; any other URL is fetched as usual. A failed early download is tried once more when
+ * it is asked for, so it fails (or not) as it would have without one.
+ */
+export function earlyFetch(fetchFn: (url: string) => Promise<Response>) {
+  const early = new Map<string, Promise<ArrayBuffer>>();
+  return {
+    start(urls: readonly string[]): void {
+      for (const url of urls) {
+        if (early.has(url)) continue;
+        const bytes = fetchFn(url).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`))));
+        bytes.catch(() => early.delete(url));
+        early.set(url, bytes);
+      }
+    },
+    async fetch(url: string): Promise<Response> {
+      const started = early.get(url);
+      if (!started) return fetchFn(url);
+      early.delete(url);
+      try {
+        return new Response(await started);
+      } catch {
+        return fetchFn(url);
+      }
+    },
+  };
+}
+
 /** A trainer as the hosts drive it. */
 export interface ModelTrainer {
   readonly steps: number;

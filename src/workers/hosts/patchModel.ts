@@ -14,7 +14,7 @@ import {
 import { contextPredictorCurves, digitGrid } from '../../models/patchAR/baselines';
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
 import {
-  createModelStore, CROPS_NOT_SAVED, dispatcher, downloadProgress, errorMessage, reportPhase, trainedStepsOf, trainingSize, yieldToQueue,
+  createModelStore, CROPS_NOT_SAVED, dispatcher, downloadProgress, earlyFetch, errorMessage, reportPhase, trainedStepsOf, trainingSize, yieldToQueue,
   type HostedModel, type ModelContext, type ModelHostOptions, type RunSpec,
 } from './modelHost';
 import { checkData, dataOf, digitsAndCrops, type HeldOut } from './digitsAndCrops';
@@ -102,7 +102,9 @@ const fitsDigits = (json: ModelJson) =>
   json.config.rows === CONFIG.rows && json.config.cols === CONFIG.cols && json.config.patch === CONFIG.patch && json.config.channels === CONFIG.channels;
 
 export function createPatchModelHost(options: PatchModelHostOptions = {}) {
-  const fetchFn = options.fetch ?? ((url: string) => fetch(url));
+  // A load's files (the held-out digits, the weights, the recorded curves) download while tfjs starts.
+  const early = earlyFetch(options.fetch ?? ((url: string) => fetch(url)));
+  const fetchFn = early.fetch;
   const store = createModelStore<Entry, ModelJson, PatchARMeta>({
     storage: options.storage ?? indexedDbStorage,
     disposeModel: dispose,
@@ -274,6 +276,16 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     };
   }
 
+  /** A digit model's load starts its downloads at once, before tfjs is up: held-out digits, weights, recorded curves. */
+  function prefetch(req: PatchModelRequest): void {
+    if (req.kind !== 'patch-model-load' || dataOf(req) === 'crops') return;
+    images.heldoutDigits(req.baseUrl).catch(() => undefined);
+    void shippedMetrics(req.baseUrl);
+    if (!SHIPPED_KINDS.has(req.ordering.kind)) return;
+    const dir = `${req.baseUrl}models/patch-ar/${req.ordering.kind}/`;
+    early.start([`${dir}model.json`, `${dir}weights.bin`]);
+  }
+
   async function load(req: Extract<PatchModelRequest, { kind: 'patch-model-load' }>, ctx: ModelContext): Promise<PatchModelStatus> {
     if (dataOf(req) === 'crops') {
       reportPhase(ctx, 100, 'Cutting the held-out crops', 'data');
@@ -396,6 +408,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
         if (dataOf(r) === 'crops' && !NO_IMAGE.has(r.kind)) images.takeCropImage(r.image);
       },
       announced: ['patch-model-load', 'patch-model-reset', 'patch-model-resume', 'patch-model-lab'],
+      prefetch,
       handlers: {
         'patch-model-load': load,
         'patch-model-predict': predict,

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deserialize, serialize, type ModelJson } from '../../../src/models/patchAR';
-import { CROPS_NOT_SAVED, NO_WEIGHTS, type PatchModelStorage } from '../../../src/workers/hosts/patchModel';
+import { createPatchModelHost, CROPS_NOT_SAVED, NO_WEIGHTS, type PatchModelStorage } from '../../../src/workers/hosts/patchModel';
 import type { ImagePayload, PatchGeneration, PatchModelStatus, PatchPrediction, PatchTrainResult } from '../../../src/protocol';
 import { baseUrl, fileFetch, harness, memoryStorage, PUBLIC, startWasm, trainThenCancel } from './hostHarness';
 
@@ -229,4 +229,22 @@ describe('the patch-model host on crops of the current image', () => {
     expect(tf.memory().numTensors).toBe(before + 3 * model);
     await expect(ask({ kind: 'patch-model-load', ordering: { kind: 'custom', cells: [1, 2] }, baseUrl, data: 'crops', image })).rejects.toThrow(/8×8/);
   }, 30_000);
+});
+
+describe.skipIf(!hasRaster)('the patch-model host while tfjs starts', () => {
+  it('downloads the held-out digits, the weights and the recorded curves before the backend is ready, each once', async () => {
+    const log: string[] = [];
+    let backendUp: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (backendUp = resolve));
+    const host = createPatchModelHost({ fetch: fileFetch([], log), storage: patchStorage(), heldoutLimit: 40, ready: () => started });
+    const ctx = { cancelled: () => false, signal: new AbortController().signal, progress: () => undefined };
+    const loading = host.handle({ id: 1, kind: 'patch-model-load', ordering: raster, baseUrl }, ctx);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(log.map((u) => u.slice(baseUrl.length)).sort()).toEqual([
+      'models/patch-ar/digits-heldout.bin', 'models/patch-ar/metrics.json', 'models/patch-ar/raster/model.json', 'models/patch-ar/raster/weights.bin',
+    ]);
+    backendUp();
+    expect(((await loading) as PatchModelStatus).source).toBe('shipped');
+    for (const file of ['raster/model.json', 'raster/weights.bin', 'digits-heldout.bin']) expect(log.filter((u) => u.endsWith(file)), file).toHaveLength(1);
+  }, 60_000);
 });
