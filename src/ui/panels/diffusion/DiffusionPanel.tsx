@@ -224,7 +224,7 @@ export function DiffusionPanel() {
         </div>
         <TSlider />
         {view.schedule === 'sd3' && (
-          <Slider label="SD3 shift s" value={Math.round(view.shift * 10)} min={10} max={100} onChange={(v) => setDiffusion({ shift: v / 10 })} format={(v) => (v / 10).toFixed(1)} testId="shift-slider" />
+          <Slider label="SD3 shift s" value={Math.round(view.shift * 10)} min={10} max={100} onChange={(v) => setDiffusion({ shift: v / 10 })} format={(v) => (v / 10).toFixed(1)} testId="shift-slider" coalesce />
         )}
         <div className="button-row">
           <label className="check">Noise seed <input type="number" min={0} value={view.seed} className="seed" data-testid="noise-seed" onChange={(e) => setDiffusion({ seed: Math.max(0, Math.floor(Number(e.currentTarget.value) || 0)) })} /></label>
@@ -272,7 +272,7 @@ export function DiffusionPanel() {
         </div>
         {view.weighting === 'min-snr' && (
           <>
-            <Slider label="γ" value={view.gamma} min={1} max={20} onChange={(v) => setDiffusion({ gamma: v })} testId="gamma-slider" />
+            <Slider label="γ" value={view.gamma} min={1} max={20} onChange={(v) => setDiffusion({ gamma: v })} testId="gamma-slider" coalesce />
             <div className="field">
               <label htmlFor={predId}>Prediction</label>
               <select id={predId} value={view.target} onChange={(e) => setDiffusion({ target: e.currentTarget.value as typeof view.target })}>

@@ -117,9 +117,10 @@ export function SamplerSection({ status, target }: { status: DenoiserStatus; tar
               format={(v) => `${(v / 10).toFixed(1)}${v === 10 ? ' (no guidance)' : v === 0 ? ' (unconditional)' : ''}`}
               hint={conditional ? 'ε = ε_null + w·(ε_class − ε_null) inside the interval below; the class alone outside it.' : 'Pick a class to guide towards; unconditional samples use no guidance.'}
               testId="denoiser-guidance"
+              coalesce
             />
-            <Slider label="Guidance from σ_lo" value={lo} min={0} max={SIGMA_POSITIONS} onChange={(p) => setDiffusion({ guidanceLo: sigmaOfPosition(Math.min(p, hi)) })} format={(p) => fmtSigma(p, 'lo')} testId="denoiser-guidance-lo" />
-            <Slider label="up to σ_hi" value={hi} min={0} max={SIGMA_POSITIONS} onChange={(p) => setDiffusion({ guidanceHi: sigmaOfPosition(Math.max(p, lo)) })} format={(p) => fmtSigma(p, 'hi')} testId="denoiser-guidance-hi" />
+            <Slider label="Guidance from σ_lo" value={lo} min={0} max={SIGMA_POSITIONS} onChange={(p) => setDiffusion({ guidanceLo: sigmaOfPosition(Math.min(p, hi)) })} format={(p) => fmtSigma(p, 'lo')} testId="denoiser-guidance-lo" coalesce />
+            <Slider label="up to σ_hi" value={hi} min={0} max={SIGMA_POSITIONS} onChange={(p) => setDiffusion({ guidanceHi: sigmaOfPosition(Math.max(p, lo)) })} format={(p) => fmtSigma(p, 'hi')} testId="denoiser-guidance-hi" coalesce />
             <div className="button-row">
               <button type="button" onClick={() => setDiffusion({ guidanceLo: EDM2_INTERVAL[0], guidanceHi: EDM2_INTERVAL[1] })}>Middle noise only (EDM2: σ 0.28–5.42)</button>
               <button type="button" onClick={() => setDiffusion({ guidanceLo: GUIDANCE_SIGMA_RANGE[0], guidanceHi: GUIDANCE_SIGMA_RANGE[1] })}>At every noise level</button>
