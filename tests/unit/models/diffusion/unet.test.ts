@@ -134,6 +134,37 @@ describe('the U-Net digit denoiser', () => {
   }, 60_000);
 });
 
+describe('scale-and-shift (FiLM) conditioning', () => {
+  const film: DenoiserConfig = { ...SMALL, film: true };
+
+  it('projects the conditioning to a scale and a shift per channel: twice the additive projection', () => {
+    const additive = new Map(paramShapes(SMALL));
+    for (const [name, shape] of paramShapes(film)) {
+      const before = additive.get(name)!;
+      expect(shape).toEqual(name.endsWith('/e') ? [before[0], 2 * before[1]] : before);
+    }
+  });
+
+  it('is the additive network when the projections are zero (scale 1, shift 0; within 1e-6), and not otherwise', () => {
+    const a = createDenoiser(SMALL, 3);
+    const f = createDenoiser(film, 3);
+    for (const [name, v] of Object.entries(a.params)) {
+      if (name.endsWith('/e')) {
+        a.params[name].assign(tf.zerosLike(v));
+        f.params[name].assign(tf.zerosLike(f.params[name]));
+      } else f.params[name].assign(v);
+    }
+    const run = (m: Denoiser) => tf.tidy(() => forward(m, tf.tensor2d(noise(2 * 64, 5), [2, 64]), tf.tensor1d([-2, 3]), classRows([0, 1], 3)).dataSync() as Float32Array);
+    const [ya, yf] = [run(a), run(f)];
+    expect(rms(ya, yf)).toBeLessThan(1e-6);
+    // A non-zero scale projection (each block's first channel) moves the output.
+    for (const [name, v] of Object.entries(f.params)) if (name.endsWith('/e')) v.assign(tf.tidy(() => tf.zerosLike(v).add(tf.oneHot([0], v.shape[1]!).mul(0.5))));
+    expect(rms(run(f), ya)).toBeGreaterThan(1e-3);
+    disposeDenoiser(a);
+    disposeDenoiser(f);
+  });
+});
+
 describe('a small U-Net', () => {
   it('trains on wasm: gradients reach every parameter and a few Adam steps lower the loss on a fixed batch', async () => {
     const model = createDenoiser(SMALL, 3);
