@@ -22,10 +22,10 @@ import {
 } from '../../protocol/denoiser';
 import type { CheckpointStatus } from '../../protocol/checkpoint';
 import type { FeatureStats } from '../../core/frechet';
+import { createModelStore, type HostedModel, type RunSpec } from './modelHost';
 import {
-  createModelStore, dispatcher, downloadProgress, earlyFetch, reportPhase, trainedStepsOf, trainingSize, yieldToQueue, type HostedModel, type ModelContext,
-  type ModelHostOptions, type RunSpec,
-} from './modelHost';
+  dispatcher, downloadProgress, earlyFetch, reportPhase, trainedStepsOf, trainingSize, yieldToQueue, type ModelContext, type ModelHostOptions,
+} from './hostHelpers';
 import { denoiserLabSubtasks, type DenoiserLabModel } from './denoiserLab';
 import { runLab } from './lab';
 import { checkLabSettings, type LabResult } from '../../protocol/lab';

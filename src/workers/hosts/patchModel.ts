@@ -13,10 +13,11 @@ import {
 } from '../../models/patchAR';
 import { contextPredictorCurves, digitGrid } from '../../models/patchAR/baselines';
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
+import { createModelStore, type HostedModel, type RunSpec } from './modelHost';
 import {
-  createModelStore, CROPS_NOT_SAVED, dispatcher, downloadProgress, earlyFetch, errorMessage, reportPhase, trainedStepsOf, trainingSize, yieldToQueue,
-  type HostedModel, type ModelContext, type ModelHostOptions, type RunSpec,
-} from './modelHost';
+  checkpointHandlers, CROPS_NOT_SAVED, dispatcher, downloadProgress, earlyFetch, errorMessage, reportPhase, trainedStepsOf, trainingSize, yieldToQueue,
+  type ModelContext, type ModelHostOptions,
+} from './hostHelpers';
 import { checkData, dataOf, digitsAndCrops, type HeldOut } from './digitsAndCrops';
 import { runLab } from './lab';
 import { patchLabSubtasks } from './patchLab';
@@ -351,19 +352,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     return createTrainer(entry.model, { order, batchSize: spec.batch, schedule: spec.schedule, source: (b) => source(entry.batch ?? b) });
   }
 
-  async function resume(req: Extract<PatchModelRequest, { kind: 'patch-model-resume' }>, ctx: ModelContext): Promise<PatchModelStatus> {
-    if (dataOf(req) === 'crops') throw new Error(CROPS_NOT_SAVED);
-    const entry = await entryFor(req, ctx);
-    const digits = await images.trainDigits(req.baseUrl);
-    await store.resume(entry, (spec) => trainerFor(entry, digits, spec)); // the next train request brings its batch
-    return status(entry, req.baseUrl, ctx);
-  }
-
-  async function discard(req: Extract<PatchModelRequest, { kind: 'patch-model-discard' }>, ctx: ModelContext): Promise<PatchModelStatus> {
-    const entry = await entryFor(req, ctx);
-    await store.discard(entry);
-    return status(entry, req.baseUrl, ctx);
-  }
+  const { resume, discard } = checkpointHandlers({ entryFor, status, store, trainerFor, trainDigits: images.trainDigits, dataOf });
 
   async function reset(req: Extract<PatchModelRequest, { kind: 'patch-model-reset' }>, ctx: ModelContext): Promise<PatchModelStatus> {
     const entry = await entryFor(req, ctx);
