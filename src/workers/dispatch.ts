@@ -19,7 +19,7 @@ import {
   type RequestKind,
 } from '../protocol';
 import { createAnalysisHost } from './hosts/analysis';
-import type { ModelContext } from './hosts/modelHost';
+import type { ModelContext } from './hosts/hostHelpers';
 import type { PatchModelHostOptions } from './hosts/patchModel';
 import type { DenoiserHostOptions } from './hosts/denoiser';
 import type { RqaeModelHostOptions } from './hosts/rqaeModel';

@@ -9,7 +9,7 @@ import { seededNoise } from '../../core/diffusion/forward';
 import { spectraForImage, type SpectraPrecomputed } from '../../core/diffusion/spectrum';
 import { depthSteps, type DepthSpec, type DepthStep } from '../../core/depth/views';
 import { CANCELLED, type AnalysisRequest, type AnalysisResults, type DepthStepInfo, type ImagePayload } from '../../protocol';
-import { yieldToQueue, type ModelContext } from './modelHost';
+import { yieldToQueue, type ModelContext } from './hostHelpers';
 
 /** Per-image results kept for re-visited images; analyses are small, images are not kept. */
 const CACHE_ENTRIES = 32;

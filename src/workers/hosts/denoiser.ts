@@ -2,7 +2,8 @@
 // samples) and the unconditional natural-patch denoiser, each loaded lazily (the copy saved in this browser →
 // the shipped weights → fresh ones), evaluated on its shipped held-out set (the 50-bin λ loss profile), and
 // predicted from, sampled, trained, reset, saved and forgotten on request. The dispatch (dispatch.ts)
-// starts tfjs first and passes each request here.
+// starts tfjs first and passes each request here. The shipped data is read in denoiserData.ts, the classifier
+// and the sample quality are in denoiserQuality.ts.
 import { pixelToModel } from '../../core/conventions';
 import { seededNoise } from '../../core/diffusion/forward';
 import { PARAMETERIZATIONS, SAMPLER_KINDS } from '../../core/diffusion/kinds';
@@ -10,23 +11,24 @@ import { sigmaOverAlpha, type NoiseLevel } from '../../core/diffusion/samplers';
 import { logSnrFromAlphaSigma } from '../../core/diffusion/schedules';
 import { mulberry32 } from '../../core/random';
 import {
-  batchLoss, classifyAsync, createDenoiser, createTrainer, denoiserOfAsync, DIGIT_DENOISER, DIGIT_UNET, disposeClassifier, disposeDenoiser, firstOf, heldoutProfileAsync,
-  indexedDbUrl, loadFrom, loadFromUrl, makeBatch, modelSpaceOfSet, PATCH_DENOISER, paramCount, pixelsOfSet, PROFILE_IMAGES, PROFILE_SEED,
-  randomIndices, qualityReference, readImageSet, sampleImages, sampleQuality, saveTo, toPixels, type Classifier, type Denoiser, type DenoiserConfig, type ImageSet, type Parameterization,
+  batchLoss, classifyAsync, createDenoiser, createTrainer, denoiserOfAsync, disposeDenoiser, heldoutProfileAsync,
+  indexedDbUrl, loadFrom, loadFromUrl, makeBatch, modelSpaceOfSet, paramCount, pixelsOfSet, PROFILE_IMAGES, PROFILE_SEED,
+  randomIndices, sampleImages, saveTo, toPixels, type Denoiser, type DenoiserConfig, type Parameterization,
   type Trainer, type WeightsJson, type WeightsMeta,
 } from '../../models/diffusion';
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
 import {
-  checkQualitySettings, isDigitDenoiser, type DenoiserId, type DenoiserPrediction, type DenoiserQuality, type DenoiserRequest, type DenoiserResults,
+  isDigitDenoiser, type DenoiserId, type DenoiserPrediction, type DenoiserRequest, type DenoiserResults,
   type DenoiserRunSettings, type DenoiserSampleResult, type DenoiserStatus, type DenoiserTarget, type DenoiserTrainResult,
 } from '../../protocol/denoiser';
 import type { CheckpointStatus } from '../../protocol/checkpoint';
-import type { FeatureStats } from '../../core/frechet';
+import { createModelStore, type HostedModel, type RunSpec } from './modelHost';
 import {
-  createModelStore, dispatcher, downloadProgress, earlyFetch, reportPhase, trainedStepsOf, trainingSize, yieldToQueue, type HostedModel, type ModelContext,
-  type ModelHostOptions, type RunSpec,
-} from './modelHost';
+  dispatcher, downloadProgress, earlyFetch, reportPhase, trainedStepsOf, trainingSize, yieldToQueue, type ModelContext, type ModelHostOptions,
+} from './hostHelpers';
 import { denoiserLabSubtasks, type DenoiserLabModel } from './denoiserLab';
+import { checkModel, denoiserData, METRICS_KEY, SPECS, type RecordedProfile } from './denoiserData';
+import { createDenoiserQuality } from './denoiserQuality';
 import { runLab } from './lab';
 import { checkLabSettings, type LabResult } from '../../protocol/lab';
 
@@ -47,15 +49,6 @@ export interface DenoiserHost {
   clear(): void;
 }
 
-type Spec = { config: DenoiserConfig; heldout: string; labels: boolean; train: string; noun: string };
-
-const SPECS: Record<DenoiserId, Spec> = {
-  'digits-unet': { config: DIGIT_UNET, heldout: 'digits-heldout', labels: true, train: 'digits-train', noun: 'digits' },
-  digits: { config: DIGIT_DENOISER, heldout: 'digits-heldout', labels: true, train: 'digits-train', noun: 'digits' },
-  'digits-early': { config: DIGIT_DENOISER, heldout: 'digits-heldout', labels: true, train: 'digits-train', noun: 'digits' },
-  patches: { config: PATCH_DENOISER, heldout: 'patches-heldout', labels: false, train: 'patches-train', noun: 'patches' },
-};
-
 /** How the lab names each model. */
 const LAB_NAMES: Record<DenoiserId, string> = { 'digits-unet': 'digit U-Net denoiser', digits: 'digit MLP denoiser', 'digits-early': 'digit MLP denoiser, early checkpoint (500 steps)', patches: 'natural-patch denoiser' };
 
@@ -64,8 +57,6 @@ const FRESH_SEED = 20241125;
 const MAX_BATCH = 256;
 const MAX_SAMPLES = 64;
 const MAX_LEVELS = 1001;
-/** Quality measurements kept per host (each a few numbers). */
-const MAX_QUALITY_CACHE = 32;
 /** Fine-tuning shipped weights wants a gentler learning rate than training fresh ones. */
 const FINE_TUNE = { lr: 3e-4, warmup: 20, total: 5000, minLr: 3e-5 };
 const FROM_SCRATCH = { lr: 1e-3, warmup: 100, total: 8000, minLr: 2e-5 };
@@ -78,22 +69,7 @@ type Entry = HostedModel<Denoiser, Trainer> & {
   recorded?: RecordedProfile;
 };
 
-/** A held-out loss profile as the training script records it: `images` held-out examples, ε from `seed`, ε-MSE per λ bin. */
-type RecordedProfile = { images: number; seed: number; lambda: number[]; loss: number[] };
-
-/** metrics.json of the shipped models, as far as loading reads it. */
-type ShippedMetrics = { classifier?: { heldoutAccuracy: number; heldout: number } } & Partial<Record<string, { heldout?: RecordedProfile }>>;
-
-/** Each denoiser's entry in metrics.json. */
-const METRICS_KEY: Record<DenoiserId, string> = { digits: 'digits', 'digits-early': 'digitsEarly', 'digits-unet': 'digitsUnet', patches: 'patches' };
-
 const isParameterization = (p: unknown): p is Parameterization => (PARAMETERIZATIONS as readonly unknown[]).includes(p);
-
-function checkModel(target: DenoiserTarget): Spec {
-  const spec = SPECS[target.model];
-  if (!spec) throw new Error(`unknown denoiser '${String(target.model)}'`);
-  return spec;
-}
 
 function checkLevel(level: NoiseLevel, what: string): void {
   const ok = level && Number.isFinite(level.alpha) && Number.isFinite(level.sigma) && level.alpha >= 0 && level.sigma >= 0 && level.alpha + level.sigma > 0;
@@ -112,17 +88,9 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     checkpoints: options.checkpoints,
     checkpointKey: (entry) => `diffusion-${entry.id}`,
   });
-  const sets = new Map<string, Promise<ImageSet>>();
-  let classifier: Promise<{ model: Classifier; accuracy: number }> | null = null;
-  /** Per base URL: the held-out digits' classifier features and the floor (held-out against as many training digits). */
-  const references = new Map<string, Promise<QualityReference>>();
-  const qualities = new Map<string, DenoiserQuality>();
 
-  async function fetchBytes(url: string): Promise<ArrayBuffer> {
-    const response = await fetchFn(url);
-    if (!response.ok) throw new Error(`could not download ${url} (HTTP ${response.status})`);
-    return response.arrayBuffer();
-  }
+  const data = denoiserData(fetchFn, options.heldoutLimit);
+  const { imageSet, heldout, shippedMetrics } = data;
 
   /** Shipped model files downloading since their load request arrived (each read once, then dropped). */
   const early = earlyFetch(fetchFn);
@@ -135,91 +103,11 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     void shippedMetrics(req.baseUrl);
     const dirs = [`${req.baseUrl}models/diffusion/${req.model}/`];
     // The classifier labels a digit model's samples: its files come down now, its tensors when first needed.
-    if (isDigitDenoiser(req.model) && !classifier) dirs.push(`${req.baseUrl}models/diffusion/classifier/`);
+    if (isDigitDenoiser(req.model) && !quality.classifierLoaded()) dirs.push(`${req.baseUrl}models/diffusion/classifier/`);
     early.start(dirs.flatMap((dir) => [`${dir}model.json`, `${dir}weights.bin`]));
   }
 
-  /** A shipped image set (held-out or training), with labels for digits; cached, retried after a failure. */
-  function imageSet(baseUrl: string, spec: Spec, name: string): Promise<ImageSet> {
-    const key = `${baseUrl}|${name}`;
-    let hit = sets.get(key);
-    if (!hit) {
-      const dir = `${baseUrl}models/diffusion/`;
-      const { side, channels } = spec.config;
-      hit = Promise.all([fetchBytes(`${dir}${name}.bin`), spec.labels ? fetchBytes(`${dir}${name}-labels.bin`) : Promise.resolve(undefined)])
-        .then(([pixels, labels]) => readImageSet(pixels, side, channels, labels));
-      sets.set(key, hit);
-      hit.catch(() => sets.delete(key));
-    }
-    return hit;
-  }
-
-  async function heldout(baseUrl: string, spec: Spec): Promise<ImageSet> {
-    const set = await imageSet(baseUrl, spec, spec.heldout);
-    return firstOf(set, options.heldoutLimit ?? set.count);
-  }
-
-  /** The digit classifier and its accuracy on the whole shipped held-out set (digits only). */
-  /**
-   * The digit classifier and its held-out accuracy: the accuracy its training recorded when that was measured on
-   * these held-out digits (tests/unit/models/diffusion/shipped.test.ts checks it), else measured here.
-   */
-  function classifierFor(baseUrl: string): Promise<{ model: Classifier; accuracy: number }> {
-    classifier ??= (async () => {
-      const [{ model }, set, recorded] = await Promise.all([
-        loadFromUrl('digit-classifier', `${baseUrl}models/diffusion/classifier/`, undefined, shippedFetch),
-        imageSet(baseUrl, SPECS.digits, SPECS.digits.heldout),
-        shippedMetrics(baseUrl).then((m) => m?.classifier),
-      ]);
-      if (recorded && recorded.heldout === set.count && Number.isFinite(recorded.heldoutAccuracy)) return { model, accuracy: recorded.heldoutAccuracy };
-      const { label } = await classifyAsync(model, pixelsOfSet(set, Int32Array.from({ length: set.count }, (_, i) => i)));
-      let right = 0;
-      for (let i = 0; i < set.count; i++) if (label[i] === set.labels![i]) right++;
-      return { model, accuracy: right / set.count };
-    })();
-    classifier.catch(() => (classifier = null));
-    return classifier;
-  }
-
-  /** The classifier's held-out accuracy: as its training recorded it when that fits these held-out digits (no classifier loads), else measured. */
-  async function accuracyFor(baseUrl: string): Promise<number | null> {
-    const [recorded, set, shipped] = await Promise.all([
-      shippedMetrics(baseUrl).then((m) => m?.classifier),
-      imageSet(baseUrl, SPECS.digits, SPECS.digits.heldout),
-      fetchFn(`${baseUrl}models/diffusion/classifier/model.json`).then((r) => r.ok, () => false),
-    ]);
-    if (!shipped) return null;
-    if (recorded && recorded.heldout === set.count && Number.isFinite(recorded.heldoutAccuracy)) return recorded.heldoutAccuracy;
-    return (await classifierFor(baseUrl)).accuracy;
-  }
-
-  type QualityReference = { classifier: Classifier; heldout: FeatureStats; floor: DenoiserQuality['floor'] };
-
-  /** What every quality measurement compares with; cached, retried after a failure. */
-  function referenceFor(baseUrl: string, spec: Spec): Promise<QualityReference> {
-    const key = `${baseUrl}|${spec.heldout}|${spec.train}`;
-    let hit = references.get(key);
-    if (!hit) {
-      hit = (async () => {
-        const [{ model }, held, train] = await Promise.all([classifierFor(baseUrl), heldout(baseUrl, spec), imageSet(baseUrl, spec, spec.train)]);
-        return { classifier: model, ...(await qualityReference(model, held, train)) };
-      })();
-      references.set(key, hit);
-      hit.catch(() => references.delete(key));
-    }
-    return hit;
-  }
-
   type Built = Pick<Entry, 'model' | 'parameterization' | 'source' | 'saved' | 'trainedSteps' | 'recorded'> & { storageNote?: string | null };
-
-  /** The shipped models' recorded held-out numbers: shipped weights need no evaluation at load (null: none recorded). */
-  let metrics: Promise<ShippedMetrics | null> | null = null;
-  const shippedMetrics = (baseUrl: string) => {
-    metrics ??= fetchFn(`${baseUrl}models/diffusion/metrics.json`)
-      .then((r) => (r.ok ? (r.json() as Promise<ShippedMetrics>) : null))
-      .catch(() => null);
-    return metrics;
-  };
 
   const parameterizationOf = (json: WeightsJson<'diffusion-denoiser'>): Parameterization => (isParameterization(json.meta.parameterization) ? json.meta.parameterization : 'eps');
 
@@ -250,6 +138,10 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     return store.get(target.model, async () => ({ ...(await build(target, ctx, true)), id: target.model, evaluated: null }));
   }
 
+  const quality = createDenoiserQuality({
+    fetchFn, shippedFetch, data, entryFor, store,
+  });
+
   async function status(entry: Entry, baseUrl: string, ctx: ModelContext): Promise<DenoiserStatus> {
     const spec = SPECS[entry.id];
     const set = await heldout(baseUrl, spec);
@@ -274,7 +166,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
       entry.evaluated = { version: entry.version, lambda: profile.lambda, loss: profile.loss };
       return entry.evaluated;
     });
-    const accuracy = isDigitDenoiser(entry.id) ? await accuracyFor(baseUrl).catch(() => null) : null;
+    const accuracy = isDigitDenoiser(entry.id) ? await quality.accuracyFor(baseUrl).catch(() => null) : null;
     reportPhase(ctx, 1000, 'Ready', 'evaluating');
     const { side, channels, classes } = entry.model.config;
     return {
@@ -344,7 +236,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     const stripCount = Math.max(0, Math.min(steps, Math.floor(req.stripCount ?? 0)));
     const stripAt = new Set(Array.from({ length: stripCount }, (_, k) => Math.round(((k + 1) * steps) / stripCount) - 1));
     const labels = classes > 0 && req.label !== undefined ? new Array<number>(count).fill(req.label) : undefined;
-    const classifierModel = isDigitDenoiser(req.model) ? await classifierFor(req.baseUrl).catch(() => null) : null;
+    const classifierModel = isDigitDenoiser(req.model) ? await quality.classifierFor(req.baseUrl).catch(() => null) : null;
     return store.withLock(entry, async () => {
       const start = performance.now();
       const snaps: Float32Array[] = [];
@@ -454,44 +346,6 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
     return store.withLock(entry, () => runLab(req.settings, denoiserLabSubtasks(labModel(entry), req.settings, train, held), ctx));
   }
 
-  async function qualityRun(req: Extract<DenoiserRequest, { kind: 'denoiser-quality' }>, ctx: ModelContext): Promise<DenoiserQuality> {
-    const spec = checkModel(req);
-    checkQualitySettings(req.settings);
-    if (!spec.labels) throw new Error(`sample quality is read by the digit classifier: the ${req.model} denoiser is not a class-conditional digit model`);
-    reportPhase(ctx, 100, `Downloading the ${spec.noun} and the classifier`, 'data');
-    const ref = await referenceFor(req.baseUrl, spec);
-    const entry = await entryFor(req, ctx);
-    const { perClass, steps, guidance, seed } = req.settings;
-    const settings = { perClass, steps, guidance, seed };
-    const key = JSON.stringify([req.model, entry.version, perClass, steps, guidance, seed]);
-    const hit = qualities.get(key);
-    if (hit) return { ...hit, milliseconds: 0, cached: true };
-    const version = entry.version;
-    const start = performance.now();
-    const rows = await sampleQuality({
-      denoiser: entry.model, parameterization: entry.parameterization, classifier: ref.classifier, reference: ref.heldout, settings,
-      // One sampler run at a time holds the model, so predictions at the panel's t go on meanwhile.
-      batch: (run) => store.withLock(entry, () => {
-        if (entry.version !== version) throw new Error('the weights changed during the measurement (training ran); measure again');
-        return run(entry.model);
-      }),
-      between: async (p) => {
-        ctx.progress(p.done, p.total, 'Sampling', { phase: 'sampling', placement: p.placement, samples: p.samples });
-        if (p.done % 4 === 0) {
-          await yieldToQueue(); // lets a cancel in
-          if (ctx.cancelled()) throw new Error('the quality measurement was cancelled');
-        }
-      },
-    });
-    const result: DenoiserQuality = {
-      model: req.model, version, settings, samples: perClass * ref.classifier.config.classes, heldoutCount: ref.heldout.count,
-      featureDim: ref.heldout.dim, rows, floor: ref.floor, milliseconds: performance.now() - start, cached: false, backend: activeBackendName(),
-    };
-    if (qualities.size >= MAX_QUALITY_CACHE) qualities.delete(qualities.keys().next().value!);
-    qualities.set(key, result);
-    return result;
-  }
-
   return {
     handle: dispatcher<DenoiserRequest, DenoiserResults>({
       ready: options.ready,
@@ -509,23 +363,13 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
         'denoiser-resume': resume,
         'denoiser-discard': discard,
         'denoiser-lab': lab,
-        'denoiser-quality': qualityRun,
+        'denoiser-quality': quality.qualityRun,
       },
     }),
     /** Frees every model and the classifier (their tensors are gone with a lost backend anyway); the next request reloads. */
     clear(): void {
       store.clear();
-      references.clear();
-      qualities.clear();
-      const c = classifier;
-      classifier = null;
-      void c?.then((x) => {
-        try {
-          disposeClassifier(x.model);
-        } catch {
-          // gone with the backend
-        }
-      }, () => undefined);
+      quality.clear();
     },
   };
 }

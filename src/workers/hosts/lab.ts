@@ -7,7 +7,7 @@ import { accumulateGradientGram, type BatchLosses } from '../../models/equivalen
 import { transferLosses } from '../../models/equivalence/transfer';
 import { activeBackendName } from '../../models/savedModels';
 import { checkLabSettings, type LabModelInfo, type LabProgress, type LabResult, type LabSettings, type LabWeighting } from '../../protocol/lab';
-import type { ModelContext } from './modelHost';
+import type { ModelContext } from './hostHelpers';
 
 type Variables = Parameters<typeof accumulateGradientGram>[0];
 type Loss = BatchLosses['a'][number];

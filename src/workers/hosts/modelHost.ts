@@ -1,7 +1,7 @@
-// What the model worker's hosts (patchModel.ts, rqaeModel.ts, denoiser.ts) share: answering requests
-// once tfjs runs, the models kept in memory (one lock each, loaded once, freed on reset, eviction or a lost
-// backend), training runs that a cancel pauses and that are checkpointed in this browser for a resume after a
-// reload, saving in this browser and the progress of loading weights.
+// What the model worker's hosts (patchModel.ts, rqaeModel.ts, denoiser.ts) share: the models kept in memory
+// (one lock each, loaded once, freed on reset, eviction or a lost backend), training runs that a cancel pauses
+// and that are checkpointed in this browser for a resume after a reload, and saving in this browser. Answering
+// requests once tfjs runs and the progress of loading weights are in hostHelpers.ts.
 import type { ModelStorage } from '../../models/savedModels';
 import type { Schedule, TrainerState } from '../../models/training';
 import {
@@ -9,133 +9,20 @@ import {
   type CheckpointStore,
 } from '../../models/trainingCheckpoint';
 import type { CheckpointProgress, CheckpointStatus } from '../../protocol/checkpoint';
-import type { DenoiserLoadProgress, DenoiserSource, DenoiserTrainProgress, DenoiserTrainResult } from '../../protocol/denoiser';
-import type { PatchLoadProgress, PatchModelSource, PatchTrainProgress, PatchTrainResult } from '../../protocol/patchModel';
-import type { RqaeLoadProgress, RqaeModelSource, RqaeTrainProgress, RqaeTrainResult } from '../../protocol/rqaeModel';
-
-/** What a request may do while it runs: see whether it was cancelled, and report progress. */
-export interface ModelContext {
-  cancelled(): boolean;
-  /** Aborted when the request is cancelled or superseded, for compute that takes an AbortSignal. */
-  signal?: AbortSignal;
-  progress(done: number, total: number, label: string, data?: unknown): void;
-}
-
-/** What a host is made with: tests pass a file fetch, an in-memory store (`S`) and a held-out limit. */
-export interface ModelHostOptions<S> {
-  fetch?: (url: string) => Promise<Response>;
-  /** Where saved models live: IndexedDB through tf.io in the browser, something in memory in tests. */
-  storage?: S;
-  /** Evaluate on the first `heldoutLimit` held-out images only (tests); default all. */
-  heldoutLimit?: number;
-  /** Resolves once tfjs runs on a backend; awaited before any model work. */
-  ready?: () => Promise<unknown>;
-  /** Where training runs are checkpointed: IndexedDB in the browser (the default), memory in tests. */
-  checkpoints?: CheckpointStore;
-}
+import type { DenoiserSource, DenoiserTrainProgress, DenoiserTrainResult } from '../../protocol/denoiser';
+import type { PatchModelSource, PatchTrainProgress, PatchTrainResult } from '../../protocol/patchModel';
+import type { RqaeModelSource, RqaeTrainProgress, RqaeTrainResult } from '../../protocol/rqaeModel';
+import { errorMessage, reportPhase, yieldToQueue, type ModelContext } from './hostHelpers';
 
 /** The IndexedDB store of training runs every host shares by default. */
 let sharedCheckpoints: CheckpointStore | null = null;
 export const defaultCheckpoints = (): CheckpointStore => (sharedCheckpoints ??= indexedDbCheckpoints());
 
 // The shapes every host sends, which each protocol names for its own kinds.
-type LoadProgress = PatchLoadProgress & RqaeLoadProgress & DenoiserLoadProgress;
 type TrainProgress = PatchTrainProgress & RqaeTrainProgress & DenoiserTrainProgress;
 type TrainResult = PatchTrainResult & RqaeTrainResult & DenoiserTrainResult;
 type Params = Parameters<typeof shapesOf>[0];
 export type WeightsSource = PatchModelSource & RqaeModelSource & DenoiserSource;
-
-export const MAX_STEPS = 100_000;
-export const CROPS_NOT_SAVED = 'Crop models live for this session only; they are not saved in this browser.';
-
-export function yieldToQueue(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-/** Reports a loading phase, `done` of 1000. */
-export function reportPhase(ctx: ModelContext, done: number, label: string, phase: LoadProgress['phase']): void {
-  ctx.progress(done, 1000, label, { phase } satisfies LoadProgress);
-}
-
-/** Announces the download of shipped weights and returns the byte progress that carries it from 150 to 500. */
-export function downloadProgress(ctx: ModelContext): (loaded: number, total: number | null) => void {
-  reportPhase(ctx, 150, 'Downloading the weights', 'weights');
-  return (loaded, total) => reportPhase(ctx, 150 + Math.round(350 * (total ? loaded / total : 0.5)), 'Downloading the weights', 'weights');
-}
-
-/** The steps a model file says its weights were trained for, if it says. */
-export function trainedStepsOf(json: { meta: { training?: Record<string, unknown> } } | null): number | null {
-  const steps = json?.meta.training?.steps;
-  return typeof steps === 'number' && Number.isFinite(steps) ? steps : null;
-}
-
-/** A training request's steps and batch size as whole numbers, or a RangeError outside 1…MAX_STEPS, 1…maxBatch. */
-export function trainingSize(req: { steps: number; batch?: number }, maxBatch: number): { steps: number; batch: number } {
-  const steps = Math.floor(req.steps);
-  const batch = Math.floor(req.batch ?? 32);
-  if (!(steps >= 1 && steps <= MAX_STEPS)) throw new RangeError(`train between 1 and ${MAX_STEPS} steps, not ${req.steps}`);
-  if (!(batch >= 1 && batch <= maxBatch)) throw new RangeError(`the batch size must be 1…${maxBatch}, not ${req.batch}`);
-  return { steps, batch };
-}
-
-type Handlers<R extends { kind: string }, Results extends Record<R['kind'], unknown>> = {
-  [K in R['kind']]: (req: Extract<R, { kind: K }>, ctx: ModelContext) => Promise<Results[K]>;
-};
-
-/**
- * A host's `handle`: checks the request (`check` throws on a bad one), reports 'Starting tfjs' for the
- * `announced` kinds, waits for the backend, then answers with the kind's handler.
- */
-export function dispatcher<R extends { kind: string }, Results extends Record<R['kind'], unknown>>(spec: {
-  ready?: () => Promise<unknown>;
-  check: (req: R) => void;
-  announced: readonly R['kind'][];
-  handlers: Handlers<R, Results>;
-  /** Starts what a request will need that no backend is needed for (downloads), before tfjs is waited for. */
-  prefetch?: (req: R) => void;
-}) {
-  return async function handle<K extends R['kind']>(req: Extract<R, { kind: K }>, ctx: ModelContext): Promise<Results[K]> {
-    const kind: K = req.kind;
-    spec.check(req);
-    spec.prefetch?.(req);
-    if (spec.announced.includes(kind)) reportPhase(ctx, 0, 'Starting tfjs', 'backend');
-    await spec.ready?.();
-    return spec.handlers[kind](req, ctx);
-  };
-}
-
-/**
- * Downloads started before they are needed (a load's files, while tfjs starts: they need no backend), each
- * handed out once by `fetch`; any other URL is fetched as usual. A failed early download is tried once more when
- * it is asked for, so it fails (or not) as it would have without one.
- */
-export function earlyFetch(fetchFn: (url: string) => Promise<Response>) {
-  const early = new Map<string, Promise<ArrayBuffer>>();
-  return {
-    start(urls: readonly string[]): void {
-      for (const url of urls) {
-        if (early.has(url)) continue;
-        const bytes = fetchFn(url).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`))));
-        bytes.catch(() => early.delete(url));
-        early.set(url, bytes);
-      }
-    },
-    async fetch(url: string): Promise<Response> {
-      const started = early.get(url);
-      if (!started) return fetchFn(url);
-      early.delete(url);
-      try {
-        return new Response(await started);
-      } catch {
-        return fetchFn(url);
-      }
-    },
-  };
-}
 
 /** A trainer as the hosts drive it. */
 export interface ModelTrainer {

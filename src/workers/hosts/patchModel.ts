@@ -7,26 +7,28 @@
 import { orderOf, specKey, type OrderingSpec } from '../../core/patch/analysis';
 import { mulberry32 } from '../../core/random';
 import {
-  createPatchAR, createTrainer, CROP_CONFIG, DIGIT_CONFIG, dispose, generate, indexedDbUrl, loadFrom, loadFromUrl, paramCount, patchify,
+  createPatchAR, createTrainer, CROP_CONFIG, DIGIT_CONFIG, dispose, generate, indexedDbUrl, loadFrom, paramCount, patchify,
   perStepMse, predictAll, saveTo, unpatchify,
   type ImageShape, type ModelJson, type PatchAR, type PatchARConfig, type PatchARMeta, type Trainer,
 } from '../../models/patchAR';
 import { contextPredictorCurves, digitGrid } from '../../models/patchAR/baselines';
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
+import { createModelStore, type HostedModel, type RunSpec } from './modelHost';
 import {
-  createModelStore, CROPS_NOT_SAVED, dispatcher, downloadProgress, earlyFetch, errorMessage, reportPhase, trainedStepsOf, trainingSize, yieldToQueue,
-  type HostedModel, type ModelContext, type ModelHostOptions, type RunSpec,
-} from './modelHost';
+  checkpointHandlers, CROPS_NOT_SAVED, dispatcher, downloadProgress, earlyFetch, reportPhase, trainedStepsOf, trainingSize, yieldToQueue,
+  type ModelContext, type ModelHostOptions,
+} from './hostHelpers';
 import { checkData, dataOf, digitsAndCrops, type HeldOut } from './digitsAndCrops';
 import { runLab } from './lab';
 import { patchLabSubtasks } from './patchLab';
+import { fitsDigits, NO_WEIGHTS, sameCells, SHIPPED_KINDS, shippedPatchModels } from './patchShipped';
 import { checkLabSettings, type LabResult } from '../../protocol/lab';
 import type {
   PatchBaselines, PatchDataKind, PatchGeneration, PatchModelRequest, PatchModelResults, PatchModelStatus, PatchModelTarget, PatchPrediction,
   PatchTrainResult,
 } from '../../protocol/patchModel';
 
-export { CROPS_NOT_SAVED };
+export { CROPS_NOT_SAVED, NO_WEIGHTS };
 
 /** The sizes of one kind of model: its config, image side, steps, values per patch token, image shape. */
 type Layout = { config: PatchARConfig; side: number; n: number; dim: number; shape: ImageShape };
@@ -40,14 +42,11 @@ const LAYOUTS: Record<PatchDataKind, Layout> = { digits: layoutOf(DIGIT_CONFIG),
 const CONFIG = DIGIT_CONFIG;
 /** The seed that places the held-out crops (the same crops every time for one image). */
 const CROP_HELDOUT_SEED = 20240612;
-/** The orderings scripts/train-patch-ar.ts ships weights for; others start fresh without asking the server. */
-const SHIPPED_KINDS = new Set(['raster', 'hilbert', 'random']);
 /** Seed of a fresh model's initial weights (the training script's). */
 const FRESH_SEED = 20240611;
 const MAX_BATCH = 256;
 /** Kinds a crop model's request may send without the image (they refuse crop models). */
 const NO_IMAGE = new Set<PatchModelRequest['kind']>(['patch-model-save', 'patch-model-forget', 'patch-model-resume', 'patch-model-discard']);
-export const NO_WEIGHTS = 'No pretrained weights for this order — train one here.';
 
 /** Where saved models live: IndexedDB through tf.io in the browser ('indexeddb://patch-ar-<order>'), something in memory in tests. */
 export type PatchModelStorage = ModelStorage<PatchAR, ModelJson, PatchARMeta>;
@@ -79,9 +78,6 @@ type Entry = HostedModel<PatchAR, Trainer> & {
 /** What loading settles; the rest of an Entry is session state. */
 type Built = Pick<Entry, 'key' | 'data' | 'layout' | 'name' | 'spec' | 'order' | 'model' | 'source' | 'note' | 'trainedSteps' | 'saved' | 'recorded'>;
 
-/** metrics.json of the shipped models, as far as loading reads it. */
-type ShippedMetrics = { data: { heldout: number }; orders: Record<string, { heldout: { perStep: number[] } }> };
-
 function checkTarget(target: PatchModelTarget): void {
   checkData(target);
   if (target.ordering.kind === 'custom') {
@@ -97,10 +93,6 @@ function keyOf(target: PatchModelTarget): string {
   return dataOf(target) === 'crops' ? `crops|${key}` : key;
 }
 
-const sameCells = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
-const fitsDigits = (json: ModelJson) =>
-  json.config.rows === CONFIG.rows && json.config.cols === CONFIG.cols && json.config.patch === CONFIG.patch && json.config.channels === CONFIG.channels;
-
 export function createPatchModelHost(options: PatchModelHostOptions = {}) {
   // A load's files (the held-out digits, the weights, the recorded curves) download while tfjs starts.
   const early = earlyFetch(options.fetch ?? ((url: string) => fetch(url)));
@@ -114,49 +106,9 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     // Crop models train on the current image and live for the session only.
     checkpointKey: (entry) => (entry.data === 'crops' ? null : `patch-ar-${entry.name}`),
   });
-  /** The shipped models' recorded held-out curves: a shipped model needs no evaluation at load (null: none recorded). */
-  let metrics: Promise<ShippedMetrics | null> | null = null;
-  const shippedMetrics = (baseUrl: string) => {
-    metrics ??= fetchFn(`${baseUrl}models/patch-ar/metrics.json`)
-      .then((r) => (r.ok ? (r.json() as Promise<ShippedMetrics>) : null))
-      .catch(() => null);
-    return metrics;
-  };
+  const { shippedMetrics, shipped } = shippedPatchModels(fetchFn);
   const images = digitsAndCrops({ fetch: fetchFn, heldoutLimit: options.heldoutLimit, cropSide: LAYOUTS.crops.side, cropSeed: CROP_HELDOUT_SEED });
   const baselineCache = new Map<string, PatchBaselines>();
-
-  /** The shipped weights for an order, or why there are none (a missing file, another random seed). */
-  async function shipped(spec: OrderingSpec, order: Int32Array, baseUrl: string, onBytes: (loaded: number, total: number | null) => void): Promise<{ model: PatchAR; json: ModelJson } | { note: string }> {
-    if (!SHIPPED_KINDS.has(spec.kind)) return { note: NO_WEIGHTS };
-    const dir = `${baseUrl}models/patch-ar/${spec.kind}/`;
-    const response = await fetchFn(`${dir}model.json`);
-    if (!response.ok) return { note: NO_WEIGHTS };
-    let json: ModelJson;
-    try {
-      json = (await response.json()) as ModelJson;
-    } catch {
-      return { note: NO_WEIGHTS }; // a server's fallback page instead of a model file
-    }
-    if (json?.format !== 'patch-ar' || !fitsDigits(json)) return { note: NO_WEIGHTS };
-    if (!sameCells(json.meta.order.cells, order)) {
-      const seed = json.meta.order.seed;
-      return {
-        note: spec.kind === 'random' && seed !== undefined
-          ? `No pretrained weights for this order — the shipped random-order model was trained for seed ${seed}: set the seed to ${seed} to use it, or train one here.`
-          : NO_WEIGHTS,
-      };
-    }
-    try {
-      return await loadFromUrl(
-        dir,
-        onBytes,
-        // model.json is already here; only the weights travel.
-        (url) => (url === `${dir}model.json` ? Promise.resolve(new Response(JSON.stringify(json))) : fetchFn(url)),
-      );
-    } catch (e) {
-      throw new Error(`the shipped weights for ${spec.kind} could not be read: ${errorMessage(e)}`);
-    }
-  }
 
   function fresh(config: PatchARConfig = CONFIG): PatchAR {
     return createPatchAR(config, FRESH_SEED);
@@ -351,19 +303,7 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     return createTrainer(entry.model, { order, batchSize: spec.batch, schedule: spec.schedule, source: (b) => source(entry.batch ?? b) });
   }
 
-  async function resume(req: Extract<PatchModelRequest, { kind: 'patch-model-resume' }>, ctx: ModelContext): Promise<PatchModelStatus> {
-    if (dataOf(req) === 'crops') throw new Error(CROPS_NOT_SAVED);
-    const entry = await entryFor(req, ctx);
-    const digits = await images.trainDigits(req.baseUrl);
-    await store.resume(entry, (spec) => trainerFor(entry, digits, spec)); // the next train request brings its batch
-    return status(entry, req.baseUrl, ctx);
-  }
-
-  async function discard(req: Extract<PatchModelRequest, { kind: 'patch-model-discard' }>, ctx: ModelContext): Promise<PatchModelStatus> {
-    const entry = await entryFor(req, ctx);
-    await store.discard(entry);
-    return status(entry, req.baseUrl, ctx);
-  }
+  const { resume, discard } = checkpointHandlers({ entryFor, status, store, trainerFor, trainDigits: images.trainDigits, dataOf });
 
   async function reset(req: Extract<PatchModelRequest, { kind: 'patch-model-reset' }>, ctx: ModelContext): Promise<PatchModelStatus> {
     const entry = await entryFor(req, ctx);

@@ -11,10 +11,11 @@ import {
   type ModelJson, type Rqae, type RqaeMeta, type ShippedModel, type Trainer,
 } from '../../models/rqae';
 import { activeBackendName, savedModelStorage, type ModelStorage } from '../../models/savedModels';
+import { createModelStore, type HostedModel, type RunSpec } from './modelHost';
 import {
-  createModelStore, CROPS_NOT_SAVED, dispatcher, downloadProgress, errorMessage, reportPhase, trainedStepsOf, trainingSize,
-  type HostedModel, type ModelContext, type ModelHostOptions, type RunSpec,
-} from './modelHost';
+  checkpointHandlers, CROPS_NOT_SAVED, dispatcher, downloadProgress, errorMessage, reportPhase, trainedStepsOf, trainingSize,
+  type ModelContext, type ModelHostOptions,
+} from './hostHelpers';
 import { checkData, dataOf, digitsAndCrops, type HeldOut } from './digitsAndCrops';
 import { runLab } from './lab';
 import { rqaeLabSubtasks } from './rqaeLab';
@@ -236,19 +237,7 @@ export function createRqaeModelHost(options: RqaeModelHostOptions = {}) {
     });
   }
 
-  async function resume(req: Extract<RqaeModelRequest, { kind: 'rqae-resume' }>, ctx: ModelContext): Promise<RqaeModelStatus> {
-    if (dataOf(req) === 'crops') throw new Error(CROPS_NOT_SAVED);
-    const entry = await entryFor(req, ctx);
-    const digits = await images.trainDigits(req.baseUrl);
-    await store.resume(entry, (spec) => trainerFor(entry, digits, spec)); // the next train request brings its batch
-    return status(entry, req.baseUrl, ctx);
-  }
-
-  async function discard(req: Extract<RqaeModelRequest, { kind: 'rqae-discard' }>, ctx: ModelContext): Promise<RqaeModelStatus> {
-    const entry = await entryFor(req, ctx);
-    await store.discard(entry);
-    return status(entry, req.baseUrl, ctx);
-  }
+  const { resume, discard } = checkpointHandlers({ entryFor, status, store, trainerFor, trainDigits: images.trainDigits, dataOf });
 
   async function reset(req: Extract<RqaeModelRequest, { kind: 'rqae-reset' }>, ctx: ModelContext): Promise<RqaeModelStatus> {
     const entry = await entryFor(req, ctx);
