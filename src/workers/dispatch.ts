@@ -19,7 +19,7 @@ import {
   type RequestKind,
 } from '../protocol';
 import { createAnalysisHost } from './hosts/analysis';
-import type { ModelContext } from './hosts/hostHelpers';
+import { yieldToQueue, type ModelContext } from './hosts/hostHelpers';
 import type { PatchModelHostOptions } from './hosts/patchModel';
 import type { DenoiserHostOptions } from './hosts/denoiser';
 import type { RqaeModelHostOptions } from './hosts/rqaeModel';
@@ -63,10 +63,6 @@ function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Lets queued messages (a cancel, a newer request) run before this job spends CPU. Best effort. */
-function yieldToQueue(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
 
 export function createComputeHandler({ post, initBackend = startBackend, patchModel, denoiser, rqaeModel }: ComputeHandlerDeps): (msg: Inbound) => Promise<void> {
   // Model work needs a running backend: the UI starts one at once, but a model request may come first.
