@@ -13,8 +13,8 @@ export type Weighting = WeightingKind;
 
 export interface ControlPoint { t: number; logSnr: number }
 
-/** The panel's denoisers: the digit MLP (default), the digit U-Net, the natural-patch Mixer. */
-export const DENOISER_MODELS = ['digits', 'digits-unet', 'patches'] as const;
+/** The panel's denoisers: the digit U-Net (default), the digit MLP, the natural-patch Mixer. */
+export const DENOISER_MODELS = ['digits-unet', 'digits', 'patches'] as const;
 export type DenoiserModel = (typeof DENOISER_MODELS)[number];
 export type Sampler = SamplerKind;
 /** The digit model's null class (classifier-free guidance's unconditional branch). */
@@ -100,7 +100,7 @@ export const diffusionLink: LinkSlice<DiffusionView> = {
     weighting: { key: 'weight', codec: oneOf(WEIGHTING_KINDS), default: 'min-snr' },
     gamma: { key: 'gamma', codec: int(1, 20), default: 5 },
     points: { key: 'pts', codec: controlPoints, default: DEFAULT_POINTS, when: (v) => v.schedule === 'custom' },
-    denoiser: { key: 'dnmodel', codec: oneOf(DENOISER_MODELS), default: 'digits' },
+    denoiser: { key: 'dnmodel', codec: oneOf(DENOISER_MODELS), default: 'digits-unet' },
     heldout: { key: 'dnheld', codec: int(0, HELDOUT_MAX), default: 0 },
     predictLabel: { key: 'dnlabel', codec: int(OWN_LABEL, NULL_CLASS), default: OWN_LABEL },
     sampler: { key: 'dnsampler', codec: oneOf(SAMPLER_KINDS), default: 'ddim' },

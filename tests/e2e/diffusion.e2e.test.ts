@@ -1,5 +1,5 @@
 // The Diffusion panel as a person uses it, in a real Chromium against the production build: the t slider and
-// the schedule, the log-SNR chart's export, and the default digit denoiser, the MLP (load, x̂0 at t, a 10-step sample).
+// the schedule, the log-SNR chart's export, and the default digit denoiser, the U-Net (load, x̂0 at t, a 10-step sample).
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
@@ -83,10 +83,10 @@ describe('the Diffusion panel in a real browser', () => {
     expect(readPngTextChunks(bytes)['decomposition-explorer']).toContain('sched=edm');
   });
 
-  it('loads the digit denoiser (the MLP, by default), predicts x̂0 at t, and draws a 10-step sample with the classifier’s verdict', async () => {
+  it('loads the digit denoiser (the U-Net, by default), predicts x̂0 at t, and draws a 10-step sample with the classifier’s verdict', async () => {
     const section = '[data-testid="denoiser"]';
     await page.locator(section).scrollIntoViewIfNeeded();
-    expect(await page.inputValue('[data-testid="denoiser-model"]')).toBe('digits');
+    expect(await page.inputValue('[data-testid="denoiser-model"]')).toBe('digits-unet');
     await page.click('[data-testid="denoiser-load"]');
     const readout = await page.waitForSelector('[data-testid="denoiser-readout"]', { timeout: 90_000 });
     expect(await readout.textContent()).toMatch(/[\d,]+ parameters, .*on (wasm|webgl|webgpu|cpu)\..*classifier .*\d+\.\d % accurate/s);

@@ -53,17 +53,17 @@ describe('DenoiserSection before the models exist', () => {
     render(<DenoiserSection />);
     fireEvent.click(screen.getByRole('button', { name: 'Load the denoiser' }));
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toMatch(/digit MLP denoiser could not load: denoiser-load: the denoisers are not available yet/);
+    expect(alert.textContent).toMatch(/digit U-Net denoiser could not load: denoiser-load: the denoisers are not available yet/);
     fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
     await waitFor(() => expect(worker.of('denoiser-load')).toHaveLength(2));
 
-    // The MLP is the default digit model (the U-Net's training is still short); the U-Net is one choice away.
+    // The U-Net is the default digit model (its samples read as their class more often); the MLP is one choice away.
     const select = screen.getByLabelText('Model') as HTMLSelectElement;
-    expect(Array.from(select.options, (o) => o.value)).toEqual(['digits', 'digits-unet', 'patches']);
-    expect(select.value).toBe('digits');
-    fireEvent.change(select, { target: { value: 'digits-unet' } });
-    await waitFor(() => expect(worker.last('denoiser-load').payload).toMatchObject({ model: 'digits-unet' }));
-    expect(await screen.findByText(/digit U-Net denoiser could not load/)).toBeTruthy();
+    expect(Array.from(select.options, (o) => o.value)).toEqual(['digits-unet', 'digits', 'patches']);
+    expect(select.value).toBe('digits-unet');
+    fireEvent.change(select, { target: { value: 'digits' } });
+    await waitFor(() => expect(worker.last('denoiser-load').payload).toMatchObject({ model: 'digits' }));
+    expect(await screen.findByText(/digit MLP denoiser could not load/)).toBeTruthy();
     fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'patches' } });
     expect(appStore.getState().diffusion.denoiser).toBe('patches');
     await waitFor(() => expect(worker.last('denoiser-load').payload).toMatchObject({ model: 'patches' }));
@@ -77,7 +77,7 @@ describe('DenoiserSection with a model', () => {
     render(<DenoiserSection />);
     fireEvent.click(screen.getByRole('button', { name: 'Load the denoiser' }));
     const call = worker.last('denoiser-load');
-    expect(call.payload).toMatchObject({ model: 'digits', baseUrl: expect.stringMatching(/\/$/) });
+    expect(call.payload).toMatchObject({ model: 'digits-unet', baseUrl: expect.stringMatching(/\/$/) });
     act(() => call.opts.onProgress?.(1, 4, undefined, { phase: 'weights' } as never));
     expect(screen.getByRole('progressbar', { name: 'Loading the denoiser' }).getAttribute('value')).toBe('0.25');
     expect(screen.getByText('Loading the weights…')).toBeTruthy();
@@ -108,7 +108,7 @@ describe('DenoiserSection with a model', () => {
   it('asks for x̂0 at the panel’s t once the slider settles (one request for a drag), and shows it with its MSE', async () => {
     await loaded();
     await waitFor(() => expect(worker.of('denoiser-predict')).toHaveLength(1));
-    expect(worker.last('denoiser-predict').payload).toMatchObject({ model: 'digits', heldout: 0, seed: 0, level: levelAt('cosine', 0.5) });
+    expect(worker.last('denoiser-predict').payload).toMatchObject({ model: 'digits-unet', heldout: 0, seed: 0, level: levelAt('cosine', 0.5) });
     expect(worker.last('denoiser-predict').payload).not.toHaveProperty('label'); // its own label
     expect((await screen.findByTestId('denoiser-predict-readout')).textContent).toMatch(/MSE of x̂₀ 0\.0123.*conditioned on its own label \(4\)/);
 
@@ -261,7 +261,7 @@ describe('DenoiserSection with a model', () => {
     fireEvent.change(screen.getByTestId('denoiser-train-steps'), { target: { value: '50' } });
     fireEvent.click(screen.getByRole('button', { name: 'Start training' }));
     const call = worker.last('denoiser-train');
-    expect(call.payload).toMatchObject({ model: 'digits', steps: 50, batch: 32, parameterization: 'v', weighting: 'min-snr', gamma: 4 });
+    expect(call.payload).toMatchObject({ model: 'digits-unet', steps: 50, batch: 32, parameterization: 'v', weighting: 'min-snr', gamma: 4 });
     expect(screen.getByText(/training it to output v re-purposes its output/)).toBeTruthy();
     for (let step = 1; step <= 3; step++) act(() => call.opts.onProgress?.(step, 50, undefined, { step, loss: 0.5 / step, stepsPerSecond: 4.2 } as never));
     expect(screen.getByTestId('denoiser-train-readout').textContent).toBe('Step 3, loss 0.1667, 4.2 steps/s on cpu.');
@@ -282,7 +282,7 @@ describe('DenoiserSection with a model', () => {
     worker.hold('denoiser-train');
     fireEvent.click(screen.getByRole('button', { name: 'Resume training from step 120' }));
     await waitFor(() => expect(worker.of('denoiser-train')).toHaveLength(1));
-    expect(worker.last('denoiser-train').payload).toMatchObject({ model: 'digits', batch: 16, parameterization: 'v', weighting: 'min-snr', gamma: 3 });
+    expect(worker.last('denoiser-train').payload).toMatchObject({ model: 'digits-unet', batch: 16, parameterization: 'v', weighting: 'min-snr', gamma: 3 });
     act(() => worker.last('denoiser-train').opts.onProgress?.(1, 200, undefined, { step: 121, loss: 0.004, stepsPerSecond: 4 } as never));
     expect(screen.getByTestId('denoiser-train-readout').textContent).toBe('Step 121, loss 0.0040, 4.0 steps/s on cpu.');
     expect(screen.getByTestId('figure-diffusion-denoiser-train-loss').querySelector('svg')?.textContent).toMatch(/over 121 steps/);

@@ -64,7 +64,7 @@ export const LAMBDA_BINS = Array.from({ length: 50 }, (_, i) => -10 + ((i + 0.5)
 
 export function digitStatus(over: Partial<DenoiserStatus> = {}): DenoiserStatus {
   return {
-    model: 'digits', side: 28, channels: 1, classes: 11, parameterization: 'eps', source: 'shipped', saved: false, paramCount: 123456,
+    model: 'digits-unet', side: 28, channels: 1, classes: 11, parameterization: 'eps', source: 'shipped', saved: false, paramCount: 123456,
     lambda: LAMBDA_BINS, loss: LAMBDA_BINS.map((l) => 0.5 / (1 + Math.exp(l / 2)) + 0.01), heldoutCount: 100, classifierAccuracy: 0.987,
     version: 1, losses: [], trainedSteps: 20000, checkpoint: { stored: null, unavailable: null, note: null }, backend: 'cpu', ...over,
   };

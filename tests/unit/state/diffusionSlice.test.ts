@@ -29,7 +29,7 @@ describe('the denoiser’s view state in the link', () => {
   it('whitelists names and counts, and clamps numbers into range with a note each', () => {
     const { value, problems } = decode('dnmodel=faces&dnsampler=heun&dncount=5&dnsteps=5000&dnguide=-3&dnclass=11&dnlabel=-7&dnheld=abc&dnseed=-1');
     expect(value).toMatchObject({
-      denoiser: 'digits', sampler: 'ddim', sampleCount: 9, sampleSteps: 1000, guidance: 0, sampleLabel: NULL_CLASS,
+      denoiser: 'digits-unet', sampler: 'ddim', sampleCount: 9, sampleSteps: 1000, guidance: 0, sampleLabel: NULL_CLASS,
       predictLabel: OWN_LABEL, heldout: 0, sampleSeed: 0,
     });
     expect(problems).toHaveLength(9);

@@ -138,7 +138,7 @@ describe('the link tables', () => {
   it('write the link format as before, key for key and in the same order', () => {
     expect(encodeView(defaultView())).toBe(
       'v=1&img=astronaut&size=128&order=raster&patch=16&step=20&seed=0&nums=1&stat=copy&dview=bitplanes&bits=4&border=lsb&d=3&space=ycbcr'
-      + '&qstep=4&rqp=4&rqk=64&rqd=4&t=0.500&sched=cosine&shift=3.00&dseed=0&target=eps&weight=min-snr&gamma=5&dnmodel=digits&dnheld=0'
+      + '&qstep=4&rqp=4&rqk=64&rqd=4&t=0.500&sched=cosine&shift=3.00&dseed=0&target=eps&weight=min-snr&gamma=5&dnmodel=digits-unet&dnheld=0'
       + '&dnlabel=-1&dnsampler=ddim&dnsteps=20&dnseed=0&dncount=9&dnclass=3&dnguide=2.0&dnglo=0.002&dnghi=100&eqk=8&eqbatch=256&eqseed=1'
       + '&eqmodel=digits&eqbatches=6&eqsteps=10&eqlr=0.0001&eqtbatch=32&eqpmodel=raster&eqpgroup=equal&eqpk=7&eqpbatch=64&eqpbatches=12'
       + '&eqpseed=1&eqpsteps=10&eqplr=0.00001&eqptbatch=32&eqdmodel=summed-d8&eqdbatch=64&eqdbatches=12&eqdseed=1&eqdsteps=10&eqdlr=0.00001&eqdtbatch=32',
