@@ -40,7 +40,7 @@ const MODELS: ModelCase[] = [
     load: 'model-load', loaded: 'canvas-patch-model-heatmap', steps: 'model-train-steps',
     train: 'model-train', pause: 'model-pause', readout: 'model-train-readout',
     prepare: async (page) => {
-      await page.getByLabel('Batch', { exact: true }).selectOption('32');
+      await page.getByTestId('patch-model').getByLabel('Batch', { exact: true }).selectOption('32');
     },
   },
   {
