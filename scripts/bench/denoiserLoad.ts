@@ -32,3 +32,28 @@ export async function denoiserLoadCases(context: BrowserContext, url: string, n:
   }
   return out;
 }
+
+/**
+ * Each digit denoiser loaded once, then `n` 10-step guided DDIM samples of one digit (the time the worker reports,
+ * so the page's drawing is not in it), seeds 1…n.
+ */
+export async function denoiserSampleCases(context: BrowserContext, url: string, n: number): Promise<BenchCase[]> {
+  const out: BenchCase[] = [];
+  for (const [model, name] of DIGIT_DENOISERS) {
+    const { page, ms } = await openDenoiser(context, url, model);
+    out.push({ name: `denoiser (${name}): load`, backend: '-', size: null, n: 1, p50: ms, p95: ms, unit: 'ms' });
+    const sampleTimes: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const before = await page.textContent('[data-testid="denoiser-samples-readout"]').catch(() => null);
+      await page.fill('[data-testid="denoiser-sample-seed"]', String(i + 1));
+      await page.click('[data-testid="denoiser-sample"]');
+      await page.waitForFunction((b) => { const e = document.querySelector('[data-testid="denoiser-samples-readout"]'); return !!e && e.textContent !== b; }, before, { timeout: 60_000 });
+      const text = (await page.textContent('[data-testid="denoiser-samples-readout"]')) ?? '';
+      const took = /in ([\d.]+) ms/.exec(text);
+      if (took) sampleTimes.push(Number(took[1]));
+    }
+    out.push({ name: `denoiser (${name}): 10-step guided DDIM sample, one digit (in the worker)`, backend: 'wasm', size: 28, n: sampleTimes.length, p50: quantile(sampleTimes, 0.5), p95: quantile(sampleTimes, 0.95), unit: 'ms' });
+    await page.close();
+  }
+  return out;
+}

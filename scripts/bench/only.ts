@@ -5,12 +5,15 @@
 //   settled        "view settled" cases of the structural controls (settled.ts; --sizes, --n presses per case,
 //                  --case <part of a case's name> for those alone, e.g. --case patch-size)
 //   denoiser-load  the digit denoisers' load (denoiserLoad.ts; --n loads each)
+//   denoiser       each digit denoiser loaded, then --n 10-step guided DDIM samples of one digit
+//   training       training steps/s at batch 32 per model and backend (training.ts)
 // For a before/after pair, build the older commit into a directory and pass it with --dist.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { preview } from 'vite';
 import { launch } from '../../tests/e2e/chromium';
-import { denoiserLoadCases } from './denoiserLoad';
+import { denoiserLoadCases, denoiserSampleCases } from './denoiserLoad';
+import { trainingCases } from './training';
 import { labCases } from './lab';
 import type { BenchCase } from './run';
 import { settledCases } from './settled';
@@ -27,6 +30,8 @@ const GROUPS: Record<string, (context: Parameters<typeof labCases>[0], url: stri
   lab: (context, url) => labCases(context, url, quick),
   settled: (context, url) => settledCases(context, url, quick, { n, sizes, only: opt('--case') ?? undefined }),
   'denoiser-load': (context, url) => denoiserLoadCases(context, url, n ?? (quick ? 2 : 5)),
+  denoiser: (context, url) => denoiserSampleCases(context, url, n ?? (quick ? 5 : 15)),
+  training: (context, url) => trainingCases(context, url, quick),
 };
 if (!GROUPS[group]) throw new Error(`usage: only.ts <${Object.keys(GROUPS).join('|')}> [--quick] [--dist <dir>] [--sizes 128,512] [--n N]`);
 const loadStart = loadavg()[0];

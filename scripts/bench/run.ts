@@ -19,7 +19,7 @@ import { trainingCases } from './training';
 import { sliderDrag, sweep, waitQuiet, waitReady, type DragResult } from './sliders';
 import { settledCases } from './settled';
 import { quantile } from './stats';
-import { DIGIT_DENOISERS, openDenoiser } from './denoiserLoad';
+import { denoiserSampleCases } from './denoiserLoad';
 
 
 export interface BenchCase {
@@ -154,24 +154,8 @@ async function main(): Promise<void> {
 
     await modelPage!.close();
 
-    // The digit denoisers (the U-Net, the panel's default, and the MLP): load, then 10-step guided DDIM samples of
-    // one digit (time reported by the worker).
-    for (const [model, name] of DIGIT_DENOISERS) {
-      const { page: dp, ms } = await openDenoiser(context, url, model);
-      results.push({ name: `denoiser (${name}): load`, backend: '-', size: null, n: 1, p50: ms, p95: ms, unit: 'ms' });
-      const sampleTimes: number[] = [];
-      for (let i = 0; i < (quick ? 5 : 15); i++) {
-        const before = await dp.textContent('[data-testid="denoiser-samples-readout"]').catch(() => null);
-        await dp.fill('[data-testid="denoiser-sample-seed"]', String(i + 1));
-        await dp.click('[data-testid="denoiser-sample"]');
-        await dp.waitForFunction((b) => { const e = document.querySelector('[data-testid="denoiser-samples-readout"]'); return !!e && e.textContent !== b; }, before, { timeout: 60_000 });
-        const text = (await dp.textContent('[data-testid="denoiser-samples-readout"]')) ?? '';
-        const ms = /in ([\d.]+) ms/.exec(text);
-        if (ms) sampleTimes.push(Number(ms[1]));
-      }
-      results.push({ name: `denoiser (${name}): 10-step guided DDIM sample, one digit (in the worker)`, backend: 'wasm', size: 28, n: sampleTimes.length, p50: quantile(sampleTimes, 0.5), p95: quantile(sampleTimes, 0.95), unit: 'ms' });
-      await dp.close();
-    }
+    // The digit denoisers (the U-Net, the panel's default, and the MLP): load, then 10-step guided DDIM samples.
+    results.push(...(await denoiserSampleCases(context, url, quick ? 5 : 15)));
     // Training steps/s at batch 32 (patch transformer, digit denoiser, RQ auto-encoder) per backend, each capped.
     results.push(...(await trainingCases(context, url, quick)));
     results.push(...(await labCases(context, url, quick)));
