@@ -17,14 +17,21 @@ const DIR = fileURLToPath(new URL('../../../../public/models/diffusion/', import
 const read = (name: string) => new Uint8Array(readFileSync(`${DIR}${name}`));
 const model = (name: string) => JSON.parse(readFileSync(`${DIR}${name}/model.json`, 'utf8')) as WeightsJson;
 
+/** The wasm backend, a shipped denoiser, the classifier, and the held-out and training digits. */
+async function shipped(name: string) {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  return {
+    denoiser: deserialize('diffusion-denoiser', model(name) as WeightsJson<'diffusion-denoiser'>, read(`${name}/weights.bin`).buffer),
+    classifier: deserialize('digit-classifier', model('classifier'), read('classifier/weights.bin').buffer),
+    heldout: readImageSet(read('digits-heldout.bin'), 28, 1, read('digits-heldout-labels.bin')),
+    train: readImageSet(read('digits-train.bin'), 28, 1, read('digits-train-labels.bin')),
+  };
+}
+
 describe.skipIf(!existsSync(`${DIR}digits/model.json`) || !existsSync(`${DIR}classifier/model.json`))('the shipped digit denoiser’s sample quality', () => {
   it('20 per class, w = 2: ≥ 88 % read as their class with guidance everywhere, far fewer without; FD-classifier falls with guidance and stays well above the floor', async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    const denoiser = deserialize('diffusion-denoiser', model('digits') as WeightsJson<'diffusion-denoiser'>, read('digits/weights.bin').buffer);
-    const classifier = deserialize('digit-classifier', model('classifier'), read('classifier/weights.bin').buffer);
-    const heldout = readImageSet(read('digits-heldout.bin'), 28, 1, read('digits-heldout-labels.bin'));
-    const train = readImageSet(read('digits-train.bin'), 28, 1, read('digits-train-labels.bin'));
+    const { denoiser, classifier, heldout, train } = await shipped('digits');
     const start = tf.memory().numTensors;
     const { heldout: reference, floor: { fd: floor, trainCount } } = await qualityReference(classifier, heldout, train);
     expect(trainCount).toBe(1000);
@@ -52,12 +59,7 @@ describe.skipIf(!existsSync(`${DIR}digits/model.json`) || !existsSync(`${DIR}cla
 // and seed: at most half (at 1000 samples it is 0.19 of it).
 describe.skipIf(!existsSync(`${DIR}digits-unet/model.json`) || !existsSync(`${DIR}classifier/model.json`))('the shipped digit U-Net’s sample quality', () => {
   it('10 per class, w = 2: ≥ 92 % read as their class with guidance everywhere, fewer without; FD-classifier under half the MLP’s at the same count', async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    const denoiser = deserialize('diffusion-denoiser', model('digits-unet') as WeightsJson<'diffusion-denoiser'>, read('digits-unet/weights.bin').buffer);
-    const classifier = deserialize('digit-classifier', model('classifier'), read('classifier/weights.bin').buffer);
-    const heldout = readImageSet(read('digits-heldout.bin'), 28, 1, read('digits-heldout-labels.bin'));
-    const train = readImageSet(read('digits-train.bin'), 28, 1, read('digits-train-labels.bin'));
+    const { denoiser, classifier, heldout, train } = await shipped('digits-unet');
     const { heldout: reference } = await qualityReference(classifier, heldout, train);
     const settings = { perClass: 10, steps: 20, guidance: 2, seed: 1 };
     const [everywhere, middle, nowhere] = await sampleQuality({ denoiser, parameterization: 'eps', classifier, reference, settings });
