@@ -11,6 +11,7 @@
 // Only stride-1 convolutions: their weight and input gradients run on the project's fast wasm kernels
 // (src/models/wasmKernels.ts); a strided conv's input gradient would fall back to a naive loop.
 import * as tf from '@tensorflow/tfjs-core';
+import { GROUP_NORM_AFFINE, registerGroupNormAffine, type GroupNormAffineAttrs } from '../groupNormKernel';
 import { matMul } from '../patchAR/ops';
 
 /** The part of a denoiser configuration the U-Net reads. */
@@ -92,7 +93,73 @@ export function groupNorm(x: tf.Tensor4D, groups = GROUPS): tf.Tensor4D {
   return (normalize(x.reshape([b, h * w, groups, ch / groups])) as tf.Tensor4D).reshape([b, h, w, ch]);
 }
 
-const conv = (x: tf.Tensor4D, w: tf.Tensor, b: tf.Tensor) => tf.add(tf.conv2d(x, w as tf.Tensor4D, 1, 'same'), b) as tf.Tensor4D;
+/**
+ * Per-(image, channel) terms of a normalisation: `pre` [B, C] added before it, or `film` [B, 2C] = [s, t] applied
+ * after it as y·(1 + s) + t.
+ */
+type Modulation = { pre?: tf.Tensor2D; film?: tf.Tensor2D };
+
+/**
+ * The U-Net's layers, in two equivalent sets. Under a gradient tape (training, the lab's gradients) they are
+ * composed of tfjs ops with gradients. Without one, on a backend that has the fused group-norm kernel
+ * (groupNormKernel.ts, wasm), they take the inference kernels: that kernel for normalisation and modulation, a
+ * 2×2 average pooling and nearest-neighbour resizing. A forward pass then runs
+ * about a third of the kernels; the outputs agree within float32 rounding (unet.test.ts checks 1e-5).
+ */
+type Layers = {
+  norm(x: tf.Tensor4D, m?: Modulation): tf.Tensor4D;
+  conv(x: tf.Tensor4D, w: tf.Tensor, b: tf.Tensor): tf.Tensor4D;
+  down(x: tf.Tensor4D): tf.Tensor4D;
+  up(x: tf.Tensor4D): tf.Tensor4D;
+};
+
+const cb = (t: tf.Tensor2D) => t.reshape([t.shape[0], 1, 1, t.shape[1]]);
+
+const TAPE_LAYERS: Layers = {
+  norm: (x, m = {}) => {
+    if (m.pre) return groupNorm(tf.add(x, cb(m.pre)) as tf.Tensor4D);
+    if (!m.film) return groupNorm(x);
+    // Scale and shift of the normalised features (FiLM, Perez et al. 2018; "scale-shift norm" in Dhariwal &
+    // Nichol 2021): the class and λ modulate every channel multiplicatively, not only by an added bias.
+    const cout = x.shape[3];
+    const [s, t] = tf.split(m.film, [cout, cout], 1) as [tf.Tensor2D, tf.Tensor2D];
+    return tf.add(tf.mul(groupNorm(x), cb(tf.add(s, 1) as tf.Tensor2D)), cb(t)) as tf.Tensor4D;
+  },
+  conv: (x, w, b) => tf.add(tf.conv2d(x, w as tf.Tensor4D, 1, 'same'), b) as tf.Tensor4D,
+  /** 2×2 mean pooling by reshape (its gradient is a broadcast, available on every backend). */
+  down: (x) => {
+    const [b, h, w, ch] = x.shape;
+    return tf.mean(x.reshape([b, h / 2, 2, w / 2, 2, ch]), [2, 4]) as tf.Tensor4D;
+  },
+  /** Nearest-neighbour 2× up-sampling by broadcasting. */
+  up: (x) => {
+    const [b, h, w, ch] = x.shape;
+    return tf.mul(x.reshape([b, h, 1, w, 1, ch]), tf.ones([1, 1, 2, 1, 2, 1])).reshape([b, 2 * h, 2 * w, ch]) as tf.Tensor4D;
+  },
+};
+
+const INFERENCE_LAYERS: Layers = {
+  norm: (x, m = {}) => {
+    const inputs: tf.NamedTensorMap = { x };
+    if (m.pre) inputs.pre = m.pre;
+    if (m.film) inputs.film = m.film;
+    const attrs: GroupNormAffineAttrs = { groups: GROUPS, epsilon: GN_EPS };
+    return tf.engine().runKernel(GROUP_NORM_AFFINE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  },
+  // The fused convolution with bias measured no faster on wasm than the convolution and an add.
+  conv: (x, w, b) => TAPE_LAYERS.conv(x, w, b),
+  down: (x) => tf.avgPool(x, 2, 2, 'valid'),
+  up: (x) => tf.image.resizeNearestNeighbor(x, [2 * x.shape[1], 2 * x.shape[2]]),
+};
+
+/** The layers for this pass: the inference kernels when no gradient tape records and the backend has them. */
+function layers(): Layers {
+  const taping = (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
+  if (taping) return TAPE_LAYERS;
+  // Registered here, so the page, the scripts and the tests all sample through the same kernels.
+  if (tf.getBackend() === 'wasm') registerGroupNormAffine();
+  return tf.getKernel(GROUP_NORM_AFFINE, tf.getBackend()) ? INFERENCE_LAYERS : TAPE_LAYERS;
+}
 
 /** A 1×1 projection of x [B, H, W, Cin] by w [Cin, Cout], as a matrix product. */
 function project(x: tf.Tensor4D, w: tf.Tensor): tf.Tensor4D {
@@ -103,38 +170,17 @@ function project(x: tf.Tensor4D, w: tf.Tensor): tf.Tensor4D {
 // Each block runs in its own tf.tidy: outside a gradient tape its intermediates are freed as soon as it is
 // done, so a forward pass holds one block's activations, not the whole network's (under a tape, tfjs keeps
 // what the backward pass needs anyway).
-function block(p: Record<string, tf.Variable>, name: string, x: tf.Tensor4D, e: tf.Tensor2D, film: boolean): tf.Tensor4D {
-  return tf.tidy(() => blockBody(p, name, x, e, film));
+function block(L: Layers, p: Record<string, tf.Variable>, name: string, x: tf.Tensor4D, e: tf.Tensor2D, film: boolean): tf.Tensor4D {
+  return tf.tidy(() => blockBody(L, p, name, x, e, film));
 }
 
-function blockBody(p: Record<string, tf.Variable>, name: string, x: tf.Tensor4D, e: tf.Tensor2D, film: boolean): tf.Tensor4D {
-  const b = x.shape[0];
-  const cond = matMul(e, p[`${name}/e`], 'tf');
-  let h = conv(silu(groupNorm(x)) as tf.Tensor4D, p[`${name}/conv1/w`], p[`${name}/conv1/b`]);
-  if (film) {
-    // Scale and shift of the normalised features (FiLM, Perez et al. 2018; "scale-shift norm" in Dhariwal &
-    // Nichol 2021): the class and λ modulate every channel multiplicatively, not only by an added bias.
-    const cout = h.shape[3];
-    const [scale, shift] = tf.split(cond, [cout, cout], 1);
-    h = tf.add(tf.mul(groupNorm(h), tf.add(scale, 1).reshape([b, 1, 1, cout])), shift.reshape([b, 1, 1, cout])) as tf.Tensor4D;
-  } else {
-    h = groupNorm(tf.add(h, cond.reshape([b, 1, 1, cond.shape[1]])) as tf.Tensor4D);
-  }
-  h = conv(silu(h) as tf.Tensor4D, p[`${name}/conv2/w`], p[`${name}/conv2/b`]);
+function blockBody(L: Layers, p: Record<string, tf.Variable>, name: string, x: tf.Tensor4D, e: tf.Tensor2D, film: boolean): tf.Tensor4D {
+  const cond = matMul(e, p[`${name}/e`], 'tf') as tf.Tensor2D;
+  let h = L.conv(silu(L.norm(x)) as tf.Tensor4D, p[`${name}/conv1/w`], p[`${name}/conv1/b`]);
+  h = L.norm(h, film ? { film: cond } : { pre: cond });
+  h = L.conv(silu(h) as tf.Tensor4D, p[`${name}/conv2/w`], p[`${name}/conv2/b`]);
   const skip = p[`${name}/proj`] ? project(x, p[`${name}/proj`]) : x;
   return tf.add(skip, h) as tf.Tensor4D;
-}
-
-/** 2×2 mean pooling by reshape (its gradient is a broadcast, available on every backend). */
-function down(x: tf.Tensor4D): tf.Tensor4D {
-  const [b, h, w, ch] = x.shape;
-  return tf.mean(x.reshape([b, h / 2, 2, w / 2, 2, ch]), [2, 4]) as tf.Tensor4D;
-}
-
-/** Nearest-neighbour 2× up-sampling by broadcasting. */
-function up(x: tf.Tensor4D): tf.Tensor4D {
-  const [b, h, w, ch] = x.shape;
-  return tf.mul(x.reshape([b, h, 1, w, 1, ch]), tf.ones([1, 1, 2, 1, 2, 1])).reshape([b, 2 * h, 2 * w, ch]) as tf.Tensor4D;
 }
 
 /** α′ = √sigmoid(λ) and σ′ = √sigmoid(−λ) of the clamped λ, as [B, 1] columns. */
@@ -160,20 +206,21 @@ export function unetSkipGain(p: Record<string, tf.Variable>, e: tf.Tensor2D, lam
 export function unetForward(c: UnetShape, p: Record<string, tf.Variable>, xin: tf.Tensor2D, e: tf.Tensor2D, lambda: tf.Tensor1D): tf.Tensor2D {
   const levels = unetMults(c).length;
   const b = xin.shape[0];
-  let h = conv(xin.reshape([b, c.side, c.side, c.channels]), p['in/w'], p['in/b']);
+  const L = layers();
+  let h = L.conv(xin.reshape([b, c.side, c.side, c.channels]), p['in/w'], p['in/b']);
   const skips: tf.Tensor4D[] = [];
   for (let l = 0; l < levels; l++) {
-    if (l > 0) h = down(h);
-    for (let k = 0; k < c.blocks; k++) h = block(p, `down${l}/block${k}`, h, e, !!c.film);
+    if (l > 0) h = L.down(h);
+    for (let k = 0; k < c.blocks; k++) h = block(L, p, `down${l}/block${k}`, h, e, !!c.film);
     skips.push(h);
   }
-  h = block(p, 'mid/block', h, e, !!c.film);
+  h = block(L, p, 'mid/block', h, e, !!c.film);
   for (let l = levels - 1; l >= 0; l--) {
-    if (l < levels - 1) h = tf.add(up(project(h, p[`up${l}/skip`])), skips[l]) as tf.Tensor4D;
-    for (let k = 0; k < c.blocks; k++) h = block(p, `up${l}/block${k}`, h, e, !!c.film);
+    if (l < levels - 1) h = tf.add(L.up(project(h, p[`up${l}/skip`])), skips[l]) as tf.Tensor4D;
+    for (let k = 0; k < c.blocks; k++) h = block(L, p, `up${l}/block${k}`, h, e, !!c.film);
   }
   const last = h;
-  const out = tf.tidy(() => conv(silu(groupNorm(last)) as tf.Tensor4D, p['out/w'], p['out/b']));
+  const out = tf.tidy(() => L.conv(silu(L.norm(last)) as tf.Tensor4D, p['out/w'], p['out/b']));
   // The output is scaled by α′ = √sigmoid(λ) (the VP signal coefficient) and a learned gain W·e + b. After a
   // group norm the head's output has a fixed scale; where the skip g·x_in is already the answer (ε ≈ x_in at
   // high noise) its error would pass, divided by α′, into x̂0 = (x_in − σ′·ε̂)/α′ and dominate the first sampling

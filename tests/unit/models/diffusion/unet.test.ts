@@ -13,6 +13,7 @@ import {
   paramCount, paramShapes, readImageSet, serialize, type Denoiser, type DenoiserConfig,
 } from '../../../../src/models/diffusion';
 import { groupNorm } from '../../../../src/models/diffusion/unet';
+import { groupNormAffine } from '../../../../src/models/groupNormKernel';
 import { CHECKPOINT_EVERY } from '../../../../src/models/training';
 
 /** A U-Net small enough for many test steps: 8 px, two levels, 8 and 16 channels, 3 classes (2 = null). */
@@ -163,6 +164,57 @@ describe('scale-and-shift (FiLM) conditioning', () => {
     expect(rms(run(f), ya)).toBeGreaterThan(1e-3);
     disposeDenoiser(a);
     disposeDenoiser(f);
+  });
+});
+
+describe('the inference kernels (no gradient tape, wasm)', () => {
+  it('normalise, then scale and shift, by the defining formula (within 1e-5), with and without the terms', () => {
+    const [b, p, c, g] = [2, 9, 8, 4];
+    const x = noise(b * p * c, 11).map((v, i) => 2 * v + (i % c) - 3);
+    const pre = noise(b * c, 12);
+    const film = noise(2 * b * c, 13).map((v) => 0.5 * v);
+    for (const [usePre, useFilm] of [[false, false], [true, false], [false, true]]) {
+      const out = new Float32Array(x.length);
+      groupNormAffine(x, out, b, c, g, 1e-5, usePre ? pre : undefined, useFilm ? film : undefined);
+      for (let i = 0; i < b; i++) {
+        for (let k = 0; k < g; k++) {
+          const idx: [number, number][] = [];
+          for (let q = 0; q < p; q++) for (let ch = k * (c / g); ch < (k + 1) * (c / g); ch++) idx.push([(i * p + q) * c + ch, ch]);
+          const v = idx.map(([o, ch]) => x[o] + (usePre ? pre[i * c + ch] : 0));
+          const mean = v.reduce((s, u) => s + u, 0) / v.length;
+          const variance = v.reduce((s, u) => s + (u - mean) ** 2, 0) / v.length;
+          idx.forEach(([o, ch], j) => {
+            const y = (v[j] - mean) / Math.sqrt(variance + 1e-5);
+            const want = useFilm ? y * (1 + film[2 * i * c + ch]) + film[(2 * i + 1) * c + ch] : y;
+            expect(Math.abs(out[o] - want)).toBeLessThan(1e-5);
+          });
+        }
+      }
+    }
+  });
+
+  it('give the outputs of the tape layers (within 1e-5 of their scale), for FiLM and additive conditioning', () => {
+    for (const config of [DIGIT_UNET, SMALL]) {
+      const model = createDenoiser(config, 21);
+      // Seeded noise in every weight, so that every term (bias, projection, FiLM) reaches the output.
+      Object.values(model.params).forEach((v, i) => v.assign(tf.tensor(noise(v.size, 100 + i).map((u) => 0.2 * u), v.shape)));
+      const d = config.side * config.side;
+      const xin = tf.tensor2d(noise(3 * d, 22), [3, d]);
+      const out = (x: tf.Tensor) => forward(model, x as tf.Tensor2D, tf.tensor1d([-4, 0, 5]), classRows([0, 1, config.classes - 1], config.classes));
+      const fast = tf.tidy(() => out(xin).dataSync() as Float32Array);
+      // The same pass under a gradient tape takes the tape's layers.
+      let tape: Float32Array = new Float32Array(0);
+      tf.tidy(() => tf.grad((x) => {
+        const y = out(x);
+        tape = Float32Array.from(y.dataSync());
+        return y.sum();
+      })(xin));
+      xin.dispose();
+      const scale = Math.sqrt(tape.reduce((s, v) => s + v * v, 0) / tape.length);
+      expect(scale).toBeGreaterThan(0.01);
+      expect(rms(fast, tape) / scale).toBeLessThan(1e-5);
+      disposeDenoiser(model);
+    }
   });
 });
 
