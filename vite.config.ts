@@ -112,8 +112,8 @@ export function wasmThreadSource(): Plugin {
 
 /**
  * Cross-origin isolation: with these two headers the page may share memory with its workers, so the wasm backend
- * runs its multi-threaded binary (one thread per core). Static hosts that cannot set headers get the same from
- * public/isolation.js (see docs/architecture.md, "Threads").
+ * may run its multi-threaded binary (on devices with at least four logical cores, see src/models/wasmPaths.ts).
+ * A static host sends the same headers from its own configuration (docs/architecture.md, "Threads").
  */
 const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 

@@ -4,7 +4,7 @@
 //   lab            the Equivalence lab (lab.ts)
 //   settled        "view settled" cases of the structural controls (settled.ts; --sizes, --n presses per case,
 //                  --case <part of a case's name> for those alone, e.g. --case patch-size)
-//   denoiser-load  the digit denoisers' load (denoiserLoad.ts; --n loads each)
+//   denoiser-load  the digit denoisers' load, cold and warm (denoiserLoad.ts; --n loads of each)
 //   denoiser       each digit denoiser loaded, then --n 10-step guided DDIM samples of one digit
 //   training       training steps/s at batch 32 per model and backend (training.ts)
 // For a before/after pair, build the older commit into a directory and pass it with --dist.
