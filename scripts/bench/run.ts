@@ -135,19 +135,28 @@ async function main(): Promise<void> {
     const trackJs = (r: Request) => {
       if (r.url().endsWith('.js')) modelJs.add(r.url().slice(r.url().lastIndexOf('/') + 1));
     };
+    /** A fresh page; "Load the model" clicked once the first panel is ready (warm: once tfjs has started too). */
+    const patchModelLoad = async (warm: boolean, onRequest?: (r: Request) => void): Promise<{ page: Page; ms: number }> => {
+      const page = await context.newPage();
+      if (onRequest) page.on('request', onRequest);
+      await page.goto(`${url}#v=1&img=astronaut&size=128`);
+      await waitReady(page);
+      if (warm) await waitBackend(page);
+      await page.waitForSelector('[data-testid="model-load"]');
+      const ms = (await page.evaluate(`(${MODEL_LOAD_JS})()`)) as number;
+      if (onRequest) page.off('request', onRequest);
+      return { page, ms };
+    };
     let modelPage: Page | null = null;
     for (let i = 0; i < (quick ? 1 : 3); i++) {
       await modelPage?.close();
-      modelPage = await context.newPage();
-      if (i === 0) modelPage.on('request', trackJs);
-      await modelPage.goto(`${url}#v=1&img=astronaut&size=128`);
-      await waitReady(modelPage);
-      await modelPage.waitForSelector('[data-testid="model-load"]');
-      modelLoads.push((await modelPage.evaluate(`(${MODEL_LOAD_JS})()`)) as number);
-      modelPage.off('request', trackJs);
+      const load = await patchModelLoad(false, i === 0 ? trackJs : undefined);
+      modelPage = load.page;
+      modelLoads.push(load.ms);
     }
     const modelText = (await modelPage!.textContent('[data-testid="model-readout"]')) ?? '';
     const modelBackend = / on ([a-z0-9-]+)\./i.exec(modelText)?.[1] ?? 'tfjs';
+    await modelPage!.close();
     results.push({ name: 'patch model: load (cold: click as the first panel is ready)', backend: modelBackend, size: null, n: modelLoads.length, p50: quantile(modelLoads, 0.5), p95: quantile(modelLoads, 0.95), unit: 'ms' });
     const pageJs = gzipKB(distDir, [...modelJs]);
     results.push({ name: 'patch model: JS a page loads up to the model shown (gzip)', backend: modelBackend, size: null, n: 1, p50: pageJs, p95: pageJs, unit: 'kB' });
@@ -155,16 +164,11 @@ async function main(): Promise<void> {
     // The same load once tfjs has started in the model worker (the page starts it when idle after start-up).
     const warmLoads: number[] = [];
     for (let i = 0; i < (quick ? 1 : 3); i++) {
-      await modelPage?.close();
-      modelPage = await context.newPage();
-      await modelPage.goto(`${url}#v=1&img=astronaut&size=128`);
-      await waitReady(modelPage);
-      await waitBackend(modelPage);
-      await modelPage.waitForSelector('[data-testid="model-load"]');
-      warmLoads.push((await modelPage.evaluate(`(${MODEL_LOAD_JS})()`)) as number);
+      const { page, ms } = await patchModelLoad(true);
+      warmLoads.push(ms);
+      await page.close();
     }
     results.push({ name: 'patch model: load, warm (tfjs already started)', backend: modelBackend, size: null, n: warmLoads.length, p50: quantile(warmLoads, 0.5), p95: quantile(warmLoads, 0.95), unit: 'ms' });
-    await modelPage!.close();
 
     // The digit denoisers (the U-Net, the panel's default, and the MLP): load, then 10-step guided DDIM samples.
     results.push(...(await denoiserLoadCases(context, url, quick ? 2 : 5)));

@@ -12,7 +12,6 @@
 // - Conv2DBackpropInput at stride 1 is a naive loop; the same result is a forward conv of dy with the spatially
 //   flipped filter, in and out channels swapped, padded by K − 1 − pad. Strided cases keep the original kernel.
 import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { registerGroupNormAffine } from './groupNormKernel';
 
 type Backend = { disposeData(dataId: object): void };
 type WasmBackend = Backend & { makeOutput(shape: number[], dtype: 'float32'): TensorInfo; typedArrayFromHeap(t: TensorInfo): Float32Array };
@@ -143,13 +142,12 @@ function fastBackpropInput(original: KernelFunc): KernelFunc {
 }
 
 /**
- * Registers the kernels above for the wasm backend, and the U-Net's inference group norm (groupNormKernel.ts). Call once the wasm backend runs (its own kernels must be
+ * Registers the kernels above for the wasm backend. Call once the wasm backend runs (its own kernels must be
  * set up first); later calls do nothing. Safe when wasm is not loaded: it then does nothing either.
  */
 export function registerWasmTrainingKernels(): void {
   if (registered || !getKernel('Conv2D', 'wasm')) return;
   registered = true;
-  registerGroupNormAffine();
   if (!getKernel('Conv2DBackpropFilter', 'wasm')) {
     registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter } as KernelConfig);
   }
