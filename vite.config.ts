@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { defineConfig, type HtmlTagDescriptor, type Plugin } from 'vite';
+import { defineConfig, type HtmlTagDescriptor, type Plugin, type Rolldown } from 'vite';
+
+type OutputChunk = Rolldown.OutputChunk;
 import react from '@vitejs/plugin-react';
 
 /**
@@ -21,22 +23,28 @@ function startUpTags(): Plugin {
       order: 'post',
       handler(_html, { chunk: entry, bundle }) {
         if (!entry || !bundle) return;
-        const seen = new Set<string>([entry.fileName, ...entry.imports]); // static imports: Vite lists those
-        const files: string[] = [];
-        const visit = (file: string) => {
-          if (seen.has(file)) return;
-          seen.add(file);
-          const chunk = bundle[file];
-          if (chunk?.type !== 'chunk') return;
-          files.push(file);
-          chunk.imports.forEach(visit);
+        // Chunks reachable from `roots` by static imports, except those in `seen` (which this adds them to).
+        const reachable = (roots: readonly string[], seen: Set<string>): OutputChunk[] => {
+          const out: OutputChunk[] = [];
+          const visit = (file: string) => {
+            const chunk = bundle[file];
+            if (seen.has(file) || chunk?.type !== 'chunk') return;
+            seen.add(file);
+            out.push(chunk);
+            chunk.imports.forEach(visit);
+          };
+          roots.forEach(visit);
+          return out;
         };
-        entry.dynamicImports.forEach(visit);
-        const tags: HtmlTagDescriptor[] = files.map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `${base}${file}` }, injectTo: 'head' }));
-        // The analysis worker the entry would start (its file, as the entry names it next to itself): started by
-        // the page as it parses, the worker's thread start and module load (a few hundred ms on a busy two-core
-        // machine) overlap the app's download instead of following it; src/compute/client.ts takes it over.
-        const worker = /["'`]([\w.-]*analysis\.worker-[\w-]+\.js)["'`]/.exec(entry.code)?.[1];
+        // Vite lists the entry's static imports itself.
+        const preloads = reachable(entry.dynamicImports, new Set([entry.fileName, ...entry.imports]));
+        const tags: HtmlTagDescriptor[] = preloads.map(({ fileName }) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `${base}${fileName}` }, injectTo: 'head' }));
+        // The analysis worker the entry would start: started by the page as it parses, the worker's thread start and
+        // module load (a few hundred ms on a busy two-core machine) overlap the app's download instead of following
+        // it; src/compute/client.ts takes it over. Its file is named in the entry or in a chunk the entry imports
+        // statically (the compute client's), all in one folder.
+        const startUp = [entry, ...reachable(entry.imports, new Set([entry.fileName]))];
+        const worker = startUp.map(({ code }) => /["'`]([\w.-]*analysis\.worker-[\w-]+\.js)["'`]/.exec(code)?.[1]).find(Boolean);
         if (worker) {
           const url = JSON.stringify(`${base}${path.posix.dirname(entry.fileName)}/${worker}`);
           tags.unshift({

@@ -7,6 +7,7 @@
 //   denoiser-load  the digit denoisers' load, cold and warm (denoiserLoad.ts; --n loads of each)
 //   denoiser       each digit denoiser loaded, then --n 10-step guided DDIM samples of one digit
 //   training       training steps/s at batch 32 per model and backend (training.ts)
+//   load           initial load to the first interactive panel, on --n fresh pages (sliders.ts)
 // For a before/after pair, build the older commit into a directory and pass it with --dist.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -17,6 +18,7 @@ import { trainingCases } from './training';
 import { labCases } from './lab';
 import type { BenchCase } from './run';
 import { settledCases } from './settled';
+import { initialLoadCase } from './sliders';
 
 const argv = process.argv.slice(2);
 const opt = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : null);
@@ -32,6 +34,7 @@ const GROUPS: Record<string, (context: Parameters<typeof labCases>[0], url: stri
   'denoiser-load': (context, url) => denoiserLoadCases(context, url, n ?? (quick ? 2 : 5)),
   denoiser: (context, url) => denoiserSampleCases(context, url, n ?? (quick ? 5 : 15)),
   training: (context, url) => trainingCases(context, url, quick),
+  load: async (context, url) => [await initialLoadCase(context, url, n ?? (quick ? 3 : 7))],
 };
 if (!GROUPS[group]) throw new Error(`usage: only.ts <${Object.keys(GROUPS).join('|')}> [--quick] [--dist <dir>] [--sizes 128,512] [--n N]`);
 const loadStart = loadavg()[0];

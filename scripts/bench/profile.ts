@@ -1,10 +1,13 @@
 // npx tsx scripts/bench/profile.ts [--dist <dir>] [--size 256] [--patch 8] [--moves 60] [--testid step-slider]
 //   [--range lo:hi] [--no-history] [--css <rules>] [--invalidations] [--paints] [--idle] [--plain] [--trace-only] [--noop]
-//   [--cats <extra trace categories, comma-separated>] [--top N] [--self N] [--times] [--per-frame (FULL = re-layerized)] [--counts] [--callers <function>] [--js <script run in the page first>] | --load
+//   [--cats <extra trace categories, comma-separated>] [--top N] [--self N] [--times] [--per-frame (FULL = re-layerized)] [--counts] [--callers <function>] [--js <script run in the page first>]
+//   | --load [--task-ms 30] [--other-threads [--other-ms 20]] [--window <from>:<to> ms] [--js-profile]
 // Where a slider move spends its main-thread time: serves a built app (default dist/; build it first), drags one
 // slider as the bench does (one input per frame, frame start → painted) under the CDP sampling profiler and a trace, then
 // prints the per-move times, the functions with the most self time and the main-thread trace events by time.
-// --load instead prints the start-up timeline (resources, first paint, image shown, first panel interactive).
+// --load instead prints the start-up timeline (resources, first paint, image shown, first panel interactive): main-thread
+// tasks over --task-ms, other threads' work over --other-ms, every main-thread event over 1 ms inside --window, and with
+// --js-profile the page's JavaScript by self time up to the first panel interactive.
 // A diagnosis aid for the bench's cases, not part of it.
 import type { CDPSession } from 'playwright-core';
 import { preview } from 'vite';
@@ -104,11 +107,22 @@ async function loadTimeline(url: string): Promise<void> {
         window.createImageBitmap = (...a) => { marks.push(['createImageBitmap start', performance.now()]); return cib(...a).then((b) => { marks.push(['createImageBitmap end', performance.now()]); return b; }); };
       })()`);
       await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'v8.execute', 'blink', 'loading'] } });
+      const jsProfile = argv.includes('--js-profile');
+      if (jsProfile) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
       await page.goto(url);
       const r = (await page.evaluate(LOAD_JS)) as { ready: number; dcl: number; load: number; res: { name: string; start: number; end: number; size: number }[]; paints: { name: string; t: number }[] };
       console.log(`run ${i + 1}: first panel interactive ${r.ready.toFixed(0)} ms; DOMContentLoaded ${r.dcl.toFixed(0)}; ${r.paints.map((p) => `${p.name} ${p.t.toFixed(0)}`).join(', ')}`);
       for (const x of r.res) console.log(`  ${x.start.toFixed(0).padStart(6)} → ${x.end.toFixed(0).padStart(6)} ms  ${x.name}`);
       for (const [what, t] of (await page.evaluate('window.__marks')) as [string, number][]) console.log(`  ${t.toFixed(0).padStart(6)} ms  ${what}`);
+      if (jsProfile) {
+        // Main-thread JavaScript from navigation to the first panel interactive, by self time.
+        const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile };
+        for (const [f, ms] of selfTimes(profile).slice(0, Number(opt('self', '30')))) console.log(`  ${ms.toFixed(1).padStart(7)} ms  ${f}`);
+      }
       await cdp.send('Tracing.end');
       await traced;
       // Main-thread tasks over 30 ms, in time order, with what ran in them.
@@ -116,13 +130,24 @@ async function loadTimeline(url: string): Promise<void> {
       // Anchor trace time to the page's clock (navigation start) at DOMContentLoaded.
       const dcl = events.find((e) => e.name === 'MarkDOMContent' && `${e.pid}:${e.tid}` === main);
       const nav = dcl ? dcl.ts! - r.dcl * 1000 : Math.min(...events.filter((e) => e.ts).map((e) => e.ts!));
-      const tasks = events.filter((e) => e.ph === 'X' && /(^|::)RunTask$/.test(e.name) && `${e.pid}:${e.tid}` === main && (e.dur ?? 0) > Number(opt("task-ms", "30")) * 1000);
+      // Top-level work: tasks, and microtask checkpoints the scheduler runs outside any task (promise chains).
+      const tasks = events.filter((e) => e.ph === 'X' && /(^|::)RunTask$|^BlinkScheduler_PerformMicrotaskCheckpoint$/.test(e.name) && `${e.pid}:${e.tid}` === main && (e.dur ?? 0) > Number(opt("task-ms", "30")) * 1000);
       if (argv.includes('--other-threads')) {
         // Off-main-thread work over 20 ms (image decode, worker start-up): what the main thread waits for.
         const names = new Map(events.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, String((e.args as { name?: string } | undefined)?.name ?? '')]));
         for (const e of events) {
-          if (e.ph !== 'X' || `${e.pid}:${e.tid}` === main || (e.dur ?? 0) < 20_000 || /RunTask|ThreadPool|ThreadController/.test(e.name)) continue;
+          if (e.ph !== 'X' || `${e.pid}:${e.tid}` === main || (e.dur ?? 0) < Number(opt("other-ms", "20")) * 1000 || /RunTask|ThreadPool|ThreadController/.test(e.name)) continue;
           console.log(`  [${names.get(`${e.pid}:${e.tid}`) ?? e.tid}] ${e.name} at ${((e.ts! - nav) / 1000).toFixed(0)} ms, ${(e.dur! / 1000).toFixed(0)} ms`);
+        }
+      }
+      const win = opt('window', '');
+      if (win) {
+        // Every main-thread event over 1 ms inside the window (ms from navigation start), nested by start time.
+        const [a, b] = win.split(':').map(Number);
+        for (const e of events) {
+          if (e.ph !== 'X' || `${e.pid}:${e.tid}` !== main || (e.dur ?? 0) < 1000) continue;
+          const t0 = (e.ts! - nav) / 1000;
+          if (t0 >= a && t0 <= b) console.log(`  · ${t0.toFixed(1)} +${(e.dur! / 1000).toFixed(1)} ${e.name}`);
         }
       }
       for (const t of tasks) {

@@ -16,7 +16,7 @@ import { numpyReference } from './native';
 import { labCases } from './lab';
 import { soak } from './soak';
 import { trainingCases } from './training';
-import { sliderDrag, sweep, waitQuiet, waitReady, type DragResult } from './sliders';
+import { initialLoadCase, sliderDrag, sweep, waitQuiet, waitReady, type DragResult } from './sliders';
 import { settledCases } from './settled';
 import { quantile } from './stats';
 import { denoiserLoadCases, denoiserSampleCases, waitBackend } from './denoiserLoad';
@@ -92,15 +92,7 @@ async function main(): Promise<void> {
   try {
     // The bench waits with string predicates, which the page's Content-Security-Policy (no eval) would refuse: it measures speed, not the policy.
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, bypassCSP: true });
-    // Initial load: navigation start → the Depth panel's charts drawn (first panel interactive).
-    const loads: number[] = [];
-    for (let i = 0; i < (quick ? 3 : 7); i++) {
-      const page = await context.newPage();
-      await page.goto(url);
-      loads.push(await waitReady(page));
-      await page.close();
-    }
-    results.push({ name: 'initial load to first interactive panel', backend: '-', size: 128, n: loads.length, p50: quantile(loads, 0.5), p95: quantile(loads, 0.95), unit: 'ms' });
+    results.push(await initialLoadCase(context, url, quick ? 3 : 7));
 
     const page = await context.newPage();
     for (const size of [128, 256, 512]) {

@@ -1,6 +1,8 @@
 // Page readiness and slider drags as Chromium delivers them: one input event per frame, dispatched at the start of the frame
 // (Chromium aligns continuous input such as a dragged thumb's mousemove to requestAnimationFrame).
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { BenchCase } from './run';
+import { quantile } from './stats';
 
 export interface DragResult {
   /** Per move: the frame's start (the rAF timestamp, before the input) → that frame painted, in ms. */
@@ -117,4 +119,16 @@ export async function waitReady(page: Page): Promise<number> {
     { polling: 'raf', timeout: 60_000 },
   );
   return (await ready.jsonValue()) as number;
+}
+
+/** Initial load: navigation start → the Depth panel's charts drawn (first panel interactive), on `n` fresh pages. */
+export async function initialLoadCase(context: BrowserContext, url: string, n: number): Promise<BenchCase> {
+  const loads: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const page = await context.newPage();
+    await page.goto(url);
+    loads.push(await waitReady(page));
+    await page.close();
+  }
+  return { name: 'initial load to first interactive panel', backend: '-', size: 128, n: loads.length, p50: quantile(loads, 0.5), p95: quantile(loads, 0.95), unit: 'ms' };
 }

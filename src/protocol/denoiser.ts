@@ -10,7 +10,7 @@ import type { GuidancePlacement, Parameterization, SamplerKind, WeightingKind } 
 
 /**
  * The denoisers. Class-conditional 28×28×1 MNIST digits (class 10 = the null class of classifier-free guidance):
- * 'digits-unet' (a small convolutional U-Net), 'digits' (a residual MLP, the panel's default) and 'digits-early'
+ * 'digits-unet' (a small convolutional U-Net, the panel's default), 'digits' (a residual MLP) and 'digits-early'
  * (the MLP's early-training checkpoint, the lab's second point of training); 'patches': unconditional 32×32×3
  * natural-image patches.
  */

@@ -1,5 +1,5 @@
 // What a person does with the app, in a real Chromium against the production build.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { readPngSize, readPngTextChunks } from '../../src/core/png';
@@ -50,6 +50,18 @@ describe('the app in a real browser', () => {
     }));
     expect(violations).toBe(0);
     await p.close();
+  });
+
+  it('starts the analysis worker from the page as it parses, and the app takes that worker over', async () => {
+    // The worker's thread start and module load then overlap the app's download instead of following it.
+    const html = readFileSync(new URL('../../dist/index.html', import.meta.url), 'utf8');
+    const file = /<script>[^<]*new Worker\("\.\/assets\/(analysis\.worker-[\w-]+\.js)"/.exec(html)?.[1];
+    expect(file).toBeDefined();
+    // The very file the app would start itself (it names it in one of its chunks).
+    const chunks = readdirSync(new URL('../../dist/assets/', import.meta.url)).filter((f) => f.endsWith('.js') && f !== file);
+    expect(chunks.some((f) => readFileSync(new URL(`../../dist/assets/${f}`, import.meta.url), 'utf8').includes(file!))).toBe(true);
+    // Taken over by the compute client, not left beside a second one.
+    await expect(page.evaluate(() => '__analysisWorker' in window)).resolves.toBe(false);
   });
 
   it('loads with the three panels, a credit line and an active compute backend', async () => {
