@@ -36,10 +36,14 @@ type Moves = { times: number[]; droppedFrames: number; longTasks: number };
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
 
-function selfTimes(p: Profile): [string, number][] {
+/** Self time by function; with `until` (the profile's clock, µs), of the samples taken before it only. */
+function selfTimes(p: Profile, until = Infinity): [string, number][] {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
+  let t = p.startTime;
   for (let i = 0; i < p.samples.length; i++) {
+    t += p.timeDeltas[i] ?? 0;
+    if (t > until) break;
     const n = byId.get(p.samples[i])!;
     const f = n.callFrame;
     const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
@@ -118,11 +122,7 @@ async function loadTimeline(url: string): Promise<void> {
       console.log(`run ${i + 1}: first panel interactive ${r.ready.toFixed(0)} ms; DOMContentLoaded ${r.dcl.toFixed(0)}; ${r.paints.map((p) => `${p.name} ${p.t.toFixed(0)}`).join(', ')}`);
       for (const x of r.res) console.log(`  ${x.start.toFixed(0).padStart(6)} → ${x.end.toFixed(0).padStart(6)} ms  ${x.name}`);
       for (const [what, t] of (await page.evaluate('window.__marks')) as [string, number][]) console.log(`  ${t.toFixed(0).padStart(6)} ms  ${what}`);
-      if (jsProfile) {
-        // Main-thread JavaScript from navigation to the first panel interactive, by self time.
-        const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile };
-        for (const [f, ms] of selfTimes(profile).slice(0, Number(opt('self', '30')))) console.log(`  ${ms.toFixed(1).padStart(7)} ms  ${f}`);
-      }
+      const profile = jsProfile ? ((await cdp.send('Profiler.stop')) as unknown as { profile: Profile }).profile : null;
       await cdp.send('Tracing.end');
       await traced;
       // Main-thread tasks over 30 ms, in time order, with what ran in them.
@@ -130,6 +130,12 @@ async function loadTimeline(url: string): Promise<void> {
       // Anchor trace time to the page's clock (navigation start) at DOMContentLoaded.
       const dcl = events.find((e) => e.name === 'MarkDOMContent' && `${e.pid}:${e.tid}` === main);
       const nav = dcl ? dcl.ts! - r.dcl * 1000 : Math.min(...events.filter((e) => e.ts).map((e) => e.ts!));
+      if (profile) {
+        // Main-thread JavaScript from navigation to the first panel interactive (the trace's clock), by self time.
+        const until = nav + r.ready * 1000;
+        console.log(`  JavaScript up to the first panel interactive (profile ${((until - profile.startTime) / 1000).toFixed(0)} of ${((profile.endTime - profile.startTime) / 1000).toFixed(0)} ms):`);
+        for (const [f, ms] of selfTimes(profile, until).slice(0, Number(opt('self', '30')))) console.log(`  ${ms.toFixed(1).padStart(7)} ms  ${f}`);
+      }
       // Top-level work: tasks, and microtask checkpoints the scheduler runs outside any task (promise chains).
       const tasks = events.filter((e) => e.ph === 'X' && /(^|::)RunTask$|^BlinkScheduler_PerformMicrotaskCheckpoint$/.test(e.name) && `${e.pid}:${e.tid}` === main && (e.dur ?? 0) > Number(opt("task-ms", "30")) * 1000);
       if (argv.includes('--other-threads')) {

@@ -44,15 +44,35 @@ export function currentHash(store: AppStore): string {
   return encodeView(viewOf(store.getState()));
 }
 
+/**
+ * currentHash, recomputed only when one of the linked slices is a new object: most store updates (progress,
+ * worker results, the working image) leave every slice of the link as it was, and encoding the whole view at each
+ * of them cost tens of ms during start-up and a slider drag's frames.
+ */
+function cachedHash(store: AppStore): () => string {
+  let seen: unknown[] = [];
+  let hash = '';
+  return () => {
+    const s = store.getState();
+    const slices = SLICE_NAMES.map((name) => s[name]);
+    if (slices.length !== seen.length || slices.some((x, i) => x !== seen[i])) {
+      seen = slices;
+      hash = currentHash(store);
+    }
+    return hash;
+  };
+}
+
 export function startUrlSync(store: AppStore, win: Window = window): () => void {
   applyHash(store, win.location.hash);
+  const hashNow = cachedHash(store);
   let newGesture = false;
   let applying = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const write = () => {
     timer = null;
     if (applying) return;
-    const hash = currentHash(store);
+    const hash = hashNow();
     if (win.location.hash.replace(/^#/, '') === hash) return;
     const url = `${win.location.pathname}${win.location.search}#${hash}`;
     if (newGesture) win.history.pushState(null, '', url);
@@ -60,11 +80,11 @@ export function startUrlSync(store: AppStore, win: Window = window): () => void 
     newGesture = false;
   };
   // The first write replaces the entry the app was opened with (it may have been normalized).
-  win.history.replaceState(null, '', `${win.location.pathname}${win.location.search}#${currentHash(store)}`);
-  let prev = currentHash(store);
+  win.history.replaceState(null, '', `${win.location.pathname}${win.location.search}#${hashNow()}`);
+  let prev = hashNow();
   let lastChange = -Infinity;
   const unsubscribe = store.subscribe(() => {
-    const h = currentHash(store);
+    const h = hashNow();
     if (h === prev) return;
     prev = h;
     const now = Date.now();
@@ -81,7 +101,7 @@ export function startUrlSync(store: AppStore, win: Window = window): () => void 
     applying = true;
     try {
       applyHash(store, win.location.hash);
-      prev = currentHash(store);
+      prev = hashNow();
     } finally {
       applying = false;
     }
