@@ -36,14 +36,15 @@ type Moves = { times: number[]; droppedFrames: number; longTasks: number };
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
 
-/** Self time by function; with `until` (the profile's clock, µs), of the samples taken before it only. */
-function selfTimes(p: Profile, until = Infinity): [string, number][] {
+/** Self time by function; with `from` and `until` (the profile's clock, µs), of the samples taken between them only. */
+function selfTimes(p: Profile, until = Infinity, from = -Infinity): [string, number][] {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   let t = p.startTime;
   for (let i = 0; i < p.samples.length; i++) {
     t += p.timeDeltas[i] ?? 0;
     if (t > until) break;
+    if (t < from) continue;
     const n = byId.get(p.samples[i])!;
     const f = n.callFrame;
     const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
@@ -132,9 +133,12 @@ async function loadTimeline(url: string): Promise<void> {
       const nav = dcl ? dcl.ts! - r.dcl * 1000 : Math.min(...events.filter((e) => e.ts).map((e) => e.ts!));
       if (profile) {
         // Main-thread JavaScript from navigation to the first panel interactive (the trace's clock), by self time.
-        const until = nav + r.ready * 1000;
+        // --window narrows it to that span of the page's clock.
+        const [a, b] = opt('window', '').split(':').map(Number);
+        const until = nav + Math.min(r.ready, Number.isFinite(b) ? b : Infinity) * 1000;
+        const from = Number.isFinite(a) ? nav + a * 1000 : -Infinity;
         console.log(`  JavaScript up to the first panel interactive (profile ${((until - profile.startTime) / 1000).toFixed(0)} of ${((profile.endTime - profile.startTime) / 1000).toFixed(0)} ms):`);
-        for (const [f, ms] of selfTimes(profile, until).slice(0, Number(opt('self', '30')))) console.log(`  ${ms.toFixed(1).padStart(7)} ms  ${f}`);
+        for (const [f, ms] of selfTimes(profile, until, from).slice(0, Number(opt('self', '30')))) console.log(`  ${ms.toFixed(1).padStart(7)} ms  ${f}`);
       }
       // Top-level work: tasks, and microtask checkpoints the scheduler runs outside any task (promise chains).
       const tasks = events.filter((e) => e.ph === 'X' && /(^|::)RunTask$|^BlinkScheduler_PerformMicrotaskCheckpoint$/.test(e.name) && `${e.pid}:${e.tid}` === main && (e.dur ?? 0) > Number(opt("task-ms", "30")) * 1000);
