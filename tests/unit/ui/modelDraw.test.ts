@@ -32,6 +32,60 @@ describe('digitAtStep', () => {
   });
 });
 
+/** The picture by its definition, pixel by pixel of the output (the implementation works per digit pixel). */
+function digitAtStepByDefinition(side: number, patch: number, ch: number, order: Int32Array, shown: Float32Array, step: number, next?: Float32Array, fadeFuture = false): Float32Array {
+  const FUTURE = [0.55, 0.58, 0.63];
+  const OUTLINE = [0.84, 0.2, 0.42];
+  const rgbAt = (a: Float32Array, i: number) => (ch === 3 ? [a[3 * i], a[3 * i + 1], a[3 * i + 2]] : [a[i], a[i], a[i]]);
+  const cols = side / patch;
+  const inv = new Int32Array(order.length);
+  order.forEach((cell, s) => (inv[cell] = s));
+  const nextCell = step < order.length ? order[step] : -1;
+  const w = side * DIGIT_SCALE;
+  const lw = Math.max(1, DIGIT_SCALE / 4);
+  const data = new Float32Array(w * w * 3);
+  for (let y = 0; y < w; y++) {
+    for (let x = 0; x < w; x++) {
+      const py = Math.floor(y / DIGIT_SCALE);
+      const px = Math.floor(x / DIGIT_SCALE);
+      const cell = Math.floor(py / patch) * cols + Math.floor(px / patch);
+      const s = inv[cell];
+      let rgb: number[];
+      if (s < step) rgb = rgbAt(shown, py * side + px);
+      else if (s === step) rgb = next ? rgbAt(next, (py % patch) * patch + (px % patch)) : rgbAt(shown, py * side + px);
+      else if (fadeFuture) rgb = FUTURE.map((f, k) => 0.75 * f + 0.25 * rgbAt(shown, py * side + px)[k]);
+      else rgb = FUTURE;
+      if (cell === nextCell) {
+        const edge = patch * DIGIT_SCALE;
+        const cx = x - (nextCell % cols) * edge;
+        const cy = y - Math.floor(nextCell / cols) * edge;
+        if (cx < lw || cy < lw || cx >= edge - lw || cy >= edge - lw) rgb = OUTLINE;
+      }
+      data.set(rgb, (y * w + x) * 3);
+    }
+  }
+  return data;
+}
+
+describe('digitAtStep against its definition', () => {
+  it('draws every pixel as the per-pixel definition does: grey digits and RGB crops, every step, with and without a prediction or faded future', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const [side, patch, ch] of [[8, 2, 1], [8, 4, 3], [12, 4, 1]] as const) {
+      const cells = (side / patch) ** 2;
+      const order = patchOrder('random', side / patch, side / patch, 3);
+      const shown = Float32Array.from({ length: side * side * ch }, rand);
+      const next = Float32Array.from({ length: patch * patch * ch }, rand);
+      for (let step = 0; step <= cells; step++) {
+        for (const [withNext, fade] of [[false, false], [true, false], [false, true]] as const) {
+          const img = digitAtStep({ side, patch, order, channels: ch }, shown, step, { next: withNext ? next : undefined, fadeFuture: fade });
+          expect(img.data).toEqual(digitAtStepByDefinition(side, patch, ch, order, shown, step, withNext ? next : undefined, fade));
+        }
+      }
+    }
+  });
+});
+
 describe('heat map helpers', () => {
   it('rounds the colour scale up to 1, 2 or 5 times a power of ten', () => {
     expect(niceMax(0.07)).toBeCloseTo(0.1);
