@@ -59,6 +59,29 @@ describe('URL hash ↔ store', () => {
     pushes.mockRestore();
   });
 
+  it('keeps the hash on the view through updates that change no linked setting, and follows the next change', () => {
+    vi.useFakeTimers();
+    history.replaceState(null, '', '/');
+    const store = createAppStore();
+    stop = startUrlSync(store);
+    store.getState().setDepth({ bits: 3 });
+    vi.advanceTimersByTime(1000);
+    const writes = vi.spyOn(history, 'replaceState');
+    const pushes = vi.spyOn(history, 'pushState');
+    // Page state outside the link (playback, notices) and a slice rewritten with the same values.
+    store.getState().setPlaying(true);
+    store.getState().notify('info', 'a notice');
+    store.getState().setDepth({ bits: 3 });
+    vi.advanceTimersByTime(1000);
+    expect(writes.mock.calls.length + pushes.mock.calls.length).toBe(0);
+    expect(location.hash).toContain('bits=3');
+    store.getState().setPatch({ step: 7 });
+    expect(location.hash).toContain('step=7');
+    expect(location.hash).toContain('bits=3');
+    writes.mockRestore();
+    pushes.mockRestore();
+  });
+
   it('follows a hand-edited hash and reports what it had to fix', () => {
     history.replaceState(null, '', '/');
     const store = createAppStore();
