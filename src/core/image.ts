@@ -18,15 +18,19 @@ export function fromRgba(rgba: ArrayLike<number>, width: number, height: number)
     throw new RangeError(`expected ${width * height * 4} RGBA bytes, got ${rgba.length}`);
   }
   const img = createImage(width, height);
-  const out = img.data;
-  for (let p = 0, q = 0; p < width * height; p++, q += 4) {
+  overWhite(rgba, 0, width * height, img.data);
+  return img;
+}
+
+/** `count` RGBA pixels from byte `q0` composited over white into `out` (RGB, from its start): fromRgba's arithmetic. */
+function overWhite(rgba: ArrayLike<number>, q0: number, count: number, out: Float32Array): void {
+  for (let p = 0, q = q0; p < count; p++, q += 4) {
     const a = rgba[q + 3] / 255;
     const white = 1 - a;
     out[3 * p] = (a * rgba[q]) / 255 + white;
     out[3 * p + 1] = (a * rgba[q + 1]) / 255 + white;
     out[3 * p + 2] = (a * rgba[q + 2]) / 255 + white;
   }
-  return img;
 }
 
 /** To 8-bit RGBA (opaque), rounding and clamping each value. */
@@ -69,26 +73,51 @@ export function crop(img: RgbImage, x0: number, y0: number, width: number, heigh
  * Up-sampling degenerates to nearest-neighbour-with-blending at footprint borders, which keeps edges honest.
  */
 export function resizeArea(img: RgbImage, width: number, height: number): RgbImage {
-  const out = createImage(width, height);
   if (width === img.width && height === img.height) {
+    const out = createImage(width, height);
     out.data.set(img.data);
     return out;
   }
-  const wx = areaWeights(img.width, width);
-  const wy = areaWeights(img.height, height);
-  // Horizontal pass: img.height × width.
-  const tmp = new Float64Array(img.height * width * 3);
-  for (let y = 0; y < img.height; y++) {
-    const row = y * img.width * 3;
+  const rowLength = img.width * 3;
+  return resizeRows(img.width, img.height, width, height, (y) => img.data.subarray(y * rowLength, (y + 1) * rowLength));
+}
+
+/** 8-bit RGBA pixels as a canvas decodes them (ImageData layout, not premultiplied). */
+export type RgbaImage = { width: number; height: number; rgba: Uint8ClampedArray };
+
+/**
+ * resizeArea(fromRgba(…), width, height) to the last bit, without the float image of the whole source: each source
+ * row is composited over white into one row buffer (float32, as fromRgba stores it) just before the row pass reads
+ * it. For a 512² photo that skips a 3 MB array, its second pass and its garbage, on the first panel's path.
+ */
+export function resizeAreaRgba(img: RgbaImage, width: number, height: number): RgbImage {
+  if (img.rgba.length !== img.width * img.height * 4) throw new RangeError(`expected ${img.width * img.height * 4} RGBA bytes, got ${img.rgba.length}`);
+  if (width === img.width && height === img.height) return fromRgba(img.rgba, width, height);
+  const row = new Float32Array(img.width * 3);
+  return resizeRows(img.width, img.height, width, height, (y) => {
+    overWhite(img.rgba, y * img.width * 4, img.width, row);
+    return row;
+  });
+}
+
+/** The area resample of a source whose row y (RGB, interleaved) `rowAt` gives, read once per row, in order. */
+function resizeRows(inWidth: number, inHeight: number, width: number, height: number, rowAt: (y: number) => Float32Array): RgbImage {
+  const out = createImage(width, height);
+  const wx = areaWeights(inWidth, width);
+  const wy = areaWeights(inHeight, height);
+  // Horizontal pass: inHeight × width.
+  const tmp = new Float64Array(inHeight * width * 3);
+  for (let y = 0; y < inHeight; y++) {
+    const row = rowAt(y);
     for (let x = 0; x < width; x++) {
       let r = 0, g = 0, b = 0;
       const { start, weights } = wx[x];
       for (let k = 0; k < weights.length; k++) {
-        const i = row + (start + k) * 3;
+        const i = (start + k) * 3;
         const w = weights[k];
-        r += w * img.data[i];
-        g += w * img.data[i + 1];
-        b += w * img.data[i + 2];
+        r += w * row[i];
+        g += w * row[i + 1];
+        b += w * row[i + 2];
       }
       const o = (y * width + x) * 3;
       tmp[o] = r;

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { RgbImage } from '../core/image';
+import type { RgbaImage, RgbImage } from '../core/image';
 import { DEFAULT_WORKING_SIZE, WORKING_SIZES, type WorkingSize } from '../core/conventions';
 import { custom, linkDefaults, oneOf, type LinkSlice } from './codec';
 import type { Store } from './store';
@@ -16,8 +16,8 @@ export interface ImageView {
 
 export interface ImageSlice {
   image: ImageView & {
-    /** Square source pixels (a sample at its stored size, or the centre crop of an upload). */
-    source: RgbImage | null;
+    /** Square source pixels as decoded, 8-bit RGBA (a sample at its stored size, or the centre crop of an upload). */
+    source: RgbaImage | null;
     /** The source resized to the working size and rounded to 8-bit codes: what every panel sees. */
     working: RgbImage | null;
     workingHash: string;

@@ -1,16 +1,16 @@
 // Turns the image choice in the store (sample id or upload, working size) into the working image every panel
 // reads. Runs outside React: it subscribes to the store and writes the result back.
-import { imageHash, quantize8, resizeArea, type RgbImage } from '../../core/image';
+import { imageHash, quantize8, resizeAreaRgba, type RgbaImage } from '../../core/image';
 import { DEFAULT_SAMPLE, UPLOAD_MARK } from '../../state/imageSlice';
 import type { AppStore } from '../../state/store';
 import { decodeImageUrl } from './decode';
 import { loadManifest } from './samples';
 
-const decoded = new Map<string, Promise<RgbImage>>();
+const decoded = new Map<string, Promise<RgbaImage>>();
 /** The last uploaded source stays in memory so back/forward between it and samples keeps working. */
-let uploaded: { source: RgbImage; name: string } | null = null;
+let uploaded: { source: RgbaImage; name: string } | null = null;
 
-export function setUploadedSource(store: AppStore, source: RgbImage, name: string): void {
+export function setUploadedSource(store: AppStore, source: RgbaImage, name: string): void {
   uploaded = { source, name };
   const s = store.getState();
   s.setImage({ sampleId: UPLOAD_MARK, uploadName: name });
@@ -18,7 +18,7 @@ export function setUploadedSource(store: AppStore, source: RgbImage, name: strin
   void refresh(store);
 }
 
-function sampleSource(id: string, file: string): Promise<RgbImage> {
+function sampleSource(id: string, file: string): Promise<RgbaImage> {
   let p = decoded.get(id);
   if (!p) {
     p = decodeImageUrl(`samples/${file}`);
@@ -35,7 +35,7 @@ async function refresh(store: AppStore): Promise<void> {
   const { sampleId, size } = store.getState().image;
   store.getState().setImage({ loading: true });
   try {
-    let source: RgbImage;
+    let source: RgbaImage;
     let uploadName: string | null = null;
     if (sampleId === UPLOAD_MARK) {
       if (!uploaded) {
@@ -56,7 +56,7 @@ async function refresh(store: AppStore): Promise<void> {
       source = await sampleSource(info.id, info.file);
     }
     if (my !== generation) return;
-    const working = quantize8(resizeArea(source, size, size));
+    const working = quantize8(resizeAreaRgba(source, size, size));
     store.getState().setImage({ source, working, workingHash: imageHash(working), uploadName, loading: false });
   } catch (e) {
     if (my !== generation) return;

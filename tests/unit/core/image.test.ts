@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { centerCropSquare, createImage, fromRgba, imageHash, quantize8, resizeArea, toRgba, type RgbImage } from '../../../src/core/image';
+import { centerCropSquare, createImage, fromRgba, imageHash, quantize8, resizeArea, resizeAreaRgba, toRgba, type RgbImage } from '../../../src/core/image';
 import { mulberry32 } from '../../../src/core/random';
 
 function randomImage(w: number, h: number, seed = 1): RgbImage {
@@ -14,6 +14,23 @@ function mean(img: RgbImage, c: number): number {
   for (let i = c; i < img.data.length; i += 3) s += img.data[i];
   return s / (img.width * img.height);
 }
+
+describe('resizeAreaRgba', () => {
+  it('gives resizeArea of fromRgba to the last bit: down, up, by integer and fractional factors, and at the same size, with transparent pixels', () => {
+    const r = mulberry32(9);
+    for (const [w, h, W, H] of [[512, 512, 128, 128], [64, 64, 64, 64], [30, 20, 7, 5], [10, 10, 23, 23], [9, 13, 4, 9]]) {
+      const rgba = Uint8ClampedArray.from({ length: w * h * 4 }, (_, i) => (i % 4 === 3 && r() < 0.3 ? Math.floor(r() * 256) : i % 4 === 3 ? 255 : Math.floor(r() * 256)));
+      const fused = resizeAreaRgba({ width: w, height: h, rgba }, W, H);
+      const byDefinition = resizeArea(fromRgba(rgba, w, h), W, H);
+      expect(fused.width).toBe(W);
+      expect(Buffer.from(fused.data.buffer).equals(Buffer.from(byDefinition.data.buffer))).toBe(true);
+    }
+  });
+
+  it('refuses RGBA bytes that do not match the size', () => {
+    expect(() => resizeAreaRgba({ width: 4, height: 4, rgba: new Uint8ClampedArray(60) }, 2, 2)).toThrow(RangeError);
+  });
+});
 
 describe('resizeArea', () => {
   it('averages exactly the 2×2 block under each output pixel when halving', () => {
