@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { defineConfig, type HtmlTagDescriptor, type Plugin, type Rolldown } from 'vite';
+import react from '@vitejs/plugin-react';
 
 type OutputChunk = Rolldown.OutputChunk;
-import react from '@vitejs/plugin-react';
 
 /**
  * The entry (src/main.tsx) is small: it starts the image fetch and the analysis worker, then imports the React app.

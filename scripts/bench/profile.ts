@@ -24,6 +24,11 @@ const size = Number(opt('size', '256'));
 const patch = Number(opt('patch', '8'));
 const moves = Number(opt('moves', '60'));
 const testId = opt('testid', 'step-slider');
+/** --window <from>:<to>: a span of the page's clock (ms from navigation start) for --load's listings. */
+const [windowFrom, windowTo] = (() => {
+  const [a, b] = opt('window', '').split(':').map(Number);
+  return [Number.isFinite(a) ? a : -Infinity, Number.isFinite(b) ? b : Infinity];
+})();
 const extraHash = opt('hash', '');
 /** CSS added to the page before measuring: hide parts of it to see what they cost. */
 const css = opt('css', '');
@@ -134,9 +139,8 @@ async function loadTimeline(url: string): Promise<void> {
       if (profile) {
         // Main-thread JavaScript from navigation to the first panel interactive (the trace's clock), by self time.
         // --window narrows it to that span of the page's clock.
-        const [a, b] = opt('window', '').split(':').map(Number);
-        const until = nav + Math.min(r.ready, Number.isFinite(b) ? b : Infinity) * 1000;
-        const from = Number.isFinite(a) ? nav + a * 1000 : -Infinity;
+        const until = nav + Math.min(r.ready, windowTo) * 1000;
+        const from = nav + windowFrom * 1000;
         console.log(`  JavaScript up to the first panel interactive (profile ${((until - profile.startTime) / 1000).toFixed(0)} of ${((profile.endTime - profile.startTime) / 1000).toFixed(0)} ms):`);
         for (const [f, ms] of selfTimes(profile, until, from).slice(0, Number(opt('self', '30')))) console.log(`  ${ms.toFixed(1).padStart(7)} ms  ${f}`);
       }
@@ -150,14 +154,12 @@ async function loadTimeline(url: string): Promise<void> {
           console.log(`  [${names.get(`${e.pid}:${e.tid}`) ?? e.tid}] ${e.name} at ${((e.ts! - nav) / 1000).toFixed(0)} ms, ${(e.dur! / 1000).toFixed(0)} ms`);
         }
       }
-      const win = opt('window', '');
-      if (win) {
+      if (opt('window', '')) {
         // Every main-thread event over 1 ms inside the window (ms from navigation start), nested by start time.
-        const [a, b] = win.split(':').map(Number);
         for (const e of events) {
           if (e.ph !== 'X' || `${e.pid}:${e.tid}` !== main || (e.dur ?? 0) < 1000) continue;
           const t0 = (e.ts! - nav) / 1000;
-          if (t0 >= a && t0 <= b) console.log(`  · ${t0.toFixed(1)} +${(e.dur! / 1000).toFixed(1)} ${e.name}`);
+          if (t0 >= windowFrom && t0 <= windowTo) console.log(`  · ${t0.toFixed(1)} +${(e.dur! / 1000).toFixed(1)} ${e.name}`);
         }
       }
       for (const t of tasks) {

@@ -3,7 +3,8 @@
 // slider on the page is dragged in turn (120 input events over 2 s each, one per task). Every sample period it
 // records the page's JavaScript heap after a garbage collection, the model worker's tensors (training in flight
 // holds a step's intermediates, so these move within a band) and the training step; throughout, the main thread's
-// long tasks (over 50 ms), also per slider (count, over 100 ms, p95, max). Prints Markdown tables and a summary; fails if a page error occurred.
+// long tasks (over 50 ms), also per slider (count, over 100 ms, p95, max). Prints Markdown tables and a summary;
+// fails if a page error occurred.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import type { Page } from 'playwright-core';

@@ -14,12 +14,14 @@ export function createImage(width: number, height: number): RgbImage {
  * c = a·c_rgb + (1 − a)·1, the way the image would look on the page.
  */
 export function fromRgba(rgba: ArrayLike<number>, width: number, height: number): RgbImage {
-  if (rgba.length !== width * height * 4) {
-    throw new RangeError(`expected ${width * height * 4} RGBA bytes, got ${rgba.length}`);
-  }
+  checkRgba(rgba, width, height);
   const img = createImage(width, height);
   overWhite(rgba, 0, width * height, img.data);
   return img;
+}
+
+function checkRgba(rgba: ArrayLike<number>, width: number, height: number): void {
+  if (rgba.length !== width * height * 4) throw new RangeError(`expected ${width * height * 4} RGBA bytes, got ${rgba.length}`);
 }
 
 /** `count` RGBA pixels from byte `q0` composited over white into `out` (RGB, from its start): fromRgba's arithmetic. */
@@ -91,7 +93,7 @@ export type RgbaImage = { width: number; height: number; rgba: Uint8ClampedArray
  * it. For a 512² photo that skips a 3 MB array, its second pass and its garbage, on the first panel's path.
  */
 export function resizeAreaRgba(img: RgbaImage, width: number, height: number): RgbImage {
-  if (img.rgba.length !== img.width * img.height * 4) throw new RangeError(`expected ${img.width * img.height * 4} RGBA bytes, got ${img.rgba.length}`);
+  checkRgba(img.rgba, img.width, img.height);
   if (width === img.width && height === img.height) return fromRgba(img.rgba, width, height);
   const row = new Float32Array(img.width * 3);
   return resizeRows(img.width, img.height, width, height, (y) => {
