@@ -1,11 +1,12 @@
 // The digit denoisers' load in the app: a fresh page with the Diffusion panel set to sample one digit, then the
-// click on "Load the denoiser" → its readout shown (fetch, weight decode, backend start-up, first prediction).
+// click on "Load the denoiser" → its readout shown (fetch, weight decode, backend start-up, first prediction),
+// clicked and timed inside the page (sliders.ts, timeLoadClick).
 // Two starts: "cold", the click as soon as the first panel is ready (tfjs has not started in the model worker yet,
 // and the other panels are still mounting), and "warm", the click once the backend indicator shows tfjs running
 // (the page starts it when idle after start-up, so a reader who clicks a few seconds in sees this one).
 import type { BrowserContext, Page } from 'playwright-core';
 import type { BenchCase } from './run';
-import { waitReady } from './sliders';
+import { timeLoadClick, waitReady } from './sliders';
 import { quantile } from './stats';
 
 export const DIGIT_DENOISERS = [['digits-unet', 'digits U-Net'], ['digits', 'digits']] as const;
@@ -21,10 +22,9 @@ export async function openDenoiser(context: BrowserContext, url: string, model: 
   await page.goto(`${url}#v=1&img=astronaut&size=128&dnmodel=${model}&dnsampler=ddim&dnsteps=10&dncount=1&dnguide=2.0`);
   await waitReady(page);
   if (warm) await waitBackend(page);
-  const t0 = Date.now();
-  await page.click('[data-testid="denoiser-load"]');
-  await page.waitForSelector('[data-testid="denoiser-readout"]', { timeout: 120_000 });
-  return { page, ms: Date.now() - t0 };
+  await page.waitForSelector('[data-testid="denoiser-load"]');
+  const ms = await timeLoadClick(page, { load: 'denoiser-load', done: '[data-testid="denoiser-readout"]', error: 'denoiser-error' });
+  return { page, ms };
 }
 
 /** `n` loads of each digit denoiser, cold and warm, each on a fresh page. */

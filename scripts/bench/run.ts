@@ -16,7 +16,7 @@ import { numpyReference } from './native';
 import { labCases } from './lab';
 import { soak } from './soak';
 import { trainingCases } from './training';
-import { initialLoadCase, sliderDrag, sweep, waitQuiet, waitReady, type DragResult } from './sliders';
+import { initialLoadCase, sliderDrag, sweep, timeLoadClick, waitQuiet, waitReady, type DragResult } from './sliders';
 import { settledCases } from './settled';
 import { quantile } from './stats';
 import { denoiserLoadCases, denoiserSampleCases, waitBackend } from './denoiserLoad';
@@ -39,17 +39,6 @@ const quick = args.has('--quick');
 const distArg = argv.indexOf('--dist') >= 0 ? argv[argv.indexOf('--dist') + 1] : null;
 const distDir = distArg ?? 'dist';
 const MOVES = quick ? 20 : 60;
-
-// Plain JavaScript (see above). Clicks "Load the model" and resolves with click → the heat map canvas in the DOM.
-const MODEL_LOAD_JS = `() => new Promise((resolve, reject) => {
-  const t0 = performance.now();
-  document.querySelector('[data-testid="model-load"]').click();
-  const id = setInterval(() => {
-    if (document.querySelector('[data-testid="canvas-patch-model-heatmap"]')) { clearInterval(id); resolve(performance.now() - t0); }
-    else if (document.querySelector('[data-testid="model-error"]')) { clearInterval(id); reject(new Error(document.querySelector('[data-testid="model-error"]').textContent)); }
-    else if (performance.now() - t0 > 120000) { clearInterval(id); reject(new Error('the model did not load in 120 s')); }
-  }, 5);
-})`;
 
 /**
  * Plain JavaScript. Snapshots the depth bit-plane chart (entropy per plane), the patch summary table and the
@@ -135,7 +124,7 @@ async function main(): Promise<void> {
       await waitReady(page);
       if (warm) await waitBackend(page);
       await page.waitForSelector('[data-testid="model-load"]');
-      const ms = (await page.evaluate(`(${MODEL_LOAD_JS})()`)) as number;
+      const ms = await timeLoadClick(page, { load: 'model-load', done: '[data-testid="canvas-patch-model-heatmap"]', error: 'model-error' });
       if (onRequest) page.off('request', onRequest);
       return { page, ms };
     };

@@ -104,6 +104,34 @@ export async function waitQuiet(page: Page): Promise<void> {
 }
 
 /**
+ * A model's load as its reader sees it: clicks the button `load` from inside the page and resolves with the ms from
+ * the click's sending to the first moment `done` is in the document (checked every 5 ms); rejects with the page's
+ * message if `error` shows, or after 120 s. The time includes the wait for the page's main thread to run the click,
+ * as a reader's click waits for the task in progress. Clicked in the page, not by the driver: a driver's click
+ * first waits for the button to hold still and receive events while the other panels mount (1.6–1.8 s of a cold
+ * start, measured), a wait that is the driver's, not the app's.
+ */
+export async function timeLoadClick(page: Page, ids: { load: string; done: string; error: string }): Promise<number> {
+  return (await page.evaluate(
+    ({ load, done, error, sentAt }) =>
+      new Promise<number>((resolve, reject) => {
+        // Both clocks are this machine's wall clock; the page's monotonic one times the rest.
+        const t0 = performance.now() - Math.max(0, Date.now() - sentAt);
+        (document.querySelector(`[data-testid="${load}"]`) as HTMLElement).click();
+        const id = setInterval(() => {
+          const failed = document.querySelector(`[data-testid="${error}"]`);
+          if (document.querySelector(done)) resolve(performance.now() - t0);
+          else if (failed) reject(new Error(failed.textContent ?? 'load failed'));
+          else if (performance.now() - t0 > 120_000) reject(new Error(`${load}: nothing shown in 120 s`));
+          else return;
+          clearInterval(id);
+        }, 5);
+      }),
+    { ...ids, sentAt: Date.now() },
+  )) as number;
+}
+
+/**
  * The first panel is interactive: the Depth panel's PSNR chart is drawn with its step marker and the credit line
  * names the image. Checked in the page at every frame; resolves with the page's clock (ms since navigation start)
  * at the first frame where both hold.
