@@ -1,7 +1,7 @@
 import { useId, useMemo } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { pixelToModel } from '../../../core/conventions';
-import { logSnrStrip, noisyImage, noisyRgba, seededNoise } from '../../../core/diffusion/forward';
+import { logSnrStrip, noisyRgba, seededNoise } from '../../../core/diffusion/forward';
 import { scheduleAt, scheduleCurve, SCHEDULE_KINDS, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
 import type { SpectraPrecomputed } from '../../../core/diffusion/spectrum';
 import { isCurveElboEquivalent, PREDICTIONS, weightingCurve, WEIGHTING_KINDS, type Prediction } from '../../../core/diffusion/weighting';
@@ -9,7 +9,7 @@ import { DIFFUSION_SCHEDULES, type DiffusionSchedule, type Weighting } from '../
 import { appStore, useStore } from '../../../state/store';
 import { lineChart } from '../../charts/lineChart';
 import { PixelFigure } from '../../components/Figure';
-import { PixelCanvas } from '../../components/PixelCanvas';
+import { PixelCanvas, type RgbaFrame } from '../../components/PixelCanvas';
 import { Slider } from '../../components/Slider';
 import { imagePayload } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
@@ -17,7 +17,7 @@ import { Panel } from '../Panel';
 import { Formula } from '../../formulas/Formula';
 import { FORMULAS } from '../../formulas/tex';
 import { PARAMETERIZATION_LABELS } from './denoiserData';
-import { modelImage, pairMoments, rmsOf, SCHEDULE_LABELS, scheduleSpec } from './diffusionData';
+import { pairMoments, rmsOf, SCHEDULE_LABELS, scheduleSpec } from './diffusionData';
 import { ScheduleEditor } from './ScheduleEditor';
 import { DenoiserSection } from './DenoiserSection';
 import {
@@ -64,6 +64,9 @@ function spectraDomains(pre: SpectraPrecomputed, spec: ScheduleSpec, opts: Sched
 /** Charts are built with the t of the moment; their parts in tParts.tsx move the marks that follow it. */
 const tNow = () => appStore.getState().diffusion.t;
 
+/** A square 8-bit frame of side `side`. */
+const frameOf = (side: number, data: Uint8ClampedArray): RgbaFrame => ({ width: side, height: side, data });
+
 export function DiffusionPanel() {
   const image = useStore((s) => s.image.working);
   const hash = useStore((s) => s.image.workingHash);
@@ -97,8 +100,10 @@ export function DiffusionPanel() {
   const moments = useMemo(() => (x0 && eps ? pairMoments(x0, eps) : null), [x0, eps]);
   // The side of the image x0 came from (the requested size can run ahead of the working image while it loads).
   const side = image?.width ?? size;
-  const x0Img = useMemo(() => (x0 ? modelImage(x0, side) : null), [x0, side]);
-  const epsImg = useMemo(() => (eps ? modelImage(eps, side, 2) : null), [eps, side]);
+  // Images go straight to 8-bit frames (noisyRgba: the bytes modelImage → toRgba would give, in one pass): a
+  // working-size change redraws all ten at once.
+  const x0Img = useMemo(() => (x0 && eps ? frameOf(side, noisyRgba(x0, eps, 1, 0, 0.5)) : null), [x0, eps, side]); // (x + 1)/2
+  const epsImg = useMemo(() => (x0 && eps ? frameOf(side, noisyRgba(x0, eps, 0, 1, 0.25)) : null), [x0, eps, side]); // 0.5 + ε/4
   // The targets that do not depend on t (core targets(): x₀, velocity = ε − x₀), as 0.5 + x/4 in 8-bit frames.
   const fixedTargets = useMemo(() => (x0 && eps ? {
     x0: { width: side, height: side, data: noisyRgba(x0, eps, 1, 0, 0.25) },
@@ -106,7 +111,7 @@ export function DiffusionPanel() {
   } : null), [x0, eps, side]);
   const strip = useMemo(() => (x0 && eps ? logSnrStrip(spec, 8, opts).map((e) => {
     const p = scheduleAt(spec, e.t, opts);
-    return { ...e, img: modelImage(noisyImage(x0, eps, p.alpha, p.sigma), side, 1, 1 / Math.sqrt(p.alpha ** 2 + p.sigma ** 2)) };
+    return { ...e, img: frameOf(side, noisyRgba(x0, eps, p.alpha, p.sigma, 0.5 / Math.sqrt(p.alpha ** 2 + p.sigma ** 2))) };
   }) : []), [x0, eps, spec, opts, side]);
 
   const spectra = useWorkerRequest('diffusion-spectra', image && (() => ({ image: imagePayload(image, hash), seed: view.seed })), `${hash}|${view.seed}`);

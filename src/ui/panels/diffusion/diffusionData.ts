@@ -1,5 +1,4 @@
-// Shaping for the Diffusion panel: the schedule the view describes, images for display, target scales.
-import { createImage, type RgbImage } from '../../../core/image';
+// Shaping for the Diffusion panel: the schedule the view describes, target scales, number formats.
 import { monotoneLogSnr, type ScheduleSpec } from '../../../core/diffusion/schedules';
 import type { DiffusionView } from '../../../state/diffusionSlice';
 
@@ -16,14 +15,6 @@ export const SCHEDULE_LABELS: Record<DiffusionView['schedule'], string> = {
 
 export function scheduleSpec(view: Pick<DiffusionView, 'schedule' | 'points'>): ScheduleSpec {
   return view.schedule === 'custom' ? monotoneLogSnr(view.points) : view.schedule;
-}
-
-/** A model-space array (interleaved RGB) as an image: pixel = 0.5 + x/(2·range), clipped when drawn. */
-export function modelImage(x: Float32Array, size: number, range = 1, scale = 1): RgbImage {
-  const img = createImage(size, size);
-  const k = scale / (2 * range);
-  for (let i = 0; i < x.length; i++) img.data[i] = 0.5 + k * x[i];
-  return img;
 }
 
 /** Sums that give the RMS of any α·ε + β·x0 combination in O(1): E[ε²], E[x0²], E[ε·x0] over all values. */

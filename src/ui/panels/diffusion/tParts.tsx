@@ -122,7 +122,7 @@ export function XtFigure({ spec, opts, x0, eps, side, params }: Schedule & { x0:
   const t = useT();
   const { alpha, sigma } = scheduleAt(spec, t, opts);
   // x_t is shown divided by √(α² + σ²) so that EDM's large σ stays visible (VP schedules: no change), as 8-bit
-  // RGBA in one pass (the bytes of modelImage(noisyImage(…), size, 1, norm)): it is redrawn on every frame.
+  // RGBA in one pass (the bytes of noisyImage → 0.5 + k·x_t → toRgba): it is redrawn on every frame.
   return (
     <BlendView id="diffusion-xt" x0={x0} eps={eps} side={side} alpha={alpha} sigma={sigma} k={1 / Math.sqrt(alpha * alpha + sigma * sigma) / 2}
       title={`x_t, t = ${t.toFixed(2)}`} alt={`The noised image at t = ${t.toFixed(3)}`} name={nameAt('xt', params, t)} />
@@ -182,7 +182,7 @@ type TargetProps = Schedule & {
   x0: Float32Array | null;
   eps: Float32Array | null;
   side: number;
-  epsImg: RgbImage | null;
+  epsImg: RgbaFrame | null;
   fixed: { x0: RgbaFrame; velocity: RgbaFrame } | null;
   params: NameParams;
 };

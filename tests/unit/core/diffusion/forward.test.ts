@@ -89,7 +89,8 @@ describe('noisyRgba (x_t drawn straight to 8-bit RGBA)', () => {
     const r = mulberry32(11);
     for (let i = 0; i < clean.length; i++) clean[i] = 2 * r() - 1;
     const noise = seededNoise(clean.length, 5);
-    for (const [alpha, sigma, k] of [[1, 0, 0.5], [0.8, 0.6, 0.5], [0.05, 0.9987, 0.5], [0.3, 2.5, 0.5 / Math.sqrt(0.09 + 6.25)], [0.7, 0.7, 0.25]]) {
+    // [1, 0, 0.5]: the x₀ image; [0, 1, 0.25]: the ε image; the rest: x_t as the strip and the t view draw it.
+    for (const [alpha, sigma, k] of [[1, 0, 0.5], [0, 1, 0.25], [0.8, 0.6, 0.5], [0.05, 0.9987, 0.5], [0.3, 2.5, 0.5 / Math.sqrt(0.09 + 6.25)], [0.7, 0.7, 0.25]]) {
       const xt = noisyImage(clean, noise, alpha, sigma);
       const img = createImage(37, 23);
       for (let i = 0; i < xt.length; i++) img.data[i] = 0.5 + k * xt[i];
