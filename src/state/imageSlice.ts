@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { RgbaImage, RgbImage } from '../core/image';
+import type { RgbImage } from '../core/image';
 import { DEFAULT_WORKING_SIZE, WORKING_SIZES, type WorkingSize } from '../core/conventions';
 import { custom, linkDefaults, oneOf, type LinkSlice } from './codec';
 import type { Store } from './store';
@@ -16,9 +16,10 @@ export interface ImageView {
 
 export interface ImageSlice {
   image: ImageView & {
-    /** Square source pixels as decoded, 8-bit RGBA (a sample at its stored size, or the centre crop of an upload). */
-    source: RgbaImage | null;
-    /** The source resized to the working size and rounded to 8-bit codes: what every panel sees. */
+    /**
+     * The source (a sample as decoded, or the centre crop of an upload; ui/image/pipeline.ts keeps it) resized to the
+     * working size and rounded to 8-bit codes: what every panel sees.
+     */
     working: RgbImage | null;
     workingHash: string;
     uploadName: string | null;
@@ -42,6 +43,6 @@ export const imageLink: LinkSlice<ImageView> = {
 export const imageDefaults: ImageView = linkDefaults(imageLink);
 
 export const createImageSlice: StateCreator<Store, [], [], ImageSlice> = (set) => ({
-  image: { ...imageDefaults, source: null, working: null, workingHash: '', uploadName: null, loading: true },
+  image: { ...imageDefaults, working: null, workingHash: '', uploadName: null, loading: true },
   setImage: (patch) => set((s) => ({ image: { ...s.image, ...patch } })),
 });

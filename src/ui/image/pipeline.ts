@@ -57,7 +57,7 @@ async function refresh(store: AppStore): Promise<void> {
     }
     if (my !== generation) return;
     const working = quantize8(resizeAreaRgba(source, size, size));
-    store.getState().setImage({ source, working, workingHash: imageHash(working), uploadName, loading: false });
+    store.getState().setImage({ working, workingHash: imageHash(working), uploadName, loading: false });
   } catch (e) {
     if (my !== generation) return;
     store.getState().setImage({ loading: false });
