@@ -90,6 +90,9 @@ export type ModelFile<F extends string, C, Meta> = {
   weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
 };
 
+/** A parameter's starting values by name, in its shape's row-major order. */
+export type InitialValues = (name: string) => Float32Array;
+
 /** How one kind of model is stored and rebuilt. */
 export type ModelCodec<F extends string, C, M extends ParamModel<C>> = {
   format: F;
@@ -101,7 +104,8 @@ export type ModelCodec<F extends string, C, M extends ParamModel<C>> = {
   shapes: (config: C) => [string, number[]][];
   /** Throws on a config the model cannot be built from. */
   validate: (config: C) => void;
-  create: (config: C) => M;
+  /** Builds the model with `initial`'s values (a file's weights: no random initialisation to overwrite). */
+  create: (config: C, initial: InitialValues) => M;
   dispose: (model: M) => void;
 };
 
@@ -189,21 +193,15 @@ export function modelIo<F extends string, C, M extends ParamModel<C>, Meta>(code
       offsets.set(s.name, at);
       at += sizeOf(s.shape);
     }
-    const model = codec.create(json.config);
-    try {
-      for (const [name, shape] of codec.shapes(json.config)) {
-        const spec = specs.find((s) => s.name === name);
-        if (!spec || spec.shape.join() !== shape.join()) {
-          throw new Error(`weights file lacks ${name} [${shape}] or has another shape`);
-        }
-        const start = offsets.get(name)!;
-        tf.tidy(() => model.params[name].assign(tf.tensor(floats.subarray(start, start + sizeOf(shape)), shape)));
+    const sizes = new Map<string, number>();
+    for (const [name, shape] of codec.shapes(json.config)) {
+      const spec = specs.find((s) => s.name === name);
+      if (!spec || spec.shape.join() !== shape.join()) {
+        throw new Error(`weights file lacks ${name} [${shape}] or has another shape`);
       }
-      return model;
-    } catch (e) {
-      codec.dispose(model);
-      throw e;
+      sizes.set(name, sizeOf(shape));
     }
+    return codec.create(json.config, (name) => floats.subarray(offsets.get(name)!, offsets.get(name)! + sizes.get(name)!));
   }
 
   return {

@@ -3,6 +3,7 @@
 // dense 1568→128 → ReLU → dense 128→10. Input: 28×28 digits in pixels [0, 1].
 import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../../core/random';
+import type { InitialValues } from '../weightsIo';
 
 export type ClassifierConfig = { side: number; c1: number; c2: number; hidden: number; classes: number };
 
@@ -25,14 +26,14 @@ export function validateClassifierConfig(c: ClassifierConfig): void {
 }
 
 /** He-initialised weights (N(0, 2/fan_in)), zero biases; seeded. */
-export function createClassifier(config: ClassifierConfig = DIGIT_CLASSIFIER, seed = 1): Classifier {
+export function createClassifier(config: ClassifierConfig = DIGIT_CLASSIFIER, seed = 1, initial?: InitialValues): Classifier {
   validateClassifierConfig(config);
   const g = gaussian(mulberry32(seed));
   const params: Record<string, tf.Variable> = {};
   for (const [name, shape] of classifierShapes(config)) {
     const size = shape.reduce((a, b) => a * b, 1);
     const fanIn = shape.length === 4 ? shape[0] * shape[1] * shape[2] : shape[0];
-    const values = shape.length > 1 ? Float32Array.from({ length: size }, () => g() * Math.sqrt(2 / fanIn)) : new Float32Array(size);
+    const values = initial ? initial(name) : shape.length > 1 ? Float32Array.from({ length: size }, () => g() * Math.sqrt(2 / fanIn)) : new Float32Array(size);
     params[name] = tf.tidy(() => tf.variable(tf.tensor(values, shape), true));
   }
   return { config, params };

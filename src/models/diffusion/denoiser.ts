@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../../core/random';
 import { linear, matMul } from '../patchAR/ops';
+import type { InitialValues } from '../weightsIo';
 import { unetForward, unetShapes, unetSkipGain, validateUnet } from './unet';
 
 export const DENOISER_ARCHS = ['mlp', 'mixer', 'unet'] as const;
@@ -124,25 +125,31 @@ export function validateConfig(c: DenoiserConfig): void {
  * Fresh parameters: weights N(0, 1/fan_in) (residual branches and the output head scaled by ½ so the initial
  * network is near the identity path), biases 0. Seeded.
  */
-export function createDenoiser(config: DenoiserConfig, seed = 1): Denoiser {
+/** A parameter's seeded starting values: fan-in-scaled weights, unit skip and output gains, zero biases. */
+function initialValue(name: string, shape: number[], g: () => number): Float32Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(size);
+  if (name === 'skip/b' || name === 'out/gain/b') {
+    values.fill(1); // skip: starts as ε̂ = x_in + F, right for ε at high noise; the U-Net's output gain starts at 1
+  } else if (name === 'skip/w' || name === 'out/gain/w') {
+    // zero: the gains start the same at every λ
+  } else if (shape.length >= 2 && name !== 'in/pos') {
+    // fan-in: every axis but the output one (a conv's kh·kw·Cin)
+    const scale = (/block|out/.test(name) ? 0.5 : 1) / Math.sqrt(size / shape[shape.length - 1]);
+    for (let i = 0; i < size; i++) values[i] = g() * scale;
+  } else if (name === 'in/pos') {
+    for (let i = 0; i < size; i++) values[i] = g() * 0.02;
+  }
+  return values;
+}
+
+/** A denoiser with seeded initial weights, or with `initial`'s values (a weights file's) where given. */
+export function createDenoiser(config: DenoiserConfig, seed = 1, initial?: InitialValues): Denoiser {
   validateConfig(config);
   const g = gaussian(mulberry32(seed));
   const params: Record<string, tf.Variable> = {};
   for (const [name, shape] of paramShapes(config)) {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const values = new Float32Array(size);
-    if (name === 'skip/b' || name === 'out/gain/b') {
-      values.fill(1); // skip: starts as ε̂ = x_in + F, right for ε at high noise; the U-Net's output gain starts at 1
-    } else if (name === 'skip/w' || name === 'out/gain/w') {
-      // zero: the gains start the same at every λ
-    } else if (shape.length >= 2 && name !== 'in/pos') {
-      // fan-in: every axis but the output one (a conv's kh·kw·Cin)
-      const scale = (/block|out/.test(name) ? 0.5 : 1) / Math.sqrt(size / shape[shape.length - 1]);
-      for (let i = 0; i < size; i++) values[i] = g() * scale;
-    } else if (name === 'in/pos') {
-      for (let i = 0; i < size; i++) values[i] = g() * 0.02;
-    }
-    const init = tf.tensor(values, shape);
+    const init = tf.tensor(initial ? initial(name) : initialValue(name, shape, g), shape);
     params[name] = tf.variable(init, true);
     init.dispose();
   }

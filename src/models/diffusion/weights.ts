@@ -26,8 +26,8 @@ function codec<F extends WeightsFormat>(format: F, rest: Omit<Codec<F>, 'format'
 }
 
 const IO: { [F in WeightsFormat]: ModelIo<F, Kinds[F]['config'], Kinds[F]['model'], WeightsMeta> } = {
-  'diffusion-denoiser': modelIo(codec('diffusion-denoiser', { shapes: paramShapes, validate: validateConfig, create: (c) => createDenoiser(c), dispose: disposeDenoiser })),
-  'digit-classifier': modelIo(codec('digit-classifier', { shapes: classifierShapes, validate: validateClassifierConfig, create: (c) => createClassifier(c), dispose: disposeClassifier })),
+  'diffusion-denoiser': modelIo(codec('diffusion-denoiser', { shapes: paramShapes, validate: validateConfig, create: (c, initial) => createDenoiser(c, 1, initial), dispose: disposeDenoiser })),
+  'digit-classifier': modelIo(codec('digit-classifier', { shapes: classifierShapes, validate: validateClassifierConfig, create: (c, initial) => createClassifier(c, 1, initial), dispose: disposeClassifier })),
 };
 
 const ioOf = <F extends WeightsFormat>(format: F) => IO[format] as ModelIo<F, Kinds[F]['config'], Kinds[F]['model'], WeightsMeta>;

@@ -12,6 +12,7 @@
 // matrix products, not tf.gather: the wasm backend lacks UnsortedSegmentSum, gather's gradient.
 import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../../core/random';
+import type { InitialValues } from '../weightsIo';
 import { causalAttention, defaultKernels, layerNorm as layerNormWith, linear as linearWith, matMul, type Kernels } from './ops';
 
 export interface PatchARConfig {
@@ -129,14 +130,14 @@ export function validateConfig(c: PatchARConfig): void {
 }
 
 /** Builds a model with seeded initial parameters (same seed → same weights on every backend). */
-export function createPatchAR(config: PatchARConfig, seed = 0): PatchAR {
+export function createPatchAR(config: PatchARConfig, seed = 0, initial?: InitialValues): PatchAR {
   validateConfig(config);
   const normal = gaussian(mulberry32(seed));
   const params: Record<string, tf.Variable> = {};
   for (const [name, shape] of paramShapes(config)) {
     // Unnamed variables: tfjs variable names are global, and several models may live side by side. The
     // tidy frees the initial-value tensor (the variable keeps its own reference to the data).
-    const values = initialValue(name, shape, config, normal);
+    const values = initial ? initial(name) : initialValue(name, shape, config, normal);
     params[name] = tf.tidy(() => tf.variable(tf.tensor(values, shape), true));
   }
   const n = sequenceLength(config);

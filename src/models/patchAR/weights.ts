@@ -27,7 +27,7 @@ export type SerializedModel = { json: ModelJson; weights: ArrayBuffer };
  */
 export const { serialize, deserialize, loadFromUrl, saveTo, loadFrom }: ModelIo<typeof WEIGHTS_FORMAT, PatchARConfig, PatchAR, PatchARMeta> = modelIo({
   format: WEIGHTS_FORMAT, version: WEIGHTS_VERSION, names: { foreign: 'a patch-ar model', newer: 'patch-ar model' },
-  shapes: paramShapes, validate: validateConfig, create: (config) => createPatchAR(config), dispose,
+  shapes: paramShapes, validate: validateConfig, create: (config, initial) => createPatchAR(config, 0, initial), dispose,
 });
 
 /** The IndexedDB key of the user's fine-tuned model for an ordering. */

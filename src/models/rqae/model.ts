@@ -13,6 +13,7 @@
 // the sum of per-depth reconstruction losses, costs one decoder call on a D-times larger batch.
 import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../../core/random';
+import type { InitialValues } from '../weightsIo';
 
 export interface RqaeConfig {
   /** Image side in pixels (a multiple of 4: two stride-2 convolutions). */
@@ -92,12 +93,12 @@ function initialValue(name: string, shape: number[], normal: () => number): Floa
   return v;
 }
 
-export function createRqae(config: RqaeConfig, seed = 0): Rqae {
+export function createRqae(config: RqaeConfig, seed = 0, initial?: InitialValues): Rqae {
   validateConfig(config);
   const normal = gaussian(mulberry32(seed));
   const params: Record<string, tf.Variable> = {};
   for (const [name, shape] of paramShapes(config)) {
-    const values = initialValue(name, shape, normal);
+    const values = initial ? initial(name) : initialValue(name, shape, normal);
     // Unnamed variables: tfjs variable names are global and several models may live side by side.
     params[name] = tf.tidy(() => tf.variable(tf.tensor(values, shape), true));
   }

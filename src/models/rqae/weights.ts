@@ -24,7 +24,7 @@ export type ModelJson = ModelFile<typeof WEIGHTS_FORMAT, RqaeConfig, RqaeMeta>;
  */
 export const { serialize, deserialize, loadFromUrl, saveTo, loadFrom }: ModelIo<typeof WEIGHTS_FORMAT, RqaeConfig, Rqae, RqaeMeta> = modelIo({
   format: WEIGHTS_FORMAT, version: WEIGHTS_VERSION, names: { foreign: 'an RQ auto-encoder', newer: 'rqae model' },
-  shapes: paramShapes, validate: validateConfig, create: (config) => createRqae(config), dispose,
+  shapes: paramShapes, validate: validateConfig, create: (config, initial) => createRqae(config, 0, initial), dispose,
 });
 
 /** The IndexedDB key of the user's trained copy of a shipped model (e.g. 'summed-d8'). */

@@ -4,7 +4,7 @@ import '../../../src/models/tfjsRegistrations';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromFloat16Bits, toFloat16Bits } from '../../../src/core/float16';
 import { mulberry32 } from '../../../src/core/random';
-import { modelIo, toFloat16, type ModelFile, type ParamModel } from '../../../src/models/weightsIo';
+import { modelIo, toFloat16, type InitialValues, type ModelFile, type ParamModel } from '../../../src/models/weightsIo';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -18,12 +18,13 @@ type Meta = { note: string };
 
 const shapes = (c: Config): [string, number[]][] => [['a', [c.n]], ['b/w', [2, c.n]]];
 
-function createToy(config: Config, values?: Float32Array): Toy {
+/** `values`: all parameters back to back, or by name (as the codec's create gets a file's). */
+function createToy(config: Config, values?: Float32Array | InitialValues): Toy {
   const params: Record<string, tf.Variable> = {};
   let at = 0;
   for (const [name, shape] of shapes(config)) {
     const size = shape.reduce((x, y) => x * y, 1);
-    const v = values ? values.subarray(at, at + size) : new Float32Array(size);
+    const v = typeof values === 'function' ? values(name) : values ? values.subarray(at, at + size) : new Float32Array(size);
     params[name] = tf.tidy(() => tf.variable(tf.tensor(v, shape)));
     at += size;
   }
@@ -40,7 +41,7 @@ const io = modelIo<'toy', Config, Toy, Meta>({
   validate: (c) => {
     if (!(Number.isInteger(c.n) && c.n > 0)) throw new RangeError('n must be a positive integer');
   },
-  create: (c) => createToy(c),
+  create: (c, initial) => createToy(c, initial),
   dispose: disposeToy,
 });
 
