@@ -5,6 +5,7 @@
 //   settled        "view settled" cases of the structural controls (settled.ts; --sizes, --n presses per case,
 //                  --case <part of a case's name> for those alone, e.g. --case patch-size)
 //   denoiser-load  the digit denoisers' load, cold and warm (denoiserLoad.ts; --n loads of each)
+//   model-load     the patch transformer's load, cold and warm (patchModelLoad.ts; --n loads of each)
 //   denoiser       each digit denoiser loaded, then --n 10-step guided DDIM samples of one digit
 //   training       training steps/s at batch 32 per model and backend (training.ts)
 //   load           initial load to the first interactive panel, on --n fresh pages (sliders.ts)
@@ -17,7 +18,9 @@ import { denoiserLoadCases, denoiserSampleCases } from './denoiserLoad';
 import { trainingCases } from './training';
 import { labCases } from './lab';
 import type { BenchCase } from './run';
+import { patchModelLoadTimes } from './patchModelLoad';
 import { settledCases } from './settled';
+import { quantile } from './stats';
 import { initialLoadCase } from './sliders';
 
 const argv = process.argv.slice(2);
@@ -32,6 +35,14 @@ const GROUPS: Record<string, (context: Parameters<typeof labCases>[0], url: stri
   lab: (context, url) => labCases(context, url, quick),
   settled: (context, url) => settledCases(context, url, quick, { n, sizes, only: opt('--case') ?? undefined }),
   'denoiser-load': (context, url) => denoiserLoadCases(context, url, n ?? (quick ? 2 : 5)),
+  'model-load': async (context, url) => {
+    const out: BenchCase[] = [];
+    for (const warm of [false, true]) {
+      const times = await patchModelLoadTimes(context, url, warm, n ?? (quick ? 2 : 5));
+      out.push({ name: `patch model: load (${warm ? 'warm' : 'cold'})`, backend: '-', size: null, n: times.length, p50: quantile(times, 0.5), p95: quantile(times, 0.95), unit: 'ms' });
+    }
+    return out;
+  },
   denoiser: (context, url) => denoiserSampleCases(context, url, n ?? (quick ? 5 : 15)),
   training: (context, url) => trainingCases(context, url, quick),
   load: async (context, url) => [await initialLoadCase(context, url, n ?? (quick ? 3 : 7))],

@@ -16,10 +16,11 @@ import { numpyReference } from './native';
 import { labCases } from './lab';
 import { soak } from './soak';
 import { trainingCases } from './training';
-import { initialLoadCase, sliderDrag, sweep, timeLoadClick, waitQuiet, waitReady, type DragResult } from './sliders';
+import { initialLoadCase, sliderDrag, sweep, waitQuiet, waitReady, type DragResult } from './sliders';
 import { settledCases } from './settled';
 import { quantile } from './stats';
-import { denoiserLoadCases, denoiserSampleCases, waitBackend } from './denoiserLoad';
+import { denoiserLoadCases, denoiserSampleCases } from './denoiserLoad';
+import { patchModelLoad as patchModelLoadOn, patchModelLoadTimes } from './patchModelLoad';
 
 
 export interface BenchCase {
@@ -116,18 +117,7 @@ async function main(): Promise<void> {
     const trackJs = (r: Request) => {
       if (r.url().endsWith('.js')) modelJs.add(r.url().slice(r.url().lastIndexOf('/') + 1));
     };
-    /** A fresh page; "Load the model" clicked once the first panel is ready (warm: once tfjs has started too). */
-    const patchModelLoad = async (warm: boolean, onRequest?: (r: Request) => void): Promise<{ page: Page; ms: number }> => {
-      const page = await context.newPage();
-      if (onRequest) page.on('request', onRequest);
-      await page.goto(`${url}#v=1&img=astronaut&size=128`);
-      await waitReady(page);
-      if (warm) await waitBackend(page);
-      await page.waitForSelector('[data-testid="model-load"]');
-      const ms = await timeLoadClick(page, { load: 'model-load', done: '[data-testid="canvas-patch-model-heatmap"]', error: 'model-error' });
-      if (onRequest) page.off('request', onRequest);
-      return { page, ms };
-    };
+    const patchModelLoad = (warm: boolean, onRequest?: (r: Request) => void) => patchModelLoadOn(context, url, warm, onRequest);
     let modelPage: Page | null = null;
     for (let i = 0; i < (quick ? 1 : 3); i++) {
       await modelPage?.close();
@@ -143,12 +133,7 @@ async function main(): Promise<void> {
     results.push({ name: 'patch model: JS a page loads up to the model shown (gzip)', backend: modelBackend, size: null, n: 1, p50: pageJs, p95: pageJs, unit: 'kB' });
 
     // The same load once tfjs has started in the model worker (the page starts it when idle after start-up).
-    const warmLoads: number[] = [];
-    for (let i = 0; i < (quick ? 1 : 3); i++) {
-      const { page, ms } = await patchModelLoad(true);
-      warmLoads.push(ms);
-      await page.close();
-    }
+    const warmLoads = await patchModelLoadTimes(context, url, true, quick ? 1 : 3);
     results.push({ name: 'patch model: load, warm (tfjs already started)', backend: modelBackend, size: null, n: warmLoads.length, p50: quantile(warmLoads, 0.5), p95: quantile(warmLoads, 0.95), unit: 'ms' });
 
     // The digit denoisers (the U-Net, the panel's default, and the MLP): load, then 10-step guided DDIM samples.

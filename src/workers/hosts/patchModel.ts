@@ -71,8 +71,11 @@ type Entry = HostedModel<PatchAR, Trainer> & {
   batch: number | null;
   /** The held-out evaluation of weights `version` on held-out set `heldout` (HeldOut.id). */
   evaluated: { version: number; heldout: string; perStep: number[] } | null;
-  /** Shipped weights: the held-out per-step MSE the training script recorded for them, on all `count` held-out digits. */
-  recorded?: { count: number; perStep: number[] };
+  /**
+   * Shipped weights: the held-out per-step MSE the training script recorded for them, on all `count` held-out
+   * digits, and the simple predictors' curves in the same order.
+   */
+  recorded?: { count: number; perStep: number[]; baselines?: PatchBaselines };
 };
 
 /** What loading settles; the rest of an Entry is session state. */
@@ -136,7 +139,9 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
     if ('model' in got) {
       const m = await recordedCurves;
       const perStep = m?.orders[spec.kind]?.heldout?.perStep;
-      const recorded = m && perStep?.length === order.length ? { count: m.data.heldout, perStep } : undefined;
+      const base = m?.orders[spec.kind]?.baselinePerStep;
+      const baselines = base && [base.copy, base.mean, base.linear].every((c) => c?.length === order.length) ? { copy: base.copy, mean: base.mean, linear: base.linear } : undefined;
+      const recorded = m && perStep?.length === order.length ? { count: m.data.heldout, perStep, baselines } : undefined;
       return { key, data, layout, name, spec, order, model: got.model, source: 'shipped', note, trainedSteps: trainedStepsOf(got.json), saved, recorded };
     }
     return { key, data, layout, name, spec, order, model: fresh(), source: 'fresh', note: note ? `${note} ${got.note}` : got.note, trainedSteps: null, saved };
@@ -157,6 +162,8 @@ export function createPatchModelHost(options: PatchModelHostOptions = {}) {
   }
 
   function baselinesFor(entry: Entry, held: HeldOut): PatchBaselines {
+    // The predictors do not depend on the weights: a shipped order's recorded curves hold through training here.
+    if (entry.recorded?.baselines && held.count === entry.recorded.count) return entry.recorded.baselines;
     const cacheKey = entry.data === 'digits' ? entry.key : `${entry.key}|${held.id}`;
     let hit = baselineCache.get(cacheKey);
     if (!hit) {

@@ -10,7 +10,10 @@ export const SHIPPED_KINDS = new Set(['raster', 'hilbert', 'random']);
 export const NO_WEIGHTS = 'No pretrained weights for this order — train one here.';
 
 /** metrics.json of the shipped models, as far as loading reads it. */
-type ShippedMetrics = { data: { heldout: number }; orders: Record<string, { heldout: { perStep: number[] } }> };
+type ShippedMetrics = {
+  data: { heldout: number };
+  orders: Record<string, { heldout: { perStep: number[] }; baselinePerStep?: Record<'copy' | 'mean' | 'linear', number[]> }>;
+};
 
 export const sameCells = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
 export const fitsDigits = (json: ModelJson) =>
@@ -18,7 +21,10 @@ export const fitsDigits = (json: ModelJson) =>
 
 /** The shipped patch models, downloaded through `fetchFn`. */
 export function shippedPatchModels(fetchFn: (url: string) => Promise<Response>) {
-  /** The shipped models' recorded held-out curves: a shipped model needs no evaluation at load (null: none recorded). */
+  /**
+   * The shipped models' recorded held-out curves, the model's and the simple predictors': a shipped model needs no
+   * evaluation at load (null: none recorded).
+   */
   let metrics: Promise<ShippedMetrics | null> | null = null;
   const shippedMetrics = (baseUrl: string) => {
     metrics ??= fetchFn(`${baseUrl}models/patch-ar/metrics.json`)

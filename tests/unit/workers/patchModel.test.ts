@@ -61,16 +61,21 @@ describe.skipIf(!hasRaster)('the patch-model host (shipped raster weights)', () 
   });
 
   it('shows shipped weights with the held-out curve their training recorded, without evaluating them again at load', async () => {
-    const metrics = JSON.parse(readFileSync(`${PUBLIC}models/patch-ar/metrics.json`, 'utf8')) as { orders: { raster: { heldout: { perStep: number[] } } } };
+    type Recorded = { heldout: { perStep: number[] }; baselinePerStep: Record<'copy' | 'mean' | 'linear', number[]> };
+    const metrics = JSON.parse(readFileSync(`${PUBLIC}models/patch-ar/metrics.json`, 'utf8')) as { orders: { raster: Recorded } };
     const { ask, replies } = harness({ patchModel: { fetch: fileFetch(), storage: patchStorage() } }); // all 500 held-out digits
     const loaded = await ask<PatchModelStatus>({ kind: 'patch-model-load', ordering: raster, baseUrl });
     expect(loaded.heldoutCount).toBe(500);
     expect(loaded.perStepMse).toEqual(metrics.orders.raster.heldout.perStep);
+    // The simple predictors' curves too (shipped.test.ts recomputes them): they do not depend on the weights.
+    const { copy, mean, linear } = metrics.orders.raster.baselinePerStep;
+    expect(loaded.baselines).toEqual({ copy, mean, linear });
     expect(replies.some((r) => r.kind === 'progress' && /Evaluating/.test(String(r.label)))).toBe(false);
     // Once trained here, the weights are no longer the recorded ones: the next load evaluates them.
     await ask({ kind: 'patch-model-train', ordering: raster, baseUrl, steps: 2, batch: 8 });
     const trained = await ask<PatchModelStatus>({ kind: 'patch-model-load', ordering: raster, baseUrl });
     expect(trained.perStepMse).not.toEqual(metrics.orders.raster.heldout.perStep);
+    expect(trained.baselines).toEqual(loaded.baselines);
     expect(replies.some((r) => r.kind === 'progress' && /Evaluating/.test(String(r.label)))).toBe(true);
   }, 120_000);
 

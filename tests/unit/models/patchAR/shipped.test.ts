@@ -14,7 +14,12 @@ const ORDERS = ['raster', 'hilbert', 'random'] as const;
 const fileFetch = async (path: string) => new Response(readFileSync(path));
 
 type Summary = { allSteps: number; contextSteps: number };
-type OrderMetrics = { heldout: Summary & { perStep: number[] }; baselines: Record<'copy' | 'mean' | 'linear' | 'regression', Summary> };
+type OrderMetrics = {
+  order: number[];
+  heldout: Summary & { perStep: number[] };
+  baselines: Record<'copy' | 'mean' | 'linear' | 'regression', Summary>;
+  baselinePerStep: Record<'copy' | 'mean' | 'linear' | 'regression', number[]>;
+};
 const metrics = JSON.parse(readFileSync(`${DIR}metrics.json`, 'utf8')) as { orders: Record<string, OrderMetrics> };
 const heldout = readDigitFile(readFileSync(`${DIR}digits-heldout.bin`));
 const heldImages = digitImages(heldout, Array.from({ length: heldout.count }, (_, i) => i));
@@ -48,6 +53,17 @@ describe('shipped patch transformers', { timeout: 60_000 }, () => {
     const recorded = metrics.orders[kind].heldout.perStep;
     expect(recorded).toHaveLength(curve.length);
     curve.forEach((v, i) => expect(Math.abs(recorded[i] - v)).toBeLessThanOrEqual(6e-4 * v + 1e-9));
+  });
+
+  it.each(ORDERS)('record the simple predictors\' curves the app shows at load, as the code computes them now (%s)', (kind) => {
+    const recorded = metrics.orders[kind];
+    const now = contextPredictorCurves(heldImages, grid, Int32Array.from(recorded.order));
+    for (const name of ['copy', 'mean', 'linear'] as const) {
+      // Recorded to 4 significant digits (scripts/train-patch-ar.ts --baselines-only rewrites them).
+      expect(recorded.baselinePerStep[name]).toHaveLength(now[name].length);
+      now[name].forEach((v, i) => expect(Math.abs(recorded.baselinePerStep[name][i] - v), `${name}, step ${i}`).toBeLessThanOrEqual(6e-4 * v + 1e-9));
+      expect(meanFrom(now[name], 1)).toBeCloseTo(recorded.baselines[name].contextSteps, 5);
+    }
   });
 
   it('beat the best simple context predictor on held-out digits in raster order (the quality floor)', async () => {
