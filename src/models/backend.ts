@@ -132,13 +132,24 @@ async function wasmThreads(): Promise<WasmThreads> {
   return { count: getThreadsCount(), isolated: globalThis.crossOriginIsolated === true, cores: globalThis.navigator?.hardwareConcurrency || 1 };
 }
 
+/** The WebGL probe start() uses (undefined: backendProbe's, in this thread); see setWebglProbe. */
+let webglProbe: (() => Promise<BackendProbe['webgl']>) | undefined;
+
+/**
+ * Where the backend start probes WebGL from now on: a worker passes its off-thread probe once, at start-up (as
+ * tfjs's setWasmPaths is set once); undefined goes back to the in-thread probe. The probe must not throw.
+ */
+export function setWebglProbe(probe: (() => Promise<BackendProbe['webgl']>) | undefined): void {
+  webglProbe = probe;
+}
+
 async function start(
   preferred: BackendName | undefined,
   onChange: BackendChangeListener | undefined,
   lost?: BackendFailure,
 ): Promise<BackendStatus> {
   const tfLoading = loadTf(); // downloads while the probe runs
-  const probe = await probeBackends();
+  const probe = await probeBackends(webglProbe);
   const { order, available, reasons } = rankBackends(probe);
   const failures: BackendFailure[] = lost ? [lost] : [];
   const candidates = [...new Set([preferred, ...available])].filter(

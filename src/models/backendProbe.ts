@@ -96,7 +96,8 @@ function probeWasm(): BackendProbe['wasm'] {
   }
 }
 
-function probeWebgl(): BackendProbe['webgl'] {
+/** WebGL2's availability and renderer, from a 1 × 1 context made and given back at once (synchronous, and slow on some machines). */
+export function probeWebgl(): BackendProbe['webgl'] {
   try {
     // OffscreenCanvas works in workers (which have no document); tfjs's WebGL backend uses it there too.
     const canvas =
@@ -142,7 +143,12 @@ async function probeWebgpu(): Promise<BackendProbe['webgpu']> {
   }
 }
 
-/** Checks what this environment really offers. Never throws; in Node only wasm shows up. */
-export async function probeBackends(): Promise<BackendProbe> {
-  return { webgpu: await probeWebgpu(), webgl: probeWebgl(), wasm: probeWasm() };
+/**
+ * Checks what this environment really offers. Never throws; in Node only wasm shows up. `webgl` replaces the
+ * in-thread WebGL probe (the model worker runs it on a thread of its own, so the context's creation, 60–140 ms with
+ * a software renderer, overlaps tfjs's download instead of holding up its start); it must not throw either.
+ */
+export async function probeBackends(webgl: () => Promise<BackendProbe['webgl']> = async () => probeWebgl()): Promise<BackendProbe> {
+  const [gl, webgpu] = await Promise.all([webgl(), probeWebgpu()]);
+  return { webgpu, webgl: gl, wasm: probeWasm() };
 }

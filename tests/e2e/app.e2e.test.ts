@@ -71,6 +71,8 @@ describe('the app in a real browser', () => {
     const active = await page.$eval('[data-testid="backend-select"]', (s) => (s as HTMLSelectElement).value);
     expect(['wasm', 'webgl', 'webgpu', 'cpu']).toContain(active);
     await expect(page.textContent('[data-testid="backend-reason"]')).resolves.not.toBe('');
+    // This Chromium offers WebGL2 (SwiftShader): the model worker's probe, run on a thread of its own, found it.
+    await expect(page.$eval('[data-testid="backend-select"] option[value="webgl"]', (o) => (o as HTMLOptionElement).disabled)).resolves.toBe(false);
   });
 
   it('is cross-origin isolated, so wasm may share memory with threads, and says how many threads it computes with', async () => {

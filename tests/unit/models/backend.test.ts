@@ -5,6 +5,7 @@ import {
   probeBackends,
   rankBackends,
   recoverFromBackendLoss,
+  setWebglProbe,
   type BackendProbe,
   type BackendStatus,
 } from '../../../src/models/backend';
@@ -62,6 +63,12 @@ describe('probeBackends in Node', () => {
     expect(p.webgl.available).toBe(false);
     expect(p.wasm.available).toBe(true);
   });
+
+  it('takes WebGL from the probe it is given (a worker probes on another thread)', async () => {
+    const p = await probeBackends(async () => ({ available: true, renderer: 'Google SwiftShader' }));
+    expect(p.webgl).toEqual({ available: true, renderer: 'Google SwiftShader' });
+    expect(p.wasm.available).toBe(true);
+  });
 });
 
 describe('initBackend in Node', () => {
@@ -108,6 +115,21 @@ describe('initBackend in Node', () => {
       warn.mockRestore();
     }
     expect((await initBackend()).active).toBe('wasm');
+  }, 30_000);
+
+  it('ranks with the WebGL probe a worker put in place, until it is taken away', async () => {
+    const probe = vi.fn(async () => ({ available: true, renderer: 'Google SwiftShader' }));
+    setWebglProbe(probe);
+    try {
+      const status = await initBackend();
+      expect(probe).toHaveBeenCalledTimes(1);
+      expect(status.active).toBe('wasm'); // a software renderer ranks below wasm
+      expect(status.available).toEqual(['wasm', 'webgl', 'cpu']);
+    } finally {
+      setWebglProbe(undefined);
+    }
+    expect((await initBackend()).available).toEqual(['wasm', 'cpu']);
+    expect(probe).toHaveBeenCalledTimes(1);
   }, 30_000);
 
   it('moves to the next backend when the active one is lost and reports it', async () => {
