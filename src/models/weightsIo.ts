@@ -187,21 +187,20 @@ export function modelIo<F extends string, C, M extends ParamModel<C>, Meta>(code
     codec.validate(json.config);
     const specs = json.weightsManifest.flatMap((group) => group.weights);
     const floats = decodeWeights(specs, weights);
-    const offsets = new Map<string, number>();
+    // Each tensor's values in the file: where they start and how many (the manifest's order and shapes).
+    const spans = new Map<string, [number, number]>();
     let at = 0;
     for (const s of specs) {
-      offsets.set(s.name, at);
+      spans.set(s.name, [at, at + sizeOf(s.shape)]);
       at += sizeOf(s.shape);
     }
-    const sizes = new Map<string, number>();
     for (const [name, shape] of codec.shapes(json.config)) {
       const spec = specs.find((s) => s.name === name);
       if (!spec || spec.shape.join() !== shape.join()) {
         throw new Error(`weights file lacks ${name} [${shape}] or has another shape`);
       }
-      sizes.set(name, sizeOf(shape));
     }
-    return codec.create(json.config, (name) => floats.subarray(offsets.get(name)!, offsets.get(name)! + sizes.get(name)!));
+    return codec.create(json.config, (name) => floats.subarray(...spans.get(name)!));
   }
 
   return {
