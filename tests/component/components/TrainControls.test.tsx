@@ -135,6 +135,31 @@ describe('TrainControls', () => {
     expect(screen.getByRole('button', { name: 'Reset' })).toBeTruthy();
   });
 
+  it('asks the browser to keep a saved copy and says whether it agreed (granted, refused, failed, not askable)', async () => {
+    const storage = Object.getOwnPropertyDescriptor(navigator, 'storage');
+    const answers: { persist?: () => Promise<boolean>; says: RegExp }[] = [
+      { persist: async () => true, says: /Saved\. The browser agreed to keep it until you delete it \(persistent storage granted\)\.$/ },
+      { persist: async () => false, says: /did not grant persistent storage: it may clear the copy when space runs low\.$/ },
+      { persist: () => Promise.reject(new Error('not allowed')), says: /did not grant persistent storage/ },
+      { says: /This browser cannot be asked to keep it: it may clear it when space runs low\.$/ },
+    ];
+    try {
+      for (const { persist, says } of answers) {
+        const asked = { count: 0 };
+        Object.defineProperty(navigator, 'storage', { configurable: true, value: persist ? { persist: () => (asked.count++, persist()) } : {} });
+        setup({ notes: { save: 'Saved.' }, command: async (kind) => ({ losses: [], saved: kind === 'save' }) });
+        fireEvent.click(screen.getByRole('button', { name: 'Save in this browser' }));
+        await flush();
+        expect(screen.getByTestId('note').textContent).toMatch(says);
+        expect(asked.count).toBe(persist ? 1 : 0);
+        cleanup();
+      }
+    } finally {
+      if (storage) Object.defineProperty(navigator, 'storage', storage);
+      else delete (navigator as { storage?: unknown }).storage;
+    }
+  });
+
   it('says what a pause and each command did, when given notes, and a reset cancels the run', async () => {
     const notes = { paused: 'Paused here.', reset: 'Back to the start.', save: 'Saved.', forget: 'Deleted.' };
     const { runs } = setup({ notes, command: async () => ({ losses: [], saved: false }) });
