@@ -8,11 +8,29 @@ import { SETTLE_MS } from './settle';
 /** Changes closer together than this belong to one gesture and share one history entry. */
 const GESTURE_MS = 600;
 /**
- * A change after a quiet spell is written at once; changes that follow it closer than this (a dragged slider)
- * are written once, this long after the last of them: a history write costs the browser several ms per call,
- * too much for the frames of a drag.
+ * A change after a quiet spell is written just after the frame that draws it; changes that follow it closer than
+ * this (a dragged slider) are written once, this long after the last of them: a history write costs the browser
+ * several ms per call (8–10 ms measured for a patch-size or working-size change), too much for a drag's frames
+ * or the frame that answers a key press.
  */
 export { SETTLE_MS };
+
+/**
+ * Runs `fn` once the next frame has been painted (a task queued from that frame's animation callbacks), or at the
+ * next task where there are no frames (a hidden page, no requestAnimationFrame). Returns a cancel.
+ */
+function afterPaint(win: Window, fn: () => void): () => void {
+  let task: ReturnType<typeof setTimeout> | null = null;
+  if (typeof win.requestAnimationFrame !== 'function' || win.document?.visibilityState === 'hidden') {
+    task = setTimeout(fn, 0);
+    return () => clearTimeout(task!);
+  }
+  const frame = win.requestAnimationFrame(() => (task = setTimeout(fn, 0)));
+  return () => {
+    win.cancelAnimationFrame(frame);
+    if (task !== null) clearTimeout(task);
+  };
+}
 
 export function viewOf(s: Store): ViewState {
   return linkedView(s);
@@ -68,9 +86,9 @@ export function startUrlSync(store: AppStore, win: Window = window): () => void 
   const hashNow = cachedHash(store);
   let newGesture = false;
   let applying = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  let pending: (() => void) | null = null; // cancels the scheduled write
   const write = () => {
-    timer = null;
+    pending = null;
     if (applying) return;
     const hash = hashNow();
     if (win.location.hash.replace(/^#/, '') === hash) return;
@@ -92,10 +110,12 @@ export function startUrlSync(store: AppStore, win: Window = window): () => void 
     lastChange = now;
     if (gap > GESTURE_MS) newGesture = true;
     const quiet = gap > SETTLE_MS;
-    if (timer !== null) clearTimeout(timer);
-    timer = null;
-    if (quiet) write();
-    else timer = setTimeout(write, SETTLE_MS);
+    pending?.();
+    if (quiet) pending = afterPaint(win, write);
+    else {
+      const timer = setTimeout(write, SETTLE_MS);
+      pending = () => clearTimeout(timer);
+    }
   });
   const onPop = () => {
     applying = true;
@@ -109,7 +129,7 @@ export function startUrlSync(store: AppStore, win: Window = window): () => void 
   win.addEventListener('popstate', onPop);
   win.addEventListener('hashchange', onPop);
   return () => {
-    if (timer !== null) clearTimeout(timer);
+    pending?.();
     unsubscribe();
     win.removeEventListener('popstate', onPop);
     win.removeEventListener('hashchange', onPop);

@@ -2,9 +2,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAppStore } from '../../src/state/store';
 import { startUrlSync, SETTLE_MS } from '../../src/state/urlSync';
 
+/** A frame and the task after it, under fake timers (requestAnimationFrame fires every 16 ms). */
+const FRAME_MS = 20;
+
 let stop: (() => void) | undefined;
 afterEach(() => {
   stop?.();
+  vi.restoreAllMocks();
   vi.useRealTimers();
   history.replaceState(null, '', '/');
 });
@@ -27,18 +31,23 @@ describe('URL hash ↔ store', () => {
     stop = startUrlSync(store);
     const start = history.length;
     store.getState().setDepth({ bits: 5 });
+    // Not in the task that made the change (a history write costs several ms): just after the frame that draws it.
+    expect(location.hash).not.toContain('bits=5');
+    vi.advanceTimersByTime(FRAME_MS);
+    expect(location.hash).toContain('bits=5');
+    // Changes in quick succession: the newest once they settle, in the same history entry.
     store.getState().setDepth({ bits: 6 });
     store.getState().setDepth({ bits: 7 });
-    expect(location.hash).toContain('bits=5'); // the first change at once, the newest once the changes settle
     vi.advanceTimersByTime(SETTLE_MS);
     expect(location.hash).toContain('bits=7');
     expect(history.length).toBe(start + 1);
     vi.advanceTimersByTime(1000);
     store.getState().setImage({ sampleId: 'cat' });
+    vi.advanceTimersByTime(FRAME_MS);
     expect(history.length).toBe(start + 2);
   });
 
-  it('writes the address bar twice for a dragged slider: when it starts and once it settles on the newest view', () => {
+  it('writes the address bar at most twice for a dragged slider (as it starts, if a frame passes first, and once it settles on the newest view)', () => {
     vi.useFakeTimers();
     history.replaceState(null, '', '/');
     const store = createAppStore();
@@ -53,7 +62,8 @@ describe('URL hash ↔ store', () => {
     expect(location.hash).not.toContain('t=0.6'); // nothing written while the drag goes on
     vi.advanceTimersByTime(SETTLE_MS);
     expect(location.hash).toContain('t=0.6');
-    expect(writes.mock.calls.length + pushes.mock.calls.length).toBe(2);
+    expect(writes.mock.calls.length + pushes.mock.calls.length).toBeGreaterThanOrEqual(1);
+    expect(writes.mock.calls.length + pushes.mock.calls.length).toBeLessThanOrEqual(2);
     expect(history.length).toBe(start + 1); // one history entry for the drag
     writes.mockRestore();
     pushes.mockRestore();
@@ -76,6 +86,7 @@ describe('URL hash ↔ store', () => {
     expect(writes.mock.calls.length + pushes.mock.calls.length).toBe(0);
     expect(location.hash).toContain('bits=3');
     store.getState().setPatch({ step: 7 });
+    vi.advanceTimersByTime(FRAME_MS);
     expect(location.hash).toContain('step=7');
     expect(location.hash).toContain('bits=3');
     writes.mockRestore();

@@ -147,7 +147,7 @@ describe('TrainControls', () => {
       for (const { persist, says } of answers) {
         const asked = { count: 0 };
         Object.defineProperty(navigator, 'storage', { configurable: true, value: persist ? { persist: () => (asked.count++, persist()) } : {} });
-        setup({ notes: { save: 'Saved.' }, command: async (kind) => ({ losses: [], saved: kind === 'save' }) });
+        setup({ notes: { paused: 'Paused.', reset: 'Reset.', save: 'Saved.', forget: 'Deleted.' }, command: async (kind) => ({ losses: [], saved: kind === 'save' }) });
         fireEvent.click(screen.getByRole('button', { name: 'Save in this browser' }));
         await flush();
         expect(screen.getByTestId('note').textContent).toMatch(says);
