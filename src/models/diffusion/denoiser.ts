@@ -49,13 +49,14 @@ export type DenoiserConfig = {
 export const DIGIT_DENOISER: DenoiserConfig = { arch: 'mlp', side: 28, channels: 1, classes: 11, width: 384, blocks: 3, embed: 64, fourier: 16 };
 
 /**
- * Shipped convolutional digit denoiser, the panel's default: a U-Net over 28 → 14 → 7 px with 16, 48, 48 channels,
+ * Shipped convolutional digit denoiser, the panel's default: a U-Net over 28 → 14 → 7 px with 16, 32, 48 channels,
  * one residual block per level each way, each block's normalised features scaled and shifted by the conditioning
- * (FiLM); same conditioning inputs and classes as the MLP. Narrow where the image is largest: 16 channels at 28 px
- * cost a 10-step guided sample 50 ms in Node against 70 ms with 24 (24, 48, 48 read as their class 97.4 % of the
- * time, this one 97.2 %). Measured on wasm in Node at batch 32: 2.1 training steps per CPU-second.
+ * (FiLM); same conditioning inputs and classes as the MLP. Narrow where the image is largest, where the
+ * convolutions cost most: a 10-step guided sample takes 45–51 ms in Node against 60–79 ms with 16, 48, 48 channels
+ * (which read as their class 97.2 % of the time, this one 98.5 %). Measured on wasm in Node at batch 32: 2.1–2.2
+ * training steps per CPU-second.
  */
-export const DIGIT_UNET: DenoiserConfig = { arch: 'unet', side: 28, channels: 1, classes: 11, width: 16, blocks: 1, embed: 64, fourier: 16, mults: [1, 3, 3], film: true };
+export const DIGIT_UNET: DenoiserConfig = { arch: 'unet', side: 28, channels: 1, classes: 11, width: 16, blocks: 1, embed: 64, fourier: 16, mults: [1, 2, 3], film: true };
 
 /**
  * Shipped patch denoiser: a Mixer over 8×8 tokens of 4×4×3 pixels, 64 channels, 4 blocks (~6 M multiply-adds

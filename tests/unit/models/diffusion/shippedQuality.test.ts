@@ -52,11 +52,11 @@ describe.skipIf(!existsSync(`${DIR}digits/model.json`) || !existsSync(`${DIR}cla
 });
 
 // The shipped digit U-Net, the panel's default, at 10 samples per class (100 per placement). At 100 per class,
-// seed 1 (npm run measure:quality -- --model digits-unet): guidance 2 everywhere 97.2 % and FD-classifier 9.61,
-// middle only 94.5 % and 7.86, nowhere 81.0 % and 7.13. 100 samples at 97.2 % have a standard error of 1.6
-// points: the bound of 92 % is over three of them below. FD from 100 samples in 128 features is biased upwards
+// seed 1 (npm run measure:quality -- --model digits-unet): guidance 2 everywhere 98.5 % and FD-classifier 10.08,
+// middle only 96.5 % and 7.61, nowhere 84.1 % and 6.66. 100 samples at 98.5 % have a standard error of 1.2
+// points: the bound of 92 % is over five of them below. FD from 100 samples in 128 features is biased upwards
 // (the covariance term grows as the sample shrinks), so the U-Net's is compared with the MLP's at the same count
-// and seed: at most half (at 1000 samples it is 0.21 of it; at 100, 23.6 against 51.9).
+// and seed: at most half (at 1000 samples it is 0.22 of it; at 100, 23.8 against 51.9; 100 % read as their class).
 describe.skipIf(!existsSync(`${DIR}digits-unet/model.json`) || !existsSync(`${DIR}classifier/model.json`))('the shipped digit U-Net’s sample quality', () => {
   it('10 per class, w = 2: ≥ 92 % read as their class with guidance everywhere, fewer without; FD-classifier under half the MLP’s at the same count', async () => {
     const { denoiser, classifier, heldout, train } = await shipped('digits-unet');

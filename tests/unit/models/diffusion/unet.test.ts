@@ -48,7 +48,7 @@ describe('the U-Net digit denoiser', () => {
     expect(y.length).toBe(3 * 784);
     expect(y.every(Number.isFinite)).toBe(true);
     const shapes = paramShapes(DIGIT_UNET);
-    const w = DIGIT_UNET.width; // channels at 28 px; the multiplier's at 14 and 7 px (the shipped mults are [1, 3, 3])
+    const w = DIGIT_UNET.width; // channels at 28 px; the multiplier's at 14 and 7 px (the shipped mults are [1, 2, 3])
     const deepest = w * DIGIT_UNET.mults![DIGIT_UNET.mults!.length - 1];
     expect(shapes.find(([n]) => n === 'in/w')![1]).toEqual([3, 3, 1, w]);
     expect(shapes.find(([n]) => n === 'mid/block/conv1/w')![1]).toEqual([3, 3, deepest, deepest]);
