@@ -20,7 +20,7 @@ import { initialLoadCase, sliderDrag, sweep, waitQuiet, waitReady, type DragResu
 import { settledCases } from './settled';
 import { quantile } from './stats';
 import { denoiserLoadCases, denoiserSampleCases } from './denoiserLoad';
-import { patchModelLoad as patchModelLoadOn, patchModelLoadTimes } from './patchModelLoad';
+import { patchModelLoad, patchModelLoadTimes } from './patchModelLoad';
 
 
 export interface BenchCase {
@@ -117,11 +117,10 @@ async function main(): Promise<void> {
     const trackJs = (r: Request) => {
       if (r.url().endsWith('.js')) modelJs.add(r.url().slice(r.url().lastIndexOf('/') + 1));
     };
-    const patchModelLoad = (warm: boolean, onRequest?: (r: Request) => void) => patchModelLoadOn(context, url, warm, onRequest);
     let modelPage: Page | null = null;
     for (let i = 0; i < (quick ? 1 : 3); i++) {
       await modelPage?.close();
-      const load = await patchModelLoad(false, i === 0 ? trackJs : undefined);
+      const load = await patchModelLoad(context, url, false, i === 0 ? trackJs : undefined);
       modelPage = load.page;
       modelLoads.push(load.ms);
     }
