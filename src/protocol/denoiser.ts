@@ -248,7 +248,6 @@ export interface DenoiserProgressData {
   'denoiser-reset': DenoiserLoadProgress;
   'denoiser-resume': DenoiserLoadProgress;
   'denoiser-train': DenoiserTrainProgress;
-  'denoiser-sample': { step: number };
   'denoiser-lab': LabProgress;
   'denoiser-quality': DenoiserQualityProgress;
 }

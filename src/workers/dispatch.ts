@@ -34,6 +34,8 @@ export interface ComputeHandlerDeps {
   denoiser?: Omit<DenoiserHostOptions, 'ready'>;
   /** Options of the RQ auto-encoders' host (tests pass a file fetch and an in-memory store). */
   rqaeModel?: Omit<RqaeModelHostOptions, 'ready'>;
+  /** The clock that paces progress replies (ms); tests pass their own. */
+  now?: () => number;
 }
 
 /** What answers a group of request kinds. `clear` drops state a lost backend invalidates (model tensors). */
@@ -59,12 +61,35 @@ const HOST_OF: Record<RequestKind, HostName> = Object.fromEntries(
 
 type Job = { id: number; channel: string; cancelled: boolean; abort: AbortController };
 
+/** Replies of one label that carry no data go at most once per this many ms (see progressReplies). */
+export const PROGRESS_MS = 100;
+
+/**
+ * A job's progress replies, paced. One that carries data (a training run's loss, the lab's partial matrices, a
+ * load's phase) always goes: the page keeps it. One without data only moves a bar and its label, and each costs the
+ * page a render beside the job: the first of each label goes at once, later ones of the same label at most once per
+ * PROGRESS_MS. (A 10-step U-Net sample sent ten, and the page's renders made it a third slower.)
+ */
+export function progressReplies(id: number, post: (reply: Reply) => void, now: () => number): ModelContext['progress'] {
+  let label: string | undefined;
+  let sent = -Infinity;
+  return (done, total, text, data) => {
+    if (data === undefined) {
+      const t = now();
+      if (text === label && t - sent < PROGRESS_MS) return;
+      label = text;
+      sent = t;
+    }
+    post({ id, kind: 'progress', done, total, label: text, data });
+  };
+}
+
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
 
-export function createComputeHandler({ post, initBackend = startBackend, patchModel, denoiser, rqaeModel }: ComputeHandlerDeps): (msg: Inbound) => Promise<void> {
+export function createComputeHandler({ post, initBackend = startBackend, patchModel, denoiser, rqaeModel, now = () => performance.now() }: ComputeHandlerDeps): (msg: Inbound) => Promise<void> {
   // Model work needs a running backend: the UI starts one at once, but a model request may come first.
   let backendReady: Promise<BackendStatus> | null = null;
   const hosts = new Map<HostName, Promise<Host>>();
@@ -132,7 +157,7 @@ export function createComputeHandler({ post, initBackend = startBackend, patchMo
       const result = await host.handle(msg, {
         cancelled: () => job.cancelled,
         signal: job.abort.signal,
-        progress: (done, total, label, data) => post({ id: job.id, kind: 'progress', done, total, label, data }),
+        progress: progressReplies(job.id, post, now),
       });
       // Results are never transferred: cached ones must stay intact here.
       if (!job.cancelled) post({ id: job.id, kind: 'result', result });

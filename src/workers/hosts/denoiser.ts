@@ -244,7 +244,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
       const x = await sampleImages(entry.model, entry.parameterization, {
         sampler: req.sampler, levels, seed: Math.floor(req.seed) || 0, count, labels, guidance: req.guidance ?? 1, interval: req.interval,
         between: async (k) => {
-          if (k > 0) ctx.progress(k, steps, 'Sampling', { step: k });
+          if (k > 0) ctx.progress(k, steps, 'Sampling');
           if (k % 4 === 3) {
             await yieldToQueue(); // lets a cancel in between steps
             if (ctx.cancelled()) throw new Error('sampling cancelled');
@@ -256,7 +256,7 @@ export function createDenoiserHost(options: DenoiserHostOptions = {}): DenoiserH
           stripSigma.push(sigmaOverAlpha(levels[k]));
         },
       });
-      ctx.progress(steps, steps, 'Sampling', { step: steps });
+      ctx.progress(steps, steps, 'Sampling');
       const images = toPixels(x);
       const strip = new Float32Array(count * stripCount * size);
       for (let i = 0; i < count; i++) for (let s = 0; s < stripCount; s++) strip.set(snaps[s].subarray(i * size, (i + 1) * size), (i * stripCount + s) * size);

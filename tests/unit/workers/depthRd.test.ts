@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { depthSteps, type DepthSpec } from '../../../src/core/depth/views';
 import { createImage, imageHash } from '../../../src/core/image';
-import { createComputeHandler } from '../../../src/workers/dispatch';
+import { createComputeHandler, PROGRESS_MS } from '../../../src/workers/dispatch';
 import type { DepthStepInfo, ImagePayload, Reply } from '../../../src/protocol';
 
 function payload(seed: number): ImagePayload {
@@ -17,7 +17,8 @@ const specs: DepthSpec[] = [{ kind: 'bitplanes' }, { kind: 'channels', space: 'r
 describe('depth-rd', () => {
   it('answers every curve with the steps\' numbers (no images), then the same again from its cache', async () => {
     const replies: Reply[] = [];
-    const handle = createComputeHandler({ post: (r) => replies.push(r) });
+    let t = 0; // a clock that lets every progress reply through (the pacing is dispatch.test.ts's)
+    const handle = createComputeHandler({ post: (r) => replies.push(r), now: () => (t += PROGRESS_MS) });
     const image = payload(1);
     await handle({ id: 1, kind: 'depth-rd', image, specs });
     const result = replies.find((r) => r.kind === 'result');

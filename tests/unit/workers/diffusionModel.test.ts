@@ -62,7 +62,7 @@ describe.skipIf(!hasDigits)('the denoiser host (shipped digit weights)', () => {
     expect(sampled.stripSigma[0]).toBeGreaterThan(sampled.stripSigma[3]);
     expect(sampled.predictedClass).toHaveLength(3);
     expect(sampled.confidence!.every((c) => c > 0 && c <= 1)).toBe(true);
-    const stepReplies = replies.slice(id0).filter((r) => r.kind === 'progress').map((r) => (r.kind === 'progress' ? (r.data as { step: number }).step : 0));
+    const stepReplies = replies.slice(id0).filter((r) => r.kind === 'progress').map((r) => (r.kind === 'progress' ? r.done : 0));
     expect(stepReplies).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const again = await ask<DenoiserSampleResult>({ kind: 'denoiser-sample', ...digits, sampler: 'ddim', levels, seed: 4, count: 3, label: 7, guidance: 2, interval: [0.1, 20], stripCount: 4 });
     expect(again.images).toEqual(sampled.images); // seeded

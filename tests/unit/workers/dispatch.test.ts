@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeBitplanes } from '../../../src/core/depth/bitplanes';
 import { createImage, imageHash } from '../../../src/core/image';
 import { createComputeClient, type WorkerLike } from '../../../src/compute/client';
-import { createComputeHandler, type ComputeHandlerDeps } from '../../../src/workers/dispatch';
+import { createComputeHandler, progressReplies, PROGRESS_MS, type ComputeHandlerDeps } from '../../../src/workers/dispatch';
 import type { BackendStatus, DepthViewResult, ImagePayload, Inbound, Reply } from '../../../src/protocol';
 
 const status: BackendStatus = { active: 'cpu', reason: 'r', order: ['cpu'], failures: [], available: ['cpu'] };
@@ -15,7 +15,8 @@ function payload(seed: number): ImagePayload {
 
 function setup(initBackend: ComputeHandlerDeps['initBackend'] = async () => status) {
   const replies: Reply[] = [];
-  const handle = createComputeHandler({ post: (r) => replies.push(r), initBackend });
+  // A stopped clock: every progress reply of a job falls in its first PROGRESS_MS.
+  const handle = createComputeHandler({ post: (r) => replies.push(r), initBackend, now: () => 0 });
   return { replies, handle };
 }
 
@@ -24,8 +25,10 @@ describe('createComputeHandler', () => {
     const { replies, handle } = setup();
     const image = payload(1);
     await handle({ id: 1, kind: 'bitplane-analysis', image });
-    expect(replies.map((r) => r.kind)).toEqual(['progress', 'progress', 'result']);
-    expect(replies[2]).toEqual({ id: 1, kind: 'result', result: analyzeBitplanes(image) });
+    // 0 of 1, then 1 of 1 under the same label within PROGRESS_MS: only the first goes, then the result.
+    expect(replies.map((r) => r.kind)).toEqual(['progress', 'result']);
+    expect(replies[0]).toMatchObject({ id: 1, kind: 'progress', done: 0, total: 1 });
+    expect(replies[1]).toEqual({ id: 1, kind: 'result', result: analyzeBitplanes(image) });
 
     replies.length = 0;
     await handle({ id: 2, kind: 'bitplane-analysis', image });
@@ -124,15 +127,37 @@ describe('client and handler together', () => {
       addEventListener: (type, l) => void (type === 'message' && listeners.push(l)),
       terminate: () => {},
     };
-    handle = createComputeHandler({ post: (r) => listeners.forEach((l) => l({ data: structuredClone(r) })) });
+    handle = createComputeHandler({ post: (r) => listeners.forEach((l) => l({ data: structuredClone(r) })), now: () => 0 });
     const client = createComputeClient(worker);
     const image = payload(3);
     const copy = { ...image, data: image.data.slice() };
     const progress: number[] = [];
     const result = await client.request('bitplane-analysis', { image: copy }, { onProgress: (d) => progress.push(d) });
     expect(result).toEqual(analyzeBitplanes(image));
-    expect(progress).toEqual([0, 1]);
+    expect(progress).toEqual([0]); // 1 of 1 came within PROGRESS_MS of it, under the same label
     expect(copy.data.length).toBe(0); // transferred away
     expect(image.data.length).toBe(12 * 3); // the caller's own image is untouched
+  });
+});
+
+describe('progressReplies', () => {
+  it('sends the first reply of each label at once, the same label at most once per PROGRESS_MS, and every reply with data', () => {
+    const sent: Reply[] = [];
+    let t = 1000;
+    const progress = progressReplies(7, (r) => sent.push(r), () => t);
+    const step = (done: number, label: string, data?: unknown) => progress(done, 10, label, data);
+    step(1, 'Sampling'); // first of its label
+    t += 10; step(2, 'Sampling'); // 10 ms later, same label: dropped
+    t += 10; step(3, 'Loading', undefined); // a new label goes at once
+    const loadingSent = t;
+    t += 10; step(4, 'Loading'); // dropped
+    t = loadingSent + PROGRESS_MS - 1; step(5, 'Loading'); // PROGRESS_MS − 1 after the last sent 'Loading': dropped
+    t = loadingSent + PROGRESS_MS; step(6, 'Loading'); // PROGRESS_MS after it: sent
+    t += 1; step(7, 'Training', { loss: 0.5 }); // data: always
+    t += 1; step(8, 'Training', { loss: 0.4 }); // data: always, even 1 ms later
+    expect(sent.map((r) => (r.kind === 'progress' ? [r.done, r.label, r.data] : null))).toEqual([
+      [1, 'Sampling', undefined], [3, 'Loading', undefined], [6, 'Loading', undefined], [7, 'Training', { loss: 0.5 }], [8, 'Training', { loss: 0.4 }],
+    ]);
+    expect(sent.every((r) => r.id === 7)).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import '../../../src/models/tfjsRegistrations';
 import { expect } from 'vitest';
 import type { ModelStorage } from '../../../src/models/savedModels';
 import { registerWasmTrainingKernels } from '../../../src/models/wasmKernels';
-import { createComputeHandler, type ComputeHandlerDeps } from '../../../src/workers/dispatch';
+import { createComputeHandler, PROGRESS_MS, type ComputeHandlerDeps } from '../../../src/workers/dispatch';
 import type { BackendStatus, Reply, Request } from '../../../src/protocol';
 
 export const PUBLIC = fileURLToPath(new URL('../../../public/', import.meta.url));
@@ -54,10 +54,15 @@ export function memoryStorage<M, J, Meta>(codec: {
 /** A request without its id. */
 export type Payload = Request extends infer R ? (R extends { kind: infer K } ? Omit<R, 'id'> & { kind: K } : never) : never;
 
-/** The compute handler with the given hosts' options and a backend that is already running, and its replies. */
-export function harness(hosts: Omit<ComputeHandlerDeps, 'post' | 'initBackend'>) {
+/**
+ * The compute handler with the given hosts' options and a backend that is already running, and its replies. Its
+ * clock moves PROGRESS_MS per reading, so every progress reply a host makes is posted (the dispatch's pacing has
+ * tests of its own).
+ */
+export function harness(hosts: Omit<ComputeHandlerDeps, 'post' | 'initBackend' | 'now'>) {
   const replies: Reply[] = [];
-  const handle = createComputeHandler({ post: (r) => replies.push(r), initBackend: async () => status, ...hosts });
+  let t = 0;
+  const handle = createComputeHandler({ post: (r) => replies.push(r), initBackend: async () => status, now: () => (t += PROGRESS_MS), ...hosts });
   let nextId = 1;
   /** Sends a request and resolves with its result (rejects with its error). */
   async function ask<T = unknown>(payload: Payload): Promise<T> {
