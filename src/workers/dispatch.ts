@@ -68,7 +68,7 @@ export const PROGRESS_MS = 100;
  * A job's progress replies, paced. One that carries data (a training run's loss, the lab's partial matrices, a
  * load's phase) always goes: the page keeps it. One without data only moves a bar and its label, and each costs the
  * page a render beside the job: the first of each label goes at once, later ones of the same label at most once per
- * PROGRESS_MS. (A 10-step U-Net sample sent ten, and the page's renders made it a third slower.)
+ * PROGRESS_MS. (A 10-step U-Net sample sent ten, and the page's renders made it about a fifth slower.)
  */
 export function progressReplies(id: number, post: (reply: Reply) => void, now: () => number): ModelContext['progress'] {
   let label: string | undefined;
