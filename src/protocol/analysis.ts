@@ -16,6 +16,8 @@ export type AnalysisRequest =
 
 /** A step's numbers without its image or codes (curves travel; images and codes only for the step on screen). */
 export type DepthStepInfo = Omit<DepthStep, 'reconstruction' | 'codes'>;
+/** A rate–distortion curve's step: the numbers the curves need (no SSIM: the sweep does not score it). */
+export type RdStepInfo = Omit<DepthStepInfo, 'ssim'>;
 /** `codes`: step d's code per patch (RQ / VQ; null for other views), over steps[d − 1].grid. */
 /** `of`: the image hash and decomposition the answer is for (`${hash}|${JSON of the spec}`), so a view tells an old answer from a new one. */
 export type DepthViewResult = { steps: DepthStepInfo[]; d: number; reconstruction: RgbImage; previous: RgbImage | null; codes: Int32Array | null; of: string };
@@ -28,7 +30,7 @@ export interface AnalysisResults {
   'patch-stats': PatchStatsResult;
   'diffusion-spectra': SpectraPrecomputed;
   'depth-view': DepthViewResult;
-  'depth-rd': DepthStepInfo[][];
+  'depth-rd': RdStepInfo[][];
 }
 
 /** Channels of the analysis requests (see CHANNEL in the index): one each, so a newer request supersedes an older. */

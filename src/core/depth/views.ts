@@ -31,7 +31,7 @@ export interface DepthStep {
   label: string;
   reconstruction: RgbImage;
   psnr: number;
-  /** SSIM on luma; NaN for images under 11×11. */
+  /** SSIM on luma; NaN for images under 11×11, and when not asked for (DepthStepOptions.ssim false). */
   ssim: number;
   /** Cumulative bits per pixel of the symbols sent up to this step: fixed-length and entropy-coded. */
   fixedBpp: number;
@@ -79,10 +79,10 @@ export function wholeDctKeeps(width: number, height: number): number[] {
  * Scores every step against the image: PSNR, and SSIM (metrics.ssim) through a reference prepared once per
  * decomposition (the image's luma and local statistics; ssimFast.ts), not once per step.
  */
-function stepScorer(img: RgbImage) {
+function stepScorer(img: RgbImage, withSsim: boolean) {
   let ref: SsimReference | null = null;
   const ssimOf = (rec: RgbImage) => {
-    if (img.width < 11 || img.height < 11) return NaN;
+    if (!withSsim || img.width < 11 || img.height < 11) return NaN;
     ref ??= ssimReference(img);
     return ssimAgainst(ref, rec);
   };
@@ -93,11 +93,19 @@ function stepScorer(img: RgbImage) {
 
 export type DepthProgress = (done: number, total: number) => void;
 
+export interface DepthStepOptions {
+  /**
+   * Score each step's SSIM too (default). The rate–distortion curves read PSNR and rates only; SSIM is about a
+   * third of their cost, so they leave it out and every step's `ssim` is NaN.
+   */
+  ssim?: boolean;
+}
+
 /** Every step of a decomposition of `img` (reconstructions included). */
-export function depthSteps(img: RgbImage, spec: DepthSpec, onProgress: DepthProgress = () => {}): DepthStep[] {
+export function depthSteps(img: RgbImage, spec: DepthSpec, onProgress: DepthProgress = () => {}, options: DepthStepOptions = {}): DepthStep[] {
   const pixels = img.width * img.height;
   const steps: DepthStep[] = [];
-  const finish = stepScorer(img);
+  const finish = stepScorer(img, options.ssim ?? true);
   switch (spec.kind) {
     case 'bitplanes': {
       // Each plane costs 1 bit per value (3 per pixel) fixed; entropy-coded, its empirical entropy per value.

@@ -47,6 +47,21 @@ export function seededNoise(n: number, seed: number): Float32Array {
   return out;
 }
 
+/**
+ * seededNoise with memory: one seed's noise of length n is the start of its noise of any greater length (the
+ * generator's sequence does not depend on n), so the longest draw of the last seed is kept and a shorter one is a
+ * copy of its start. A working size just left, or a smaller one, costs a copy instead of a draw.
+ */
+export function seededNoiseMemo(): (n: number, seed: number) => Float32Array {
+  let kept: { seed: number; noise: Float32Array } | null = null;
+  return (n, seed) => {
+    if (kept && kept.seed === seed && kept.noise.length >= n) return kept.noise.slice(0, n);
+    const noise = seededNoise(n, seed);
+    kept = { seed, noise };
+    return noise.slice();
+  };
+}
+
 export type Targets = {
   /** ε-prediction target. */
   eps: Float32Array;

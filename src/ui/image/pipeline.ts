@@ -1,6 +1,6 @@
 // Turns the image choice in the store (sample id or upload, working size) into the working image every panel
 // reads. Runs outside React: it subscribes to the store and writes the result back.
-import { imageHash, quantize8, resizeAreaRgba, type RgbaImage } from '../../core/image';
+import { imageHash, quantize8, resizeAreaRgba, type RgbaImage, type RgbImage } from '../../core/image';
 import { DEFAULT_SAMPLE, UPLOAD_MARK } from '../../state/imageSlice';
 import type { AppStore } from '../../state/store';
 import { decodeImageUrl } from './decode';
@@ -26,6 +26,28 @@ function sampleSource(id: string, file: string): Promise<RgbaImage> {
     decoded.set(id, p);
   }
   return p;
+}
+
+/** How many working images stay made: a size or image just left is a lookup when the reader goes back to it. */
+const MADE_MAX = 4;
+const made: { source: RgbaImage; size: number; working: RgbImage; hash: string }[] = [];
+
+/**
+ * The working image of `source` at `size` (area-averaged, then 8-bit like a decoded file) and its hash. The last
+ * MADE_MAX stay, and going back to one is a lookup (the same object, no resize), which the store treats as read-only.
+ */
+export function workingImage(source: RgbaImage, size: number): { working: RgbImage; hash: string } {
+  const i = made.findIndex((m) => m.source === source && m.size === size);
+  if (i >= 0) {
+    const [hit] = made.splice(i, 1);
+    made.push(hit);
+    return hit;
+  }
+  const working = quantize8(resizeAreaRgba(source, size, size));
+  const entry = { source, size, working, hash: imageHash(working) };
+  made.push(entry);
+  if (made.length > MADE_MAX) made.shift();
+  return entry;
 }
 
 let generation = 0;
@@ -56,8 +78,8 @@ async function refresh(store: AppStore): Promise<void> {
       source = await sampleSource(info.id, info.file);
     }
     if (my !== generation) return;
-    const working = quantize8(resizeAreaRgba(source, size, size));
-    store.getState().setImage({ working, workingHash: imageHash(working), uploadName, loading: false });
+    const { working, hash } = workingImage(source, size);
+    store.getState().setImage({ working, workingHash: hash, uploadName, loading: false });
   } catch (e) {
     if (my !== generation) return;
     store.getState().setImage({ loading: false });

@@ -8,7 +8,7 @@ import { pixelToModel } from '../../core/conventions';
 import { seededNoise } from '../../core/diffusion/forward';
 import { spectraForImage, type SpectraPrecomputed } from '../../core/diffusion/spectrum';
 import { depthSteps, type DepthSpec, type DepthStep } from '../../core/depth/views';
-import { CANCELLED, type AnalysisRequest, type AnalysisResults, type DepthStepInfo, type ImagePayload } from '../../protocol';
+import { CANCELLED, type AnalysisRequest, type AnalysisResults, type DepthStepInfo, type ImagePayload, type RdStepInfo } from '../../protocol';
 import { yieldToQueue, type ModelContext } from './hostHelpers';
 
 /** Per-image results kept for re-visited images; analyses are small, images are not kept. */
@@ -32,6 +32,8 @@ function recall<T>(cache: Map<string, T>, key: string): T | undefined {
 }
 
 const info = (steps: DepthStep[]): DepthStepInfo[] => steps.map(({ reconstruction: _r, codes: _c, ...rest }) => rest);
+/** A rate–distortion curve's steps: as info, without SSIM (the curves are computed without it). */
+const rdInfo = (steps: DepthStep[]): RdStepInfo[] => steps.map(({ reconstruction: _r, codes: _c, ssim: _s, ...rest }) => rest);
 
 function checkImage({ width, height, data }: ImagePayload): void {
   if (data.length !== width * height * 3) throw new RangeError(`image data has ${data.length} values, expected ${width * height * 3}`);
@@ -48,7 +50,7 @@ export function createAnalysisHost(): AnalysisHost {
   const depthCache = new Map<string, DepthStep[]>();
   // The curves need only each step's numbers: keep those (small), not the reconstructions. The RD curves run
   // in a background worker of their own (compute/client.ts), so this cache is what that worker remembers.
-  const rdCache = new Map<string, DepthStepInfo[]>();
+  const rdCache = new Map<string, RdStepInfo[]>();
 
   async function stepsFor(image: ImagePayload, spec: DepthSpec, ctx: ModelContext, label: string): Promise<DepthStep[]> {
     const key = `${image.hash}|${JSON.stringify(spec)}`;
@@ -69,18 +71,18 @@ export function createAnalysisHost(): AnalysisHost {
   }
 
   async function depthRd(req: Req<'depth-rd'>, ctx: ModelContext): Promise<AnalysisResults['depth-rd']> {
-    const out: DepthStepInfo[][] = [];
+    const out: RdStepInfo[][] = [];
     const label = 'Rate–distortion curves';
     for (let i = 0; i < req.specs.length; i++) {
       ctx.progress(i, req.specs.length, label);
       const key = `${req.image.hash}|${JSON.stringify(req.specs[i])}`;
       const full = depthCache.get(key);
-      let hit = rdCache.get(key) ?? (full && info(full));
+      let hit = rdCache.get(key) ?? (full && rdInfo(full));
       if (!hit) {
         await yieldToQueue(); // between curves: a cancel or a newer request gets through
         if (ctx.cancelled()) throw new Error(CANCELLED);
         const { width, height, data } = req.image;
-        hit = info(depthSteps({ width, height, data }, req.specs[i], (done, total) => ctx.progress(done, total, label)));
+        hit = rdInfo(depthSteps({ width, height, data }, req.specs[i], (done, total) => ctx.progress(done, total, label), { ssim: false }));
       }
       rdCache.delete(key);
       remember(rdCache, key, hit);

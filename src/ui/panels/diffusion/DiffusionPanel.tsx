@@ -1,7 +1,7 @@
 import { useId, useMemo } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { pixelToModel } from '../../../core/conventions';
-import { logSnrStrip, noisyRgba, seededNoise } from '../../../core/diffusion/forward';
+import { logSnrStrip, noisyRgba, seededNoiseMemo } from '../../../core/diffusion/forward';
 import { scheduleAt, scheduleCurve, SCHEDULE_KINDS, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
 import type { SpectraPrecomputed } from '../../../core/diffusion/spectrum';
 import { isCurveElboEquivalent, PREDICTIONS, weightingCurve, WEIGHTING_KINDS, type Prediction } from '../../../core/diffusion/weighting';
@@ -66,6 +66,8 @@ const tNow = () => appStore.getState().diffusion.t;
 
 /** A square 8-bit frame of side `side`. */
 const frameOf = (side: number, data: Uint8ClampedArray): RgbaFrame => ({ width: side, height: side, data });
+/** ε of the panel's seed: a working size just left (or a smaller one) is a copy, not a new draw. */
+const noiseOf = seededNoiseMemo();
 
 export function DiffusionPanel() {
   const image = useStore((s) => s.image.working);
@@ -96,7 +98,7 @@ export function DiffusionPanel() {
     for (let i = 0; i < out.length; i++) out[i] = pixelToModel(image.data[i]);
     return out;
   }, [image]);
-  const eps = useMemo(() => (x0 ? seededNoise(x0.length, view.seed) : null), [x0, view.seed]);
+  const eps = useMemo(() => (x0 ? noiseOf(x0.length, view.seed) : null), [x0, view.seed]);
   const moments = useMemo(() => (x0 && eps ? pairMoments(x0, eps) : null), [x0, eps]);
   // The side of the image x0 came from (the requested size can run ahead of the working image while it loads).
   const side = image?.width ?? size;

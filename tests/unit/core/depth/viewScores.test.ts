@@ -33,6 +33,15 @@ describe('depthSteps scores', () => {
     }
   });
 
+  it.each(SPECS.map((s) => [s.kind, s] as const))('%s without SSIM: the same steps, PSNR and rates, and SSIM NaN', (_, spec) => {
+    const img = picture(32, 24, 2);
+    const full = depthSteps(img, spec);
+    const lean = depthSteps(img, spec, undefined, { ssim: false });
+    expect(lean.map(({ ssim: _s, ...rest }) => rest)).toEqual(full.map(({ ssim: _s, ...rest }) => rest));
+    expect(lean.every((s) => Number.isNaN(s.ssim))).toBe(true);
+    expect(full.every((s) => Number.isFinite(s.ssim))).toBe(true);
+  });
+
   it('bit-planes: step k rebuilds exactly keepTopBits(img, k), also for values off the 8-bit grid', () => {
     const r = mulberry32(5);
     const img = createImage(13, 12);
