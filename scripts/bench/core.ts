@@ -95,8 +95,9 @@ export function coreCases(native: NativeTimes, quick = false): BenchCase[] {
     const p50 = median(ts);
     out.push({ name, backend: 'node', size, n: ts.length, p50, p95: p95(ts), unit: 'ms', reference: withReference(native, key, what, p50) });
   }
-  // Every Depth view at 512² (all steps with PSNR and SSIM, as the rate–distortion curves compute them),
-  // on a smooth 8-bit picture; no native reference (there is no numpy twin of the whole view).
+  // Every Depth view at 512² (all steps with PSNR and SSIM, as the steps view computes them), on a smooth 8-bit
+  // picture, and the rate–distortion sweep of all six (PSNR and rates only, as the background worker computes
+  // it); no native reference (there is no numpy twin of the whole view).
   const picture = createImage(512, 512);
   const pr = mulberry32(5);
   for (let p = 0; p < 512 * 512; p++) for (let c = 0; c < 3; c++) {
@@ -112,5 +113,7 @@ export function coreCases(native: NativeTimes, quick = false): BenchCase[] {
     const ts = timeIt(() => depthSteps(picture, spec), quick ? 2 : 5);
     out.push({ name: `core: depth view ${label} (every step, PSNR + SSIM)`, backend: 'node', size: 512, n: ts.length, p50: median(ts), p95: p95(ts), unit: 'ms' });
   }
+  const sweep = timeIt(() => views.forEach(([, spec]) => depthSteps(picture, spec, undefined, { ssim: false })), quick ? 2 : 5);
+  out.push({ name: 'core: rate–distortion sweep, all six views above (every step, PSNR + rates, no SSIM)', backend: 'node', size: 512, n: sweep.length, p50: median(sweep), p95: p95(sweep), unit: 'ms' });
   return out;
 }

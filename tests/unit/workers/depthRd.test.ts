@@ -32,7 +32,7 @@ describe('depth-rd', () => {
       expect(curves[i].map((s) => s.fixedBpp)).toEqual(steps.map((s) => s.fixedBpp));
       for (const s of curves[i]) {
         expect(s).not.toHaveProperty('reconstruction');
-        expect(s).not.toHaveProperty('ssim'); // the chart reads PSNR and rates; SSIM would be a third of the cost
+        expect(s).not.toHaveProperty('ssim'); // the chart reads PSNR and rates; SSIM would be half the cost
       }
     });
 
