@@ -14,7 +14,10 @@ export type AnalysisRequest =
   | { id: number; kind: 'depth-view'; image: ImagePayload; spec: DepthSpec; d: number }
   | { id: number; kind: 'depth-rd'; image: ImagePayload; specs: DepthSpec[] };
 
-/** A step's numbers without its image or codes (curves travel; images and codes only for the step on screen). */
+/**
+ * A step's numbers without its image or codes (curves travel; images and codes only for the step on screen). Its
+ * `ssim` is scored when the step is first shown: NaN for steps of the view not shown yet.
+ */
 export type DepthStepInfo = Omit<DepthStep, 'reconstruction' | 'codes'>;
 /** A rate–distortion curve's step: the numbers the curves need (no SSIM: the sweep does not score it). */
 export type RdStepInfo = Omit<DepthStepInfo, 'ssim'>;

@@ -29,6 +29,8 @@ describe('the Depth panel in a real browser', () => {
     const first = await canvasPixels(page, 'canvas-depth-steps-recon');
     await page.keyboard.press('End');
     await expect.poll(() => page.textContent('[data-testid="depth-readout"]'), { timeout: 30_000 }).toMatch(/^After step 24:/);
+    // Each step's SSIM is scored when the step is first shown: a step reached later reads a number, not "—".
+    expect(await page.textContent('[data-testid="depth-readout"]')).toMatch(/SSIM (0\.\d{3}|1\.000),/);
     expect(await canvasPixels(page, 'canvas-depth-steps-recon')).not.toBe(first);
     await expect.poll(() => new URL(page.url()).hash).toContain('border=interleaved');
     // The order's own curve joins the rate–distortion chart.

@@ -31,7 +31,10 @@ export interface DepthStep {
   label: string;
   reconstruction: RgbImage;
   psnr: number;
-  /** SSIM on luma; NaN for images under 11×11, and when not asked for (DepthStepOptions.ssim false). */
+  /**
+   * SSIM on luma; NaN for images under 11×11, and when not asked for (DepthStepOptions.ssim false: the analysis
+   * worker scores it later, for the steps it shows).
+   */
   ssim: number;
   /** Cumulative bits per pixel of the symbols sent up to this step: fixed-length and entropy-coded. */
   fixedBpp: number;
@@ -76,16 +79,21 @@ export function wholeDctKeeps(width: number, height: number): number[] {
 }
 
 /**
- * Scores every step against the image: PSNR, and SSIM (metrics.ssim) through a reference prepared once per
- * decomposition (the image's luma and local statistics; ssimFast.ts), not once per step.
+ * SSIM (metrics.ssim) of reconstructions against `img`, through a reference prepared at the first call (the
+ * image's luma and local statistics; ssimFast.ts), not once per reconstruction. NaN for images under 11×11.
  */
-function stepScorer(img: RgbImage, withSsim: boolean) {
+export function ssimScorer(img: RgbImage): (reconstruction: RgbImage) => number {
   let ref: SsimReference | null = null;
-  const ssimOf = (rec: RgbImage) => {
-    if (!withSsim || img.width < 11 || img.height < 11) return NaN;
+  return (rec) => {
+    if (img.width < 11 || img.height < 11) return NaN;
     ref ??= ssimReference(img);
     return ssimAgainst(ref, rec);
   };
+}
+
+/** Scores every step against the image: PSNR, and SSIM unless it is left out (then NaN). */
+function stepScorer(img: RgbImage, withSsim: boolean) {
+  const ssimOf = withSsim ? ssimScorer(img) : () => NaN;
   return (d: number, label: string, reconstruction: RgbImage, fixedBpp: number, entropyBpp: number, stepEntropy: number): DepthStep => ({
     d, label, reconstruction, psnr: psnr(reconstruction, img), ssim: ssimOf(reconstruction), fixedBpp, entropyBpp, stepEntropy,
   });
@@ -95,8 +103,9 @@ export type DepthProgress = (done: number, total: number) => void;
 
 export interface DepthStepOptions {
   /**
-   * Score each step's SSIM too (default). The rate–distortion curves read PSNR and rates only; SSIM is more than
-   * half of their cost at 256² and 512², so they leave it out and every step's `ssim` is NaN.
+   * Score each step's SSIM too (default). SSIM is more than half the cost of a view's steps at 256² and 512²:
+   * the rate–distortion curves, which read PSNR and rates only, leave it out, and the steps view scores only the
+   * steps it shows (ssimScorer). Left out, every step's `ssim` is NaN.
    */
   ssim?: boolean;
 }

@@ -7,7 +7,7 @@ import { patchGrid, type PatchGrid } from '../../core/patch/grid';
 import { pixelToModel } from '../../core/conventions';
 import { seededNoise } from '../../core/diffusion/forward';
 import { spectraForImage, type SpectraPrecomputed } from '../../core/diffusion/spectrum';
-import { depthSteps, type DepthSpec, type DepthStep } from '../../core/depth/views';
+import { depthSteps, ssimScorer, type DepthSpec, type DepthStep } from '../../core/depth/views';
 import { CANCELLED, type AnalysisRequest, type AnalysisResults, type DepthStepInfo, type ImagePayload, type RdStepInfo } from '../../protocol';
 import { yieldToQueue, type ModelContext } from './hostHelpers';
 
@@ -52,21 +52,32 @@ export function createAnalysisHost(): AnalysisHost {
   // in a background worker of their own (compute/client.ts), so this cache is what that worker remembers.
   const rdCache = new Map<string, RdStepInfo[]>();
 
+  /** Every step of a view, without SSIM: that is scored per step as the step is shown (showStep). */
   async function stepsFor(image: ImagePayload, spec: DepthSpec, ctx: ModelContext, label: string): Promise<DepthStep[]> {
     const key = `${image.hash}|${JSON.stringify(spec)}`;
     let hit = recall(depthCache, key);
     if (!hit) {
       await yieldToQueue();
       if (ctx.cancelled()) throw new Error(CANCELLED);
-      hit = depthSteps({ width: image.width, height: image.height, data: image.data }, spec, (done, total) => ctx.progress(done, total, label));
+      hit = depthSteps({ width: image.width, height: image.height, data: image.data }, spec, (done, total) => ctx.progress(done, total, label), { ssim: false });
     }
     remember(depthCache, key, hit, DEPTH_ENTRIES);
     return hit;
   }
 
+  // The steps view shows the SSIM of the step on screen only: scored when a step is first shown, and kept with the
+  // cached step. Scoring every step with the view was more than half its cost at 512².
+  let scorer: { hash: string; ssimOf: (reconstruction: DepthStep['reconstruction']) => number } | null = null;
+  function showStep(image: ImagePayload, step: DepthStep): void {
+    if (!Number.isNaN(step.ssim)) return;
+    if (scorer?.hash !== image.hash) scorer = { hash: image.hash, ssimOf: ssimScorer(image) };
+    step.ssim = scorer.ssimOf(step.reconstruction);
+  }
+
   async function depthView(req: Req<'depth-view'>, ctx: ModelContext): Promise<AnalysisResults['depth-view']> {
     const steps = await stepsFor(req.image, req.spec, ctx, `Computing ${req.spec.kind}`);
     const d = Math.min(Math.max(1, Math.round(req.d)), steps.length);
+    showStep(req.image, steps[d - 1]);
     return { steps: info(steps), d, reconstruction: steps[d - 1].reconstruction, previous: d > 1 ? steps[d - 2].reconstruction : null, codes: steps[d - 1].codes ?? null, of: `${req.image.hash}|${JSON.stringify(req.spec)}` };
   }
 

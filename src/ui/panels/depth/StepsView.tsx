@@ -41,7 +41,7 @@ const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : v > 0 
 type Step = NonNullable<ReturnType<typeof useWorkerRequest<'depth-view'>>['result']>['steps'][number];
 const NO_STEPS: Step[] = [];
 const psnrDescription = (view: string, d: number, current: Step | undefined) =>
-  `PSNR (dB) after each step of the ${view} decomposition; at step ${d}: ${fmtDb(current?.psnr ?? NaN)}, SSIM ${current ? current.ssim.toFixed(3) : '—'}.`;
+  `PSNR (dB) after each step of the ${view} decomposition; at step ${d}: ${fmtDb(current?.psnr ?? NaN)}, SSIM ${current && Number.isFinite(current.ssim) ? current.ssim.toFixed(3) : '—'}.`;
 const gainDescription = (d: number, current: Step | undefined) =>
   `How many dB each step adds (step 1 against a black image); the last exact step is ∞. Entropy of step ${d}'s symbols: ${current ? current.stepEntropy.toFixed(2) : '—'} bits.`;
 const healthDescription = (d: number, current: Step | undefined) =>
@@ -78,7 +78,8 @@ export function StepsView({ onCurves }: { onCurves?: (curves: ViewCurves) => voi
   }, [of, steps, onCurves]);
   const D = steps.length;
   const d = r ? r.d : view.d;
-  const current = steps[d - 1];
+  // From this answer, not the kept curves: the worker scores a step's SSIM when the step is first shown.
+  const current = r?.steps[d - 1];
   // The charts are built with the step of the moment; their marks then follow d (ChartFigure's `live`).
   const dAtBuild = useLatest(d);
   const params = { img: sampleId, size, view: view.view, d };
