@@ -2,23 +2,18 @@
 // and spec, without reconstructions, and cancellable between curves.
 import { describe, expect, it } from 'vitest';
 import { depthSteps, type DepthSpec } from '../../../src/core/depth/views';
-import { createImage, imageHash } from '../../../src/core/image';
-import { createComputeHandler, PROGRESS_MS } from '../../../src/workers/dispatch';
+import { createComputeHandler } from '../../../src/workers/dispatch';
 import type { ImagePayload, RdStepInfo, Reply } from '../../../src/protocol';
+import { everyReplyClock, imagePayload } from './testPayloads';
 
-function payload(seed: number): ImagePayload {
-  const img = createImage(16, 12);
-  for (let i = 0; i < img.data.length; i++) img.data[i] = ((i * 37 + seed * 11) % 256) / 255;
-  return { ...img, hash: imageHash(img) };
-}
+const payload = (seed: number): ImagePayload => imagePayload(16, 12, (i) => ((i * 37 + seed * 11) % 256) / 255);
 
 const specs: DepthSpec[] = [{ kind: 'bitplanes' }, { kind: 'channels', space: 'rgb' }, { kind: 'dct-whole', step: 2 / 255 }];
 
 describe('depth-rd', () => {
   it('answers every curve with the steps\' numbers (no images, no SSIM), then the same again from its cache', async () => {
     const replies: Reply[] = [];
-    let t = 0; // a clock that lets every progress reply through (the pacing is dispatch.test.ts's)
-    const handle = createComputeHandler({ post: (r) => replies.push(r), now: () => (t += PROGRESS_MS) });
+    const handle = createComputeHandler({ post: (r) => replies.push(r), now: everyReplyClock() });
     const image = payload(1);
     await handle({ id: 1, kind: 'depth-rd', image, specs });
     const result = replies.find((r) => r.kind === 'result');

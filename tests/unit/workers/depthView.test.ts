@@ -2,16 +2,12 @@
 // SSIM of each step scored when that step is first shown, exactly as metrics.ssim gives it.
 import { describe, expect, it } from 'vitest';
 import { depthSteps, type DepthSpec } from '../../../src/core/depth/views';
-import { createImage, imageHash } from '../../../src/core/image';
 import { ssim } from '../../../src/core/metrics';
 import { createComputeHandler } from '../../../src/workers/dispatch';
 import type { DepthViewResult, ImagePayload, Reply } from '../../../src/protocol';
+import { imagePayload } from './testPayloads';
 
-function payload(side: number, seed: number): ImagePayload {
-  const img = createImage(side, side);
-  for (let i = 0; i < img.data.length; i++) img.data[i] = Math.round(127.5 + 120 * Math.sin(i * 0.37 + seed)) / 255;
-  return { ...img, hash: imageHash(img) };
-}
+const payload = (side: number, seed: number): ImagePayload => imagePayload(side, side, (i) => Math.round(127.5 + 120 * Math.sin(i * 0.37 + seed)) / 255);
 
 async function ask(handle: ReturnType<typeof createComputeHandler>, replies: Reply[], id: number, image: ImagePayload, spec: DepthSpec, d: number): Promise<DepthViewResult> {
   await handle({ id, kind: 'depth-view', image, spec, d });

@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeBitplanes } from '../../../src/core/depth/bitplanes';
-import { createImage, imageHash } from '../../../src/core/image';
 import { createComputeClient, type WorkerLike } from '../../../src/compute/client';
 import { createComputeHandler, progressReplies, PROGRESS_MS, type ComputeHandlerDeps } from '../../../src/workers/dispatch';
 import type { BackendStatus, DepthViewResult, ImagePayload, Inbound, Reply } from '../../../src/protocol';
+import { imagePayload } from './testPayloads';
 
 const status: BackendStatus = { active: 'cpu', reason: 'r', order: ['cpu'], failures: [], available: ['cpu'] };
 
-function payload(seed: number): ImagePayload {
-  const img = createImage(4, 3);
-  for (let i = 0; i < img.data.length; i++) img.data[i] = ((i * 37 + seed * 11) % 256) / 255;
-  return { ...img, hash: imageHash(img) };
-}
+const payload = (seed: number): ImagePayload => imagePayload(4, 3, (i) => ((i * 37 + seed * 11) % 256) / 255);
 
 function setup(initBackend: ComputeHandlerDeps['initBackend'] = async () => status) {
   const replies: Reply[] = [];
@@ -74,9 +70,7 @@ describe('createComputeHandler', () => {
 
   it('keeps RQ codes for the requested step only; per-step info carries codebook health numbers', async () => {
     const { replies, handle } = setup();
-    const img = createImage(8, 8);
-    for (let i = 0; i < img.data.length; i++) img.data[i] = ((i * 53) % 97) / 96;
-    const image = { ...img, hash: imageHash(img) };
+    const image = imagePayload(8, 8, (i) => ((i * 53) % 97) / 96);
     await handle({ id: 1, kind: 'depth-view', image, spec: { kind: 'rq', patch: 2, K: 4, depth: 3 }, d: 2 });
     const last = replies.at(-1);
     expect(last?.kind).toBe('result');

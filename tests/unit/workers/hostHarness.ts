@@ -8,8 +8,9 @@ import '../../../src/models/tfjsRegistrations';
 import { expect } from 'vitest';
 import type { ModelStorage } from '../../../src/models/savedModels';
 import { registerWasmTrainingKernels } from '../../../src/models/wasmKernels';
-import { createComputeHandler, PROGRESS_MS, type ComputeHandlerDeps } from '../../../src/workers/dispatch';
+import { createComputeHandler, type ComputeHandlerDeps } from '../../../src/workers/dispatch';
 import type { BackendStatus, Reply, Request } from '../../../src/protocol';
+import { everyReplyClock } from './testPayloads';
 
 export const PUBLIC = fileURLToPath(new URL('../../../public/', import.meta.url));
 export const baseUrl = 'http://app.test/';
@@ -61,8 +62,7 @@ export type Payload = Request extends infer R ? (R extends { kind: infer K } ? O
  */
 export function harness(hosts: Omit<ComputeHandlerDeps, 'post' | 'initBackend' | 'now'>) {
   const replies: Reply[] = [];
-  let t = 0;
-  const handle = createComputeHandler({ post: (r) => replies.push(r), initBackend: async () => status, now: () => (t += PROGRESS_MS), ...hosts });
+  const handle = createComputeHandler({ post: (r) => replies.push(r), initBackend: async () => status, now: everyReplyClock(), ...hosts });
   let nextId = 1;
   /** Sends a request and resolves with its result (rejects with its error). */
   async function ask<T = unknown>(payload: Payload): Promise<T> {

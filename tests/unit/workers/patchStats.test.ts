@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createImage, imageHash } from '../../../src/core/image';
 import { analyzeOrdering, binMeans, orderOf } from '../../../src/core/patch/analysis';
 import { patchGrid } from '../../../src/core/patch/grid';
 import { createComputeHandler } from '../../../src/workers/dispatch';
 import type { ImagePayload, PatchStatsResult, Reply } from '../../../src/protocol';
+import { imagePayload } from './testPayloads';
 
-function payload(): ImagePayload {
-  const img = createImage(16, 16);
-  for (let i = 0; i < img.data.length; i++) img.data[i] = ((i * 53) % 97) / 96;
-  return { ...img, hash: imageHash(img) };
-}
+const payload = (): ImagePayload => imagePayload(16, 16, (i) => ((i * 53) % 97) / 96);
 
 describe('patch statistics in the worker', () => {
   it('answers every asked ordering with the same numbers as the core, then serves repeats from its cache', async () => {
