@@ -4,6 +4,7 @@ import {
   BACKEND_CHANNELS,
   BACKGROUND_KINDS,
   CANCELLED,
+  isShared,
   PATCH_MODEL_KINDS,
   DENOISER_KINDS,
   RQAE_MODEL_KINDS,
@@ -37,7 +38,8 @@ export interface ComputeClient {
   /**
    * Sends a request; resolves with its typed result. Rejects with an AbortError when aborted or superseded
    * by a newer request on the same channel, and with an Error carrying the worker's message otherwise.
-   * An image's data buffer is transferred, not copied: pass a copy you no longer need (data.slice()).
+   * An image's data buffer is transferred, not copied: pass a copy you no longer need (data.slice()), or an
+   * array in shared memory, which is shared.
    */
   request<K extends RequestKind>(kind: K, payload: PayloadOf<K>, opts?: RequestOptions<K>): Promise<ResultOf<K>>;
   /** Hears about backend switches the worker makes on its own (a lost GPU context); returns unsubscribe. */
@@ -63,6 +65,8 @@ function abortError(message = 'The request was aborted'): DOMException {
  */
 function withTransfer(message: Request): { message: Request; transfer: Transferable[] } {
   if (!('image' in message) || !message.image) return { message, transfer: [] };
+  // Shared memory is posted as it is: the worker reads the page's own array (protocol/image.ts).
+  if (isShared(message.image.data)) return { message, transfer: [] };
   let { data } = message.image;
   if (!(data.buffer instanceof ArrayBuffer) || data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) {
     data = data.slice();

@@ -3,7 +3,7 @@
 import type { RgbImage } from '../core/image';
 import type { AppStore } from '../state/store';
 import { getComputeClient } from './client';
-import type { BackendName, ImagePayload } from '../protocol';
+import { isShared, type BackendName, type ImagePayload } from '../protocol';
 
 export async function startCompute(store: AppStore): Promise<void> {
   const client = getComputeClient();
@@ -36,9 +36,13 @@ export async function switchBackend(store: AppStore, preferred: BackendName): Pr
   }
 }
 
-/** A copy of the image for the worker (its buffer is transferred); the store keeps its own. */
+/**
+ * The image for a worker: a copy (its buffer is transferred; the store keeps its own), or the image's own array
+ * when that is in shared memory (ui/image/pipeline.ts puts working images there when the page is cross-origin
+ * isolated): four panels' requests after a size change then copy nothing.
+ */
 export function imagePayload(image: RgbImage, hash: string): ImagePayload {
-  return { width: image.width, height: image.height, data: image.data.slice(), hash };
+  return { width: image.width, height: image.height, data: isShared(image.data) ? image.data : image.data.slice(), hash };
 }
 
 /** Whether a request failed only because it was cancelled (aborted, or superseded by a newer one). */

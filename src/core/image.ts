@@ -84,6 +84,27 @@ export function resizeArea(img: RgbImage, width: number, height: number): RgbIma
   return resizeRows(img.width, img.height, width, height, (y) => img.data.subarray(y * rowLength, (y + 1) * rowLength));
 }
 
+/**
+ * Nearest-neighbour resample: output pixel (x, y) is input pixel (⌊(x + ½)·W/w⌋, ⌊(y + ½)·H/h⌋), the pixel under
+ * its centre, as a browser shows a canvas with `image-rendering: pixelated`. Every output value is an input
+ * value: a noisy image keeps its per-pixel noise, which averaging (resizeArea) would smooth away.
+ */
+export function resizeNearest(img: RgbImage, width: number, height: number): RgbImage {
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) throw new RangeError(`size must be positive integers, got ${width}×${height}`);
+  const out = createImage(width, height);
+  for (let y = 0; y < height; y++) {
+    const row = Math.floor(((y + 0.5) * img.height) / height) * img.width;
+    for (let x = 0; x < width; x++) {
+      const src = (row + Math.floor(((x + 0.5) * img.width) / width)) * 3;
+      const dst = (y * width + x) * 3;
+      out.data[dst] = img.data[src];
+      out.data[dst + 1] = img.data[src + 1];
+      out.data[dst + 2] = img.data[src + 2];
+    }
+  }
+  return out;
+}
+
 /** 8-bit RGBA pixels as a canvas decodes them (ImageData layout, not premultiplied). */
 export type RgbaImage = { width: number; height: number; rgba: Uint8ClampedArray };
 

@@ -10,6 +10,7 @@ import { RQAE_MODEL_CHANNELS, type RqaeModelProgressData, type RqaeModelRequest,
 export type { BackendFailure, BackendName, BackendStatus, WasmThreads } from './backend';
 export { BACKEND_NAMES } from './backend';
 export type { ImagePayload } from './image';
+export { isShared } from './image';
 export * from './analysis';
 export * from './patchModel';
 export * from './denoiser';

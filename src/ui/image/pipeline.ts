@@ -28,6 +28,18 @@ function sampleSource(id: string, file: string): Promise<RgbaImage> {
   return p;
 }
 
+/**
+ * The image with its data in shared memory when the page is cross-origin isolated (the preview server's headers,
+ * docs/architecture.md "Threads"): every request then sends the working image without copying it
+ * (compute/requests.ts imagePayload), where each of the four panels' requests copied 3 MB at 512². Otherwise as it is.
+ */
+export function inSharedMemory(image: RgbImage): RgbImage {
+  if (globalThis.crossOriginIsolated !== true || typeof SharedArrayBuffer === 'undefined') return image;
+  const data = new Float32Array(new SharedArrayBuffer(image.data.byteLength));
+  data.set(image.data);
+  return { ...image, data };
+}
+
 /** How many working images stay made: a size or image just left is a lookup when the reader goes back to it. */
 const MADE_MAX = 4;
 const made: { source: RgbaImage; size: number; working: RgbImage; hash: string }[] = [];
@@ -43,7 +55,7 @@ export function workingImage(source: RgbaImage, size: number): { working: RgbIma
     made.push(hit);
     return hit;
   }
-  const working = quantize8(resizeAreaRgba(source, size, size));
+  const working = inSharedMemory(quantize8(resizeAreaRgba(source, size, size)));
   const entry = { source, size, working, hash: imageHash(working) };
   made.push(entry);
   if (made.length > MADE_MAX) made.shift();

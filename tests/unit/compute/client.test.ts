@@ -93,6 +93,16 @@ describe('createComputeClient', () => {
     expect(sent.message.kind === 'bitplane-analysis' && sent.message.image.data.length).toBe(3);
   });
 
+  it('shares an image in shared memory instead of transferring or copying it', () => {
+    const w = new FakeWorker();
+    const client = createComputeClient(w);
+    const data = new Float32Array(new SharedArrayBuffer(12));
+    data.set([0.1, 0.2, 0.3]);
+    void client.request('bitplane-analysis', { image: { ...image(), data } });
+    expect(w.posted[0].transfer).toEqual([]);
+    expect(w.posted[0].message.kind === 'bitplane-analysis' && w.posted[0].message.image.data).toBe(data);
+  });
+
   it('forwards backend changes to subscribers until they unsubscribe', () => {
     const w = new FakeWorker();
     const client = createComputeClient(w);

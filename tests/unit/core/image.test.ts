@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { centerCropSquare, createImage, fromRgba, imageHash, quantize8, resizeArea, resizeAreaRgba, toRgba, type RgbImage } from '../../../src/core/image';
+import { seededNoise } from '../../../src/core/diffusion/forward';
+import { centerCropSquare, createImage, fromRgba, imageHash, quantize8, resizeArea, resizeAreaRgba, resizeNearest, toRgba, type RgbImage } from '../../../src/core/image';
 import { mulberry32 } from '../../../src/core/random';
 
 function randomImage(w: number, h: number, seed = 1): RgbImage {
@@ -74,6 +75,36 @@ describe('resizeArea', () => {
     img.data.set([0, 0, 0, 1, 1, 1]);
     const out = resizeArea(img, 4, 1);
     expect(Array.from(out.data.filter((_, i) => i % 3 === 0))).toEqual([0, 0, 1, 1]);
+  });
+});
+
+describe('resizeNearest', () => {
+  it('picks the pixel under each output pixel\'s centre: halving takes the lower-right pixel of each 2×2 block', () => {
+    const img = randomImage(8, 6);
+    const out = resizeNearest(img, 4, 3);
+    for (let y = 0; y < 3; y++) for (let x = 0; x < 4; x++) for (let c = 0; c < 3; c++) {
+      expect(out.data[(y * 4 + x) * 3 + c]).toBe(img.data[((2 * y + 1) * 8 + 2 * x + 1) * 3 + c]);
+    }
+  });
+
+  it('undoes an integer up-sampling exactly, and is a copy at the same size', () => {
+    const img = randomImage(7, 5, 3);
+    for (const k of [2, 3, 4]) expect(resizeNearest(resizeNearest(img, 7 * k, 5 * k), 7, 5).data).toEqual(img.data);
+    const same = resizeNearest(img, 7, 5);
+    expect(same.data).toEqual(img.data);
+    expect(same.data).not.toBe(img.data);
+  });
+
+  it('keeps per-pixel noise: seeded N(0, 1) noise shown at a quarter of its side keeps σ ≈ 1, where area averaging gives ≈ 1/4', () => {
+    const side = 256;
+    const noise = { width: side, height: side, data: seededNoise(side * side * 3, 11) };
+    const std = (a: Float32Array) => Math.sqrt(a.reduce((s, v) => s + v * v, 0) / a.length);
+    expect(std(resizeNearest(noise, 64, 64).data)).toBeCloseTo(1, 1);
+    expect(std(resizeArea(noise, 64, 64).data)).toBeCloseTo(0.25, 1);
+  });
+
+  it('refuses a size that is not a positive integer', () => {
+    for (const [w, h] of [[0, 4], [4, -1], [2.5, 4], [NaN, 4]]) expect(() => resizeNearest(randomImage(4, 4), w, h)).toThrow(RangeError);
   });
 });
 

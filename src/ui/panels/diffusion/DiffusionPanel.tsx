@@ -17,7 +17,7 @@ import { Panel } from '../Panel';
 import { Formula } from '../../formulas/Formula';
 import { FORMULAS } from '../../formulas/tex';
 import { PARAMETERIZATION_LABELS } from './denoiserData';
-import { pairMoments, rmsOf, SCHEDULE_LABELS, scheduleSpec } from './diffusionData';
+import { pairMoments, rmsOf, SCHEDULE_LABELS, scheduleSpec, stripFrames } from './diffusionData';
 import { ScheduleEditor } from './ScheduleEditor';
 import { DenoiserSection } from './DenoiserSection';
 import {
@@ -111,10 +111,13 @@ export function DiffusionPanel() {
     x0: { width: side, height: side, data: noisyRgba(x0, eps, 1, 0, 0.25) },
     velocity: { width: side, height: side, data: noisyRgba(x0, eps, -1, 1, 0.25) },
   } : null), [x0, eps, side]);
-  const strip = useMemo(() => (x0 && eps ? logSnrStrip(spec, 8, opts).map((e) => {
-    const p = scheduleAt(spec, e.t, opts);
-    return { ...e, img: frameOf(side, noisyRgba(x0, eps, p.alpha, p.sigma, 0.5 / Math.sqrt(p.alpha ** 2 + p.sigma ** 2))) };
-  }) : []), [x0, eps, spec, opts, side]);
+  // Thumbnails of at most STRIP_SIDE² pixels (diffusionData.stripFrames).
+  const strip = useMemo(() => {
+    if (!x0 || !eps) return [];
+    const entries = logSnrStrip(spec, 8, opts);
+    const frames = stripFrames(x0, eps, side, entries, spec, opts);
+    return entries.map((e, i) => ({ ...e, img: frames[i] }));
+  }, [x0, eps, spec, opts, side]);
 
   const spectra = useWorkerRequest('diffusion-spectra', image && (() => ({ image: imagePayload(image, hash), seed: view.seed })), `${hash}|${view.seed}`);
   const pre = spectra.result && spectra.result.n === size ? spectra.result : null;

@@ -1,5 +1,7 @@
 // Shaping for the Diffusion panel: the schedule the view describes, target scales, number formats.
-import { monotoneLogSnr, type ScheduleSpec } from '../../../core/diffusion/schedules';
+import { noisyRgba, type StripEntry } from '../../../core/diffusion/forward';
+import { scheduleAt, monotoneLogSnr, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
+import { resizeNearest } from '../../../core/image';
 import type { DiffusionView } from '../../../state/diffusionSlice';
 
 export const SCHEDULE_LABELS: Record<DiffusionView['schedule'], string> = {
@@ -42,4 +44,26 @@ export function fmtNum(v: number, digits = 3): string {
   if (!Number.isFinite(v)) return '—';
   const a = Math.abs(v);
   return a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(2) : v.toFixed(digits);
+}
+
+/**
+ * The strip's thumbnails have at most this many pixels a side. They are shown about 40–50 CSS px wide; drawn at a
+ * 512² working size, eight 1 MB canvases cost more to compute, draw and hand to the compositor than the rest of
+ * the panel's images together.
+ */
+export const STRIP_SIDE = 128;
+
+/**
+ * x_t at each strip entry as an 8-bit frame of min(side, STRIP_SIDE) pixels a side: x0 and ε are first resampled
+ * nearest-neighbour (the pixel under each thumbnail pixel's centre, as a pixelated canvas shows a larger image),
+ * so each thumbnail pixel is x_t at one pixel of the image, with its noise; divided by √(α² + σ²) like x_t.
+ */
+export function stripFrames(x0: Float32Array, eps: Float32Array, side: number, entries: StripEntry[], spec: ScheduleSpec, opts: ScheduleOptions): { width: number; height: number; data: Uint8ClampedArray }[] {
+  const n = Math.min(side, STRIP_SIDE);
+  const small = (data: Float32Array) => (n === side ? data : resizeNearest({ width: side, height: side, data }, n, n).data);
+  const [x, e] = [small(x0), small(eps)];
+  return entries.map((entry) => {
+    const p = scheduleAt(spec, entry.t, opts);
+    return { width: n, height: n, data: noisyRgba(x, e, p.alpha, p.sigma, 0.5 / Math.sqrt(p.alpha ** 2 + p.sigma ** 2)) };
+  });
 }
