@@ -90,17 +90,19 @@ export function resizeArea(img: RgbImage, width: number, height: number): RgbIma
  * value: a noisy image keeps its per-pixel noise, which averaging (resizeArea) would smooth away.
  */
 export function resizeNearest(img: RgbImage, width: number, height: number): RgbImage {
-  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) throw new RangeError(`size must be positive integers, got ${width}×${height}`);
-  const out = createImage(width, height);
-  for (let y = 0; y < height; y++) {
-    const row = Math.floor(((y + 0.5) * img.height) / height) * img.width;
-    for (let x = 0; x < width; x++) {
-      const src = (row + Math.floor(((x + 0.5) * img.width) / width)) * 3;
-      const dst = (y * width + x) * 3;
-      out.data[dst] = img.data[src];
-      out.data[dst + 1] = img.data[src + 1];
-      out.data[dst + 2] = img.data[src + 2];
-    }
+  return { width, height, data: nearestPixels(img.data, img.width, img.height, 3, width, height) };
+}
+
+/** resizeNearest for interleaved pixels of any number of channels (8-bit RGBA: 4), in the input's array type. */
+export function nearestPixels<T extends Float32Array | Uint8ClampedArray>(data: T, width: number, height: number, channels: number, outWidth: number, outHeight: number): T {
+  if (!(Number.isInteger(outWidth) && Number.isInteger(outHeight) && outWidth > 0 && outHeight > 0)) throw new RangeError(`size must be positive integers, got ${outWidth}×${outHeight}`);
+  if (data.length !== width * height * channels) throw new RangeError(`${data.length} values for ${width}×${height}×${channels}`);
+  const out = new (data.constructor as new (n: number) => T)(outWidth * outHeight * channels);
+  const columns = new Int32Array(outWidth);
+  for (let x = 0; x < outWidth; x++) columns[x] = Math.floor(((x + 0.5) * width) / outWidth) * channels;
+  for (let y = 0, dst = 0; y < outHeight; y++) {
+    const row = Math.floor(((y + 0.5) * height) / outHeight) * width * channels;
+    for (let x = 0; x < outWidth; x++) for (let c = 0; c < channels; c++) out[dst++] = data[row + columns[x] + c];
   }
   return out;
 }

@@ -193,6 +193,40 @@ describe('the app in a real browser', () => {
     await expect(page.textContent('[data-testid="backend-reason"]')).resolves.toMatch(/./);
   });
 
+  it('draws a 512² image figure with the pixels it is shown with, each the image pixel under its centre, and exports the whole image', async () => {
+    const big = await openApp('#v=1&img=astronaut&size=512');
+    const id = 'canvas-depth-original';
+    const shown = await big.$eval(`[data-testid="${id}"]`, (c) => {
+      const canvas = c as HTMLCanvasElement;
+      return { width: canvas.width, height: canvas.height, expected: Math.ceil(canvas.clientWidth * devicePixelRatio) };
+    });
+    expect(shown.width).toBeLessThan(512);
+    expect(shown).toMatchObject({ width: shown.expected, height: shown.expected });
+    const [download] = await Promise.all([big.waitForEvent('download'), big.click('[data-testid="export-png-depth-original"]')]);
+    const bytes = new Uint8Array(readFileSync(await download.path()));
+    expect(readPngSize(bytes)).toEqual({ width: 512, height: 512 });
+    // Every canvas pixel is the exported (full) image's pixel under the canvas pixel's centre.
+    const mismatches = await big.evaluate(async ({ b64, id }) => {
+      const blob = new Blob([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], { type: 'image/png' });
+      const bmp = await createImageBitmap(blob);
+      const full = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
+      full.drawImage(bmp, 0, 0);
+      const src = full.getImageData(0, 0, bmp.width, bmp.height).data;
+      const canvas = document.querySelector(`[data-testid="${id}"]`) as HTMLCanvasElement;
+      const { width, height } = canvas;
+      const out = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+      let bad = 0;
+      for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+        const s = (Math.floor(((y + 0.5) * bmp.height) / height) * bmp.width + Math.floor(((x + 0.5) * bmp.width) / width)) * 4;
+        const d = (y * width + x) * 4;
+        for (let c = 0; c < 3; c++) if (src[s + c] !== out[d + c]) bad++;
+      }
+      return bad;
+    }, { b64: Buffer.from(bytes).toString('base64'), id });
+    expect(mismatches).toBe(0);
+    await big.close();
+  });
+
   it('exports a PNG download that decodes, has twice the display size and carries the view state', async () => {
     await page.focus('[data-testid="bits-slider"]');
     await page.keyboard.press('ArrowRight');

@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { RgbImage } from '../../core/image';
-import { PixelCanvas, type RgbaFrame } from './PixelCanvas';
+import { PixelCanvas, rgbaOf, type RgbaFrame } from './PixelCanvas';
 import { DataTable } from './DataTable';
 import { appStore } from '../../state/store';
 import { currentHash } from '../../state/urlSync';
@@ -103,15 +103,15 @@ interface PixelFigureProps extends Omit<FigureProps, 'toCanvas' | 'svg' | 'child
 
 /** An RgbImage drawn pixel-exact on a canvas and scaled up without smoothing. */
 export function PixelFigure({ image, alt, ...rest }: PixelFigureProps) {
-  const ref = useRef<HTMLCanvasElement>(null);
   const toCanvas = async () => {
-    if (!ref.current || !image) return null;
-    // 2× the on-screen size: every working size divides the export side exactly.
-    return imageToCanvas(ref.current, (2 * IMAGE_DISPLAY_PX) / ref.current.width);
+    if (!image) return null;
+    // From the image, not the canvas (which holds only the pixels it is shown with): at 2× the largest on-screen
+    // size, which every working size divides exactly.
+    return imageToCanvas(new ImageData(rgbaOf(image) as Uint8ClampedArray<ArrayBuffer>, image.width, image.height), (2 * IMAGE_DISPLAY_PX) / image.width);
   };
   return (
     <Figure {...rest} toCanvas={toCanvas}>
-      <PixelCanvas ref={ref} image={image} className="pixels" role="img" aria-label={alt} testId={`canvas-${rest.id}`} />
+      <PixelCanvas image={image} className="pixels" role="img" aria-label={alt} testId={`canvas-${rest.id}`} fit />
     </Figure>
   );
 }

@@ -1,11 +1,16 @@
 import { useLayoutEffect, useRef, type Ref } from 'react';
-import { toRgba, type RgbImage } from '../../core/image';
+import { nearestPixels, resizeNearest, toRgba, type RgbImage } from '../../core/image';
 
 /** Pixels already converted to 8-bit RGBA (cached frames skip the conversion on every draw). */
 export interface RgbaFrame { width: number; height: number; data: Uint8ClampedArray }
 
 export function toFrame(image: RgbImage): RgbaFrame {
   return { width: image.width, height: image.height, data: toRgba(image) };
+}
+
+/** The image's 8-bit RGBA bytes: a frame's own, or a float image converted. */
+export function rgbaOf(image: RgbImage | RgbaFrame): Uint8ClampedArray {
+  return image.data instanceof Uint8ClampedArray ? image.data : toRgba(image as RgbImage);
 }
 
 interface PixelCanvasProps {
@@ -15,32 +20,63 @@ interface PixelCanvasProps {
   'aria-label'?: string;
   testId?: string;
   ref?: Ref<HTMLCanvasElement>;
+  /**
+   * Hold no more pixels than the canvas is shown with: its CSS width × devicePixelRatio, rounded up, the image
+   * resampled nearest-neighbour, the pixels pixelated scaling showed. A 512² image shown 130 px wide is then 16×
+   * fewer pixels to convert, draw and hand to the compositor. Redrawn when the shown size changes.
+   */
+  fit?: boolean;
 }
 
-/** Draws an RgbImage one canvas pixel per image pixel; CSS scales it (pixelated). */
-export function PixelCanvas({ image, className, role, testId, ref, ...aria }: PixelCanvasProps) {
+/** The canvas size that shows a width × height image in `shown` device pixels across (0: unknown, full size). */
+export function fitSize(width: number, height: number, shown: number): { width: number; height: number } {
+  if (!(shown > 0) || shown >= width) return { width, height };
+  return { width: Math.ceil(shown), height: Math.max(1, Math.ceil((height * shown) / width)) };
+}
+
+/** Draws an RgbImage one canvas pixel per image pixel (or, with `fit`, per shown pixel); CSS scales it (pixelated). */
+export function PixelCanvas({ image, className, role, testId, ref, fit = false, ...aria }: PixelCanvasProps) {
   const own = useRef<HTMLCanvasElement | null>(null);
   const scratch = useRef<ImageData | null>(null);
-  useLayoutEffect(() => {
+  /** What the canvas holds: an image at a canvas width. */
+  const drawn = useRef<{ image: RgbImage | RgbaFrame; width: number } | null>(null);
+  /** Draws an image at the size its canvas is shown with, unless the canvas holds just that already. */
+  const draw = useRef<(img: RgbImage | RgbaFrame | null) => void>(() => undefined);
+  draw.current = (img) => {
     const canvas = own.current;
     const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx || !image) return;
-    const { width, height } = image;
+    if (!canvas || !ctx || !img) return;
+    const shown = fit ? canvas.clientWidth * (globalThis.devicePixelRatio || 1) : 0;
+    const { width, height } = fitSize(img.width, img.height, shown);
+    if (drawn.current?.image === img && drawn.current.width === width) return;
     // Setting a canvas's size clears and reallocates it even when unchanged: only on a real change.
     if (canvas.width !== width) canvas.width = width;
     if (canvas.height !== height) canvas.height = height;
-    // 8-bit frames are wrapped without a copy; float images are converted into a buffer reused per size.
+    // 8-bit frames at full size are wrapped without a copy; float images are converted into a buffer reused per size.
     let pixels: ImageData;
-    if (image.data instanceof Uint8ClampedArray) {
-      if (image.data.length !== 4 * width * height) return; // not a frame of this size: draw nothing
-      pixels = new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, width, height);
+    if (img.data instanceof Uint8ClampedArray) {
+      if (img.data.length !== 4 * img.width * img.height) return; // not a frame of this size: draw nothing
+      const data = width === img.width ? img.data : nearestPixels(img.data, img.width, img.height, 4, width, height);
+      pixels = new ImageData(data as Uint8ClampedArray<ArrayBuffer>, width, height);
     } else {
       if (!scratch.current || scratch.current.width !== width || scratch.current.height !== height) scratch.current = ctx.createImageData(width, height);
       pixels = scratch.current;
-      toRgba(image as RgbImage, pixels.data);
+      toRgba(width === img.width ? (img as RgbImage) : resizeNearest(img as RgbImage, width, height), pixels.data);
     }
     ctx.putImageData(pixels, 0, 0);
-  }, [image]);
+    drawn.current = { image: img, width };
+  };
+  useLayoutEffect(() => draw.current(image), [image]);
+  // A fitted canvas shown at another size (the window, the zoom) is drawn again at that size.
+  const latest = useRef(image);
+  latest.current = image;
+  useLayoutEffect(() => {
+    const canvas = own.current;
+    if (!fit || !canvas || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => draw.current(latest.current));
+    observer.observe(canvas);
+    return () => observer.disconnect();
+  }, [fit]);
   const setRef = (el: HTMLCanvasElement | null) => {
     own.current = el;
     if (typeof ref === 'function') ref(el);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededNoise } from '../../../src/core/diffusion/forward';
-import { centerCropSquare, createImage, fromRgba, imageHash, quantize8, resizeArea, resizeAreaRgba, resizeNearest, toRgba, type RgbImage } from '../../../src/core/image';
+import { centerCropSquare, createImage, fromRgba, imageHash, quantize8, nearestPixels, resizeArea, resizeAreaRgba, resizeNearest, toRgba, type RgbImage } from '../../../src/core/image';
 import { mulberry32 } from '../../../src/core/random';
 
 function randomImage(w: number, h: number, seed = 1): RgbImage {
@@ -105,6 +105,16 @@ describe('resizeNearest', () => {
 
   it('refuses a size that is not a positive integer', () => {
     for (const [w, h] of [[0, 4], [4, -1], [2.5, 4], [NaN, 4]]) expect(() => resizeNearest(randomImage(4, 4), w, h)).toThrow(RangeError);
+  });
+
+  it('picks the same pixels from 8-bit RGBA as from the float image it shows, at any pair of sizes', () => {
+    const img = randomImage(37, 23, 5);
+    for (const [w, h] of [[10, 7], [37, 23], [50, 60], [1, 1]]) {
+      const rgba = nearestPixels(toRgba(img), 37, 23, 4, w, h);
+      expect(rgba).toBeInstanceOf(Uint8ClampedArray);
+      expect(Array.from(rgba)).toEqual(Array.from(toRgba(resizeNearest(img, w, h))));
+    }
+    expect(() => nearestPixels(new Uint8ClampedArray(15), 2, 2, 4, 1, 1)).toThrow(RangeError);
   });
 });
 
