@@ -1,4 +1,4 @@
-import { useId, useMemo } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { pixelToModel } from '../../../core/conventions';
 import { logSnrStrip, noisyRgba, seededNoiseMemo } from '../../../core/diffusion/forward';
@@ -91,17 +91,22 @@ export function DiffusionPanel() {
   const sched = { spec, opts };
   const params: NameParams = { img: sampleId, size, sched: view.schedule, seed: view.seed };
 
-  // x0 in model space and the seeded ε: once per image and seed, so dragging t only recombines them.
-  const x0 = useMemo(() => {
-    if (!image) return null;
-    const out = new Float32Array(image.data.length);
-    for (let i = 0; i < out.length; i++) out[i] = pixelToModel(image.data[i]);
-    return out;
-  }, [image]);
-  const eps = useMemo(() => (x0 ? noiseOf(x0.length, view.seed) : null), [x0, view.seed]);
+  // x0 in model space and the seeded ε: once per image and seed, so dragging t only recombines them. Made after
+  // the commit (in an effect), not while rendering: a new image or working size renders every panel again, and
+  // their requests to the workers leave in their effects. Made while rendering, x0, ε and the dozen images drawn
+  // from them here (50–80 ms at 512²) went first, and the workers waited for them.
+  const [pair, setPair] = useState<{ side: number; x0: Float32Array; eps: Float32Array } | null>(null);
+  useEffect(() => {
+    if (!image) return;
+    const x0 = new Float32Array(image.data.length);
+    for (let i = 0; i < x0.length; i++) x0[i] = pixelToModel(image.data[i]);
+    setPair({ side: image.width, x0, eps: noiseOf(x0.length, view.seed) });
+  }, [image, view.seed]);
+  const x0 = pair?.x0 ?? null;
+  const eps = pair?.eps ?? null;
   const moments = useMemo(() => (x0 && eps ? pairMoments(x0, eps) : null), [x0, eps]);
   // The side of the image x0 came from (the requested size can run ahead of the working image while it loads).
-  const side = image?.width ?? size;
+  const side = pair?.side ?? size;
   // Images go straight to 8-bit frames (noisyRgba: the bytes modelImage → toRgba would give, in one pass): a
   // working-size change redraws all ten at once.
   const x0Img = useMemo(() => (x0 && eps ? frameOf(side, noisyRgba(x0, eps, 1, 0, 0.5)) : null), [x0, eps, side]); // (x + 1)/2
