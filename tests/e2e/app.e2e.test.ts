@@ -224,6 +224,13 @@ describe('the app in a real browser', () => {
       return bad;
     }, { b64: Buffer.from(bytes).toString('base64'), id });
     expect(mismatches).toBe(0);
+    // Shown at another size (a phone-width window), it is drawn again at that size.
+    await big.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => big.$eval(`[data-testid="${id}"]`, (c) => {
+      const canvas = c as HTMLCanvasElement;
+      return canvas.width === Math.ceil(canvas.clientWidth * devicePixelRatio) && canvas.width !== 0;
+    })).toBe(true);
+    expect(await big.$eval(`[data-testid="${id}"]`, (c) => (c as HTMLCanvasElement).width)).not.toBe(shown.width);
     await big.close();
   });
 

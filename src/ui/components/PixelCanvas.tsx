@@ -67,14 +67,19 @@ export function PixelCanvas({ image, className, role, testId, ref, fit = false, 
     drawn.current = { image: img, width };
   };
   useLayoutEffect(() => draw.current(image), [image]);
-  // A fitted canvas shown at another size (the window, the zoom) is drawn again at that size.
+  // A fitted canvas shown at another size (the window, the browser's zoom) is drawn again at that size.
   const latest = useRef(image);
   latest.current = image;
   useLayoutEffect(() => {
     const canvas = own.current;
     if (!fit || !canvas || typeof ResizeObserver === 'undefined') return;
     const observer = new ResizeObserver(() => draw.current(latest.current));
-    observer.observe(canvas);
+    // In device pixels where the browser can (a zoom changes them and not the CSS size), else in CSS pixels.
+    try {
+      observer.observe(canvas, { box: 'device-pixel-content-box' });
+    } catch {
+      observer.observe(canvas);
+    }
     return () => observer.disconnect();
   }, [fit]);
   const setRef = (el: HTMLCanvasElement | null) => {
