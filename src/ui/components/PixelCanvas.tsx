@@ -1,5 +1,6 @@
 import { useLayoutEffect, useRef, type Ref } from 'react';
 import { nearestPixels, resizeNearest, toRgba, type RgbImage } from '../../core/image';
+import { useLatest } from '../hooks/useLatest';
 
 /** Pixels already converted to 8-bit RGBA (cached frames skip the conversion on every draw). */
 export interface RgbaFrame { width: number; height: number; data: Uint8ClampedArray }
@@ -68,8 +69,7 @@ export function PixelCanvas({ image, className, role, testId, ref, fit = false, 
   };
   useLayoutEffect(() => draw.current(image), [image]);
   // A fitted canvas shown at another size (the window, the browser's zoom) is drawn again at that size.
-  const latest = useRef(image);
-  latest.current = image;
+  const latest = useLatest(image);
   useLayoutEffect(() => {
     const canvas = own.current;
     if (!fit || !canvas || typeof ResizeObserver === 'undefined') return;
@@ -81,7 +81,7 @@ export function PixelCanvas({ image, className, role, testId, ref, fit = false, 
       observer.observe(canvas);
     }
     return () => observer.disconnect();
-  }, [fit]);
+  }, [fit, latest]);
   const setRef = (el: HTMLCanvasElement | null) => {
     own.current = el;
     if (typeof ref === 'function') ref(el);

@@ -47,6 +47,14 @@ export function fmtNum(v: number, digits = 3): string {
 }
 
 /**
+ * The k with which x_t is shown as 0.5 + k·x_t: divided by √(α² + σ²), so that EDM's large σ stays visible (VP
+ * schedules: no change), then halved to map [−1, 1] onto [0, 1]. The x_t figure and the strip share it.
+ */
+export function xtScale(alpha: number, sigma: number): number {
+  return 0.5 / Math.sqrt(alpha ** 2 + sigma ** 2);
+}
+
+/**
  * The strip's thumbnails have at most this many pixels a side. They are shown about 40–50 CSS px wide; drawn at a
  * 512² working size, eight 1 MB canvases cost more to compute, draw and hand to the compositor than the rest of
  * the panel's images together.
@@ -56,7 +64,7 @@ export const STRIP_SIDE = 128;
 /**
  * x_t at each strip entry as an 8-bit frame of min(side, STRIP_SIDE) pixels a side: x0 and ε are first resampled
  * nearest-neighbour (the pixel under each thumbnail pixel's centre, as a pixelated canvas shows a larger image),
- * so each thumbnail pixel is x_t at one pixel of the image, with its noise; divided by √(α² + σ²) like x_t.
+ * so each thumbnail pixel is x_t at one pixel of the image, with its noise; scaled like the x_t figure (xtScale).
  */
 export function stripFrames(x0: Float32Array, eps: Float32Array, side: number, entries: StripEntry[], spec: ScheduleSpec, opts: ScheduleOptions): { width: number; height: number; data: Uint8ClampedArray }[] {
   const n = Math.min(side, STRIP_SIDE);
@@ -64,6 +72,6 @@ export function stripFrames(x0: Float32Array, eps: Float32Array, side: number, e
   const [x, e] = [small(x0), small(eps)];
   return entries.map((entry) => {
     const p = scheduleAt(spec, entry.t, opts);
-    return { width: n, height: n, data: noisyRgba(x, e, p.alpha, p.sigma, 0.5 / Math.sqrt(p.alpha ** 2 + p.sigma ** 2)) };
+    return { width: n, height: n, data: noisyRgba(x, e, p.alpha, p.sigma, xtScale(p.alpha, p.sigma)) };
   });
 }

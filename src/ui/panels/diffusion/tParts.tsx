@@ -12,7 +12,7 @@ import { ChartFigure, PixelFigure, type ExportName } from '../../components/Figu
 import type { RgbaFrame } from '../../components/PixelCanvas';
 import { LiveReadout } from '../../components/LiveReadout';
 import { Slider } from '../../components/Slider';
-import { fmtNum, SCHEDULE_LABELS } from './diffusionData';
+import { fmtNum, SCHEDULE_LABELS, xtScale } from './diffusionData';
 import { useEveryFrame, useInIdleTime } from '../../hooks/rates';
 import { BlendView } from './BlendView';
 import { Formula } from '../../formulas/Formula';
@@ -121,10 +121,10 @@ export function Readout({ spec, opts, pre }: Schedule & { pre: SpectraPrecompute
 export function XtFigure({ spec, opts, x0, eps, side, params }: Schedule & { x0: Float32Array | null; eps: Float32Array | null; side: number; params: NameParams }) {
   const t = useT();
   const { alpha, sigma } = scheduleAt(spec, t, opts);
-  // x_t is shown divided by √(α² + σ²) so that EDM's large σ stays visible (VP schedules: no change), as 8-bit
-  // RGBA in one pass (the bytes of noisyImage → 0.5 + k·x_t → toRgba): it is redrawn on every frame.
+  // x_t is shown divided by √(α² + σ²) (xtScale), as 8-bit RGBA in one pass (the bytes of noisyImage →
+  // 0.5 + k·x_t → toRgba): it is redrawn on every frame.
   return (
-    <BlendView id="diffusion-xt" x0={x0} eps={eps} side={side} alpha={alpha} sigma={sigma} k={1 / Math.sqrt(alpha * alpha + sigma * sigma) / 2}
+    <BlendView id="diffusion-xt" x0={x0} eps={eps} side={side} alpha={alpha} sigma={sigma} k={xtScale(alpha, sigma)}
       title={`x_t, t = ${t.toFixed(2)}`} alt={`The noised image at t = ${t.toFixed(3)}`} name={nameAt('xt', params, t)} />
   );
 }
