@@ -1,6 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import type { RgbImage } from '../../core/image';
-import { PixelCanvas, rgbaOf, type RgbaFrame } from './PixelCanvas';
+import { PixelCanvas, rgbaOf, type Drawable } from './PixelCanvas';
 import { DataTable } from './DataTable';
 import { appStore } from '../../state/store';
 import { currentHash } from '../../state/urlSync';
@@ -97,7 +96,7 @@ export function Figure({ id, title, name, toCanvas, svg, csv, children, caption 
 }
 
 interface PixelFigureProps extends Omit<FigureProps, 'toCanvas' | 'svg' | 'children'> {
-  image: RgbImage | RgbaFrame | null;
+  image: Drawable | null;
   alt: string;
 }
 

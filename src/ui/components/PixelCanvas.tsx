@@ -9,13 +9,26 @@ export function toFrame(image: RgbImage): RgbaFrame {
   return { width: image.width, height: image.height, data: toRgba(image) };
 }
 
-/** The image's 8-bit RGBA bytes: a frame's own, or a float image converted. */
-export function rgbaOf(image: RgbImage | RgbaFrame): Uint8ClampedArray {
+/**
+ * An image whose 8-bit RGBA pixels are made when drawn, at the size drawn: a fitted canvas asks for the pixels it
+ * shows, an export for the whole image. `pixels(w, h)` must be the whole image's bytes resampled nearest-neighbour
+ * to w × h (core/image nearestPixels), the pixels a fitted canvas would otherwise take from the whole image.
+ */
+export interface PixelSource { width: number; height: number; pixels: (width: number, height: number) => Uint8ClampedArray }
+
+/** What a PixelCanvas draws. */
+export type Drawable = RgbImage | RgbaFrame | PixelSource;
+
+const isSource = (image: Drawable): image is PixelSource => 'pixels' in image;
+
+/** The image's 8-bit RGBA bytes, whole: a frame's own, a source's made at full size, or a float image converted. */
+export function rgbaOf(image: Drawable): Uint8ClampedArray {
+  if (isSource(image)) return image.pixels(image.width, image.height);
   return image.data instanceof Uint8ClampedArray ? image.data : toRgba(image as RgbImage);
 }
 
 interface PixelCanvasProps {
-  image: RgbImage | RgbaFrame | null;
+  image: Drawable | null;
   className?: string;
   role?: string;
   'aria-label'?: string;
@@ -40,9 +53,9 @@ export function PixelCanvas({ image, className, role, testId, ref, fit = false, 
   const own = useRef<HTMLCanvasElement | null>(null);
   const scratch = useRef<ImageData | null>(null);
   /** What the canvas holds: an image at a canvas width. */
-  const drawn = useRef<{ image: RgbImage | RgbaFrame; width: number } | null>(null);
+  const drawn = useRef<{ image: Drawable; width: number } | null>(null);
   /** Draws an image at the size its canvas is shown with, unless the canvas holds just that already. */
-  const draw = useRef<(img: RgbImage | RgbaFrame | null) => void>(() => undefined);
+  const draw = useRef<(img: Drawable | null) => void>(() => undefined);
   draw.current = (img) => {
     const canvas = own.current;
     const ctx = canvas?.getContext('2d');
@@ -55,7 +68,9 @@ export function PixelCanvas({ image, className, role, testId, ref, fit = false, 
     if (canvas.height !== height) canvas.height = height;
     // 8-bit frames at full size are wrapped without a copy; float images are converted into a buffer reused per size.
     let pixels: ImageData;
-    if (img.data instanceof Uint8ClampedArray) {
+    if (isSource(img)) {
+      pixels = new ImageData(img.pixels(width, height) as Uint8ClampedArray<ArrayBuffer>, width, height);
+    } else if (img.data instanceof Uint8ClampedArray) {
       if (img.data.length !== 4 * img.width * img.height) return; // not a frame of this size: draw nothing
       const data = width === img.width ? img.data : nearestPixels(img.data, img.width, img.height, 4, width, height);
       pixels = new ImageData(data as Uint8ClampedArray<ArrayBuffer>, width, height);

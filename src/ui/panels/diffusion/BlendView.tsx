@@ -1,8 +1,8 @@
-// Images that are a blend of x₀ and ε and follow t (x_t, the v target): each frame is written straight to 8-bit
-// RGBA (noisyRgba) into a buffer kept per size, so a move builds no new pixel array; PixelFigure draws it.
-import { useMemo, useRef, type ComponentProps } from 'react';
-import { noisyRgba } from '../../../core/diffusion/forward';
+// Images that are a blend of x₀ and ε and follow t (x_t, the v target): a source (diffusionData.blendSource)
+// that PixelFigure's canvas makes at the size it is shown, so a move computes the pixels on screen only.
+import { useMemo, type ComponentProps } from 'react';
 import { PixelFigure } from '../../components/Figure';
+import { blendSource } from './diffusionData';
 
 export interface BlendParams {
   x0: Float32Array | null;
@@ -15,11 +15,6 @@ export interface BlendParams {
 }
 
 export function BlendView({ x0, eps, side, alpha, sigma, k, ...figure }: BlendParams & Omit<ComponentProps<typeof PixelFigure>, 'image'>) {
-  const buffer = useRef<Uint8ClampedArray | null>(null);
-  const image = useMemo(() => {
-    if (!x0 || !eps || x0.length !== 3 * side * side) return null;
-    if (buffer.current?.length !== 4 * side * side) buffer.current = new Uint8ClampedArray(4 * side * side);
-    return { width: side, height: side, data: noisyRgba(x0, eps, alpha, sigma, k, buffer.current) };
-  }, [x0, eps, side, alpha, sigma, k]);
+  const image = useMemo(() => (x0 && eps && x0.length === 3 * side * side ? blendSource(x0, eps, side, alpha, sigma, k) : null), [x0, eps, side, alpha, sigma, k]);
   return <PixelFigure {...figure} image={image} />;
 }

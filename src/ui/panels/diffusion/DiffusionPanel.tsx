@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { pixelToModel } from '../../../core/conventions';
-import { logSnrStrip, noisyRgba, seededNoiseMemo } from '../../../core/diffusion/forward';
+import { logSnrStrip, seededNoiseMemo } from '../../../core/diffusion/forward';
 import { scheduleAt, scheduleCurve, SCHEDULE_KINDS, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
 import type { SpectraPrecomputed } from '../../../core/diffusion/spectrum';
 import { isCurveElboEquivalent, PREDICTIONS, weightingCurve, WEIGHTING_KINDS, type Prediction } from '../../../core/diffusion/weighting';
@@ -9,7 +9,7 @@ import { DIFFUSION_SCHEDULES, type DiffusionSchedule, type Weighting } from '../
 import { appStore, useStore } from '../../../state/store';
 import { lineChart } from '../../charts/lineChart';
 import { PixelFigure } from '../../components/Figure';
-import { PixelCanvas, type RgbaFrame } from '../../components/PixelCanvas';
+import { PixelCanvas } from '../../components/PixelCanvas';
 import { Slider } from '../../components/Slider';
 import { imagePayload } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
@@ -17,7 +17,7 @@ import { Panel } from '../Panel';
 import { Formula } from '../../formulas/Formula';
 import { FORMULAS } from '../../formulas/tex';
 import { PARAMETERIZATION_LABELS } from './denoiserData';
-import { pairMoments, rmsOf, SCHEDULE_LABELS, scheduleSpec, stripFrames } from './diffusionData';
+import { blendSource, pairMoments, rmsOf, SCHEDULE_LABELS, scheduleSpec, stripSources } from './diffusionData';
 import { ScheduleEditor } from './ScheduleEditor';
 import { DenoiserSection } from './DenoiserSection';
 import {
@@ -64,8 +64,6 @@ function spectraDomains(pre: SpectraPrecomputed, spec: ScheduleSpec, opts: Sched
 /** Charts are built with the t of the moment; their parts in tParts.tsx move the marks that follow it. */
 const tNow = () => appStore.getState().diffusion.t;
 
-/** A square 8-bit frame of side `side`. */
-const frameOf = (side: number, data: Uint8ClampedArray): RgbaFrame => ({ width: side, height: side, data });
 /** ε of the panel's seed: a working size just left (or a smaller one) is a copy, not a new draw. */
 const noiseOf = seededNoiseMemo();
 
@@ -107,21 +105,20 @@ export function DiffusionPanel() {
   const moments = useMemo(() => (x0 && eps ? pairMoments(x0, eps) : null), [x0, eps]);
   // The side of the image x0 came from (the requested size can run ahead of the working image while it loads).
   const side = pair?.side ?? size;
-  // Images go straight to 8-bit frames (noisyRgba: the bytes modelImage → toRgba would give, in one pass): a
-  // working-size change redraws all ten at once.
-  const x0Img = useMemo(() => (x0 && eps ? frameOf(side, noisyRgba(x0, eps, 1, 0, 0.5)) : null), [x0, eps, side]); // (x + 1)/2
-  const epsImg = useMemo(() => (x0 && eps ? frameOf(side, noisyRgba(x0, eps, 0, 1, 0.25)) : null), [x0, eps, side]); // 0.5 + ε/4
-  // The targets that do not depend on t (core targets(): x₀, velocity = ε − x₀), as 0.5 + x/4 in 8-bit frames.
+  // The images are sources (diffusionData.blendSource): each is made at the size its canvas is shown, and whole
+  // only for an export, so a working-size change computes the pixels on screen, not ten full-size images.
+  const x0Img = useMemo(() => (x0 && eps ? blendSource(x0, eps, side, 1, 0, 0.5) : null), [x0, eps, side]); // (x + 1)/2
+  const epsImg = useMemo(() => (x0 && eps ? blendSource(x0, eps, side, 0, 1, 0.25) : null), [x0, eps, side]); // 0.5 + ε/4
+  // The targets that do not depend on t (core targets(): x₀, velocity = ε − x₀), as 0.5 + x/4.
   const fixedTargets = useMemo(() => (x0 && eps ? {
-    x0: { width: side, height: side, data: noisyRgba(x0, eps, 1, 0, 0.25) },
-    velocity: { width: side, height: side, data: noisyRgba(x0, eps, -1, 1, 0.25) },
+    x0: blendSource(x0, eps, side, 1, 0, 0.25),
+    velocity: blendSource(x0, eps, side, -1, 1, 0.25),
   } : null), [x0, eps, side]);
-  // Thumbnails of at most STRIP_SIDE² pixels (diffusionData.stripFrames).
   const strip = useMemo(() => {
     if (!x0 || !eps) return [];
     const entries = logSnrStrip(spec, 8, opts);
-    const frames = stripFrames(x0, eps, side, entries, spec, opts);
-    return entries.map((e, i) => ({ ...e, img: frames[i] }));
+    const sources = stripSources(x0, eps, side, entries, spec, opts);
+    return entries.map((e, i) => ({ ...e, img: sources[i] }));
   }, [x0, eps, spec, opts, side]);
 
   const spectra = useWorkerRequest('diffusion-spectra', image && (() => ({ image: imagePayload(image, hash), seed: view.seed })), `${hash}|${view.seed}`);
@@ -260,7 +257,7 @@ export function DiffusionPanel() {
       <div className="strip" aria-label="x_t at 8 noise levels evenly spaced in log-SNR">
         {strip.map((e, i) => (
           <button key={i} type="button" className="strip-item" onClick={() => setDiffusion({ t: Math.round(e.t * 1000) / 1000 })} title={`t = ${e.t.toFixed(3)}, λ = ${e.logSnr.toFixed(2)}`}>
-            <PixelCanvas image={e.img} className="thumb" />
+            <PixelCanvas image={e.img} className="thumb" fit />
             <span>λ {e.logSnr.toFixed(1)}</span>
           </button>
         ))}

@@ -1,7 +1,8 @@
 // Shaping for the Diffusion panel: the schedule the view describes, target scales, number formats.
 import { noisyRgba, type StripEntry } from '../../../core/diffusion/forward';
 import { scheduleAt, monotoneLogSnr, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
-import { resizeNearest } from '../../../core/image';
+import { nearestPixels } from '../../../core/image';
+import type { PixelSource } from '../../components/PixelCanvas';
 import type { DiffusionView } from '../../../state/diffusionSlice';
 
 export const SCHEDULE_LABELS: Record<DiffusionView['schedule'], string> = {
@@ -54,24 +55,51 @@ export function xtScale(alpha: number, sigma: number): number {
   return 0.5 / Math.sqrt(alpha ** 2 + sigma ** 2);
 }
 
-/**
- * The strip's thumbnails have at most this many pixels a side. They are shown about 40–50 CSS px wide; drawn at a
- * 512² working size, eight 1 MB canvases cost more to compute, draw and hand to the compositor than the rest of
- * the panel's images together.
- */
-export const STRIP_SIDE = 128;
+/** The last sizes x0 and ε were resampled to, per pair: the panel's images are shown at two or three sizes. */
+const SAMPLED_SIZES = 4;
+const sampledCache = new WeakMap<Float32Array, { eps: Float32Array; sizes: Map<string, [Float32Array, Float32Array]> }>();
 
 /**
- * x_t at each strip entry as an 8-bit frame of min(side, STRIP_SIDE) pixels a side: x0 and ε are first resampled
- * nearest-neighbour (the pixel under each thumbnail pixel's centre, as a pixelated canvas shows a larger image),
- * so each thumbnail pixel is x_t at one pixel of the image, with its noise; scaled like the x_t figure (xtScale).
+ * x0 and ε (side² RGB pixels) resampled nearest-neighbour to w × h: the pixel under each new pixel's centre, as a
+ * pixelated canvas shows a larger image. Kept for the last few sizes of each pair, so the panel's images shown at
+ * one size resample once; at full size, the arrays themselves.
  */
-export function stripFrames(x0: Float32Array, eps: Float32Array, side: number, entries: StripEntry[], spec: ScheduleSpec, opts: ScheduleOptions): { width: number; height: number; data: Uint8ClampedArray }[] {
-  const n = Math.min(side, STRIP_SIDE);
-  const small = (data: Float32Array) => (n === side ? data : resizeNearest({ width: side, height: side, data }, n, n).data);
-  const [x, e] = [small(x0), small(eps)];
+export function sampledPair(x0: Float32Array, eps: Float32Array, side: number, w: number, h: number): [Float32Array, Float32Array] {
+  if (w === side && h === side) return [x0, eps];
+  let entry = sampledCache.get(x0);
+  if (!entry || entry.eps !== eps) sampledCache.set(x0, (entry = { eps, sizes: new Map() }));
+  const key = `${w}x${h}`;
+  let pair = entry.sizes.get(key);
+  if (pair) {
+    entry.sizes.delete(key); // most recently used last
+  } else {
+    pair = [nearestPixels(x0, side, side, 3, w, h), nearestPixels(eps, side, side, 3, w, h)];
+    if (entry.sizes.size >= SAMPLED_SIZES) entry.sizes.delete(entry.sizes.keys().next().value!);
+  }
+  entry.sizes.set(key, pair);
+  return pair;
+}
+
+/**
+ * The image 0.5 + k·(α·x0 + σ·ε) of a side² pair, made at the size it is drawn (noisyRgba of the resampled pair):
+ * a canvas shown 130 px wide computes 130² pixels, not 512², and an export the whole image. Nearest-neighbour
+ * sampling commutes with this per-pixel map, so the pixels equal the whole image resampled.
+ */
+export function blendSource(x0: Float32Array, eps: Float32Array, side: number, alpha: number, sigma: number, k: number): PixelSource {
+  return {
+    width: side,
+    height: side,
+    pixels: (w, h) => {
+      const [x, e] = sampledPair(x0, eps, side, w, h);
+      return noisyRgba(x, e, alpha, sigma, k);
+    },
+  };
+}
+
+/** x_t at each strip entry, scaled like the x_t figure (xtScale), made at the size each thumbnail is shown. */
+export function stripSources(x0: Float32Array, eps: Float32Array, side: number, entries: StripEntry[], spec: ScheduleSpec, opts: ScheduleOptions): PixelSource[] {
   return entries.map((entry) => {
     const p = scheduleAt(spec, entry.t, opts);
-    return { width: n, height: n, data: noisyRgba(x, e, p.alpha, p.sigma, xtScale(p.alpha, p.sigma)) };
+    return blendSource(x0, eps, side, p.alpha, p.sigma, xtScale(p.alpha, p.sigma));
   });
 }

@@ -2,14 +2,13 @@
 // re-renders these few components, not the panel (its image strip, charts and denoiser section).
 import { memo, useMemo } from 'react';
 import { stepOfT } from '../../../core/conventions';
-import type { RgbImage } from '../../../core/image';
 import { scheduleAt, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
 import { bandSnr, drownedFrequency, spectrumAt, type SpectraPrecomputed } from '../../../core/diffusion/spectrum';
 import type { DiffusionSchedule } from '../../../state/diffusionSlice';
 import { appStore } from '../../../state/store';
 import type { Series } from '../../charts/lineChart';
 import { ChartFigure, PixelFigure, type ExportName } from '../../components/Figure';
-import type { RgbaFrame } from '../../components/PixelCanvas';
+import type { PixelSource } from '../../components/PixelCanvas';
 import { LiveReadout } from '../../components/LiveReadout';
 import { Slider } from '../../components/Slider';
 import { fmtNum, SCHEDULE_LABELS, xtScale } from './diffusionData';
@@ -122,7 +121,7 @@ export function XtFigure({ spec, opts, x0, eps, side, params }: Schedule & { x0:
   const t = useT();
   const { alpha, sigma } = scheduleAt(spec, t, opts);
   // x_t is shown divided by √(α² + σ²) (xtScale), as 8-bit RGBA in one pass (the bytes of noisyImage →
-  // 0.5 + k·x_t → toRgba): it is redrawn on every frame.
+  // 0.5 + k·x_t → toRgba), at the size shown: it is redrawn on every frame.
   return (
     <BlendView id="diffusion-xt" x0={x0} eps={eps} side={side} alpha={alpha} sigma={sigma} k={xtScale(alpha, sigma)}
       title={`x_t, t = ${t.toFixed(2)}`} alt={`The noised image at t = ${t.toFixed(3)}`} name={nameAt('xt', params, t)} />
@@ -182,8 +181,8 @@ type TargetProps = Schedule & {
   x0: Float32Array | null;
   eps: Float32Array | null;
   side: number;
-  epsImg: RgbaFrame | null;
-  fixed: { x0: RgbaFrame; velocity: RgbaFrame } | null;
+  epsImg: PixelSource | null;
+  fixed: { x0: PixelSource; velocity: PixelSource } | null;
   params: NameParams;
 };
 
@@ -194,7 +193,7 @@ export function TargetImages(props: TargetProps) {
 const TargetsAt = memo(function TargetsAt({ spec, opts, x0, eps, side, epsImg, fixed, params, tD }: TargetProps & { tD: number }) {
   const { alpha, sigma } = scheduleAt(spec, tD, opts);
   // Shown as 0.5 + x/4 (core targets(): v = α·ε − σ·x₀, i.e. the blend with weights −σ on x₀ and α on ε).
-  const figure = (k: 'eps' | 'x0' | 'velocity', title: string, image: RgbImage | RgbaFrame | null) => (
+  const figure = (k: 'eps' | 'x0' | 'velocity', title: string, image: PixelSource | null) => (
     <PixelFigure id={`diffusion-target-${k}`} title={title} alt={`The ${k} target at t = ${tD.toFixed(3)}`} image={image} name={nameNow(`target-${k}`, params)} />
   );
   if (!fixed) return <div className="image-row four" />;
