@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { logSnrStrip, noisyRgba, seededNoise } from '../../../src/core/diffusion/forward';
 import { scheduleAt } from '../../../src/core/diffusion/schedules';
 import { nearestPixels } from '../../../src/core/image';
-import { blendSource, pairMoments, rmsOf, sampledPair, stripSources } from '../../../src/ui/panels/diffusion/diffusionData';
+import { pixelToModel } from '../../../src/core/conventions';
+import { blendSource, modelSpace, pairMoments, rmsOf, sampledPair, stripSources } from '../../../src/ui/panels/diffusion/diffusionData';
 import { enforceMonotone } from '../../../src/ui/panels/diffusion/ScheduleEditor';
 
 describe('target scale from moments', () => {
@@ -15,6 +16,27 @@ describe('target scale from moments', () => {
       for (let i = 0; i < x0.length; i++) s += (a * eps[i] + b * x0[i]) ** 2;
       expect(rmsOf(m, a, b)).toBeCloseTo(Math.sqrt(s / x0.length), 5);
     }
+  });
+});
+
+describe('what is kept per working image', () => {
+  it('x0 in model space is 2p − 1 of every value, one array per image', () => {
+    const image = { width: 4, height: 2, data: Float32Array.from({ length: 24 }, (_, i) => i / 23) };
+    const x0 = modelSpace(image);
+    expect(Array.from(x0)).toEqual(Array.from(image.data, (p) => Math.fround(pixelToModel(p))));
+    expect(modelSpace(image)).toBe(x0);
+    expect(modelSpace({ ...image, data: image.data.slice() })).not.toBe(x0);
+  });
+
+  it('the moments of a pair are recomputed when ε changes for the same x0', () => {
+    const x0 = seededNoise(300, 1);
+    const a = pairMoments(x0, seededNoise(300, 2));
+    const eps = seededNoise(300, 3);
+    const b = pairMoments(x0, eps);
+    expect(b).not.toEqual(a);
+    let ex = 0;
+    for (let i = 0; i < 300; i++) ex += x0[i] * eps[i];
+    expect(b.ex).toBeCloseTo(ex / 300, 12);
   });
 });
 

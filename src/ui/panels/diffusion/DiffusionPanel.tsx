@@ -1,6 +1,5 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/shallow';
-import { pixelToModel } from '../../../core/conventions';
 import { logSnrStrip, seededNoiseMemo } from '../../../core/diffusion/forward';
 import { scheduleAt, scheduleCurve, SCHEDULE_KINDS, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
 import type { SpectraPrecomputed } from '../../../core/diffusion/spectrum';
@@ -17,7 +16,7 @@ import { Panel } from '../Panel';
 import { Formula } from '../../formulas/Formula';
 import { FORMULAS } from '../../formulas/tex';
 import { PARAMETERIZATION_LABELS } from './denoiserData';
-import { blendSource, pairMoments, rmsOf, SCHEDULE_LABELS, scheduleSpec, stripSources } from './diffusionData';
+import { blendSource, modelSpace, pairMoments, rmsOf, SCHEDULE_LABELS, scheduleSpec, stripSources } from './diffusionData';
 import { ScheduleEditor } from './ScheduleEditor';
 import { DenoiserSection } from './DenoiserSection';
 import {
@@ -96,9 +95,7 @@ export function DiffusionPanel() {
   const [pair, setPair] = useState<{ side: number; x0: Float32Array; eps: Float32Array } | null>(null);
   useEffect(() => {
     if (!image) return;
-    const x0 = new Float32Array(image.data.length);
-    for (let i = 0; i < x0.length; i++) x0[i] = pixelToModel(image.data[i]);
-    setPair({ side: image.width, x0, eps: noiseOf(x0.length, view.seed) });
+    setPair({ side: image.width, x0: modelSpace(image), eps: noiseOf(image.data.length, view.seed) });
   }, [image, view.seed]);
   const x0 = pair?.x0 ?? null;
   const eps = pair?.eps ?? null;

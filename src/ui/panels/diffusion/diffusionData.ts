@@ -1,7 +1,8 @@
 // Shaping for the Diffusion panel: the schedule the view describes, target scales, number formats.
 import { noisyRgba, type StripEntry } from '../../../core/diffusion/forward';
 import { scheduleAt, monotoneLogSnr, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
-import { nearestPixels } from '../../../core/image';
+import { pixelToModel } from '../../../core/conventions';
+import { nearestPixels, type RgbImage } from '../../../core/image';
 import type { PixelSource } from '../../components/PixelCanvas';
 import type { DiffusionView } from '../../../state/diffusionSlice';
 
@@ -20,10 +21,32 @@ export function scheduleSpec(view: Pick<DiffusionView, 'schedule' | 'points'>): 
   return view.schedule === 'custom' ? monotoneLogSnr(view.points) : view.schedule;
 }
 
+const modelSpaceCache = new WeakMap<RgbImage, Float32Array>();
+
+/**
+ * x0: the image's values in model space (conventions pixelToModel), once per working image. The pipeline returns
+ * the same image object for a working size just left (ui/image/pipeline.ts workingImage), so going back costs no
+ * new 3 MB array. Shared: callers must not write it.
+ */
+export function modelSpace(image: RgbImage): Float32Array {
+  let x0 = modelSpaceCache.get(image);
+  if (!x0) {
+    x0 = new Float32Array(image.data.length);
+    for (let i = 0; i < x0.length; i++) x0[i] = pixelToModel(image.data[i]);
+    modelSpaceCache.set(image, x0);
+  }
+  return x0;
+}
+
 /** Sums that give the RMS of any α·ε + β·x0 combination in O(1): E[ε²], E[x0²], E[ε·x0] over all values. */
 export interface PairMoments { ee: number; xx: number; ex: number }
 
+const momentsCache = new WeakMap<Float32Array, { eps: Float32Array; moments: PairMoments }>();
+
+/** The moments of a pair, remembered per x0 and ε (both kept per working image and seed: a size just left is a hit). */
 export function pairMoments(x0: Float32Array, eps: Float32Array): PairMoments {
+  const hit = momentsCache.get(x0);
+  if (hit?.eps === eps) return hit.moments;
   let ee = 0, xx = 0, ex = 0;
   for (let i = 0; i < x0.length; i++) {
     ee += eps[i] * eps[i];
@@ -31,7 +54,9 @@ export function pairMoments(x0: Float32Array, eps: Float32Array): PairMoments {
     ex += eps[i] * x0[i];
   }
   const n = x0.length;
-  return { ee: ee / n, xx: xx / n, ex: ex / n };
+  const moments = { ee: ee / n, xx: xx / n, ex: ex / n };
+  momentsCache.set(x0, { eps, moments });
+  return moments;
 }
 
 /** RMS of a·ε + b·x0 from the moments (exact for these arrays). */
