@@ -21,7 +21,73 @@ export type Pending<T> = {
  * older one, so dragging never queues stale work; the last result stays shown until the new one arrives, and
  * through a cancel.
  */
-export function useWorkerRequest<K extends RequestKind>(kind: K, makePayload: (() => PayloadOf<K>) | null, key: string): Pending<ResultOf<K>> {
+/**
+ * Answers kept on the page by kind and key, for requests made with `remember`: the most recent, within a number of
+ * entries and of bytes in their typed arrays. A key seen before (a working size or patch size just left) then has
+ * its answer in the render that asks for it, with no round trip to the worker, whose reply would wait behind the
+ * page's own work.
+ */
+export const REMEMBER_LIMITS = { entries: 24, bytes: 48 * 2 ** 20 };
+const answers = new Map<string, { result: unknown; bytes: number }>();
+let answerBytes = 0;
+
+/** The bytes of the typed arrays an answer holds (plain objects and arrays walked; numbers and strings not counted). */
+export function typedBytes(value: unknown, depth = 0): number {
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  if (value === null || typeof value !== 'object' || depth > 6) return 0;
+  let sum = 0;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) sum += typedBytes(v, depth + 1);
+  return sum;
+}
+
+/** A remembered answer, made the most recent; undefined if none. */
+function recallAnswer<K extends RequestKind>(kind: K, key: string): ResultOf<K> | undefined {
+  const id = `${kind}\n${key}`;
+  const entry = answers.get(id);
+  if (!entry) return undefined;
+  answers.delete(id);
+  answers.set(id, entry);
+  return entry.result as ResultOf<K>;
+}
+
+function keepAnswer<K extends RequestKind>(kind: K, key: string, result: ResultOf<K>): void {
+  const id = `${kind}\n${key}`;
+  const bytes = typedBytes(result);
+  if (bytes > REMEMBER_LIMITS.bytes / 4) return; // one answer may not crowd out the rest
+  const old = answers.get(id);
+  if (old) {
+    answers.delete(id);
+    answerBytes -= old.bytes;
+  }
+  answers.set(id, { result, bytes });
+  answerBytes += bytes;
+  while (answers.size > REMEMBER_LIMITS.entries || answerBytes > REMEMBER_LIMITS.bytes) {
+    const [oldest, entry] = answers.entries().next().value!;
+    answers.delete(oldest);
+    answerBytes -= entry.bytes;
+  }
+}
+
+/** Forgets every remembered answer (tests). */
+export function forgetAnswers(): void {
+  answers.clear();
+  answerBytes = 0;
+}
+
+/** How many answers are remembered, and their typed arrays' bytes (tests). */
+export function rememberedAnswers(): { entries: number; bytes: number } {
+  return { entries: answers.size, bytes: answerBytes };
+}
+
+export interface RequestOptions {
+  /**
+   * Keep this kind's answers on the page by key (the last few), and answer a key seen before without asking the
+   * worker. Only for small answers that depend on nothing but the key.
+   */
+  remember?: boolean;
+}
+
+export function useWorkerRequest<K extends RequestKind>(kind: K, makePayload: (() => PayloadOf<K>) | null, key: string, { remember = false }: RequestOptions = {}): Pending<ResultOf<K>> {
   const action = useWorkerAction(kind);
   const { run, cancel } = action;
   // The payload of the render whose key changed.
@@ -29,15 +95,28 @@ export function useWorkerRequest<K extends RequestKind>(kind: K, makePayload: ((
   const [attempt, setAttempt] = useState(0);
   // The key whose request the user cancelled: a request superseded from elsewhere is not a cancel.
   const [cancelledKey, setCancelledKey] = useState<string | null>(null);
+  const hit = remember && makePayload ? recallAnswer(kind, key) : undefined;
+  const known = hit !== undefined;
   useEffect(() => {
     const build = make.current;
     if (!build) return;
-    void run(build());
+    if (known) return cancel; // answered from the page: a request still running for an older key is dropped
+    void run(build()).then((outcome) => {
+      if (remember && outcome.status === 'done') keepAnswer(kind, key, outcome.result);
+    });
     return cancel;
-  }, [run, cancel, make, key, attempt]);
+  }, [run, cancel, make, key, attempt, known, remember, kind]);
   // A failure drops the result it was to replace (the views show the error alone) until a newer one comes.
   const [dropped, setDropped] = useState<ResultOf<K> | null>(null);
   if (action.status === 'error' && action.result !== dropped) setDropped(action.result);
+  if (known) {
+    return {
+      status: 'idle', result: hit, progress: 1, etaSeconds: null, error: null,
+      retry: () => setAttempt((a) => a + 1),
+      cancel: () => undefined,
+      cancelled: false,
+    };
+  }
   return {
     status: action.working ? 'working' : 'idle',
     result: action.result === dropped ? null : action.result,

@@ -30,7 +30,7 @@ export function BitplaneView() {
   const sampleId = useStore((s) => s.image.sampleId);
   const size = useStore((s) => s.image.size);
   const bits = useStore((s) => s.depth.bits);
-  const analysis = useWorkerRequest('bitplane-analysis', image && (() => ({ image: imagePayload(image, hash) })), hash);
+  const analysis = useWorkerRequest('bitplane-analysis', image && (() => ({ image: imagePayload(image, hash) })), hash, { remember: true });
 
   // The 8 reconstructions and planes are built once per image, ahead of time in idle moments, so that a slider
   // move only draws cached pixels; the per-image curves come from the worker.

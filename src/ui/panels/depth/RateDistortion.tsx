@@ -39,7 +39,7 @@ export function RateDistortion({ viewCurves = null }: { viewCurves?: ViewCurves 
       : [];
   const cheap = CHEAP.map((c) => ({ ...c, spec: c.spec(view.qstep) }));
   const key = `${hash}|${JSON.stringify(cheap.map((s) => s.spec))}`;
-  const rd = useWorkerRequest('depth-rd', image && (() => ({ image: imagePayload(image, hash), specs: cheap.map((s) => s.spec) })), key);
+  const rd = useWorkerRequest('depth-rd', image && (() => ({ image: imagePayload(image, hash), specs: cheap.map((s) => s.spec) })), key, { remember: true });
   // The view's curve, once the steps view has it for this image and decomposition (null: not yet).
   const ownKey = learned.length > 0 ? `${hash}|${JSON.stringify(learned[0].spec)}` : '';
   const ownId = learned[0]?.id ?? '';

@@ -118,7 +118,7 @@ export function DiffusionPanel() {
     return entries.map((e, i) => ({ ...e, img: sources[i] }));
   }, [x0, eps, spec, opts, side]);
 
-  const spectra = useWorkerRequest('diffusion-spectra', image && (() => ({ image: imagePayload(image, hash), seed: view.seed })), `${hash}|${view.seed}`);
+  const spectra = useWorkerRequest('diffusion-spectra', image && (() => ({ image: imagePayload(image, hash), seed: view.seed })), `${hash}|${view.seed}`, { remember: true });
   const pre = spectra.result && spectra.result.n === size ? spectra.result : null;
 
   const scheduleChart = useMemo(() => {

@@ -82,6 +82,7 @@ export function PatchPanel() {
     'patch-stats',
     image && (() => ({ image: imagePayload(image, hash), patch: view.patch, orderings: specs })),
     `${hash}|${view.patch}|${specs.map((s) => JSON.stringify(s)).join(';')}`,
+    { remember: true },
   );
   const result = stats.result && stats.result.rows === rows ? stats.result : null;
   const mine = result ? result.orderings[kinds.indexOf(view.ordering)] : null;

@@ -1,0 +1,100 @@
+import { act, renderHook } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ComputeClient } from '../../../src/compute/client';
+import type { RequestKind } from '../../../src/protocol';
+import { forgetAnswers, rememberedAnswers, REMEMBER_LIMITS, typedBytes, useWorkerRequest } from '../../../src/ui/hooks/useWorkerRequest';
+
+/** A client whose requests the test answers by hand. */
+class HeldClient {
+  calls: { kind: RequestKind; payload: { key: string }; resolve(value: unknown): void; aborted: boolean }[] = [];
+  readonly client: ComputeClient = {
+    request: (kind: RequestKind, payload, opts = {}) => new Promise((resolve) => {
+      const call = { kind, payload: payload as unknown as { key: string }, resolve: resolve as (v: unknown) => void, aborted: false };
+      this.calls.push(call);
+      opts.signal?.addEventListener('abort', () => void (call.aborted = true), { once: true });
+    }) as never,
+    onBackendChange: () => () => {},
+    dispose: () => {},
+  };
+}
+
+const fake = vi.hoisted(() => ({ current: null as null | { client: unknown } }));
+vi.mock('../../../src/compute/client', () => ({ getComputeClient: () => fake.current!.client }));
+
+let worker: HeldClient;
+beforeEach(() => {
+  worker = new HeldClient();
+  fake.current = worker;
+  forgetAnswers();
+});
+afterEach(() => vi.restoreAllMocks());
+
+/** The answer the worker would give for a key. */
+const answerOf = (key: string) => ({ key, values: new Float64Array(4) });
+
+function setup(remember: boolean, initial = 'a') {
+  return renderHook(({ k }) => useWorkerRequest('bitplane-analysis', () => ({ key: k }) as never, k, { remember }), { initialProps: { k: initial } });
+}
+
+async function answerLast() {
+  const call = worker.calls.at(-1)!;
+  await act(async () => call.resolve(answerOf(call.payload.key)));
+}
+
+describe('useWorkerRequest with remember', () => {
+  it('answers a key seen before in the render that asks for it, without a request, and the newest key wins', async () => {
+    const hook = setup(true);
+    await answerLast();
+    hook.rerender({ k: 'b' });
+    await answerLast();
+    expect(worker.calls).toHaveLength(2);
+
+    hook.rerender({ k: 'a' }); // back to a: its answer at once, and nothing sent
+    expect(hook.result.current.result).toEqual(answerOf('a'));
+    expect(hook.result.current.status).toBe('idle');
+    expect(worker.calls).toHaveLength(2);
+
+    hook.rerender({ k: 'c' }); // a new key is asked for as before
+    expect(worker.calls).toHaveLength(3);
+    hook.rerender({ k: 'b' }); // …and left for a remembered one: the running request is dropped
+    expect(worker.calls[2].aborted).toBe(true);
+    expect(hook.result.current.result).toEqual(answerOf('b'));
+  });
+
+  it('does not remember without the option, nor a failed or superseded request', async () => {
+    const plain = setup(false, 'p');
+    await answerLast();
+    plain.rerender({ k: 'q' });
+    await answerLast();
+    plain.rerender({ k: 'p' });
+    expect(worker.calls).toHaveLength(3);
+    expect(rememberedAnswers().entries).toBe(0);
+
+    const hook = setup(true, 'x');
+    hook.rerender({ k: 'y' }); // x superseded before its answer
+    await act(async () => worker.calls.at(-2)!.resolve(answerOf('x')));
+    hook.rerender({ k: 'x' });
+    expect(worker.calls.at(-1)!.payload.key).toBe('x'); // asked again
+  });
+
+  it('keeps within its limits: the oldest answers go first', async () => {
+    const hook = setup(true, 'k0');
+    await answerLast();
+    for (let i = 1; i <= REMEMBER_LIMITS.entries + 3; i++) {
+      hook.rerender({ k: `k${i}` });
+      await answerLast();
+    }
+    expect(rememberedAnswers().entries).toBe(REMEMBER_LIMITS.entries);
+    expect(rememberedAnswers().bytes).toBe(REMEMBER_LIMITS.entries * 32);
+    const sent = worker.calls.length;
+    hook.rerender({ k: 'k0' }); // the oldest: forgotten, so asked again
+    expect(worker.calls.length).toBe(sent + 1);
+    hook.rerender({ k: `k${REMEMBER_LIMITS.entries + 3}` }); // the newest: remembered
+    expect(worker.calls.length).toBe(sent + 1);
+  });
+
+  it('counts the bytes of the typed arrays an answer holds', () => {
+    expect(typedBytes({ a: new Float64Array(10), b: [new Int32Array(3), { c: new Uint8Array(5) }], n: 7, s: 'x' })).toBe(80 + 12 + 5);
+    expect(typedBytes(null)).toBe(0);
+  });
+});
