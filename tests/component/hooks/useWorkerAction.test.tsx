@@ -1,35 +1,7 @@
 import { act, renderHook } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ComputeClient, RequestOptions } from '../../../src/compute/client';
-import type { RequestKind } from '../../../src/protocol';
 import { useWorkerAction, type Outcome } from '../../../src/ui/hooks/useWorkerAction';
-
-/** A request the test answers; its answer may come after it was aborted, as a worker's late reply would. */
-interface Call {
-  payload: Record<string, unknown>;
-  opts: RequestOptions;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-  aborted: boolean;
-}
-
-/** A client that leaves every request to the test and does not reject on abort unless told to. */
-class HeldClient {
-  calls: Call[] = [];
-  rejectOnAbort = false;
-  readonly client: ComputeClient = {
-    request: (_kind: RequestKind, payload, opts = {}) => new Promise((resolve, reject) => {
-      const call: Call = { payload: payload as Record<string, unknown>, opts: opts as RequestOptions, resolve: resolve as (v: unknown) => void, reject, aborted: false };
-      this.calls.push(call);
-      opts.signal?.addEventListener('abort', () => {
-        call.aborted = true;
-        if (this.rejectOnAbort) reject(new DOMException('The request was aborted', 'AbortError'));
-      }, { once: true });
-    }) as never,
-    onBackendChange: () => () => {},
-    dispose: () => {},
-  };
-}
+import { HeldClient } from './heldClient';
 
 const fake = vi.hoisted(() => ({ current: null as null | { client: unknown } }));
 vi.mock('../../../src/compute/client', () => ({ getComputeClient: () => fake.current!.client }));

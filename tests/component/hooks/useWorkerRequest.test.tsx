@@ -1,22 +1,7 @@
 import { act, renderHook } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ComputeClient } from '../../../src/compute/client';
-import type { RequestKind } from '../../../src/protocol';
+import { HeldClient } from './heldClient';
 import { forgetAnswers, rememberedAnswers, REMEMBER_LIMITS, typedBytes, useWorkerRequest } from '../../../src/ui/hooks/useWorkerRequest';
-
-/** A client whose requests the test answers by hand. */
-class HeldClient {
-  calls: { kind: RequestKind; payload: { key: string }; resolve(value: unknown): void; aborted: boolean }[] = [];
-  readonly client: ComputeClient = {
-    request: (kind: RequestKind, payload, opts = {}) => new Promise((resolve) => {
-      const call = { kind, payload: payload as unknown as { key: string }, resolve: resolve as (v: unknown) => void, aborted: false };
-      this.calls.push(call);
-      opts.signal?.addEventListener('abort', () => void (call.aborted = true), { once: true });
-    }) as never,
-    onBackendChange: () => () => {},
-    dispose: () => {},
-  };
-}
 
 const fake = vi.hoisted(() => ({ current: null as null | { client: unknown } }));
 vi.mock('../../../src/compute/client', () => ({ getComputeClient: () => fake.current!.client }));
@@ -38,7 +23,7 @@ function setup(remember: boolean, initial = 'a') {
 
 async function answerLast() {
   const call = worker.calls.at(-1)!;
-  await act(async () => call.resolve(answerOf(call.payload.key)));
+  await act(async () => call.resolve(answerOf((call.payload as { key: string }).key)));
 }
 
 describe('useWorkerRequest with remember', () => {
@@ -74,7 +59,7 @@ describe('useWorkerRequest with remember', () => {
     hook.rerender({ k: 'y' }); // x superseded before its answer
     await act(async () => worker.calls.at(-2)!.resolve(answerOf('x')));
     hook.rerender({ k: 'x' });
-    expect(worker.calls.at(-1)!.payload.key).toBe('x'); // asked again
+    expect((worker.calls.at(-1)!.payload as { key: string }).key).toBe('x'); // asked again
   });
 
   it('keeps within its limits: the oldest answers go first', async () => {
