@@ -17,11 +17,6 @@ export type Pending<T> = {
 };
 
 /**
- * Runs a worker request whenever `key` changes (null payload: nothing to do yet). A newer request cancels the
- * older one, so dragging never queues stale work; the last result stays shown until the new one arrives, and
- * through a cancel.
- */
-/**
  * Answers kept on the page by kind and key, for requests made with `remember`: the most recent, within a number of
  * entries and of bytes in their typed arrays. A key seen before (a working size or patch size just left) then has
  * its answer in the render that asks for it, with no round trip to the worker, whose reply would wait behind the
@@ -87,6 +82,11 @@ export interface RequestOptions {
   remember?: boolean;
 }
 
+/**
+ * Runs a worker request whenever `key` changes (null payload: nothing to do yet). A newer request cancels the
+ * older one, so dragging never queues stale work; the last result stays shown until the new one arrives, and
+ * through a cancel. With `remember`, a key answered before is answered from the page (see above).
+ */
 export function useWorkerRequest<K extends RequestKind>(kind: K, makePayload: (() => PayloadOf<K>) | null, key: string, { remember = false }: RequestOptions = {}): Pending<ResultOf<K>> {
   const action = useWorkerAction(kind);
   const { run, cancel } = action;
