@@ -63,7 +63,7 @@ function spectraDomains(pre: SpectraPrecomputed, spec: ScheduleSpec, opts: Sched
 /** Charts are built with the t of the moment; their parts in tParts.tsx move the marks that follow it. */
 const tNow = () => appStore.getState().diffusion.t;
 
-/** ε of the panel's seed: a working size just left (or a smaller one) is a copy, not a new draw. */
+/** ε of the panel's seed: a working size just left (or a smaller one) is a view of the kept draw, not a new draw or a copy. */
 const noiseOf = seededNoiseMemo();
 
 export function DiffusionPanel() {
