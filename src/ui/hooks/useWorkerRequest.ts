@@ -1,5 +1,6 @@
 // The worker request that follows the view: a worker action run again whenever its key changes, newest wins.
 import { useEffect, useState } from 'react';
+import { LruMap } from '../../core/lru';
 import type { PayloadOf, RequestKind, ResultOf } from '../../protocol';
 import { useLatest } from './useLatest';
 import { useWorkerAction } from './useWorkerAction';
@@ -23,8 +24,7 @@ export type Pending<T> = {
  * page's own work.
  */
 export const REMEMBER_LIMITS = { entries: 24, bytes: 48 * 2 ** 20 };
-const answers = new Map<string, { result: unknown; bytes: number }>();
-let answerBytes = 0;
+const answers = new LruMap<string, unknown>({ entries: REMEMBER_LIMITS.entries, weight: REMEMBER_LIMITS.bytes });
 
 /** The bytes of the typed arrays an answer holds (plain objects and arrays walked; numbers and strings not counted). */
 export function typedBytes(value: unknown, depth = 0): number {
@@ -37,41 +37,23 @@ export function typedBytes(value: unknown, depth = 0): number {
 
 /** A remembered answer, made the most recent; undefined if none. */
 function recallAnswer<K extends RequestKind>(kind: K, key: string): ResultOf<K> | undefined {
-  const id = `${kind}\n${key}`;
-  const entry = answers.get(id);
-  if (!entry) return undefined;
-  answers.delete(id);
-  answers.set(id, entry);
-  return entry.result as ResultOf<K>;
+  return answers.get(`${kind}\n${key}`) as ResultOf<K> | undefined;
 }
 
 function keepAnswer<K extends RequestKind>(kind: K, key: string, result: ResultOf<K>): void {
-  const id = `${kind}\n${key}`;
   const bytes = typedBytes(result);
   if (bytes > REMEMBER_LIMITS.bytes / 4) return; // one answer may not crowd out the rest
-  const old = answers.get(id);
-  if (old) {
-    answers.delete(id);
-    answerBytes -= old.bytes;
-  }
-  answers.set(id, { result, bytes });
-  answerBytes += bytes;
-  while (answers.size > REMEMBER_LIMITS.entries || answerBytes > REMEMBER_LIMITS.bytes) {
-    const [oldest, entry] = answers.entries().next().value!;
-    answers.delete(oldest);
-    answerBytes -= entry.bytes;
-  }
+  answers.set(`${kind}\n${key}`, result, bytes);
 }
 
 /** Forgets every remembered answer (tests). */
 export function forgetAnswers(): void {
   answers.clear();
-  answerBytes = 0;
 }
 
 /** How many answers are remembered, and their typed arrays' bytes (tests). */
 export function rememberedAnswers(): { entries: number; bytes: number } {
-  return { entries: answers.size, bytes: answerBytes };
+  return { entries: answers.size, bytes: answers.weight };
 }
 
 export interface RequestOptions {

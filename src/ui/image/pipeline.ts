@@ -5,6 +5,7 @@ import { DEFAULT_SAMPLE, UPLOAD_MARK } from '../../state/imageSlice';
 import type { AppStore } from '../../state/store';
 import { decodeImageUrl } from './decode';
 import { loadManifest } from './samples';
+import { LruMap } from '../../core/lru';
 
 const decoded = new Map<string, Promise<RgbaImage>>();
 /** The last uploaded source stays in memory so back/forward between it and samples keeps working. */
@@ -42,23 +43,24 @@ export function inSharedMemory(image: RgbImage): RgbImage {
 
 /** How many working images stay made: a size or image just left is a lookup when the reader goes back to it. */
 const MADE_MAX = 4;
-const made: { source: RgbaImage; size: number; working: RgbImage; hash: string }[] = [];
+const made = new LruMap<string, { working: RgbImage; hash: string }>({ entries: MADE_MAX });
+/** A number per source image, for the keys of `made`. */
+const sourceIds = new WeakMap<RgbaImage, number>();
+let sources = 0;
 
 /**
  * The working image of `source` at `size` (area-averaged, then 8-bit like a decoded file) and its hash. The last
  * MADE_MAX stay, and going back to one is a lookup (the same object, no resize), which the store treats as read-only.
  */
 export function workingImage(source: RgbaImage, size: number): { working: RgbImage; hash: string } {
-  const i = made.findIndex((m) => m.source === source && m.size === size);
-  if (i >= 0) {
-    const [hit] = made.splice(i, 1);
-    made.push(hit);
-    return hit;
+  let id = sourceIds.get(source);
+  if (id === undefined) sourceIds.set(source, (id = sources++));
+  const key = `${id}|${size}`;
+  let entry = made.get(key);
+  if (!entry) {
+    const working = inSharedMemory(quantize8(resizeAreaRgba(source, size, size)));
+    made.set(key, (entry = { working, hash: imageHash(working) }));
   }
-  const working = inSharedMemory(quantize8(resizeAreaRgba(source, size, size)));
-  const entry = { source, size, working, hash: imageHash(working) };
-  made.push(entry);
-  if (made.length > MADE_MAX) made.shift();
   return entry;
 }
 

@@ -9,6 +9,7 @@ import { seededNoise } from '../../core/diffusion/forward';
 import { spectraForImage, type SpectraPrecomputed } from '../../core/diffusion/spectrum';
 import { depthSteps, ssimScorer, type DepthSpec, type DepthStep } from '../../core/depth/views';
 import { CANCELLED, type AnalysisRequest, type AnalysisResults, type DepthStepInfo, type ImagePayload, type RdStepInfo } from '../../protocol';
+import { LruMap } from '../../core/lru';
 import { yieldToQueue, type ModelContext } from './hostHelpers';
 
 /** Per-image results kept for re-visited images; analyses are small, images are not kept. */
@@ -17,19 +18,6 @@ const CACHE_ENTRIES = 32;
 const DEPTH_ENTRIES = 8;
 
 type Req<K extends AnalysisRequest['kind']> = Extract<AnalysisRequest, { kind: K }>;
-
-/** Least-recently-used caching: Map order doubles as recency order. */
-function remember<T>(cache: Map<string, T>, key: string, value: T, limit = CACHE_ENTRIES): void {
-  cache.set(key, value);
-  if (cache.size > limit) cache.delete(cache.keys().next().value as string);
-}
-
-/** A cached value, moved to the most recent end; undefined on a miss. */
-function recall<T>(cache: Map<string, T>, key: string): T | undefined {
-  const hit = cache.get(key);
-  if (hit !== undefined) cache.delete(key);
-  return hit;
-}
 
 const info = (steps: DepthStep[]): DepthStepInfo[] => steps.map(({ reconstruction: _r, codes: _c, ...rest }) => rest);
 /** A rate–distortion curve's steps: as info, without SSIM (the curves are computed without it). */
@@ -44,24 +32,24 @@ export interface AnalysisHost {
 }
 
 export function createAnalysisHost(): AnalysisHost {
-  const bitplanes = new Map<string, BitplaneAnalysis>();
-  const orderings = new Map<string, OrderingAnalysis>();
-  const spectra = new Map<string, SpectraPrecomputed>();
-  const depthCache = new Map<string, DepthStep[]>();
+  const bitplanes = new LruMap<string, BitplaneAnalysis>({ entries: CACHE_ENTRIES });
+  const orderings = new LruMap<string, OrderingAnalysis>({ entries: CACHE_ENTRIES });
+  const spectra = new LruMap<string, SpectraPrecomputed>({ entries: CACHE_ENTRIES });
+  const depthCache = new LruMap<string, DepthStep[]>({ entries: DEPTH_ENTRIES });
   // The curves need only each step's numbers: keep those (small), not the reconstructions. The RD curves run
   // in a background worker of their own (compute/client.ts), so this cache is what that worker remembers.
-  const rdCache = new Map<string, RdStepInfo[]>();
+  const rdCache = new LruMap<string, RdStepInfo[]>({ entries: CACHE_ENTRIES });
 
   /** Every step of a view, without SSIM: that is scored per step as the step is shown (showStep). */
   async function stepsFor(image: ImagePayload, spec: DepthSpec, ctx: ModelContext, label: string): Promise<DepthStep[]> {
     const key = `${image.hash}|${JSON.stringify(spec)}`;
-    let hit = recall(depthCache, key);
+    let hit = depthCache.get(key);
     if (!hit) {
       await yieldToQueue();
       if (ctx.cancelled()) throw new Error(CANCELLED);
       hit = depthSteps({ width: image.width, height: image.height, data: image.data }, spec, (done, total) => ctx.progress(done, total, label), { ssim: false });
     }
-    remember(depthCache, key, hit, DEPTH_ENTRIES);
+    depthCache.set(key, hit);
     return hit;
   }
 
@@ -87,7 +75,7 @@ export function createAnalysisHost(): AnalysisHost {
     for (let i = 0; i < req.specs.length; i++) {
       ctx.progress(i, req.specs.length, label);
       const key = `${req.image.hash}|${JSON.stringify(req.specs[i])}`;
-      const full = depthCache.get(key);
+      const full = depthCache.peek(key);
       let hit = rdCache.get(key) ?? (full && rdInfo(full));
       if (!hit) {
         await yieldToQueue(); // between curves: a cancel or a newer request gets through
@@ -95,8 +83,7 @@ export function createAnalysisHost(): AnalysisHost {
         const { width, height, data } = req.image;
         hit = rdInfo(depthSteps({ width, height, data }, req.specs[i], (done, total) => ctx.progress(done, total, label), { ssim: false }));
       }
-      rdCache.delete(key);
-      remember(rdCache, key, hit);
+      rdCache.set(key, hit);
       out.push(hit);
     }
     return out;
@@ -107,13 +94,13 @@ export function createAnalysisHost(): AnalysisHost {
     const { width, height, data, hash } = req.image;
     if (width !== height || (width & (width - 1)) !== 0) throw new RangeError(`spectra need a square power-of-two image, got ${width}×${height}`);
     const key = `${hash}|${req.seed}`;
-    let hit = recall(spectra, key);
+    let hit = spectra.get(key);
     if (!hit) {
       const x0 = new Float32Array(data.length);
       for (let i = 0; i < data.length; i++) x0[i] = pixelToModel(data[i]);
       hit = spectraForImage(x0, seededNoise(data.length, req.seed), width);
     }
-    remember(spectra, key, hit);
+    spectra.set(key, hit);
     return hit;
   }
 
@@ -126,7 +113,7 @@ export function createAnalysisHost(): AnalysisHost {
     let grid: PatchGrid | null = null; // built once, on the first cache miss
     for (let i = 0; i < total; i++) {
       const key = `${hash}|${req.patch}|${specKey(req.orderings[i])}`;
-      let hit = recall(orderings, key);
+      let hit = orderings.get(key);
       if (!hit) {
         ctx.progress(i, total, 'Patch statistics');
         await yieldToQueue(); // a newer request (another step size, another image) may cancel this one
@@ -134,7 +121,7 @@ export function createAnalysisHost(): AnalysisHost {
         grid ??= patchGrid({ width, height, data }, req.patch);
         hit = analyzeOrdering(grid, req.orderings[i]);
       }
-      remember(orderings, key, hit);
+      orderings.set(key, hit);
       out.push(hit);
     }
     ctx.progress(total, total, 'Patch statistics');
@@ -143,14 +130,14 @@ export function createAnalysisHost(): AnalysisHost {
 
   function analyse(req: Req<'bitplane-analysis'>, ctx: ModelContext): BitplaneAnalysis {
     const { width, height, data, hash } = req.image;
-    let hit = recall(bitplanes, hash);
+    let hit = bitplanes.get(hash);
     if (!hit) {
       checkImage(req.image);
       ctx.progress(0, 1, 'Analysing bit-planes');
       hit = analyzeBitplanes({ width, height, data });
       ctx.progress(1, 1, 'Analysing bit-planes');
     }
-    remember(bitplanes, hash, hit);
+    bitplanes.set(hash, hit);
     return hit;
   }
 

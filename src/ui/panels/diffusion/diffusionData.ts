@@ -3,6 +3,7 @@ import { noisyRgba, type StripEntry } from '../../../core/diffusion/forward';
 import { scheduleAt, monotoneLogSnr, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
 import { pixelToModel } from '../../../core/conventions';
 import { nearestPixels, type RgbImage } from '../../../core/image';
+import { LruMap } from '../../../core/lru';
 import type { PixelSource } from '../../components/PixelCanvas';
 import type { DiffusionView } from '../../../state/diffusionSlice';
 
@@ -82,7 +83,7 @@ export function xtScale(alpha: number, sigma: number): number {
 
 /** The last sizes x0 and ε were resampled to, per pair: the panel's images are shown at two or three sizes. */
 const SAMPLED_SIZES = 4;
-const sampledCache = new WeakMap<Float32Array, { eps: Float32Array; sizes: Map<string, [Float32Array, Float32Array]> }>();
+const sampledCache = new WeakMap<Float32Array, { eps: Float32Array; sizes: LruMap<string, [Float32Array, Float32Array]> }>();
 
 /**
  * x0 and ε (side² RGB pixels) resampled nearest-neighbour to w × h: the pixel under each new pixel's centre, as a
@@ -92,16 +93,10 @@ const sampledCache = new WeakMap<Float32Array, { eps: Float32Array; sizes: Map<s
 export function sampledPair(x0: Float32Array, eps: Float32Array, side: number, w: number, h: number): [Float32Array, Float32Array] {
   if (w === side && h === side) return [x0, eps];
   let entry = sampledCache.get(x0);
-  if (!entry || entry.eps !== eps) sampledCache.set(x0, (entry = { eps, sizes: new Map() }));
+  if (!entry || entry.eps !== eps) sampledCache.set(x0, (entry = { eps, sizes: new LruMap({ entries: SAMPLED_SIZES }) }));
   const key = `${w}x${h}`;
   let pair = entry.sizes.get(key);
-  if (pair) {
-    entry.sizes.delete(key); // most recently used last
-  } else {
-    pair = [nearestPixels(x0, side, side, 3, w, h), nearestPixels(eps, side, side, 3, w, h)];
-    if (entry.sizes.size >= SAMPLED_SIZES) entry.sizes.delete(entry.sizes.keys().next().value!);
-  }
-  entry.sizes.set(key, pair);
+  if (!pair) entry.sizes.set(key, (pair = [nearestPixels(x0, side, side, 3, w, h), nearestPixels(eps, side, side, 3, w, h)]));
   return pair;
 }
 

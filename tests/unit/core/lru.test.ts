@@ -1,0 +1,87 @@
+// The LRU map against its definition: after any sequence of operations it holds exactly the entries a plain list
+// in recency order holds (most recent last, the least recent dropped first while a limit is exceeded).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LruMap } from '../../../src/core/lru';
+
+type Op = { op: 'set'; key: number; value: number; weight: number } | { op: 'get' | 'peek' | 'delete'; key: number };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ op: fc.constant('set' as const), key: fc.integer({ min: 0, max: 7 }), value: fc.integer(), weight: fc.integer({ min: 0, max: 12 }) }),
+  fc.record({ op: fc.constantFrom('get' as const, 'peek' as const, 'delete' as const), key: fc.integer({ min: 0, max: 7 }) }),
+);
+
+/** The reference: entries in recency order, least recent first. */
+function reference(ops: Op[], entries: number, weight: number | undefined): { key: number; value: number; weight: number }[] {
+  let list: { key: number; value: number; weight: number }[] = [];
+  for (const o of ops) {
+    const i = list.findIndex((e) => e.key === o.key);
+    if (o.op === 'set') {
+      if (i >= 0) list.splice(i, 1);
+      if (weight !== undefined && o.weight > weight) continue;
+      list.push({ key: o.key, value: o.value, weight: o.weight });
+      const total = () => list.reduce((s, e) => s + e.weight, 0);
+      while (list.length > entries || (weight !== undefined && total() > weight)) list = list.slice(1);
+    } else if (o.op === 'get' && i >= 0) {
+      list.push(...list.splice(i, 1));
+    } else if (o.op === 'delete' && i >= 0) {
+      list.splice(i, 1);
+    }
+  }
+  return list;
+}
+
+describe('LruMap', () => {
+  it('holds exactly what a list in recency order holds, for any operations and limits', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 60 }), fc.integer({ min: 1, max: 5 }), fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }), (ops, entries, weight) => {
+        const lru = new LruMap<number, number>({ entries, weight });
+        const got: (number | undefined)[] = [];
+        const want: (number | undefined)[] = [];
+        for (let n = 0; n < ops.length; n++) {
+          const o = ops[n];
+          const before = reference(ops.slice(0, n), entries, weight).find((e) => e.key === o.key)?.value;
+          if (o.op === 'set') lru.set(o.key, o.value, o.weight);
+          else if (o.op === 'delete') expect(lru.delete(o.key)).toBe(before !== undefined);
+          else {
+            got.push(o.op === 'get' ? lru.get(o.key) : lru.peek(o.key));
+            want.push(before);
+          }
+        }
+        const list = reference(ops, entries, weight);
+        expect(got).toEqual(want);
+        expect(lru.keys()).toEqual(list.map((e) => e.key));
+        expect(lru.size).toBe(list.length);
+        expect(lru.weight).toBe(list.reduce((s, e) => s + e.weight, 0));
+        expect(lru.size).toBeLessThanOrEqual(entries);
+        if (weight !== undefined) expect(lru.weight).toBeLessThanOrEqual(weight);
+      }),
+      { seed: 2026_12_06, numRuns: 300 },
+    );
+  });
+
+  it('drops the least recently used entry, where a get counts as use and a peek does not', () => {
+    const lru = new LruMap<string, number>({ entries: 2 });
+    lru.set('a', 1).set('b', 2);
+    lru.get('a');
+    lru.set('c', 3);
+    expect(lru.keys()).toEqual(['a', 'c']);
+    lru.peek('a');
+    lru.set('d', 4);
+    expect(lru.keys()).toEqual(['c', 'd']);
+  });
+
+  it('does not keep an entry heavier than the whole weight limit, and drops the old value of its key', () => {
+    const lru = new LruMap<string, string>({ entries: 4, weight: 10 });
+    lru.set('x', 'small', 3);
+    lru.set('x', 'huge', 11);
+    expect(lru.has('x')).toBe(false);
+    expect(lru.weight).toBe(0);
+  });
+
+  it('refuses limits and weights that cannot hold', () => {
+    expect(() => new LruMap({ entries: 0 })).toThrow(RangeError);
+    expect(() => new LruMap({ entries: 2 }).set('a', 1, Number.NaN)).toThrow(RangeError);
+    expect(() => new LruMap({ entries: 2 }).set('a', 1, -1)).toThrow(RangeError);
+  });
+});
