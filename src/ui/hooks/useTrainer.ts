@@ -90,6 +90,11 @@ export interface Trainer {
 type Live = { key: string; losses: number[]; stepsPerSecond: number | null; checkpointStep?: number; checkpointError?: string };
 
 const NONE: number[] = [];
+/**
+ * A run's section (its loss curve, step count and time left) is drawn at most once per this many ms, with every
+ * step's loss: each step is a few ms at 128², and a render per step took main-thread time from the sliders.
+ */
+export const TRAIN_VIEW_MS = 250;
 const COMMAND_TEXT: Record<ModelCommand, string> = {
   reset: 'Reset', save: 'Saving', forget: 'Deleting the saved copy', resume: 'Putting back the stored run', discard: 'Deleting the stored run',
 };
@@ -157,6 +162,7 @@ export function useTrainer<S extends { losses: number[]; checkpoint?: Checkpoint
           }));
         }
       },
+      paceMs: TRAIN_VIEW_MS,
     }).then((o) => {
       if (o.status === 'done') setLive((l) => ({ ...l, key, losses: o.result.losses, stepsPerSecond: o.result.stepsPerSecond }));
       else if (o.status === 'error') {

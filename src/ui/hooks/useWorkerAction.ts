@@ -37,6 +37,12 @@ export interface RunOptions<D> {
   read?: ReadProgress<D>;
   /** Hears each progress reply of the run while it is the current one (a training run's losses). */
   onProgress?(done: number, total: number, label: string | undefined, data: D | undefined): void;
+  /**
+   * Shows the progress at most once per this many ms (default 0: each reply). Replies that come in between wait,
+   * then are heard in order in one task with the progress, so a run that reports every step (training) renders
+   * its section a few times a second, not once per step; the last ones are heard before the run's outcome.
+   */
+  paceMs?: number;
 }
 
 export interface WorkerAction<P, R, D> {
@@ -98,17 +104,38 @@ export function useWorkerAction<P, R, D>(how: RequestKind | Send<P, R, D>): Work
     let origin = { time: performance.now(), fraction: 0 };
     setState((s) => ({ ...s, status: 'working', error: null, progress: { done: 0, total: 0, label, data: undefined, fraction, etaSeconds: null } }));
 
-    const onProgress = (done: number, total: number, replyLabel?: string, data?: D) => {
-      if (!current()) return;
+    const hear = (done: number, total: number, replyLabel: string | undefined, data: D | undefined, now: number): ActionProgress<D> => {
       options.onProgress?.(done, total, replyLabel, data);
       const shown = read(done, total, replyLabel, data);
-      const now = performance.now();
       const next = shown.fraction ?? fraction;
       if (next === 0 || next < fraction) origin = { time: now, fraction: next };
       fraction = next;
       label = shown.label ?? label;
-      const progress = { done, total, label, data, fraction, etaSeconds: secondsLeft(fraction, now - origin.time, origin.fraction) };
+      return { done, total, label, data, fraction, etaSeconds: secondsLeft(fraction, now - origin.time, origin.fraction) };
+    };
+    // Replies waiting to be shown (paceMs), each with the time it came.
+    const pace = options.paceMs ?? 0;
+    let waiting: [number, number, string | undefined, D | undefined, number][] = [];
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let shownAt = -Infinity;
+    const flush = () => {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      const replies = waiting;
+      waiting = [];
+      if (replies.length === 0 || !current()) return;
+      shownAt = performance.now();
+      let progress!: ActionProgress<D>;
+      for (const r of replies) progress = hear(...r);
       setState((s) => ({ ...s, progress }));
+    };
+    const onProgress = (done: number, total: number, replyLabel?: string, data?: D) => {
+      if (!current()) return;
+      const now = performance.now();
+      waiting.push([done, total, replyLabel, data, now]);
+      const wait = shownAt + pace - now;
+      if (wait <= 0) flush();
+      else timer ??= setTimeout(flush, wait);
     };
 
     let request: Promise<R>;
@@ -122,12 +149,14 @@ export function useWorkerAction<P, R, D>(how: RequestKind | Send<P, R, D>): Work
     }
     return request.then(
       (result): Outcome<R> => {
+        flush();
         if (!current()) return { status: 'cancelled' };
         running.current = null;
         setState({ status: 'done', result, error: null, progress: null });
         return { status: 'done', result };
       },
       (e): Outcome<R> => {
+        flush();
         if (!current()) return { status: 'cancelled' };
         running.current = null;
         if (isAbort(e)) {

@@ -1,12 +1,15 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { useState } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TrainControls } from '../../../src/ui/components/TrainControls';
-import { useTrainer, type ModelCommand, type TrainerNotes, type TrainRequestOptions, type TrainRun } from '../../../src/ui/hooks/useTrainer';
+import { TRAIN_VIEW_MS, useTrainer, type ModelCommand, type TrainerNotes, type TrainRequestOptions, type TrainRun } from '../../../src/ui/hooks/useTrainer';
 import { appStore } from '../../../src/state/store';
 import type { CheckpointInfo, CheckpointStatus } from '../../../src/protocol';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
 
 type Status = { losses: number[]; saved: boolean; checkpoint?: CheckpointStatus };
 
@@ -82,10 +85,14 @@ describe('TrainControls', () => {
   });
 
   it('reads out the untrained state, then each step’s loss and speed with the run’s progress', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { runs } = setup();
     expect(screen.getByTestId('readout').textContent).toBe('Not trained in this session. Training runs in the model worker on wasm; Reset returns to the shipped weights.');
     fireEvent.click(screen.getByRole('button', { name: 'Start training' }));
     for (let step = 1; step <= 3; step++) act(() => runs[0].options.onProgress(step, 100, 'Training', { loss: 1 / step, stepsPerSecond: 4 }));
+    // The section is drawn at most once per TRAIN_VIEW_MS: the first step at once, the next two together after it.
+    expect(screen.getByTestId('readout').textContent).toBe('Step 1, loss 1.000, 4.0 steps/s on wasm.');
+    act(() => vi.advanceTimersByTime(TRAIN_VIEW_MS));
     expect(screen.getByTestId('readout').textContent).toBe('Step 3, loss 0.333, 4.0 steps/s on wasm.');
     expect(screen.getByRole('progressbar', { name: 'Training progress' }).getAttribute('value')).toBe('3');
     act(() => runs[0].resolve({ losses: [1, 0.5, 0.333, 0.25], stepsPerSecond: 5 }));

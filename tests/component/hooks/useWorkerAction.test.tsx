@@ -161,4 +161,59 @@ describe('useWorkerAction', () => {
     expect(await outcome).toEqual({ status: 'done', result: 8 });
     expect(hook.result.current.result).toBe(8);
   });
+
+  it('with paceMs, shows progress at most once per pace and hears every reply, in order, before the outcome', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let renders = 0;
+      const hook = renderHook(() => {
+        renders++;
+        return useWorkerAction('denoiser-sample');
+      });
+      const heard: number[] = [];
+      const outcome = start(hook, 1, { paceMs: 250, onProgress: (done) => heard.push(done) });
+      const reply = (done: number, at: number) => act(() => {
+        now = at;
+        worker.calls[0].opts.onProgress?.(done, 10);
+      });
+      reply(1, 1000); // the first reply is shown at once
+      expect(heard).toEqual([1]);
+      expect(hook.result.current.progress?.done).toBe(1);
+      const before = renders;
+      reply(2, 1050);
+      reply(3, 1100);
+      expect(heard).toEqual([1]); // waiting for the pace
+      expect(hook.result.current.progress?.done).toBe(1);
+      expect(renders).toBe(before);
+      now = 1250;
+      act(() => vi.advanceTimersByTime(200)); // the pace left after reply 1, counted from reply 2
+      expect(heard).toEqual([1, 2, 3]);
+      expect(hook.result.current.progress).toMatchObject({ done: 3, fraction: 0.3 });
+      expect(renders).toBe(before + 1); // both replies in one render
+      reply(4, 1300);
+      expect(heard).toEqual([1, 2, 3]);
+      await act(async () => worker.calls[0].resolve(answer(1)));
+      expect(heard).toEqual([1, 2, 3, 4]); // the last reply is heard before the outcome
+      expect(await outcome).toEqual({ status: 'done', result: answer(1) });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('with paceMs, drops the waiting replies of a run that was cancelled', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const hook = setup();
+      const heard: number[] = [];
+      start(hook, 1, { paceMs: 250, onProgress: (done) => heard.push(done) });
+      act(() => worker.calls[0].opts.onProgress?.(1, 10));
+      act(() => worker.calls[0].opts.onProgress?.(2, 10));
+      act(() => hook.result.current.cancel());
+      act(() => vi.advanceTimersByTime(1000));
+      expect(heard).toEqual([1]);
+      expect(hook.result.current).toMatchObject({ status: 'cancelled', progress: null });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
