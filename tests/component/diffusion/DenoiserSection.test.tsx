@@ -264,7 +264,8 @@ describe('DenoiserSection with a model', () => {
     expect(call.payload).toMatchObject({ model: 'digits-unet', steps: 50, batch: 32, parameterization: 'v', weighting: 'min-snr', gamma: 4 });
     expect(screen.getByText(/training it to output v re-purposes its output/)).toBeTruthy();
     for (let step = 1; step <= 3; step++) act(() => call.opts.onProgress?.(step, 50, undefined, { step, loss: 0.5 / step, stepsPerSecond: 4.2 } as never));
-    expect(screen.getByTestId('denoiser-train-readout').textContent).toBe('Step 3, loss 0.1667, 4.2 steps/s on cpu.');
+    // Drawn at most every TRAIN_VIEW_MS, with every step's loss.
+    await waitFor(() => expect(screen.getByTestId('denoiser-train-readout').textContent).toBe('Step 3, loss 0.1667, 4.2 steps/s on cpu.'));
     expect(screen.getByTestId('figure-diffusion-denoiser-train-loss').querySelectorAll('svg circle.point')).toHaveLength(3);
     const loads = worker.of('denoiser-load').length;
     fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
