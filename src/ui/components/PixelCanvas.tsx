@@ -1,5 +1,6 @@
 import { useLayoutEffect, useRef, type Ref } from 'react';
 import { nearestPixels, resizeNearest, toRgba, type RgbImage } from '../../core/image';
+import { LruMap } from '../../core/lru';
 import { useLatest } from '../hooks/useLatest';
 
 /** Pixels already converted to 8-bit RGBA (cached frames skip the conversion on every draw). */
@@ -15,6 +16,31 @@ export function toFrame(image: RgbImage): RgbaFrame {
  * to w × h (core/image nearestPixels), the pixels a fitted canvas would otherwise take from the whole image.
  */
 export interface PixelSource { width: number; height: number; pixels: (width: number, height: number) => Uint8ClampedArray }
+
+const keptSources = new WeakMap<RgbImage, PixelSource>();
+
+/**
+ * An image that stays (a working image: the pipeline keeps the last few) as a source whose 8-bit pixels are kept
+ * with it, for the last two sizes drawn: going back to a working size just left draws them without converting the
+ * image again. The pixels are those a canvas makes of the image itself (toRgba of it resampled nearest-neighbour).
+ */
+export function keptSource(image: RgbImage): PixelSource {
+  let source = keptSources.get(image);
+  if (!source) {
+    const sizes = new LruMap<string, Uint8ClampedArray>({ entries: 2 });
+    source = {
+      width: image.width,
+      height: image.height,
+      pixels: (w, h) => {
+        let rgba = sizes.get(`${w}x${h}`);
+        if (!rgba) sizes.set(`${w}x${h}`, (rgba = toRgba(w === image.width && h === image.height ? image : resizeNearest(image, w, h))));
+        return rgba;
+      },
+    };
+    keptSources.set(image, source);
+  }
+  return source;
+}
 
 /** What a PixelCanvas draws. */
 export type Drawable = RgbImage | RgbaFrame | PixelSource;

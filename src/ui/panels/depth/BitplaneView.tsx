@@ -1,10 +1,11 @@
 import { useEffect, useMemo } from 'react';
 import type { RgbImage } from '../../../core/image';
-import type { RgbaFrame } from '../../components/PixelCanvas';
+import { keptSource, type RgbaFrame } from '../../components/PixelCanvas';
 import { bitPlaneRgba, keepTopBitsRgba, planeOfStep } from '../../../core/depth/bitplanes';
 import { appStore, useStore } from '../../../state/store';
 import { barChart } from '../../charts/barChart';
 import { lineChart } from '../../charts/lineChart';
+import { keptChart } from '../../charts/keptChart';
 import { ChartFigure, PixelFigure } from '../../components/Figure';
 import { LiveReadout } from '../../components/LiveReadout';
 import { Slider } from '../../components/Slider';
@@ -36,12 +37,14 @@ export function BitplaneView() {
   // move only draws cached pixels; the per-image curves come from the worker.
   const frames = useFrameCache(image);
   const recon = image ? frames.get(bits, 'recon') : null;
+  const original = image && keptSource(image); // its bytes kept with it: a working size just left draws them again
   const plane = image ? frames.get(bits, 'plane') : null;
 
   const a = analysis.result;
-  // Both charts are built once per analysis; the step marks follow the slider in place (ChartFigure's `live`).
+  // Both charts are built once per analysis (and kept with it: keptChart); the step marks follow the slider in place
+  // (ChartFigure's `live`).
   const psnrChart = useMemo(
-    () => a && lineChart(
+    () => a && keptChart(a, 'psnr', () => lineChart(
       [{ id: 'psnr', label: 'PSNR', points: a.psnr.map((y, i) => ({ x: i + 1, y })) }],
       {
         title: 'Reconstruction quality vs bits kept',
@@ -49,18 +52,18 @@ export function BitplaneView() {
         xLabel: 'bits per channel k', yLabel: 'PSNR (dB)', xTicks: [1, 2, 3, 4, 5, 6, 7, 8], xDomain: [1, 8],
         highlight: { seriesId: 'psnr', x: appStore.getState().depth.bits }, formatY: fmtDb,
       },
-    ),
+    )),
     [a],
   );
   const entropyChart = useMemo(
-    () => a && barChart(
+    () => a && keptChart(a, 'entropy', () => barChart(
       a.entropy.map((h, i) => ({ key: String(i + 1), label: `k=${i + 1} (bit ${planeOfStep(i + 1)})`, value: h, highlighted: i + 1 === appStore.getState().depth.bits })),
       {
         title: 'Entropy of each bit-plane',
         description: entropyDescription(a.entropy, appStore.getState().depth.bits),
         xLabel: 'step k (plane added)', yLabel: 'entropy (bits/value)', yDomain: [0, 1], formatValue: (v) => `${v.toFixed(3)} bits`,
       },
-    ),
+    )),
     [a],
   );
 
@@ -81,7 +84,7 @@ export function BitplaneView() {
         Top {bits} of 8 planes: PSNR {psnrNow}. The newest plane is bit {planeOfStep(bits)} ({bits === 1 ? 'most significant' : bits === 8 ? 'least significant' : `${bits}ᵗʰ from the top`}).
       </LiveReadout>
       <div className="image-row">
-        <PixelFigure id="depth-original" title="Original" alt="The working image" image={image} name={{ panel: 'depth', what: 'original', params: { img: sampleId, size } }} />
+        <PixelFigure id="depth-original" title="Original" alt="The working image" image={original} name={{ panel: 'depth', what: 'original', params: { img: sampleId, size } }} />
         <PixelFigure id="depth-recon" title={`Top ${bits} bits`} alt={`The image rebuilt from its top ${bits} bit-planes`} image={recon} name={{ panel: 'depth', what: 'bitplanes-recon', params }} />
         <PixelFigure id="depth-plane" title={`Bit-plane k=${bits} (bit ${planeOfStep(bits)})`} alt={`Bit ${planeOfStep(bits)} of each channel, shown as R, G, B on or off`} image={plane} name={{ panel: 'depth', what: 'bitplanes-plane', params }} />
       </div>

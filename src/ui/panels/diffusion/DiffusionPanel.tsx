@@ -6,6 +6,7 @@ import type { SpectraPrecomputed } from '../../../core/diffusion/spectrum';
 import { isCurveElboEquivalent, PREDICTIONS, weightingCurve, WEIGHTING_KINDS, type Prediction } from '../../../core/diffusion/weighting';
 import { DIFFUSION_SCHEDULES, type DiffusionSchedule, type Weighting } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
+import { keptChart } from '../../charts/keptChart';
 import { lineChart } from '../../charts/lineChart';
 import { PixelFigure } from '../../components/Figure';
 import { PixelCanvas } from '../../components/PixelCanvas';
@@ -159,39 +160,44 @@ export function DiffusionPanel() {
   // The spectrum and band-SNR charts are built once per image and schedule on y axes that hold every t of the
   // schedule; a t move then redraws their lines in place (SpectraFigures), not whole new charts.
   const domains = useMemo(() => (pre ? spectraDomains(pre, spec, opts) : null), [pre, spec, opts]);
+  // Each chart is kept with the data it is built from (keptChart): a working size just left mounts its charts again.
+  const scheduleKey = `${JSON.stringify(spec)}|${opts.shift}`;
   const spectraCharts = useMemo(() => {
     if (!pre || !domains) return null;
-    const { spectrum, snr } = spectraAt(pre, domains, spec, opts, tNow());
+    let at: ReturnType<typeof spectraAt> | null = null;
+    const now = () => (at ??= spectraAt(pre, domains, spec, opts, tNow()));
     return {
-      spectrum: lineChart(spectrum.series, {
-        title: 'Radially averaged power spectrum', description: spectrum.description,
+      spectrum: keptChart(pre, `spectrum|${scheduleKey}`, () => lineChart(now().spectrum.series, {
+        title: 'Radially averaged power spectrum', description: now().spectrum.description,
         xLabel: 'frequency k (cycles per image)', yLabel: 'power', xLog: true, yLog: true, yDomain: domains.spectrum,
-        markers: spectrum.markers, width: 420, height: 260,
-      }),
-      snr: lineChart(snr.series, {
-        title: 'Signal-to-noise ratio per frequency band', description: snr.description,
+        markers: now().spectrum.markers, width: 420, height: 260,
+      })),
+      snr: keptChart(pre, `snr|${scheduleKey}`, () => lineChart(now().snr.series, {
+        title: 'Signal-to-noise ratio per frequency band', description: now().snr.description,
         xLabel: 'frequency k (cycles per image)', yLabel: 'SNR', xLog: true, yLog: true, yDomain: domains.snr,
-        markers: snr.markers, width: 420, height: 220,
-      }),
+        markers: now().snr.markers, width: 420, height: 220,
+      })),
     };
-  }, [pre, domains, spec, opts]);
+  }, [pre, domains, spec, opts, scheduleKey]);
 
   const targetChart = useMemo(() => {
     if (!moments) return null;
-    const c = scheduleCurve(spec, 101, opts);
-    // Each target is a·ε + b·x₀: ε (1, 0), x₀ (0, 1), v (α, −σ), velocity (1, −1).
-    const coef: [string, (a: number, s: number) => [number, number]][] = [
-      ['ε', () => [1, 0]], ['x₀', () => [0, 1]], ['v', (a, s) => [a, -s]], ['velocity', () => [1, -1]],
-    ];
-    return lineChart(
-      coef.map(([label, f]) => ({ id: label, label, points: Array.from(c.t, (t, i) => ({ x: t, y: rmsOf(moments, ...f(c.alpha[i], c.sigma[i])) })) })),
-      {
-        title: 'Scale of each training target across t',
-        description: 'Root-mean-square value of the ε, x₀, v and velocity targets for this image and noise, against t.',
-        xLabel: 't', yLabel: 'RMS (model units)', xDomain: [0, 1], highlight: { seriesId: 'v', x: chartT(tNow()) }, width: 420, height: 220,
-      },
-    );
-  }, [moments, spec, opts]);
+    return keptChart(moments, scheduleKey, () => {
+      const c = scheduleCurve(spec, 101, opts);
+      // Each target is a·ε + b·x₀: ε (1, 0), x₀ (0, 1), v (α, −σ), velocity (1, −1).
+      const coef: [string, (a: number, s: number) => [number, number]][] = [
+        ['ε', () => [1, 0]], ['x₀', () => [0, 1]], ['v', (a, s) => [a, -s]], ['velocity', () => [1, -1]],
+      ];
+      return lineChart(
+        coef.map(([label, f]) => ({ id: label, label, points: Array.from(c.t, (t, i) => ({ x: t, y: rmsOf(moments, ...f(c.alpha[i], c.sigma[i])) })) })),
+        {
+          title: 'Scale of each training target across t',
+          description: 'Root-mean-square value of the ε, x₀, v and velocity targets for this image and noise, against t.',
+          xLabel: 't', yLabel: 'RMS (model units)', xDomain: [0, 1], highlight: { seriesId: 'v', x: chartT(tNow()) }, width: 420, height: 220,
+        },
+      );
+    });
+  }, [moments, spec, opts, scheduleKey]);
 
   const prediction: Prediction = view.target === 'velocity' ? 'eps' : view.target;
   const weighting = useMemo(() => weightingCurve(view.weighting, LAMBDAS, { ...opts, schedule: spec, gamma: view.gamma, prediction }), [view.weighting, opts, spec, view.gamma, prediction]);

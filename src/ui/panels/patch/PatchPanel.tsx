@@ -6,6 +6,7 @@ import { summarize } from '../../../core/patch/stats';
 import { PATCH_ORDERINGS, PATCH_SIZES, PATCH_STATS, type PatchOrdering } from '../../../state/patchSlice';
 import { appStore, useStore } from '../../../state/store';
 import { lineChart, type Series } from '../../charts/lineChart';
+import { keptChart } from '../../charts/keptChart';
 import { ChartFigure } from '../../components/Figure';
 import { Slider } from '../../components/Slider';
 import { imagePayload } from '../../../compute/requests';
@@ -98,7 +99,7 @@ export function PatchPanel() {
   const stepChart = useMemo(() => {
     if (!mine || !stepSeries) return null;
     const exact = n <= CHART_POINTS;
-    return lineChart(
+    return keptChart(mine, `${view.stat}|${view.ordering}|${view.patch}|${rows}`, () => lineChart(
       [stepSeries],
       {
         title: `${info.label}, per step`,
@@ -108,20 +109,20 @@ export function PatchPanel() {
         highlight: exact ? { seriesId: view.ordering, x: 0 } : undefined,
         width: 420, height: 240,
       },
-    );
-  }, [mine, stepSeries, view.ordering, view.patch, rows, n, info]);
+    ));
+  }, [mine, stepSeries, view.ordering, view.patch, view.stat, rows, n, info]);
 
   const allChart = useMemo(() => {
     if (!result) return null;
     const names = kindsNow.current;
-    return lineChart(
+    return keptChart(result, `${view.stat}|${rows}|${names.join(',')}`, () => lineChart(
       result.orderings.map((a, i) => ({ id: names[i], label: names[i], points: binMeans(statValues(a, view.stat), OVERLAY_BINS) })),
       {
         title: `${info.short} per step, every ordering`,
         description: `${info.label} against the step for every ordering, averaged in ${Math.min(OVERLAY_BINS, n)} bins of steps, on a ${rows}×${rows} grid.`,
         xLabel: 'step s', yLabel: info.axis, xDomain: [0, n - 1], width: 420, height: 300,
       },
-    );
+    ));
   }, [result, view.stat, rows, n, info, kindsNow]);
 
   const table = useMemo(() => result?.orderings.map((a, i) => ({

@@ -1,7 +1,8 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
-import { toRgba, type RgbImage } from '../../../core/image';
+import type { RgbImage } from '../../../core/image';
 import { inverseOrder } from '../../../core/orderings';
 import { Figure, IMAGE_DISPLAY_PX, type ExportName } from '../../components/Figure';
+import { keptSource } from '../../components/PixelCanvas';
 import { changedCells, CURSOR, digitAtlas, drawNumbers, drawOutlines, FADE_GREY, FADE_GREY_DARK, fadeMask, MAX_NUMBERED_COLS, numberFontPx, NUMBERS_PX, OUTLINE, outlineRect, type DigitAtlas } from './stepLayers';
 import { usePrefersDark } from '../../hooks/useMediaQuery';
 
@@ -61,9 +62,9 @@ export const StepView = memo(function StepView({ image, patch, order, step, numb
     if (!c || !ctx) return;
     c.width = image.width;
     c.height = image.height;
-    const data = ctx.createImageData(image.width, image.height);
-    toRgba(image, data.data);
-    ctx.putImageData(data, 0, 0);
+    // The working image's bytes are kept with it (keptSource): a working size just left is not converted again.
+    const data = keptSource(image).pixels(image.width, image.height);
+    ctx.putImageData(new ImageData(data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height), 0, 0);
   }, [image]);
 
   const maskData = useRef<ImageData | null>(null);
