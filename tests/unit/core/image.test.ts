@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededNoise } from '../../../src/core/diffusion/forward';
 import { centerCropSquare, createImage, fromRgba, imageHash, quantize8, nearestPixels, resizeArea, resizeAreaRgba, resizeNearest, toRgba, type RgbImage } from '../../../src/core/image';
 import { mulberry32 } from '../../../src/core/random';
-
-function randomImage(w: number, h: number, seed = 1): RgbImage {
-  const img = createImage(w, h);
-  const r = mulberry32(seed);
-  for (let i = 0; i < img.data.length; i++) img.data[i] = r();
-  return img;
-}
+import { randomImage } from '../../randomImages';
 
 function mean(img: RgbImage, c: number): number {
   let s = 0;

@@ -3,13 +3,7 @@ import { createImage, type RgbImage } from '../../../src/core/image';
 import { luma, ssim, ssimGray } from '../../../src/core/metrics';
 import { mulberry32 } from '../../../src/core/random';
 import { ssimAgainst, ssimGrayAgainst, ssimGrayReference, ssimReference } from '../../../src/core/ssimFast';
-
-function randomImage(w: number, h: number, seed: number): RgbImage {
-  const r = mulberry32(seed);
-  const img = createImage(w, h);
-  for (let i = 0; i < img.data.length; i++) img.data[i] = r();
-  return img;
-}
+import { randomImage } from '../../randomImages';
 
 /** `img` plus seeded noise of amplitude `a`: similar enough that SSIM is far from 0 (a realistic step). */
 function noisy(img: RgbImage, a: number, seed: number): RgbImage {

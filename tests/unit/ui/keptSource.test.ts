@@ -1,20 +1,13 @@
 // A working image drawn through keptSource shows the same pixels a canvas made of the image itself, and going back
 // to a size drawn before does not convert it again.
 import { describe, expect, it } from 'vitest';
-import { createImage, resizeNearest, toRgba } from '../../../src/core/image';
+import { resizeNearest, toRgba } from '../../../src/core/image';
 import { keptSource } from '../../../src/ui/components/PixelCanvas';
-import { mulberry32 } from '../../../src/core/random';
-
-function seededImage(w: number, h: number, seed: number) {
-  const img = createImage(w, h);
-  const rand = mulberry32(seed);
-  for (let i = 0; i < img.data.length; i++) img.data[i] = Math.round(rand() * 255) / 255;
-  return img;
-}
+import { randomImage8 } from '../../randomImages';
 
 describe('keptSource', () => {
   it('gives the bytes a canvas makes of the image: whole, and resampled nearest-neighbour at any shown size', () => {
-    const img = seededImage(64, 48, 7);
+    const img = randomImage8(64, 48, 7);
     const source = keptSource(img);
     expect({ width: source.width, height: source.height }).toEqual({ width: 64, height: 48 });
     expect(source.pixels(64, 48)).toEqual(toRgba(img));
@@ -22,7 +15,7 @@ describe('keptSource', () => {
   });
 
   it('keeps the last two sizes with the image: the same bytes again, and still right after older sizes were dropped', () => {
-    const img = seededImage(32, 32, 11);
+    const img = randomImage8(32, 32, 11);
     const source = keptSource(img);
     expect(keptSource(img)).toBe(source); // one source per image
     const at20 = source.pixels(20, 20);
@@ -36,8 +29,8 @@ describe('keptSource', () => {
   });
 
   it('is a source of its own for another image, even one of equal pixels', () => {
-    const a = seededImage(8, 8, 3);
-    const b = seededImage(8, 8, 3);
+    const a = randomImage8(8, 8, 3);
+    const b = randomImage8(8, 8, 3);
     expect(keptSource(b)).not.toBe(keptSource(a));
     expect(keptSource(b).pixels(8, 8)).toEqual(keptSource(a).pixels(8, 8));
   });

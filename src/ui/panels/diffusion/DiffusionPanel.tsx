@@ -3,8 +3,7 @@ import { useShallow } from 'zustand/shallow';
 import { logSnrStrip, seededNoiseMemo } from '../../../core/diffusion/forward';
 import { scheduleAt, scheduleCurve, SCHEDULE_KINDS, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
 import type { SpectraPrecomputed } from '../../../core/diffusion/spectrum';
-import { isCurveElboEquivalent, PREDICTIONS, weightingCurve, WEIGHTING_KINDS, type Prediction } from '../../../core/diffusion/weighting';
-import { DIFFUSION_SCHEDULES, type DiffusionSchedule, type Weighting } from '../../../state/diffusionSlice';
+import { DIFFUSION_SCHEDULES, type DiffusionSchedule } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
 import { keptChart } from '../../charts/keptChart';
 import { lineChart } from '../../charts/lineChart';
@@ -16,27 +15,16 @@ import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { Panel } from '../Panel';
 import { Formula } from '../../formulas/Formula';
 import { FORMULAS } from '../../formulas/tex';
-import { PARAMETERIZATION_LABELS } from './denoiserData';
 import { blendSource, modelSpace, pairMoments, rmsOf, SCHEDULE_LABELS, scheduleSpec, stripSources } from './diffusionData';
 import { ScheduleEditor } from './ScheduleEditor';
 import { DenoiserSection } from './DenoiserSection';
 import {
-  AlphaSigmaFigure, alphaSigmaDescription, chartT, CLIP, LAMBDA_RANGE, LAMBDAS, lambdaMarker, nameNow, Readout, ScheduleFigure, scheduleDescription,
-  snrSeries, spectraAt, SpectraFigures, spectrumSeries, TargetImages, TargetScaleFigure, TSlider, WeightingFigure, XtFigure,
+  AlphaSigmaFigure, alphaSigmaDescription, chartT, CLIP, nameNow, tNow, Readout, ScheduleFigure, scheduleDescription,
+  snrSeries, spectraAt, SpectraFigures, spectrumSeries, TargetImages, TargetScaleFigure, TSlider, XtFigure,
   type NameParams,
 } from './tParts';
 import { ErrorText } from '../../components/ErrorText';
-
-const WEIGHTING_LABELS: Record<Weighting, string> = {
-  'eps-mse': 'ε-MSE, uniform t',
-  'x0-mse': 'x₀-MSE, uniform t',
-  'v-mse': 'v-MSE, uniform t',
-  'velocity-mse': 'velocity-MSE (flow), uniform t',
-  'min-snr': 'Min-SNR-γ, uniform t',
-  edm: 'EDM (log-normal σ, λ(σ) weight)',
-  'sd3-logit-normal': 'SD3 logit-normal (flow)',
-  'vdmpp-sigmoid': 'VDM++ sigmoid',
-};
+import { WeightingSection } from './WeightingSection';
 
 /** t values at which the spectra's y ranges are taken: the axes then hold the curves at every t. */
 const DOMAIN_TS = Array.from({ length: 41 }, (_, i) => i / 40);
@@ -61,8 +49,6 @@ function spectraDomains(pre: SpectraPrecomputed, spec: ScheduleSpec, opts: Sched
   };
 }
 
-/** Charts are built with the t of the moment; their parts in tParts.tsx move the marks that follow it. */
-const tNow = () => appStore.getState().diffusion.t;
 
 /** ε of the panel's seed: a working size just left (or a smaller one) is a view of the kept draw, not a new draw or a copy. */
 const noiseOf = seededNoiseMemo();
@@ -75,19 +61,17 @@ export function DiffusionPanel() {
   // Only the keys drawn here, and not t: the parts that follow t (tParts.tsx) read it themselves, so a dragged t
   // re-renders them alone. The denoiser's own controls (sampler, guidance, …) must not re-render the panel either.
   const view = useStore(useShallow((s) => {
-    const { schedule, shift, seed, target, weighting, gamma, points } = s.diffusion;
-    return { schedule, shift, seed, target, weighting, gamma, points };
+    const { schedule, shift, seed, points } = s.diffusion;
+    return { schedule, shift, seed, points };
   }));
   const { setDiffusion } = appStore.getState();
   const schedId = useId();
-  const weightId = useId();
-  const predId = useId();
 
   const { schedule, points } = view;
   const spec = useMemo(() => scheduleSpec({ schedule, points }), [schedule, points]);
   const opts = useMemo(() => ({ shift: view.shift }), [view.shift]);
   const sched = { spec, opts };
-  const params: NameParams = { img: sampleId, size, sched: view.schedule, seed: view.seed };
+  const params: NameParams = useMemo(() => ({ img: sampleId, size, sched: view.schedule, seed: view.seed }), [sampleId, size, view.schedule, view.seed]);
 
   // x0 in model space and the seeded ε: once per image and seed, so dragging t only recombines them. Made after
   // the commit (in an effect), not while rendering: a new image or working size renders every panel again, and
@@ -199,23 +183,6 @@ export function DiffusionPanel() {
     });
   }, [moments, spec, opts, scheduleKey]);
 
-  const prediction: Prediction = view.target === 'velocity' ? 'eps' : view.target;
-  const weighting = useMemo(() => weightingCurve(view.weighting, LAMBDAS, { ...opts, schedule: spec, gamma: view.gamma, prediction }), [view.weighting, opts, spec, view.gamma, prediction]);
-  const elbo = isCurveElboEquivalent(weighting);
-  const weightChart = useMemo(() => lineChart(
-    [
-      { id: 'p', label: 'p(λ) training density', points: LAMBDAS.map((l, i) => ({ x: l, y: weighting.p[i] })) },
-      { id: 'cm', label: 'c·m weight on ε-loss', points: LAMBDAS.map((l, i) => ({ x: l, y: weighting.cm[i] })) },
-      { id: 'w', label: 'w = p·c·m', points: LAMBDAS.map((l, i) => ({ x: l, y: weighting.w[i] })) },
-    ],
-    {
-      title: `Loss weighting: ${WEIGHTING_LABELS[view.weighting]}`,
-      description: `Over log-SNR λ from ${LAMBDA_RANGE[0]} to ${LAMBDA_RANGE[1]}: the training density p(λ), the per-sample weight on the ε-MSE c(λ)·m(λ), and the effective weight w(λ). ${elbo ? 'w is non-increasing in λ here: ELBO-equivalent.' : 'w is not monotone here: not ELBO-equivalent.'}`,
-      xLabel: 'log-SNR λ', yLabel: 'weight (log scale)', yLog: true, xDomain: LAMBDA_RANGE, width: 420, height: 280,
-      markers: lambdaMarker(scheduleAt(spec, tNow(), opts).logSnr),
-    },
-  ), [weighting, view.weighting, elbo, spec, opts]);
-
   return (
     <Panel
       id="diffusion"
@@ -277,32 +244,7 @@ export function DiffusionPanel() {
       <TargetImages {...sched} x0={x0} eps={eps} side={side} epsImg={epsImg} fixed={fixedTargets} params={params} />
       <TargetScaleFigure chart={targetChart} params={params} />
       <Formula formula={FORMULAS.targetUnits} block />
-      <h3 className="subhead">Loss weighting</h3>
-      <div className="controls">
-        <div className="field">
-          <label htmlFor={weightId}>Weighting</label>
-          <select id={weightId} value={view.weighting} data-testid="weighting-select" onChange={(e) => setDiffusion({ weighting: e.currentTarget.value as Weighting })}>
-            {WEIGHTING_KINDS.map((k) => <option key={k} value={k}>{WEIGHTING_LABELS[k]}</option>)}
-          </select>
-        </div>
-        {view.weighting === 'min-snr' && (
-          <>
-            <Slider label="γ" value={view.gamma} min={1} max={20} onChange={(v) => setDiffusion({ gamma: v })} testId="gamma-slider" coalesce />
-            <div className="field">
-              <label htmlFor={predId}>Prediction</label>
-              <select id={predId} value={view.target} onChange={(e) => setDiffusion({ target: e.currentTarget.value as typeof view.target })}>
-                {PREDICTIONS.map((p) => <option key={p} value={p}>{PARAMETERIZATION_LABELS[p]}</option>)}
-              </select>
-            </div>
-          </>
-        )}
-      </div>
-      <p className={`badge ${elbo ? 'badge-yes' : 'badge-no'}`} data-testid="elbo-badge">
-        {elbo ? 'ELBO-equivalent' : 'Not ELBO-equivalent'} on λ ∈ [{LAMBDA_RANGE[0]}, {LAMBDA_RANGE[1]}]: w(λ) {elbo ? 'never increases' : 'increases somewhere'} with λ (Kingma &amp; Gao 2023), judged point by point along the curve (each point against its neighbour, relative).
-      </p>
-      <Formula formula={FORMULAS.weighting} block />
-      {view.weighting === 'min-snr' && <Formula formula={FORMULAS.minSnr} block />}
-      <WeightingFigure {...sched} chart={weightChart} params={{ ...params, weight: view.weighting }} />
+      <WeightingSection spec={spec} opts={opts} params={params} />
       <DenoiserSection />
     </Panel>
   );

@@ -24,6 +24,8 @@ export const CLIP = 15;
 
 /** The t of the view, read by each part that follows it on every move. */
 export const useT = () => useEveryFrame((s) => s.diffusion.t);
+/** t now, for charts built with the t of the moment (their parts here then move the marks that follow it). */
+export const tNow = () => appStore.getState().diffusion.t;
 
 /** The spectra and the v target follow t at most ten times a second, each update in the page's idle time, so a
  * dragged slider paints its frames without waiting for them. */
@@ -38,7 +40,7 @@ const nameAt = (what: string, { img, size, sched, seed, weight }: NameParams, t:
   panel: 'diffusion', what, params: { img, size, sched, t: t.toFixed(3), seed, ...(weight ? { weight } : {}) },
 });
 /** For a figure that does not follow t: its export name reads t when it is exported. */
-export const nameNow = (what: string, params: NameParams) => () => nameAt(what, params, appStore.getState().diffusion.t);
+export const nameNow = (what: string, params: NameParams) => () => nameAt(what, params, tNow());
 
 /** The t the charts mark: their curves have a point every 0.01. */
 export const chartT = (t: number) => Math.round(t * 100) / 100;

@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { keepTopBits } from '../../../../src/core/depth/bitplanes';
 import { BIT_ORDERS, bitOrderSteps, knownBitsImage, knownMasks, planeEntropy } from '../../../../src/core/depth/bitOrders';
 import { depthSteps } from '../../../../src/core/depth/views';
-import { createImage, type RgbImage } from '../../../../src/core/image';
+import { createImage } from '../../../../src/core/image';
 import { mse } from '../../../../src/core/metrics';
-import { mulberry32 } from '../../../../src/core/random';
-
-/** An image of random 8-bit values. */
-function randomImage(w: number, h: number, seed: number): RgbImage {
-  const img = createImage(w, h);
-  const rng = mulberry32(seed);
-  for (let i = 0; i < img.data.length; i++) img.data[i] = Math.floor(rng() * 256) / 255;
-  return img;
-}
+import { randomImage8 } from '../../../randomImages';
 
 describe('bit-plane orders', () => {
   it('reveal each of the 24 (plane, channel) pairs exactly once, in the stated order', () => {
@@ -30,7 +22,7 @@ describe('bit-plane orders', () => {
   });
 
   it('MSB-first equals the top-k bit reconstruction at every step', () => {
-    const img = randomImage(9, 7, 1);
+    const img = randomImage8(9, 7, 1);
     const steps = bitOrderSteps('msb');
     for (let k = 1; k <= 8; k++) {
       const a = knownBitsImage(img, knownMasks(steps, k)).data;
@@ -49,7 +41,7 @@ describe('bit-plane orders', () => {
   });
 
   it('every order rebuilds an 8-bit image exactly at full depth', () => {
-    const img = randomImage(8, 8, 2);
+    const img = randomImage8(8, 8, 2);
     for (const order of BIT_ORDERS) {
       const steps = depthSteps(img, { kind: 'bit-order', order });
       expect(steps.at(-1)!.psnr).toBe(Infinity);
@@ -57,13 +49,13 @@ describe('bit-plane orders', () => {
   });
 
   it('costs 3 bits per pixel per MSB/LSB step and 1 per interleaved step', () => {
-    const img = randomImage(8, 8, 3);
+    const img = randomImage8(8, 8, 3);
     expect(depthSteps(img, { kind: 'bit-order', order: 'lsb' }).map((s) => s.fixedBpp)).toEqual([3, 6, 9, 12, 15, 18, 21, 24]);
     expect(depthSteps(img, { kind: 'bit-order', order: 'interleaved' }).map((s) => s.fixedBpp)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
   });
 
   it('leaves far more error LSB-first than MSB-first at equal depth before the last step', () => {
-    const img = randomImage(16, 16, 4);
+    const img = randomImage8(16, 16, 4);
     const msb = bitOrderSteps('msb');
     const lsb = bitOrderSteps('lsb');
     for (let k = 1; k < 8; k++) {

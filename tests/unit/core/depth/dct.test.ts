@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { blockDctCode, blockDctKeep, dct2, dct2Rect, idct2, wholeDctCoefficients, wholeDctFromCoefficients, wholeDctKeep, zigzagOrder, zigzagOrderRect } from '../../../../src/core/depth/dct';
-import { createImage, type RgbImage } from '../../../../src/core/image';
+import { createImage } from '../../../../src/core/image';
 import { mse } from '../../../../src/core/metrics';
 import { mulberry32 } from '../../../../src/core/random';
+import { randomImage } from '../../../randomImages';
 
 function randomBlock(n: number, seed: number): Float64Array {
   const r = mulberry32(seed);
   return Float64Array.from({ length: n * n }, () => r());
-}
-
-function randomImage(w: number, h: number, seed: number): RgbImage {
-  const r = mulberry32(seed);
-  const img = createImage(w, h);
-  for (let i = 0; i < img.data.length; i++) img.data[i] = r();
-  return img;
 }
 
 /** The DCT-II definition, term by term: X[k,l] = a_k a_l Σ_i Σ_j x[i,j] cos(π(2i+1)k/2n) cos(π(2j+1)l/2n). */
