@@ -6,18 +6,27 @@ import { appStore } from './state/store';
 import { startUrlSync } from './state/urlSync';
 import { startImagePipeline } from './ui/image/pipeline';
 import { getComputeClient, holdBackgroundUntil, whenAnalysisIdle } from './compute/client';
+import { askAhead } from './compute/answers';
+import { imagePayload } from './compute/requests';
 import './ui/styles.css';
 
 /**
- * The app mounts once the first image is in (or at the latest MOUNT_WAIT_MS after start-up): rendered before it,
- * the panels render, lay out and paint a "Loading" state whose work sits in front of the image's decode and then
- * render again, a few hundred ms on a busy two-core machine. The image's bytes are preloaded by the page, so
- * the wait is short, and the first paint shows the panel with its image.
+ * The app mounts once the first image is in (or at the latest MOUNT_WAIT_MS after start-up), and then the first
+ * panel's first answer (at most ANSWER_WAIT_MS more: see askFirstAnswer). Rendered before the image, the panels
+ * render, lay out and paint a "Loading" state whose work sits in front of the image's decode and then render again,
+ * a few hundred ms on a busy two-core machine. The image's bytes are preloaded by the page, so the wait is short,
+ * and the first paint shows the panel with its image and its charts.
  */
 function mountApp(): void {
   const el = document.getElementById('root')!;
   const imageOrTimeout = Promise.race([imageSettled, new Promise<void>((resolve) => setTimeout(resolve, MOUNT_WAIT_MS))]);
-  Promise.all([import('react-dom'), import('react-dom/client'), import('./ui/App'), imageOrTimeout]).then(
+  const loaded = Promise.all([import('react-dom'), import('react-dom/client'), import('./ui/App'), imageOrTimeout]);
+  // Then the first panel's first answer, for at most ANSWER_WAIT_MS more (the panel asks again if it is not in).
+  const answered = loaded.then(async (modules) => {
+    await Promise.race([firstAnswer, new Promise<void>((resolve) => setTimeout(resolve, ANSWER_WAIT_MS))]);
+    return modules;
+  });
+  answered.then(
     ([{ flushSync }, { createRoot }, { App }]) => {
       const root = createRoot(el);
       // Synchronously, so the panels' effects (the first panel's worker request) run before the browser lays out
@@ -34,6 +43,20 @@ function mountApp(): void {
       el.textContent = `The app could not load (${e.message}). Reloading the page may help.`;
     },
   );
+}
+
+/**
+ * The first panel's first answer (the bit-plane curves of its default view), asked for as soon as the image is in:
+ * the worker computes it while the app's code loads, the app mounts with it, and the panel's first render draws
+ * its charts. Asked for by the panel itself after its first render, the answer came back behind that render's
+ * layout and paint, and a second render, layout and paint followed for the charts.
+ */
+function askFirstAnswer(): Promise<void> {
+  return imageSettled.then(() => {
+    const { image, depth } = appStore.getState();
+    if (!image.working || depth.view !== 'bitplanes') return;
+    return askAhead('bitplane-analysis', image.workingHash, { image: imagePayload(image.working, image.workingHash) });
+  });
 }
 
 /**
@@ -56,6 +79,8 @@ const FIRST_PANEL_WAIT_MS = 4000;
 const REST_WAIT_MS = 8000;
 /** At the latest this long after start-up, the app mounts even if the first image is not in yet. */
 const MOUNT_WAIT_MS = 600;
+/** The app waits at most this long for the first panel's first answer once its code and the image are in. */
+const ANSWER_WAIT_MS = 100;
 
 /** Resolves once the first working image is in, or its loading has ended (it failed). */
 function whenImageSettled(): Promise<void> {
@@ -115,6 +140,7 @@ startUrlSync(appStore);
 startImagePipeline(appStore);
 startAnalysisWorker();
 const imageSettled = whenImageSettled();
+const firstAnswer = askFirstAnswer();
 /** The Depth panel has shown the first image and its analyses: the other panels follow (see App), then tfjs. */
 const firstPanelShown = whenFirstPanelShown();
 // The rate–distortion sweeps' progress updates would interrupt (and so restart) the other panels' first render.

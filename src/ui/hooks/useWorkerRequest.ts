@@ -1,6 +1,6 @@
 // The worker request that follows the view: a worker action run again whenever its key changes, newest wins.
 import { useEffect, useState } from 'react';
-import { LruMap } from '../../core/lru';
+import { keepAnswer, recallAnswer } from '../../compute/answers';
 import type { PayloadOf, RequestKind, ResultOf } from '../../protocol';
 import { useLatest } from './useLatest';
 import { useWorkerAction } from './useWorkerAction';
@@ -16,45 +16,6 @@ export type Pending<T> = {
   /** The request for this key was cancelled by cancel() (not superseded by a newer one). */
   cancelled: boolean;
 };
-
-/**
- * Answers kept on the page by kind and key, for requests made with `remember`: the most recent, within a number of
- * entries and of bytes in their typed arrays. A key seen before (a working size or patch size just left) then has
- * its answer in the render that asks for it, with no round trip to the worker, whose reply would wait behind the
- * page's own work.
- */
-export const REMEMBER_LIMITS = { entries: 24, bytes: 48 * 2 ** 20 };
-const answers = new LruMap<string, unknown>({ entries: REMEMBER_LIMITS.entries, weight: REMEMBER_LIMITS.bytes });
-
-/** The bytes of the typed arrays an answer holds (plain objects and arrays walked; numbers and strings not counted). */
-export function typedBytes(value: unknown, depth = 0): number {
-  if (ArrayBuffer.isView(value)) return value.byteLength;
-  if (value === null || typeof value !== 'object' || depth > 6) return 0;
-  let sum = 0;
-  for (const v of Array.isArray(value) ? value : Object.values(value)) sum += typedBytes(v, depth + 1);
-  return sum;
-}
-
-/** A remembered answer, made the most recent; undefined if none. */
-function recallAnswer<K extends RequestKind>(kind: K, key: string): ResultOf<K> | undefined {
-  return answers.get(`${kind}\n${key}`) as ResultOf<K> | undefined;
-}
-
-function keepAnswer<K extends RequestKind>(kind: K, key: string, result: ResultOf<K>): void {
-  const bytes = typedBytes(result);
-  if (bytes > REMEMBER_LIMITS.bytes / 4) return; // one answer may not crowd out the rest
-  answers.set(`${kind}\n${key}`, result, bytes);
-}
-
-/** Forgets every remembered answer (tests). */
-export function forgetAnswers(): void {
-  answers.clear();
-}
-
-/** How many answers are remembered, and their typed arrays' bytes (tests). */
-export function rememberedAnswers(): { entries: number; bytes: number } {
-  return { entries: answers.size, bytes: answers.weight };
-}
 
 export interface RequestOptions {
   /**

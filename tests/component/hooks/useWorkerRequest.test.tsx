@@ -1,7 +1,8 @@
 import { act, renderHook } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HeldClient } from './heldClient';
-import { forgetAnswers, rememberedAnswers, REMEMBER_LIMITS, typedBytes, useWorkerRequest } from '../../../src/ui/hooks/useWorkerRequest';
+import { askAhead, forgetAnswers, rememberedAnswers, REMEMBER_LIMITS, typedBytes } from '../../../src/compute/answers';
+import { useWorkerRequest } from '../../../src/ui/hooks/useWorkerRequest';
 
 const fake = vi.hoisted(() => ({ current: null as null | { client: unknown } }));
 vi.mock('../../../src/compute/client', () => ({ getComputeClient: () => fake.current!.client }));
@@ -81,5 +82,29 @@ describe('useWorkerRequest with remember', () => {
   it('counts the bytes of the typed arrays an answer holds', () => {
     expect(typedBytes({ a: new Float64Array(10), b: [new Int32Array(3), { c: new Uint8Array(5) }], n: 7, s: 'x' })).toBe(80 + 12 + 5);
     expect(typedBytes(null)).toBe(0);
+  });
+
+  it('has an answer asked for ahead in the first render that needs it, with no request of its own', async () => {
+    const ahead = askAhead('bitplane-analysis', 'first', { key: 'first' } as never);
+    expect(worker.calls).toHaveLength(1);
+    await act(async () => worker.calls[0].resolve(answerOf('first')));
+    await ahead;
+    const hook = setup(true, 'first');
+    expect(hook.result.current.result).toEqual(answerOf('first'));
+    expect(hook.result.current.status).toBe('idle');
+    expect(worker.calls).toHaveLength(1);
+    await askAhead('bitplane-analysis', 'first', { key: 'first' } as never); // kept already: not asked again
+    expect(worker.calls).toHaveLength(1);
+  });
+
+  it('keeps nothing from an answer asked for ahead that failed, and the view then asks itself', async () => {
+    const ahead = askAhead('bitplane-analysis', 'broken', { key: 'broken' } as never);
+    await act(async () => worker.calls[0].reject(new Error('worker crashed')));
+    await expect(ahead).resolves.toBeUndefined();
+    expect(rememberedAnswers().entries).toBe(0);
+    const hook = setup(true, 'broken');
+    expect(worker.calls).toHaveLength(2);
+    await answerLast();
+    expect(hook.result.current.result).toEqual(answerOf('broken'));
   });
 });
