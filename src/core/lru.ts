@@ -37,6 +37,22 @@ export class LruMap<K, V> {
     return entry.value;
   }
 
+  /**
+   * The value for key, made the most recent; on a miss, `make()`'s value, kept as the most recent entry with the
+   * weight `weigh` gives it (0 without). Within the limits as `set`: a value too heavy to keep is still returned.
+   */
+  getOrSet(key: K, make: () => V, weigh?: (value: V) => number): V {
+    const entry = this.map.get(key);
+    if (entry !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, entry);
+      return entry.value;
+    }
+    const value = make();
+    this.set(key, value, weigh ? weigh(value) : 0);
+    return value;
+  }
+
   /** The value for key without changing which entry is the most recent. */
   peek(key: K): V | undefined {
     return this.map.get(key)?.value;

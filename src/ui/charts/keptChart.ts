@@ -15,7 +15,5 @@ const kept = new WeakMap<object, LruMap<string, SVGSVGElement>>();
 export function keptChart(owner: object, key: string, build: () => SVGSVGElement): SVGSVGElement {
   let charts = kept.get(owner);
   if (!charts) kept.set(owner, (charts = new LruMap({ entries: PER_OWNER })));
-  let chart = charts.get(key);
-  if (!chart) charts.set(key, (chart = build()));
-  return chart;
+  return charts.getOrSet(key, build);
 }

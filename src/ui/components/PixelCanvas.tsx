@@ -31,11 +31,7 @@ export function keptSource(image: RgbImage): PixelSource {
     source = {
       width: image.width,
       height: image.height,
-      pixels: (w, h) => {
-        let rgba = sizes.get(`${w}x${h}`);
-        if (!rgba) sizes.set(`${w}x${h}`, (rgba = toRgba(w === image.width && h === image.height ? image : resizeNearest(image, w, h))));
-        return rgba;
-      },
+      pixels: (w, h) => sizes.getOrSet(`${w}x${h}`, () => toRgba(w === image.width && h === image.height ? image : resizeNearest(image, w, h))),
     };
     keptSources.set(image, source);
   }

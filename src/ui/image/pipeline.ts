@@ -56,12 +56,10 @@ export function workingImage(source: RgbaImage, size: number): { working: RgbIma
   let id = sourceIds.get(source);
   if (id === undefined) sourceIds.set(source, (id = sources++));
   const key = `${id}|${size}`;
-  let entry = made.get(key);
-  if (!entry) {
+  return made.getOrSet(key, () => {
     const working = inSharedMemory(quantize8(resizeAreaRgba(source, size, size)));
-    made.set(key, (entry = { working, hash: imageHash(working) }));
-  }
-  return entry;
+    return { working, hash: imageHash(working) };
+  });
 }
 
 let generation = 0;

@@ -48,8 +48,8 @@ export function createAnalysisHost(): AnalysisHost {
       await yieldToQueue();
       if (ctx.cancelled()) throw new Error(CANCELLED);
       hit = depthSteps({ width: image.width, height: image.height, data: image.data }, spec, (done, total) => ctx.progress(done, total, label), { ssim: false });
+      depthCache.set(key, hit);
     }
-    depthCache.set(key, hit);
     return hit;
   }
 
@@ -75,15 +75,17 @@ export function createAnalysisHost(): AnalysisHost {
     for (let i = 0; i < req.specs.length; i++) {
       ctx.progress(i, req.specs.length, label);
       const key = `${req.image.hash}|${JSON.stringify(req.specs[i])}`;
-      const full = depthCache.peek(key);
-      let hit = rdCache.get(key) ?? (full && rdInfo(full));
+      let hit = rdCache.get(key);
       if (!hit) {
-        await yieldToQueue(); // between curves: a cancel or a newer request gets through
-        if (ctx.cancelled()) throw new Error(CANCELLED);
+        const full = depthCache.peek(key); // the view's own steps, when it was shown
+        if (!full) {
+          await yieldToQueue(); // between curves: a cancel or a newer request gets through
+          if (ctx.cancelled()) throw new Error(CANCELLED);
+        }
         const { width, height, data } = req.image;
-        hit = rdInfo(depthSteps({ width, height, data }, req.specs[i], (done, total) => ctx.progress(done, total, label), { ssim: false }));
+        hit = rdInfo(full ?? depthSteps({ width, height, data }, req.specs[i], (done, total) => ctx.progress(done, total, label), { ssim: false }));
+        rdCache.set(key, hit);
       }
-      rdCache.set(key, hit);
       out.push(hit);
     }
     return out;
@@ -94,14 +96,11 @@ export function createAnalysisHost(): AnalysisHost {
     const { width, height, data, hash } = req.image;
     if (width !== height || (width & (width - 1)) !== 0) throw new RangeError(`spectra need a square power-of-two image, got ${width}×${height}`);
     const key = `${hash}|${req.seed}`;
-    let hit = spectra.get(key);
-    if (!hit) {
+    return spectra.getOrSet(key, () => {
       const x0 = new Float32Array(data.length);
       for (let i = 0; i < data.length; i++) x0[i] = pixelToModel(data[i]);
-      hit = spectraForImage(x0, seededNoise(data.length, req.seed), width);
-    }
-    spectra.set(key, hit);
-    return hit;
+      return spectraForImage(x0, seededNoise(data.length, req.seed), width);
+    });
   }
 
   async function patchStats(req: Req<'patch-stats'>, ctx: ModelContext): Promise<AnalysisResults['patch-stats']> {
@@ -120,8 +119,8 @@ export function createAnalysisHost(): AnalysisHost {
         if (ctx.cancelled()) throw new Error(CANCELLED);
         grid ??= patchGrid({ width, height, data }, req.patch);
         hit = analyzeOrdering(grid, req.orderings[i]);
+        orderings.set(key, hit);
       }
-      orderings.set(key, hit);
       out.push(hit);
     }
     ctx.progress(total, total, 'Patch statistics');
@@ -130,15 +129,13 @@ export function createAnalysisHost(): AnalysisHost {
 
   function analyse(req: Req<'bitplane-analysis'>, ctx: ModelContext): BitplaneAnalysis {
     const { width, height, data, hash } = req.image;
-    let hit = bitplanes.get(hash);
-    if (!hit) {
+    return bitplanes.getOrSet(hash, () => {
       checkImage(req.image);
       ctx.progress(0, 1, 'Analysing bit-planes');
-      hit = analyzeBitplanes({ width, height, data });
+      const analysis = analyzeBitplanes({ width, height, data });
       ctx.progress(1, 1, 'Analysing bit-planes');
-    }
-    bitplanes.set(hash, hit);
-    return hit;
+      return analysis;
+    });
   }
 
   const handlers: { [K in AnalysisRequest['kind']]: (req: Req<K>, ctx: ModelContext) => AnalysisResults[K] | Promise<AnalysisResults[K]> } = {

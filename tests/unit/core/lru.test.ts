@@ -4,10 +4,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LruMap } from '../../../src/core/lru';
 
-type Op = { op: 'set'; key: number; value: number; weight: number } | { op: 'get' | 'peek' | 'delete'; key: number };
+type Op = { op: 'set' | 'getOrSet'; key: number; value: number; weight: number } | { op: 'get' | 'peek' | 'delete'; key: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ op: fc.constant('set' as const), key: fc.integer({ min: 0, max: 7 }), value: fc.integer(), weight: fc.integer({ min: 0, max: 12 }) }),
+  fc.record({ op: fc.constantFrom('set' as const, 'getOrSet' as const), key: fc.integer({ min: 0, max: 7 }), value: fc.integer(), weight: fc.integer({ min: 0, max: 12 }) }),
   fc.record({ op: fc.constantFrom('get' as const, 'peek' as const, 'delete' as const), key: fc.integer({ min: 0, max: 7 }) }),
 );
 
@@ -16,13 +16,13 @@ function reference(ops: Op[], entries: number, weight: number | undefined): { ke
   let list: { key: number; value: number; weight: number }[] = [];
   for (const o of ops) {
     const i = list.findIndex((e) => e.key === o.key);
-    if (o.op === 'set') {
+    if (o.op === 'set' || (o.op === 'getOrSet' && i < 0)) {
       if (i >= 0) list.splice(i, 1);
       if (weight !== undefined && o.weight > weight) continue;
       list.push({ key: o.key, value: o.value, weight: o.weight });
       const total = () => list.reduce((s, e) => s + e.weight, 0);
       while (list.length > entries || (weight !== undefined && total() > weight)) list = list.slice(1);
-    } else if (o.op === 'get' && i >= 0) {
+    } else if ((o.op === 'get' || o.op === 'getOrSet') && i >= 0) {
       list.push(...list.splice(i, 1));
     } else if (o.op === 'delete' && i >= 0) {
       list.splice(i, 1);
@@ -32,7 +32,7 @@ function reference(ops: Op[], entries: number, weight: number | undefined): { ke
 }
 
 describe('LruMap', () => {
-  it('holds exactly what a list in recency order holds, for any operations and limits', () => {
+  it('holds exactly what a list in recency order holds, for any operations and limits (getOrSet: a get, else a set)', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 60 }), fc.integer({ min: 1, max: 5 }), fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }), (ops, entries, weight) => {
         const lru = new LruMap<number, number>({ entries, weight });
@@ -42,6 +42,13 @@ describe('LruMap', () => {
           const o = ops[n];
           const before = reference(ops.slice(0, n), entries, weight).find((e) => e.key === o.key)?.value;
           if (o.op === 'set') lru.set(o.key, o.value, o.weight);
+          else if (o.op === 'getOrSet') {
+            // A hit returns the kept value and makes nothing; a miss makes the value (returned even if too heavy to keep).
+            let made = 0;
+            got.push(lru.getOrSet(o.key, () => (made++, o.value), () => o.weight));
+            want.push(before ?? o.value);
+            expect(made).toBe(before === undefined ? 1 : 0);
+          }
           else if (o.op === 'delete') expect(lru.delete(o.key)).toBe(before !== undefined);
           else {
             got.push(o.op === 'get' ? lru.get(o.key) : lru.peek(o.key));

@@ -94,10 +94,7 @@ export function sampledPair(x0: Float32Array, eps: Float32Array, side: number, w
   if (w === side && h === side) return [x0, eps];
   let entry = sampledCache.get(x0);
   if (!entry || entry.eps !== eps) sampledCache.set(x0, (entry = { eps, sizes: new LruMap({ entries: SAMPLED_SIZES }) }));
-  const key = `${w}x${h}`;
-  let pair = entry.sizes.get(key);
-  if (!pair) entry.sizes.set(key, (pair = [nearestPixels(x0, side, side, 3, w, h), nearestPixels(eps, side, side, 3, w, h)]));
-  return pair;
+  return entry.sizes.getOrSet(`${w}x${h}`, () => [nearestPixels(x0, side, side, 3, w, h), nearestPixels(eps, side, side, 3, w, h)]);
 }
 
 /**
