@@ -1,9 +1,10 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { WORKING_SIZES, type WorkingSize } from '../../core/conventions';
+import { WORKING_SIZES } from '../../core/conventions';
 import { UPLOAD_MARK } from '../../state/imageSlice';
 import { appStore, useStore } from '../../state/store';
 import { loadManifest, type SampleInfo } from '../image/samples';
 import { handleFile, UPLOAD_LIMITS } from '../image/upload';
+import { SelectField } from './SelectField';
 
 export const ACCEPTED_TYPES = 'image/png,image/jpeg,image/webp,image/gif,image/bmp,.png,.jpg,.jpeg,.webp,.gif,.bmp';
 
@@ -16,7 +17,6 @@ export function ImagePicker() {
   const [samples, setSamples] = useState<SampleInfo[]>([]);
   const fileInput = useRef<HTMLInputElement>(null);
   const sampleSelect = useId();
-  const sizeSelect = useId();
   const limits = useId();
 
   useEffect(() => {
@@ -37,15 +37,7 @@ export function ImagePicker() {
         {sampleId === UPLOAD_MARK && <option value={UPLOAD_MARK}>Uploaded: {uploadName ?? 'image'}</option>}
         {samples.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
       </select>
-      <label htmlFor={sizeSelect}>Size</label>
-      <select
-        id={sizeSelect}
-        value={size}
-        data-testid="size-select"
-        onChange={(e) => setImage({ size: Number(e.currentTarget.value) as WorkingSize })}
-      >
-        {WORKING_SIZES.map((n) => <option key={n} value={n}>{n}×{n}</option>)}
-      </select>
+      <SelectField label="Size" value={size} choices={WORKING_SIZES} format={(n) => `${n}×${n}`} testId="size-select" onChange={(n) => setImage({ size: n })} />
       <button type="button" aria-describedby={limits} title={UPLOAD_LIMITS} onClick={() => fileInput.current?.click()}>Upload…</button>
       <span id={limits} className="visually-hidden">{UPLOAD_LIMITS}</span>
       <input

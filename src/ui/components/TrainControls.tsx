@@ -1,6 +1,7 @@
 import { useId, type ReactNode } from 'react';
 import type { Trainer } from '../hooks/useTrainer';
 import { TimeLeft } from './TimeLeft';
+import { SelectField } from './SelectField';
 
 const BATCHES = [8, 16, 32, 64] as const;
 const MAX_STEPS = 5000;
@@ -53,7 +54,7 @@ const savedAtText = (iso: string) => new Date(iso).toLocaleString(undefined, { d
  */
 export function TrainControls(props: TrainControlsProps) {
   const { trainer: t, canSave, batchItem, testIds } = props;
-  const ids = { steps: useId(), batch: useId() };
+  const ids = { steps: useId() };
   const backend = props.backend || 'tfjs';
   const latest = t.losses.length > 0 ? t.losses[t.losses.length - 1] : NaN;
   return (
@@ -64,10 +65,7 @@ export function TrainControls(props: TrainControlsProps) {
         <label htmlFor={ids.steps}>Steps</label>
         <input id={ids.steps} type="number" className="seed" min={1} max={MAX_STEPS} value={t.steps} disabled={t.training} data-testid={testIds.steps}
           onChange={(e) => t.setSteps(Math.min(MAX_STEPS, Math.max(1, Math.floor(Number(e.currentTarget.value) || 1))))} />
-        <label htmlFor={ids.batch}>Batch</label>
-        <select id={ids.batch} value={t.batch} disabled={t.training} onChange={(e) => t.setBatch(Number(e.currentTarget.value))}>
-          {BATCHES.map((b) => <option key={b} value={b}>{batchItem ? `${b} ${batchItem}s` : b}</option>)}
-        </select>
+        <SelectField label="Batch" value={t.batch} choices={BATCHES} format={(b) => (batchItem ? `${b} ${batchItem}s` : b)} disabled={t.training} onChange={t.setBatch} />
       </div>
       {t.resumable && (
         <div className="button-row" role="group" aria-label="Training run stored in this browser">

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { DEPTH_KINDS } from '../../../core/depth/kinds';
 import type { DepthViewKind } from '../../../state/depthSlice';
 import { appStore, useStore } from '../../../state/store';
@@ -7,6 +7,7 @@ import { BitplaneView } from './BitplaneView';
 import { LearnedRQSection } from './LearnedRQSection';
 import { RateDistortion } from './RateDistortion';
 import { StepsView, type ViewCurves } from './StepsView';
+import { SelectField } from '../../components/SelectField';
 
 const VIEW_LABELS: Record<DepthViewKind, string> = {
   bitplanes: 'Bit-planes (most significant first)',
@@ -21,7 +22,6 @@ const VIEW_LABELS: Record<DepthViewKind, string> = {
 
 export function DepthPanel() {
   const view = useStore((s) => s.depth.view);
-  const id = useId();
   // The steps view's curves, shared with the rate–distortion chart (one fit of a costly decomposition, not two).
   const [curves, setCurves] = useState<ViewCurves | null>(null);
   return (
@@ -38,10 +38,7 @@ export function DepthPanel() {
       }
     >
       <div className="field">
-        <label htmlFor={id}>Decomposition</label>
-        <select id={id} value={view} data-testid="depth-view-select" onChange={(e) => appStore.getState().setDepth({ view: e.currentTarget.value as DepthViewKind })}>
-          {DEPTH_KINDS.map((v) => <option key={v} value={v}>{VIEW_LABELS[v]}</option>)}
-        </select>
+        <SelectField label="Decomposition" value={view} choices={DEPTH_KINDS} format={(v) => VIEW_LABELS[v]} testId="depth-view-select" onChange={(v) => appStore.getState().setDepth({ view: v })} />
       </div>
       {view === 'bitplanes' ? <BitplaneView /> : <StepsView onCurves={setCurves} />}
       <RateDistortion viewCurves={curves} />

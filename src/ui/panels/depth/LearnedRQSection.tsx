@@ -19,6 +19,7 @@ import {
 } from './learnedRqCharts';
 import { LearnedRQTrain } from './LearnedRQTrain';
 import { ErrorText } from '../../components/ErrorText';
+import { SelectField } from '../../components/SelectField';
 
 const SOURCE_TEXT: Record<RqaeModelStatus['source'], string> = {
   shipped: 'the shipped pretrained weights',
@@ -41,7 +42,7 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
   const [training, setTraining] = useState(false);
   const [data, setData] = useState<RqaeDataKind>('digits');
   const [perDepth, setPerDepth] = useState(false);
-  const ids = { heading: useId(), model: useId(), digit: useId(), data: useId() };
+  const ids = { heading: useId(), digit: useId() };
   const crops = data === 'crops';
   const noun = crops ? 'crop' : 'digit';
   const image = useStore((s) => s.image.working);
@@ -136,14 +137,11 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
         where later codes can make the reconstruction worse.
       </p>
       <div className="button-row">
-        <label htmlFor={ids.model}>Model</label>
-        <select id={ids.model} value={modelKey} disabled={training} data-testid="rqae-model" onChange={(e) => setModelKey(e.currentTarget.value)}>
-          {RQAE_SHIPPED_MODELS.map((m) => <option key={m.key} value={m.key}>{OBJECTIVE_LABELS[m.objective]}, D = {m.depth}{m.sharedCodebook ? '' : ', one codebook per depth'}</option>)}
-        </select>
-        <label htmlFor={ids.data}>Data</label>
-        <select id={ids.data} value={data} disabled={training} data-testid="rqae-data" onChange={(e) => setData(e.currentTarget.value as RqaeDataKind)}>
-          {(Object.keys(DATA_LABELS) as RqaeDataKind[]).map((k) => <option key={k} value={k}>{DATA_LABELS[k]}</option>)}
-        </select>
+        <SelectField
+          label="Model" value={modelKey} choices={RQAE_SHIPPED_MODELS.map((m) => m.key)} disabled={training} testId="rqae-model" onChange={setModelKey}
+          format={(key) => { const m = RQAE_SHIPPED_MODELS.find((x) => x.key === key)!; return `${OBJECTIVE_LABELS[m.objective]}, D = ${m.depth}${m.sharedCodebook ? '' : ', one codebook per depth'}`; }}
+        />
+        <SelectField label="Data" value={data} choices={Object.keys(DATA_LABELS) as RqaeDataKind[]} format={(k) => DATA_LABELS[k]} disabled={training} testId="rqae-data" onChange={setData} />
         {crops && (
           <label className="check">
             <input type="checkbox" checked={perDepth} disabled={training} data-testid="rqae-per-depth" onChange={(e) => setPerDepth(e.currentTarget.checked)} /> One codebook per depth

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { BIT_ORDERS, type BitOrder } from '../../../core/depth/bitOrders';
 import { codebookHealth, usageByRank } from '../../../core/depth/codebook';
 import { CHANNEL_SPACES } from '../../../core/depth/kinds';
@@ -16,6 +16,7 @@ import { useLatest } from '../../hooks/useLatest';
 import { codeMapImage } from './codeMap';
 import { ErrorText } from '../../components/ErrorText';
 import { RequestProgress } from '../../components/WorkProgress';
+import { SelectField } from '../../components/SelectField';
 
 export function specOf(v: DepthView): DepthSpec {
   switch (v.view) {
@@ -62,7 +63,6 @@ export function StepsView({ onCurves }: { onCurves?: (curves: ViewCurves) => voi
   const size = useStore((s) => s.image.size);
   const view = useStore((s) => s.depth);
   const { setDepth } = appStore.getState();
-  const spaceId = useId();
   const spec = specOf(view);
   const specKey = JSON.stringify(spec);
   const res = useWorkerRequest('depth-view', image && (() => ({ image: imagePayload(image, hash), spec, d: view.d })), `${hash}|${specKey}|${view.d}`);
@@ -167,18 +167,12 @@ export function StepsView({ onCurves }: { onCurves?: (curves: ViewCurves) => voi
     <div className="view">
       {view.view === 'channels' && (
         <div className="field">
-          <label htmlFor={spaceId}>Colour space</label>
-          <select id={spaceId} value={view.space} onChange={(e) => setDepth({ space: e.currentTarget.value as DepthView['space'] })}>
-            {CHANNEL_SPACES.map((s) => <option key={s} value={s}>{s === 'rgb' ? 'R, G, B' : 'Y, Cb, Cr (luma first)'}</option>)}
-          </select>
+          <SelectField label="Colour space" value={view.space} choices={CHANNEL_SPACES} format={(s) => (s === 'rgb' ? 'R, G, B' : 'Y, Cb, Cr (luma first)')} onChange={(space) => setDepth({ space })} />
         </div>
       )}
       {view.view === 'bit-order' && (
         <div className="field">
-          <label htmlFor={spaceId}>Bit order</label>
-          <select id={spaceId} value={view.bitOrder} data-testid="depth-bit-order" onChange={(e) => setDepth({ bitOrder: e.currentTarget.value as BitOrder })}>
-            {BIT_ORDERS.map((o) => <option key={o} value={o}>{BIT_ORDER_LABELS[o]}</option>)}
-          </select>
+          <SelectField label="Bit order" value={view.bitOrder} choices={BIT_ORDERS} format={(o) => BIT_ORDER_LABELS[o]} testId="depth-bit-order" onChange={(bitOrder) => setDepth({ bitOrder })} />
         </div>
       )}
       {(view.view === 'scales' || view.view === 'dct-block' || view.view === 'dct-whole') && (

@@ -20,6 +20,7 @@ import { QualitySection } from './QualitySection';
 import { SamplerSection } from './SamplerSection';
 import { TrainSection } from './TrainSection';
 import { useOnceSettled } from '../../hooks/rates';
+import { SelectField } from '../../components/SelectField';
 
 export const MODEL_LABELS: Record<DenoiserModel, string> = {
   'digits-unet': 'MNIST digits, 28×28, class-conditional: convolutional U-Net',
@@ -51,7 +52,7 @@ const phaseProgress = (done: number, total: number, label: string | undefined, d
 export const DenoiserSection = memo(function DenoiserSection() {
   const model = useStore((s) => s.diffusion.denoiser);
   const { setDiffusion } = appStore.getState();
-  const ids = { heading: useId(), model: useId() };
+  const ids = { heading: useId() };
   const [requested, setRequested] = useState(false);
   const [statuses, setStatuses] = useState<Partial<Record<DenoiserModel, DenoiserStatus>>>({});
   const status = statuses[model] ?? null;
@@ -70,10 +71,7 @@ export const DenoiserSection = memo(function DenoiserSection() {
         (digits: with classifier-free guidance), and can be trained further here.
       </p>
       <div className="button-row">
-        <label htmlFor={ids.model}>Model</label>
-        <select id={ids.model} value={model} data-testid="denoiser-model" onChange={(e) => setDiffusion({ denoiser: e.currentTarget.value as DenoiserModel })}>
-          {DENOISER_MODELS.map((m) => <option key={m} value={m}>{MODEL_LABELS[m]}</option>)}
-        </select>
+        <SelectField label="Model" value={model} choices={DENOISER_MODELS} format={(m) => MODEL_LABELS[m]} testId="denoiser-model" onChange={(denoiser) => setDiffusion({ denoiser })} />
         {!requested && <button type="button" data-testid="denoiser-load" onClick={() => setRequested(true)}>Load the denoiser</button>}
       </div>
       <LoadStatus

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { logSnrStrip, seededNoiseMemo } from '../../../core/diffusion/forward';
 import { scheduleAt, scheduleCurve, SCHEDULE_KINDS, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
@@ -25,6 +25,7 @@ import {
 } from './tParts';
 import { ErrorText } from '../../components/ErrorText';
 import { WeightingSection } from './WeightingSection';
+import { SelectField } from '../../components/SelectField';
 
 /** t values at which the spectra's y ranges are taken: the axes then hold the curves at every t. */
 const DOMAIN_TS = Array.from({ length: 41 }, (_, i) => i / 40);
@@ -65,7 +66,6 @@ export function DiffusionPanel() {
     return { schedule, shift, seed, points };
   }));
   const { setDiffusion } = appStore.getState();
-  const schedId = useId();
 
   const { schedule, points } = view;
   const spec = useMemo(() => scheduleSpec({ schedule, points }), [schedule, points]);
@@ -199,10 +199,7 @@ export function DiffusionPanel() {
     >
       <div className="controls">
         <div className="field">
-          <label htmlFor={schedId}>Schedule</label>
-          <select id={schedId} value={view.schedule} data-testid="schedule-select" onChange={(e) => setDiffusion({ schedule: e.currentTarget.value as DiffusionSchedule })}>
-            {DIFFUSION_SCHEDULES.map((k) => <option key={k} value={k}>{SCHEDULE_LABELS[k]}</option>)}
-          </select>
+          <SelectField label="Schedule" value={view.schedule} choices={DIFFUSION_SCHEDULES} format={(k) => SCHEDULE_LABELS[k]} testId="schedule-select" onChange={(schedule) => setDiffusion({ schedule })} />
         </div>
         <TSlider />
         {view.schedule === 'sd3' && (

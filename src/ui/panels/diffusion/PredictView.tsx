@@ -14,6 +14,7 @@ import { CLASS_NAMES, modelImage, modelLogSnrRange } from './denoiserData';
 import { fmtNum, scheduleSpec } from './diffusionData';
 import { useOnceSettled } from '../../hooks/rates';
 import { ErrorText } from '../../components/ErrorText';
+import { SelectField } from '../../components/SelectField';
 
 /** |x̂0 − x0| is drawn brighter, so that small errors are visible (clipped at 1). */
 const ERROR_GAIN = 2;
@@ -25,7 +26,7 @@ export function PredictView({ status, target }: { status: DenoiserStatus; target
   const image = useStore((s) => (status.model === 'patches' ? s.image.working : null));
   const hash = useStore((s) => s.image.workingHash);
   const { setDiffusion } = appStore.getState();
-  const ids = { index: useId(), label: useId() };
+  const ids = { index: useId() };
   const digits = isDigitDenoiser(status.model);
   const { side, channels } = status;
 
@@ -69,11 +70,11 @@ export function PredictView({ status, target }: { status: DenoiserStatus; target
             id={ids.index} type="number" className="seed" min={0} max={status.heldoutCount - 1} value={example} data-testid="denoiser-heldout"
             onChange={(e) => setDiffusion({ heldout: Math.min(status.heldoutCount - 1, Math.max(0, Math.floor(Number(e.currentTarget.value) || 0))) })}
           />
-          <label htmlFor={ids.label}>Condition on</label>
-          <select id={ids.label} value={predictLabel} data-testid="denoiser-predict-label" onChange={(e) => setDiffusion({ predictLabel: Number(e.currentTarget.value) })}>
-            <option value={OWN_LABEL}>its own label</option>
-            {CLASS_NAMES.map((c, i) => <option key={c} value={i}>{i === NULL_CLASS ? 'no class (null)' : `class ${c}`}</option>)}
-          </select>
+          <SelectField
+            label="Condition on" value={predictLabel} choices={[OWN_LABEL, ...CLASS_NAMES.map((_, i) => i)]}
+            format={(i) => (i === OWN_LABEL ? 'its own label' : i === NULL_CLASS ? 'no class (null)' : `class ${CLASS_NAMES[i]}`)}
+            testId="denoiser-predict-label" onChange={(label) => setDiffusion({ predictLabel: label })}
+          />
         </div>
       )}
       {!digits && !image && <p className="hint">The patch model predicts on the current image; it appears once the image has loaded.</p>}

@@ -11,6 +11,7 @@ import { TimeLeft } from '../../components/TimeLeft';
 import { useWorkerAction, type ReadProgress } from '../../hooks/useWorkerAction';
 import { fmtMs, fmtPercent } from './denoiserData';
 import { PLACEMENT_LABELS, qualityCsv, qualityRows, qualityWhat } from './qualityData';
+import { SelectField } from '../../components/SelectField';
 
 const PER_CLASS_CHOICES = [10, 20, 50, 100] as const;
 const GUIDANCE_CHOICES = [1.5, 2, 3, 4] as const;
@@ -35,7 +36,7 @@ const readProgress = (count: number): ReadProgress<DenoiserQualityProgress> => (
 const fmtFd = (fd: number) => (Number.isFinite(fd) ? fd.toFixed(2) : '—');
 
 export function QualitySection({ status, target, name }: { status: DenoiserStatus; target: DenoiserTarget; name: string }) {
-  const ids = { heading: useId(), perClass: useId(), guidance: useId() };
+  const ids = { heading: useId() };
   const [perClass, setPerClass] = useState<number>(QUALITY_DEFAULTS.perClass);
   const [guidance, setGuidance] = useState<number>(QUALITY_DEFAULTS.guidance);
   const measuring = useWorkerAction('denoiser-quality');
@@ -61,14 +62,11 @@ export function QualitySection({ status, target, name }: { status: DenoiserStatu
         respond to, nor tell a copied training digit from a new one.
       </p>
       <div className="button-row">
-        <label htmlFor={ids.perClass}>Samples per class</label>
-        <select id={ids.perClass} value={perClass} onChange={(e) => setPerClass(Number(e.currentTarget.value))} disabled={busy}>
-          {PER_CLASS_CHOICES.map((n) => <option key={n} value={n}>{n} ({(n * classes).toLocaleString('en')} per row)</option>)}
-        </select>
-        <label htmlFor={ids.guidance}>Guidance w</label>
-        <select id={ids.guidance} value={guidance} onChange={(e) => setGuidance(Number(e.currentTarget.value))} disabled={busy}>
-          {GUIDANCE_CHOICES.map((w) => <option key={w} value={w}>{w}</option>)}
-        </select>
+        <SelectField
+          label="Samples per class" value={perClass} choices={PER_CLASS_CHOICES} format={(n) => `${n} (${(n * classes).toLocaleString('en')} per row)`}
+          onChange={setPerClass} disabled={busy}
+        />
+        <SelectField label="Guidance w" value={guidance} choices={GUIDANCE_CHOICES} onChange={setGuidance} disabled={busy} />
       </div>
       <div className="button-row">
         <button type="button" data-testid="denoiser-quality-measure" onClick={onMeasure} disabled={busy}>Measure sample quality ({QUALITY_DEFAULTS.steps} DDIM steps)</button>

@@ -17,6 +17,7 @@ import { batchCount, CLASS_NAMES, EDM2_INTERVAL, fmtMs, fmtPercent, guidanceInte
 import { fmtNum, SCHEDULE_LABELS, scheduleSpec } from './diffusionData';
 import { TimeLeft } from '../../components/TimeLeft';
 import { useWorkerAction } from '../../hooks/useWorkerAction';
+import { SelectField } from '../../components/SelectField';
 
 const SAMPLER_LABELS: Record<Sampler, string> = {
   ddpm: 'DDPM (ancestral, stochastic)',
@@ -36,7 +37,7 @@ export function SamplerSection({ status, target }: { status: DenoiserStatus; tar
     schedule: s.diffusion.schedule, points: s.diffusion.points, shift: s.diffusion.shift,
   })));
   const { setDiffusion } = appStore.getState();
-  const ids = { sampler: useId(), seed: useId(), count: useId(), label: useId() };
+  const ids = { seed: useId() };
   const digits = isDigitDenoiser(status.model);
   const sampling = useWorkerAction('denoiser-sample');
   const [run, setRun] = useState<Run | null>(null);
@@ -80,10 +81,7 @@ export function SamplerSection({ status, target }: { status: DenoiserStatus; tar
       <h4 className="subhead">Sample from it</h4>
       <div className="controls">
         <div className="field">
-          <label htmlFor={ids.sampler}>Sampler</label>
-          <select id={ids.sampler} value={d.sampler} data-testid="denoiser-sampler-select" onChange={(e) => setDiffusion({ sampler: e.currentTarget.value as Sampler })}>
-            {SAMPLER_KINDS.map((s) => <option key={s} value={s}>{SAMPLER_LABELS[s]}</option>)}
-          </select>
+          <SelectField label="Sampler" value={d.sampler} choices={SAMPLER_KINDS} format={(s) => SAMPLER_LABELS[s]} testId="denoiser-sampler-select" onChange={(sampler) => setDiffusion({ sampler })} />
         </div>
         <Slider
           label="Steps" value={stepChoiceIndex(d.steps)} min={0} max={STEP_CHOICES.length - 1}
@@ -96,16 +94,13 @@ export function SamplerSection({ status, target }: { status: DenoiserStatus; tar
           <label htmlFor={ids.seed}>Seed</label>
           <input id={ids.seed} type="number" className="seed" min={0} value={d.seed} data-testid="denoiser-sample-seed"
             onChange={(e) => setDiffusion({ sampleSeed: Math.max(0, Math.min(2 ** 31 - 1, Math.floor(Number(e.currentTarget.value) || 0))) })} />
-          <label htmlFor={ids.count}>Samples</label>
-          <select id={ids.count} value={d.count} onChange={(e) => setDiffusion({ sampleCount: Number(e.currentTarget.value) })}>
-            {SAMPLE_COUNTS.map((c) => <option key={c} value={c}>{c}</option>)}
-          </select>
+          <SelectField label="Samples" value={d.count} choices={SAMPLE_COUNTS} onChange={(sampleCount) => setDiffusion({ sampleCount })} />
           {digits && (
             <>
-              <label htmlFor={ids.label}>Class</label>
-              <select id={ids.label} value={d.label} data-testid="denoiser-sample-class" onChange={(e) => setDiffusion({ sampleLabel: Number(e.currentTarget.value) })}>
-                {CLASS_NAMES.map((c, i) => <option key={c} value={i}>{i === NULL_CLASS ? 'none (unconditional)' : c}</option>)}
-              </select>
+              <SelectField
+                label="Class" value={d.label} choices={CLASS_NAMES.map((_, i) => i)} format={(i) => (i === NULL_CLASS ? 'none (unconditional)' : CLASS_NAMES[i])}
+                testId="denoiser-sample-class" onChange={(sampleLabel) => setDiffusion({ sampleLabel })}
+              />
             </>
           )}
         </div>

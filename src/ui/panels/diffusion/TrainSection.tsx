@@ -2,10 +2,10 @@
 // (parameterization), loss weighting and γ — the same selectors as the weighting explorer above, so what is
 // plotted there is what trains here. Live loss chart, steps/s, pause/resume (cancel keeps the worker's state),
 // reset to the shipped weights, save in this browser and delete the saved copy.
-import { useId, useMemo } from 'react';
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { PARAMETERIZATIONS, WEIGHTING_KINDS } from '../../../core/diffusion/kinds';
-import type { Target, Weighting } from '../../../state/diffusionSlice';
+import type { Weighting } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
 import { ChartFigure } from '../../components/Figure';
 import { Slider } from '../../components/Slider';
@@ -16,6 +16,7 @@ import { isDigitDenoiser, type DenoiserRunSettings, type DenoiserStatus, type De
 import { trainingLossChart } from './denoiserCharts';
 import { PARAMETERIZATION_LABELS } from './denoiserData';
 import { fmtNum } from './diffusionData';
+import { SelectField } from '../../components/SelectField';
 
 const WEIGHTING_SHORT: Record<Weighting, string> = {
   'eps-mse': 'ε-MSE', 'x0-mse': 'x₀-MSE', 'v-mse': 'v-MSE', 'velocity-mse': 'velocity-MSE', 'min-snr': 'Min-SNR-γ',
@@ -45,7 +46,6 @@ interface TrainProps {
 export function TrainSection({ status, target, onStatus, onTrained }: TrainProps) {
   const sel = useStore(useShallow((s) => ({ target: s.diffusion.target, weighting: s.diffusion.weighting, gamma: s.diffusion.gamma })));
   const { setDiffusion } = appStore.getState();
-  const ids = { target: useId(), weighting: useId() };
   // Mounted per model: leaving it (another model, or the panel closing) pauses the run.
   const trainer = useTrainer({
     modelKey: status.model,
@@ -83,16 +83,16 @@ export function TrainSection({ status, target, onStatus, onTrained }: TrainProps
       >
         <div className="controls">
           <div className="field">
-            <label htmlFor={ids.target}>Target (what the network outputs)</label>
-            <select id={ids.target} value={sel.target} disabled={training} data-testid="denoiser-train-target" onChange={(e) => setDiffusion({ target: e.currentTarget.value as Target })}>
-              {PARAMETERIZATIONS.map((t) => <option key={t} value={t}>{PARAMETERIZATION_LABELS[t]}</option>)}
-            </select>
+            <SelectField
+              label="Target (what the network outputs)" value={sel.target} choices={PARAMETERIZATIONS} format={(t) => PARAMETERIZATION_LABELS[t]} disabled={training}
+              testId="denoiser-train-target" onChange={(target) => setDiffusion({ target })}
+            />
           </div>
           <div className="field">
-            <label htmlFor={ids.weighting}>Loss weighting</label>
-            <select id={ids.weighting} value={sel.weighting} disabled={training} data-testid="denoiser-train-weighting" onChange={(e) => setDiffusion({ weighting: e.currentTarget.value as Weighting })}>
-              {WEIGHTING_KINDS.map((w) => <option key={w} value={w}>{WEIGHTING_SHORT[w]}</option>)}
-            </select>
+            <SelectField
+              label="Loss weighting" value={sel.weighting} choices={WEIGHTING_KINDS} format={(w) => WEIGHTING_SHORT[w]} disabled={training}
+              testId="denoiser-train-weighting" onChange={(weighting) => setDiffusion({ weighting })}
+            />
           </div>
           {sel.weighting === 'min-snr' && <Slider label="Min-SNR γ" value={sel.gamma} min={1} max={20} onChange={(g) => setDiffusion({ gamma: g })} />}
         </div>

@@ -1,7 +1,7 @@
 // The Diffusion panel's loss-weighting section: the weighting, Min-SNR's γ and prediction, the ELBO badge and the
 // weighting chart. It reads its own keys of the store, so a γ or weighting change renders this section alone, not
 // the whole panel with its images and charts.
-import { memo, useId, useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { scheduleAt, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
 import { isCurveElboEquivalent, PREDICTIONS, weightingCurve, WEIGHTING_KINDS, type Prediction } from '../../../core/diffusion/weighting';
@@ -13,6 +13,7 @@ import { Formula } from '../../formulas/Formula';
 import { FORMULAS } from '../../formulas/tex';
 import { PARAMETERIZATION_LABELS } from './denoiserData';
 import { LAMBDA_RANGE, LAMBDAS, lambdaMarker, tNow, WeightingFigure, type NameParams } from './tParts';
+import { SelectField } from '../../components/SelectField';
 
 const WEIGHTING_LABELS: Record<Weighting, string> = {
   'eps-mse': 'ε-MSE, uniform t',
@@ -36,8 +37,6 @@ interface WeightingSectionProps {
 export const WeightingSection = memo(function WeightingSection({ spec, opts, params }: WeightingSectionProps) {
   const view = useStore(useShallow((s) => ({ target: s.diffusion.target, weighting: s.diffusion.weighting, gamma: s.diffusion.gamma })));
   const { setDiffusion } = appStore.getState();
-  const weightId = useId();
-  const predId = useId();
   const prediction: Prediction = view.target === 'velocity' ? 'eps' : view.target;
   const weighting = useMemo(() => weightingCurve(view.weighting, LAMBDAS, { ...opts, schedule: spec, gamma: view.gamma, prediction }), [view.weighting, opts, spec, view.gamma, prediction]);
   const elbo = isCurveElboEquivalent(weighting);
@@ -60,19 +59,13 @@ export const WeightingSection = memo(function WeightingSection({ spec, opts, par
       <h3 className="subhead">Loss weighting</h3>
       <div className="controls">
         <div className="field">
-          <label htmlFor={weightId}>Weighting</label>
-          <select id={weightId} value={view.weighting} data-testid="weighting-select" onChange={(e) => setDiffusion({ weighting: e.currentTarget.value as Weighting })}>
-            {WEIGHTING_KINDS.map((k) => <option key={k} value={k}>{WEIGHTING_LABELS[k]}</option>)}
-          </select>
+          <SelectField label="Weighting" value={view.weighting} choices={WEIGHTING_KINDS} format={(k) => WEIGHTING_LABELS[k]} testId="weighting-select" onChange={(weighting) => setDiffusion({ weighting })} />
         </div>
         {view.weighting === 'min-snr' && (
           <>
             <Slider label="γ" value={view.gamma} min={1} max={20} onChange={(v) => setDiffusion({ gamma: v })} testId="gamma-slider" coalesce />
             <div className="field">
-              <label htmlFor={predId}>Prediction</label>
-              <select id={predId} value={view.target} onChange={(e) => setDiffusion({ target: e.currentTarget.value as typeof view.target })}>
-                {PREDICTIONS.map((p) => <option key={p} value={p}>{PARAMETERIZATION_LABELS[p]}</option>)}
-              </select>
+              <SelectField label="Prediction" value={view.target} choices={PREDICTIONS} format={(p) => PARAMETERIZATION_LABELS[p]} onChange={(target) => setDiffusion({ target })} />
             </div>
           </>
         )}

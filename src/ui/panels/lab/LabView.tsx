@@ -9,6 +9,7 @@ import { LAB_LIMITS } from '../../../protocol/lab';
 import { LAB_BATCHES, LAB_K_RANGE, LAB_LRS, LAB_SEED_MAX, labModelChoice, labViewPatch, labViewSettings, type LabViewSettings } from '../../../state/labSlice';
 import { appStore, useStore } from '../../../state/store';
 import { ChartFigure } from '../../components/Figure';
+import { SelectField, type SelectFieldProps } from '../../components/SelectField';
 import { Slider } from '../../components/Slider';
 import { TimeLeft } from '../../components/TimeLeft';
 import { useWorkerAction, type ReadProgress, type WorkerAction } from '../../hooks/useWorkerAction';
@@ -81,16 +82,10 @@ function WholeField({ label, value, min, max, onChange, testId }: { label: strin
   );
 }
 
-function ChoiceField<T extends string | number>({ label, value, choices, onChange, testId, format = String, disabled }: {
-  label: string; value: T; choices: readonly T[]; onChange(v: T): void; testId: string; format?: (v: T) => string; disabled?: (v: T) => boolean;
-}) {
-  const id = useId();
+function ChoiceField<T extends string | number>({ disabled, ...props }: Omit<SelectFieldProps<T>, 'unavailable' | 'disabled'> & { disabled?: (v: T) => boolean }) {
   return (
     <span className="lab-field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={String(value)} data-testid={testId} onChange={(e) => onChange(choices.find((c) => String(c) === e.currentTarget.value)!)}>
-        {choices.map((c) => <option key={String(c)} value={String(c)} disabled={disabled?.(c)}>{format(c)}</option>)}
-      </select>
+      <SelectField {...props} unavailable={disabled} />
     </span>
   );
 }
@@ -248,7 +243,6 @@ function GradientsFigures({ spec, shown, result, weighting, weightings, stale, o
   onWeighting(id: string): void;
 }) {
   const { nouns, testId, view } = spec;
-  const selectId = useId();
   const facts = useMemo(() => gramFacts(shown.gram, shown.k), [shown]);
   const cross = useMemo(() => crossHeatmap(shown, facts, nouns), [shown, facts, nouns]);
   const corrected = useMemo(() => correctedHeatmap(shown, facts, nouns), [shown, facts, nouns]);
@@ -283,10 +277,10 @@ function GradientsFigures({ spec, shown, result, weighting, weightings, stale, o
         {alignment && weighting && (
           <div className="lab-alignment">
             <span className="lab-field">
-              <label htmlFor={selectId}>Weighting of the update</label>
-              <select id={selectId} value={weighting.id} data-testid={`${testId}-weighting`} onChange={(e) => onWeighting(e.currentTarget.value)}>
-                {weightings.map((w) => <option key={w.id} value={w.id}>{w.label}</option>)}
-              </select>
+              <SelectField
+                label="Weighting of the update" value={weighting.id} choices={weightings.map((w) => w.id)} testId={`${testId}-weighting`}
+                format={(id) => weightings.find((w) => w.id === id)?.label} onChange={onWeighting}
+              />
             </span>
             <ChartFigure
               id={`lab-${view}-alignment`} title={`Each ${nouns.one}'s alignment with the update`} chart={alignment}

@@ -26,6 +26,7 @@ import { canvasColours } from '../../charts/canvas';
 import { usePrefersDark } from '../../hooks/useMediaQuery';
 import { PATCH_MODEL_PARAMS } from './modelFacts';
 import { ErrorText } from '../../components/ErrorText';
+import { SelectField } from '../../components/SelectField';
 
 const SOURCE_TEXT: Record<PatchModelStatus['source'], string> = {
   shipped: 'the shipped pretrained weights',
@@ -95,7 +96,7 @@ export const ModelSection = memo(function ModelSection() {
   const [revealed, setRevealed] = useState(0);
   const generate = useWorkerAction('patch-model-generate');
   const generations = useRef(0);
-  const ids = { digit: useId(), mode: useId(), heading: useId(), data: useId() };
+  const ids = { digit: useId(), heading: useId() };
 
   // Training belongs to one model (and a crop model to one image): switching pauses it (the worker keeps its
   // state for a later resume).
@@ -225,10 +226,7 @@ export const ModelSection = memo(function ModelSection() {
         </p>
       )}
       <div className="button-row">
-        <label htmlFor={ids.data}>Train and evaluate on</label>
-        <select id={ids.data} value={data} disabled={training} data-testid="model-data" onChange={(e) => setData(e.currentTarget.value as PatchDataKind)}>
-          {(Object.keys(DATA_LABELS) as PatchDataKind[]).map((d) => <option key={d} value={d}>{DATA_LABELS[d]}</option>)}
-        </select>
+        <SelectField label="Train and evaluate on" value={data} choices={Object.keys(DATA_LABELS) as PatchDataKind[]} format={(d) => DATA_LABELS[d]} disabled={training} testId="model-data" onChange={setData} />
       </div>
       {!spec && (
         <p className="hint" role="note" data-testid="model-custom-note">
@@ -312,10 +310,10 @@ export const ModelSection = memo(function ModelSection() {
           <h4 className="subhead">Sample a {noun}</h4>
           <div className="button-row">
             <button type="button" data-testid="model-generate" onClick={() => void onGenerate()} disabled={generate.working}>{generate.working ? 'Generating…' : 'Generate'}</button>
-            <label htmlFor={ids.mode}>Sampling</label>
-            <select id={ids.mode} value={mode} onChange={(e) => { const m = e.currentTarget.value as PatchSampleMode; setModes((ms) => ({ ...ms, [data]: m })); }}>
-              {SAMPLE_MODES[data].map(([m, text]) => <option key={m} value={m}>{text}</option>)}
-            </select>
+            <SelectField
+              label="Sampling" value={mode} choices={SAMPLE_MODES[data].map(([m]) => m)} format={(m) => SAMPLE_MODES[data].find(([x]) => x === m)?.[1]}
+              onChange={(m) => setModes((ms) => ({ ...ms, [data]: m }))}
+            />
           </div>
           {genImage && gen && (
             <div className="image-row">

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { ORDERING_KINDS, ORDERING_LABELS } from '../../../core/orderings';
 import { binMeans, orderOf, type OrderingSpec } from '../../../core/patch/analysis';
@@ -20,6 +20,7 @@ import { ModelSection } from './ModelSection';
 import { LiveStepView, StepChartFigure, StepReadout, StepSlider } from './stepParts';
 import { ErrorText } from '../../components/ErrorText';
 import { RequestProgress } from '../../components/WorkProgress';
+import { SelectField } from '../../components/SelectField';
 
 const LABELS: Record<PatchOrdering, string> = { ...ORDERING_LABELS, custom: 'Custom (paint it)' };
 /** Charts show at most this many points per curve (longer ones are averaged in bins). */
@@ -63,8 +64,6 @@ export function PatchPanel() {
   })));
   const playing = useStore((s) => s.ui.playing);
   const { setPatch } = appStore.getState();
-  const orderId = useId();
-  const statId = useId();
 
   const rows = size / view.patch;
   const n = rows * rows;
@@ -146,10 +145,7 @@ export function PatchPanel() {
     >
       <div className="controls">
         <div className="field">
-          <label htmlFor={orderId}>Ordering</label>
-          <select id={orderId} value={view.ordering} data-testid="ordering-select" onChange={(e) => setPatch({ ordering: e.currentTarget.value as PatchOrdering })}>
-            {PATCH_ORDERINGS.map((k) => <option key={k} value={k}>{LABELS[k]}</option>)}
-          </select>
+          <SelectField label="Ordering" value={view.ordering} choices={PATCH_ORDERINGS} format={(k) => LABELS[k]} testId="ordering-select" onChange={(ordering) => setPatch({ ordering })} />
         </div>
         <Slider
           label="Patch size"
@@ -200,10 +196,7 @@ export function PatchPanel() {
       )}
       {mine && <StepReadout analysis={mine} n={n} />}
       <div className="field">
-        <label htmlFor={statId}>Statistic</label>
-        <select id={statId} value={view.stat} data-testid="stat-select" onChange={(e) => setPatch({ stat: e.currentTarget.value as typeof view.stat })}>
-          {PATCH_STATS.map((s) => <option key={s} value={s}>{STAT_INFO[s].label}</option>)}
-        </select>
+        <SelectField label="Statistic" value={view.stat} choices={PATCH_STATS} format={(s) => STAT_INFO[s].label} testId="stat-select" onChange={(stat) => setPatch({ stat })} />
       </div>
       <RequestProgress pending={stats} label="Computing patch statistics" />
       {stats.error && <ErrorText onRetry={stats.retry}>The patch statistics failed: {stats.error}</ErrorText>}
