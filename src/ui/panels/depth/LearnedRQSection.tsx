@@ -14,7 +14,7 @@ import { Slider } from '../../components/Slider';
 import { imagePayload, publicBase } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import {
-  checkpointChart, digitMseChart, fmtDb, healthChart, modelLabel, nonMonotoneChart, nonMonotoneThresholdChart, OBJECTIVE_LABELS, pct, psnrChart, toRgb, usageChart,
+  checkpointChart, digitMseChart, fmtDb, healthChart, modelChoiceLabel, modelLabel, nonMonotoneChart, nonMonotoneThresholdChart, pct, psnrChart, toRgb, usageChart,
   type CheckpointRun, type Measured,
 } from './learnedRqCharts';
 import { LearnedRQTrain } from './LearnedRQTrain';
@@ -139,7 +139,7 @@ export const LearnedRQSection = memo(function LearnedRQSection() {
       <div className="button-row">
         <SelectField
           label="Model" value={modelKey} choices={RQAE_SHIPPED_MODELS.map((m) => m.key)} disabled={training} testId="rqae-model" onChange={setModelKey}
-          format={(key) => { const m = RQAE_SHIPPED_MODELS.find((x) => x.key === key)!; return `${OBJECTIVE_LABELS[m.objective]}, D = ${m.depth}${m.sharedCodebook ? '' : ', one codebook per depth'}`; }}
+          format={modelChoiceLabel}
         />
         <SelectField label="Data" value={data} choices={Object.keys(DATA_LABELS) as RqaeDataKind[]} format={(k) => DATA_LABELS[k]} disabled={training} testId="rqae-data" onChange={setData} />
         {crops && (

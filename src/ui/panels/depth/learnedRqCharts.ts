@@ -20,6 +20,12 @@ export function modelLabel(key: string): string {
   return m ? `${m.objective === 'summed' ? '(b)' : '(a)'} D = ${m.depth}${m.sharedCodebook ? '' : ', per-depth codebooks'}` : key;
 }
 
+/** A shipped model as the model picker lists it: its objective in words, its depth and its codebooks. */
+export function modelChoiceLabel(key: string): string {
+  const m = shippedOf(key);
+  return m ? `${OBJECTIVE_LABELS[m.objective]}, D = ${m.depth}${m.sharedCodebook ? '' : ', one codebook per depth'}` : key;
+}
+
 // One colour per shipped model (colour-blind-safe Tableau hues); labels say (a) or (b) as well, so no series
 // relies on hue alone.
 const COLORS: Record<string, string> = {

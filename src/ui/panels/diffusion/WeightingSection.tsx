@@ -26,7 +26,6 @@ const WEIGHTING_LABELS: Record<Weighting, string> = {
   'vdmpp-sigmoid': 'VDM++ sigmoid',
 };
 
-
 interface WeightingSectionProps {
   spec: ScheduleSpec;
   opts: ScheduleOptions;
