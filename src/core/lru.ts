@@ -96,3 +96,17 @@ export class LruMap<K, V> {
     return [...this.map.keys()];
   }
 }
+
+/**
+ * Values kept with the object they are made from, a few per object (by a key naming the other inputs), while that
+ * object lives: `kept(owner, key, make)` is make()'s value the first time, the same value after. For data that is
+ * not changed once made (an answer, an image), so a view of it shown before is not made again.
+ */
+export function keptWith<V>(perOwner: number): (owner: object, key: string, make: () => V) => V {
+  const kept = new WeakMap<object, LruMap<string, V>>();
+  return (owner, key, make) => {
+    let values = kept.get(owner);
+    if (!values) kept.set(owner, (values = new LruMap({ entries: perOwner })));
+    return values.getOrSet(key, make);
+  };
+}

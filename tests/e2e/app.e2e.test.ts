@@ -381,7 +381,7 @@ describe('the Patch-order panel', () => {
     expect(readPngTextChunks(bytes)['decomposition-explorer']).toContain('order=hilbert');
   });
 
-  it('shows the same step numbers after jumps of the step as a fresh drawing at that step', async () => {
+  it('shows the same step numbers after jumps of the step, and on a grid left and come back to, as a fresh drawing at that step', async () => {
     // A move redraws only the cells whose shade changed, copied from sprites of every number in both shades.
     const nums = 'canvas-patch-step-numbers';
     await page.waitForSelector(`[data-testid="${nums}"]`);
@@ -394,6 +394,25 @@ describe('the Patch-order panel', () => {
     const fresh = await openApp(new URL(page.url()).hash);
     await fresh.waitForSelector(`[data-testid="${nums}"]`);
     expect(await canvasPixels(fresh, nums)).toBe(moved);
+
+    // A grid left and come back to is copied from its last full drawing (here at that step), then the cells whose
+    // step changed since (the step starts again at 0 on another patch size) are drawn again.
+    const patchOf = () => /[#&]patch=(\d+)/.exec(new URL(fresh.url()).hash)?.[1];
+    const patch = patchOf();
+    await fresh.focus('[data-testid="patch-size-slider"]');
+    await fresh.keyboard.press(patch === '32' ? 'ArrowLeft' : 'ArrowRight');
+    await expect.poll(patchOf).not.toBe(patch);
+    await fresh.keyboard.press(patch === '32' ? 'ArrowRight' : 'ArrowLeft');
+    await expect.poll(patchOf).toBe(patch);
+    await fresh.focus('[data-testid="step-slider"]');
+    for (const key of ['ArrowRight', 'ArrowRight']) await fresh.keyboard.press(key);
+    await expect.poll(() => new URL(fresh.url()).hash).toMatch(/[#&]step=2(&|$)/);
+    const back = await canvasPixels(fresh, nums);
+    expect(back).not.toBe(moved);
+    const again = await openApp(new URL(fresh.url()).hash);
+    await again.waitForSelector(`[data-testid="${nums}"]`);
+    expect(await canvasPixels(again, nums)).toBe(back);
+    await Promise.all([fresh.close(), again.close()]);
   });
 
   it('lets the user paint a custom order with the keyboard', async () => {

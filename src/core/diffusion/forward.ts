@@ -50,14 +50,17 @@ export function seededNoise(n: number, seed: number): Float32Array {
 /**
  * seededNoise with memory: one seed's noise of length n is the start of its noise of any greater length (the
  * generator's sequence does not depend on n), so the longest draw of the last seed is kept and a shorter one is a
- * view of its start. A working size just left, or a smaller one, costs neither a draw nor a copy (a fresh 3 MB
+ * view of its start (or the view of an earlier, shorter draw already handed out for that length). A working size just left, or a smaller one, costs neither a draw nor a copy (a fresh 3 MB
  * array alone is about 9 ms of page faults on a busy machine). The arrays are shared: callers must not write them.
  */
 export function seededNoiseMemo(): (n: number, seed: number) => Float32Array {
   let kept: { seed: number; noise: Float32Array; views: Map<number, Float32Array> } | null = null;
   return (n, seed) => {
-    if (!kept || kept.seed !== seed || kept.noise.length < n) kept = { seed, noise: seededNoise(n, seed), views: new Map() };
-    // The same view for the same length while the draw is kept, so what is remembered per array stays valid.
+    if (!kept || kept.seed !== seed) kept = { seed, noise: seededNoise(n, seed), views: new Map() };
+    // A longer draw of the same seed starts with the values of the shorter one: the views handed out so far stay
+    // (the working size the page opened with, then a larger one, keeps its ε array and what is remembered of it).
+    else if (kept.noise.length < n) kept = { seed, noise: seededNoise(n, seed), views: kept.views };
+    // The same view for the same length while the seed is kept, so what is remembered per array stays valid.
     let view = kept.views.get(n);
     if (!view) kept.views.set(n, (view = kept.noise.subarray(0, n)));
     return view;

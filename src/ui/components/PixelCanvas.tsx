@@ -78,11 +78,20 @@ export function PixelCanvas({ image, className, role, testId, ref, fit = false, 
   const drawn = useRef<{ image: Drawable; width: number } | null>(null);
   /** Draws an image at the size its canvas is shown with, unless the canvas holds just that already. */
   const draw = useRef<(img: Drawable | null) => void>(() => undefined);
+  /**
+   * A fitted canvas's shown width in device pixels, as its ResizeObserver last reported it: null until the first
+   * report, which comes after the layout that follows the canvas's mount and draws it. Reading `clientWidth` here
+   * instead would force a layout of the page per canvas drawn (a canvas's new size invalidates the last one).
+   */
+  const shownWidth = useRef<number | null>(null);
   draw.current = (img) => {
     const canvas = own.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx || !img) return;
-    const shown = fit ? canvas.clientWidth * (globalThis.devicePixelRatio || 1) : 0;
+    if (!canvas || !img) return;
+    const observed = fit && typeof ResizeObserver !== 'undefined';
+    if (observed && shownWidth.current === null) return; // the observer's first report draws it
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    const shown = !fit ? 0 : observed ? shownWidth.current! : canvas.clientWidth * (globalThis.devicePixelRatio || 1);
     const { width, height } = fitSize(img.width, img.height, shown);
     if (drawn.current?.image === img && drawn.current.width === width) return;
     // Setting a canvas's size clears and reallocates it even when unchanged: only on a real change.
@@ -110,7 +119,12 @@ export function PixelCanvas({ image, className, role, testId, ref, fit = false, 
   useLayoutEffect(() => {
     const canvas = own.current;
     if (!fit || !canvas || typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => draw.current(latest.current));
+    const observer = new ResizeObserver((entries) => {
+      const entry = entries[entries.length - 1];
+      const device = entry.devicePixelContentBoxSize?.[0]?.inlineSize;
+      shownWidth.current = device ?? entry.contentRect.width * (globalThis.devicePixelRatio || 1);
+      draw.current(latest.current);
+    });
     // In device pixels where the browser can (a zoom changes them and not the CSS size), else in CSS pixels.
     try {
       observer.observe(canvas, { box: 'device-pixel-content-box' });

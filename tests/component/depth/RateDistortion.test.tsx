@@ -56,4 +56,22 @@ describe('the rate–distortion chart beside a residual-quantization view', { ti
     expect(rd).toHaveLength(1);
     expect((rd[0].payload.specs as DepthSpec[]).map((s) => s.kind)).not.toContain('rq');
   });
+
+  it('shows the chart of a working image just left in the render that goes back to it: the same chart, asked for once', async () => {
+    const other = createImage(16, 16);
+    for (let i = 0; i < other.data.length; i++) other.data[i] = img.data[(i + 3) % img.data.length];
+    const show = (working: typeof img, workingHash: string) => act(() => appStore.setState((s) => ({ image: { ...s.image, working, workingHash, loading: false } })));
+    act(() => appStore.getState().setDepth({ view: 'scales', d: 1 }));
+    show(img, 'img-a');
+    render(<DepthPanel />);
+    const chart = () => document.querySelector('[data-testid="figure-depth-rd"] svg');
+    await waitFor(() => expect(chart()?.querySelector('g.series[data-series="scales"]')).toBeTruthy());
+    const first = chart();
+    show(other, 'img-b');
+    await waitFor(() => expect(chart()).not.toBe(first));
+    show(img, 'img-a');
+    expect(chart()).toBe(first); // in the render of the change itself, with no wait
+    expect(worker.of('depth-rd')).toHaveLength(2);
+  });
 });
+

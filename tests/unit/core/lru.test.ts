@@ -2,7 +2,7 @@
 // in recency order holds (most recent last, the least recent dropped first while a limit is exceeded).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LruMap } from '../../../src/core/lru';
+import { keptWith, LruMap } from '../../../src/core/lru';
 
 type Op = { op: 'set' | 'getOrSet'; key: number; value: number; weight: number } | { op: 'get' | 'peek' | 'delete'; key: number };
 
@@ -90,5 +90,25 @@ describe('LruMap', () => {
     expect(() => new LruMap({ entries: 0 })).toThrow(RangeError);
     expect(() => new LruMap({ entries: 2 }).set('a', 1, Number.NaN)).toThrow(RangeError);
     expect(() => new LruMap({ entries: 2 }).set('a', 1, -1)).toThrow(RangeError);
+  });
+});
+
+describe('keptWith', () => {
+  it('makes a value once per owner and key, keeps the few most recent keys per owner, and owners apart', () => {
+    const kept = keptWith<{ made: string }>(2);
+    let makes = 0;
+    const make = (what: string) => () => ({ made: `${what} #${++makes}` });
+    const a = {}, b = {};
+    const first = kept(a, 'x', make('a x'));
+    expect(kept(a, 'x', make('a x'))).toBe(first);
+    expect(makes).toBe(1);
+    expect(kept(b, 'x', make('b x'))).not.toBe(first); // another owner has its own
+    kept(a, 'y', make('a y'));
+    expect(kept(a, 'x', make('a x'))).toBe(first); // x is now the most recent of a's two
+    kept(a, 'z', make('a z')); // drops y, the least recent
+    expect(makes).toBe(4);
+    kept(a, 'y', make('a y'));
+    expect(makes).toBe(5);
+    expect(kept(a, 'x', make('a x'))).not.toBe(first); // x was dropped for y
   });
 });

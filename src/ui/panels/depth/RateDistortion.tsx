@@ -1,12 +1,12 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { DepthSpec } from '../../../core/depth/views';
 import { useStore } from '../../../state/store';
+import { keptChart } from '../../charts/keptChart';
 import { lineChart } from '../../charts/lineChart';
 import { ChartFigure } from '../../components/Figure';
 import { imagePayload } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { RD_CODEBOOK_CAPTION, rateDistortionSeries } from './rdSeries';
-import { useLatest } from '../../hooks/useLatest';
 import { specOf, type ViewCurves } from './StepsView';
 import { ErrorText } from '../../components/ErrorText';
 import { RequestProgress } from '../../components/WorkProgress';
@@ -45,19 +45,27 @@ export function RateDistortion({ viewCurves = null }: { viewCurves?: ViewCurves 
   const ownId = learned[0]?.id ?? '';
   const ownLabel = learned[0]?.label ?? '';
   const own = useMemo(() => (!ownKey ? [] : viewCurves?.key === ownKey ? [{ id: ownId, label: ownLabel, steps: viewCurves.steps }] : null), [ownKey, ownId, ownLabel, viewCurves]);
-  // The chart is rebuilt when every curve it names has its answer; until then the last one stays.
-  const specsNow = useLatest(cheap);
-  const [chart, setChart] = useState<ReturnType<typeof lineChart> | null>(null);
-  useEffect(() => {
-    const specs = specsNow.current;
-    if (!rd.result || rd.result.length !== specs.length || !own) return;
-    const { series, description } = rateDistortionSeries([...specs.map((s, i) => ({ id: s.id, label: s.label, steps: rd.result![i] })), ...own]);
-    setChart(lineChart(series, {
-      title: 'Rate–distortion of every decomposition',
-      description,
-      xLabel: 'rate (bits per pixel, entropy-coded)', yLabel: 'PSNR (dB)', width: 420, height: 300,
-    }));
-  }, [rd.result, specsNow, own]);
+  // The chart is built when every curve it names has its answer, in the render that has them (an answer remembered
+  // from a working size just left is there at once, with its chart kept: keptChart); until then the last one stays.
+  const qstep = view.qstep;
+  const built = useMemo(() => {
+    const specs = CHEAP.map((c) => ({ ...c, spec: c.spec(qstep) }));
+    if (!rd.result || rd.result.length !== specs.length || !own) return null;
+    const answer = rd.result;
+    const build = () => {
+      const { series, description } = rateDistortionSeries([...specs.map((s, i) => ({ id: s.id, label: s.label, steps: answer[i] })), ...own]);
+      return lineChart(series, {
+        title: 'Rate–distortion of every decomposition',
+        description,
+        xLabel: 'rate (bits per pixel, entropy-coded)', yLabel: 'PSNR (dB)', width: 420, height: 300,
+      });
+    };
+    // The cheap curves alone are the answer's own chart; a view's curve joins from the steps view's answer.
+    return own.length === 0 ? keptChart(answer, 'rd', build) : build();
+  }, [rd.result, own, qstep]);
+  const [shown, setShown] = useState<ReturnType<typeof lineChart> | null>(null);
+  if (built && built !== shown) setShown(built);
+  const chart = built ?? shown;
   return (
     <>
       {rd.error && <ErrorText onRetry={rd.retry}>The rate–distortion curves failed: {rd.error}</ErrorText>}

@@ -3,6 +3,8 @@ import { useShallow } from 'zustand/shallow';
 import { logSnrStrip, seededNoiseMemo } from '../../../core/diffusion/forward';
 import { scheduleAt, scheduleCurve, SCHEDULE_KINDS, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
 import type { SpectraPrecomputed } from '../../../core/diffusion/spectrum';
+import type { RgbImage } from '../../../core/image';
+import { keptWith } from '../../../core/lru';
 import { DIFFUSION_SCHEDULES, type DiffusionSchedule } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
 import { keptChart } from '../../charts/keptChart';
@@ -50,6 +52,12 @@ function spectraDomains(pre: SpectraPrecomputed, spec: ScheduleSpec, opts: Sched
   };
 }
 
+const keptDomains = keptWith<ReturnType<typeof spectraDomains>>(4);
+
+/** x0 of a working image in model space and ε of a seed, with the side of the image they were made from. */
+interface Pair { side: number; seed: number; x0: Float32Array; eps: Float32Array }
+/** The last pair made per working image (the pipeline keeps the last few working images, and so these). */
+const keptPairs = new WeakMap<RgbImage, Pair>();
 
 /** ε of the panel's seed: a working size just left (or a smaller one) is a view of the kept draw, not a new draw or a copy. */
 const noiseOf = seededNoiseMemo();
@@ -77,10 +85,16 @@ export function DiffusionPanel() {
   // the commit (in an effect), not while rendering: a new image or working size renders every panel again, and
   // their requests to the workers leave in their effects. Made while rendering, x0, ε and the dozen images drawn
   // from them here (50–80 ms at 512²) went first, and the workers waited for them.
-  const [pair, setPair] = useState<{ side: number; x0: Float32Array; eps: Float32Array } | null>(null);
+  // A pair made before for this image and seed (a working size just left) is taken in the render itself: nothing is
+  // computed, and the panel is drawn in one render and one frame instead of two.
+  const [made, setPair] = useState<Pair | null>(null);
+  const kept = image ? keptPairs.get(image) : undefined;
+  const pair = kept?.seed === view.seed ? kept : made;
   useEffect(() => {
-    if (!image) return;
-    setPair({ side: image.width, x0: modelSpace(image), eps: noiseOf(image.data.length, view.seed) });
+    if (!image || keptPairs.get(image)?.seed === view.seed) return;
+    const next = { side: image.width, seed: view.seed, x0: modelSpace(image), eps: noiseOf(image.data.length, view.seed) };
+    keptPairs.set(image, next);
+    setPair(next);
   }, [image, view.seed]);
   const x0 = pair?.x0 ?? null;
   const eps = pair?.eps ?? null;
@@ -143,9 +157,10 @@ export function DiffusionPanel() {
 
   // The spectrum and band-SNR charts are built once per image and schedule on y axes that hold every t of the
   // schedule; a t move then redraws their lines in place (SpectraFigures), not whole new charts.
-  const domains = useMemo(() => (pre ? spectraDomains(pre, spec, opts) : null), [pre, spec, opts]);
-  // Each chart is kept with the data it is built from (keptChart): a working size just left mounts its charts again.
+  // Each chart is kept with the data it is built from (keptChart): a working size just left mounts its charts again,
+  // on the axes kept with them.
   const scheduleKey = `${JSON.stringify(spec)}|${opts.shift}`;
+  const domains = useMemo(() => (pre ? keptDomains(pre, scheduleKey, () => spectraDomains(pre, spec, opts)) : null), [pre, spec, opts, scheduleKey]);
   const spectraCharts = useMemo(() => {
     if (!pre || !domains) return null;
     let at: ReturnType<typeof spectraAt> | null = null;

@@ -38,7 +38,7 @@ export const WeightingSection = memo(function WeightingSection({ spec, opts, par
   const { setDiffusion } = appStore.getState();
   const prediction: Prediction = view.target === 'velocity' ? 'eps' : view.target;
   const weighting = useMemo(() => weightingCurve(view.weighting, LAMBDAS, { ...opts, schedule: spec, gamma: view.gamma, prediction }), [view.weighting, opts, spec, view.gamma, prediction]);
-  const elbo = isCurveElboEquivalent(weighting);
+  const elbo = useMemo(() => isCurveElboEquivalent(weighting), [weighting]);
   const weightChart = useMemo(() => lineChart(
     [
       { id: 'p', label: 'p(λ) training density', points: LAMBDAS.map((l, i) => ({ x: l, y: weighting.p[i] })) },

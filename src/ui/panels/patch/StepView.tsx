@@ -1,5 +1,6 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import type { RgbImage } from '../../../core/image';
+import { LruMap } from '../../../core/lru';
 import { inverseOrder } from '../../../core/orderings';
 import { Figure, IMAGE_DISPLAY_PX, type ExportName } from '../../components/Figure';
 import { keptSource } from '../../components/PixelCanvas';
@@ -22,6 +23,7 @@ interface StepViewProps {
 /** The layers over the image cover its content box (the image canvas has a 1-px border). */
 const LAYER: CSSProperties = { position: 'absolute', top: 1, left: 1, width: 'calc(100% - 2px)', height: 'calc(100% - 2px)', pointerEvents: 'none' };
 const MASK: CSSProperties = { ...LAYER, imageRendering: 'pixelated' };
+const HIDDEN: CSSProperties = { display: 'none' };
 
 function Outline({ cell, cols, kind }: { cell: number; cols: number; kind: 'next' | 'cursor' }) {
   const r = outlineRect(cell, cols, kind);
@@ -37,6 +39,29 @@ function atlasFor(cols: number): DigitAtlas | null {
   const px = numberFontPx(NUMBERS_PX / cols);
   if (!atlases.has(px)) atlases.set(px, digitAtlas(px, () => document.createElement('canvas')));
   return atlases.get(px)!;
+}
+
+/**
+ * The last full drawings of the numbers layer, by grid width and order, with the step each shows: a grid drawn
+ * before (a working size or patch size just left, another view of the same order) is copied in one draw, then only
+ * the cells whose step changed since are drawn again.
+ */
+const keptNumbers = new LruMap<string, { canvas: HTMLCanvasElement; step: number }>({ entries: 4 });
+
+function drawAllNumbers(ctx: CanvasRenderingContext2D, atlas: DigitAtlas, cols: number, order: Int32Array, inv: Int32Array, step: number): void {
+  const key = `${cols}:${inv.join(',')}`;
+  const kept = keptNumbers.get(key);
+  if (kept) {
+    ctx.clearRect(0, 0, NUMBERS_PX, NUMBERS_PX);
+    ctx.drawImage(kept.canvas, 0, 0);
+    if (kept.step !== step) drawNumbers(ctx, atlas, cols, inv, step, changedCells(order, kept.step, step));
+    return;
+  }
+  drawNumbers(ctx, atlas, cols, inv, step);
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = NUMBERS_PX;
+  canvas.getContext('2d')?.drawImage(ctx.canvas, 0, 0);
+  keptNumbers.set(key, { canvas, step });
 }
 
 /**
@@ -86,10 +111,12 @@ export const StepView = memo(function StepView({ image, patch, order, step, numb
   // Which numbers the canvas shows: a step move redraws only the cells whose shade changed.
   const drawn = useRef<{ inv: Int32Array; step: number } | null>(null);
   useLayoutEffect(() => {
-    // The canvas exists only while numbers show (an empty 512² layer still costs every frame's paint).
+    // The canvas shows only while numbers show (an empty 512² layer still costs every frame's paint).
     const ctx = nums.current?.getContext('2d');
     const atlas = atlasFor(cols);
     if (!ctx || !atlas || !showNumbers || inv.length !== rows * cols) {
+      // A hidden layer holds nothing (its last numbers are kept in keptNumbers for when it shows again).
+      if (ctx && drawn.current) ctx.clearRect(0, 0, NUMBERS_PX, NUMBERS_PX);
       drawn.current = null;
       return;
     }
@@ -98,7 +125,7 @@ export const StepView = memo(function StepView({ image, patch, order, step, numb
       if (last.step === step) return;
       drawNumbers(ctx, atlas, cols, inv, step, changedCells(order, last.step, step));
     } else {
-      drawNumbers(ctx, atlas, cols, inv, step);
+      drawAllNumbers(ctx, atlas, cols, order, inv, step);
     }
     drawn.current = { inv, step };
   }, [showNumbers, inv, order, step, rows, cols]);
@@ -163,7 +190,8 @@ export const StepView = memo(function StepView({ image, patch, order, step, numb
       >
         <canvas ref={base} className="pixels" aria-hidden="true" />
         <canvas ref={mask} className="overlay" style={MASK} role="img" aria-label={`The image at step ${step}: ${step} patches generated, the next one outlined, later ones faded`} data-testid="canvas-patch-step" />
-        {showNumbers && <canvas ref={nums} width={NUMBERS_PX} height={NUMBERS_PX} className="overlay" style={LAYER} aria-hidden="true" data-testid="canvas-patch-step-numbers" />}
+        {/* Hidden, not removed, while the grid is too fine for numbers: a new 512² canvas costs milliseconds on its first draw. */}
+        <canvas ref={nums} width={NUMBERS_PX} height={NUMBERS_PX} className="overlay" style={showNumbers ? LAYER : HIDDEN} aria-hidden="true" data-testid="canvas-patch-step-numbers" />
         <svg viewBox={`0 0 ${cols} ${rows}`} preserveAspectRatio="none" style={LAYER} aria-hidden="true">
           {/* Invisible, a cell beyond the grid on every side (the svg clips it): the moving outline, with its stroke's
               bounds, never changes the layer's painted extent (see frame.ts). */}

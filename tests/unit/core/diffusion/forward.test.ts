@@ -39,6 +39,19 @@ describe('forward process', () => {
     expect(noise(4096, 7)).toEqual(seededNoise(4096, 7));
   });
 
+  it('seeded noise with memory hands out the same array for a length after a longer draw of the seed, until the seed changes', () => {
+    const noise = seededNoiseMemo();
+    const first = noise(300, 3);
+    const longer = noise(1200, 3);
+    expect(noise(300, 3)).toBe(first); // what is remembered of the first array (its moments, its charts) stays valid
+    expect(longer.subarray(0, 300)).toEqual(first);
+    expect(noise(600, 3).buffer).toBe(longer.buffer);
+    noise(300, 4);
+    const again = noise(300, 3);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(seededNoise(300, 3));
+  });
+
   it('targets: v = α·ε − σ·x0, velocity = ε − x0, and for VP x0 = α·x_t − σ·v, ε = σ·x_t + α·v (tol 1e-6)', () => {
     const alpha = Math.cos(0.7), sigma = Math.sin(0.7);
     const tg = targets(x0, eps, alpha, sigma);
