@@ -82,6 +82,8 @@ export function PixelCanvas({ image, className, role, testId, ref, fit = false, 
    * A fitted canvas's shown width in device pixels, as its ResizeObserver last reported it: null until the first
    * report, which comes after the layout that follows the canvas's mount and draws it. Reading `clientWidth` here
    * instead would force a layout of the page per canvas drawn (a canvas's new size invalidates the last one).
+   * A canvas not laid out (in a hidden part of the page) has no report, and is drawn when it first shows; its
+   * exports are made from the image, not the canvas.
    */
   const shownWidth = useRef<number | null>(null);
   draw.current = (img) => {

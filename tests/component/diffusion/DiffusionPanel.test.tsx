@@ -58,4 +58,27 @@ describe('the Diffusion panel', { timeout: 30_000 }, () => {
     expect(chart()).toBe(first);
     expect(commits).toBe(1);
   });
+
+  it('after going back to an image just left, a new seed never shows the other image’s pair while its own is made', async () => {
+    const a = randomImage(3), b = randomImage(4);
+    const show = (working: RgbImage, workingHash: string) => act(() => appStore.setState((s) => ({ image: { ...s.image, working, workingHash, size: 32, loading: false } })));
+    const chart = () => document.querySelector('[data-testid="figure-diffusion-target-scale"] svg');
+    const seen: (Element | null)[] = [];
+    act(() => appStore.getState().setDiffusion({ seed: 5 }));
+    show(a, 'diffusion-seed-a');
+    render(<Profiler id="diffusion" onRender={() => void seen.push(chart())}><DiffusionPanel /></Profiler>);
+    await waitFor(() => expect(chart()).toBeTruthy());
+    const ofA = chart();
+    show(b, 'diffusion-seed-b');
+    await waitFor(() => expect(chart()).not.toBe(ofA));
+    const ofB = chart();
+    show(a, 'diffusion-seed-a');
+    expect(chart()).toBe(ofA);
+    seen.length = 0;
+    act(() => appStore.getState().setDiffusion({ seed: 6 }));
+    await waitFor(() => expect(chart()).not.toBe(ofA));
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen).not.toContain(ofB); // every commit showed image a: its pair of the old seed, then of the new one
+  });
 });
+

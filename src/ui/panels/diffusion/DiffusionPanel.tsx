@@ -89,7 +89,10 @@ export function DiffusionPanel() {
   // computed, and the panel is drawn in one render and one frame instead of two.
   const [made, setPair] = useState<Pair | null>(null);
   const kept = image ? keptPairs.get(image) : undefined;
-  const pair = kept?.seed === view.seed ? kept : made;
+  const hit = kept?.seed === view.seed ? kept : null;
+  // The pair shown is also the one a later miss (a new seed or image) shows until its own is made: not an older one.
+  if (hit && made !== hit) setPair(hit);
+  const pair = hit ?? made;
   useEffect(() => {
     if (!image || keptPairs.get(image)?.seed === view.seed) return;
     const next = { side: image.width, seed: view.seed, x0: modelSpace(image), eps: noiseOf(image.data.length, view.seed) };
