@@ -7,7 +7,7 @@ import { startUrlSync } from './state/urlSync';
 import { startImagePipeline } from './ui/image/pipeline';
 import { getComputeClient, holdBackgroundUntil, whenAnalysisIdle } from './compute/client';
 import { askAhead } from './compute/answers';
-import { imagePayload } from './compute/requests';
+import { BITPLANE_REQUEST, bitplanePayload } from './compute/requests';
 import './ui/styles.css';
 
 /**
@@ -46,7 +46,8 @@ function mountApp(): void {
 }
 
 /**
- * The first panel's first answer (the bit-plane curves of its default view), asked for as soon as the image is in:
+ * The first panel's first answer (the bit-plane curves of its default view: BitplaneView's own request, from
+ * compute/requests), asked for as soon as the image is in:
  * the worker computes it while the app's code loads, the app mounts with it, and the panel's first render draws
  * its charts. Asked for by the panel itself after its first render, the answer came back behind that render's
  * layout and paint, and a second render, layout and paint followed for the charts.
@@ -55,7 +56,7 @@ function askFirstAnswer(): Promise<void> {
   return imageSettled.then(() => {
     const { image, depth } = appStore.getState();
     if (!image.working || depth.view !== 'bitplanes') return;
-    return askAhead('bitplane-analysis', image.workingHash, { image: imagePayload(image.working, image.workingHash) });
+    return askAhead(BITPLANE_REQUEST, image.workingHash, bitplanePayload(image.working, image.workingHash));
   });
 }
 
@@ -67,7 +68,7 @@ function askFirstAnswer(): Promise<void> {
  */
 function startAnalysisWorker(): void {
   const pixel = { width: 1, height: 1, data: new Float32Array(3), hash: 'start-up' };
-  getComputeClient().request('bitplane-analysis', { image: pixel }).catch(() => undefined);
+  getComputeClient().request(BITPLANE_REQUEST, { image: pixel }).catch(() => undefined);
 }
 
 const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));

@@ -3,7 +3,7 @@
 import type { RgbImage } from '../core/image';
 import type { AppStore } from '../state/store';
 import { getComputeClient } from './client';
-import { isShared, type BackendName, type ImagePayload } from '../protocol';
+import { isShared, type BackendName, type ImagePayload, type PayloadOf } from '../protocol';
 
 export async function startCompute(store: AppStore): Promise<void> {
   const client = getComputeClient();
@@ -43,6 +43,17 @@ export async function switchBackend(store: AppStore, preferred: BackendName): Pr
  */
 export function imagePayload(image: RgbImage, hash: string): ImagePayload {
   return { width: image.width, height: image.height, data: isShared(image.data) ? image.data : image.data.slice(), hash };
+}
+
+/**
+ * The Depth panel's default view's request: the bit-plane curves of a working image, remembered under the image's
+ * hash. The panel (BitplaneView) asks it, and the entry (main.tsx) asks it ahead at start-up through this same
+ * kind and payload under the same key, so that the panel's first render finds the answer.
+ */
+export const BITPLANE_REQUEST = 'bitplane-analysis';
+
+export function bitplanePayload(image: RgbImage, hash: string): PayloadOf<typeof BITPLANE_REQUEST> {
+  return { image: imagePayload(image, hash) };
 }
 
 /** Whether a request failed only because it was cancelled (aborted, or superseded by a newer one). */

@@ -9,7 +9,7 @@ import { keptChart } from '../../charts/keptChart';
 import { ChartFigure, PixelFigure } from '../../components/Figure';
 import { LiveReadout } from '../../components/LiveReadout';
 import { Slider } from '../../components/Slider';
-import { imagePayload } from '../../../compute/requests';
+import { BITPLANE_REQUEST, bitplanePayload } from '../../../compute/requests';
 import { useWorkerRequest } from '../../hooks/useWorkerRequest';
 import { ErrorText } from '../../components/ErrorText';
 import { RequestProgress } from '../../components/WorkProgress';
@@ -31,7 +31,7 @@ export function BitplaneView() {
   const sampleId = useStore((s) => s.image.sampleId);
   const size = useStore((s) => s.image.size);
   const bits = useStore((s) => s.depth.bits);
-  const analysis = useWorkerRequest('bitplane-analysis', image && (() => ({ image: imagePayload(image, hash) })), hash, { remember: true });
+  const analysis = useWorkerRequest(BITPLANE_REQUEST, image && (() => bitplanePayload(image, hash)), hash, { remember: true });
 
   // The 8 reconstructions and planes are built once per image, ahead of time in idle moments, so that a slider
   // move only draws cached pixels; the per-image curves come from the worker.
