@@ -60,7 +60,7 @@ export function lineChart(series: Series[], opts: LineChartOptions, doc: Documen
   const margin: Margin = { top: 30 + legendRows * LEGEND_ROW, right: 16, bottom: 40, left: 52 };
   const frame = createFrame(doc, { kind: 'line-chart', title: opts.title, description: opts.description, width, height, margin });
 
-  const usable = (p: { x: number; y: number }) => (!opts.xLog || p.x > 0) && (!opts.yLog || p.y > 0);
+  const usable = usableOn(opts);
   series = series.map((s) => ({ ...s, points: s.points.filter(usable) }));
   const all = series.flatMap((s) => s.points);
   // A log axis needs a positive domain even when no point survives (e.g. a curve that is zero everywhere).
@@ -68,9 +68,8 @@ export function lineChart(series: Series[], opts: LineChartOptions, doc: Documen
     .domain(opts.xDomain ?? finiteExtent([...all.map((p) => p.x), ...(opts.xTicks ?? [])], opts.xLog ? [1, 10] : undefined))
     .range([0, frame.innerWidth]);
   const y: ScaleContinuousNumeric<number, number> = (opts.yLog ? scaleLog() : scaleLinear())
-    .domain(opts.yDomain ?? finiteExtent(all.map((p) => p.y), opts.yLog ? [1e-3, 1] : undefined))
+    .domain(opts.yDomain ?? niceYDomain(all, opts.yLog))
     .range([frame.innerHeight, 0]);
-  if (!opts.yDomain) y.nice();
   drawAxes(frame, { x, y, xLabel: opts.xLabel, yLabel: opts.yLabel, margin, xTickValues: opts.xTicks, xTickFormat: formatX });
 
   if (opts.markers) drawMarkers(frame, opts.markers, x);
@@ -93,6 +92,24 @@ export function lineChart(series: Series[], opts: LineChartOptions, doc: Documen
     rows: handle.series.flatMap((s) => s.points.map((p) => [s.label, p.x, p.y])),
   }));
   return frame.svg;
+}
+
+/** Whether a point can be drawn on the chart's axes (a log axis takes positive values only). */
+const usableOn = (opts: Pick<LineChartOptions, 'xLog' | 'yLog'>) => (p: { x: number; y: number }) => (!opts.xLog || p.x > 0) && (!opts.yLog || p.y > 0);
+
+/** The finite extent of the points' y, widened to round values (d3's nice): the y-axis a chart gets without yDomain. */
+function niceYDomain(points: { y: number }[], yLog = false): [number, number] {
+  const y = (yLog ? scaleLog() : scaleLinear()).domain(finiteExtent(points.map((p) => p.y), yLog ? [1e-3, 1] : undefined));
+  return y.nice().domain() as [number, number];
+}
+
+/**
+ * The y-axis lineChart would give all of these series together: build a chart with it as `yDomain` to hold every
+ * member of a family of curves, whose lines a slider then moves in place (updateLineChart's `series`).
+ */
+export function lineChartYDomain(series: Series[], opts: Pick<LineChartOptions, 'xLog' | 'yLog'> = {}): [number, number] {
+  const usable = usableOn(opts);
+  return niceYDomain(series.flatMap((s) => s.points.filter(usable)), opts.yLog);
 }
 
 /** What a built chart keeps to move its "current" marks later (see updateLineChart). */

@@ -2,9 +2,12 @@
 // not render for them).
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { weightingCurve } from '../../../src/core/diffusion/weighting';
 import { diffusionDefaults } from '../../../src/state/diffusionSlice';
+import { chartData } from '../../../src/ui/charts/chartData';
 import { appStore } from '../../../src/state/store';
 import { scheduleSpec } from '../../../src/ui/panels/diffusion/diffusionData';
+import { LAMBDAS } from '../../../src/ui/panels/diffusion/tParts';
 import { WeightingSection } from '../../../src/ui/panels/diffusion/WeightingSection';
 
 beforeEach(() => appStore.setState({ diffusion: { ...diffusionDefaults, weighting: 'min-snr', gamma: 5, target: 'eps' } }));
@@ -21,14 +24,33 @@ function setup() {
 }
 
 describe('WeightingSection', () => {
-  it('a γ change redraws the weighting chart with the weight capped at the new γ', async () => {
+  it('a γ change redraws the lines of the same weighting chart in place, on axes that hold every γ of the slider', async () => {
     const { chart } = setup();
     const before = chart();
-    const path = (svg: SVGSVGElement) => svg.querySelector('g.series[data-series="w"] path.line')!.getAttribute('d');
-    fireEvent.change(screen.getByTestId('gamma-slider'), { target: { value: '6' } });
-    await waitFor(() => expect(appStore.getState().diffusion.gamma).toBe(6)); // committed on the next frame (coalesce)
-    expect(chart()).not.toBe(before);
-    expect(path(chart())).not.toBe(path(before)); // min(SNR, γ) caps the weight at another level
+    const yTicks = () => [...chart().querySelectorAll('.y-axis .tick text')].map((t) => t.textContent).join(' ');
+    const ticks = yTicks();
+    const path = (id: string) => chart().querySelector(`g.series[data-series="${id}"] path.line`)!.getAttribute('d')!;
+    const w5 = path('w');
+    const curveAt = (gamma: number) => weightingCurve('min-snr', LAMBDAS, { ...opts, schedule: spec, gamma, prediction: 'eps' });
+    // The chart's table is the curve at the γ shown (rows: series, λ, weight).
+    const wRows = () => chartData(chart())!.rows.filter((r) => r[0] === 'w = p·c·m').map((r) => Number(r[2]));
+    const positive = (a: Float64Array) => [...a].filter((v) => v > 0);
+    expect(wRows()).toEqual(positive(curveAt(5).w));
+    // Every point of every line, at γ's two bounds, is inside the plot: the axes built once hold them all.
+    const height = Number(chart().querySelector('rect.overlay')!.getAttribute('height'));
+    const ys = () => ['p', 'cm', 'w'].flatMap((id) => [...path(id).matchAll(/[ML]([-\d.e]+),([-\d.e]+)/g)].map((m) => Number(m[2])));
+    for (const gamma of [6, 20, 1]) {
+      fireEvent.change(screen.getByTestId('gamma-slider'), { target: { value: String(gamma) } });
+      await waitFor(() => expect(appStore.getState().diffusion.gamma).toBe(gamma)); // committed on the next frame (coalesce)
+      expect(chart()).toBe(before); // not built again: the lines moved
+      expect(yTicks()).toBe(ticks);
+      expect(wRows()).toEqual(positive(curveAt(gamma).w));
+      for (const y of ys()) {
+        expect(y).toBeGreaterThanOrEqual(-1e-6);
+        expect(y).toBeLessThanOrEqual(height + 1e-6);
+      }
+    }
+    expect(path('w')).not.toBe(w5); // min(SNR, γ) caps the weight at another level
   });
 
   it('says whether the weighting is ELBO-equivalent, and offers γ and the prediction only for Min-SNR', () => {

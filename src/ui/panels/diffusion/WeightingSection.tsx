@@ -4,10 +4,10 @@
 import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { scheduleAt, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
-import { isCurveElboEquivalent, PREDICTIONS, weightingCurve, WEIGHTING_KINDS, type Prediction } from '../../../core/diffusion/weighting';
+import { isCurveElboEquivalent, PREDICTIONS, weightingCurve, WEIGHTING_KINDS, type Prediction, type WeightingCurve } from '../../../core/diffusion/weighting';
 import type { Weighting } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
-import { lineChart } from '../../charts/lineChart';
+import { lineChart, lineChartYDomain, type Series } from '../../charts/lineChart';
 import { Slider } from '../../components/Slider';
 import { Formula } from '../../formulas/Formula';
 import { FORMULAS } from '../../formulas/tex';
@@ -33,25 +33,43 @@ interface WeightingSectionProps {
   params: NameParams;
 }
 
+/** The Min-SNR γ slider's bounds (the link's range for γ). */
+const GAMMA_RANGE = [1, 20] as const;
+
+/** A weighting curve's three lines over λ, as the chart draws them. */
+function weightingSeries(curve: WeightingCurve): Series[] {
+  return [
+    { id: 'p', label: 'p(λ) training density', points: LAMBDAS.map((l, i) => ({ x: l, y: curve.p[i] })) },
+    { id: 'cm', label: 'c·m weight on ε-loss', points: LAMBDAS.map((l, i) => ({ x: l, y: curve.cm[i] })) },
+    { id: 'w', label: 'w = p·c·m', points: LAMBDAS.map((l, i) => ({ x: l, y: curve.w[i] })) },
+  ];
+}
+
 export const WeightingSection = memo(function WeightingSection({ spec, opts, params }: WeightingSectionProps) {
   const view = useStore(useShallow((s) => ({ target: s.diffusion.target, weighting: s.diffusion.weighting, gamma: s.diffusion.gamma })));
   const { setDiffusion } = appStore.getState();
   const prediction: Prediction = view.target === 'velocity' ? 'eps' : view.target;
-  const weighting = useMemo(() => weightingCurve(view.weighting, LAMBDAS, { ...opts, schedule: spec, gamma: view.gamma, prediction }), [view.weighting, opts, spec, view.gamma, prediction]);
+  const curveOpts = useMemo(() => ({ ...opts, schedule: spec, prediction }), [opts, spec, prediction]);
+  const weighting = useMemo(() => weightingCurve(view.weighting, LAMBDAS, { ...curveOpts, gamma: view.gamma }), [view.weighting, curveOpts, view.gamma]);
   const elbo = useMemo(() => isCurveElboEquivalent(weighting), [weighting]);
-  const weightChart = useMemo(() => lineChart(
-    [
-      { id: 'p', label: 'p(λ) training density', points: LAMBDAS.map((l, i) => ({ x: l, y: weighting.p[i] })) },
-      { id: 'cm', label: 'c·m weight on ε-loss', points: LAMBDAS.map((l, i) => ({ x: l, y: weighting.cm[i] })) },
-      { id: 'w', label: 'w = p·c·m', points: LAMBDAS.map((l, i) => ({ x: l, y: weighting.w[i] })) },
-    ],
-    {
-      title: `Loss weighting: ${WEIGHTING_LABELS[view.weighting]}`,
-      description: `Over log-SNR λ from ${LAMBDA_RANGE[0]} to ${LAMBDA_RANGE[1]}: the training density p(λ), the per-sample weight on the ε-MSE c(λ)·m(λ), and the effective weight w(λ). ${elbo ? 'w is non-increasing in λ here: ELBO-equivalent.' : 'w is not monotone here: not ELBO-equivalent.'}`,
-      xLabel: 'log-SNR λ', yLabel: 'weight (log scale)', yLog: true, xDomain: LAMBDA_RANGE, width: 420, height: 280,
-      markers: lambdaMarker(scheduleAt(spec, tNow(), opts).logSnr),
-    },
-  ), [weighting, view.weighting, elbo, spec, opts]);
+  const series = useMemo(() => weightingSeries(weighting), [weighting]);
+  const description = `Over log-SNR λ from ${LAMBDA_RANGE[0]} to ${LAMBDA_RANGE[1]}: the training density p(λ), the per-sample weight on the ε-MSE c(λ)·m(λ), and the effective weight w(λ). ${elbo ? 'w is non-increasing in λ here: ELBO-equivalent.' : 'w is not monotone here: not ELBO-equivalent.'}`;
+  // Under Min-SNR the chart is built once per schedule and prediction, on a y-axis that holds the curves of every γ
+  // the slider reaches (c·m = min(1, γ/SNR) grows with γ at every λ, so γ's two bounds give the extremes); a γ move
+  // then redraws the lines in place (the figure's live series) instead of building the chart again; only a change of
+  // the ELBO verdict, which the description states, builds it again.
+  const frame = useMemo(() => {
+    if (view.weighting !== 'min-snr') return null;
+    const [lo, hi] = [GAMMA_RANGE[0], GAMMA_RANGE[1]].map((gamma) => weightingSeries(weightingCurve('min-snr', LAMBDAS, { ...curveOpts, gamma })));
+    return { series: hi, yDomain: lineChartYDomain([...lo, ...hi], { yLog: true }) };
+  }, [view.weighting, curveOpts]);
+  const base = frame?.series ?? series;
+  const weightChart = useMemo(() => lineChart(base, {
+    title: `Loss weighting: ${WEIGHTING_LABELS[view.weighting]}`,
+    description,
+    xLabel: 'log-SNR λ', yLabel: 'weight (log scale)', yLog: true, xDomain: LAMBDA_RANGE, yDomain: frame?.yDomain, width: 420, height: 280,
+    markers: lambdaMarker(scheduleAt(spec, tNow(), opts).logSnr),
+  }), [base, frame, description, view.weighting, spec, opts]);
 
   return (
     <>
@@ -62,7 +80,7 @@ export const WeightingSection = memo(function WeightingSection({ spec, opts, par
         </div>
         {view.weighting === 'min-snr' && (
           <>
-            <Slider label="γ" value={view.gamma} min={1} max={20} onChange={(v) => setDiffusion({ gamma: v })} testId="gamma-slider" coalesce />
+            <Slider label="γ" value={view.gamma} min={GAMMA_RANGE[0]} max={GAMMA_RANGE[1]} onChange={(v) => setDiffusion({ gamma: v })} testId="gamma-slider" coalesce />
             <div className="field">
               <SelectField label="Prediction" value={view.target} choices={PREDICTIONS} format={(p) => PARAMETERIZATION_LABELS[p]} onChange={(target) => setDiffusion({ target })} />
             </div>
@@ -74,7 +92,7 @@ export const WeightingSection = memo(function WeightingSection({ spec, opts, par
       </p>
       <Formula formula={FORMULAS.weighting} block />
       {view.weighting === 'min-snr' && <Formula formula={FORMULAS.minSnr} block />}
-      <WeightingFigure spec={spec} opts={opts} chart={weightChart} params={{ ...params, weight: view.weighting }} />
+      <WeightingFigure spec={spec} opts={opts} chart={weightChart} series={series} description={description} params={{ ...params, weight: view.weighting }} />
     </>
   );
 });

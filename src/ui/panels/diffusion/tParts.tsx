@@ -147,10 +147,11 @@ export function TargetScaleFigure({ chart, params }: { chart: SVGSVGElement | nu
   return <ChartFigure id="diffusion-target-scale" title="Target scale across t" chart={chart} live={{ highlightX: chartT(t) }} name={nameAt('target-scale', params, t)} />;
 }
 
-export function WeightingFigure({ spec, opts, chart, params }: Schedule & { chart: SVGSVGElement; params: NameParams }) {
+/** The weighting chart: the λ of t follows t in place, and so do the lines and description given (kept memoized). */
+export function WeightingFigure({ spec, opts, chart, series, description, params }: Schedule & { chart: SVGSVGElement; series?: Series[]; description?: string; params: NameParams }) {
   const t = useT();
   const { logSnr } = scheduleAt(spec, t, opts);
-  return <ChartFigure id="diffusion-weighting" title="Weighting over λ" chart={chart} live={{ markers: lambdaMarker(logSnr) }} name={nameAt('weighting', params, t)} />;
+  return <ChartFigure id="diffusion-weighting" title="Weighting over λ" chart={chart} live={{ markers: lambdaMarker(logSnr), series, description }} name={nameAt('weighting', params, t)} />;
 }
 
 /** The spectrum and band-SNR charts, built once per image and schedule on axes that hold every t; the slow t redraws their lines. */
