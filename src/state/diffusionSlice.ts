@@ -23,6 +23,8 @@ export const NULL_CLASS = 10;
 export const OWN_LABEL = -1;
 /** Guidance-interval ends, on σ_EDM = σ/α: the slider's ends mean "no bound" (0 and ∞). */
 export const GUIDANCE_SIGMA_RANGE: readonly [number, number] = [0.002, 100];
+/** Min-SNR's γ: the link's range and the sliders'. */
+export const MIN_SNR_GAMMA_RANGE: readonly [number, number] = [1, 20];
 
 export interface DiffusionView {
   /** Diffusion time t ∈ [0,1], kept to 1/1000 (one step of a 1000-step schedule). */
@@ -98,7 +100,7 @@ export const diffusionLink: LinkSlice<DiffusionView> = {
     seed: { key: 'dseed', codec: int(0, 2 ** 31 - 1), default: 0 },
     target: { key: 'target', codec: oneOf(PARAMETERIZATIONS), default: 'eps' },
     weighting: { key: 'weight', codec: oneOf(WEIGHTING_KINDS), default: 'min-snr' },
-    gamma: { key: 'gamma', codec: int(1, 20), default: 5 },
+    gamma: { key: 'gamma', codec: int(...MIN_SNR_GAMMA_RANGE), default: 5 },
     points: { key: 'pts', codec: controlPoints, default: DEFAULT_POINTS, when: (v) => v.schedule === 'custom' },
     denoiser: { key: 'dnmodel', codec: oneOf(DENOISER_MODELS), default: 'digits-unet' },
     heldout: { key: 'dnheld', codec: int(0, HELDOUT_MAX), default: 0 },

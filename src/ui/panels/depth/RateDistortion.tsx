@@ -37,7 +37,8 @@ export function RateDistortion({ viewCurves = null }: { viewCurves?: ViewCurves 
   const learned = view.view === 'rq' || view.view === 'vq' ? [{ id: view.view, label: `${view.view.toUpperCase()} (K=${view.K})`, spec: specOf(view) }]
     : view.view === 'bit-order' && view.bitOrder !== 'msb' ? [{ id: `bits-${view.bitOrder}`, label: `bit-planes, ${view.bitOrder === 'lsb' ? 'LSB first' : 'interleaved'}`, spec: specOf(view) }]
       : [];
-  const cheap = CHEAP.map((c) => ({ ...c, spec: c.spec(view.qstep) }));
+  const qstep = view.qstep;
+  const cheap = useMemo(() => CHEAP.map((c) => ({ ...c, spec: c.spec(qstep) })), [qstep]);
   const key = `${hash}|${JSON.stringify(cheap.map((s) => s.spec))}`;
   const rd = useWorkerRequest('depth-rd', image && (() => ({ image: imagePayload(image, hash), specs: cheap.map((s) => s.spec) })), key, { remember: true });
   // The view's curve, once the steps view has it for this image and decomposition (null: not yet).
@@ -47,13 +48,11 @@ export function RateDistortion({ viewCurves = null }: { viewCurves?: ViewCurves 
   const own = useMemo(() => (!ownKey ? [] : viewCurves?.key === ownKey ? [{ id: ownId, label: ownLabel, steps: viewCurves.steps }] : null), [ownKey, ownId, ownLabel, viewCurves]);
   // The chart is built when every curve it names has its answer, in the render that has them (an answer remembered
   // from a working size just left is there at once, with its chart kept: keptChart); until then the last one stays.
-  const qstep = view.qstep;
   const built = useMemo(() => {
-    const specs = CHEAP.map((c) => ({ ...c, spec: c.spec(qstep) }));
-    if (!rd.result || rd.result.length !== specs.length || !own) return null;
+    if (!rd.result || rd.result.length !== cheap.length || !own) return null;
     const answer = rd.result;
     const build = () => {
-      const { series, description } = rateDistortionSeries([...specs.map((s, i) => ({ id: s.id, label: s.label, steps: answer[i] })), ...own]);
+      const { series, description } = rateDistortionSeries([...cheap.map((s, i) => ({ id: s.id, label: s.label, steps: answer[i] })), ...own]);
       return lineChart(series, {
         title: 'Rate–distortion of every decomposition',
         description,
@@ -62,7 +61,7 @@ export function RateDistortion({ viewCurves = null }: { viewCurves?: ViewCurves 
     };
     // The cheap curves alone are the answer's own chart; a view's curve joins from the steps view's answer.
     return own.length === 0 ? keptChart(answer, 'rd', build) : build();
-  }, [rd.result, own, qstep]);
+  }, [rd.result, own, cheap]);
   const [shown, setShown] = useState<ReturnType<typeof lineChart> | null>(null);
   if (built && built !== shown) setShown(built);
   const chart = built ?? shown;

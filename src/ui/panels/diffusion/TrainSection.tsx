@@ -5,7 +5,7 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { PARAMETERIZATIONS, WEIGHTING_KINDS } from '../../../core/diffusion/kinds';
-import type { Weighting } from '../../../state/diffusionSlice';
+import { MIN_SNR_GAMMA_RANGE, type Weighting } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
 import { ChartFigure } from '../../components/Figure';
 import { Slider } from '../../components/Slider';
@@ -94,7 +94,7 @@ export function TrainSection({ status, target, onStatus, onTrained }: TrainProps
               testId="denoiser-train-weighting" onChange={(weighting) => setDiffusion({ weighting })}
             />
           </div>
-          {sel.weighting === 'min-snr' && <Slider label="Min-SNR γ" value={sel.gamma} min={1} max={20} onChange={(g) => setDiffusion({ gamma: g })} />}
+          {sel.weighting === 'min-snr' && <Slider label="Min-SNR γ" value={sel.gamma} min={MIN_SNR_GAMMA_RANGE[0]} max={MIN_SNR_GAMMA_RANGE[1]} onChange={(g) => setDiffusion({ gamma: g })} />}
         </div>
         <p className="hint">
           The same target and weighting as the weighting chart above.

@@ -5,7 +5,7 @@ import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { scheduleAt, type ScheduleOptions, type ScheduleSpec } from '../../../core/diffusion/schedules';
 import { isCurveElboEquivalent, PREDICTIONS, weightingCurve, WEIGHTING_KINDS, type Prediction, type WeightingCurve } from '../../../core/diffusion/weighting';
-import type { Weighting } from '../../../state/diffusionSlice';
+import { MIN_SNR_GAMMA_RANGE, type Weighting } from '../../../state/diffusionSlice';
 import { appStore, useStore } from '../../../state/store';
 import { lineChart, lineChartYDomain, type Series } from '../../charts/lineChart';
 import { Slider } from '../../components/Slider';
@@ -33,9 +33,6 @@ interface WeightingSectionProps {
   params: NameParams;
 }
 
-/** The Min-SNR γ slider's bounds (the link's range for γ). */
-const GAMMA_RANGE = [1, 20] as const;
-
 /** A weighting curve's three lines over λ, as the chart draws them. */
 function weightingSeries(curve: WeightingCurve): Series[] {
   return [
@@ -60,7 +57,7 @@ export const WeightingSection = memo(function WeightingSection({ spec, opts, par
   // the ELBO verdict, which the description states, builds it again.
   const frame = useMemo(() => {
     if (view.weighting !== 'min-snr') return null;
-    const [lo, hi] = [GAMMA_RANGE[0], GAMMA_RANGE[1]].map((gamma) => weightingSeries(weightingCurve('min-snr', LAMBDAS, { ...curveOpts, gamma })));
+    const [lo, hi] = MIN_SNR_GAMMA_RANGE.map((gamma) => weightingSeries(weightingCurve('min-snr', LAMBDAS, { ...curveOpts, gamma })));
     return { series: hi, yDomain: lineChartYDomain([...lo, ...hi], { yLog: true }) };
   }, [view.weighting, curveOpts]);
   const base = frame?.series ?? series;
@@ -80,7 +77,7 @@ export const WeightingSection = memo(function WeightingSection({ spec, opts, par
         </div>
         {view.weighting === 'min-snr' && (
           <>
-            <Slider label="γ" value={view.gamma} min={GAMMA_RANGE[0]} max={GAMMA_RANGE[1]} onChange={(v) => setDiffusion({ gamma: v })} testId="gamma-slider" coalesce />
+            <Slider label="γ" value={view.gamma} min={MIN_SNR_GAMMA_RANGE[0]} max={MIN_SNR_GAMMA_RANGE[1]} onChange={(v) => setDiffusion({ gamma: v })} testId="gamma-slider" coalesce />
             <div className="field">
               <SelectField label="Prediction" value={view.target} choices={PREDICTIONS} format={(p) => PARAMETERIZATION_LABELS[p]} onChange={(target) => setDiffusion({ target })} />
             </div>
