@@ -46,6 +46,9 @@ async function loaded(status = digitStatus()) {
   render(<DenoiserSection />);
   fireEvent.click(screen.getByRole('button', { name: 'Load the denoiser' }));
   await screen.findByTestId('denoiser-readout');
+  // The render that showed the model subscribed its sections to the store in effects that may still be pending;
+  // flush them, so that a view set next is drawn at once.
+  await act(async () => {});
 }
 
 describe('DenoiserSection before the models exist', () => {
@@ -199,9 +202,11 @@ describe('DenoiserSection with a model', () => {
     // α of the schedule's last step, √ᾱ_999 (σ = √(1 − ᾱ_999), so α/√(α² + σ²) = √ᾱ_999).
     const alpha = Math.sqrt(discreteOf('scaled-linear').alphasCumprod[999]);
     expect(alpha.toFixed(3)).toBe('0.068');
-    expect(screen.getByTestId('denoiser-start-note').textContent).toBe(
+    // Waited for: the section's store subscription is made in an effect of the render that showed the model, which
+    // may still be pending when the readout appears; it then catches up with the schedule set meanwhile.
+    await waitFor(() => expect(screen.getByTestId('denoiser-start-note').textContent).toBe(
       'Starts from pure noise; on Scaled linear (Stable Diffusion) the noisiest step still keeps α = 0.068 of the signal (no zero terminal SNR).',
-    );
+    ));
     // Zero terminal SNR and flows end at α = 0, but sampling starts at the model's noisiest λ = −10 instead.
     for (const schedule of ['cosine-zsnr', 'rectified-flow'] as const) {
       setView({ schedule });
