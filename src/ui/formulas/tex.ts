@@ -14,11 +14,11 @@ export const FORMULAS = {
   drowned: { tex: '\\text{ring } k \\text{ drowned when } \\alpha^2 P_{x_0}(k) < \\sigma^2 P_\\varepsilon(k)', text: 'ring k drowned when α²·P_x₀(k) < σ²·P_ε(k)' },
   // "Targets and ε-MSE units"
   targets: {
-    tex: '\\varepsilon,\\quad x_0,\\quad v = \\alpha\\,\\varepsilon - \\sigma\\,x_0,\\quad u = \\varepsilon - x_0',
+    tex: '\\varepsilon,\\allowbreak\\quad x_0,\\allowbreak\\quad {v = \\alpha\\,\\varepsilon - \\sigma\\,x_0},\\allowbreak\\quad {u = \\varepsilon - x_0}',
     text: 'ε, x₀, v = α·ε − σ·x₀, velocity u = ε − x₀',
   },
   targetUnits: {
-    tex: 'c_\\varepsilon = 1,\\quad c_{x_0} = e^{-\\lambda},\\quad c_v = 1 + e^{-\\lambda},\\quad c_u = (1 + e^{-\\lambda/2})^2',
+    tex: '{c_\\varepsilon = 1},\\allowbreak\\quad {c_{x_0} = e^{-\\lambda}},\\allowbreak\\quad {c_v = 1 + e^{-\\lambda}},\\allowbreak\\quad {c_u = (1 + e^{-\\lambda/2})^2}',
     text: 'c: ε 1, x₀ e^−λ, v 1 + e^−λ, velocity (1 + e^−λ/2)²',
   },
   // "Loss weighting and the ELBO test"

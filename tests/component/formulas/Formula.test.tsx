@@ -36,4 +36,15 @@ describe('a formula', () => {
       expect(el.querySelector('.katex-error'), el.textContent ?? '').toBeNull();
     }
   });
+
+  it('wraps a list of definitions in a narrow column only between its items, never inside one', async () => {
+    await loadFormulas();
+    render(<div>{[FORMULAS.targets, FORMULAS.targetUnits].map((f, i) => <Formula key={i} formula={f} block />)}</div>);
+    // KaTeX may break an inline formula only between its top-level boxes (.katex-base): each must hold whole items.
+    const pieces = screen.getAllByTestId('formula').map((el) => Array.from(el.querySelectorAll('.katex-html > .katex-base'), (b) => b.textContent));
+    expect(pieces).toEqual([
+      ['ε,', 'x0\u200b,', 'v=αε−σx0\u200b,', 'u=ε−x0\u200b'],
+      ['cε\u200b=1,', 'cx0\u200b\u200b=e−λ,', 'cv\u200b=1+e−λ,', 'cu\u200b=(1+e−λ/2)2'],
+    ]);
+  });
 });
