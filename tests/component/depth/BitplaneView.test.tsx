@@ -7,10 +7,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { askAhead, forgetAnswers } from '../../../src/compute/answers';
 import { BITPLANE_REQUEST, bitplanePayload } from '../../../src/compute/requests';
 import { analyzeBitplanes } from '../../../src/core/depth/bitplanes';
-import { createImage } from '../../../src/core/image';
-import { mulberry32 } from '../../../src/core/random';
 import { appStore } from '../../../src/state/store';
 import { BitplaneView } from '../../../src/ui/panels/depth/BitplaneView';
+import { randomImage8 } from '../../randomImages';
 import { FakeRqaeClient } from './fakeRqaeClient';
 
 const fake = vi.hoisted(() => ({ current: null as null | { client: unknown } }));
@@ -19,9 +18,7 @@ vi.mock('../../../src/compute/client', async (importOriginal) => ({
   getComputeClient: () => fake.current!.client,
 }));
 
-const img = createImage(16, 16);
-const r = mulberry32(11);
-for (let i = 0; i < img.data.length; i++) img.data[i] = Math.round(r() * 255) / 255;
+const img = randomImage8(16, 16, 11);
 
 let worker: FakeRqaeClient;
 beforeEach(() => {

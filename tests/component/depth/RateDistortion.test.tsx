@@ -2,9 +2,9 @@ import { act, cleanup, render, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { depthSteps, type DepthSpec } from '../../../src/core/depth/views';
 import { createImage } from '../../../src/core/image';
-import { mulberry32 } from '../../../src/core/random';
 import { appStore } from '../../../src/state/store';
 import { DepthPanel } from '../../../src/ui/panels/depth/DepthPanel';
+import { randomImage8 } from '../../randomImages';
 import { FakeRqaeClient } from './fakeRqaeClient';
 
 const fake = vi.hoisted(() => ({ current: null as null | { client: unknown } }));
@@ -13,9 +13,7 @@ vi.mock('../../../src/compute/client', async (importOriginal) => ({
   getComputeClient: () => fake.current!.client,
 }));
 
-const img = createImage(16, 16);
-const r = mulberry32(3);
-for (let i = 0; i < img.data.length; i++) img.data[i] = Math.round(r() * 255) / 255;
+const img = randomImage8(16, 16, 3);
 const numbers = (spec: DepthSpec) => depthSteps(img, spec).map(({ reconstruction: _r, codes: _c, ...rest }) => rest);
 
 let worker: FakeRqaeClient;

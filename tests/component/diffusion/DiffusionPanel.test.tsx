@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pixelToModel } from '../../../src/core/conventions';
 import { seededNoise } from '../../../src/core/diffusion/forward';
 import { spectraForImage } from '../../../src/core/diffusion/spectrum';
-import { createImage, type RgbImage } from '../../../src/core/image';
-import { mulberry32 } from '../../../src/core/random';
+import type { RgbImage } from '../../../src/core/image';
+import { randomImage8 } from '../../randomImages';
 import { appStore } from '../../../src/state/store';
 import { DiffusionPanel } from '../../../src/ui/panels/diffusion/DiffusionPanel';
 import { FakeRqaeClient } from '../depth/fakeRqaeClient';
@@ -17,13 +17,6 @@ vi.mock('../../../src/compute/client', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../../src/compute/client')>()),
   getComputeClient: () => fake.current!.client,
 }));
-
-function randomImage(seed: number): RgbImage {
-  const img = createImage(32, 32);
-  const r = mulberry32(seed);
-  for (let i = 0; i < img.data.length; i++) img.data[i] = Math.round(r() * 255) / 255;
-  return img;
-}
 
 let worker: FakeRqaeClient;
 beforeEach(() => {
@@ -42,7 +35,7 @@ afterEach(() => {
 
 describe('the Diffusion panel', { timeout: 30_000 }, () => {
   it('draws a working image just left again in one commit, with the target-scale chart it showed for it', async () => {
-    const a = randomImage(1), b = randomImage(2);
+    const a = randomImage8(32, 32, 1), b = randomImage8(32, 32, 2);
     const show = (working: RgbImage, workingHash: string) => act(() => appStore.setState((s) => ({ image: { ...s.image, working, workingHash, size: 32, loading: false } })));
     let commits = 0;
     show(a, 'diffusion-a');
@@ -60,7 +53,7 @@ describe('the Diffusion panel', { timeout: 30_000 }, () => {
   });
 
   it('after going back to an image just left, a new seed never shows the other image’s pair while its own is made', async () => {
-    const a = randomImage(3), b = randomImage(4);
+    const a = randomImage8(32, 32, 3), b = randomImage8(32, 32, 4);
     const show = (working: RgbImage, workingHash: string) => act(() => appStore.setState((s) => ({ image: { ...s.image, working, workingHash, size: 32, loading: false } })));
     const chart = () => document.querySelector('[data-testid="figure-diffusion-target-scale"] svg');
     const seen: (Element | null)[] = [];

@@ -10,13 +10,7 @@ import { drownedFrequency, spectraForImage } from '../../../src/core/diffusion/s
 import { createImage, type RgbImage } from '../../../src/core/image';
 import { psnr } from '../../../src/core/metrics';
 import { mulberry32 } from '../../../src/core/random';
-
-function randomImage(n: number, seed: number): RgbImage {
-  const rand = mulberry32(seed);
-  const img = createImage(n, n);
-  for (let i = 0; i < img.data.length; i++) img.data[i] = Math.round(rand() * 255) / 255;
-  return img;
-}
+import { randomImage8 } from '../../randomImages';
 
 /** An image whose three channels are cos(π·u·(x + ½)/n): one DCT coefficient (u, 0) of the luma. */
 function cosineImage(n: number, u: number): RgbImage {
@@ -79,7 +73,7 @@ describe('verdicts against the talk', () => {
 
 describe('claims 3 and 4: bit-planes', () => {
   it('gains are PSNR differences; the top-5 PSNR is that of the top-5 image; random low planes carry ~1 bit', () => {
-    const img = randomImage(64, 3);
+    const img = randomImage8(64, 64, 3);
     const a = analyzeBitplanes(img);
     const g = bitPlaneGains(a);
     expect(g.gainDb[0]).toBeNaN();
@@ -97,7 +91,7 @@ describe('claims 3 and 4: bit-planes', () => {
 
   it('follows the image: a smooth image’s low planes are not the same as noise’s', () => {
     const smooth = analyzeBitplanes(cosineImage(64, 1));
-    const noisy = analyzeBitplanes(randomImage(64, 3));
+    const noisy = analyzeBitplanes(randomImage8(64, 64, 3));
     expect(droppedBits(smooth, 5).psnr).not.toBeCloseTo(droppedBits(noisy, 5).psnr, 3);
   });
 });
@@ -119,7 +113,7 @@ describe('claim 5: energy per octave band', () => {
 describe('claim 7: the first drowned frequency', () => {
   it('is drownedFrequency, as a share of the top ring and in cycles per pixel', () => {
     const n = 32;
-    const img = randomImage(n, 5);
+    const img = randomImage8(n, n, 5);
     const x0 = Float32Array.from(img.data, (p) => 2 * p - 1);
     const pre = spectraForImage(x0, seededNoise(x0.length, 1), n);
     expect(drownedShare(pre, 1, 0)).toEqual({ ring: null, fractionOfTop: null, cyclesPerPixel: null });
